@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Shared by run.sh and test.sh: install the Debian packages the build needs (only the
+# missing ones, so a second run installs nothing), then configure and build into build/.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+  cmake g++ pkg-config make
+  libpugixml-dev doctest-dev libcli11-dev libfmt-dev libmd4c-dev
+  libsqlite3-dev sqlite3
+  libimgui-dev libglfw3-dev libstb-dev libgl-dev
+  fonts-dejavu-core
+  libxml2-utils xvfb xauth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build_type=${SIGNPOST_BUILD_TYPE:-RelWithDebInfo}
+if [ ! -f build/CMakeCache.txt ]; then
+  cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type"
+fi
+cmake --build build -j "$(nproc)"

@@ -1,0 +1,47 @@
+#pragma once
+// Problems found in a tree: every loader and validator finding is one of these.
+
+#include <string>
+#include <vector>
+
+namespace signpost {
+
+enum class severity { info, warning, error };
+
+// A 1-based line and column in a source file; 0 means unknown.
+struct source_pos {
+    int line = 0;
+    int column = 0;
+    friend bool operator==(const source_pos&, const source_pos&) = default;
+};
+
+// One finding, with a stable code (e.g. "unknown-target") that tests and tools match on.
+struct diagnostic {
+    severity level = severity::error;
+    std::string code;
+    std::string message;
+    std::string file;
+    source_pos pos;
+    std::string node_id;  // the node it concerns, empty for tree-level findings
+    std::string field;    // the attribute or element it concerns ("to", "if", "text"...), may be empty
+};
+
+using diagnostics = std::vector<diagnostic>;
+
+// "error", "warning" or "info".
+const char* to_string(severity s);
+
+// GCC-style one-liner: "file:line:col: error: message [code]".
+std::string format(const diagnostic& d);
+
+// True when any diagnostic in the list is an error.
+bool has_errors(const diagnostics& list);
+
+// Byte offset -> 1-based line/column (column counts UTF-8 code points, tabs as one).
+source_pos position_at(std::string_view text, std::size_t offset);
+
+// The closest candidate to `word` by edit distance, or "" when nothing is close enough
+// to suggest ("did you mean 'lights'?").
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace signpost

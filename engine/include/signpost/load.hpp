@@ -1,0 +1,32 @@
+#pragma once
+// Reading trees from XML. Never throws, never crashes, never accepts garbage silently.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "signpost/diagnostic.hpp"
+#include "signpost/tree.hpp"
+
+namespace signpost {
+
+// Files larger than this are refused with "too-large" before parsing.
+inline constexpr std::size_t max_tree_bytes = 64u * 1024u * 1024u;
+
+struct load_result {
+    // Set when the file could be read as a tree at all, even with errors in it (so the
+    // editor can show a broken file). Use `ok()` to know whether it is safe to run.
+    std::shared_ptr<tree> loaded;
+    diagnostics problems;
+    bool ok() const { return loaded && !has_errors(problems); }
+};
+
+// Parses `xml` (named `file` in diagnostics). Checks well-formedness, structure,
+// attribute values, ids, references inside the tree, expressions and their types,
+// regex patterns, {variable} references in text, and UTF-8.
+[[nodiscard]] load_result load_tree_string(std::string_view xml, std::string file = "<string>");
+
+// Reads and parses a file. A missing or unreadable file is a "read-error" diagnostic.
+[[nodiscard]] load_result load_tree_file(const std::string& path);
+
+}  // namespace signpost

@@ -1,0 +1,31 @@
+#pragma once
+// Light Markdown (paragraphs, bold, italic, code, lists, links) parsed into blocks of
+// styled spans that a front-end can draw. Parsing is done by md4c.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace signpost {
+
+struct md_span {
+    std::string text;
+    bool bold = false;
+    bool italic = false;
+    bool code = false;
+    std::string link;  // target URL when the span is part of a link
+};
+
+enum class md_block_kind { paragraph, bullet_item, numbered_item, heading };
+
+struct md_block {
+    md_block_kind kind = md_block_kind::paragraph;
+    int number = 0;  // numbered_item: its number; heading: its level
+    int depth = 0;   // list nesting, 0 for top level
+    std::vector<md_span> spans;
+};
+
+// Never fails: text md4c cannot make sense of comes back as plain paragraphs.
+std::vector<md_block> parse_markdown(std::string_view text);
+
+}  // namespace signpost

@@ -1,0 +1,168 @@
+#pragma once
+// The runtime: one call's walk through a tree (and the trees it jumps into).
+// The player and the editor's preview both drive this; neither knows how it works inside.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "signpost/clock.hpp"
+#include "signpost/event.hpp"
+#include "signpost/library.hpp"
+#include "signpost/tree.hpp"
+#include "signpost/value.hpp"
+
+namespace signpost {
+
+enum class session_status { active, completed, escalated, abandoned };
+// "active", "completed", "escalated", "abandoned".
+const char* to_string(session_status s);
+
+// A choice as the agent sees it: only choices whose `if` holds are listed.
+struct view_choice {
+    int index = 0;        // index into node.choices (what events record)
+    std::string label;    // interpolated
+    std::string to;
+};
+
+// A form field as the agent sees it.
+struct view_field {
+    std::string variable;
+    std::string label;
+    var_type type = var_type::text;
+    bool required = false;
+    std::string pattern;
+    std::string placeholder;
+    std::vector<std::string> options;  // choice variables
+    std::string value;                 // current value of the variable as text ("" if unset)
+};
+
+// Where the session is now.
+struct view {
+    const tree* tree_ptr = nullptr;  // the tree the node belongs to
+    const node* node_ptr = nullptr;  // null only before start
+    std::string title;           // node title, or its id when it has none
+    std::string text;            // Markdown with {variables} filled in
+    std::string hint;            // filled in too
+    std::vector<view_choice> choices;  // question
+    std::vector<view_field> fields;    // form
+    int jump_depth = 0;                // 0 in the root tree
+    // When the script cannot go on (a jump target that does not load, a logic node with
+    // no matching branch, a runaway logic loop): why. The agent can still go back or end.
+    std::string stuck;
+};
+
+// One step of the walk so far: what the breadcrumb shows and the transcript lists.
+struct crumb {
+    std::string tree_id;
+    std::string node_id;
+    std::string title;
+    std::string answer;   // the choice label taken, "Continue", or "" while current
+    std::vector<std::pair<std::string, std::string>> fields;  // captured on this step
+    std::int64_t entered_ms = 0;
+};
+
+struct field_error {
+    std::string variable;
+    std::string message;  // "Required", "Must match [0-9]{8}", "Not a number", ...
+};
+
+// What an action did. `ok` false: nothing changed, `error` says why.
+struct action_result {
+    bool ok = true;
+    std::string error;
+    std::vector<field_error> field_errors;  // submit only
+    explicit operator bool() const { return ok; }
+};
+
+class session {
+public:
+    // Starts at the root tree's start node (emitting start and enter events).
+    // `library` resolves jumps; it may be null for trees without jumps. `sink` may be null.
+    session(std::shared_ptr<const tree> root, const tree_library* library, clock& clk,
+            event_sink* sink = nullptr, std::string agent = "");
+    ~session();
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+
+    const view& current() const { return m_view; }
+    session_status status() const { return m_status; }
+    bool finished() const { return m_status != session_status::active; }
+
+    // Takes the `visible`-th choice of current().choices (0-based).
+    action_result choose(int visible);
+    // Continues from a step node.
+    action_result next();
+    // Validates and stores a form's inputs (variable -> typed text), then continues.
+    // On any invalid field nothing is stored and every field error is returned.
+    action_result submit(const std::map<std::string, std::string>& inputs);
+    // Undoes the last step, variable changes included.
+    action_result back();
+    // Goes back to breadcrumb entry `index` (undoing everything after it).
+    action_result back_to(std::size_t index);
+    bool can_go_back() const;
+    // Starts over at the root start node with fresh variables (recorded, not a new session).
+    void restart();
+    // Moves straight to a node of the current tree (the player's find); only when the
+    // tree has allow-find="true".
+    action_result go_to(const std::string& node_id);
+    // Adds an agent note to the current step (shown in the transcript).
+    void note(const std::string& text);
+    // Ends the call early ("End call"): status abandoned, with an optional reason.
+    void abandon(const std::string& reason = "");
+
+    // After an end/escalate: the end node's outcome, or "" otherwise.
+    const std::string& outcome() const { return m_outcome; }
+    // After an escalate: team, priority and the filled-in hand-off summary.
+    const std::string& team() const { return m_team; }
+    const std::string& priority() const { return m_priority; }
+    const std::string& handoff() const { return m_handoff; }
+    const std::string& abandon_reason() const { return m_abandon_reason; }
+
+    // The steps taken so far, oldest first; the last is the current node.
+    const std::vector<crumb>& breadcrumb() const { return m_crumbs; }
+    // Current values of all variables that have one, by name.
+    std::map<std::string, value> variables() const;
+    // Notes in order, with the node they were made on.
+    const std::vector<std::pair<std::string, std::string>>& notes() const { return m_notes; }
+
+    // A plain-text record ready to paste into a ticket: tree, agent, times, each step with
+    // its answer and captured fields, notes, and how it ended.
+    std::string transcript() const;
+
+    const tree& root_tree() const { return *m_root; }
+    const std::string& agent() const { return m_agent; }
+    std::int64_t started_ms() const { return m_started_ms; }
+    std::int64_t ended_ms() const { return m_ended_ms; }
+
+private:
+    struct state;  // the undoable part: position, call stack, variables, crumbs
+    void emit(event_kind kind, const std::string& node, int choice = -1, std::string detail = {},
+              std::string outcome = {});
+    void arrive(const tree* t, const std::string& node_id);
+    void settle();  // runs logic/jump/end nodes until an interactive node or the end
+    void refresh_view();
+    void push_history();
+    void finish(session_status s, const node& end_node);
+
+    std::shared_ptr<const tree> m_root;
+    const tree_library* m_library;
+    clock& m_clock;
+    event_sink* m_sink;
+    std::string m_agent;
+    int m_sequence = 0;
+    std::unique_ptr<state> m_state;
+    std::vector<std::unique_ptr<state>> m_history;
+    std::vector<crumb> m_crumbs;
+    std::vector<std::pair<std::string, std::string>> m_notes;
+    view m_view;
+    session_status m_status = session_status::active;
+    std::string m_outcome, m_team, m_priority, m_handoff, m_abandon_reason;
+    std::int64_t m_started_ms = 0;
+    std::int64_t m_ended_ms = 0;
+};
+
+}  // namespace signpost

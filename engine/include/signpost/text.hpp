@@ -1,0 +1,37 @@
+#pragma once
+// Text helpers shared by the loader, the runtime and the front-ends.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace signpost {
+
+// Byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates and
+// code points above U+10FFFF count as invalid), or nullopt when `s` is valid.
+std::optional<std::size_t> find_invalid_utf8(std::string_view s);
+
+// One `{name}` reference inside a text.
+struct text_reference {
+    std::string name;
+    std::size_t offset = 0;  // of the '{'
+};
+// The `{name}` references in a text. `{{` and `}}` are literal braces.
+std::vector<text_reference> find_references(std::string_view text);
+
+// Replaces each `{name}` with lookup(name); unknown names (lookup returns nullopt) stay as
+// written. `{{`/`}}` become single braces.
+std::string interpolate(std::string_view text,
+                        const std::function<std::optional<std::string>(std::string_view)>& lookup);
+
+// Makes text safe to print on a terminal: C0/C1 control characters (except newline and
+// tab), ESC sequences and DEL are replaced by U+FFFD; invalid UTF-8 bytes too.
+std::string neutralise_controls(std::string_view text);
+
+// Collapses a Markdown text to plain text for transcripts (markers removed, links as
+// "label (url)", list items as "- item").
+std::string markdown_to_plain(std::string_view markdown);
+
+}  // namespace signpost

@@ -1,0 +1,140 @@
+#pragma once
+// The tree model: an immutable-after-load description of one script.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "signpost/diagnostic.hpp"
+#include "signpost/expr.hpp"
+#include "signpost/value.hpp"
+
+namespace signpost {
+
+// The current (and only) format version this build reads and writes.
+inline constexpr int current_format = 1;
+
+enum class node_kind { question, step, form, logic, jump, escalate, end };
+
+// "question", "step", ... (the XML element name).
+const char* to_string(node_kind k);
+std::optional<node_kind> parse_node_kind(std::string_view name);
+
+struct variable {
+    std::string name;
+    var_type type = var_type::text;
+    std::vector<std::string> options;       // choice only, in declared order
+    std::optional<std::string> default_text;  // as written in the file
+    std::optional<value> default_value;       // parsed default; absent = unset until assigned
+    std::string label;                        // optional human label
+    source_pos pos;
+};
+
+// A question's answer.
+struct choice {
+    std::string label;                 // UTF-8, light Markdown allowed
+    std::string to;                    // target node id
+    std::optional<expression> condition;  // `if`: shown only when it holds
+    std::vector<assignment> sets;      // `set`: applied when chosen
+    std::string set_source;            // `set` as written (kept for saving)
+    source_pos pos;                    // of the <choice> element
+};
+
+// A logic node's branch. `otherwise` is kept apart on the node.
+struct branch {
+    std::string to;
+    expression condition;
+    source_pos pos;
+};
+
+// A form field: captures agent input into a variable.
+struct field {
+    std::string variable;
+    std::string label;
+    bool required = false;
+    std::string pattern;  // ECMAScript regex the whole input must match; empty = any
+    std::string placeholder;
+    source_pos pos;
+};
+
+struct node {
+    node_kind kind = node_kind::step;
+    std::string id;
+    std::string title;
+    std::string text;  // light Markdown with {variable} interpolation
+    std::string hint;  // agent-only note
+    std::vector<choice> choices;    // question
+    std::vector<field> fields;      // form
+    std::vector<branch> branches;   // logic
+    std::string otherwise;          // logic; empty = none
+    std::string to;                 // step, form; jump (optional: empty = sub-tree end ends the call)
+    std::string tree_ref;           // jump: id of the tree to run
+    std::string team;               // escalate
+    std::string priority;           // escalate: low | normal | high | urgent
+    std::string outcome;            // end
+    source_pos pos;                 // of the element
+    // Positions of attributes and child elements by name ("to", "tree", "text"...),
+    // so later diagnostics point at the exact spot.
+    std::unordered_map<std::string, source_pos> attr_pos;
+
+    // Position of `name` if recorded, else the element's position.
+    source_pos pos_of(std::string_view name) const;
+};
+
+// Editor position of one node; kept apart from the logic so diffs stay clean.
+struct layout_entry {
+    std::string node;
+    double x = 0;
+    double y = 0;
+};
+
+struct tree {
+    int format = current_format;
+    std::string id;
+    int version = 1;
+    std::string title;
+    std::string start;
+    std::string description;
+    bool allow_find = false;  // agents may jump to any node by search (player Ctrl+F)
+    std::vector<variable> variables;
+    std::vector<node> nodes;  // in file order
+    std::vector<layout_entry> layout;
+    std::string file;         // path it was loaded from ("" for trees built in memory)
+    source_pos pos;           // of the <tree> element
+
+    // Rebuilds the id -> index maps; call after editing `nodes` or `variables`.
+    void reindex();
+    const node* find(std::string_view node_id) const;
+    node* find(std::string_view node_id);
+    // Index into `nodes`, or -1.
+    int index_of(std::string_view node_id) const;
+    const variable* find_variable(std::string_view name) const;
+    const layout_entry* find_layout(std::string_view node_id) const;
+
+    // The ids of the nodes a node can go to, in order (choices, branches, otherwise, to).
+    // Duplicates are kept once.
+    std::vector<std::string> successors(const node& n) const;
+
+private:
+    std::unordered_map<std::string, int> m_index;
+    std::unordered_map<std::string, int> m_var_index;
+};
+
+// Declared variables of a tree as a type_scope for the expression checker.
+class tree_type_scope final : public type_scope {
+public:
+    explicit tree_type_scope(const tree& t) : m_tree(t) {}
+    std::optional<var_type> type_of(std::string_view name) const override;
+    std::vector<std::string> options_of(std::string_view name) const override;
+
+private:
+    const tree& m_tree;
+};
+
+// Ids of nodes and trees: ASCII letters, digits, '-', '_', '.', starting with a letter or
+// digit, no "..", at most 128 bytes. Tree ids name files, so anything path-like is refused.
+bool is_valid_id(std::string_view id);
+
+}  // namespace signpost

@@ -1,0 +1,33 @@
+#pragma once
+// Values held by tree variables and produced by expressions.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace signpost {
+
+// The declared type of a variable. A `choice` holds one of a fixed list of strings.
+enum class var_type { number, text, flag, choice };
+
+// A runtime value: flag, number or text (choices are text).
+using value = std::variant<bool, double, std::string>;
+
+// "number", "text", "flag", "choice".
+const char* to_string(var_type t);
+// Parses a type name; nullopt when unknown.
+std::optional<var_type> parse_var_type(std::string_view name);
+
+// How a value is shown to agents and in transcripts: 3 not 3.000000, true/false, text as is.
+std::string to_display(const value& v);
+
+// The value a variable of type `t` holds before anything sets it (0, "", false, "").
+value zero_value(var_type t);
+
+// Parses text typed by an agent (or a `default` attribute) as a value of type `t`.
+// nullopt when it does not fit ("abc" for a number, "maybe" for a flag).
+// For `choice`, any text is accepted here; membership is checked by the caller.
+std::optional<value> parse_value(var_type t, std::string_view text);
+
+}  // namespace signpost

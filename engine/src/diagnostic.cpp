@@ -1,0 +1,3 @@
+#include "signpost/diagnostic.hpp"
+
+namespace signpost {}  // namespace signpost

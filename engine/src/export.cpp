@@ -1,0 +1,3 @@
+#include "signpost/export.hpp"
+
+namespace signpost {}  // namespace signpost

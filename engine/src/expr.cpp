@@ -1,0 +1,3 @@
+#include "signpost/expr.hpp"
+
+namespace signpost {}  // namespace signpost

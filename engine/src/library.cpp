@@ -1,0 +1,3 @@
+#include "signpost/library.hpp"
+
+namespace signpost {}  // namespace signpost

@@ -1,0 +1,3 @@
+#include "signpost/load.hpp"
+
+namespace signpost {}  // namespace signpost

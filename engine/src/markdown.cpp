@@ -1,0 +1,3 @@
+#include "signpost/markdown.hpp"
+
+namespace signpost {}  // namespace signpost

@@ -1,0 +1,3 @@
+#include "signpost/save.hpp"
+
+namespace signpost {}  // namespace signpost

@@ -1,0 +1,4 @@
+#include "signpost/session.hpp"
+
+namespace signpost {}  // namespace signpost
+#include "signpost/clock.hpp"

@@ -1,0 +1,3 @@
+#include "signpost/session_log.hpp"
+
+namespace signpost {}  // namespace signpost

@@ -1,0 +1,3 @@
+#include "signpost/text.hpp"
+
+namespace signpost {}  // namespace signpost

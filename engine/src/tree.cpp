@@ -1,0 +1,3 @@
+#include "signpost/tree.hpp"
+
+namespace signpost {}  // namespace signpost

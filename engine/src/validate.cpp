@@ -1,0 +1,3 @@
+#include "signpost/validate.hpp"
+
+namespace signpost {}  // namespace signpost

@@ -1,0 +1,3 @@
+#include "signpost/value.hpp"
+
+namespace signpost {}  // namespace signpost
