@@ -1,3 +1,1006 @@
+// The expression language: lexer, recursive-descent parser, type checker, evaluator.
+//
+// [SECTION] Syntax tree
+// [SECTION] Lexer
+// [SECTION] Parser
+// [SECTION] Type checking
+// [SECTION] Evaluation
+
 #include "signpost/expr.hpp"
 
-namespace signpost {}  // namespace signpost
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <unordered_set>
+#include <utility>
+
+#include "signpost/diagnostic.hpp"
+
+namespace signpost {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Syntax tree
+//-----------------------------------------------------------------------------
+
+enum class expr_kind : unsigned char {
+    literal,
+    variable,
+    negate,       // - x
+    logical_not,  // not x
+    sum,          // x + y - z ...
+    product,      // x * y / z ...
+    all_of,       // x and y and ...
+    any_of,       // x or y or ...
+    compare,      // x == y (exactly two terms)
+};
+
+enum class expr_op : unsigned char { none, add, sub, mul, div, logical_and, logical_or, eq, ne, lt, le, gt, ge };
+
+struct expr_term;
+
+// Chains such as a + b + c are one node with many terms rather than a left-deep tree, so
+// a long chain never makes checking, evaluation or destruction recurse deeply. Depth only
+// grows with parentheses, `not` and unary `-`, which the parser bounds.
+struct expr_node {
+    expr_kind kind = expr_kind::literal;
+    std::size_t offset = 0;        // where the node's text starts (name, literal, operator)
+    value literal;                 // literal
+    std::string name;              // variable
+    std::vector<expr_term> terms;  // operands, left to right
+};
+
+// One operand of an operator node with the operator written before it (none for the first).
+// Operands live on the heap so the parser passes pointers, keeping its stack frames small.
+struct expr_term {
+    expr_op op = expr_op::none;
+    std::size_t op_offset = 0;
+    std::unique_ptr<expr_node> operand;
+};
+
+namespace {
+
+// A source longer than this many values and operators is refused: no script needs it,
+// and it bounds the work of every evaluation.
+constexpr int max_expression_nodes = 10000;
+
+const char* op_text(expr_op op) {
+    switch (op) {
+        case expr_op::none: return "";
+        case expr_op::add: return "+";
+        case expr_op::sub: return "-";
+        case expr_op::mul: return "*";
+        case expr_op::div: return "/";
+        case expr_op::logical_and: return "and";
+        case expr_op::logical_or: return "or";
+        case expr_op::eq: return "==";
+        case expr_op::ne: return "!=";
+        case expr_op::lt: return "<";
+        case expr_op::le: return "<=";
+        case expr_op::gt: return ">";
+        case expr_op::ge: return ">=";
+    }
+    return "";
+}
+
+// How a type reads in a message: "but this is a number".
+const char* describe(var_type t) {
+    switch (t) {
+        case var_type::number: return "a number";
+        case var_type::flag: return "true or false";
+        case var_type::text:
+        case var_type::choice: return "text";
+    }
+    return "text";
+}
+
+bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
+
+// The character at `pos` quoted for a message: the whole UTF-8 sequence, or the byte in hex
+// when it is a control character or not valid UTF-8 (messages must stay printable).
+std::string quote_char(std::string_view src, std::size_t pos, std::size_t& length) {
+    static const char hex[] = "0123456789ABCDEF";
+    const auto c = static_cast<unsigned char>(src[pos]);
+    std::size_t want = 1;
+    if (c >= 0xC2 && c <= 0xDF) want = 2;
+    else if (c >= 0xE0 && c <= 0xEF) want = 3;
+    else if (c >= 0xF0 && c <= 0xF4) want = 4;
+    length = 1;
+    while (length < want && pos + length < src.size() &&
+           (static_cast<unsigned char>(src[pos + length]) & 0xC0) == 0x80)
+        ++length;
+    const bool printable = c >= 0x20 && c != 0x7F && (c < 0x80 || (want > 1 && length == want));
+    if (printable) return "'" + std::string(src.substr(pos, length)) + "'";
+    length = 1;
+    return std::string("byte 0x") + hex[c >> 4] + hex[c & 15];
+}
+
+// Source text quoted for a message, cut short (at a character boundary) when long.
+std::string quote_source(std::string_view text) {
+    constexpr std::size_t max_shown = 40;
+    if (text.size() <= max_shown) return "'" + std::string(text) + "'";
+    std::size_t cut = max_shown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return "'" + std::string(text.substr(0, cut)) + "...'";
+}
+
+// 1-based column (in code points) of a byte offset, for messages that refer to another spot.
+std::size_t column_of(std::string_view src, std::size_t offset) {
+    std::size_t col = 1;
+    for (std::size_t i = 0; i < offset && i < src.size(); ++i)
+        if ((static_cast<unsigned char>(src[i]) & 0xC0) != 0x80) ++col;
+    return col;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Lexer
+//-----------------------------------------------------------------------------
+
+enum class tok {
+    end, number, string, identifier,
+    kw_and, kw_or, kw_not, kw_true, kw_false,
+    lparen, rparen, plus, minus, star, slash,
+    eq, ne, lt, le, gt, ge, assign, semicolon,
+    bad,  // a lexing error; `text` holds the message
+};
+
+struct token {
+    tok kind = tok::end;
+    std::size_t offset = 0;
+    std::size_t length = 0;
+    double number = 0;
+    std::string text;  // string literal (decoded), identifier, or error message
+};
+
+class lexer {
+public:
+    explicit lexer(std::string_view src) : m_src(src) {}
+
+    token next() {
+        while (m_pos < m_src.size() && is_space(m_src[m_pos])) ++m_pos;
+        token t;
+        t.offset = m_pos;
+        if (m_pos >= m_src.size()) return t;
+        const char c = m_src[m_pos];
+        const char c2 = m_pos + 1 < m_src.size() ? m_src[m_pos + 1] : '\0';
+        if (is_digit(c) || (c == '.' && is_digit(c2))) return lex_number(t);
+        if (is_ident_start(c)) return lex_word(t);
+        if (c == '\'' || c == '"') return lex_string(t, c);
+        if (c2 == '=' && (c == '=' || c == '!' || c == '<' || c == '>')) {
+            t.kind = c == '=' ? tok::eq : c == '!' ? tok::ne : c == '<' ? tok::le : tok::ge;
+            return take(t, 2);
+        }
+        switch (c) {
+            case '(': t.kind = tok::lparen; return take(t, 1);
+            case ')': t.kind = tok::rparen; return take(t, 1);
+            case '+': t.kind = tok::plus; return take(t, 1);
+            case '-': t.kind = tok::minus; return take(t, 1);
+            case '*': t.kind = tok::star; return take(t, 1);
+            case '/': t.kind = tok::slash; return take(t, 1);
+            case '<': t.kind = tok::lt; return take(t, 1);
+            case '>': t.kind = tok::gt; return take(t, 1);
+            case '=': t.kind = tok::assign; return take(t, 1);
+            case ';': t.kind = tok::semicolon; return take(t, 1);
+            case '!': return bad(t, 1, "unexpected '!'; write 'not' to negate and '!=' for 'not equal'");
+            case '&': return bad(t, c2 == '&' ? 2 : 1, "unexpected '&'; write 'and'");
+            case '|': return bad(t, c2 == '|' ? 2 : 1, "unexpected '|'; write 'or'");
+            default: break;
+        }
+        std::size_t len = 1;
+        auto shown = quote_char(m_src, m_pos, len);
+        return bad(t, len, "unexpected " + std::move(shown));
+    }
+
+private:
+    static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+    token take(token& t, std::size_t len) {
+        t.length = len;
+        m_pos += len;
+        return std::move(t);
+    }
+
+    token bad(token& t, std::size_t len, std::string message) {
+        t.kind = tok::bad;
+        t.text = std::move(message);
+        return take(t, len);
+    }
+
+    token lex_number(token& t) {
+        std::size_t end = m_pos;
+        while (end < m_src.size() && is_digit(m_src[end])) ++end;
+        bool malformed = false;
+        if (end < m_src.size() && m_src[end] == '.') {
+            ++end;
+            if (end >= m_src.size() || !is_digit(m_src[end])) malformed = true;
+            while (end < m_src.size() && is_digit(m_src[end])) ++end;
+        }
+        // "12abc", "1.2.3", "1e5": keep the whole run so the message shows what was written.
+        if (end < m_src.size() && (is_ident_char(m_src[end]) || m_src[end] == '.')) malformed = true;
+        if (malformed)
+            while (end < m_src.size() && (is_ident_char(m_src[end]) || m_src[end] == '.')) ++end;
+        const auto text = m_src.substr(m_pos, end - m_pos);
+        if (malformed) return bad(t, text.size(), "invalid number " + quote_source(text));
+        double d = 0;
+        const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
+        if (res.ec != std::errc{} || !std::isfinite(d))
+            return bad(t, text.size(), "number " + quote_source(text) + " is too large");
+        t.kind = tok::number;
+        t.number = d;
+        return take(t, text.size());
+    }
+
+    token lex_word(token& t) {
+        std::size_t end = m_pos;
+        while (end < m_src.size() && is_ident_char(m_src[end])) ++end;
+        const auto word = m_src.substr(m_pos, end - m_pos);
+        if (word == "and") t.kind = tok::kw_and;
+        else if (word == "or") t.kind = tok::kw_or;
+        else if (word == "not") t.kind = tok::kw_not;
+        else if (word == "true") t.kind = tok::kw_true;
+        else if (word == "false") t.kind = tok::kw_false;
+        else {
+            t.kind = tok::identifier;
+            t.text = std::string(word);
+        }
+        return take(t, word.size());
+    }
+
+    token lex_string(token& t, char quote) {
+        std::string out;
+        std::size_t i = m_pos + 1;
+        while (i < m_src.size()) {
+            const char c = m_src[i];
+            if (c == quote) {
+                t.kind = tok::string;
+                t.text = std::move(out);
+                return take(t, i + 1 - m_pos);
+            }
+            if (c == '\\') {
+                const char e = i + 1 < m_src.size() ? m_src[i + 1] : '\0';
+                if (e == '\'' || e == '"' || e == '\\') {
+                    out += e;
+                    i += 2;
+                    continue;
+                }
+                if (i + 1 >= m_src.size()) break;  // unterminated
+                // Report at the backslash, not at the string's start.
+                m_pos = i;
+                t.offset = i;
+                std::size_t len = 1;
+                auto shown = quote_char(m_src, i + 1, len);
+                if (shown.front() == '\'') shown.insert(1, "\\");
+                return bad(t, len + 1, "unknown escape " + std::move(shown) +
+                                           " in string; only \\' \\\" and \\\\ are allowed");
+            }
+            out += c;
+            ++i;
+        }
+        t.length = m_src.size() - m_pos;
+        m_pos = m_src.size();
+        t.kind = tok::bad;
+        t.text = std::string("unterminated string: add the closing ") + quote;
+        return std::move(t);
+    }
+
+    std::string_view m_src;
+    std::size_t m_pos = 0;
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Parser
+//-----------------------------------------------------------------------------
+
+class parser {
+public:
+    explicit parser(std::string_view src) : m_src(src), m_lexer(src) { advance(); }
+
+    const token& current() const { return m_tok; }
+    std::size_t previous_end() const { return m_prev_end; }
+    const std::optional<expr_error>& error() const { return m_error; }
+
+    void advance() {
+        m_prev_end = m_tok.offset + m_tok.length;
+        m_tok = m_lexer.next();
+    }
+
+    // Starts a new expression whose offsets count from `base` (an assignment's value).
+    void begin_expression(std::size_t base) {
+        m_base = base;
+        m_depth = 0;
+        m_nodes = 0;
+    }
+
+    std::unique_ptr<expr_node> parse_or() {
+        return parse_chain(expr_kind::any_of, &parser::parse_and, [](tok k) {
+            return k == tok::kw_or ? expr_op::logical_or : expr_op::none;
+        });
+    }
+
+    // Fails with the message for a token that cannot follow a complete expression.
+    std::nullptr_t fail_trailing(const std::string& context_hint) {
+        const token& t = m_tok;
+        if (t.kind == tok::bad) return fail(t.offset, "expr-syntax", t.text);
+        std::string msg = "unexpected " + quoted(t);
+        switch (t.kind) {
+            case tok::assign: msg += "; write '==' to compare"; break;
+            case tok::rparen: msg += " without a matching '('"; break;
+            case tok::identifier: {
+                const auto kw = keyword_spelling(t.text);
+                if (!kw.empty()) {
+                    msg += "; keywords are lowercase: write '" + kw + "'";
+                    break;
+                }
+                msg += context_hint;
+                break;
+            }
+            // A value right after a complete expression: an operator or ';' is missing.
+            case tok::number: case tok::string: case tok::kw_true: case tok::kw_false:
+            case tok::kw_not: case tok::lparen:
+                msg += context_hint;
+                break;
+            default: break;
+        }
+        return fail(t.offset, "expr-syntax", std::move(msg));
+    }
+
+    std::nullptr_t fail(std::size_t offset, std::string code, std::string message) {
+        if (!m_error) m_error = expr_error{offset, std::move(code), std::move(message)};
+        return nullptr;
+    }
+
+    // The token as written, quoted, for messages ("'foo'", "the end of the expression").
+    std::string quoted(const token& t) const {
+        if (t.kind == tok::end) return "the end of the expression";
+        return quote_source(m_src.substr(t.offset, t.length));
+    }
+
+private:
+    static std::string keyword_spelling(std::string_view word) {
+        std::string lower(word);
+        for (auto& c : lower)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        for (const char* kw : {"and", "or", "not", "true", "false"})
+            if (lower == kw) return lower;
+        return {};
+    }
+
+    std::size_t rel(std::size_t absolute) const { return absolute - m_base; }
+
+    // Every value and operator counts against max_expression_nodes.
+    bool count_node(std::size_t offset) {
+        if (++m_nodes <= max_expression_nodes) return true;
+        fail(offset, "expr-too-deep",
+             "expression too long (more than " + std::to_string(max_expression_nodes) +
+                 " values and operators); split it up");
+        return false;
+    }
+
+    // Called before each recursion (parenthesis, `not`, unary `-`) so deep nesting is
+    // refused before it can exhaust the stack.
+    bool enter(std::size_t offset) {
+        if (++m_depth <= max_expression_depth) return true;
+        fail(offset, "expr-too-deep",
+             "expression nested too deeply (more than " + std::to_string(max_expression_depth) +
+                 " levels)");
+        return false;
+    }
+    void leave() { --m_depth; }
+
+    using node_ptr = std::unique_ptr<expr_node>;
+
+    static node_ptr make_node(expr_kind kind, std::size_t offset) {
+        auto n = std::make_unique<expr_node>();
+        n->kind = kind;
+        n->offset = offset;
+        return n;
+    }
+
+    template <typename OpOf>
+    node_ptr parse_chain(expr_kind kind, node_ptr (parser::*next)(), OpOf op_of) {
+        auto first = (this->*next)();
+        if (!first || op_of(m_tok.kind) == expr_op::none) return first;
+        auto n = make_node(kind, first->offset);
+        n->terms.push_back(expr_term{expr_op::none, 0, std::move(first)});
+        while (true) {
+            const auto op = op_of(m_tok.kind);
+            if (op == expr_op::none) break;
+            const auto op_offset = m_tok.offset;
+            if (!count_node(op_offset)) return nullptr;
+            advance();
+            auto rhs = (this->*next)();
+            if (!rhs) return nullptr;
+            n->terms.push_back(expr_term{op, rel(op_offset), std::move(rhs)});
+        }
+        return n;
+    }
+
+    node_ptr parse_and() {
+        return parse_chain(expr_kind::all_of, &parser::parse_not, [](tok k) {
+            return k == tok::kw_and ? expr_op::logical_and : expr_op::none;
+        });
+    }
+
+    node_ptr parse_not() {
+        if (m_tok.kind != tok::kw_not) return parse_cmp();
+        return parse_prefix(expr_kind::logical_not, &parser::parse_not);
+    }
+
+    // `not x` or `- x`: one operand, recursion guarded by the depth limit.
+    node_ptr parse_prefix(expr_kind kind, node_ptr (parser::*operand)()) {
+        const auto offset = m_tok.offset;
+        if (!enter(offset) || !count_node(offset)) return nullptr;
+        advance();
+        auto inner = (this->*operand)();
+        leave();
+        if (!inner) return nullptr;
+        auto n = make_node(kind, rel(offset));
+        n->terms.push_back(expr_term{expr_op::none, 0, std::move(inner)});
+        return n;
+    }
+
+    static expr_op comparison_of(tok k) {
+        switch (k) {
+            case tok::eq: return expr_op::eq;
+            case tok::ne: return expr_op::ne;
+            case tok::lt: return expr_op::lt;
+            case tok::le: return expr_op::le;
+            case tok::gt: return expr_op::gt;
+            case tok::ge: return expr_op::ge;
+            default: return expr_op::none;
+        }
+    }
+
+    node_ptr parse_cmp() {
+        auto lhs = parse_add();
+        if (!lhs) return nullptr;
+        const auto op = comparison_of(m_tok.kind);
+        if (op == expr_op::none) return lhs;
+        const auto op_offset = m_tok.offset;
+        if (!count_node(op_offset)) return nullptr;
+        advance();
+        auto rhs = parse_add();
+        if (!rhs) return nullptr;
+        if (comparison_of(m_tok.kind) != expr_op::none)
+            return fail(m_tok.offset, "expr-syntax",
+                        "comparisons cannot be chained; combine them with 'and' (a < b and b < c)");
+        auto n = make_node(expr_kind::compare, lhs->offset);
+        n->terms.push_back(expr_term{expr_op::none, 0, std::move(lhs)});
+        n->terms.push_back(expr_term{op, rel(op_offset), std::move(rhs)});
+        return n;
+    }
+
+    node_ptr parse_add() {
+        return parse_chain(expr_kind::sum, &parser::parse_mul, [](tok k) {
+            return k == tok::plus ? expr_op::add : k == tok::minus ? expr_op::sub : expr_op::none;
+        });
+    }
+
+    node_ptr parse_mul() {
+        return parse_chain(expr_kind::product, &parser::parse_unary, [](tok k) {
+            return k == tok::star ? expr_op::mul : k == tok::slash ? expr_op::div : expr_op::none;
+        });
+    }
+
+    node_ptr parse_unary() {
+        if (m_tok.kind != tok::minus) return parse_primary();
+        return parse_prefix(expr_kind::negate, &parser::parse_unary);
+    }
+
+    node_ptr parse_primary() {
+        switch (m_tok.kind) {
+            case tok::number:
+            case tok::string:
+            case tok::kw_true:
+            case tok::kw_false:
+            case tok::identifier: return parse_leaf();
+            case tok::lparen: return parse_parenthesised();
+            case tok::bad: return fail(m_tok.offset, "expr-syntax", m_tok.text);
+            default:
+                return fail(m_tok.offset, "expr-syntax", "expected a value, but found " + quoted(m_tok));
+        }
+    }
+
+    node_ptr parse_leaf() {
+        if (!count_node(m_tok.offset)) return nullptr;
+        auto n = make_node(expr_kind::literal, rel(m_tok.offset));
+        switch (m_tok.kind) {
+            case tok::number: n->literal = m_tok.number; break;
+            case tok::string: n->literal = m_tok.text; break;
+            case tok::kw_true: n->literal = true; break;
+            case tok::kw_false: n->literal = false; break;
+            default:
+                n->kind = expr_kind::variable;
+                n->name = m_tok.text;
+                break;
+        }
+        advance();
+        return n;
+    }
+
+    node_ptr parse_parenthesised() {
+        const auto open = m_tok.offset;
+        if (!enter(open)) return nullptr;
+        advance();
+        auto inner = parse_or();
+        leave();
+        if (!inner) return nullptr;
+        if (m_tok.kind == tok::bad) return fail(m_tok.offset, "expr-syntax", m_tok.text);
+        if (m_tok.kind != tok::rparen)
+            return fail(m_tok.offset, "expr-syntax",
+                        "expected ')' to close '(' at column " + std::to_string(column_of(m_src, open)));
+        advance();
+        return inner;
+    }
+
+    std::string_view m_src;
+    lexer m_lexer;
+    token m_tok;
+    std::size_t m_prev_end = 0;
+    std::size_t m_base = 0;
+    int m_depth = 0;
+    int m_nodes = 0;
+    std::optional<expr_error> m_error;
+};
+
+template <typename T>
+expr_result<T> failed(expr_error e) {
+    expr_result<T> r;
+    r.error = std::move(e);
+    return r;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Type checking
+//-----------------------------------------------------------------------------
+
+class checker {
+public:
+    // `base` is added to every error offset (an assignment's value inside its `set`).
+    checker(const type_scope& scope, std::size_t base) : m_scope(scope), m_base(base) {}
+
+    const std::optional<expr_error>& error() const { return m_error; }
+
+    // The node's type: number, text or flag (a choice variable is text). nullopt on error.
+    std::optional<var_type> check(const expr_node& n) {
+        switch (n.kind) {
+            case expr_kind::literal: return literal_type(n.literal);
+            case expr_kind::variable: {
+                const auto t = declared(n.name, n.offset);
+                if (!t) return std::nullopt;
+                return *t == var_type::choice ? var_type::text : *t;
+            }
+            case expr_kind::negate: {
+                const auto& inner = *n.terms.front().operand;
+                const auto t = check(inner);
+                if (!t) return std::nullopt;
+                if (*t != var_type::number)
+                    return type_error(inner.offset, std::string("'-' needs a number, but this is ") + describe(*t));
+                return var_type::number;
+            }
+            case expr_kind::logical_not: {
+                const auto& inner = *n.terms.front().operand;
+                const auto t = check(inner);
+                if (!t) return std::nullopt;
+                if (*t != var_type::flag)
+                    return type_error(inner.offset,
+                                      std::string("'not' needs true or false, but this is ") + describe(*t));
+                return var_type::flag;
+            }
+            case expr_kind::sum: return check_sum(n);
+            case expr_kind::product: return check_all(n, var_type::number, "needs numbers");
+            case expr_kind::all_of:
+            case expr_kind::any_of: return check_all(n, var_type::flag, "needs true or false");
+            case expr_kind::compare: return check_compare(n);
+        }
+        return std::nullopt;
+    }
+
+    // The type of a variable, or an undeclared-variable error at `offset`.
+    std::optional<var_type> declared(const std::string& name, std::size_t offset) {
+        if (auto t = m_scope.type_of(name)) return t;
+        std::string msg = "'" + name + "' is not a declared variable";
+        const auto suggestion = closest_match(name, m_scope.variable_names());
+        if (!suggestion.empty())
+            msg += "; did you mean '" + suggestion + "'?";
+        else
+            msg += "; declare it in <variables>";
+        error_at(offset, "undeclared-variable", std::move(msg));
+        return std::nullopt;
+    }
+
+    // When `n` is a text literal and `var` a choice variable, the literal must be an option.
+    bool check_option(const std::string& var, const expr_node& n) {
+        if (n.kind != expr_kind::literal) return true;
+        const auto* text = std::get_if<std::string>(&n.literal);
+        if (!text) return true;
+        const auto options = m_scope.options_of(var);
+        if (options.empty()) return true;
+        for (const auto& o : options)
+            if (o == *text) return true;
+        std::string list;
+        for (const auto& o : options) list += (list.empty() ? "" : ", ") + o;
+        error_at(n.offset, "expr-type", "'" + *text + "' is not an option of " + var + " (" + list + ")");
+        return false;
+    }
+
+    std::nullopt_t type_error(std::size_t offset, std::string message) {
+        return error_at(offset, "expr-type", std::move(message));
+    }
+
+private:
+    static var_type literal_type(const value& v) {
+        if (std::holds_alternative<bool>(v)) return var_type::flag;
+        if (std::holds_alternative<double>(v)) return var_type::number;
+        return var_type::text;
+    }
+
+    std::nullopt_t error_at(std::size_t offset, std::string code, std::string message) {
+        if (!m_error) m_error = expr_error{m_base + offset, std::move(code), std::move(message)};
+        return std::nullopt;
+    }
+
+    static const char* side(std::size_t index) { return index == 0 ? "left" : "right"; }
+
+    // Product, and, or: every operand must have type `want`.
+    std::optional<var_type> check_all(const expr_node& n, var_type want, const char* needs) {
+        for (std::size_t i = 0; i < n.terms.size(); ++i) {
+            const auto& operand = *n.terms[i].operand;
+            const auto t = check(operand);
+            if (!t) return std::nullopt;
+            if (*t != want) {
+                const auto op = n.terms[i == 0 ? 1 : i].op;
+                return type_error(operand.offset, std::string("'") + op_text(op) + "' " + needs +
+                                                      " on both sides, but the " + side(i) + " side is " +
+                                                      describe(*t));
+            }
+        }
+        return want;
+    }
+
+    // + adds numbers or joins texts (never mixed); - only subtracts numbers.
+    std::optional<var_type> check_sum(const expr_node& n) {
+        auto acc = check(*n.terms.front().operand);
+        if (!acc) return std::nullopt;
+        for (std::size_t i = 1; i < n.terms.size(); ++i) {
+            const auto& term = n.terms[i];
+            const auto t = check(*term.operand);
+            if (!t) return std::nullopt;
+            if (term.op == expr_op::sub) {
+                if (*acc != var_type::number)
+                    return type_error(n.terms.front().operand->offset,
+                                      std::string("'-' needs numbers on both sides, but the left side is ") +
+                                          describe(*acc));
+                if (*t != var_type::number)
+                    return type_error(term.operand->offset,
+                                      std::string("'-' needs numbers on both sides, but the right side is ") +
+                                          describe(*t));
+                continue;
+            }
+            if (*acc == *t && (*t == var_type::number || *t == var_type::text)) continue;
+            if (*acc == var_type::flag)
+                return type_error(n.terms.front().operand->offset,
+                                  "'+' adds numbers or joins texts, but the left side is true or false");
+            if (*t == var_type::flag)
+                return type_error(term.operand->offset,
+                                  "'+' adds numbers or joins texts, but the right side is true or false");
+            return type_error(term.op_offset, std::string("'+' cannot mix types: the left side is ") +
+                                                  describe(*acc) + " and the right side is " + describe(*t));
+        }
+        return acc;
+    }
+
+    std::optional<var_type> check_compare(const expr_node& n) {
+        const auto& lhs = *n.terms[0].operand;
+        const auto& rhs = *n.terms[1].operand;
+        const auto op = n.terms[1].op;
+        const auto lt = check(lhs);
+        if (!lt) return std::nullopt;
+        const auto rt = check(rhs);
+        if (!rt) return std::nullopt;
+        if (op == expr_op::eq || op == expr_op::ne) {
+            if (*lt != *rt)
+                return type_error(n.terms[1].op_offset, std::string("'") + op_text(op) +
+                                                            "' compares values of the same type, but the left side is " +
+                                                            describe(*lt) + " and the right side is " + describe(*rt));
+            // Catches typos such as plan == 'busines' that would otherwise be silently false.
+            if (lhs.kind == expr_kind::variable && m_scope.type_of(lhs.name) == var_type::choice &&
+                !check_option(lhs.name, rhs))
+                return std::nullopt;
+            if (rhs.kind == expr_kind::variable && m_scope.type_of(rhs.name) == var_type::choice &&
+                !check_option(rhs.name, lhs))
+                return std::nullopt;
+            return var_type::flag;
+        }
+        if (*lt != var_type::number)
+            return type_error(lhs.offset, std::string("'") + op_text(op) +
+                                              "' compares numbers, but the left side is " + describe(*lt));
+        if (*rt != var_type::number)
+            return type_error(rhs.offset, std::string("'") + op_text(op) +
+                                              "' compares numbers, but the right side is " + describe(*rt));
+        return var_type::flag;
+    }
+
+    const type_scope& m_scope;
+    std::size_t m_base;
+    std::optional<expr_error> m_error;
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Evaluation
+//-----------------------------------------------------------------------------
+
+// Type checking makes most runtime errors impossible, but evaluate() must stay safe for
+// unchecked expressions and unexpected values, so every operation checks its operands.
+class evaluator {
+public:
+    explicit evaluator(const value_scope& scope) : m_scope(scope) {}
+
+    const std::string& error() const { return m_error; }
+
+    std::optional<value> eval(const expr_node& n) {
+        switch (n.kind) {
+            case expr_kind::literal: return n.literal;
+            case expr_kind::variable: {
+                auto v = m_scope.value_of(n.name);
+                if (!v) return fail("variable '" + n.name + "' has no value yet");
+                return v;
+            }
+            case expr_kind::negate: {
+                const auto v = eval(*n.terms.front().operand);
+                if (!v) return std::nullopt;
+                const auto* d = std::get_if<double>(&*v);
+                if (!d) return fail("'-' needs a number");
+                return -*d;
+            }
+            case expr_kind::logical_not: {
+                const auto v = eval(*n.terms.front().operand);
+                if (!v) return std::nullopt;
+                const auto* b = std::get_if<bool>(&*v);
+                if (!b) return fail("'not' needs true or false");
+                return !*b;
+            }
+            case expr_kind::sum:
+            case expr_kind::product: return eval_arithmetic(n);
+            case expr_kind::all_of:
+            case expr_kind::any_of: return eval_logic(n);
+            case expr_kind::compare: return eval_compare(n);
+        }
+        return fail("unknown expression");
+    }
+
+private:
+    std::nullopt_t fail(std::string message) {
+        if (m_error.empty()) m_error = std::move(message);
+        return std::nullopt;
+    }
+
+    std::optional<value> eval_arithmetic(const expr_node& n) {
+        auto acc = eval(*n.terms.front().operand);
+        if (!acc) return std::nullopt;
+        for (std::size_t i = 1; i < n.terms.size(); ++i) {
+            const auto& term = n.terms[i];
+            auto rhs = eval(*term.operand);
+            if (!rhs) return std::nullopt;
+            if (term.op == expr_op::add) {
+                auto* ls = std::get_if<std::string>(&*acc);
+                const auto* rs = std::get_if<std::string>(&*rhs);
+                if (ls && rs) {
+                    *ls += *rs;
+                    continue;
+                }
+            }
+            const auto* l = std::get_if<double>(&*acc);
+            const auto* r = std::get_if<double>(&*rhs);
+            if (!l || !r)
+                return fail(std::string("'") + op_text(term.op) + "' needs " +
+                            (term.op == expr_op::add ? "two numbers or two texts" : "numbers"));
+            double result = 0;
+            switch (term.op) {
+                case expr_op::add: result = *l + *r; break;
+                case expr_op::sub: result = *l - *r; break;
+                case expr_op::mul: result = *l * *r; break;
+                case expr_op::div:
+                    if (*r == 0) return fail("division by zero");
+                    result = *l / *r;
+                    break;
+                default: return fail("unknown operator");
+            }
+            if (!std::isfinite(result)) return fail("number too large");
+            acc = result;
+        }
+        return acc;
+    }
+
+    // and/or stop at the first operand that decides the result: later ones are not
+    // evaluated, so `x_set and x > 1` is safe.
+    std::optional<value> eval_logic(const expr_node& n) {
+        const bool is_and = n.kind == expr_kind::all_of;
+        for (const auto& term : n.terms) {
+            const auto v = eval(*term.operand);
+            if (!v) return std::nullopt;
+            const auto* b = std::get_if<bool>(&*v);
+            if (!b) return fail(std::string("'") + (is_and ? "and" : "or") + "' needs true or false");
+            if (*b != is_and) return *b;
+        }
+        return is_and;
+    }
+
+    std::optional<value> eval_compare(const expr_node& n) {
+        const auto lhs = eval(*n.terms[0].operand);
+        if (!lhs) return std::nullopt;
+        const auto rhs = eval(*n.terms[1].operand);
+        if (!rhs) return std::nullopt;
+        const auto op = n.terms[1].op;
+        if (op == expr_op::eq || op == expr_op::ne) {
+            if (lhs->index() != rhs->index())
+                return fail(std::string("'") + op_text(op) + "' compares values of different types");
+            return (*lhs == *rhs) == (op == expr_op::eq);
+        }
+        const auto* l = std::get_if<double>(&*lhs);
+        const auto* r = std::get_if<double>(&*rhs);
+        if (!l || !r) return fail(std::string("'") + op_text(op) + "' compares numbers only");
+        switch (op) {
+            case expr_op::lt: return *l < *r;
+            case expr_op::le: return *l <= *r;
+            case expr_op::gt: return *l > *r;
+            case expr_op::ge: return *l >= *r;
+            default: return fail("unknown operator");
+        }
+    }
+
+    const value_scope& m_scope;
+    std::string m_error;
+};
+
+void collect_variables(const expr_node& n, std::vector<std::string>& out, std::unordered_set<std::string>& seen) {
+    if (n.kind == expr_kind::variable) {
+        if (seen.insert(n.name).second) out.push_back(n.name);
+        return;
+    }
+    for (const auto& term : n.terms) collect_variables(*term.operand, out, seen);
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// Public API
+//-----------------------------------------------------------------------------
+
+expr_result<expression> parse_expression(std::string_view source) {
+    parser p(source);
+    if (p.current().kind == tok::end)
+        return failed<expression>(expr_error{p.current().offset, "expr-syntax", "the expression is empty"});
+    p.begin_expression(0);
+    auto root = p.parse_or();
+    if (root && p.current().kind != tok::end) p.fail_trailing("; is an operator such as 'and' missing?");
+    if (p.error()) return failed<expression>(*p.error());
+    expr_result<expression> r;
+    r.result = expression(std::shared_ptr<const expr_node>(std::move(root)), std::string(source));
+    return r;
+}
+
+expr_result<std::vector<assignment>> parse_assignments(std::string_view source) {
+    using result_type = std::vector<assignment>;
+    parser p(source);
+    result_type list;
+    while (true) {
+        const token& t = p.current();
+        if (t.kind == tok::semicolon) {
+            p.advance();
+            continue;
+        }
+        if (t.kind == tok::end) break;
+        if (t.kind == tok::bad) return failed<result_type>(expr_error{t.offset, "expr-syntax", t.text});
+        if (t.kind != tok::identifier) {
+            const bool keyword = t.kind == tok::kw_and || t.kind == tok::kw_or || t.kind == tok::kw_not ||
+                                 t.kind == tok::kw_true || t.kind == tok::kw_false;
+            return failed<result_type>(expr_error{
+                t.offset, "expr-syntax",
+                keyword ? p.quoted(t) + " is a keyword, not a variable name"
+                        : "expected a variable name to assign to, but found " + p.quoted(t)});
+        }
+        assignment a;
+        a.variable = t.text;
+        a.variable_offset = t.offset;
+        p.advance();
+        const token& eq = p.current();
+        if (eq.kind != tok::assign) {
+            std::string msg = "expected '=' after '" + a.variable + "'";
+            if (eq.kind == tok::eq) msg += "; assign with a single '=' (write '==' only to compare)";
+            return failed<result_type>(expr_error{eq.offset, "expr-syntax", std::move(msg)});
+        }
+        const auto eq_offset = eq.offset;
+        p.advance();
+        const token& start = p.current();
+        if (start.kind == tok::end || start.kind == tok::semicolon)
+            return failed<result_type>(
+                expr_error{start.kind == tok::end ? source.size() : start.offset, "expr-syntax",
+                           "expected a value after '=' at column " + std::to_string(column_of(source, eq_offset))});
+        const auto value_start = start.offset;
+        p.begin_expression(value_start);
+        auto root = p.parse_or();
+        if (!root) return failed<result_type>(*p.error());
+        const auto value_end = p.previous_end();
+        a.value = expression(std::shared_ptr<const expr_node>(std::move(root)),
+                             std::string(source.substr(value_start, value_end - value_start)));
+        a.value_offset = value_start;
+        list.push_back(std::move(a));
+        if (p.current().kind == tok::end) break;
+        if (p.current().kind != tok::semicolon) {
+            p.fail_trailing("; separate assignments with ';'");
+            return failed<result_type>(*p.error());
+        }
+        p.advance();
+    }
+    expr_result<result_type> r;
+    r.result = std::move(list);
+    return r;
+}
+
+expr_result<var_type> check_expression(const expression& e, const type_scope& scope) {
+    if (e.empty()) return failed<var_type>(expr_error{0, "expr-syntax", "the expression is empty"});
+    checker c(scope, 0);
+    const auto t = c.check(*e.root());
+    if (!t) return failed<var_type>(*c.error());
+    expr_result<var_type> r;
+    r.result = *t;
+    return r;
+}
+
+std::optional<expr_error> check_condition(const expression& e, const type_scope& scope) {
+    const auto r = check_expression(e, scope);
+    if (!r) return r.error;
+    if (*r.result != var_type::flag)
+        return expr_error{e.root()->offset, "expr-type",
+                          std::string("condition must be true or false, but this is ") + describe(*r.result)};
+    return std::nullopt;
+}
+
+std::optional<expr_error> check_assignments(const std::vector<assignment>& list, const type_scope& scope) {
+    for (const auto& a : list) {
+        checker names(scope, 0);
+        const auto target = names.declared(a.variable, a.variable_offset);
+        if (!target) return *names.error();
+        // Offsets inside the value count from its start in the `set` source.
+        checker c(scope, a.value_offset);
+        if (a.value.empty())
+            return expr_error{a.variable_offset, "expr-syntax", "'" + a.variable + "' is assigned no value"};
+        const auto& root = *a.value.root();
+        const auto t = c.check(root);
+        if (!t) return *c.error();
+        const auto want = *target == var_type::choice ? var_type::text : *target;
+        if (*t != want)
+            return expr_error{a.value_offset + root.offset, "expr-type",
+                              "'" + a.variable + "' holds " + describe(*target) + ", but this value is " +
+                                  describe(*t)};
+        if (*target == var_type::choice && !c.check_option(a.variable, root)) return *c.error();
+    }
+    return std::nullopt;
+}
+
+eval_result evaluate(const expression& e, const value_scope& scope) {
+    eval_result r;
+    if (e.empty()) {
+        r.error = "the expression is empty";
+        return r;
+    }
+    evaluator ev(scope);
+    r.result = ev.eval(*e.root());
+    if (!r.result) r.error = ev.error().empty() ? "evaluation failed" : ev.error();
+    return r;
+}
+
+std::vector<std::string> variables_read(const expression& e) {
+    std::vector<std::string> out;
+    if (e.empty()) return out;
+    std::unordered_set<std::string> seen;
+    collect_variables(*e.root(), out, seen);
+    return out;
+}
+
+}  // namespace signpost

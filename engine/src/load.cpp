@@ -1,3 +1,1263 @@
 #include "signpost/load.hpp"
 
-namespace signpost {}  // namespace signpost
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <initializer_list>
+#include <regex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "signpost/text.hpp"
+
+// [SECTION] positions: byte offsets -> line:column without rescanning the file
+// [SECTION] small parsing functions: numbers, booleans, text normalisation
+// [SECTION] loader: one pass over the document, collecting every problem
+// [SECTION] public entry points
+
+namespace signpost {
+
+namespace {
+
+// Longer patterns are refused: std::regex compiles recursively and a monster pattern is
+// more likely a paste accident than a format rule.
+constexpr std::size_t max_pattern_length = 512;
+
+// [SECTION] positions
+
+// Line starts plus a running count of UTF-8 continuation bytes every `block` bytes, so
+// each conversion is a binary search and at most `block` byte checks: loading 100k nodes
+// converts hundreds of thousands of offsets, many of them on one long line.
+class line_index {
+public:
+    explicit line_index(std::string_view text) : m_text(text) {
+        m_line_starts.push_back(0);
+        m_blocks.reserve(text.size() / block + 1);
+        std::uint32_t continuation = 0;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (i % block == 0) m_blocks.push_back(continuation);
+            const auto c = static_cast<unsigned char>(text[i]);
+            if (c == '\n')
+                m_line_starts.push_back(static_cast<std::uint32_t>(i + 1));
+            else if ((c & 0xC0u) == 0x80u)
+                ++continuation;
+        }
+        if (text.size() % block == 0) m_blocks.push_back(continuation);
+    }
+
+    source_pos at(std::size_t offset) const {
+        offset = std::min(offset, m_text.size());
+        const auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) - 1;
+        const std::size_t start = *it;
+        const std::size_t code_points =
+            (offset - start) - (continuation_before(offset) - continuation_before(start));
+        return {static_cast<int>(it - m_line_starts.begin()) + 1, static_cast<int>(code_points) + 1};
+    }
+
+private:
+    static constexpr std::size_t block = 64;
+
+    std::size_t continuation_before(std::size_t offset) const {
+        const std::size_t b = offset / block;
+        std::size_t count = m_blocks[b];
+        for (std::size_t i = b * block; i < offset; ++i)
+            if ((static_cast<unsigned char>(m_text[i]) & 0xC0u) == 0x80u) ++count;
+        return count;
+    }
+
+    std::string_view m_text;
+    std::vector<std::uint32_t> m_line_starts;  // files are at most max_tree_bytes
+    std::vector<std::uint32_t> m_blocks;
+};
+
+// Where pugixml's decoded text came from: the raw source offset of the `decoded`-th byte
+// of a value that starts at `raw`. Undoes entity and character references and the
+// end-of-line normalisation (\r\n -> one character), which pugixml applies while parsing.
+std::size_t raw_offset(std::string_view src, std::size_t raw, std::size_t decoded, bool cdata) {
+    std::size_t i = raw;
+    std::size_t d = 0;
+    while (i < src.size() && d < decoded) {
+        const char c = src[i];
+        if (c == '\r') {
+            i += (i + 1 < src.size() && src[i + 1] == '\n') ? 2 : 1;
+            ++d;
+            continue;
+        }
+        if (c == '&' && !cdata) {
+            const std::size_t semi = src.find(';', i);
+            if (semi != std::string_view::npos && semi - i <= 12) {
+                const std::string_view name = src.substr(i + 1, semi - i - 1);
+                std::size_t length = 0;
+                if (name == "lt" || name == "gt" || name == "amp" || name == "apos" || name == "quot") {
+                    length = 1;
+                } else if (name.size() > 1 && name[0] == '#') {
+                    const bool hex = name[1] == 'x';
+                    unsigned long cp = 0;
+                    const auto digits = name.substr(hex ? 2 : 1);
+                    std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
+                    length = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+                }
+                if (length > 0) {
+                    if (d + length > decoded) return i;  // inside the reference: point at '&'
+                    d += length;
+                    i = semi + 1;
+                    continue;
+                }
+            }
+        }
+        ++i;
+        ++d;
+    }
+    return i;
+}
+
+// [SECTION] small parsing functions
+
+std::string_view trim(std::string_view s) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+bool is_blank(std::string_view s) { return trim(s).empty(); }
+
+std::optional<int> parse_int(std::string_view s) {
+    int v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::optional<double> parse_finite(std::string_view s) {
+    double v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+std::optional<bool> parse_bool(std::string_view s) {
+    if (s == "true") return true;
+    if (s == "false") return false;
+    return std::nullopt;
+}
+
+bool is_identifier(std::string_view s) {
+    const auto start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    if (s.empty() || !start(s.front())) return false;
+    return std::all_of(s.begin(), s.end(), [&](char c) { return start(c) || (c >= '0' && c <= '9'); });
+}
+
+bool is_keyword(std::string_view s) {
+    return s == "and" || s == "or" || s == "not" || s == "true" || s == "false";
+}
+
+bool is_outcome_token(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
+std::vector<std::string> split_tokens(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+        const std::size_t start = i;
+        while (i < s.size() && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+        if (i > start) out.emplace_back(s.substr(start, i - start));
+    }
+    return out;
+}
+
+// Element text as authors mean it: no leading/trailing blank lines, no trailing spaces,
+// and the indentation shared by all lines removed, so text may be indented with the XML.
+std::string normalise_text(std::string_view raw) {
+    std::vector<std::string_view> lines;
+    for (std::size_t start = 0;;) {
+        const std::size_t nl = raw.find('\n', start);
+        std::string_view line = raw.substr(start, nl == std::string_view::npos ? raw.npos : nl - start);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
+            line.remove_suffix(1);
+        lines.push_back(line);
+        if (nl == std::string_view::npos) break;
+        start = nl + 1;
+    }
+    std::size_t first = 0;
+    std::size_t last = lines.size();
+    while (first < last && lines[first].empty()) ++first;
+    while (last > first && lines[last - 1].empty()) --last;
+    if (first == last) return {};
+
+    std::string_view common;
+    bool have_common = false;
+    for (std::size_t i = first; i < last; ++i) {
+        const auto line = lines[i];
+        if (line.empty()) continue;
+        const std::size_t indent = line.find_first_not_of(" \t");
+        const auto lead = line.substr(0, indent);
+        if (!have_common) {
+            common = lead;
+            have_common = true;
+            continue;
+        }
+        std::size_t k = 0;
+        while (k < common.size() && k < lead.size() && common[k] == lead[k]) ++k;
+        common = common.substr(0, k);
+    }
+
+    std::string out;
+    out.reserve(raw.size());
+    for (std::size_t i = first; i < last; ++i) {
+        if (i > first) out += '\n';
+        if (!lines[i].empty()) out += lines[i].substr(common.size());
+    }
+    return out;
+}
+
+// Values quoted in messages are cut short: a 10 MB attribute must not become a 10 MB message.
+std::string quote_value(std::string_view s) {
+    constexpr std::size_t max = 60;
+    if (s.size() <= max) return "'" + std::string(s) + "'";
+    std::size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0u) == 0x80u) --cut;
+    return "'" + std::string(s.substr(0, cut)) + "…'";
+}
+
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) {
+        if (!out.empty()) out += ", ";
+        out += w;
+    }
+    return out;
+}
+
+// [SECTION] loader
+
+// An attribute as written in a start tag.
+struct raw_attr {
+    std::string_view name;
+    std::size_t name_off = 0;
+    std::size_t value_off = 0;  // first byte after the opening quote
+    std::size_t value_end = 0;  // the closing quote
+};
+
+bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The attributes of the start tag that begins at `lt`, in source order. pugixml keeps no
+// attribute offsets, so this re-reads only that one tag (it already parsed cleanly).
+void scan_start_tag(std::string_view src, std::size_t lt, std::vector<raw_attr>& out) {
+    out.clear();
+    std::size_t i = lt + 1;
+    const auto at_end = [&] { return i >= src.size() || src[i] == '/' || src[i] == '>'; };
+    while (!at_end() && !is_xml_space(src[i])) ++i;
+    for (;;) {
+        while (i < src.size() && is_xml_space(src[i])) ++i;
+        if (at_end()) return;
+        const std::size_t name_start = i;
+        while (!at_end() && !is_xml_space(src[i]) && src[i] != '=') ++i;
+        const auto name = src.substr(name_start, i - name_start);
+        while (i < src.size() && is_xml_space(src[i])) ++i;
+        if (i >= src.size() || src[i] != '=') return;
+        ++i;
+        while (i < src.size() && is_xml_space(src[i])) ++i;
+        if (i >= src.size() || (src[i] != '"' && src[i] != '\'')) return;
+        const char quote = src[i++];
+        const std::size_t close = src.find(quote, i);
+        if (close == std::string_view::npos) return;
+        out.push_back({name, name_start, i, close});
+        i = close + 1;
+    }
+}
+
+// One attribute of an element, with where its name and value are in the source.
+struct attr {
+    std::string_view name;
+    std::string_view value;   // decoded by pugixml
+    std::size_t name_off = 0;
+    std::size_t value_off = 0;  // first byte after the opening quote
+};
+
+// The allowed attributes present on one element.
+struct attr_list {
+    std::vector<attr> items;
+    const attr* find(std::string_view name) const {
+        for (const auto& a : items)
+            if (a.name == name) return &a;
+        return nullptr;
+    }
+};
+
+// Element text (pcdata and CDATA pieces joined), with the source of each piece so
+// positions inside it can be found again.
+struct element_text {
+    struct piece {
+        std::size_t decoded_start = 0;
+        std::size_t raw = 0;
+        bool cdata = false;
+    };
+    std::string text;
+    std::vector<piece> pieces;
+};
+
+const std::vector<std::string> tree_attrs{"format", "id", "version", "title", "start", "allow-find"};
+const std::vector<std::string> tree_children{"description", "variables", "question", "step", "form",
+                                             "logic",       "jump",      "escalate", "end",  "layout"};
+const std::vector<std::string> variable_attrs{"name", "type", "options", "default", "label"};
+const std::vector<std::string> var_type_names{"number", "text", "flag", "choice"};
+const std::vector<std::string> priorities{"low", "normal", "high", "urgent"};
+
+class loader {
+public:
+    loader(std::string_view src, std::string file)
+        : m_src(src), m_file(std::move(file)), m_lines(src) {}
+
+    load_result run(const pugi::xml_document& doc);
+
+private:
+    // --- reporting
+    void report(severity level, std::string code, std::string message, source_pos pos,
+                std::string node_id = {}, std::string field = {}) {
+        m_problems.push_back({level, std::move(code), std::move(message), m_file, pos,
+                              std::move(node_id), std::move(field)});
+    }
+    void error(std::string code, std::string message, source_pos pos, std::string node_id = {},
+               std::string field = {}) {
+        report(severity::error, std::move(code), std::move(message), pos, std::move(node_id),
+               std::move(field));
+    }
+    std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) const;
+
+    // --- positions
+    source_pos at(std::size_t offset) const { return m_lines.at(offset); }
+    static std::size_t element_offset(pugi::xml_node el) {
+        const auto off = el.offset_debug();
+        return off > 0 ? static_cast<std::size_t>(off) - 1 : 0;  // the '<' before the name
+    }
+    source_pos element_pos(pugi::xml_node el) const { return at(element_offset(el)); }
+    source_pos name_pos(const attr& a) const { return at(a.name_off); }
+    // Column of byte `offset` of the decoded value (expressions point inside attributes).
+    source_pos value_pos(const attr& a, std::size_t offset) const {
+        return at(raw_offset(m_src, a.value_off, offset, false));
+    }
+    source_pos text_pos(const element_text& t, std::size_t offset) const {
+        auto it = std::upper_bound(t.pieces.begin(), t.pieces.end(), offset,
+                                   [](std::size_t o, const element_text::piece& p) { return o < p.decoded_start; });
+        if (it == t.pieces.begin()) return {};
+        --it;
+        return at(raw_offset(m_src, it->raw, offset - it->decoded_start, it->cdata));
+    }
+
+    // --- generic element handling
+    attr_list read_attrs(pugi::xml_node el, const std::vector<std::string>& allowed,
+                         const std::string& node_id);
+    void check_char_refs(std::size_t raw_begin, std::size_t raw_end, const std::string& node_id);
+    element_text read_text(pugi::xml_node el, const std::string& node_id);
+    void check_references(const element_text& t, const std::string& node_id, const std::string& field);
+    void unknown_element(pugi::xml_node child, pugi::xml_node parent,
+                         const std::vector<std::string>& allowed, const std::string& node_id);
+    void stray_text(pugi::xml_node child, pugi::xml_node parent, const std::string& node_id);
+    // Calls on_element for each child element; text between them is reported.
+    template <typename F>
+    void for_children(pugi::xml_node el, const std::string& node_id, F&& on_element) {
+        for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
+            if (c.type() == pugi::node_element)
+                on_element(c);
+            else if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata)
+                stray_text(c, el, node_id);
+        }
+    }
+    // Reports everything inside `el` when it must have no children at all.
+    void expect_empty(pugi::xml_node el, const std::string& node_id);
+    const attr* require(const attr_list& attrs, std::string_view name, pugi::xml_node el,
+                        const std::string& node_id);
+
+    // --- the format
+    void read_tree(pugi::xml_node root);
+    void read_variables(pugi::xml_node el);
+    void read_variable(pugi::xml_node el);
+    void read_node(pugi::xml_node el, node_kind kind);
+    void read_choice(pugi::xml_node el, node& n);
+    void read_field(pugi::xml_node el, node& n, std::unordered_set<std::string>& seen);
+    void read_branch(pugi::xml_node el, node& n);
+    void read_layout(pugi::xml_node el);
+    expression read_condition(const attr& a, const std::string& node_id);
+    void read_assignments(const attr& a, choice& c, const std::string& node_id);
+    void report_expr(const expr_error& e, const attr& a, std::size_t lead, std::string_view source,
+                     const std::string& node_id);
+    void check_pattern(const attr& a, const variable* v, const std::string& node_id);
+    void want_target(const std::string& target, source_pos pos, const std::string& node_id,
+                     std::string field, std::string what) {
+        m_targets.push_back({target, pos, node_id, std::move(field), std::move(what)});
+    }
+    void resolve_targets();
+
+
+    std::string_view m_src;
+    std::string m_file;
+    line_index m_lines;
+    diagnostics m_problems;
+    std::shared_ptr<tree> m_tree = std::make_shared<tree>();
+    tree_type_scope m_scope{*m_tree};
+    std::vector<std::string> m_var_names;  // did-you-mean candidates
+    std::unordered_map<std::string, source_pos> m_first_variable;
+    std::unordered_map<std::string, source_pos> m_first_node;
+    std::optional<source_pos> m_start_pos;
+    struct pending_target {
+        std::string target;
+        source_pos pos;
+        std::string node_id;
+        std::string field;
+        std::string what;
+    };
+    // Targets are checked once every node is known (nodes may point forward).
+    std::vector<pending_target> m_targets;
+    std::vector<raw_attr> m_tag;  // scratch for scan_start_tag
+    std::unordered_map<std::string, std::string> m_pattern_errors;  // pattern -> error ("" = fine)
+    mutable std::size_t m_suggestion_work = 0;
+};
+
+// Bounds the did-you-mean work in a file with thousands of broken references among
+// 100k nodes; past it, messages simply carry no suggestion.
+constexpr std::size_t max_suggestion_work = 20'000'000;
+
+std::string loader::suggestion(std::string_view word, const std::vector<std::string>& candidates) const {
+    if (m_suggestion_work > max_suggestion_work) return {};
+    m_suggestion_work += candidates.size() * std::max<std::size_t>(1, std::min<std::size_t>(word.size(), 64));
+    const std::string match = closest_match(word, candidates);
+    return match.empty() ? std::string{} : "did you mean '" + match + "'?";
+}
+
+attr_list loader::read_attrs(pugi::xml_node el, const std::vector<std::string>& allowed,
+                             const std::string& node_id) {
+    const std::size_t el_off = element_offset(el);
+    scan_start_tag(m_src, el_off, m_tag);
+    attr_list out;
+    std::size_t k = 0;
+    for (pugi::xml_attribute a = el.first_attribute(); a; a = a.next_attribute(), ++k) {
+        attr item;
+        item.name = a.name();
+        item.value = a.value();
+        const raw_attr* raw = nullptr;
+        if (k < m_tag.size() && m_tag[k].name == item.name) {
+            raw = &m_tag[k];
+        } else {
+            const auto it = std::find_if(m_tag.begin(), m_tag.end(),
+                                         [&](const raw_attr& r) { return r.name == item.name; });
+            if (it != m_tag.end()) raw = &*it;
+        }
+        item.name_off = raw ? raw->name_off : el_off;
+        item.value_off = raw ? raw->value_off : el_off;
+
+        const std::string name(item.name);
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+            std::string message = "unknown attribute '" + name + "' on <" + el.name() + ">";
+            const std::string hint = suggestion(name, allowed);
+            if (!hint.empty())
+                message += "; " + hint;
+            else if (allowed.empty())
+                message += std::string("; <") + el.name() + "> takes no attributes";
+            else
+                message += "; allowed: " + join(allowed);
+            error("unknown-attribute", message, name_pos(item), node_id, name);
+            continue;
+        }
+        if (out.find(item.name)) {
+            error("xml-syntax", "attribute '" + name + "' appears twice on <" + el.name() + ">; keep one",
+                  name_pos(item), node_id, name);
+            continue;
+        }
+        if (raw) check_char_refs(raw->value_off, raw->value_end, node_id);
+        out.items.push_back(item);
+    }
+    return out;
+}
+
+// pugixml decodes any numeric character reference; XML allows only real characters
+// (&#0; would even cut the value short, &#xD800; would put invalid UTF-8 in the model).
+void loader::check_char_refs(std::size_t raw_begin, std::size_t raw_end, const std::string& node_id) {
+    raw_end = std::min(raw_end, m_src.size());
+    for (std::size_t i = m_src.find("&#", raw_begin); i < raw_end; i = m_src.find("&#", i + 2)) {
+        const std::size_t semi = m_src.find(';', i);
+        if (semi == std::string_view::npos || semi > raw_end) return;
+        const auto body = m_src.substr(i + 2, semi - i - 2);
+        const bool hex = !body.empty() && body[0] == 'x';
+        const auto digits = body.substr(hex ? 1 : 0);
+        unsigned long cp = 0;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
+        const bool parsed = ec == std::errc{} && end == digits.data() + digits.size() && !digits.empty();
+        const bool allowed = parsed && (cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                                        (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF));
+        if (!allowed)
+            error("xml-syntax",
+                  "character reference " + quote_value(m_src.substr(i, semi + 1 - i)) +
+                      " is not an allowed XML character; remove it",
+                  at(i), node_id);
+    }
+}
+
+element_text loader::read_text(pugi::xml_node el, const std::string& node_id) {
+    element_text t;
+    for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
+        if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
+            const bool cdata = c.type() == pugi::node_cdata;
+            const auto off = c.offset_debug();
+            const std::size_t raw = off >= 0 ? static_cast<std::size_t>(off) : 0;
+            if (!cdata) check_char_refs(raw, m_src.find('<', raw), node_id);
+            t.pieces.push_back({t.text.size(), raw, cdata});
+            t.text += c.value();
+        } else if (c.type() == pugi::node_element) {
+            error("unknown-element",
+                  std::string("element <") + c.name() + "> is not allowed inside <" + el.name() +
+                      ">; write Markdown instead (**bold**, *italic*, [link](url))",
+                  element_pos(c), node_id, c.name());
+        }
+    }
+    return t;
+}
+
+void loader::check_references(const element_text& t, const std::string& node_id, const std::string& field) {
+    for (const auto& ref : find_references(t.text)) {
+        if (m_tree->find_variable(ref.name)) continue;
+        std::string message = "{" + ref.name + "} is not a declared variable";
+        const std::string hint = suggestion(ref.name, m_var_names);
+        message += hint.empty() ? "; declare it in <variables> or write {{ for a literal brace" : "; " + hint;
+        error("undeclared-variable", message, text_pos(t, ref.offset), node_id, field);
+    }
+}
+
+void loader::unknown_element(pugi::xml_node child, pugi::xml_node parent,
+                             const std::vector<std::string>& allowed, const std::string& node_id) {
+    const std::string name = child.name();
+    std::string message = "unknown element <" + name + "> in <" + parent.name() + ">";
+    const std::string hint = suggestion(name, allowed);
+    if (!hint.empty())
+        message += "; " + hint;
+    else if (allowed.empty())
+        message += std::string("; <") + parent.name() + "> has no child elements";
+    else
+        message += "; allowed: " + join(allowed);
+    error("unknown-element", message, element_pos(child), node_id, name);
+}
+
+void loader::stray_text(pugi::xml_node child, pugi::xml_node parent, const std::string& node_id) {
+    if (is_blank(child.value())) return;
+    const auto off = child.offset_debug();
+    const bool is_node = parse_node_kind(parent.name()).has_value();
+    error("unknown-element",
+          std::string("text is not allowed directly inside <") + parent.name() + ">" +
+              (is_node ? "; put it in a <text> element" : "; remove it"),
+          at(off >= 0 ? static_cast<std::size_t>(off) : 0), node_id);
+}
+
+void loader::expect_empty(pugi::xml_node el, const std::string& node_id) {
+    for_children(el, node_id, [&](pugi::xml_node c) { unknown_element(c, el, {}, node_id); });
+}
+
+const attr* loader::require(const attr_list& attrs, std::string_view name, pugi::xml_node el,
+                            const std::string& node_id) {
+    if (const attr* a = attrs.find(name)) return a;
+    error("missing-attribute",
+          std::string("<") + el.name() + "> needs a '" + std::string(name) + "' attribute",
+          element_pos(el), node_id, std::string(name));
+    return nullptr;
+}
+
+void loader::read_tree(pugi::xml_node root) {
+    tree& t = *m_tree;
+    t.pos = element_pos(root);
+    const attr_list attrs = read_attrs(root, tree_attrs, "");
+
+    if (const attr* a = require(attrs, "format", root, "")) {
+        if (const auto v = parse_int(a->value)) {
+            t.format = *v;
+            if (*v != current_format)
+                error("unsupported-format",
+                      "format " + std::to_string(*v) + " is not supported; this version of Signpost reads format " +
+                          std::to_string(current_format),
+                      name_pos(*a), "", "format");
+        } else {
+            error("invalid-attribute", "format must be a whole number (this version reads format 1), not " +
+                                           quote_value(a->value),
+                  name_pos(*a), "", "format");
+        }
+    }
+    if (const attr* a = require(attrs, "id", root, "")) {
+        t.id = a->value;
+        if (!is_valid_id(t.id))
+            error("invalid-id",
+                  "tree id " + quote_value(t.id) +
+                      " is not valid: it names the file, so use letters, digits, '-', '_' and '.' "
+                      "(no '..', no slashes), starting with a letter or digit",
+                  name_pos(*a), "", "id");
+    }
+    if (const attr* a = attrs.find("version")) {
+        const auto v = parse_int(a->value);
+        if (v && *v > 0)
+            t.version = *v;
+        else
+            error("invalid-attribute", "version must be a positive whole number, not " + quote_value(a->value),
+                  name_pos(*a), "", "version");
+    }
+    const attr* title = attrs.find("title");
+    t.title = title ? std::string(title->value) : t.id;
+    if (const attr* a = attrs.find("start")) {
+        t.start = a->value;
+        m_start_pos = name_pos(*a);
+    } else {
+        error("missing-start", "<tree> needs a 'start' attribute naming the first node", t.pos, "", "start");
+    }
+    if (const attr* a = attrs.find("allow-find")) {
+        if (const auto v = parse_bool(a->value))
+            t.allow_find = *v;
+        else
+            error("invalid-attribute", "allow-find must be true or false, not " + quote_value(a->value), name_pos(*a),
+                  "", "allow-find");
+    }
+
+    // Variables first, wherever they are: conditions and texts anywhere may use them.
+    std::optional<source_pos> variables_seen;
+    for (pugi::xml_node c = root.child("variables"); c; c = c.next_sibling("variables")) {
+        if (variables_seen) {
+            error("duplicate-element",
+                  "<variables> appears twice (first on line " + std::to_string(variables_seen->line) +
+                      "); declare all variables in one <variables>",
+                  element_pos(c), "", "variables");
+            continue;
+        }
+        variables_seen = element_pos(c);
+        read_variables(c);
+    }
+    t.reindex();
+    m_var_names.reserve(t.variables.size());
+    for (const auto& v : t.variables) m_var_names.push_back(v.name);
+
+    std::optional<source_pos> description_seen;
+    std::optional<source_pos> layout_seen;
+    const auto once = [&](std::optional<source_pos>& seen, pugi::xml_node c) {
+        if (seen) {
+            error("duplicate-element",
+                  std::string("<") + c.name() + "> appears twice (first on line " + std::to_string(seen->line) +
+                      "); keep one",
+                  element_pos(c), "", c.name());
+            return false;
+        }
+        seen = element_pos(c);
+        return true;
+    };
+    for_children(root, "", [&](pugi::xml_node c) {
+        const std::string_view name = c.name();
+        if (name == "variables") return;
+        if (name == "description") {
+            if (!once(description_seen, c)) return;
+            read_attrs(c, {}, "");
+            const element_text text = read_text(c, "");
+            check_references(text, "", "description");
+            t.description = normalise_text(text.text);
+        } else if (name == "layout") {
+            if (once(layout_seen, c)) read_layout(c);
+        } else if (const auto kind = parse_node_kind(name)) {
+            read_node(c, *kind);
+        } else {
+            unknown_element(c, root, tree_children, "");
+        }
+    });
+    resolve_targets();
+    t.reindex();
+}
+
+void loader::read_variables(pugi::xml_node el) {
+    read_attrs(el, {}, "");
+    for_children(el, "", [&](pugi::xml_node c) {
+        if (std::string_view(c.name()) == "variable")
+            read_variable(c);
+        else
+            unknown_element(c, el, {"variable"}, "");
+    });
+}
+
+void loader::read_variable(pugi::xml_node el) {
+    variable v;
+    v.pos = element_pos(el);
+    const attr_list attrs = read_attrs(el, variable_attrs, "");
+    expect_empty(el, "");
+
+    if (const attr* a = require(attrs, "name", el, "")) {
+        v.name = a->value;
+        if (!is_identifier(v.name) || is_keyword(v.name)) {
+            error("invalid-attribute",
+                  "variable name " + quote_value(v.name) +
+                      " is not valid: use letters, digits and '_', not starting with a digit, and not "
+                      "and/or/not/true/false",
+                  name_pos(*a), "", "name");
+        } else if (const auto [it, inserted] = m_first_variable.emplace(v.name, v.pos); !inserted) {
+            error("duplicate-variable",
+                  "variable '" + v.name + "' is already declared on line " + std::to_string(it->second.line) +
+                      "; remove or rename one",
+                  name_pos(*a), "", "name");
+        }
+    }
+    bool type_known = false;
+    if (const attr* a = require(attrs, "type", el, "")) {
+        if (const auto type = parse_var_type(a->value)) {
+            v.type = *type;
+            type_known = true;
+        } else {
+            std::string message = "unknown variable type " + quote_value(a->value);
+            const std::string hint = suggestion(a->value, var_type_names);
+            message += hint.empty() ? "; use number, text, flag or choice" : "; " + hint;
+            error("invalid-attribute", message, name_pos(*a), "", "type");
+        }
+    }
+    if (const attr* a = attrs.find("options")) {
+        if (type_known && v.type != var_type::choice) {
+            error("invalid-attribute",
+                  "'options' is only for choice variables; '" + v.name + "' is a " + to_string(v.type),
+                  name_pos(*a), "", "options");
+        } else {
+            for (auto& option : split_tokens(a->value)) {
+                if (std::find(v.options.begin(), v.options.end(), option) != v.options.end())
+                    error("invalid-attribute", "option " + quote_value(option) + " is listed twice", name_pos(*a), "",
+                          "options");
+                else
+                    v.options.push_back(std::move(option));
+            }
+            if (v.options.empty())
+                error("invalid-attribute", "options is empty; list the choices separated by spaces",
+                      name_pos(*a), "", "options");
+        }
+    } else if (type_known && v.type == var_type::choice) {
+        error("missing-attribute",
+              "choice variable '" + v.name + "' needs 'options' (the allowed values, separated by spaces)", v.pos,
+              "", "options");
+    }
+    if (const attr* a = attrs.find("default")) {
+        v.default_text = a->value;
+        if (type_known && v.type == var_type::choice) {
+            if (std::find(v.options.begin(), v.options.end(), a->value) != v.options.end()) {
+                v.default_value = value{std::string(a->value)};
+            } else if (!v.options.empty()) {
+                std::string message = "default " + quote_value(a->value) + " is not one of the options (" +
+                                       join(v.options) + ")";
+                const std::string hint = suggestion(a->value, v.options);
+                if (!hint.empty()) message += "; " + hint;
+                error("invalid-default", message, name_pos(*a), "", "default");
+            }
+        } else if (type_known) {
+            if (auto parsed = parse_value(v.type, a->value))
+                v.default_value = std::move(parsed);
+            else
+                error("invalid-default",
+                      "default " + quote_value(a->value) + " is not a valid " + to_string(v.type) +
+                          (v.type == var_type::flag ? " (use true or false)" : ""),
+                      name_pos(*a), "", "default");
+        }
+    }
+    if (const attr* a = attrs.find("label")) v.label = a->value;
+    m_tree->variables.push_back(std::move(v));
+}
+
+void loader::read_node(pugi::xml_node el, node_kind kind) {
+    node n;
+    n.kind = kind;
+    n.pos = element_pos(el);
+    const std::string kind_name = to_string(kind);
+    // Known before the attributes are read, so every finding can name its node.
+    const std::string early_id = el.attribute("id").value();
+
+    std::vector<std::string> allowed_attrs{"id", "title"};
+    std::vector<std::string> allowed_children;
+    const bool has_text = kind != node_kind::logic && kind != node_kind::jump;
+    if (has_text) allowed_children = {"text", "hint"};
+    switch (kind) {
+    case node_kind::question: allowed_children.push_back("choice"); break;
+    case node_kind::step: allowed_attrs.push_back("to"); break;
+    case node_kind::form:
+        allowed_attrs.push_back("to");
+        allowed_children.push_back("field");
+        break;
+    case node_kind::logic: allowed_children = {"branch", "otherwise"}; break;
+    case node_kind::jump: allowed_attrs.insert(allowed_attrs.end(), {"tree", "to"}); break;
+    case node_kind::escalate: allowed_attrs.insert(allowed_attrs.end(), {"team", "priority"}); break;
+    case node_kind::end: allowed_attrs.push_back("outcome"); break;
+    }
+
+    const attr_list attrs = read_attrs(el, allowed_attrs, early_id);
+    for (const auto& a : attrs.items) n.attr_pos[std::string(a.name)] = name_pos(a);
+
+    if (const attr* a = require(attrs, "id", el, early_id)) {
+        n.id = a->value;
+        if (!is_valid_id(n.id)) {
+            error("invalid-id",
+                  "node id " + quote_value(n.id) +
+                      " is not valid: use letters, digits, '-', '_' and '.' (no '..'), starting with a letter "
+                      "or digit, at most 128 characters",
+                  name_pos(*a), n.id, "id");
+        } else if (const auto [it, inserted] = m_first_node.emplace(n.id, n.pos); !inserted) {
+            error("duplicate-id",
+                  "id '" + n.id + "' is already used by the node on line " + std::to_string(it->second.line) +
+                      "; node ids must be unique",
+                  name_pos(*a), n.id, "id");
+        }
+    }
+    if (const attr* a = attrs.find("title")) n.title = a->value;
+
+    const auto target = [&](const char* name, bool required, std::string& out) {
+        const attr* a = required ? require(attrs, name, el, n.id) : attrs.find(name);
+        if (!a) return;
+        out = a->value;
+        want_target(out, name_pos(*a), n.id, name, "<" + kind_name + ">");
+    };
+    switch (kind) {
+    case node_kind::step:
+    case node_kind::form: target("to", true, n.to); break;
+    case node_kind::jump:
+        if (const attr* a = require(attrs, "tree", el, n.id)) {
+            n.tree_ref = a->value;
+            if (!is_valid_id(n.tree_ref))
+                error("invalid-tree-ref",
+                      "jump target tree " + quote_value(n.tree_ref) +
+                          " is not a tree id; write the id only (e.g. identity-verification), not a path "
+                          "or file name",
+                      name_pos(*a), n.id, "tree");
+        }
+        target("to", false, n.to);
+        break;
+    case node_kind::escalate:
+        if (const attr* a = require(attrs, "team", el, n.id)) {
+            n.team = a->value;
+            if (is_blank(n.team))
+                error("invalid-attribute", "team is empty; name the team to hand the call to", name_pos(*a), n.id,
+                      "team");
+        }
+        n.priority = "normal";
+        if (const attr* a = attrs.find("priority")) {
+            if (std::find(priorities.begin(), priorities.end(), a->value) != priorities.end()) {
+                n.priority = a->value;
+            } else {
+                std::string message = "unknown priority " + quote_value(a->value);
+                const std::string hint = suggestion(a->value, priorities);
+                message += hint.empty() ? "; use low, normal, high or urgent" : "; " + hint;
+                error("invalid-attribute", message, name_pos(*a), n.id, "priority");
+            }
+        }
+        break;
+    case node_kind::end:
+        if (const attr* a = require(attrs, "outcome", el, n.id)) {
+            n.outcome = a->value;
+            if (!is_outcome_token(n.outcome))
+                error("invalid-attribute",
+                      "outcome " + quote_value(n.outcome) +
+                          " is not valid: use lower-case letters, digits, '_' and '-' (e.g. resolved)",
+                      name_pos(*a), n.id, "outcome");
+        }
+        break;
+    case node_kind::question:
+    case node_kind::logic: break;
+    }
+
+    std::optional<source_pos> text_seen;
+    std::optional<source_pos> hint_seen;
+    std::optional<source_pos> otherwise_seen;
+    std::unordered_set<std::string> field_vars;
+    const auto once = [&](std::optional<source_pos>& seen, pugi::xml_node c) {
+        if (seen) {
+            error("duplicate-element",
+                  std::string("<") + c.name() + "> appears twice in " + kind_name + " '" + n.id +
+                      "' (first on line " + std::to_string(seen->line) + "); keep one",
+                  element_pos(c), n.id, c.name());
+            return false;
+        }
+        seen = element_pos(c);
+        return true;
+    };
+    for_children(el, n.id, [&](pugi::xml_node c) {
+        const std::string_view name = c.name();
+        if (has_text && (name == "text" || name == "hint")) {
+            const bool is_text = name == "text";
+            if (!once(is_text ? text_seen : hint_seen, c)) return;
+            read_attrs(c, {}, n.id);
+            const element_text text = read_text(c, n.id);
+            check_references(text, n.id, std::string(name));
+            (is_text ? n.text : n.hint) = normalise_text(text.text);
+            n.attr_pos[std::string(name)] = element_pos(c);
+        } else if (kind == node_kind::question && name == "choice") {
+            read_choice(c, n);
+        } else if (kind == node_kind::form && name == "field") {
+            read_field(c, n, field_vars);
+        } else if (kind == node_kind::logic && name == "branch") {
+            read_branch(c, n);
+        } else if (kind == node_kind::logic && name == "otherwise") {
+            if (!once(otherwise_seen, c)) return;
+            n.attr_pos["otherwise"] = element_pos(c);
+            const attr_list other = read_attrs(c, {"to"}, n.id);
+            expect_empty(c, n.id);
+            if (const attr* a = require(other, "to", c, n.id)) {
+                n.otherwise = a->value;
+                want_target(n.otherwise, name_pos(*a), n.id, "otherwise", "<otherwise>");
+            }
+        } else if (!has_text && (name == "text" || name == "hint")) {
+            error("unknown-element",
+                  "<" + kind_name + "> nodes take no <" + std::string(name) + ">: agents never see them",
+                  element_pos(c), n.id, std::string(name));
+        } else {
+            unknown_element(c, el, allowed_children, n.id);
+        }
+    });
+
+    if (kind == node_kind::question) {
+        if (n.choices.empty())
+            error("empty-question", "question '" + n.id + "' has no <choice>; add at least one", n.pos, n.id);
+        // Number keys 1-9 pick choices in the player; a tenth visible choice gets none.
+        if (n.choices.size() > 9)
+            report(severity::warning, "many-choices",
+                   "question '" + n.id + "' has " + std::to_string(n.choices.size()) +
+                       " choices; only 9 can have number keys when all are shown: split the question",
+                   n.choices[9].pos, n.id, "choice");
+    } else if (kind == node_kind::form && n.fields.empty()) {
+        error("empty-form", "form '" + n.id + "' has no <field>; add one or use a <step>", n.pos, n.id);
+    } else if (kind == node_kind::logic && n.branches.empty() && !otherwise_seen) {
+        error("empty-logic", "logic '" + n.id + "' has no <branch> or <otherwise>; add at least one", n.pos,
+              n.id);
+    }
+    m_tree->nodes.push_back(std::move(n));
+}
+
+void loader::read_choice(pugi::xml_node el, node& n) {
+    choice c;
+    c.pos = element_pos(el);
+    const attr_list attrs = read_attrs(el, {"to", "if", "set"}, n.id);
+    if (const attr* a = require(attrs, "to", el, n.id)) {
+        c.to = a->value;
+        want_target(c.to, name_pos(*a), n.id, "to", "choice");
+    }
+    if (const attr* a = attrs.find("if")) c.condition = read_condition(*a, n.id);
+    if (const attr* a = attrs.find("set")) read_assignments(*a, c, n.id);
+    const element_text label = read_text(el, n.id);
+    check_references(label, n.id, "label");
+    c.label = normalise_text(label.text);
+    if (c.label.empty())
+        error("missing-text", "choice has no label; write what the agent picks between <choice> and </choice>",
+              c.pos, n.id, "label");
+    n.choices.push_back(std::move(c));
+}
+
+void loader::read_field(pugi::xml_node el, node& n, std::unordered_set<std::string>& seen) {
+    field f;
+    f.pos = element_pos(el);
+    const attr_list attrs = read_attrs(el, {"var", "label", "required", "pattern", "placeholder"}, n.id);
+    expect_empty(el, n.id);
+    const variable* v = nullptr;
+    if (const attr* a = require(attrs, "var", el, n.id)) {
+        f.variable = a->value;
+        v = m_tree->find_variable(f.variable);
+        if (!v) {
+            std::string message = "field variable " + quote_value(f.variable) + " is not declared";
+            const std::string hint = suggestion(f.variable, m_var_names);
+            message += hint.empty() ? "; declare it in <variables>" : "; " + hint;
+            error("undeclared-variable", message, name_pos(*a), n.id, "var");
+        } else if (!seen.insert(f.variable).second) {
+            error("duplicate-element", "form '" + n.id + "' asks for '" + f.variable + "' twice; keep one field",
+                  f.pos, n.id, "field");
+        }
+    }
+    if (const attr* a = attrs.find("label"))
+        f.label = a->value;
+    else
+        f.label = v && !v->label.empty() ? v->label : f.variable;
+    if (const attr* a = attrs.find("required")) {
+        if (const auto b = parse_bool(a->value))
+            f.required = *b;
+        else
+            error("invalid-attribute", "required must be true or false, not " + quote_value(a->value), name_pos(*a),
+                  n.id, "required");
+    }
+    if (const attr* a = attrs.find("pattern")) {
+        f.pattern = a->value;
+        check_pattern(*a, v, n.id);
+    }
+    if (const attr* a = attrs.find("placeholder")) f.placeholder = a->value;
+    n.fields.push_back(std::move(f));
+}
+
+void loader::check_pattern(const attr& a, const variable* v, const std::string& node_id) {
+    if (a.value.size() > max_pattern_length) {
+        error("invalid-pattern",
+              "pattern is " + std::to_string(a.value.size()) + " bytes long; the limit is " +
+                  std::to_string(max_pattern_length),
+              name_pos(a), node_id, "pattern");
+        return;
+    }
+    if (v && v->type != var_type::text) {
+        error("invalid-pattern",
+              std::string("pattern only applies to text variables; '") + v->name + "' is a " + to_string(v->type),
+              name_pos(a), node_id, "pattern");
+        return;
+    }
+    // Forms often repeat the same pattern: compile each distinct one once.
+    auto [it, fresh] = m_pattern_errors.try_emplace(std::string(a.value));
+    if (fresh) {
+        try {
+            const std::regex compiled(it->first, std::regex::ECMAScript);
+            (void)compiled;
+        } catch (const std::regex_error& e) {
+            it->second = e.what();
+        } catch (const std::exception& e) {  // e.g. out of memory on a pathological pattern
+            it->second = e.what();
+        }
+    }
+    if (!it->second.empty())
+        error("invalid-pattern", "pattern is not a valid regular expression: " + it->second, name_pos(a), node_id,
+              "pattern");
+}
+
+void loader::read_branch(pugi::xml_node el, node& n) {
+    branch b;
+    b.pos = element_pos(el);
+    const attr_list attrs = read_attrs(el, {"if", "to"}, n.id);
+    expect_empty(el, n.id);
+    if (const attr* a = require(attrs, "if", el, n.id)) b.condition = read_condition(*a, n.id);
+    if (const attr* a = require(attrs, "to", el, n.id)) {
+        b.to = a->value;
+        want_target(b.to, name_pos(*a), n.id, "to", "branch");
+    }
+    n.branches.push_back(std::move(b));
+}
+
+void loader::read_layout(pugi::xml_node el) {
+    read_attrs(el, {}, "");
+    std::unordered_set<std::string> seen;
+    for_children(el, "", [&](pugi::xml_node c) {
+        if (std::string_view(c.name()) != "pos") {
+            unknown_element(c, el, {"pos"}, "");
+            return;
+        }
+        const attr_list attrs = read_attrs(c, {"node", "x", "y"}, "");
+        expect_empty(c, "");
+        layout_entry entry;
+        bool duplicate = false;
+        if (const attr* a = require(attrs, "node", c, "")) {
+            entry.node = a->value;
+            want_target(entry.node, name_pos(*a), "", "node", "layout position");
+            if (!seen.insert(entry.node).second) {
+                duplicate = true;
+                error("duplicate-element", "<layout> places '" + entry.node + "' twice; keep one <pos>",
+                      element_pos(c), "", "pos");
+            }
+        }
+        for (const char* axis : {"x", "y"}) {
+            const attr* a = require(attrs, axis, c, "");
+            if (!a) continue;
+            if (const auto v = parse_finite(a->value))
+                (axis[0] == 'x' ? entry.x : entry.y) = *v;
+            else
+                error("invalid-attribute", std::string(axis) + " must be a finite number, not " + quote_value(a->value),
+                      name_pos(*a), "", axis);
+        }
+        if (!duplicate) m_tree->layout.push_back(std::move(entry));
+    });
+}
+
+expression loader::read_condition(const attr& a, const std::string& node_id) {
+    const std::string_view source = trim(a.value);
+    const std::size_t lead = source.empty() ? 0 : static_cast<std::size_t>(source.data() - a.value.data());
+    auto parsed = parse_expression(source);
+    if (!parsed.result) {
+        report_expr(parsed.error.value_or(expr_error{0, "expr-syntax", "not a valid expression"}), a, lead,
+                    source, node_id);
+        // Keep the text so an editor can show and save the broken condition as written.
+        return expression(nullptr, std::string(source));
+    }
+    if (const auto e = check_condition(*parsed.result, m_scope)) report_expr(*e, a, lead, source, node_id);
+    return std::move(*parsed.result);
+}
+
+void loader::read_assignments(const attr& a, choice& c, const std::string& node_id) {
+    const std::string_view source = trim(a.value);
+    const std::size_t lead = source.empty() ? 0 : static_cast<std::size_t>(source.data() - a.value.data());
+    c.set_source = source;
+    auto parsed = parse_assignments(source);
+    if (!parsed.result) {
+        report_expr(parsed.error.value_or(expr_error{0, "expr-syntax", "not a valid assignment"}), a, lead,
+                    source, node_id);
+        return;
+    }
+    if (const auto e = check_assignments(*parsed.result, m_scope)) report_expr(*e, a, lead, source, node_id);
+    c.sets = std::move(*parsed.result);
+}
+
+void loader::report_expr(const expr_error& e, const attr& a, std::size_t lead, std::string_view source,
+                         const std::string& node_id) {
+    const std::string code = e.code.empty() ? "expr-syntax" : e.code;
+    std::string message = e.message.empty() ? "invalid expression" : e.message;
+    if (code == "undeclared-variable" && message.find("did you mean") == std::string::npos) {
+        std::size_t begin = std::min(e.offset, source.size());
+        std::size_t end = begin;
+        while (end < source.size() && (std::isalnum(static_cast<unsigned char>(source[end])) || source[end] == '_'))
+            ++end;
+        const std::string hint = suggestion(source.substr(begin, end - begin), m_var_names);
+        if (!hint.empty()) message += "; " + hint;
+    }
+    error(code, message, value_pos(a, lead + e.offset), node_id, std::string(a.name));
+}
+
+void loader::resolve_targets() {
+    tree& t = *m_tree;
+    t.reindex();
+    std::vector<std::string> ids;
+    ids.reserve(t.nodes.size());
+    for (const auto& n : t.nodes)
+        if (!n.id.empty()) ids.push_back(n.id);
+    const auto known = [&](const std::string& id) { return !id.empty() && t.find(id) != nullptr; };
+
+    if (m_start_pos && !known(t.start)) {
+        std::string message = "start node " + quote_value(t.start) + " does not exist";
+        const std::string hint = suggestion(t.start, ids);
+        message += hint.empty() ? "; name one of the nodes" : "; " + hint;
+        error("unknown-start", message, *m_start_pos, "", "start");
+    }
+    for (const auto& p : m_targets) {
+        if (known(p.target)) continue;
+        std::string message = p.what + " goes to " + quote_value(p.target) + ", which is not a node of this tree";
+        if (p.target.empty()) {
+            message = p.what + " has an empty target; name a node";
+        } else {
+            const std::string hint = suggestion(p.target, ids);
+            if (!hint.empty()) message += "; " + hint;
+        }
+        error("unknown-target", message, p.pos, p.node_id, p.field);
+    }
+    m_targets.clear();
+}
+
+load_result loader::run(const pugi::xml_document& doc) {
+    pugi::xml_node root;
+    for (pugi::xml_node c = doc.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element) continue;
+        if (!root)
+            root = c;
+        else
+            error("xml-syntax",
+                  std::string("second root element <") + c.name() + ">; a file holds exactly one <tree>",
+                  element_pos(c));
+    }
+    if (std::string_view(root.name()) != "tree") {
+        error("wrong-root",
+              std::string("the root element is <") + root.name() + ">; a Signpost file has <tree> as its root",
+              element_pos(root));
+        return {nullptr, std::move(m_problems)};
+    }
+    m_tree->file = m_file;
+    read_tree(root);
+    std::stable_sort(m_problems.begin(), m_problems.end(), [](const diagnostic& a, const diagnostic& b) {
+        return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+    });
+    return {m_tree, std::move(m_problems)};
+}
+
+diagnostic file_problem(std::string code, std::string message, const std::string& file, source_pos pos = {}) {
+    return {severity::error, std::move(code), std::move(message), file, pos, {}, {}};
+}
+
+std::string size_text(std::uintmax_t bytes) {
+    return std::to_string(bytes / (1024u * 1024u)) + " MiB (" + std::to_string(bytes) + " bytes)";
+}
+
+}  // namespace
+
+// [SECTION] public entry points
+
+load_result load_tree_string(std::string_view xml, std::string file) {
+    load_result out;
+    if (xml.size() > max_tree_bytes) {
+        out.problems.push_back(file_problem("too-large",
+                                            "file is " + size_text(xml.size()) + "; the limit is " +
+                                                size_text(max_tree_bytes) + ": split the tree with jumps",
+                                            file));
+        return out;
+    }
+    // Checked before parsing: pugixml would accept the bytes and hand garbage to the model.
+    if (const auto bad = find_invalid_utf8(xml)) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(xml[*bad])));
+        out.problems.push_back(file_problem("invalid-utf8",
+                                            std::string("invalid UTF-8 (byte ") + hex +
+                                                "); save the file as UTF-8",
+                                            file, position_at(xml, *bad)));
+        return out;
+    }
+
+    pugi::xml_document doc;
+    const auto parsed = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_doctype,
+                                        pugi::encoding_utf8);
+    const std::string doctype_message =
+        "DOCTYPE declarations are not allowed (entity definitions could expand without limit); remove it";
+    for (pugi::xml_node c = doc.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_doctype) continue;
+        const auto value_off = c.offset_debug();
+        std::size_t off = value_off >= 0 ? static_cast<std::size_t>(value_off) : 0;
+        if (const std::size_t decl = xml.rfind("<!DOCTYPE", off); decl != std::string_view::npos) off = decl;
+        out.problems.push_back(file_problem("doctype", doctype_message, file, position_at(xml, off)));
+        return out;
+    }
+    if (parsed.status == pugi::status_bad_doctype) {
+        out.problems.push_back(file_problem("doctype", doctype_message, file,
+                                            position_at(xml, static_cast<std::size_t>(parsed.offset))));
+        return out;
+    }
+    if (!parsed) {
+        out.problems.push_back(file_problem("xml-syntax", std::string("XML error: ") + parsed.description(), file,
+                                            position_at(xml, static_cast<std::size_t>(parsed.offset))));
+        return out;
+    }
+    loader l(xml, std::move(file));
+    return l.run(doc);
+}
+
+load_result load_tree_file(const std::string& path) {
+    load_result out;
+    const auto fail = [&](std::string code, std::string message) {
+        out.problems.push_back(file_problem(std::move(code), std::move(message), path));
+        return out;
+    };
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return fail("read-error", "cannot read: it is a directory");
+    // The size is checked before reading: a huge file is refused without loading it.
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > max_tree_bytes)
+        return fail("too-large", "file is " + size_text(size) + "; the limit is " + size_text(max_tree_bytes) +
+                                     ": split the tree with jumps");
+
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return fail("read-error", std::string("cannot read: ") + std::strerror(errno));
+    struct file_closer {
+        void operator()(std::FILE* p) const { std::fclose(p); }
+    };
+    const std::unique_ptr<std::FILE, file_closer> guard(f);
+
+    // Read with a cap too: pipes and devices have no size to check up front.
+    std::string content;
+    if (!ec) content.reserve(static_cast<std::size_t>(size));
+    char buffer[1 << 16];
+    for (;;) {
+        const std::size_t n = std::fread(buffer, 1, sizeof buffer, f);
+        content.append(buffer, n);
+        if (content.size() > max_tree_bytes)
+            return fail("too-large", "file is larger than " + size_text(max_tree_bytes) + ": split the tree with jumps");
+        if (n < sizeof buffer) {
+            if (std::ferror(f)) return fail("read-error", std::string("cannot read: ") + std::strerror(errno));
+            break;
+        }
+    }
+    return load_tree_string(content, path);
+}
+
+}  // namespace signpost

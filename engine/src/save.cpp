@@ -1,3 +1,418 @@
 #include "signpost/save.hpp"
 
-namespace signpost {}  // namespace signpost
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// Index
+// [SECTION] XML text building
+// [SECTION] Canonical tree writer
+// [SECTION] Atomic file writing
+
+namespace signpost {
+
+namespace {
+
+// [SECTION] XML text building
+
+// Appends "&#N;" for a character that must not appear literally.
+void append_char_ref(std::string& out, unsigned char c) {
+    out += "&#";
+    out += std::to_string(static_cast<unsigned>(c));
+    out += ';';
+}
+
+// Attribute values: besides the markup characters, whitespace other than the space is
+// written as a character reference, because XML parsers turn literal tabs and newlines
+// in attributes into spaces.
+void append_attr_escaped(std::string& out, std::string_view s) {
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (ch) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    append_char_ref(out, c);
+                } else {
+                    out += ch;
+                }
+        }
+    }
+}
+
+// Element text: newlines and tabs stay literal (they are the text's layout); carriage
+// returns and other controls become references so end-of-line handling cannot eat them.
+void append_text_escaped(std::string& out, std::string_view s) {
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (ch) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '\n':
+            case '\t': out += ch; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    append_char_ref(out, c);
+                } else {
+                    out += ch;
+                }
+        }
+    }
+}
+
+// Shortest text that reads back as the same double; integral values get no ".0".
+std::string format_number(double v) {
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    if (res.ec != std::errc{}) return "0";
+    return std::string(buf, res.ptr);
+}
+
+std::string format_value(const value& v) {
+    if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+    if (const auto* d = std::get_if<double>(&v)) return format_number(*d);
+    return std::get<std::string>(v);
+}
+
+const char* element_name(node_kind k) {
+    switch (k) {
+        case node_kind::question: return "question";
+        case node_kind::step: return "step";
+        case node_kind::form: return "form";
+        case node_kind::logic: return "logic";
+        case node_kind::jump: return "jump";
+        case node_kind::escalate: return "escalate";
+        case node_kind::end: return "end";
+    }
+    return "step";
+}
+
+const char* type_name(var_type t) {
+    switch (t) {
+        case var_type::number: return "number";
+        case var_type::text: return "text";
+        case var_type::flag: return "flag";
+        case var_type::choice: return "choice";
+    }
+    return "text";
+}
+
+// Builds one XML document with a fixed layout: every element on its own line, two spaces
+// of indentation per level.
+class xml_out {
+public:
+    explicit xml_out(std::string& out) : m_out(out) {}
+
+    // `<name` at the current depth; finish with attr()s and close_start/close_empty.
+    void open(std::string_view name) {
+        indent(m_depth);
+        m_out += '<';
+        m_out += name;
+    }
+    void attr(std::string_view name, std::string_view v) {
+        m_out += ' ';
+        m_out += name;
+        m_out += "=\"";
+        append_attr_escaped(m_out, v);
+        m_out += '"';
+    }
+    void attr_if(std::string_view name, std::string_view v) {
+        if (!v.empty()) attr(name, v);
+    }
+    // `>` and a newline: children follow one level deeper.
+    void close_start() {
+        m_out += ">\n";
+        ++m_depth;
+    }
+    void close_empty() { m_out += "/>\n"; }
+    void end(std::string_view name) {
+        --m_depth;
+        indent(m_depth);
+        m_out += "</";
+        m_out += name;
+        m_out += ">\n";
+    }
+
+    // `>text</name>` after an open(): one-line text inline, multi-line text on its own
+    // lines two spaces deeper, which the loader's dedent turns back into the same string.
+    void close_with_text(std::string_view name, std::string_view text) {
+        m_out += '>';
+        if (text.find('\n') == std::string_view::npos) {
+            append_text_escaped(m_out, text);
+        } else {
+            m_out += '\n';
+            std::size_t begin = 0;
+            while (begin <= text.size()) {
+                std::size_t nl = text.find('\n', begin);
+                if (nl == std::string_view::npos) nl = text.size();
+                const std::string_view line = text.substr(begin, nl - begin);
+                // Blank lines get no indentation so the file has no trailing spaces.
+                if (!line.empty()) {
+                    indent(m_depth + 1);
+                    append_text_escaped(m_out, line);
+                }
+                m_out += '\n';
+                begin = nl + 1;
+            }
+            indent(m_depth);
+        }
+        m_out += "</";
+        m_out += name;
+        m_out += ">\n";
+    }
+
+    // A text-only child element, written only when the text is not empty.
+    void text_element(std::string_view name, std::string_view text) {
+        if (text.empty()) return;
+        open(name);
+        close_with_text(name, text);
+    }
+
+    void blank_line() { m_out += '\n'; }
+
+private:
+    void indent(int depth) { m_out.append(static_cast<std::size_t>(depth) * 2, ' '); }
+
+    std::string& m_out;
+    int m_depth = 0;
+};
+
+// [SECTION] Canonical tree writer
+
+void write_variable(xml_out& x, const variable& v) {
+    x.open("variable");
+    x.attr("name", v.name);
+    x.attr("type", type_name(v.type));
+    if (v.type == var_type::choice || !v.options.empty()) {
+        std::string options;
+        for (const auto& o : v.options) {
+            if (!options.empty()) options += ' ';
+            options += o;
+        }
+        x.attr("options", options);
+    }
+    // The default as the author wrote it; a tree built in memory may only have the value.
+    if (v.default_text) {
+        x.attr("default", *v.default_text);
+    } else if (v.default_value) {
+        x.attr("default", format_value(*v.default_value));
+    }
+    x.attr_if("label", v.label);
+    x.close_empty();
+}
+
+bool has_children(const node& n) {
+    const bool texts = n.kind != node_kind::logic && n.kind != node_kind::jump &&
+                       (!n.text.empty() || !n.hint.empty());
+    return texts || !n.choices.empty() || !n.fields.empty() || !n.branches.empty() ||
+           !n.otherwise.empty();
+}
+
+void write_node(xml_out& x, const node& n) {
+    const char* name = element_name(n.kind);
+    x.open(name);
+    x.attr("id", n.id);
+    x.attr_if("title", n.title);
+    switch (n.kind) {
+        case node_kind::question:
+        case node_kind::logic: break;
+        case node_kind::step:
+        case node_kind::form: x.attr("to", n.to); break;
+        case node_kind::jump:
+            x.attr("tree", n.tree_ref);
+            x.attr_if("to", n.to);
+            break;
+        case node_kind::escalate:
+            x.attr("team", n.team);
+            x.attr("priority", n.priority.empty() ? std::string_view("normal") : n.priority);
+            break;
+        case node_kind::end: x.attr("outcome", n.outcome); break;
+    }
+    if (!has_children(n)) {
+        x.close_empty();
+        return;
+    }
+    x.close_start();
+    // The format has no text on logic and jump nodes, so none is written for them.
+    if (n.kind != node_kind::logic && n.kind != node_kind::jump) {
+        x.text_element("text", n.text);
+        x.text_element("hint", n.hint);
+    }
+    for (const auto& c : n.choices) {
+        x.open("choice");
+        x.attr("to", c.to);
+        if (c.condition) x.attr_if("if", c.condition->source());
+        x.attr_if("set", c.set_source);
+        x.close_with_text("choice", c.label);
+    }
+    for (const auto& f : n.fields) {
+        x.open("field");
+        x.attr("var", f.variable);
+        x.attr_if("label", f.label);
+        if (f.required) x.attr("required", "true");
+        x.attr_if("pattern", f.pattern);
+        x.attr_if("placeholder", f.placeholder);
+        x.close_empty();
+    }
+    for (const auto& b : n.branches) {
+        x.open("branch");
+        x.attr("if", b.condition.source());
+        x.attr("to", b.to);
+        x.close_empty();
+    }
+    if (!n.otherwise.empty()) {
+        x.open("otherwise");
+        x.attr("to", n.otherwise);
+        x.close_empty();
+    }
+    x.end(name);
+}
+
+}  // namespace
+
+std::string save_tree_string(const tree& t) {
+    std::string out;
+    out.reserve(4096 + t.nodes.size() * 256);
+    out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    xml_out x(out);
+    x.open("tree");
+    x.attr("format", std::to_string(t.format));
+    x.attr("id", t.id);
+    x.attr("version", std::to_string(t.version));
+    x.attr_if("title", t.title);
+    x.attr("start", t.start);
+    if (t.allow_find) x.attr("allow-find", "true");
+    x.close_start();
+
+    // Top-level children are separated by one blank line so diffs of nodes stay apart.
+    bool first = true;
+    auto separate = [&] {
+        if (!first) x.blank_line();
+        first = false;
+    };
+    if (!t.description.empty()) {
+        separate();
+        x.text_element("description", t.description);
+    }
+    if (!t.variables.empty()) {
+        separate();
+        x.open("variables");
+        x.close_start();
+        for (const auto& v : t.variables) write_variable(x, v);
+        x.end("variables");
+    }
+    for (const auto& n : t.nodes) {
+        separate();
+        write_node(x, n);
+    }
+    if (!t.layout.empty()) {
+        separate();
+        x.open("layout");
+        x.close_start();
+        for (const auto& p : t.layout) {
+            x.open("pos");
+            x.attr("node", p.node);
+            x.attr("x", format_number(p.x));
+            x.attr("y", format_number(p.y));
+            x.close_empty();
+        }
+        x.end("layout");
+    }
+    x.end("tree");
+    return out;
+}
+
+// [SECTION] Atomic file writing
+
+namespace {
+
+std::string io_error(const std::string& path, int err) {
+    return "cannot write '" + path + "': " + std::strerror(err);
+}
+
+// Creates a fresh temp file next to `path` (same folder, so rename stays on one
+// filesystem). Returns the descriptor and fills `temp_path`, or -1 with errno set.
+int create_temp(const std::string& dir, const std::string& base, std::string& temp_path) {
+    // Unique within the process; the pid makes it unique across processes.
+    static std::atomic<unsigned> counter{0};
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        temp_path = dir + "/." + base + ".tmp-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(counter++);
+        const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+bool write_all(int fd, std::string_view content) {
+    const char* p = content.data();
+    std::size_t left = content.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::string> write_file_atomic(const std::string& path, std::string_view content) {
+    if (path.empty()) return "cannot write '': empty file name";
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    if (base.empty()) return io_error(path, EISDIR);
+
+    std::string temp_path;
+    const int fd = create_temp(dir == "/" ? "" : dir, base, temp_path);
+    if (fd < 0) return io_error(path, errno);
+
+    auto fail = [&](int err, bool close_fd) -> std::optional<std::string> {
+        if (close_fd) ::close(fd);
+        ::unlink(temp_path.c_str());
+        return io_error(path, err);
+    };
+
+    // Replacing a file keeps its permissions (a script may be group-writable on purpose).
+    struct stat old {};
+    if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
+        if (::fchmod(fd, old.st_mode & 07777) != 0) return fail(errno, true);
+    }
+    if (!write_all(fd, content)) return fail(errno, true);
+    if (::fsync(fd) != 0) return fail(errno, true);
+    if (::close(fd) != 0) return fail(errno, false);
+    if (::rename(temp_path.c_str(), path.c_str()) != 0) return fail(errno, false);
+
+    // Makes the rename itself durable. The new file is already in place at this point,
+    // so a folder that cannot be synced (some filesystems refuse) is not reported.
+    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd >= 0) {
+        (void)::fsync(dir_fd);
+        ::close(dir_fd);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> save_tree_file(const tree& t, const std::string& path) {
+    return write_file_atomic(path, save_tree_string(t));
+}
+
+}  // namespace signpost

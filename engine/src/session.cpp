@@ -1,4 +1,610 @@
 #include "signpost/session.hpp"
 
-namespace signpost {}  // namespace signpost
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+#include <regex>
+#include <utility>
+
 #include "signpost/clock.hpp"
+#include "signpost/expr.hpp"
+#include "signpost/text.hpp"
+
+namespace signpost {
+
+// [SECTION] Names and clocks
+
+const char* to_string(session_status s) {
+    switch (s) {
+        case session_status::active: return "active";
+        case session_status::completed: return "completed";
+        case session_status::escalated: return "escalated";
+        case session_status::abandoned: return "abandoned";
+    }
+    return "active";
+}
+
+const char* to_string(event_kind k) {
+    switch (k) {
+        case event_kind::start: return "start";
+        case event_kind::enter: return "enter";
+        case event_kind::choose: return "choose";
+        case event_kind::back: return "back";
+        case event_kind::restart: return "restart";
+        case event_kind::field: return "field";
+        case event_kind::note: return "note";
+        case event_kind::end: return "end";
+    }
+    return "enter";
+}
+
+std::int64_t system_clock::now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// [SECTION] Helpers
+
+namespace {
+
+// Logic and jump nodes move on by themselves; a tree whose logic loops forever must not
+// hang the player, so one agent action may cause at most this many such moves.
+constexpr int max_automatic_moves = 10000;
+
+using variable_map = std::map<std::string, value>;
+
+class map_scope final : public value_scope {
+public:
+    explicit map_scope(const variable_map& vars) : m_vars(vars) {}
+    std::optional<value> value_of(std::string_view name) const override {
+        auto it = m_vars.find(std::string(name));
+        if (it == m_vars.end()) return std::nullopt;
+        return it->second;
+    }
+
+private:
+    const variable_map& m_vars;
+};
+
+// A condition that cannot be evaluated (unset variable, division by zero) counts as false.
+bool holds(const expression& e, const variable_map& vars) {
+    if (e.empty()) return true;
+    eval_result r = evaluate(e, map_scope(vars));
+    return r.result && std::holds_alternative<bool>(*r.result) && std::get<bool>(*r.result);
+}
+
+// Texts are Markdown: a value typed by an agent ("john_doe", "A*B") must show as typed,
+// not turn into emphasis or a link, so its Markdown punctuation is escaped.
+std::string markdown_escaped(const std::string& plain) {
+    std::string out;
+    out.reserve(plain.size());
+    for (char c : plain) {
+        if (c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' || c == '<' || c == '&') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+std::string node_title(const node& n) { return n.title.empty() ? n.id : n.title; }
+
+std::string field_label(const tree& t, const field& f) {
+    if (!f.label.empty()) return f.label;
+    if (const variable* v = t.find_variable(f.variable); v && !v->label.empty()) return v->label;
+    return f.variable;
+}
+
+std::string trim(std::string_view s) {
+    const char* space = " \t\r\n";
+    std::size_t b = s.find_first_not_of(space);
+    if (b == std::string_view::npos) return {};
+    std::size_t e = s.find_last_not_of(space);
+    return std::string(s.substr(b, e - b + 1));
+}
+
+// Whole-input match. A pattern std::regex cannot compile or run (too complex) is reported
+// instead of thrown: the loader should have refused it, but trees can be built in memory.
+std::optional<std::string> check_pattern(const std::string& pattern, const std::string& input) {
+    try {
+        std::regex re(pattern, std::regex::ECMAScript);
+        if (std::regex_match(input, re)) return std::nullopt;
+        return "Must match " + pattern;
+    } catch (const std::regex_error&) {
+        return "Cannot check the pattern " + pattern;
+    }
+}
+
+std::string format_utc(std::int64_t ms) {
+    using namespace std::chrono;
+    sys_time<milliseconds> tp{milliseconds{ms}};
+    auto day = floor<days>(tp);
+    year_month_day ymd{day};
+    hh_mm_ss<seconds> hms{floor<seconds>(tp) - day};
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                       hms.minutes().count(), hms.seconds().count());
+}
+
+std::string format_duration(std::int64_t ms) {
+    std::int64_t total = std::max<std::int64_t>(ms, 0) / 1000;
+    std::int64_t h = total / 3600, m = total / 60 % 60, s = total % 60;
+    if (h > 0) return fmt::format("{}h {:02}m {:02}s", h, m, s);
+    if (m > 0) return fmt::format("{}m {:02}s", m, s);
+    return fmt::format("{}s", s);
+}
+
+// Continuation lines of a multi-line text, indented to sit under its first line.
+std::string indent_rest(const std::string& text, std::size_t width) {
+    std::string out;
+    for (char c : text) {
+        out += c;
+        if (c == '\n') out.append(width, ' ');
+    }
+    return out;
+}
+
+action_result failure(std::string message) {
+    action_result r;
+    r.ok = false;
+    r.error = std::move(message);
+    return r;
+}
+
+constexpr const char* ended_message = "The call has ended";
+
+}  // namespace
+
+// [SECTION] State
+
+namespace {
+struct call_frame {
+    std::shared_ptr<const tree> caller;
+    std::string return_node;  // in `caller`; empty = the sub-tree's end ends the call
+};
+}  // namespace
+
+struct session::state {
+    std::shared_ptr<const tree> where;  // tree of the current node
+    std::string node_id;
+    std::vector<call_frame> calls;
+    variable_map vars;
+    std::string stuck;
+};
+
+session::session(std::shared_ptr<const tree> root, const tree_library* library, clock& clk, event_sink* sink,
+                 std::string agent)
+    : m_root(std::move(root)), m_library(library), m_clock(clk), m_sink(sink), m_agent(std::move(agent)) {
+    assert(m_root && "a session needs a tree");
+    m_started_ms = m_clock.now_ms();
+    m_state = std::make_unique<state>();
+    m_state->where = m_root;
+    m_state->node_id = m_root->start;
+    emit(event_kind::start, m_root->id, m_root->start, -1, m_agent);
+    begin();
+}
+
+session::~session() = default;
+
+void session::emit(event_kind kind, const std::string& tree_id, const std::string& node, int choice,
+                   std::string detail, std::string outcome) {
+    event e;
+    e.kind = kind;
+    e.time_ms = m_clock.now_ms();
+    e.sequence = m_sequence++;
+    e.tree_id = tree_id;
+    e.node = node;
+    e.choice = choice;
+    e.detail = std::move(detail);
+    e.outcome = std::move(outcome);
+    if (m_sink) m_sink->on_event(e);
+}
+
+void session::begin() {
+    m_state = std::make_unique<state>();
+    m_history.clear();
+    m_crumbs.clear();
+    init_variables(*m_root);
+    arrive(m_root, m_root->start);
+    refresh_view();
+}
+
+void session::init_variables(const tree& t) {
+    for (const variable& v : t.variables) {
+        if (v.default_value && !m_state->vars.contains(v.name)) m_state->vars[v.name] = *v.default_value;
+    }
+}
+
+void session::push_history() {
+    saved s;
+    s.before = std::make_unique<state>(*m_state);
+    s.crumbs = m_crumbs;
+    m_history.push_back(std::move(s));
+}
+
+void session::add_crumb(const tree& t, const node& n) {
+    crumb c;
+    c.tree_id = t.id;
+    c.node_id = n.id;
+    c.title = node_title(n);
+    c.entered_ms = m_clock.now_ms();
+    m_crumbs.push_back(std::move(c));
+}
+
+// [SECTION] Moving
+
+void session::arrive(std::shared_ptr<const tree> t, std::string node_id) {
+    state& st = *m_state;
+    st.stuck.clear();
+    int moves = 0;
+    // Every automatic move is counted before it has any effect, so a runaway stops on
+    // the node that would have moved again, with nothing half done.
+    auto count_move = [&] {
+        if (++moves <= max_automatic_moves) return true;
+        st.stuck = fmt::format("Runaway loop: more than {} automatic moves without reaching a step for the agent "
+                               "(stopped at '{}')",
+                               max_automatic_moves, st.node_id);
+        return false;
+    };
+    for (;;) {
+        st.where = t;
+        st.node_id = node_id;
+        const node* n = t->find(node_id);
+        if (!n) {
+            st.stuck = fmt::format("The script has no node '{}' in tree '{}'", node_id, t->id);
+            return;
+        }
+        emit(event_kind::enter, t->id, n->id);
+        switch (n->kind) {
+            case node_kind::question:
+            case node_kind::step:
+            case node_kind::form: add_crumb(*t, *n); return;
+            case node_kind::escalate:
+                add_crumb(*t, *n);
+                finish(session_status::escalated, *n);
+                return;
+            case node_kind::end:
+                if (!st.calls.empty() && !st.calls.back().return_node.empty()) {
+                    if (!count_move()) return;
+                    call_frame frame = std::move(st.calls.back());
+                    st.calls.pop_back();
+                    t = std::move(frame.caller);
+                    node_id = std::move(frame.return_node);
+                    continue;
+                }
+                add_crumb(*t, *n);
+                finish(session_status::completed, *n);
+                return;
+            case node_kind::logic: {
+                if (!count_move()) return;
+                const std::string* target = nullptr;
+                for (const branch& b : n->branches) {
+                    if (holds(b.condition, st.vars)) {
+                        target = &b.to;
+                        break;
+                    }
+                }
+                if (!target && !n->otherwise.empty()) target = &n->otherwise;
+                if (!target) {
+                    st.stuck = fmt::format("No branch of '{}' matched and it has no otherwise", n->id);
+                    return;
+                }
+                node_id = *target;
+                continue;
+            }
+            case node_kind::jump: {
+                if (!count_move()) return;
+                if (!m_library) {
+                    st.stuck = fmt::format("Cannot open tree '{}': no tree library to look it up in", n->tree_ref);
+                    return;
+                }
+                tree_library::lookup found = m_library->get(n->tree_ref);
+                if (!found.found) {
+                    std::string why = "it was not found";
+                    for (const diagnostic& d : found.problems) {
+                        if (d.level == severity::error) {
+                            why = d.message;
+                            break;
+                        }
+                    }
+                    st.stuck = fmt::format("Cannot open tree '{}': {}", n->tree_ref, why);
+                    return;
+                }
+                st.calls.push_back({t, n->to});
+                init_variables(*found.found);
+                t = std::move(found.found);
+                node_id = t->start;
+                continue;
+            }
+        }
+        return;  // unreachable: every kind is handled above
+    }
+}
+
+void session::finish(session_status s, const node& end_node) {
+    m_status = s;
+    m_ended_ms = m_clock.now_ms();
+    const std::string& tree_id = m_state->where->id;
+    if (s == session_status::escalated) {
+        m_team = end_node.team;
+        m_priority = end_node.priority.empty() ? "normal" : end_node.priority;
+        // The summary is filled in with the values at hand-off time, as the view shows it.
+        refresh_view();
+        m_handoff = m_view.text;
+        emit(event_kind::end, tree_id, end_node.id, -1, to_string(s), m_team);
+    } else {
+        m_outcome = end_node.outcome;
+        emit(event_kind::end, tree_id, end_node.id, -1, to_string(s), m_outcome);
+    }
+}
+
+void session::refresh_view() {
+    const state& st = *m_state;
+    view v;
+    v.tree_ptr = st.where.get();
+    v.jump_depth = static_cast<int>(st.calls.size());
+    v.stuck = st.stuck;
+    const tree& t = *st.where;
+    const node* n = t.find(st.node_id);
+    v.node_ptr = n;
+    v.title = n ? node_title(*n) : st.node_id;
+    if (n) {
+        // Unset variables show as nothing; names the tree does not declare stay as written.
+        auto lookup = [&](std::string_view name) -> std::optional<std::string> {
+            if (auto it = st.vars.find(std::string(name)); it != st.vars.end())
+                return markdown_escaped(to_display(it->second));
+            if (t.find_variable(name)) return std::string();
+            return std::nullopt;
+        };
+        v.text = interpolate(n->text, lookup);
+        v.hint = interpolate(n->hint, lookup);
+        if (n->kind == node_kind::question) {
+            for (std::size_t i = 0; i < n->choices.size(); ++i) {
+                const choice& c = n->choices[i];
+                if (c.condition && !holds(*c.condition, st.vars)) continue;
+                view_choice vc;
+                vc.index = static_cast<int>(i);
+                vc.label = interpolate(c.label, lookup);
+                vc.to = c.to;
+                v.choices.push_back(std::move(vc));
+            }
+        }
+        if (n->kind == node_kind::form) {
+            for (const field& f : n->fields) {
+                view_field vf;
+                vf.variable = f.variable;
+                vf.label = field_label(t, f);
+                if (const variable* var = t.find_variable(f.variable)) {
+                    vf.type = var->type;
+                    vf.options = var->options;
+                }
+                vf.required = f.required;
+                vf.pattern = f.pattern;
+                vf.placeholder = f.placeholder;
+                if (auto it = st.vars.find(f.variable); it != st.vars.end()) vf.value = to_display(it->second);
+                v.fields.push_back(std::move(vf));
+            }
+        }
+    }
+    m_view = std::move(v);
+}
+
+// [SECTION] Agent actions
+
+action_result session::choose(int visible) {
+    if (finished()) return failure(ended_message);
+    const node* n = m_view.node_ptr;
+    if (!n || n->kind != node_kind::question || !m_view.stuck.empty()) return failure("This step is not a question");
+    if (visible < 0 || static_cast<std::size_t>(visible) >= m_view.choices.size())
+        return failure(fmt::format("There is no choice {} here", visible + 1));
+
+    const view_choice& shown = m_view.choices[static_cast<std::size_t>(visible)];
+    const choice& c = n->choices[static_cast<std::size_t>(shown.index)];
+    // Assignments run in order on a copy, each seeing the ones before it; any failure
+    // leaves the session exactly as it was.
+    variable_map vars = m_state->vars;
+    for (const assignment& a : c.sets) {
+        eval_result r = evaluate(a.value, map_scope(vars));
+        if (!r.result) return failure(fmt::format("Cannot set {}: {}", a.variable, r.error));
+        vars[a.variable] = std::move(*r.result);
+    }
+
+    const int index = shown.index;
+    const std::string answer = shown.label;
+    push_history();
+    m_state->vars = std::move(vars);
+    emit(event_kind::choose, m_state->where->id, n->id, index, c.label);
+    if (!m_crumbs.empty()) m_crumbs.back().answer = answer;
+    arrive(m_state->where, c.to);
+    refresh_view();
+    return {};
+}
+
+action_result session::next() {
+    if (finished()) return failure(ended_message);
+    const node* n = m_view.node_ptr;
+    if (!n || n->kind != node_kind::step || !m_view.stuck.empty()) return failure("This step has no Continue");
+    push_history();
+    if (!m_crumbs.empty()) m_crumbs.back().answer = "Continue";
+    arrive(m_state->where, n->to);
+    refresh_view();
+    return {};
+}
+
+action_result session::submit(const std::map<std::string, std::string>& inputs) {
+    if (finished()) return failure(ended_message);
+    const node* n = m_view.node_ptr;
+    if (!n || n->kind != node_kind::form || !m_view.stuck.empty()) return failure("This step is not a form");
+    const tree& t = *m_state->where;
+
+    std::vector<field_error> errors;
+    std::vector<std::pair<const field*, value>> captured;
+    for (const field& f : n->fields) {
+        auto it = inputs.find(f.variable);
+        // Pasted input often carries stray spaces or a newline; they are never meant.
+        const std::string input = it == inputs.end() ? std::string() : trim(it->second);
+        const variable* var = t.find_variable(f.variable);
+        const var_type type = var ? var->type : var_type::text;
+        if (input.empty()) {
+            if (f.required) errors.push_back({f.variable, "Required"});
+            continue;
+        }
+        std::optional<value> parsed = parse_value(type, input);
+        if (!parsed) {
+            errors.push_back({f.variable, type == var_type::number ? "Not a number"
+                                          : type == var_type::flag ? "Must be true or false"
+                                                                   : "Not a valid value"});
+            continue;
+        }
+        if (type == var_type::choice && var &&
+            std::find(var->options.begin(), var->options.end(), input) == var->options.end()) {
+            std::string list;
+            for (const std::string& o : var->options) list += (list.empty() ? "" : ", ") + o;
+            errors.push_back({f.variable, "Must be one of: " + list});
+            continue;
+        }
+        if (!f.pattern.empty()) {
+            if (auto problem = check_pattern(f.pattern, input)) {
+                errors.push_back({f.variable, *problem});
+                continue;
+            }
+        }
+        captured.emplace_back(&f, std::move(*parsed));
+    }
+    if (!errors.empty()) {
+        action_result r = failure(errors.size() == 1 ? "1 field needs attention"
+                                                     : fmt::format("{} fields need attention", errors.size()));
+        r.field_errors = std::move(errors);
+        return r;
+    }
+
+    push_history();
+    for (auto& [f, v] : captured) {
+        const std::string shown = to_display(v);
+        m_state->vars[f->variable] = v;
+        emit(event_kind::field, t.id, n->id, -1, f->variable + "=" + shown);
+        if (!m_crumbs.empty()) m_crumbs.back().fields.emplace_back(field_label(t, *f), shown);
+    }
+    arrive(m_state->where, n->to);
+    refresh_view();
+    return {};
+}
+
+action_result session::back() {
+    if (finished()) return failure(ended_message);
+    if (m_history.empty()) return failure("Nothing to go back to");
+    const std::string left_tree = m_state->where->id;
+    const std::string left_node = m_state->node_id;
+    saved s = std::move(m_history.back());
+    m_history.pop_back();
+    m_state = std::move(s.before);
+    m_crumbs = std::move(s.crumbs);
+    emit(event_kind::back, left_tree, left_node, -1, m_state->node_id);
+    refresh_view();
+    return {};
+}
+
+action_result session::back_to(std::size_t index) {
+    if (finished()) return failure(ended_message);
+    if (index >= m_crumbs.size()) return failure(fmt::format("There is no step {}", index + 1));
+    // Crumbs only ever grow between history entries, so the earliest saved state that
+    // still shows step `index` is the moment the agent stood on it.
+    while (!m_history.empty() && m_history.back().crumbs.size() >= index + 1) {
+        if (!back()) break;
+    }
+    return {};
+}
+
+bool session::can_go_back() const { return !finished() && !m_history.empty(); }
+
+void session::restart() {
+    if (finished()) return;
+    emit(event_kind::restart, m_state->where->id, m_state->node_id);
+    begin();
+}
+
+action_result session::go_to(const std::string& node_id) {
+    if (finished()) return failure(ended_message);
+    const tree& t = *m_state->where;
+    if (!t.allow_find) return failure("This script does not allow jumping to a step");
+    if (!t.find(node_id)) return failure(fmt::format("This script has no step '{}'", node_id));
+    push_history();
+    arrive(m_state->where, node_id);
+    refresh_view();
+    return {};
+}
+
+void session::note(const std::string& text) {
+    if (finished() || trim(text).empty()) return;
+    m_notes.emplace_back(m_state->node_id, text);
+    m_note_titles.push_back(m_view.title);
+    emit(event_kind::note, m_state->where->id, m_state->node_id, -1, text);
+}
+
+void session::abandon(const std::string& reason) {
+    if (finished()) return;
+    m_status = session_status::abandoned;
+    m_abandon_reason = reason;
+    m_ended_ms = m_clock.now_ms();
+    emit(event_kind::end, m_state->where->id, m_state->node_id, -1, to_string(m_status), reason);
+}
+
+// [SECTION] Queries
+
+std::map<std::string, value> session::variables() const { return m_state->vars; }
+
+std::string session::transcript() const {
+    std::string out;
+    const tree& t = *m_root;
+    out += fmt::format("{} ({}, version {})\n", t.title.empty() ? t.id : t.title, t.id, t.version);
+    if (!m_agent.empty()) out += fmt::format("Agent: {}\n", m_agent);
+    out += fmt::format("Started: {} UTC\n", format_utc(m_started_ms));
+    if (finished()) {
+        out += fmt::format("Ended: {} UTC\n", format_utc(m_ended_ms));
+        out += fmt::format("Duration: {}\n", format_duration(m_ended_ms - m_started_ms));
+    } else {
+        out += fmt::format("Duration so far: {}\n", format_duration(m_clock.now_ms() - m_started_ms));
+    }
+
+    out += "\nSteps:\n";
+    for (std::size_t i = 0; i < m_crumbs.size(); ++i) {
+        const crumb& c = m_crumbs[i];
+        std::string line = fmt::format("{}. {}", i + 1, c.title);
+        if (!c.answer.empty()) line += " \u2014 " + markdown_to_plain(c.answer);
+        out += line + "\n";
+        for (const auto& [label, value_text] : c.fields) {
+            out += fmt::format("   {}: {}\n", label, indent_rest(value_text, 5 + label.size()));
+        }
+    }
+
+    if (!m_notes.empty()) {
+        out += "\nNotes:\n";
+        for (std::size_t i = 0; i < m_notes.size(); ++i) {
+            const std::string& where = i < m_note_titles.size() ? m_note_titles[i] : m_notes[i].first;
+            out += fmt::format("- {}: {}\n", where, indent_rest(m_notes[i].second, 2));
+        }
+    }
+
+    out += "\n";
+    switch (m_status) {
+        case session_status::completed: out += fmt::format("Outcome: {}\n", m_outcome); break;
+        case session_status::escalated: {
+            out += fmt::format("Escalated to {} (priority {})\n", m_team, m_priority);
+            std::string summary = markdown_to_plain(m_handoff);
+            if (!summary.empty()) out += fmt::format("Hand-off: {}\n", indent_rest(summary, 10));
+            break;
+        }
+        case session_status::abandoned:
+            out += m_abandon_reason.empty() ? std::string("Abandoned\n")
+                                            : fmt::format("Abandoned: {}\n", m_abandon_reason);
+            break;
+        case session_status::active:
+            out += "In progress";
+            if (!m_view.stuck.empty()) out += " (stuck: " + m_view.stuck + ")";
+            out += "\n";
+            break;
+    }
+    return out;
+}
+
+}  // namespace signpost

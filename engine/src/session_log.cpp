@@ -1,3 +1,1234 @@
+// Session log in SQLite.
+//
+// [SECTION] Names stored in the log
+// [SECTION] Small public functions (paths, hashes, ids)
+// [SECTION] SQLite handles
+// [SECTION] Schema and log identification
+// [SECTION] Rows and the spill file
+// [SECTION] log_writer
+// [SECTION] log_reader
+
 #include "signpost/session_log.hpp"
 
-namespace signpost {}  // namespace signpost
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace fs = std::filesystem;
+
+namespace signpost {
+namespace {
+
+// [SECTION] Names stored in the log
+// These strings are part of the log format (docs/log-schema.md), so they are spelled here
+// rather than borrowed from the runtime's to_string(), whose wording may change.
+
+constexpr std::array<std::pair<event_kind, std::string_view>, 8> kind_names{{
+    {event_kind::start, "start"},
+    {event_kind::enter, "enter"},
+    {event_kind::choose, "choose"},
+    {event_kind::back, "back"},
+    {event_kind::restart, "restart"},
+    {event_kind::field, "field"},
+    {event_kind::note, "note"},
+    {event_kind::end, "end"},
+}};
+
+std::string_view kind_name(event_kind k) {
+    for (const auto& [kind, name] : kind_names) {
+        if (kind == k) return name;
+    }
+    return "note";
+}
+
+std::optional<event_kind> parse_kind(std::string_view name) {
+    for (const auto& [kind, text] : kind_names) {
+        if (text == name) return kind;
+    }
+    return std::nullopt;
+}
+
+constexpr std::array<std::pair<session_status, std::string_view>, 4> status_names{{
+    {session_status::active, "active"},
+    {session_status::completed, "completed"},
+    {session_status::escalated, "escalated"},
+    {session_status::abandoned, "abandoned"},
+}};
+
+std::optional<session_status> parse_status(std::string_view name) {
+    for (const auto& [status, text] : status_names) {
+        if (text == name) return status;
+    }
+    return std::nullopt;
+}
+
+std::int64_t wall_ms() {
+    using std::chrono::duration_cast, std::chrono::milliseconds;
+    return duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string host_name() {
+    std::array<char, 256> buf{};
+    if (gethostname(buf.data(), buf.size() - 1) != 0 || buf[0] == '\0') return "unknown";
+    return buf.data();
+}
+
+// Whether a process with this id exists on this machine (EPERM: it exists, not ours).
+bool process_alive(std::int64_t pid) {
+    if (pid <= 0 || pid > INT_MAX) return false;  // kill(0) would mean "our process group"
+    return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+}  // namespace
+
+// [SECTION] Small public functions (paths, hashes, ids)
+
+std::string default_log_path() {
+    fs::path base;
+    const char* xdg = std::getenv("XDG_DATA_HOME");
+    // The XDG spec says a relative $XDG_DATA_HOME is invalid and must be ignored.
+    if (xdg != nullptr && *xdg != '\0' && fs::path(xdg).is_absolute()) {
+        base = xdg;
+    } else {
+        std::string home;
+        if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') {
+            home = h;
+        } else {
+            passwd entry{};
+            passwd* found = nullptr;
+            std::array<char, 4096> buf{};
+            if (getpwuid_r(getuid(), &entry, buf.data(), buf.size(), &found) == 0 &&
+                found != nullptr && found->pw_dir != nullptr) {
+                home = found->pw_dir;
+            }
+        }
+        if (home.empty()) return "";
+        base = fs::path(home) / ".local" / "share";
+    }
+    return (base / "signpost" / "sessions.db").string();
+}
+
+std::string content_hash(std::string_view bytes) {
+    std::uint64_t h = 14695981039346656037ull;  // FNV-1a 64 offset basis
+    for (unsigned char c : bytes) {
+        h ^= c;
+        h *= 1099511628211ull;  // FNV-1a 64 prime
+    }
+    return fmt::format("{:016x}", h);
+}
+
+std::string new_session_id() {
+    std::array<unsigned char, 16> b{};
+    std::size_t got = 0;
+    while (got < b.size()) {
+        ssize_t n = getrandom(b.data() + got, b.size() - got, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    if (got < b.size()) {
+        // No kernel randomness (very old kernel, seccomp): ids need only be unique, so mix
+        // time, process, thread and a counter.
+        static std::atomic<std::uint64_t> counter{0};
+        std::seed_seq seq{static_cast<std::uint64_t>(wall_ms()), static_cast<std::uint64_t>(getpid()),
+                          static_cast<std::uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id())),
+                          counter.fetch_add(1)};
+        std::mt19937_64 gen(seq);
+        for (auto& c : b) c = static_cast<unsigned char>(gen());
+    }
+    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+    std::string out;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+        out += fmt::format("{:02x}", b[i]);
+    }
+    return out;
+}
+
+namespace {
+
+// [SECTION] SQLite handles
+
+struct db_closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using db_ptr = std::unique_ptr<sqlite3, db_closer>;
+
+bool is_busy(int rc) {
+    int primary = rc & 0xff;
+    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+// A prepared statement, finalized when it goes out of scope.
+class statement {
+public:
+    statement() = default;
+    statement(sqlite3* db, std::string_view sql) {
+        m_rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr);
+    }
+    ~statement() { sqlite3_finalize(m_stmt); }
+    statement(statement&& o) noexcept : m_stmt(std::exchange(o.m_stmt, nullptr)), m_rc(o.m_rc) {}
+    statement& operator=(statement&& o) noexcept {
+        std::swap(m_stmt, o.m_stmt);
+        m_rc = o.m_rc;
+        return *this;
+    }
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
+
+    // SQLITE_OK when it was prepared.
+    int prepare_rc() const { return m_rc; }
+
+    void bind(int i, std::string_view s) {
+        // A null data pointer would bind SQL NULL; "" must stay an empty string.
+        sqlite3_bind_text(m_stmt, i, s.data() != nullptr ? s.data() : "", static_cast<int>(s.size()),
+                          SQLITE_TRANSIENT);
+    }
+    void bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
+    void bind_null(int i) { sqlite3_bind_null(m_stmt, i); }
+    // Empty text is stored as NULL (columns documented as "NULL when none").
+    void bind_or_null(int i, std::string_view s) {
+        if (s.empty()) bind_null(i);
+        else bind(i, s);
+    }
+    int index(const char* name) const { return sqlite3_bind_parameter_index(m_stmt, name); }
+
+    int step() { return sqlite3_step(m_stmt); }
+    void reset() {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
+    // Runs a statement that returns no rows and resets it for the next use.
+    int run() {
+        int rc = step();
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+        return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+    }
+
+    bool is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+    std::int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+    std::string text(int col) const {
+        const auto* p = sqlite3_column_text(m_stmt, col);
+        if (p == nullptr) return {};
+        return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))};
+    }
+
+private:
+    sqlite3_stmt* m_stmt = nullptr;
+    int m_rc = SQLITE_MISUSE;
+};
+
+int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
+
+void rollback_if_open(sqlite3* db) {
+    if (sqlite3_get_autocommit(db) == 0) exec(db, "ROLLBACK");
+}
+
+std::string sqlite_message(sqlite3* db, int rc) {
+    const char* msg = db != nullptr ? sqlite3_errmsg(db) : nullptr;
+    return msg != nullptr && *msg != '\0' ? msg : sqlite3_errstr(rc);
+}
+
+// Waits a little longer after each attempt, so competing writers spread out.
+void backoff(int attempt) { std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1))); }
+
+// Extra tries on SQLITE_BUSY/LOCKED after busy_timeout already waited (BEGIN IMMEDIATE
+// and journal-mode changes can report busy without waiting the whole timeout).
+constexpr int busy_attempts = 3;
+
+// [SECTION] Schema and log identification
+
+constexpr const char* application_marker = "signpost";
+
+// Version 1. Every statement is idempotent so concurrent first openers cannot clash.
+constexpr const char* schema_sql = R"sql(
+CREATE TABLE IF NOT EXISTS meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'signpost'), ('schema_version', '1');
+CREATE TABLE IF NOT EXISTS sessions(
+  id            TEXT PRIMARY KEY,
+  tree_id       TEXT NOT NULL,
+  tree_version  INTEGER NOT NULL,
+  tree_hash     TEXT NOT NULL,
+  agent         TEXT NOT NULL,
+  started_ms    INTEGER NOT NULL,
+  ended_ms      INTEGER,
+  status        TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'completed', 'escalated', 'abandoned')),
+  outcome       TEXT,
+  end_node      TEXT,
+  last_event_ms INTEGER NOT NULL,
+  host          TEXT NOT NULL,
+  pid           INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events(
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  seq        INTEGER NOT NULL,
+  time_ms    INTEGER NOT NULL,
+  kind       TEXT NOT NULL
+             CHECK (kind IN ('start', 'enter', 'choose', 'back', 'restart', 'field', 'note', 'end')),
+  tree_id    TEXT NOT NULL,
+  node       TEXT NOT NULL,
+  choice     INTEGER,
+  detail     TEXT NOT NULL,
+  outcome    TEXT,
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions(started_ms, id);
+CREATE INDEX IF NOT EXISTS sessions_by_tree ON sessions(tree_id, started_ms, id);
+CREATE INDEX IF NOT EXISTS sessions_by_agent ON sessions(agent, started_ms, id);
+CREATE INDEX IF NOT EXISTS sessions_active ON sessions(last_event_ms) WHERE status = 'active';
+CREATE INDEX IF NOT EXISTS events_by_node ON events(tree_id, node, kind);
+)sql";
+
+struct log_identity {
+    bool empty = false;  // no tables at all: a new file the writer may initialise
+    int version = 0;
+};
+
+std::string locked_message(const std::string& path) {
+    return fmt::format("the session log '{}' is locked by another program; try again in a moment", path);
+}
+
+// Checks that `db` is a Signpost log this build understands (or an empty database).
+// `for_writing` only changes the advice in the newer-version message.
+std::string identify(sqlite3* db, const std::string& path, bool for_writing, log_identity& out) {
+    auto failure = [&](int rc) -> std::string {
+        int primary = rc & 0xff;
+        if (primary == SQLITE_NOTADB)
+            return fmt::format("'{}' is not a Signpost session log: it is not an SQLite database", path);
+        if (is_busy(rc)) return locked_message(path);
+        return fmt::format("cannot read the session log '{}': {}", path, sqlite_message(db, rc));
+    };
+    statement tables(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
+    if (tables.prepare_rc() != SQLITE_OK) return failure(tables.prepare_rc());
+    bool any_table = false;
+    bool has_meta = false;
+    int rc = SQLITE_OK;
+    while ((rc = tables.step()) == SQLITE_ROW) {
+        any_table = true;
+        if (tables.text(0) == "meta") has_meta = true;
+    }
+    if (rc != SQLITE_DONE) return failure(rc);
+    if (!any_table) {
+        out.empty = true;
+        return {};
+    }
+    const std::string not_ours = fmt::format(
+        "'{}' is an SQLite database but not a Signpost session log (it has no Signpost marker)", path);
+    if (!has_meta) return not_ours;
+
+    statement meta(db, "SELECT key, value FROM meta WHERE key IN ('application', 'schema_version')");
+    if (meta.prepare_rc() != SQLITE_OK) return not_ours;  // a `meta` table of some other shape
+    std::string application, version;
+    while ((rc = meta.step()) == SQLITE_ROW) {
+        (meta.text(0) == "application" ? application : version) = meta.text(1);
+    }
+    if (rc != SQLITE_DONE) return failure(rc);
+    if (application != application_marker) return not_ours;
+    char* end = nullptr;
+    long v = std::strtol(version.c_str(), &end, 10);
+    if (version.empty() || *end != '\0' || v <= 0 || v > INT_MAX)
+        return fmt::format("the session log '{}' has an unreadable schema version '{}'", path, version);
+    if (v > log_schema_version) {
+        return fmt::format("the session log '{}' was written by a newer Signpost (log schema {}, this "
+                           "build knows up to {}): update Signpost to {} it",
+                           path, v, log_schema_version, for_writing ? "write to" : "read");
+    }
+    out.empty = false;
+    out.version = static_cast<int>(v);
+    return {};
+}
+
+// Runs `fn` (which returns an SQLite code) again while it reports busy.
+template <typename F>
+int with_retry(F&& fn) {
+    int rc = SQLITE_OK;
+    for (int attempt = 0; attempt < busy_attempts; ++attempt) {
+        rc = fn();
+        if (!is_busy(rc)) return rc;
+        backoff(attempt);
+    }
+    return rc;
+}
+
+// Opens (creating if needed) a log for writing; "" on success.
+std::string open_writable(const std::string& path, int busy_ms, db_ptr& out) {
+    if (path.empty()) return "no session log path was given";
+    std::error_code ec;
+    fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty()) {
+        fs::create_directories(parent, ec);
+        if (ec) return fmt::format("cannot create the folder '{}': {}", parent.string(), ec.message());
+    }
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    db_ptr db(raw);
+    if (rc != SQLITE_OK) return fmt::format("cannot open '{}': {}", path, sqlite_message(raw, rc));
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, busy_ms);
+    // SQLite silently falls back to read-only when the file is not writable.
+    if (sqlite3_db_readonly(raw, "main") == 1) return fmt::format("'{}' is read-only", path);
+
+    log_identity id;
+    if (auto err = identify(raw, path, true, id); !err.empty()) return err;
+
+    // WAL lets readers (reports) run while agents write, and lets several writers take
+    // turns quickly. The mode is stored in the file, so only the first opener changes it.
+    std::string mode;
+    rc = with_retry([&] {
+        statement q(raw, "PRAGMA journal_mode");
+        int r = q.step();
+        if (r == SQLITE_ROW) mode = q.text(0);
+        return r == SQLITE_ROW ? SQLITE_OK : r;
+    });
+    if (rc == SQLITE_OK && mode != "wal") {
+        rc = with_retry([&] {
+            statement q(raw, "PRAGMA journal_mode = WAL");
+            int r = q.step();
+            if (r == SQLITE_ROW) mode = q.text(0);
+            return r == SQLITE_ROW ? SQLITE_OK : r;
+        });
+    }
+    if (rc != SQLITE_OK) return fmt::format("cannot switch '{}' to WAL mode: {}", path, sqlite_message(raw, rc));
+    if (mode != "wal") return fmt::format("'{}' cannot use WAL mode (journal mode stays '{}')", path, mode);
+
+    // Durability: in WAL mode a commit has written its frames to the -wal file before
+    // COMMIT returns, so with NORMAL an event already survives the writer being killed
+    // (SIGKILL: the data is in the OS, not the process). FULL also fsyncs the WAL on every
+    // commit, so events survive a power cut or OS crash too; at one commit per agent click
+    // that fsync costs nothing anyone notices.
+    rc = exec(raw, "PRAGMA synchronous = FULL");
+    if (rc != SQLITE_OK) return fmt::format("cannot configure '{}': {}", path, sqlite_message(raw, rc));
+
+    if (id.empty) {
+        rc = with_retry([&] {
+            int r = exec(raw, "BEGIN IMMEDIATE");
+            if (r != SQLITE_OK) return r;
+            r = exec(raw, schema_sql);
+            if (r == SQLITE_OK) r = exec(raw, "COMMIT");
+            if (r != SQLITE_OK) rollback_if_open(raw);
+            return r;
+        });
+        if (rc != SQLITE_OK)
+            return fmt::format("cannot create the session log '{}': {}", path, sqlite_message(raw, rc));
+        // Someone else may have created a different database in the same instant.
+        if (auto err = identify(raw, path, true, id); !err.empty()) return err;
+    }
+    out = std::move(db);
+    return {};
+}
+
+// [SECTION] Rows and the spill file
+
+// One change to the log, the unit that is written to the database or spilled.
+struct log_row {
+    enum class type : char { session = 'S', event = 'E', close = 'X' };
+    type what = type::event;
+    std::string session_id;
+    // session rows (tree id of event rows is in `ev`)
+    std::string tree_id;
+    std::int64_t tree_version = 0;
+    std::string tree_hash;
+    std::string agent;
+    std::int64_t started_ms = 0;
+    std::string host;
+    std::int64_t pid = 0;
+    // event rows
+    event ev;
+    // close rows: a session left open by its writer, closed as abandoned
+    std::int64_t ended_ms = 0;
+    std::string end_node;
+};
+
+// Spill lines are tab-separated; these escapes keep each record on one line.
+void append_escaped(std::string& out, std::string_view s) {
+    for (char c : s) {
+        switch (c) {
+            case '\\': out += "\\\\"; break;
+            case '\t': out += "\\t"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            default: out += c;
+        }
+    }
+}
+
+std::optional<std::string> unescape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\') {
+            out += s[i];
+            continue;
+        }
+        if (++i == s.size()) return std::nullopt;
+        switch (s[i]) {
+            case '\\': out += '\\'; break;
+            case 't': out += '\t'; break;
+            case 'n': out += '\n'; break;
+            case 'r': out += '\r'; break;
+            default: return std::nullopt;
+        }
+    }
+    return out;
+}
+
+std::string spill_line(const log_row& r) {
+    std::string line(1, static_cast<char>(r.what));
+    auto field = [&](std::string_view s) {
+        line += '\t';
+        append_escaped(line, s);
+    };
+    auto number = [&](std::int64_t v) { field(std::to_string(v)); };
+    field(r.session_id);
+    switch (r.what) {
+        case log_row::type::session:
+            field(r.tree_id);
+            number(r.tree_version);
+            field(r.tree_hash);
+            field(r.agent);
+            number(r.started_ms);
+            field(r.host);
+            number(r.pid);
+            break;
+        case log_row::type::event:
+            number(r.ev.sequence);
+            number(r.ev.time_ms);
+            field(kind_name(r.ev.kind));
+            field(r.ev.tree_id);
+            field(r.ev.node);
+            number(r.ev.choice);
+            field(r.ev.detail);
+            field(r.ev.outcome);
+            break;
+        case log_row::type::close:
+            number(r.ended_ms);
+            field(r.end_node);
+            break;
+    }
+    line += '\n';
+    return line;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+    if (s.empty()) return std::nullopt;
+    std::string copy(s);
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(copy.c_str(), &end, 10);
+    if (*end != '\0' || errno == ERANGE) return std::nullopt;
+    return v;
+}
+
+std::optional<log_row> parse_spill_line(std::string_view line) {
+    std::vector<std::string> f;
+    std::size_t start = 0;
+    while (true) {
+        std::size_t tab = line.find('\t', start);
+        auto piece = unescape(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+        if (!piece) return std::nullopt;
+        f.push_back(std::move(*piece));
+        if (tab == std::string_view::npos) break;
+        start = tab + 1;
+    }
+    if (f.size() < 2 || f[0].size() != 1 || f[1].empty()) return std::nullopt;
+    log_row r;
+    r.session_id = f[1];
+    switch (f[0][0]) {
+        case 'S': {
+            if (f.size() != 9) return std::nullopt;
+            auto version = parse_int(f[3]), started = parse_int(f[6]), pid = parse_int(f[8]);
+            if (!version || !started || !pid) return std::nullopt;
+            r.what = log_row::type::session;
+            r.tree_id = f[2];
+            r.tree_version = *version;
+            r.tree_hash = f[4];
+            r.agent = f[5];
+            r.started_ms = *started;
+            r.host = f[7];
+            r.pid = *pid;
+            return r;
+        }
+        case 'E': {
+            if (f.size() != 10) return std::nullopt;
+            auto seq = parse_int(f[2]), time = parse_int(f[3]), choice = parse_int(f[7]);
+            auto kind = parse_kind(f[4]);
+            if (!seq || !time || !choice || !kind || *seq < 0 || *seq > INT_MAX || *choice < -1 ||
+                *choice > INT_MAX)
+                return std::nullopt;
+            r.what = log_row::type::event;
+            r.ev.sequence = static_cast<int>(*seq);
+            r.ev.time_ms = *time;
+            r.ev.kind = *kind;
+            r.ev.tree_id = f[5];
+            r.ev.node = f[6];
+            r.ev.choice = static_cast<int>(*choice);
+            r.ev.detail = f[8];
+            r.ev.outcome = f[9];
+            return r;
+        }
+        case 'X': {
+            if (f.size() != 4) return std::nullopt;
+            auto ended = parse_int(f[2]);
+            if (!ended) return std::nullopt;
+            r.what = log_row::type::close;
+            r.ended_ms = *ended;
+            r.end_node = f[3];
+            return r;
+        }
+        default: return std::nullopt;
+    }
+}
+
+// A file descriptor closed on scope exit (which also drops its flock).
+class unique_fd {
+public:
+    unique_fd() = default;
+    explicit unique_fd(int fd) : m_fd(fd) {}
+    ~unique_fd() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    unique_fd(unique_fd&& o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
+    unique_fd& operator=(unique_fd&& o) noexcept {
+        std::swap(m_fd, o.m_fd);
+        return *this;
+    }
+    unique_fd(const unique_fd&) = delete;
+    unique_fd& operator=(const unique_fd&) = delete;
+    int get() const { return m_fd; }
+    explicit operator bool() const { return m_fd >= 0; }
+
+private:
+    int m_fd = -1;
+};
+
+void sync_folder_of(const std::string& path) {
+    fs::path parent = fs::path(path).parent_path();
+    unique_fd dir(::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir) ::fsync(dir.get());
+}
+
+// Opens `path` and takes an exclusive flock, so writers appending and a writer replaying
+// never interleave. After waiting for the lock the file may have been replayed and
+// removed by someone else, so check it is still the one at `path`. With `create` false
+// a missing file gives an empty handle and no error.
+std::string lock_file(const std::string& path, bool create, unique_fd& out) {
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        int flags = create ? (O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC) : (O_RDONLY | O_CLOEXEC);
+        unique_fd fd(::open(path.c_str(), flags, 0644));
+        if (!fd) {
+            if (errno == ENOENT && !create) return {};
+            return errno_text(errno);
+        }
+        int rc = 0;
+        while ((rc = ::flock(fd.get(), LOCK_EX)) != 0 && errno == EINTR) {
+        }
+        if (rc != 0) return errno_text(errno);
+        struct stat held {}, named {};
+        if (::fstat(fd.get(), &held) != 0) return errno_text(errno);
+        bool named_exists = ::stat(path.c_str(), &named) == 0;
+        if (named_exists && named.st_dev == held.st_dev && named.st_ino == held.st_ino) {
+            out = std::move(fd);
+            return {};
+        }
+        if (!named_exists && !create) return {};  // replayed and removed while we waited
+    }
+    return "the spill file keeps being replaced by another program";
+}
+
+// Appends lines to the spill file and fsyncs it; "" on success. A failed write is cut
+// back off so a half line never glues itself to the next record.
+std::string append_spill(const std::string& path, const std::string& text) {
+    unique_fd fd;
+    if (auto err = lock_file(path, true, fd); !err.empty()) return err;
+    struct stat before {};
+    if (::fstat(fd.get(), &before) != 0) return errno_text(errno);
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            if (::ftruncate(fd.get(), before.st_size) != 0) {
+                // Nothing more to do: the reader of the spill skips the broken line.
+            }
+            return errno_text(err);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) {
+        int err = errno;
+        if (::ftruncate(fd.get(), before.st_size) != 0) {
+        }
+        return errno_text(err);
+    }
+    // A new file's name must reach the disk too, or a power cut could lose the file.
+    if (before.st_size == 0) sync_folder_of(path);
+    return {};
+}
+
+std::string read_all(int fd, std::string& out) {
+    std::array<char, 65536> buf{};
+    while (true) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno_text(errno);
+        }
+        if (n == 0) return {};
+        out.append(buf.data(), static_cast<std::size_t>(n));
+    }
+}
+
+// SQL for one writer connection, prepared once per connection.
+struct writer_statements {
+    statement insert_session, insert_event, touch, end, close;
+    explicit writer_statements(sqlite3* db)
+        : insert_session(db,
+                         "INSERT OR IGNORE INTO sessions(id, tree_id, tree_version, tree_hash, agent, "
+                         "started_ms, last_event_ms, host, pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)"),
+          insert_event(db,
+                       "INSERT OR IGNORE INTO events(session_id, seq, time_ms, kind, tree_id, node, choice, "
+                       "detail, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+          touch(db, "UPDATE sessions SET last_event_ms = max(last_event_ms, ?2) WHERE id = ?1"),
+          end(db,
+              "UPDATE sessions SET status = ?2, outcome = ?3, end_node = ?4, ended_ms = ?5 WHERE id = ?1"),
+          close(db,
+                "UPDATE sessions SET status = 'abandoned', ended_ms = ?2, end_node = ?3 "
+                "WHERE id = ?1 AND status = 'active'") {}
+
+    int prepare_rc() const {
+        for (const statement* s : {&insert_session, &insert_event, &touch, &end, &close}) {
+            if (s->prepare_rc() != SQLITE_OK) return s->prepare_rc();
+        }
+        return SQLITE_OK;
+    }
+
+    int apply(const log_row& r) {
+        switch (r.what) {
+            case log_row::type::session:
+                insert_session.bind(1, r.session_id);
+                insert_session.bind(2, r.tree_id);
+                insert_session.bind(3, r.tree_version);
+                insert_session.bind(4, r.tree_hash);
+                insert_session.bind(5, r.agent);
+                insert_session.bind(6, r.started_ms);
+                insert_session.bind(7, r.host);
+                insert_session.bind(8, r.pid);
+                return insert_session.run();
+            case log_row::type::event: {
+                const event& e = r.ev;
+                insert_event.bind(1, r.session_id);
+                insert_event.bind(2, std::int64_t{e.sequence});
+                insert_event.bind(3, e.time_ms);
+                insert_event.bind(4, kind_name(e.kind));
+                insert_event.bind(5, e.tree_id);
+                insert_event.bind(6, e.node);
+                if (e.choice >= 0) insert_event.bind(7, std::int64_t{e.choice});
+                else insert_event.bind_null(7);
+                insert_event.bind(8, e.detail);
+                insert_event.bind_or_null(9, e.outcome);
+                int rc = insert_event.run();
+                if (rc != SQLITE_DONE) return rc;
+                touch.bind(1, r.session_id);
+                touch.bind(2, e.time_ms);
+                rc = touch.run();
+                if (rc != SQLITE_DONE || e.kind != event_kind::end) return rc;
+                // The runtime sends completed | escalated | abandoned; anything else would
+                // break the CHECK and block the log forever, so it counts as abandoned.
+                auto status = parse_status(e.detail);
+                end.bind(1, r.session_id);
+                end.bind(2, status && *status != session_status::active ? e.detail : "abandoned");
+                end.bind_or_null(3, e.outcome);
+                end.bind_or_null(4, e.node);
+                end.bind(5, e.time_ms);
+                return end.run();
+            }
+            case log_row::type::close:
+                close.bind(1, r.session_id);
+                close.bind(2, r.ended_ms);
+                close.bind_or_null(3, r.end_node);
+                return close.run();
+        }
+        return SQLITE_MISUSE;
+    }
+};
+
+}  // namespace
+
+// [SECTION] log_writer
+
+struct log_writer::impl {
+    std::string path;
+    db_ptr db;
+    std::unique_ptr<writer_statements> sql;
+    int busy_ms = 5000;
+    std::string warning;
+    std::vector<log_row> unsaved;  // rows neither the database nor the spill file took
+    // Rows of this writer may be in the spill file: they must reach the database before
+    // anything newer, or an `end` could update a session row that is still spilled.
+    bool spilled = false;
+
+    enum class phase { idle, begun, open, ended };
+    phase state = phase::idle;
+    session_info info;
+    std::string session_id;
+    std::int64_t last_event_ms = 0;
+    std::string last_node;
+    const std::string host = host_name();
+    const std::int64_t pid = getpid();
+
+    std::string spill_path() const { return path.empty() ? std::string() : path + ".spill"; }
+    bool degraded() const { return !db || spilled || !unsaved.empty(); }
+
+    void disconnect() {
+        sql.reset();  // statements before their connection
+        db.reset();
+    }
+
+    std::string connect() {
+        disconnect();
+        db_ptr fresh;
+        if (auto err = open_writable(path, busy_ms, fresh); !err.empty()) return err;
+        auto statements = std::make_unique<writer_statements>(fresh.get());
+        if (int rc = statements->prepare_rc(); rc != SQLITE_OK)
+            return fmt::format("cannot use the session log '{}': {}", path, sqlite_message(fresh.get(), rc));
+        db = std::move(fresh);
+        sql = std::move(statements);
+        return {};
+    }
+
+    // All rows in one transaction; "" when committed.
+    std::string write(const std::vector<const log_row*>& rows) {
+        int rc = with_retry([&] {
+            int r = exec(db.get(), "BEGIN IMMEDIATE");
+            if (r != SQLITE_OK) return r;
+            int applied = SQLITE_DONE;
+            for (const log_row* row : rows) {
+                applied = sql->apply(*row);
+                if (applied != SQLITE_DONE) break;
+            }
+            r = applied == SQLITE_DONE ? exec(db.get(), "COMMIT") : applied;
+            if (r != SQLITE_OK) rollback_if_open(db.get());
+            return r;
+        });
+        if (rc == SQLITE_OK) return {};
+        if (is_busy(rc)) return fmt::format("still busy after waiting {} ms for other writers", busy_ms);
+        return sqlite_message(db.get(), rc);
+    }
+
+    // Connects if needed and writes the spill file, the unsaved rows and `extra` in one
+    // transaction; the spill file is removed after the commit. "" on success.
+    std::string flush(const std::vector<log_row>& extra) {
+        if (!db) {
+            if (auto err = connect(); !err.empty()) return err;
+        }
+        const std::string spill = spill_path();
+        unique_fd fd;
+        if (auto err = lock_file(spill, false, fd); !err.empty())
+            return fmt::format("cannot read the spill file '{}': {}", spill, err);
+        std::vector<log_row> from_spill;
+        std::size_t skipped = 0;
+        if (fd) {
+            std::string text;
+            if (auto err = read_all(fd.get(), text); !err.empty())
+                return fmt::format("cannot read the spill file '{}': {}", spill, err);
+            std::size_t start = 0;
+            while (start < text.size()) {
+                std::size_t nl = text.find('\n', start);
+                if (nl == std::string::npos) {
+                    ++skipped;  // a torn last line: its writer died mid-write, before fsync
+                    break;
+                }
+                if (auto row = parse_spill_line(std::string_view(text).substr(start, nl - start)))
+                    from_spill.push_back(std::move(*row));
+                else
+                    ++skipped;
+                start = nl + 1;
+            }
+        }
+        std::vector<const log_row*> rows;
+        rows.reserve(from_spill.size() + unsaved.size() + extra.size());
+        for (const auto& r : from_spill) rows.push_back(&r);
+        for (const auto& r : unsaved) rows.push_back(&r);
+        for (const auto& r : extra) rows.push_back(&r);
+        if (!rows.empty()) {
+            if (auto err = write(rows); !err.empty()) {
+                disconnect();  // reopen next time: the file may have become writable
+                return fmt::format("cannot write to '{}': {}", path, err);
+            }
+        }
+        unsaved.clear();
+        spilled = false;
+        warning.clear();
+        if (fd) {
+            // Removed while still locked, so no other writer can append to a file that
+            // is about to disappear (they re-check the name after taking the lock).
+            if (::unlink(spill.c_str()) != 0) {
+                warning = fmt::format("Session log: the spill file '{}' was added to the log but could not be "
+                                      "removed ({}); it will be added again harmlessly.",
+                                      spill, errno_text(errno));
+            } else {
+                sync_folder_of(spill);
+            }
+        }
+        if (skipped > 0) {
+            warning = fmt::format("Session log: {} unreadable line{} of the spill file '{}' could not be added "
+                                  "to the log.",
+                                  skipped, skipped == 1 ? "" : "s", spill);
+        }
+        return {};
+    }
+
+    // The database failed with `why`: keep the rows in the spill file, or in memory.
+    void keep(const std::vector<log_row>& rows, const std::string& why) {
+        const std::string spill = spill_path();
+        std::string text;
+        for (const auto& r : unsaved) text += spill_line(r);
+        for (const auto& r : rows) text += spill_line(r);
+        std::string err;
+        if (spill.empty()) err = "no log path, so no spill file";
+        else if (!text.empty()) err = append_spill(spill, text);
+        if (err.empty()) {
+            if (!text.empty()) spilled = true;
+            unsaved.clear();
+            warning = fmt::format("Session log: {}. Events are saved in '{}' and will be added to the log "
+                                  "once it can be written again.",
+                                  why, spill);
+            return;
+        }
+        unsaved.insert(unsaved.end(), rows.begin(), rows.end());
+        const std::string also = spill.empty()
+                                     ? std::string()
+                                     : fmt::format(", and the spill file '{}' cannot be written either ({})", spill, err);
+        warning = fmt::format("Session log: {}{}. {} record{} held in memory only, lost if the program quits.",
+                              why, also, unsaved.size(), unsaved.size() == 1 ? " is" : "s are");
+    }
+
+    void store(const std::vector<log_row>& rows) {
+        if (!degraded()) {
+            std::vector<const log_row*> ptrs;
+            for (const auto& r : rows) ptrs.push_back(&r);
+            auto err = write(ptrs);
+            if (err.empty()) return;
+            disconnect();
+            keep(rows, fmt::format("cannot write to '{}': {}", path, err));
+            return;
+        }
+        if (path.empty()) {
+            keep(rows, "no session log was opened");
+            return;
+        }
+        if (auto err = flush(rows); !err.empty()) keep(rows, err);
+    }
+
+    log_row session_row(std::int64_t first_event_ms, const event& first) const {
+        log_row r;
+        r.what = log_row::type::session;
+        r.session_id = session_id;
+        r.tree_id = info.tree_id.empty() ? first.tree_id : info.tree_id;
+        r.tree_version = info.tree_version;
+        r.tree_hash = info.tree_hash;
+        r.agent = !info.agent.empty() || first.kind != event_kind::start ? info.agent : first.detail;
+        r.started_ms = info.started_ms != 0 ? info.started_ms : first_event_ms;
+        r.host = host;
+        r.pid = pid;
+        return r;
+    }
+
+    log_row close_row() const {
+        log_row r;
+        r.what = log_row::type::close;
+        r.session_id = session_id;
+        r.ended_ms = last_event_ms;
+        r.end_node = last_node;
+        return r;
+    }
+
+    void begin(const session_info& i) {
+        info = i;
+        session_id = i.id.empty() ? new_session_id() : i.id;
+        state = phase::begun;
+        last_event_ms = 0;
+        last_node.clear();
+    }
+};
+
+log_writer::log_writer() : m_impl(std::make_unique<impl>()) {}
+
+log_writer::~log_writer() {
+    if (m_impl->state == impl::phase::open) m_impl->store({m_impl->close_row()});
+}
+
+log_result log_writer::open(const std::string& path) {
+    impl& m = *m_impl;
+    m.disconnect();
+    m.path = path;
+    if (auto err = m.connect(); !err.empty()) {
+        m.keep({}, err);
+        if (!m.spilled && m.unsaved.empty()) {
+            m.warning = fmt::format("Session log: {}. Events will be saved in '{}' until it can be opened.",
+                                    err, m.spill_path());
+        }
+        return {false, err};
+    }
+    if (auto err = m.flush({}); !err.empty()) {
+        m.keep({}, err);
+        return {false, err};
+    }
+    return {};
+}
+
+std::string log_writer::begin_session(const session_info& info) {
+    impl& m = *m_impl;
+    if (m.state == impl::phase::open) m.store({m.close_row()});
+    m.begin(info);
+    return m.session_id;
+}
+
+void log_writer::on_event(const event& e) {
+    impl& m = *m_impl;
+    std::vector<log_row> rows;
+    // A start while a session is open is a new call that skipped begin_session; the old
+    // one is closed rather than having the new events collide with its sequence numbers.
+    if (m.state == impl::phase::idle || (e.kind == event_kind::start && m.state != impl::phase::begun)) {
+        if (m.state == impl::phase::open) rows.push_back(m.close_row());
+        session_info auto_info;
+        auto_info.tree_id = e.tree_id;
+        auto_info.tree_version = 0;  // unknown: begin_session was not called
+        m.begin(auto_info);
+    }
+    if (m.state == impl::phase::begun) {
+        rows.push_back(m.session_row(e.time_ms, e));
+        m.state = impl::phase::open;
+    }
+    log_row r;
+    r.what = log_row::type::event;
+    r.session_id = m.session_id;
+    r.ev = e;
+    rows.push_back(std::move(r));
+    if (e.kind == event_kind::end) m.state = impl::phase::ended;
+    m.last_event_ms = e.time_ms;
+    m.last_node = e.node;
+    m.store(rows);
+}
+
+log_result log_writer::replay_spill() {
+    impl& m = *m_impl;
+    if (m.path.empty()) return {false, "no session log was opened"};
+    if (auto err = m.flush({}); !err.empty()) {
+        m.keep({}, err);
+        return {false, err};
+    }
+    return {};
+}
+
+const std::string& log_writer::warning() const { return m_impl->warning; }
+const std::string& log_writer::session_id() const { return m_impl->session_id; }
+const std::string& log_writer::path() const { return m_impl->path; }
+std::string log_writer::spill_path() const { return m_impl->spill_path(); }
+std::size_t log_writer::unsaved_rows() const { return m_impl->unsaved.size(); }
+void log_writer::set_busy_timeout(int ms) {
+    m_impl->busy_ms = ms;
+    if (m_impl->db) sqlite3_busy_timeout(m_impl->db.get(), ms);
+}
+
+// [SECTION] log_reader
+
+namespace {
+
+// `file:` URI for a path, so `?mode=ro` can be added: '%', '?' and '#' must not be
+// taken for URI syntax.
+std::string file_uri(const std::string& path) {
+    std::string out = "file:";
+    for (unsigned char c : path) {
+        if (std::isalnum(c) != 0 || std::strchr("/-_.~", c) != nullptr) out += static_cast<char>(c);
+        else out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
+}  // namespace
+
+struct log_reader::impl {
+    std::string path;
+    db_ptr db;
+    log_read_options options;
+    int version = 0;
+    std::string host = host_name();
+};
+
+log_reader::log_reader() : m_impl(std::make_unique<impl>()) {}
+log_reader::~log_reader() = default;
+
+log_result log_reader::open(const std::string& path, log_read_options options) {
+    impl& m = *m_impl;
+    m.db.reset();
+    m.path = path;
+    m.options = options;
+    std::error_code ec;
+    auto st = fs::status(path, ec);
+    if (!fs::exists(st)) return {false, fmt::format("there is no session log at '{}' (no such file)", path)};
+    if (fs::is_directory(st)) return {false, fmt::format("'{}' is a folder, not a session log", path)};
+
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file_uri(path).c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+    db_ptr db(raw);
+    if (rc != SQLITE_OK)
+        return {false, fmt::format("cannot open the session log '{}': {}", path, sqlite_message(raw, rc))};
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+    log_identity id;
+    if (auto err = identify(raw, path, false, id); !err.empty()) return {false, err};
+    if (id.empty)
+        return {false, fmt::format("'{}' is an empty SQLite database, not a Signpost session log", path)};
+    m.version = id.version;
+    m.db = std::move(db);
+    return {};
+}
+
+int log_reader::schema_version() const { return m_impl->version; }
+
+log_result log_reader::for_each_session(const log_filter& filter, const session_callback& fn) const {
+    const impl& m = *m_impl;
+    if (!m.db) return {false, "no session log is open"};
+    if (!fn) return {false, "no callback was given"};
+
+    // One query, ordered so each session's rows arrive together: the indexes on
+    // (…, started_ms, id) and the events key (session_id, seq) give this order without
+    // sorting, so neither SQLite nor we hold more than one session at a time.
+    std::string sql =
+        "SELECT s.id, s.tree_id, s.tree_version, s.tree_hash, s.agent, s.started_ms, s.ended_ms, "
+        "s.status, s.outcome, s.end_node, s.last_event_ms, s.host, s.pid, "
+        "e.seq, e.time_ms, e.kind, e.tree_id, e.node, e.choice, e.detail, e.outcome "
+        "FROM sessions AS s LEFT JOIN events AS e ON e.session_id = s.id WHERE 1";
+    if (!filter.tree_id.empty()) sql += " AND s.tree_id = :tree";
+    if (!filter.agent.empty()) sql += " AND s.agent = :agent";
+    if (filter.since_ms) sql += " AND s.started_ms >= :since";
+    if (filter.until_ms) sql += " AND s.started_ms < :until";
+    sql += " ORDER BY s.started_ms, s.id, e.seq";
+
+    statement q(m.db.get(), sql);
+    if (q.prepare_rc() != SQLITE_OK) {
+        if (is_busy(q.prepare_rc())) return {false, locked_message(m.path)};
+        return {false, fmt::format("cannot read the session log '{}': {}", m.path,
+                                   sqlite_message(m.db.get(), q.prepare_rc()))};
+    }
+    if (!filter.tree_id.empty()) q.bind(q.index(":tree"), filter.tree_id);
+    if (!filter.agent.empty()) q.bind(q.index(":agent"), filter.agent);
+    if (filter.since_ms) q.bind(q.index(":since"), *filter.since_ms);
+    if (filter.until_ms) q.bind(q.index(":until"), *filter.until_ms);
+
+    const std::int64_t now = m.options.now != nullptr ? m.options.now->now_ms() : wall_ms();
+    std::optional<session_record> current;
+    std::vector<event> events;
+    int rc = SQLITE_OK;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        std::string id = q.text(0);
+        if (!current || current->id != id) {
+            if (current) fn(*current, events);
+            events.clear();
+            session_record s;
+            s.id = std::move(id);
+            s.tree_id = q.text(1);
+            s.tree_version = static_cast<int>(q.int64(2));
+            s.tree_hash = q.text(3);
+            s.agent = q.text(4);
+            s.started_ms = q.int64(5);
+            if (!q.is_null(6)) s.ended_ms = q.int64(6);
+            s.status = parse_status(q.text(7)).value_or(session_status::abandoned);
+            s.outcome = q.text(8);
+            s.end_node = q.text(9);
+            s.last_event_ms = q.int64(10);
+            s.host = q.text(11);
+            s.pid = q.int64(12);
+            // Crash recovery: an active session whose writer process is gone, or that has
+            // been silent longer than any call lasts, will never be ended by its writer.
+            if (s.status == session_status::active) {
+                bool dead_here = s.host == m.host && !process_alive(s.pid);
+                bool silent = now - s.last_event_ms > m.options.stale_after_ms;
+                if (dead_here || silent) {
+                    s.status = session_status::abandoned;
+                    s.writer_lost = true;
+                    s.ended_ms = s.last_event_ms;
+                }
+            }
+            current = std::move(s);
+        }
+        if (q.is_null(13)) continue;  // a session with no events yet (LEFT JOIN)
+        event e;
+        auto kind = parse_kind(q.text(15));
+        if (!kind) {
+            return {false, fmt::format("the session log '{}' has an event of unknown kind '{}' (session {}, "
+                                       "event {})",
+                                       m.path, q.text(15), current->id, q.int64(13))};
+        }
+        e.kind = *kind;
+        e.sequence = static_cast<int>(q.int64(13));
+        e.time_ms = q.int64(14);
+        e.tree_id = q.text(16);
+        e.node = q.text(17);
+        e.choice = q.is_null(18) ? -1 : static_cast<int>(q.int64(18));
+        e.detail = q.text(19);
+        e.outcome = q.text(20);
+        events.push_back(std::move(e));
+    }
+    if (rc != SQLITE_DONE) {
+        if (is_busy(rc)) return {false, locked_message(m.path)};
+        return {false, fmt::format("cannot read the session log '{}': {}", m.path, sqlite_message(m.db.get(), rc))};
+    }
+    if (current) fn(*current, events);
+    return {};
+}
+
+log_result log_reader::check_integrity() const {
+    const impl& m = *m_impl;
+    if (!m.db) return {false, "no session log is open"};
+    statement q(m.db.get(), "PRAGMA integrity_check");
+    if (q.prepare_rc() != SQLITE_OK) return {false, sqlite_message(m.db.get(), q.prepare_rc())};
+    std::string problems;
+    int rc = SQLITE_OK;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        std::string line = q.text(0);
+        if (line == "ok") continue;
+        if (!problems.empty()) problems += '\n';
+        problems += line;
+    }
+    if (rc != SQLITE_DONE) {
+        if (is_busy(rc)) return {false, locked_message(m.path)};
+        return {false, sqlite_message(m.db.get(), rc)};
+    }
+    if (!problems.empty()) return {false, problems};
+    return {};
+}
+
+}  // namespace signpost

@@ -1,3 +1,139 @@
 #include "signpost/text.hpp"
 
-namespace signpost {}  // namespace signpost
+namespace signpost {
+
+namespace {
+
+// Decodes one UTF-8 sequence at `i`. Returns its length and sets `cp`, or 0 when the bytes
+// there are not valid UTF-8 (overlong, surrogate, above U+10FFFF, truncated, stray byte).
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) {
+        cp = lead;
+        return 1;
+    }
+    std::size_t length = 0;
+    char32_t min = 0;
+    if ((lead & 0xE0u) == 0xC0u) {
+        length = 2, cp = lead & 0x1Fu, min = 0x80;
+    } else if ((lead & 0xF0u) == 0xE0u) {
+        length = 3, cp = lead & 0x0Fu, min = 0x800;
+    } else if ((lead & 0xF8u) == 0xF0u) {
+        length = 4, cp = lead & 0x07u, min = 0x10000;
+    } else {
+        return 0;  // continuation byte without a lead, or 0xF8..0xFF
+    }
+    if (s.size() - i < length) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((byte(i + k) & 0xC0u) != 0x80u) return 0;
+        cp = (cp << 6) | (byte(i + k) & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return length;
+}
+
+bool is_name_start(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+
+// Length of a `{name}` reference starting at `i` (which holds '{'), or 0 if there is none.
+std::size_t reference_length(std::string_view text, std::size_t i) {
+    std::size_t k = i + 1;
+    if (k >= text.size() || !is_name_start(text[k])) return 0;
+    while (k < text.size() && is_name_char(text[k])) ++k;
+    return k < text.size() && text[k] == '}' ? k + 1 - i : 0;
+}
+
+void append_replacement(std::string& out) { out += "\xEF\xBF\xBD"; }  // U+FFFD
+
+}  // namespace
+
+std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        // Fast path for ASCII runs: most trees are mostly ASCII.
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        char32_t cp = 0;
+        const std::size_t n = decode_utf8(s, i, cp);
+        if (n == 0) return i;
+        i += n;
+    }
+    return std::nullopt;
+}
+
+std::vector<text_reference> find_references(std::string_view text) {
+    std::vector<text_reference> out;
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+            i += 2;  // literal brace
+        } else if (c == '{') {
+            if (const std::size_t n = reference_length(text, i); n > 0) {
+                out.push_back({std::string(text.substr(i + 1, n - 2)), i});
+                i += n;
+            } else {
+                ++i;
+            }
+        } else {
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::string interpolate(std::string_view text,
+                        const std::function<std::optional<std::string>(std::string_view)>& lookup) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+            out += c;
+            i += 2;
+            continue;
+        }
+        if (c == '{') {
+            if (const std::size_t n = reference_length(text, i); n > 0) {
+                const auto name = text.substr(i + 1, n - 2);
+                if (auto replacement = lookup ? lookup(name) : std::nullopt)
+                    out += *replacement;
+                else
+                    out += text.substr(i, n);
+                i += n;
+                continue;
+            }
+        }
+        out += c;
+        ++i;
+    }
+    return out;
+}
+
+std::string neutralise_controls(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t cp = 0;
+        const std::size_t n = decode_utf8(text, i, cp);
+        if (n == 0) {
+            append_replacement(out);  // one replacement per invalid byte
+            ++i;
+            continue;
+        }
+        const bool control = (cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F ||
+                             (cp >= 0x80 && cp <= 0x9F);
+        if (control)
+            append_replacement(out);  // ESC included: a sequence's remaining bytes are harmless text
+        else
+            out += text.substr(i, n);
+        i += n;
+    }
+    return out;
+}
+
+}  // namespace signpost

@@ -1,1 +1,1033 @@
+// The XML loader, the tree model and diagnostics. Fixtures are inline XML; the broken
+// corpus under tests/data/broken holds one small file per diagnostic code.
+
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <variant>
+
+#include "signpost/library.hpp"
+#include "signpost/load.hpp"
+#include "signpost/validate.hpp"
+
+using namespace signpost;
+
+namespace doctest {
+template <>
+struct StringMaker<signpost::source_pos> {
+    static String convert(const signpost::source_pos& p) {
+        return (std::to_string(p.line) + ":" + std::to_string(p.column)).c_str();
+    }
+};
+}  // namespace doctest
+
+namespace {
+
+// [SECTION] helpers
+
+load_result load(const std::string& xml) { return load_tree_string(xml, "t.xml"); }
+
+std::string dump(const diagnostics& all) {
+    std::string out;
+    for (const auto& d : all) out += format(d) + "\n";
+    return out;
+}
+
+// The diagnostics with this code.
+std::vector<diagnostic> with_code(const diagnostics& all, const std::string& code) {
+    std::vector<diagnostic> out;
+    for (const auto& d : all)
+        if (d.code == code) out.push_back(d);
+    return out;
+}
+
+// The one diagnostic with `code`; fails the test when there is not exactly one.
+diagnostic only(const load_result& r, const std::string& code) {
+    INFO(dump(r.problems));
+    const auto found = with_code(r.problems, code);
+    REQUIRE(found.size() == 1);
+    return found.front();
+}
+
+// Three declared variables, an end node "a" (the start) on line 7, then `body` from line 8.
+std::string with_body(const std::string& body) {
+    return "<tree format=\"1\" id=\"t\" start=\"a\">\n"
+           "  <variables>\n"
+           "    <variable name=\"n\" type=\"number\" default=\"0\"/>\n"
+           "    <variable name=\"plan\" type=\"choice\" options=\"basic plus\"/>\n"
+           "    <variable name=\"account\" type=\"text\" label=\"Account number\"/>\n"
+           "  </variables>\n"
+           "  <end id=\"a\" outcome=\"resolved\"/>\n" +
+           body + "</tree>\n";
+}
+
+std::string repeat(const std::string& s, std::size_t n) {
+    std::string out;
+    out.reserve(s.size() * n);
+    for (std::size_t i = 0; i < n; ++i) out += s;
+    return out;
+}
+
+// A fresh folder under the system temp dir, removed afterwards.
+struct temp_folder {
+    std::filesystem::path path;
+    temp_folder() {
+        std::random_device rd;
+        path = std::filesystem::temp_directory_path() /
+               ("signpost-load-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+        std::filesystem::create_directories(path);
+    }
+    ~temp_folder() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    temp_folder(const temp_folder&) = delete;
+    temp_folder& operator=(const temp_folder&) = delete;
+
+    std::string write(const std::string& name, const std::string& content) const {
+        const auto file = path / name;
+        std::ofstream(file, std::ios::binary) << content;
+        return file.string();
+    }
+};
+
+double seconds_since(std::chrono::steady_clock::time_point began) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+}
+
+}  // namespace
+
+// [SECTION] diagnostics
+
+TEST_CASE("load: diagnostics format like a compiler") {
+    diagnostic d{severity::error, "unknown-target", "choice goes to 'x'", "trees/a.xml", {12, 5}, "q", "to"};
+    CHECK(format(d) == "trees/a.xml:12:5: error: choice goes to 'x' [unknown-target]");
+    d.level = severity::warning;
+    d.pos = {3, 0};
+    CHECK(format(d) == "trees/a.xml:3: warning: choice goes to 'x' [unknown-target]");
+    d.level = severity::info;
+    d.pos = {};
+    CHECK(format(d) == "trees/a.xml: info: choice goes to 'x' [unknown-target]");
+    d.file.clear();
+    CHECK(format(d) == "info: choice goes to 'x' [unknown-target]");
+    CHECK(std::string(to_string(severity::error)) == "error");
+    CHECK(std::string(to_string(severity::warning)) == "warning");
+    CHECK(std::string(to_string(severity::info)) == "info");
+
+    diagnostics list;
+    CHECK_FALSE(has_errors(list));
+    list.push_back({severity::warning, "many-choices", "", "", {}, "", ""});
+    list.push_back({severity::info, "path-stats", "", "", {}, "", ""});
+    CHECK_FALSE(has_errors(list));
+    list.push_back({severity::error, "dead-end", "", "", {}, "", ""});
+    CHECK(has_errors(list));
+}
+
+TEST_CASE("load: position_at counts lines and code points, 1-based") {
+    const std::string text = "ab\ncaf\xC3\xA9 x\n\tz";
+    CHECK(position_at(text, 0) == source_pos{1, 1});
+    CHECK(position_at(text, 2) == source_pos{1, 3});   // the newline itself
+    CHECK(position_at(text, 3) == source_pos{2, 1});
+    CHECK(position_at(text, 6) == source_pos{2, 4});   // the é
+    CHECK(position_at(text, 9) == source_pos{2, 6});   // 'x': é is one column
+    CHECK(position_at(text, 11) == source_pos{3, 1});  // tab
+    CHECK(position_at(text, 12) == source_pos{3, 2});  // a tab is one column
+    CHECK(position_at(text, 500) == source_pos{3, 3});  // past the end: clamped
+    CHECK(position_at("", 0) == source_pos{1, 1});
+}
+
+TEST_CASE("load: closest_match suggests only close candidates") {
+    const std::vector<std::string> ids{"lights", "reboot", "tier2", "power"};
+    CHECK(closest_match("lihgts", ids) == "lights");   // distance 2, limit 6/3 = 2
+    CHECK(closest_match("tier-2", ids) == "tier2");
+    CHECK(closest_match("rebot", ids) == "reboot");
+    CHECK(closest_match("powr", ids) == "power");      // limit max(1, 4/3) = 1
+    CHECK(closest_match("pwr", ids) == "");             // distance 2 > 1
+    CHECK(closest_match("billing", ids) == "");
+    CHECK(closest_match("x", {}) == "");
+    CHECK(closest_match("", ids) == "");
+    SUBCASE("case-only differences win") {
+        CHECK(closest_match("Plan", {"plant", "plan"}) == "plan");
+        CHECK(closest_match("ACCOUNT", {"accounts", "account"}) == "account");
+        CHECK(closest_match("Abc", {"abd", "Abd"}) == "Abd");
+    }
+    SUBCASE("ties go to the first candidate") {
+        CHECK(closest_match("cat", {"bat", "hat"}) == "bat");
+        CHECK(closest_match("cat", {"hat", "bat"}) == "hat");
+    }
+    SUBCASE("a huge word costs nothing and matches nothing") {
+        CHECK(closest_match(std::string(10'000'000, 'a'), ids) == "");
+    }
+}
+
+// [SECTION] tree model
+
+TEST_CASE("load: node kinds, ids and the tree's indexes") {
+    for (const auto k : {node_kind::question, node_kind::step, node_kind::form, node_kind::logic, node_kind::jump,
+                         node_kind::escalate, node_kind::end})
+        CHECK(parse_node_kind(to_string(k)) == k);
+    CHECK(std::string(to_string(node_kind::escalate)) == "escalate");
+    CHECK_FALSE(parse_node_kind("Step").has_value());
+    CHECK_FALSE(parse_node_kind("").has_value());
+
+    SUBCASE("is_valid_id") {
+        for (const char* good : {"a", "internet-outage", "v1.2_final", "0day"}) CHECK_MESSAGE(is_valid_id(good), good);
+        CHECK(is_valid_id(std::string(128, 'x')));
+        for (const char* bad : {"", "-a", ".hidden", "_a", "a..b", "../x", "a/b", "a\\b", "/etc/passwd", "C:x",
+                                "a b", "caf\xC3\xA9", "a\nb", "~user"})
+            CHECK_MESSAGE(!is_valid_id(bad), bad);
+        CHECK_FALSE(is_valid_id(std::string(129, 'x')));
+    }
+
+    SUBCASE("find, index_of, find_variable, find_layout, successors") {
+        tree t;
+        node q;
+        q.kind = node_kind::question;
+        q.id = "q";
+        q.choices.resize(3);
+        q.choices[0].to = "b";
+        q.choices[1].to = "a";
+        q.choices[2].to = "b";
+        node a;
+        a.id = "a";
+        a.kind = node_kind::logic;
+        a.branches.resize(1);
+        a.branches[0].to = "q";
+        a.otherwise = "b";
+        node b;
+        b.id = "b";
+        b.kind = node_kind::step;
+        b.to = "a";
+        t.nodes = {q, a, b};
+        variable v;
+        v.name = "plan";
+        v.type = var_type::choice;
+        v.options = {"basic", "plus"};
+        t.variables = {v};
+        t.layout = {{"a", 1, 2}, {"b", 3, 4}};
+        t.reindex();
+
+        CHECK(t.index_of("b") == 2);
+        CHECK(t.index_of("zz") == -1);
+        REQUIRE(t.find("a") != nullptr);
+        CHECK(t.find("a")->kind == node_kind::logic);
+        CHECK(t.find("zz") == nullptr);
+        CHECK(t.find_variable("plan") == &t.variables[0]);
+        CHECK(t.find_variable("Plan") == nullptr);
+        REQUIRE(t.find_layout("b") != nullptr);
+        CHECK(t.find_layout("b")->x == 3);
+        CHECK(t.find_layout("q") == nullptr);
+        CHECK(t.successors(t.nodes[0]) == std::vector<std::string>{"b", "a"});
+        CHECK(t.successors(t.nodes[1]) == std::vector<std::string>{"q", "b"});
+        CHECK(t.successors(t.nodes[2]) == std::vector<std::string>{"a"});
+
+        const tree_type_scope scope(t);
+        CHECK(scope.type_of("plan") == var_type::choice);
+        CHECK_FALSE(scope.type_of("nope").has_value());
+        CHECK(scope.options_of("plan") == std::vector<std::string>{"basic", "plus"});
+        CHECK(scope.options_of("nope").empty());
+
+        // Edited without reindex(): lookups still answer correctly.
+        std::swap(t.nodes[0], t.nodes[2]);
+        REQUIRE(t.find("b") != nullptr);
+        CHECK(t.find("b")->id == "b");
+        CHECK(t.index_of("q") == 2);
+        t.layout.insert(t.layout.begin(), layout_entry{"q", 9, 9});
+        REQUIRE(t.find_layout("b") != nullptr);
+        CHECK(t.find_layout("b")->x == 3);
+        CHECK(t.find_layout("q")->x == 9);
+    }
+
+    SUBCASE("pos_of falls back to the element") {
+        node n;
+        n.pos = {4, 3};
+        n.attr_pos["to"] = {4, 20};
+        CHECK(n.pos_of("to") == source_pos{4, 20});
+        CHECK(n.pos_of("title") == source_pos{4, 3});
+    }
+}
+
+// [SECTION] a correct tree
+
+TEST_CASE("load: a full tree loads with exact model contents") {
+    const std::string xml =
+        R"(<?xml version="1.0" encoding="UTF-8"?>
+<tree format="1" id="internet-outage" version="3" title="Home internet outage" start="power" allow-find="true">
+  <description>
+    Tier 1 script for {plan} customers.
+      Indented line.
+  </description>
+  <variables>
+    <variable name="plan" type="choice" options="basic  plus business" default="basic" label="Plan"/>
+    <variable name="reboots" type="number" default="0"/>
+    <variable name="account" type="text" label="Account number"/>
+    <variable name="vip" type="flag" default="false"/>
+  </variables>
+  <question id="power" title="Router power light">
+    <text>Ask: is the **power light** lit?</text>
+    <hint>Agent-only note.</hint>
+    <choice to="lights">Yes, it is lit</choice>
+    <choice to="reboot" set="reboots = reboots + 1; vip = not vip">No</choice>
+    <choice to="tier2" if=" plan == 'business' ">Business line, {plan}</choice>
+  </question>
+  <step id="reboot" to="power"><text>Unplug the router.</text></step>
+  <form id="acct" title="Account" to="route"><text>Ask for the number.</text><field var="account" label="Account no." required="true" pattern="[0-9]{8}" placeholder="8 digits"/><field var="plan"/><field var="reboots" required="false"/></form>
+  <logic id="route"><branch if="reboots &gt;= 2" to="tier2"/><otherwise to="lights"/></logic>
+  <jump id="verify" tree="identity-verification" to="acct"/>
+  <jump id="handover" tree="billing"/>
+  <escalate id="tier2" team="Network Tier 2" priority="high"><text>Hand off: account {account}, {reboots} reboots.</text></escalate>
+  <escalate id="tier3" team="Field"/>
+  <end id="lights" outcome="resolved"><text>Thank the customer.</text></end>
+  <layout><pos node="power" x="0" y="-12.5"/><pos node="reboot" x="280" y="0"/></layout>
+</tree>
+)";
+    const load_result r = load_tree_string(xml, "trees/internet-outage.xml");
+    INFO(dump(r.problems));
+    CHECK(r.problems.empty());
+    REQUIRE(r.ok());
+    const tree& t = *r.loaded;
+
+    CHECK(t.format == 1);
+    CHECK(t.id == "internet-outage");
+    CHECK(t.version == 3);
+    CHECK(t.title == "Home internet outage");
+    CHECK(t.start == "power");
+    CHECK(t.allow_find);
+    CHECK(t.file == "trees/internet-outage.xml");
+    CHECK(t.pos == source_pos{2, 1});
+    CHECK(t.description == "Tier 1 script for {plan} customers.\n  Indented line.");
+
+    REQUIRE(t.variables.size() == 4);
+    const variable& plan = t.variables[0];
+    CHECK(plan.name == "plan");
+    CHECK(plan.type == var_type::choice);
+    CHECK(plan.options == std::vector<std::string>{"basic", "plus", "business"});
+    CHECK(plan.default_text == "basic");
+    CHECK(plan.default_value == value{std::string("basic")});
+    CHECK(plan.label == "Plan");
+    CHECK(plan.pos == source_pos{8, 5});
+    CHECK(t.variables[1].type == var_type::number);
+    CHECK(t.variables[1].default_value == value{0.0});
+    CHECK(t.variables[2].type == var_type::text);
+    CHECK_FALSE(t.variables[2].default_text.has_value());
+    CHECK_FALSE(t.variables[2].default_value.has_value());
+    CHECK(t.variables[2].label == "Account number");
+    CHECK(t.variables[3].type == var_type::flag);
+    CHECK(t.variables[3].default_value == value{false});
+    CHECK(t.variables[3].label.empty());
+
+    REQUIRE(t.nodes.size() == 9);
+    std::vector<std::string> ids;
+    for (const auto& n : t.nodes) ids.push_back(n.id);
+    CHECK(ids == std::vector<std::string>{"power", "reboot", "acct", "route", "verify", "handover", "tier2", "tier3",
+                                          "lights"});
+
+    const node& power = t.nodes[0];
+    CHECK(power.kind == node_kind::question);
+    CHECK(power.title == "Router power light");
+    CHECK(power.text == "Ask: is the **power light** lit?");
+    CHECK(power.hint == "Agent-only note.");
+    CHECK(power.pos == source_pos{13, 3});
+    CHECK(power.pos_of("id") == source_pos{13, 13});
+    CHECK(power.pos_of("title") == source_pos{13, 24});
+    CHECK(power.pos_of("text") == source_pos{14, 5});
+    CHECK(power.pos_of("hint") == source_pos{15, 5});
+    REQUIRE(power.choices.size() == 3);
+    CHECK(power.choices[0].label == "Yes, it is lit");
+    CHECK(power.choices[0].to == "lights");
+    CHECK_FALSE(power.choices[0].condition.has_value());
+    CHECK(power.choices[0].sets.empty());
+    CHECK(power.choices[0].set_source.empty());
+    CHECK(power.choices[0].pos == source_pos{16, 5});
+    CHECK(power.choices[1].set_source == "reboots = reboots + 1; vip = not vip");
+    REQUIRE(power.choices[1].sets.size() == 2);
+    CHECK(power.choices[1].sets[0].variable == "reboots");
+    CHECK(power.choices[1].sets[0].value.source() == "reboots + 1");
+    CHECK(power.choices[1].sets[1].variable == "vip");
+    REQUIRE(power.choices[2].condition.has_value());
+    CHECK_FALSE(power.choices[2].condition->empty());
+    CHECK(power.choices[2].condition->source() == "plan == 'business'");  // trimmed
+    CHECK(power.choices[2].label == "Business line, {plan}");
+
+    const node& reboot = t.nodes[1];
+    CHECK(reboot.kind == node_kind::step);
+    CHECK(reboot.to == "power");
+    CHECK(reboot.title.empty());  // node titles have no default
+    CHECK(reboot.pos_of("to") == source_pos{20, 21});
+
+    const node& acct = t.nodes[2];
+    CHECK(acct.kind == node_kind::form);
+    CHECK(acct.to == "route");
+    CHECK(acct.text == "Ask for the number.");
+    REQUIRE(acct.fields.size() == 3);
+    CHECK(acct.fields[0].variable == "account");
+    CHECK(acct.fields[0].label == "Account no.");
+    CHECK(acct.fields[0].required);
+    CHECK(acct.fields[0].pattern == "[0-9]{8}");
+    CHECK(acct.fields[0].placeholder == "8 digits");
+    CHECK(acct.fields[0].pos == source_pos{21, 76});
+    CHECK(acct.fields[1].label == "Plan");     // the variable's label
+    CHECK_FALSE(acct.fields[1].required);
+    CHECK(acct.fields[2].label == "reboots");  // no label anywhere: the name
+    CHECK_FALSE(acct.fields[2].required);
+    CHECK(acct.fields[2].pattern.empty());
+
+    const node& route = t.nodes[3];
+    CHECK(route.kind == node_kind::logic);
+    REQUIRE(route.branches.size() == 1);
+    CHECK(route.branches[0].to == "tier2");
+    CHECK(route.branches[0].condition.source() == "reboots >= 2");
+    CHECK(route.branches[0].pos == source_pos{22, 20});
+    CHECK(route.otherwise == "lights");
+    CHECK(route.pos_of("otherwise") == source_pos{22, 62});
+
+    const node& verify = t.nodes[4];
+    CHECK(verify.kind == node_kind::jump);
+    CHECK(verify.tree_ref == "identity-verification");
+    CHECK(verify.to == "acct");
+    CHECK(verify.pos_of("tree") == source_pos{23, 21});
+    CHECK(t.nodes[5].tree_ref == "billing");
+    CHECK(t.nodes[5].to.empty());
+
+    const node& tier2 = t.nodes[6];
+    CHECK(tier2.kind == node_kind::escalate);
+    CHECK(tier2.team == "Network Tier 2");
+    CHECK(tier2.priority == "high");
+    CHECK(tier2.text == "Hand off: account {account}, {reboots} reboots.");
+    CHECK(t.nodes[7].priority == "normal");  // the default
+
+    const node& lights = t.nodes[8];
+    CHECK(lights.kind == node_kind::end);
+    CHECK(lights.outcome == "resolved");
+    CHECK(lights.text == "Thank the customer.");
+
+    REQUIRE(t.layout.size() == 2);
+    CHECK(t.layout[0].node == "power");
+    CHECK(t.layout[0].x == 0);
+    CHECK(t.layout[0].y == -12.5);
+    CHECK(t.layout[1].x == 280);
+
+    // Indexed and ready to use.
+    CHECK(t.find("route") == &t.nodes[3]);
+    CHECK(t.index_of("lights") == 8);
+    CHECK(t.find_variable("vip") == &t.variables[3]);
+    CHECK(t.find_layout("reboot") == &t.layout[1]);
+    CHECK(t.successors(power) == std::vector<std::string>{"lights", "reboot", "tier2"});
+    CHECK(t.successors(route) == std::vector<std::string>{"tier2", "lights"});
+    CHECK(t.successors(verify) == std::vector<std::string>{"acct"});
+}
+
+TEST_CASE("load: defaults of optional attributes") {
+    const load_result r = load(R"(<tree format="1" id="mini" start="e"><end id="e" outcome="done"/></tree>)");
+    INFO(dump(r.problems));
+    REQUIRE(r.ok());
+    CHECK(r.loaded->title == "mini");  // title defaults to the id
+    CHECK(r.loaded->version == 1);
+    CHECK_FALSE(r.loaded->allow_find);
+    CHECK(r.loaded->description.empty());
+    CHECK(r.loaded->variables.empty());
+    CHECK(r.loaded->layout.empty());
+}
+
+TEST_CASE("load: element text is normalised (dedent)") {
+    const std::string xml = with_body(
+        "  <step id=\"s\" to=\"a\">\n"
+        "    <text>\n"
+        "\n"
+        "      First line   \n"
+        "        indented **more**\n"
+        "\n"
+        "      - item &lt;one&gt; {{literal}}\n"
+        "    </text>\n"
+        "    <hint>   one line with spaces   </hint>\n"
+        "  </step>\n"
+        "  <question id=\"q\"><text>\tTabbed\n\t  deeper\n\tback</text>"
+        "<choice to=\"a\">\n        Multi\n        line label\n      </choice>"
+        "<choice to=\"a\"><![CDATA[  <b>raw</b> ]]> tail</choice></question>\n");
+    const load_result r = load(xml);
+    INFO(dump(r.problems));
+    REQUIRE(r.ok());
+    const node& s = *r.loaded->find("s");
+    CHECK(s.text == "First line\n  indented **more**\n\n- item <one> {{literal}}");
+    CHECK(s.hint == "one line with spaces");
+    const node& q = *r.loaded->find("q");
+    CHECK(q.text == "Tabbed\n  deeper\nback");
+    CHECK(q.choices[0].label == "Multi\nline label");
+    CHECK(q.choices[1].label == "<b>raw</b>  tail");
+
+    SUBCASE("the saver's multi-line layout comes back as the same string") {
+        const load_result again = load(with_body("  <step id=\"s\" to=\"a\">\n    <text>\n      Line one\n\n"
+                                                 "        - sub\n      Line three\n    </text>\n  </step>\n"));
+        REQUIRE(again.ok());
+        CHECK(again.loaded->find("s")->text == "Line one\n\n  - sub\nLine three");
+    }
+    SUBCASE("CRLF line ends") {
+        const load_result crlf = load(
+            "<tree format=\"1\" id=\"t\" start=\"a\">\r\n  <end id=\"a\" outcome=\"x\">\r\n    <text>\r\n"
+            "      one\r\n      two\r\n    </text>\r\n  </end>\r\n</tree>\r\n");
+        REQUIRE(crlf.ok());
+        CHECK(crlf.loaded->nodes[0].text == "one\ntwo");
+    }
+}
+
+// [SECTION] loader diagnostics
+
+TEST_CASE("load: each loader diagnostic at its exact line and column") {
+    struct expected {
+        std::string xml;
+        severity level;
+        const char* code;
+        int line;
+        int column;
+    };
+    const std::string head = "<tree format=\"1\" id=\"t\" start=\"a\">\n  <end id=\"a\" outcome=\"x\"/>\n";
+    const std::vector<expected> cases{
+        {"<script/>", severity::error, "wrong-root", 1, 1},
+        {"\n  <tree format=\"1\" id=\"t\" start=\"a\">\n  <end id=\"a\" outcome=\"x\">\n</tree>\n", severity::error,
+         "xml-syntax", 4, 3},
+        {"<tree format=\"1\" id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree><tree/>", severity::error,
+         "xml-syntax", 1, 67},
+        {"<tree format=\"1\" id=\"t\" start=\"a\" id=\"u\"><end id=\"a\" outcome=\"x\"/></tree>", severity::error,
+         "xml-syntax", 1, 35},
+        {head + "  <step id=\"s\" title=\"&#0;\" to=\"a\"/>\n</tree>", severity::error, "xml-syntax", 3, 24},
+        {head + "  <step id=\"s\" to=\"a\"><text>&#xD800;</text></step>\n</tree>", severity::error, "xml-syntax", 3,
+         30},
+        {"<?xml version=\"1.0\"?>\n<!DOCTYPE tree>\n<tree/>", severity::error, "doctype", 2, 1},
+        {"<tree format=\"7\" id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree>", severity::error,
+         "unsupported-format", 1, 7},
+        {"<tree format=\"one\" id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree>", severity::error,
+         "invalid-attribute", 1, 7},
+        {"<tree id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree>", severity::error, "missing-attribute", 1,
+         1},
+        {"<tree format=\"1\" id=\"t\">\n  <end id=\"a\" outcome=\"x\"/></tree>", severity::error, "missing-start", 1,
+         1},
+        {"<tree format=\"1\" id=\"t\" start=\"b\">\n  <end id=\"a\" outcome=\"x\"/></tree>", severity::error,
+         "unknown-start", 1, 25},
+        {"<tree format=\"1\" id=\"t/u\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree>", severity::error,
+         "invalid-id", 1, 18},
+        {head + "  <end id=\"b\" outcome=\"x\"><txt>Hi</txt></end>\n</tree>", severity::error, "unknown-element", 3,
+         27},
+        {head + "  <end id=\"b\" outcome=\"x\">Hi</end>\n</tree>", severity::error, "unknown-element", 3, 27},
+        {head + "  <logic id=\"b\"><text>Hi</text><otherwise to=\"a\"/></logic>\n</tree>", severity::error,
+         "unknown-element", 3, 18},
+        {head + "  <end id=\"b\" outcome=\"x\" colour=\"red\"/>\n</tree>", severity::error, "unknown-attribute", 3,
+         27},
+        {head + "  <step id=\"b\"/>\n</tree>", severity::error, "missing-attribute", 3, 3},
+        {head + "  <logic id=\"b\"><branch to=\"a\"/></logic>\n</tree>", severity::error, "missing-attribute", 3,
+         18},
+        {head + "  <end id=\"b\" outcome=\"Resolved\"/>\n</tree>", severity::error, "invalid-attribute", 3, 15},
+        {head + "  <escalate id=\"b\" team=\"T\" priority=\"asap\"/>\n</tree>", severity::error,
+         "invalid-attribute", 3, 29},
+        {head + "  <escalate id=\"b\" team=\" \"/>\n</tree>", severity::error, "invalid-attribute", 3, 20},
+        {head + "  <layout><pos node=\"a\" x=\"inf\" y=\"0\"/></layout>\n</tree>", severity::error,
+         "invalid-attribute", 3, 26},
+        {head + "  <end id=\"-b\" outcome=\"x\"/>\n</tree>", severity::error, "invalid-id", 3, 8},
+        {head + "  <end id=\"a\" outcome=\"x\"/>\n</tree>", severity::error, "duplicate-id", 3, 8},
+        {head + "  <jump id=\"b\" tree=\"a/b\"/>\n</tree>", severity::error, "invalid-tree-ref", 3, 16},
+        {head + "  <end id=\"b\" outcome=\"x\"><hint>1</hint><hint>2</hint></end>\n</tree>", severity::error,
+         "duplicate-element", 3, 41},
+        {head + "  <logic id=\"b\"><otherwise to=\"a\"/><otherwise to=\"a\"/></logic>\n</tree>", severity::error,
+         "duplicate-element", 3, 37},
+        {head + "  <layout/>\n  <layout/>\n</tree>", severity::error, "duplicate-element", 4, 3},
+        {head + "  <step id=\"b\" to=\"c\"/>\n</tree>", severity::error, "unknown-target", 3, 16},
+        {head + "  <step id=\"b\" to=\"\"/>\n</tree>", severity::error, "unknown-target", 3, 16},
+        {head + "  <jump id=\"b\" tree=\"x\" to=\"c\"/>\n</tree>", severity::error, "unknown-target", 3, 24},
+        {head + "  <layout><pos node=\"c\" x=\"0\" y=\"0\"/></layout>\n</tree>", severity::error, "unknown-target",
+         3, 16},
+        {head + "  <question id=\"b\"/>\n</tree>", severity::error, "empty-question", 3, 3},
+        {head + "  <form id=\"b\" to=\"a\"></form>\n</tree>", severity::error, "empty-form", 3, 3},
+        {head + "  <logic id=\"b\"></logic>\n</tree>", severity::error, "empty-logic", 3, 3},
+        {head + "  <question id=\"b\"><choice to=\"a\">  </choice></question>\n</tree>", severity::error,
+         "missing-text", 3, 21},
+        {with_body("  <logic id=\"b\"><branch if=\"n &gt; \" to=\"a\"/></logic>\n"), severity::error, "expr-syntax",
+         8, 36},
+        {with_body("  <logic id=\"b\"><branch if=\"n + 1\" to=\"a\"/></logic>\n"), severity::error, "expr-type", 8,
+         29},
+        {with_body("  <logic id=\"b\"><branch if=\"" + std::string(300, '(') + "n" + std::string(300, ')') +
+                   "\" to=\"a\"/></logic>\n"),
+         severity::error, "expr-too-deep", 8, 229},
+        {with_body("  <end id=\"b\" outcome=\"x\"><text>Hi {nope}</text></end>\n"), severity::error,
+         "undeclared-variable", 8, 36},
+        {with_body("  <form id=\"b\" to=\"a\"><field var=\"nn\"/></form>\n"), severity::error, "undeclared-variable",
+         8, 30},
+        {with_body("  <form id=\"b\" to=\"a\"><field var=\"n\" pattern=\"[0-9]+\"/></form>\n"), severity::error,
+         "invalid-pattern", 8, 38},
+        {with_body("  <form id=\"b\" to=\"a\"><field var=\"account\" pattern=\"(\"/></form>\n"), severity::error,
+         "invalid-pattern", 8, 44},
+        {with_body("  <form id=\"b\" to=\"a\"><field var=\"account\" pattern=\"" + std::string(513, 'x') +
+                   "\"/></form>\n"),
+         severity::error, "invalid-pattern", 8, 44},
+        {with_body("  <form id=\"b\" to=\"a\"><field var=\"account\" required=\"yes\"/></form>\n"), severity::error,
+         "invalid-attribute", 8, 44},
+        {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"n\" type=\"number\"/>\n"
+         "    <variable name=\"n\" type=\"text\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
+         severity::error, "duplicate-variable", 4, 15},
+        {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"n\" type=\"flag\" "
+         "default=\"yes\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
+         severity::error, "invalid-default", 3, 40},
+        {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"not\" type=\"flag\"/>\n"
+         "  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
+         severity::error, "invalid-attribute", 3, 15},
+        {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"c\" type=\"choice\"/>\n"
+         "  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
+         severity::error, "missing-attribute", 3, 5},
+        {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"c\" type=\"choice\" "
+         "options=\"a b a\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
+         severity::error, "invalid-attribute", 3, 39},
+        {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"c\" type=\"number\" "
+         "options=\"a b\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
+         severity::error, "invalid-attribute", 3, 39},
+        {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"c\" type=\"string\"/>\n"
+         "  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
+         severity::error, "invalid-attribute", 3, 25},
+        {with_body("  <question id=\"b\">\n" + repeat("    <choice to=\"a\">Pick</choice>\n", 10) + "  </question>\n"),
+         severity::warning, "many-choices", 17, 5},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.xml);
+        const load_result r = load(c.xml);
+        INFO(dump(r.problems));
+        const auto found = with_code(r.problems, c.code);
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].level == c.level);
+        CHECK(found[0].pos == source_pos{c.line, c.column});
+        CHECK(found[0].file == "t.xml");
+        CHECK_FALSE(found[0].message.empty());
+        CHECK(format(found[0]).find("t.xml:" + std::to_string(c.line) + ":" + std::to_string(c.column) + ": ") == 0);
+    }
+}
+
+TEST_CASE("load: a broken tree still comes back, with every problem") {
+    const load_result r = load(with_body("  <step id=\"b\" to=\"zz\" colour=\"x\"/>\n"
+                                         "  <question id=\"q\"/>\n"
+                                         "  <logic id=\"l\"><branch if=\"n +\" to=\"a\"/></logic>\n"));
+    REQUIRE(r.loaded != nullptr);
+    CHECK_FALSE(r.ok());
+    CHECK(r.loaded->nodes.size() == 4);  // a, b, q, l: the editor can show them all
+    for (const char* code : {"unknown-target", "unknown-attribute", "empty-question", "expr-syntax"})
+        CHECK_MESSAGE(with_code(r.problems, code).size() == 1, code);
+    // Sorted by position.
+    CHECK(std::is_sorted(r.problems.begin(), r.problems.end(), [](const diagnostic& a, const diagnostic& b) {
+        return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+    }));
+    // A condition that does not parse keeps its text, so saving from the editor loses nothing.
+    const node& l = *r.loaded->find("l");
+    REQUIRE(l.branches.size() == 1);
+    CHECK(l.branches[0].condition.empty());
+    CHECK(l.branches[0].condition.source() == "n +");
+    // Diagnostics name their node and field.
+    const diagnostic target = only(r, "unknown-target");
+    CHECK(target.node_id == "b");
+    CHECK(target.field == "to");
+}
+
+TEST_CASE("load: positions inside expressions") {
+    SUBCASE("entities and code points before the error are counted as written") {
+        // Value starts at column 45; "n &gt; 1 and " is 13 bytes as written, so zz is at 58.
+        const load_result r = load(with_body(
+            "  <logic id=\"b\" title=\"\xC3\x9Cn\xC3\xAF" "c\xC3\xB6" "d\xC3\xA9\"><branch if=\"n &gt; 1 and zz\" "
+            "to=\"a\"/></logic>\n"));
+        const diagnostic d = only(r, "undeclared-variable");
+        CHECK(d.pos == source_pos{8, 58});
+        CHECK(d.field == "if");
+        CHECK(d.node_id == "b");
+    }
+    SUBCASE("leading spaces are part of the column") {
+        const load_result r = load(with_body("  <logic id=\"b\"><branch if=\"   zz\" to=\"a\"/></logic>\n"));
+        CHECK(only(r, "undeclared-variable").pos == source_pos{8, 32});
+    }
+    SUBCASE("a condition spanning lines") {
+        const load_result r =
+            load(with_body("  <logic id=\"b\"><branch if=\"n &gt; 1 and\n      zz\" to=\"a\"/></logic>\n"));
+        CHECK(only(r, "undeclared-variable").pos == source_pos{9, 7});
+    }
+    SUBCASE("a condition spanning CRLF lines") {
+        const load_result r =
+            load(with_body("  <logic id=\"b\"><branch if=\"n &gt; 1 and\r\n      zz\" to=\"a\"/></logic>\n"));
+        CHECK(only(r, "undeclared-variable").pos == source_pos{9, 7});
+    }
+    SUBCASE("single quotes and spaces around '='") {
+        const load_result r = load(with_body("  <logic id=\"b\"><branch if = 'zz' to=\"a\"/></logic>\n"));
+        CHECK(only(r, "undeclared-variable").pos == source_pos{8, 31});
+    }
+    SUBCASE("the second statement of a set") {
+        // Value starts at column 41; "n = 1;  zz" puts zz at offset 8.
+        const load_result r =
+            load(with_body("  <question id=\"b\"><choice to=\"a\" set=\"n = 1;  zz = 2\">Go</choice></question>\n"));
+        const diagnostic d = only(r, "undeclared-variable");
+        CHECK(d.pos == source_pos{8, 49});
+        CHECK(d.field == "set");
+    }
+    SUBCASE("a type error in a set") {
+        const load_result r =
+            load(with_body("  <question id=\"b\"><choice to=\"a\" set=\"plan = 'gold'\">Go</choice></question>\n"));
+        CHECK(only(r, "expr-type").pos == source_pos{8, 48});
+    }
+    SUBCASE("a {reference} after an entity and a CDATA section") {
+        // <text> ends at column 32; "&amp; " (6) + CDATA "x" (12 as written) + " " = 19 more.
+        const load_result r =
+            load(with_body("  <end id=\"b\" outcome=\"x\"><text>&amp; <![CDATA[x]]> {zz}</text></end>\n"));
+        const diagnostic d = only(r, "undeclared-variable");
+        CHECK(d.pos == source_pos{8, 52});
+        CHECK(d.field == "text");
+    }
+    SUBCASE("a {reference} on a later line of an indented text") {
+        const load_result r =
+            load(with_body("  <end id=\"b\" outcome=\"x\">\n    <text>\n      Line\n      \xC3\xA9 {zz}\n    </text>\n"
+                           "  </end>\n"));
+        CHECK(only(r, "undeclared-variable").pos == source_pos{11, 9});
+    }
+}
+
+TEST_CASE("load: did you mean") {
+    const auto message_of = [](const std::string& xml, const char* code) {
+        const load_result r = load(xml);
+        INFO(dump(r.problems));
+        const auto found = with_code(r.problems, code);
+        REQUIRE(found.size() == 1);
+        return found[0].message;
+    };
+    const auto suggests = [](const std::string& message, const std::string& word) {
+        return message.find("did you mean '" + word + "'?") != std::string::npos;
+    };
+    CHECK(suggests(message_of(with_body("  <step id=\"lights\" to=\"lihgts\"/>\n"), "unknown-target"), "lights"));
+    CHECK(suggests(message_of("<tree format=\"1\" id=\"t\" start=\"A\"><end id=\"a\" outcome=\"x\"/></tree>",
+                              "unknown-start"),
+                   "a"));
+    CHECK(suggests(message_of(with_body("  <end id=\"b\" outcome=\"x\"><hnit>x</hnit></end>\n"), "unknown-element"),
+                   "hint"));
+    CHECK(suggests(message_of(with_body("  <variabels/>\n"), "unknown-element"), "variables"));
+    CHECK(suggests(message_of(with_body("  <step id=\"b\" to=\"a\" titel=\"x\"/>\n"), "unknown-attribute"), "title"));
+    CHECK(suggests(message_of(with_body("  <end id=\"b\" outcome=\"x\"><text>{acount}</text></end>\n"),
+                              "undeclared-variable"),
+                   "account"));
+    CHECK(suggests(message_of(with_body("  <form id=\"b\" to=\"a\"><field var=\"Plan\"/></form>\n"),
+                              "undeclared-variable"),
+                   "plan"));
+    CHECK(suggests(message_of(with_body("  <logic id=\"b\"><branch if=\"nn &gt; 1\" to=\"a\"/></logic>\n"),
+                              "undeclared-variable"),
+                   "n"));
+    CHECK(suggests(message_of(with_body("  <escalate id=\"b\" team=\"T\" priority=\"hihg\"/>\n"), "invalid-attribute"),
+                   "high"));
+    CHECK(suggests(message_of("<tree format=\"1\" id=\"t\" start=\"a\"><variables><variable name=\"v\" "
+                              "type=\"numbr\"/></variables><end id=\"a\" outcome=\"x\"/></tree>",
+                              "invalid-attribute"),
+                   "number"));
+    CHECK(suggests(message_of("<tree format=\"1\" id=\"t\" start=\"a\"><variables><variable name=\"v\" "
+                              "type=\"choice\" options=\"basic plus\" default=\"bsic\"/></variables>"
+                              "<end id=\"a\" outcome=\"x\"/></tree>",
+                              "invalid-default"),
+                   "basic"));
+    // Nothing close: no suggestion, but still advice.
+    const std::string far = message_of(with_body("  <step id=\"b\" to=\"completely-else\"/>\n"), "unknown-target");
+    CHECK(far.find("did you mean") == std::string::npos);
+    CHECK(far.find("'completely-else'") != std::string::npos);
+}
+
+// [SECTION] files
+
+TEST_CASE("load: files are read, and unreadable or huge files are refused") {
+    temp_folder dir;
+    SUBCASE("a file loads and records its path") {
+        const std::string path = dir.write("mini.xml", "<tree format=\"1\" id=\"mini\" start=\"e\">\n"
+                                                       "  <end id=\"e\" outcome=\"x\" colour=\"red\"/>\n</tree>\n");
+        const load_result r = load_tree_file(path);
+        REQUIRE(r.loaded != nullptr);
+        CHECK(r.loaded->file == path);
+        const diagnostic d = only(r, "unknown-attribute");
+        CHECK(d.file == path);
+        CHECK(format(d).rfind(path + ":2:28: error: ", 0) == 0);
+    }
+    SUBCASE("a missing file is a read-error with the system's reason") {
+        const std::string path = (dir.path / "nope.xml").string();
+        const load_result r = load_tree_file(path);
+        CHECK(r.loaded == nullptr);
+        const diagnostic d = only(r, "read-error");
+        CHECK(d.file == path);
+        CHECK(d.message.find(std::strerror(ENOENT)) != std::string::npos);
+    }
+    SUBCASE("a folder is a read-error") {
+        const load_result r = load_tree_file(dir.path.string());
+        CHECK(r.loaded == nullptr);
+        CHECK(only(r, "read-error").file == dir.path.string());
+    }
+    SUBCASE("a file over the limit is refused by its size, before reading") {
+        const std::string path = dir.write("huge.xml", "<tree/>");
+        std::filesystem::resize_file(path, max_tree_bytes + 1);  // sparse: nothing is written
+        const auto began = std::chrono::steady_clock::now();
+        const load_result r = load_tree_file(path);
+        CHECK(seconds_since(began) < 1.0);
+        CHECK(r.loaded == nullptr);
+        REQUIRE(r.problems.size() == 1);
+        CHECK(r.problems[0].code == "too-large");
+        CHECK(r.problems[0].level == severity::error);
+    }
+    SUBCASE("a string over the limit is refused too") {
+        const load_result r = load(std::string(max_tree_bytes + 1, ' '));
+        CHECK(r.loaded == nullptr);
+        CHECK(only(r, "too-large").message.find("64 MiB") != std::string::npos);
+    }
+    SUBCASE("an empty file is an XML error") {
+        const load_result r = load_tree_file(dir.write("empty.xml", ""));
+        CHECK(r.loaded == nullptr);
+        CHECK(only(r, "xml-syntax").pos == source_pos{1, 1});
+    }
+}
+
+// [SECTION] hostile input
+
+TEST_CASE("load: hostile inputs are refused cleanly") {
+    SUBCASE("billion laughs: any DOCTYPE is refused before entities can expand") {
+        std::string xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n  <!ENTITY lol \"lol\">\n";
+        for (int i = 1; i <= 9; ++i) {
+            const std::string prev = i == 1 ? "lol" : "lol" + std::to_string(i - 1);
+            xml += "  <!ENTITY lol" + std::to_string(i) + " \"" + repeat("&" + prev + ";", 10) + "\">\n";
+        }
+        xml += "]>\n<tree format=\"1\" id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"><text>&lol9;</text></end></tree>\n";
+        const auto began = std::chrono::steady_clock::now();
+        const load_result r = load(xml);
+        CHECK(seconds_since(began) < 1.0);
+        CHECK(r.loaded == nullptr);
+        const diagnostic d = only(r, "doctype");
+        CHECK(d.pos == source_pos{2, 1});
+        CHECK(d.message ==
+              "DOCTYPE declarations are not allowed (entity definitions could expand without limit); remove it");
+    }
+    SUBCASE("undeclared entities are not expanded either") {
+        const load_result r = load(with_body("  <end id=\"b\" outcome=\"x\"><text>&lol9;</text></end>\n"));
+        REQUIRE(r.loaded != nullptr);
+        CHECK(r.loaded->find("b")->text == "&lol9;");
+    }
+    SUBCASE("a 10 MB attribute value") {
+        const std::string big(10'000'000, 'x');
+        const load_result ok = load(with_body("  <step id=\"b\" title=\"" + big + "\" to=\"a\"/>\n"));
+        INFO(dump(ok.problems));
+        REQUIRE(ok.ok());
+        CHECK(ok.loaded->find("b")->title.size() == big.size());
+        CHECK(ok.loaded->find("b")->pos_of("to") == source_pos{8, 10'000'032});
+
+        const auto began = std::chrono::steady_clock::now();
+        const load_result bad = load(with_body("  <step id=\"b\" to=\"" + big + "\"/>\n"));
+        CHECK(seconds_since(began) < 5.0);
+        const diagnostic d = only(bad, "unknown-target");
+        CHECK(d.pos == source_pos{8, 16});
+        CHECK(d.message.size() < 300);  // the value is shortened in the message
+
+        const load_result text = load(with_body("  <end id=\"b\" outcome=\"x\"><text>" + big + " {zz}</text></end>\n"));
+        CHECK(only(text, "undeclared-variable").pos == source_pos{8, 10'000'034});
+    }
+    SUBCASE("100k-deep element nesting") {
+        const std::size_t depth = 100'000;
+        const std::string inner = repeat("<x>", depth) + repeat("</x>", depth);
+        const load_result r = load(with_body("  <end id=\"b\" outcome=\"x\">" + inner + "</end>\n"));
+        REQUIRE(r.loaded != nullptr);
+        const diagnostic d = only(r, "unknown-element");
+        CHECK(d.pos == source_pos{8, 27});  // the outermost <x>; nothing inside is walked
+
+        const load_result root = load(repeat("<tree>", depth) + repeat("</tree>", depth));
+        CHECK(root.loaded != nullptr);  // the root is a tree; the nested ones are unknown
+        CHECK(with_code(root.problems, "unknown-element").size() == 1);
+
+        const load_result unclosed = load(repeat("<a>", depth));
+        CHECK(unclosed.loaded == nullptr);
+        CHECK(only(unclosed, "xml-syntax").pos.line == 1);
+    }
+    SUBCASE("invalid UTF-8 is found before parsing, at the bad byte") {
+        const load_result latin1 = load("<tree format=\"1\" id=\"t\" start=\"a\">\n  <end id=\"a\" outcome=\"x\"><text>"
+                                        "\xC3\xA9t\xE9</text></end>\n</tree>");
+        CHECK(latin1.loaded == nullptr);
+        CHECK(only(latin1, "invalid-utf8").pos == source_pos{2, 35});
+        const load_result overlong = load("<tree title=\"\xC0\xAF\"/>");
+        CHECK(only(overlong, "invalid-utf8").pos == source_pos{1, 14});
+        const load_result surrogate = load("<tree>\n\xED\xA0\x80</tree>");
+        CHECK(only(surrogate, "invalid-utf8").pos == source_pos{2, 1});
+        const load_result truncated = load("<tree/>\xE2\x82");
+        CHECK(only(truncated, "invalid-utf8").pos == source_pos{1, 8});
+    }
+    SUBCASE("character references that are not characters") {
+        const load_result r = load(with_body("  <step id=\"b\" title=\"a&#0;b&#x1F;&#65;\" to=\"a\"/>\n"));
+        CHECK(with_code(r.problems, "xml-syntax").size() == 2);  // &#0; and &#x1F;, not &#65;
+        CHECK_FALSE(r.ok());
+    }
+    SUBCASE("ids with path separators") {
+        const load_result tree_id = load("<tree format=\"1\" id=\"../../etc/passwd\" start=\"a\">"
+                                         "<end id=\"a\" outcome=\"x\"/></tree>");
+        CHECK(only(tree_id, "invalid-id").field == "id");
+        for (const char* ref : {"../billing", "/etc/passwd", "a/b", "a\\b", "billing.xml/..", ".."}) {
+            CAPTURE(ref);
+            const load_result r = load(with_body("  <jump id=\"b\" tree=\"" + std::string(ref) + "\"/>\n"));
+            const diagnostic d = only(r, "invalid-tree-ref");
+            CHECK(d.pos == source_pos{8, 16});
+            CHECK(d.node_id == "b");
+        }
+        const load_result node_id = load(with_body("  <end id=\"x/y\" outcome=\"x\"/>\n"));
+        CHECK(only(node_id, "invalid-id").node_id == "x/y");
+    }
+}
+
+// [SECTION] scale
+
+TEST_CASE("load: a 100k-node file loads quickly, positions on one long line included") {
+    const int n = 100'000;
+    for (const bool one_line : {false, true}) {
+        CAPTURE(one_line);
+        const std::string nl = one_line ? "" : "\n";
+        std::string xml = "<tree format=\"1\" id=\"big\" start=\"n0\">" + nl +
+                          "<variables><variable name=\"count\" type=\"number\" default=\"0\"/></variables>" + nl;
+        std::string layout = "<layout>";
+        for (int i = 0; i < n; ++i) {
+            const std::string id = "n" + std::to_string(i);
+            const std::string next = "n" + std::to_string(i + 1);
+            if (i % 2 == 0)
+                xml += "<question id=\"" + id + "\" title=\"Q \xC3\xA9 " + id + "\"><text>Count {count}</text><choice to=\"" +
+                       next + "\" set=\"count = count + 1\">On</choice><choice to=\"end\" if=\"count &gt; 3\">Stop</choice></question>" + nl;
+            else
+                xml += "<step id=\"" + id + "\" to=\"" + next + "\"><text>Step " + id + "</text></step>" + nl;
+            layout += "<pos node=\"" + id + "\" x=\"" + std::to_string(i) + "\" y=\"0\"/>";
+        }
+        // The last step points nowhere: one error, at the very end of the file.
+        xml += "<step id=\"n" + std::to_string(n) + "\" to=\"nowhere\"/>" + nl + "<end id=\"end\" outcome=\"done\"/>" + nl +
+               layout + "</layout>" + nl + "</tree>" + nl;
+
+        const auto began = std::chrono::steady_clock::now();
+        const load_result r = load(xml);
+        const double took = seconds_since(began);
+        MESSAGE("100k nodes" << (one_line ? " on one line" : "") << ": " << took << " s");
+        CHECK(took < 30.0);  // generous for debug builds; quadratic behaviour takes hours
+        REQUIRE(r.loaded != nullptr);
+        CHECK(r.loaded->nodes.size() == static_cast<std::size_t>(n) + 2);
+        CHECK(r.loaded->layout.size() == static_cast<std::size_t>(n));
+        const diagnostic d = only(r, "unknown-target");
+        CHECK(r.problems.size() == 1);
+        // Found by scanning the source in the test (slow but obviously right).
+        const std::size_t to_at = xml.rfind("to=\"nowhere\"");
+        CHECK(d.pos == position_at(xml, to_at));
+        const node* last = r.loaded->find("n99999");
+        REQUIRE(last != nullptr);
+        CHECK(last->pos == position_at(xml, xml.find("<step id=\"n99999\"")));
+    }
+}
+
+// [SECTION] broken corpus
+
+namespace {
+
+struct expectation {
+    std::string level;
+    int line = 0;
+    int column = 0;
+    std::string code;
+};
+
+struct corpus_file {
+    std::vector<expectation> expected;
+    bool none = false;
+    std::vector<std::string> malformed;  // expect lines that could not be read
+};
+
+// Reads the `<!-- expect: SEVERITY LINE:COL CODE -->` lines (or `<!-- expect: none -->`).
+corpus_file read_expectations(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    corpus_file out;
+    std::string line;
+    while (std::getline(content, line)) {
+        const std::size_t at = line.find("<!-- expect:");
+        if (at == std::string::npos) continue;
+        const std::size_t end = line.find("-->", at);
+        std::istringstream words(line.substr(at + 12, end == std::string::npos ? std::string::npos : end - at - 12));
+        std::string first;
+        words >> first;
+        if (first == "none") {
+            out.none = true;
+            continue;
+        }
+        expectation e;
+        e.level = first;
+        std::string where;
+        words >> where >> e.code;
+        const std::size_t colon = where.find(':');
+        try {
+            e.line = std::stoi(where.substr(0, colon));
+            e.column = std::stoi(where.substr(colon + 1));
+        } catch (const std::exception&) {
+            out.malformed.push_back(line);
+            continue;
+        }
+        if (e.code.empty() || colon == std::string::npos)
+            out.malformed.push_back(line);
+        else
+            out.expected.push_back(e);
+    }
+    return out;
+}
+
+std::vector<std::string> corpus_paths(const std::string& folder) {
+    std::vector<std::string> paths;
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+        if (entry.path().extension() == ".xml") paths.push_back(entry.path().string());
+    std::sort(paths.begin(), paths.end());
+    return paths;
+}
+
+}  // namespace
+
+TEST_CASE("load: broken corpus: every expectation is met") {
+    const std::string folder = std::string(SIGNPOST_TEST_DATA) + "/broken";
+    const tree_library library({folder});
+    const auto paths = corpus_paths(folder);
+    REQUIRE_FALSE(paths.empty());
+    for (const auto& path : paths) {
+        CAPTURE(path);
+        const corpus_file file = read_expectations(path);
+        for (const auto& bad : file.malformed) FAIL_CHECK("unreadable expect line: " << bad);
+        CHECK_MESSAGE((file.none || !file.expected.empty()), "no expect lines");
+
+        const load_result r = load_tree_file(path);
+        diagnostics all = r.problems;
+        if (r.loaded) {
+            const diagnostics found = validate_tree(*r.loaded, &library);
+            all.insert(all.end(), found.begin(), found.end());
+        }
+        INFO(dump(all));
+        for (const auto& e : file.expected) {
+            const bool met = std::any_of(all.begin(), all.end(), [&](const diagnostic& d) {
+                return d.code == e.code && to_string(d.level) == e.level && d.pos == source_pos{e.line, e.column};
+            });
+            CHECK_MESSAGE(met, "expected " << e.level << " " << e.line << ":" << e.column << " " << e.code);
+        }
+        const bool flagged = std::any_of(all.begin(), all.end(),
+                                         [](const diagnostic& d) { return d.level != severity::info; });
+        if (file.none)
+            CHECK_MESSAGE(!flagged, "a file marked `expect: none` must be clean");
+        else
+            CHECK_MESSAGE(flagged, "a broken file must produce at least one warning or error");
+    }
+}
+
+TEST_CASE("load: broken corpus: a file for every loader code") {
+    const std::string folder = std::string(SIGNPOST_TEST_DATA) + "/broken";
+    // too-large and read-error are tested in code: a file cannot hold them.
+    for (const std::string code :
+         {"invalid-utf8", "xml-syntax", "doctype", "wrong-root", "unsupported-format", "unknown-element",
+          "unknown-attribute", "missing-attribute", "invalid-attribute", "invalid-id", "invalid-tree-ref",
+          "duplicate-id", "duplicate-element", "duplicate-variable", "invalid-default", "missing-start",
+          "unknown-start", "unknown-target", "empty-question", "empty-form", "empty-logic", "expr-syntax",
+          "expr-type", "expr-too-deep", "undeclared-variable", "invalid-pattern", "missing-text", "many-choices"}) {
+        CAPTURE(code);
+        const std::string path = folder + "/" + code + ".xml";
+        REQUIRE(std::filesystem::exists(path));
+        const corpus_file file = read_expectations(path);
+        CHECK(std::any_of(file.expected.begin(), file.expected.end(),
+                          [&](const expectation& e) { return e.code == code; }));
+    }
+}

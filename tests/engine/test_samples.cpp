@@ -1,1 +1,431 @@
+// The shipped sample trees (trees/*.xml): they must load and validate clean, be in
+// canonical form, survive a save/load round trip, and be walkable from start to finish.
+// The folder is listed, so a new sample is covered without touching this file.
+
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "signpost/clock.hpp"
+#include "signpost/library.hpp"
+#include "signpost/load.hpp"
+#include "signpost/save.hpp"
+#include "signpost/session.hpp"
+#include "signpost/tree.hpp"
+#include "signpost/validate.hpp"
+
+using namespace signpost;
+
+namespace {
+
+const std::string trees_dir = std::string(SIGNPOST_SOURCE_DIR) + "/trees";
+
+std::vector<std::string> sample_files() {
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(trees_dir))
+        if (entry.is_regular_file() && entry.path().extension() == ".xml") files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+}
+
+std::string stem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
+
+std::string field_errors(const action_result& r) {
+    std::string out = r.error;
+    for (const auto& e : r.field_errors) out += "\n" + e.variable + ": " + e.message;
+    return out;
+}
+
+std::string listing(const diagnostics& list) {
+    std::string out;
+    for (const auto& d : list) out += format(d) + "\n";
+    return out;
+}
+
+std::shared_ptr<tree> load_clean(const std::string& path) {
+    load_result r = load_tree_file(path);
+    INFO(listing(r.problems));
+    REQUIRE(r.ok());
+    return r.loaded;
+}
+
+// "line N: expected / actual" for the first line where two texts differ.
+std::string first_difference(const std::string& expected, const std::string& actual) {
+    std::istringstream a(expected), b(actual);
+    std::string la, lb;
+    for (int line = 1;; ++line) {
+        const bool more_a = static_cast<bool>(std::getline(a, la));
+        const bool more_b = static_cast<bool>(std::getline(b, lb));
+        if (!more_a && !more_b) return "texts differ only in the final newline";
+        if (!more_a || !more_b || la != lb)
+            return "line " + std::to_string(line) + "\n  file:  " + (more_a ? la : "<end>") + "\n  saved: " +
+                   (more_b ? lb : "<end>");
+    }
+}
+
+// An input the form accepts for a field: known patterns map to an example, otherwise a
+// value of the variable's type. The test checks the example against the pattern, so a new
+// pattern in a sample without an entry here fails loudly instead of walking wrongly.
+std::string sample_input(const view_field& f) {
+    static const std::map<std::string, std::string> by_pattern = {
+        {"[0-9]{8}", "40112233"},
+        {"[0-9]{6}", "481516"},
+        {"[0-9]{4}-[0-9]{2}-[0-9]{2}", "2026-03-14"},
+        {"E[0-9]{6}", "E104233"},
+        {"[a-z][a-z0-9.]{1,31}", "maria.lopez"},
+        {"([01][0-9]|2[0-3]):[0-5][0-9]", "17:30"},
+    };
+    if (!f.pattern.empty()) {
+        auto it = by_pattern.find(f.pattern);
+        INFO("field " << f.variable << " has pattern " << f.pattern << " with no example in sample_input");
+        REQUIRE(it != by_pattern.end());
+        REQUIRE(std::regex_match(it->second, std::regex(f.pattern, std::regex::ECMAScript)));
+        return it->second;
+    }
+    switch (f.type) {
+        case var_type::number: return "20";
+        case var_type::flag: return "true";
+        case var_type::choice: REQUIRE(!f.options.empty()); return f.options.front();
+        case var_type::text: break;
+    }
+    return "Sample answer";
+}
+
+std::map<std::string, std::string> sample_inputs(const view& v) {
+    std::map<std::string, std::string> inputs;
+    for (const auto& f : v.fields) inputs[f.variable] = sample_input(f);
+    return inputs;
+}
+
+// One move of the smoke walk: first visible choice, Continue, or a valid form.
+void take_default_step(session& s) {
+    const view& v = s.current();
+    INFO("at node " << v.title);
+    REQUIRE(v.stuck.empty());
+    REQUIRE(v.node_ptr != nullptr);
+    action_result r;
+    switch (v.node_ptr->kind) {
+        case node_kind::question:
+            REQUIRE(!v.choices.empty());
+            r = s.choose(0);
+            break;
+        case node_kind::step: r = s.next(); break;
+        case node_kind::form: r = s.submit(sample_inputs(v)); break;
+        default: FAIL("the session rests on a node the agent cannot act on");
+    }
+    INFO(field_errors(r));
+    REQUIRE(r.ok);
+}
+
+// Scripted walks: choose the visible choice whose label contains `label`.
+void choose(session& s, const std::string& label) {
+    const auto& choices = s.current().choices;
+    INFO("at " << s.current().title << ", choosing '" << label << "'");
+    for (std::size_t i = 0; i < choices.size(); ++i)
+        if (choices[i].label.find(label) != std::string::npos) {
+            REQUIRE(s.choose(static_cast<int>(i)).ok);
+            return;
+        }
+    FAIL("no visible choice contains the label");
+}
+
+void submit(session& s, const std::map<std::string, std::string>& inputs) {
+    INFO("at " << s.current().title);
+    const action_result r = s.submit(inputs);
+    INFO(field_errors(r));
+    REQUIRE(r.ok);
+}
+
+// Verifies through identity-verification with an SMS code (the shared sub-tree).
+void verify_by_sms(session& s, const std::string& account) {
+    REQUIRE(s.current().tree_ptr->id == "identity-verification");
+    submit(s, {{"account", account}, {"caller_name", "Ana Silva"}});
+    choose(s, "listed on it");
+    choose(s, "One-time code");
+    submit(s, {{"code", "123456"}});
+    choose(s, "Code accepted");
+}
+
+}  // namespace
+
+TEST_CASE("samples: the trees folder holds the expected scripts") {
+    const std::vector<std::string> files = sample_files();
+    std::set<std::string> ids;
+    for (const auto& f : files) ids.insert(stem(f));
+    for (const char* id : {"internet-outage", "billing-dispute", "identity-verification", "password-reset",
+                           "open-door-escalation", "department-handoff", "agent-checkin"}) {
+        CAPTURE(id);
+        CHECK(ids.contains(id));
+    }
+}
+
+TEST_CASE("samples: every sample loads without any diagnostic") {
+    for (const auto& path : sample_files()) {
+        CAPTURE(path);
+        const load_result r = load_tree_file(path);
+        INFO(listing(r.problems));
+        CHECK(r.problems.empty());
+        REQUIRE(r.loaded);
+        // The file is named after the tree: that is how jumps find it.
+        CHECK(r.loaded->id == stem(path));
+    }
+}
+
+TEST_CASE("samples: every sample validates with no errors or warnings") {
+    const tree_library library({trees_dir});
+    for (const auto& path : sample_files()) {
+        CAPTURE(path);
+        const auto t = load_clean(path);
+        const diagnostics found = validate_tree(*t, &library);
+        diagnostics serious;
+        for (const auto& d : found)
+            if (d.level != severity::info) serious.push_back(d);
+        INFO(listing(serious));
+        CHECK(serious.empty());
+    }
+}
+
+TEST_CASE("samples: each sample follows the authoring rules") {
+    for (const auto& path : sample_files()) {
+        CAPTURE(path);
+        const auto t = load_clean(path);
+        bool routes = false;  // a jump or logic somewhere
+        std::set<std::string> placed;
+        for (const auto& p : t->layout) {
+            CAPTURE(p.node);
+            CHECK(placed.insert(p.node).second);  // one position per node
+        }
+        for (const auto& n : t->nodes) {
+            CAPTURE(n.id);
+            CHECK(placed.contains(n.id));
+            CHECK(!n.title.empty());
+            if (n.kind == node_kind::jump || n.kind == node_kind::logic) routes = true;
+            if (n.kind == node_kind::logic) CHECK(!n.otherwise.empty());
+        }
+        CHECK(routes);
+        CHECK(!t->description.empty());
+        // No two nodes share a position: overlapping boxes hide each other in the editor.
+        std::set<std::pair<double, double>> spots;
+        for (const auto& p : t->layout) CHECK(spots.insert({p.x, p.y}).second);
+    }
+}
+
+TEST_CASE("samples: saving a sample reproduces the file byte for byte") {
+    for (const auto& path : sample_files()) {
+        CAPTURE(path);
+        const std::string original = read_all(path);
+        const auto t = load_clean(path);
+        const std::string saved = save_tree_string(*t);
+        // Compared as a flag: doctest would print both whole files otherwise.
+        const bool identical = saved == original;
+        INFO(first_difference(original, saved));
+        CHECK(identical);
+    }
+}
+
+TEST_CASE("samples: load(save(tree)) gives the same tree") {
+    for (const auto& path : sample_files()) {
+        CAPTURE(path);
+        const auto a = load_clean(path);
+        const load_result again = load_tree_string(save_tree_string(*a), path);
+        INFO(listing(again.problems));
+        REQUIRE(again.ok());
+        const tree& b = *again.loaded;
+
+        CHECK(b.id == a->id);
+        CHECK(b.version == a->version);
+        CHECK(b.title == a->title);
+        CHECK(b.start == a->start);
+        CHECK(b.allow_find == a->allow_find);
+        CHECK(b.description == a->description);
+
+        REQUIRE(b.variables.size() == a->variables.size());
+        for (std::size_t i = 0; i < b.variables.size(); ++i) {
+            const variable &x = a->variables[i], &y = b.variables[i];
+            CAPTURE(x.name);
+            CHECK(y.name == x.name);
+            CHECK(y.type == x.type);
+            CHECK(y.options == x.options);
+            CHECK(y.default_text == x.default_text);
+            CHECK(y.default_value == x.default_value);
+            CHECK(y.label == x.label);
+        }
+
+        REQUIRE(b.nodes.size() == a->nodes.size());
+        for (std::size_t i = 0; i < b.nodes.size(); ++i) {
+            const node &x = a->nodes[i], &y = b.nodes[i];
+            CAPTURE(x.id);
+            CHECK(y.kind == x.kind);
+            CHECK(y.id == x.id);
+            CHECK(y.title == x.title);
+            CHECK(y.text == x.text);
+            CHECK(y.hint == x.hint);
+            CHECK(y.to == x.to);
+            CHECK(y.tree_ref == x.tree_ref);
+            CHECK(y.team == x.team);
+            CHECK(y.priority == x.priority);
+            CHECK(y.outcome == x.outcome);
+            CHECK(y.otherwise == x.otherwise);
+            REQUIRE(y.choices.size() == x.choices.size());
+            for (std::size_t c = 0; c < y.choices.size(); ++c) {
+                CHECK(y.choices[c].label == x.choices[c].label);
+                CHECK(y.choices[c].to == x.choices[c].to);
+                CHECK(y.choices[c].condition.has_value() == x.choices[c].condition.has_value());
+                if (x.choices[c].condition && y.choices[c].condition)
+                    CHECK(y.choices[c].condition->source() == x.choices[c].condition->source());
+                CHECK(y.choices[c].set_source == x.choices[c].set_source);
+                CHECK(y.choices[c].sets.size() == x.choices[c].sets.size());
+            }
+            REQUIRE(y.fields.size() == x.fields.size());
+            for (std::size_t f = 0; f < y.fields.size(); ++f) {
+                CHECK(y.fields[f].variable == x.fields[f].variable);
+                CHECK(y.fields[f].label == x.fields[f].label);
+                CHECK(y.fields[f].required == x.fields[f].required);
+                CHECK(y.fields[f].pattern == x.fields[f].pattern);
+                CHECK(y.fields[f].placeholder == x.fields[f].placeholder);
+            }
+            REQUIRE(y.branches.size() == x.branches.size());
+            for (std::size_t k = 0; k < y.branches.size(); ++k) {
+                CHECK(y.branches[k].to == x.branches[k].to);
+                CHECK(y.branches[k].condition.source() == x.branches[k].condition.source());
+            }
+        }
+
+        REQUIRE(b.layout.size() == a->layout.size());
+        for (std::size_t i = 0; i < b.layout.size(); ++i) {
+            CHECK(b.layout[i].node == a->layout[i].node);
+            CHECK(b.layout[i].x == a->layout[i].x);
+            CHECK(b.layout[i].y == a->layout[i].y);
+        }
+    }
+}
+
+TEST_CASE("samples: a walk taking the first choice everywhere finishes") {
+    const tree_library library({trees_dir});
+    for (const auto& path : sample_files()) {
+        CAPTURE(path);
+        const std::shared_ptr<const tree> t = load_clean(path);
+        manual_clock clk(1'700'000'000'000);
+        session s(t, &library, clk, nullptr, "smoke");
+        int steps = 0;
+        while (!s.finished() && steps < 200) {
+            take_default_step(s);
+            clk.advance(1000);
+            ++steps;
+        }
+        CHECK(s.finished());
+        CHECK(s.status() != session_status::abandoned);
+        CHECK(s.breadcrumb().size() >= 2);
+    }
+}
+
+TEST_CASE("samples: internet outage escalates after two reboots with the facts filled in") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/internet-outage.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+
+    verify_by_sms(s, "40112233");
+    REQUIRE(s.current().tree_ptr->id == "internet-outage");  // back from the sub-tree
+    CHECK(s.current().jump_depth == 0);
+    submit(s, {{"plan", "plus"}, {"down_since", "this morning"}});
+    // The business shortcut is only offered on business plans.
+    for (const auto& c : s.current().choices) CHECK(c.label.find("Business line") == std::string::npos);
+    choose(s, "No known outage");
+    choose(s, "Blinking");
+    for (int reboot = 1; reboot <= 2; ++reboot) {
+        CAPTURE(reboot);
+        REQUIRE(s.current().node_ptr->id == "reboot");
+        REQUIRE(s.next().ok);
+        choose(s, "still down");
+    }
+    REQUIRE(s.status() == session_status::escalated);
+    CHECK(s.team() == "Network Tier 2");
+    CHECK(s.priority() == "normal");
+    CHECK(s.handoff().find("account 40112233") != std::string::npos);
+    CHECK(s.handoff().find("Reboots on this call: 2") != std::string::npos);
+}
+
+TEST_CASE("samples: internet outage sends business lines to the high-priority queue") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/internet-outage.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    verify_by_sms(s, "40112233");
+    submit(s, {{"plan", "business"}, {"down_since", "09:00"}});
+    choose(s, "Business line");
+    REQUIRE(s.status() == session_status::escalated);
+    CHECK(s.team() == "Network Tier 2");
+    CHECK(s.priority() == "high");
+}
+
+TEST_CASE("samples: billing credits within the agent limit and escalates above it") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/billing-dispute.xml");
+
+    SUBCASE("within the limit: credit issued") {
+        manual_clock clk;
+        session s(t, &library, clk);
+        verify_by_sms(s, "40112233");
+        submit(s, {{"amount", "12.50"}, {"charge_date", "2026-02-01"}, {"category", "duplicate"}});
+        choose(s, "charged twice");
+        CHECK(s.current().text.find("12.5 dollars") != std::string::npos);
+        choose(s, "Credit applied");
+        CHECK(s.status() == session_status::completed);
+        CHECK(s.outcome() == "credit-issued");
+    }
+    SUBCASE("above the limit: Billing Disputes with the account from verification") {
+        manual_clock clk;
+        session s(t, &library, clk);
+        verify_by_sms(s, "40998877");
+        submit(s, {{"amount", "120"}, {"charge_date", "2026-02-01"}, {"category", "late-fee"}});
+        choose(s, "on time");
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Billing Disputes");
+        CHECK(s.handoff().find("account 40998877") != std::string::npos);
+        CHECK(s.handoff().find("payment was on time") != std::string::npos);
+    }
+}
+
+TEST_CASE("samples: failed identity verification never reaches the calling script") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/billing-dispute.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    submit(s, {{"account", "40112233"}, {"caller_name", "Ana Silva"}});
+    choose(s, "listed on it");
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        choose(s, "Security questions");
+        choose(s, "wrong");
+    }
+    REQUIRE(s.current().node_ptr->id == "too-many-failures");
+
+    SUBCASE("warning signs go to Fraud Prevention") {
+        choose(s, "warning sign");
+        CHECK(s.status() == session_status::escalated);
+        CHECK(s.team() == "Fraud Prevention");
+        CHECK(s.handoff().find("3 failed checks") != std::string::npos);
+    }
+    SUBCASE("otherwise the caller script ends unverified") {
+        choose(s, "probably genuine");
+        CHECK(s.status() == session_status::completed);
+        CHECK(s.outcome() == "unverified");  // billing's own end, after returning
+        CHECK(s.variables().at("verified") == value(false));
+    }
+}

@@ -1,1 +1,839 @@
 #include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "signpost/clock.hpp"
+#include "signpost/event.hpp"
+#include "signpost/library.hpp"
+#include "signpost/load.hpp"
+#include "signpost/session.hpp"
+
+using namespace signpost;
+
+namespace {
+
+struct recording_sink final : event_sink {
+    std::vector<event> events;
+    void on_event(const event& e) override { events.push_back(e); }
+
+    // "kind node detail" per event from `from` on: short enough to compare whole sequences.
+    std::vector<std::string> trail(std::size_t from = 0) const {
+        std::vector<std::string> out;
+        for (std::size_t i = from; i < events.size(); ++i) {
+            const event& e = events[i];
+            std::string line = std::string(to_string(e.kind)) + " " + e.node;
+            if (!e.detail.empty()) line += " " + e.detail;
+            out.push_back(line);
+        }
+        return out;
+    }
+};
+
+std::shared_ptr<const tree> load(std::string_view xml) {
+    load_result r = load_tree_string(xml);
+    std::string problems;
+    for (const auto& d : r.problems) problems += format(d) + "\n";
+    INFO(problems);
+    REQUIRE(r.ok());
+    return r.loaded;
+}
+
+double number(const session& s, const std::string& name) {
+    auto vars = s.variables();
+    auto it = vars.find(name);
+    REQUIRE(it != vars.end());
+    REQUIRE(std::holds_alternative<double>(it->second));
+    return std::get<double>(it->second);
+}
+
+std::string text(const session& s, const std::string& name) {
+    auto vars = s.variables();
+    auto it = vars.find(name);
+    REQUIRE(it != vars.end());
+    REQUIRE(std::holds_alternative<std::string>(it->second));
+    return std::get<std::string>(it->second);
+}
+
+bool flag(const session& s, const std::string& name) {
+    auto vars = s.variables();
+    auto it = vars.find(name);
+    REQUIRE(it != vars.end());
+    REQUIRE(std::holds_alternative<bool>(it->second));
+    return std::get<bool>(it->second);
+}
+
+std::string node_id(const session& s) { return s.current().node_ptr ? s.current().node_ptr->id : ""; }
+
+// Every node kind in one tree.
+constexpr std::string_view outage_xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<tree format="1" id="outage" version="3" title="Home internet outage" start="power">
+  <variables>
+    <variable name="plan" type="choice" options="basic plus business" default="basic"/>
+    <variable name="reboots" type="number" default="0"/>
+    <variable name="account" type="text" label="Account number"/>
+  </variables>
+  <question id="power" title="Router power light">
+    <text>Is the **power light** lit? Reboots so far: {reboots}.</text>
+    <hint>Account {account}</hint>
+    <choice to="acct">Yes, it is lit</choice>
+    <choice to="reboot" set="reboots = reboots + 1">No</choice>
+    <choice to="tier2" if="plan == 'business'">Business line down</choice>
+  </question>
+  <step id="reboot" title="Reboot" to="route">
+    <text>Unplug the router for 30 seconds.</text>
+  </step>
+  <logic id="route">
+    <branch if="reboots &gt;= 2" to="tier2"/>
+    <otherwise to="power"/>
+  </logic>
+  <form id="acct" title="Account" to="fixed">
+    <field var="account" required="true" pattern="[0-9]{8}"/>
+    <field var="plan" label="Plan"/>
+  </form>
+  <escalate id="tier2" title="Hand off" team="Network Tier 2" priority="high">
+    <text>Account {account} on the {plan} plan, **{reboots}** reboots.</text>
+  </escalate>
+  <end id="fixed" title="Working again" outcome="resolved">
+    <text>Thank the customer.</text>
+  </end>
+</tree>
+)";
+
+constexpr std::string_view billing_xml = R"(<tree format="1" id="billing" title="Billing" start="intro">
+  <variables>
+    <variable name="verified" type="flag" default="false"/>
+    <variable name="fee" type="number" default="5"/>
+  </variables>
+  <question id="intro" title="Intro">
+    <choice to="check" set="fee = fee * 2">Start</choice>
+  </question>
+  <jump id="check" tree="verify" to="after"/>
+  <logic id="after">
+    <branch if="verified" to="refund"/>
+    <otherwise to="refused"/>
+  </logic>
+  <question id="refund" title="Refund">
+    <text>Refund {fee}?</text>
+    <choice to="done">Refund</choice>
+  </question>
+  <end id="done" title="Refunded" outcome="resolved"/>
+  <end id="refused" title="Refused" outcome="unverified"/>
+</tree>
+)";
+
+constexpr std::string_view verify_xml = R"(<tree format="1" id="verify" title="Verify" start="ask">
+  <variables>
+    <variable name="verified" type="flag" default="true"/>
+    <variable name="tries" type="number" default="0"/>
+  </variables>
+  <question id="ask" title="Date of birth">
+    <choice to="ok" set="verified = true; tries = tries + 1">Matches</choice>
+    <choice to="no" set="verified = false; tries = tries + 1">Does not match</choice>
+  </question>
+  <end id="ok" title="Verified" outcome="verified"/>
+  <end id="no" title="Not verified" outcome="failed"/>
+</tree>
+)";
+
+}  // namespace
+
+// [SECTION] Starting and moving
+
+TEST_CASE("session: start emits start and enter, initialises defaults, shows the question") {
+    manual_clock clk(1000);
+    recording_sink sink;
+    session s(load(outage_xml), nullptr, clk, &sink, "alice");
+
+    REQUIRE(sink.events.size() == 2);
+    CHECK(sink.events[0].kind == event_kind::start);
+    CHECK(sink.events[0].node == "power");
+    CHECK(sink.events[0].detail == "alice");
+    CHECK(sink.events[0].tree_id == "outage");
+    CHECK(sink.events[1].kind == event_kind::enter);
+    CHECK(sink.events[1].node == "power");
+    CHECK(sink.events[1].tree_id == "outage");
+    CHECK(sink.events[0].sequence == 0);
+    CHECK(sink.events[1].sequence == 1);
+    CHECK(sink.events[1].time_ms == 1000);
+
+    CHECK(s.status() == session_status::active);
+    CHECK_FALSE(s.finished());
+    CHECK(s.started_ms() == 1000);
+    CHECK(s.agent() == "alice");
+    CHECK(text(s, "plan") == "basic");
+    CHECK(number(s, "reboots") == 0);
+    CHECK(s.variables().count("account") == 0);  // no default: unset
+
+    const view& v = s.current();
+    REQUIRE(v.node_ptr != nullptr);
+    CHECK(v.tree_ptr->id == "outage");
+    CHECK(v.title == "Router power light");
+    CHECK(v.text == "Is the **power light** lit? Reboots so far: 0.");
+    CHECK(v.hint == "Account ");  // unset variables show as nothing
+    CHECK(v.jump_depth == 0);
+    CHECK(v.stuck.empty());
+    REQUIRE(v.choices.size() == 2);  // the business choice is hidden on the basic plan
+    CHECK(v.choices[0].label == "Yes, it is lit");
+    CHECK(v.choices[1].index == 1);
+    CHECK(v.choices[1].to == "reboot");
+
+    REQUIRE(s.breadcrumb().size() == 1);
+    CHECK(s.breadcrumb()[0].node_id == "power");
+    CHECK(s.breadcrumb()[0].title == "Router power light");
+    CHECK(s.breadcrumb()[0].answer.empty());
+    CHECK(s.breadcrumb()[0].entered_ms == 1000);
+    CHECK_FALSE(s.can_go_back());
+}
+
+TEST_CASE("session: choose applies sets, steps continue, logic routes, escalate ends with a hand-off") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(outage_xml), nullptr, clk, &sink, "bob");
+
+    REQUIRE(s.choose(1));  // No
+    CHECK(node_id(s) == "reboot");
+    CHECK(number(s, "reboots") == 1);
+    CHECK(s.current().text == "Unplug the router for 30 seconds.");
+    CHECK(s.breadcrumb()[0].answer == "No");
+
+    REQUIRE(s.next());  // -> route -> power (only one reboot)
+    CHECK(node_id(s) == "power");
+    CHECK(s.current().text == "Is the **power light** lit? Reboots so far: 1.");
+    CHECK(s.breadcrumb()[1].answer == "Continue");
+
+    REQUIRE(s.choose(1));
+    REQUIRE(s.next());  // -> route -> tier2
+    CHECK(s.finished());
+    CHECK(s.status() == session_status::escalated);
+    CHECK(s.team() == "Network Tier 2");
+    CHECK(s.priority() == "high");
+    CHECK(s.handoff() == "Account  on the basic plan, **2** reboots.");
+    CHECK(s.outcome().empty());
+    CHECK(node_id(s) == "tier2");
+
+    // Logic nodes are passed through (entered) but never shown as steps.
+    std::vector<std::string> crumbs;
+    for (const auto& c : s.breadcrumb()) crumbs.push_back(c.node_id);
+    CHECK(crumbs == std::vector<std::string>{"power", "reboot", "power", "reboot", "tier2"});
+
+    CHECK(sink.trail() == std::vector<std::string>{
+                              "start power bob", "enter power", "choose power No", "enter reboot",
+                              "enter route", "enter power", "choose power No", "enter reboot",
+                              "enter route", "enter tier2", "end tier2 escalated"});
+    CHECK(sink.events.back().outcome == "Network Tier 2");
+    CHECK(sink.events[2].choice == 1);
+
+    // Nothing can be done once the call has ended.
+    CHECK_FALSE(s.choose(0));
+    CHECK_FALSE(s.next());
+    CHECK_FALSE(s.back());
+    CHECK_FALSE(s.submit({}));
+    CHECK_FALSE(s.can_go_back());
+    const auto before = sink.events.size();
+    s.note("too late");
+    s.restart();
+    s.abandon("late");
+    CHECK(sink.events.size() == before);
+    CHECK(s.status() == session_status::escalated);
+    CHECK(s.notes().empty());
+}
+
+TEST_CASE("session: choices with conditions are listed by visible position, events record the real index") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(R"(<tree format="1" id="vip" start="q">
+  <variables><variable name="vip" type="flag" default="false"/><variable name="n" type="number"/></variables>
+  <question id="q">
+    <choice to="done">Plain</choice>
+    <choice to="done" if="vip">VIP lane for {n}</choice>
+    <choice to="q" set="vip = true; n = 1; n = n + 1">Make VIP</choice>
+    <choice to="done" if="n &gt; 5">Only when n is big</choice>
+  </question>
+  <end id="done" outcome="resolved"/>
+</tree>)"),
+              nullptr, clk, &sink);
+    // `n > 5` cannot be evaluated while n is unset: the choice is hidden, not an error.
+    REQUIRE(s.current().choices.size() == 2);
+    CHECK(s.current().title == "q");  // no title: the id
+    CHECK(s.current().choices[1].label == "Make VIP");
+    CHECK(s.current().choices[1].index == 2);
+
+    REQUIRE(s.choose(1));
+    CHECK(sink.events[2].kind == event_kind::choose);
+    CHECK(sink.events[2].choice == 2);
+    CHECK(sink.events[2].detail == "Make VIP");
+    CHECK(flag(s, "vip"));
+    CHECK(number(s, "n") == 2);  // assignments run in order, each seeing the previous
+
+    REQUIRE(s.current().choices.size() == 3);
+    CHECK(s.current().choices[1].label == "VIP lane for 2");
+    CHECK(s.current().choices[1].index == 1);
+    REQUIRE(s.choose(1));
+    CHECK(sink.events.back().kind == event_kind::end);
+    CHECK(s.outcome() == "resolved");
+    CHECK(s.breadcrumb()[1].answer == "VIP lane for 2");
+
+    session t(load(R"(<tree format="1" id="one" start="q">
+  <question id="q"><choice to="e">Only</choice></question>
+  <end id="e" outcome="resolved"/>
+</tree>)"),
+              nullptr, clk);
+    CHECK_FALSE(t.choose(1));
+    CHECK_FALSE(t.choose(-1));
+    CHECK_FALSE(t.next());                                 // not a step
+    CHECK_FALSE(t.submit({}));                             // not a form
+    CHECK_FALSE(t.choose(5).error.empty());
+    CHECK(node_id(t) == "q");
+}
+
+TEST_CASE("session: a set that fails to evaluate changes nothing") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(R"(<tree format="1" id="div" start="q">
+  <variables><variable name="a" type="number" default="1"/><variable name="zero" type="number" default="0"/></variables>
+  <question id="q">
+    <choice to="e" set="a = 7; a = a / zero">Divide</choice>
+  </question>
+  <end id="e" outcome="resolved"/>
+</tree>)"),
+              nullptr, clk, &sink);
+    const auto before = sink.events.size();
+    action_result r = s.choose(0);
+    CHECK_FALSE(r.ok);
+    CHECK_FALSE(r.error.empty());
+    CHECK(number(s, "a") == 1);
+    CHECK(node_id(s) == "q");
+    CHECK(sink.events.size() == before);
+    CHECK(s.breadcrumb().back().answer.empty());
+    CHECK_FALSE(s.can_go_back());
+}
+
+// [SECTION] Forms
+
+constexpr std::string_view form_xml = R"(<tree format="1" id="forms" start="f">
+  <variables>
+    <variable name="code" type="text" label="Case code"/>
+    <variable name="count" type="number" default="1"/>
+    <variable name="urgent" type="flag" default="false"/>
+    <variable name="plan" type="choice" options="basic plus" default="basic"/>
+    <variable name="note" type="text" default="none"/>
+  </variables>
+  <form id="f" title="Details" to="done">
+    <field var="code" required="true" pattern="[A-Z]{3}" placeholder="ABC"/>
+    <field var="count" label="Devices" required="true"/>
+    <field var="urgent" label="Urgent"/>
+    <field var="plan" label="Plan"/>
+    <field var="note" label="Note"/>
+  </form>
+  <end id="done" outcome="resolved"><text>Code {code}, {count} devices.</text></end>
+</tree>)";
+
+TEST_CASE("session: the form view lists fields with labels, types and current values") {
+    manual_clock clk(0);
+    session s(load(form_xml), nullptr, clk);
+    const auto& fields = s.current().fields;
+    REQUIRE(fields.size() == 5);
+    CHECK(fields[0].variable == "code");
+    CHECK(fields[0].label == "Case code");  // from the variable
+    CHECK(fields[0].required);
+    CHECK(fields[0].pattern == "[A-Z]{3}");
+    CHECK(fields[0].placeholder == "ABC");
+    CHECK(fields[0].value.empty());
+    CHECK(fields[1].type == var_type::number);
+    CHECK(fields[1].value == "1");
+    CHECK(fields[2].type == var_type::flag);
+    CHECK(fields[2].value == "false");
+    CHECK(fields[3].options == std::vector<std::string>{"basic", "plus"});
+}
+
+TEST_CASE("session: form validation reports every bad field and stores nothing") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(form_xml), nullptr, clk, &sink);
+    const auto before = sink.events.size();
+
+    action_result r = s.submit({});
+    CHECK_FALSE(r.ok);
+    // A required field left empty is an error even when the variable has a value already.
+    REQUIRE(r.field_errors.size() == 2);
+    CHECK(r.field_errors[0].variable == "code");
+    CHECK(r.field_errors[0].message == "Required");
+    CHECK(r.field_errors[1].variable == "count");
+    CHECK(r.field_errors[1].message == "Required");
+
+    r = s.submit({{"code", "abc"}, {"count", "many"}, {"urgent", "maybe"}, {"plan", "gold"}, {"note", "x"}});
+    CHECK_FALSE(r.ok);
+    REQUIRE(r.field_errors.size() == 4);
+    CHECK(r.field_errors[0].variable == "code");
+    CHECK(r.field_errors[0].message == "Must match [A-Z]{3}");
+    CHECK(r.field_errors[1].variable == "count");
+    CHECK(r.field_errors[1].message == "Not a number");
+    CHECK(r.field_errors[2].variable == "urgent");
+    CHECK(r.field_errors[2].message == "Must be true or false");
+    CHECK(r.field_errors[3].variable == "plan");
+    CHECK(r.field_errors[3].message == "Must be one of: basic, plus");
+
+    // The pattern must match the whole input, not a part of it.
+    r = s.submit({{"code", "ABCD"}, {"count", "2"}});
+    REQUIRE(r.field_errors.size() == 1);
+    CHECK(r.field_errors[0].variable == "code");
+
+    r = s.submit({{"code", "ABC"}, {"count", "  "}});
+    REQUIRE(r.field_errors.size() == 1);
+    CHECK(r.field_errors[0].variable == "count");
+    CHECK(r.field_errors[0].message == "Required");
+
+    CHECK(s.variables().count("code") == 0);
+    CHECK(number(s, "count") == 1);
+    CHECK(text(s, "note") == "none");
+    CHECK(node_id(s) == "f");
+    CHECK(sink.events.size() == before);
+}
+
+TEST_CASE("session: a valid form stores typed values, emits field events and records them") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(form_xml), nullptr, clk, &sink);
+    action_result r = s.submit({{"code", " XYZ "}, {"count", "3"}, {"urgent", "yes"}, {"plan", "plus"}, {"note", ""}});
+    REQUIRE(r.ok);
+    CHECK(text(s, "code") == "XYZ");
+    CHECK(number(s, "count") == 3);
+    CHECK(flag(s, "urgent"));
+    CHECK(text(s, "plan") == "plus");
+    CHECK(text(s, "note") == "none");  // empty optional field: left as it was
+    CHECK(s.status() == session_status::completed);
+    CHECK(s.current().text == "Code XYZ, 3 devices.");
+
+    CHECK(sink.trail() == std::vector<std::string>{"start f", "enter f", "field f code=XYZ", "field f count=3",
+                                                   "field f urgent=true", "field f plan=plus", "enter done",
+                                                   "end done completed"});
+    const crumb& c = s.breadcrumb()[0];
+    REQUIRE(c.fields.size() == 4);
+    CHECK(c.fields[0] == std::pair<std::string, std::string>{"Case code", "XYZ"});
+    CHECK(c.fields[1] == std::pair<std::string, std::string>{"Devices", "3"});
+    CHECK(c.fields[3] == std::pair<std::string, std::string>{"Plan", "plus"});
+}
+
+// [SECTION] Back, back_to, restart, go_to
+
+TEST_CASE("session: back undoes position, variables and the breadcrumb") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(outage_xml), nullptr, clk, &sink);
+    REQUIRE(s.choose(1));
+    REQUIRE(s.next());
+    CHECK(number(s, "reboots") == 1);
+    CHECK(s.breadcrumb().size() == 3);
+
+    clk.advance(500);
+    REQUIRE(s.back());
+    CHECK(node_id(s) == "reboot");
+    CHECK(s.breadcrumb().size() == 2);
+    CHECK(s.breadcrumb().back().answer.empty());
+    CHECK(number(s, "reboots") == 1);
+    CHECK(sink.events.back().kind == event_kind::back);
+    CHECK(sink.events.back().node == "power");
+    CHECK(sink.events.back().detail == "reboot");
+    CHECK(sink.events.back().time_ms == 500);
+
+    REQUIRE(s.back());
+    CHECK(node_id(s) == "power");
+    CHECK(number(s, "reboots") == 0);  // the choice's set is undone
+    CHECK(s.breadcrumb().size() == 1);
+    CHECK(s.breadcrumb()[0].answer.empty());
+    CHECK(s.current().text == "Is the **power light** lit? Reboots so far: 0.");
+    CHECK_FALSE(s.can_go_back());
+    action_result r = s.back();
+    CHECK_FALSE(r.ok);
+    CHECK_FALSE(r.error.empty());
+}
+
+TEST_CASE("session: back undoes a submitted form") {
+    manual_clock clk(0);
+    session s(load(outage_xml), nullptr, clk);
+    REQUIRE(s.choose(0));
+    REQUIRE(s.submit({{"account", "12345678"}}));
+    CHECK(s.finished());  // fixed: completed, nothing more to undo
+    CHECK_FALSE(s.back());
+
+    session t(load(outage_xml), nullptr, clk);
+    REQUIRE(t.choose(0));
+    REQUIRE(t.submit({{"account", "1234"}}).field_errors.size() == 1);
+    CHECK(t.variables().count("account") == 0);
+}
+
+TEST_CASE("session: jump runs the sub-tree, returns to `to`, and back crosses the jump") {
+    manual_clock clk(0);
+    recording_sink sink;
+    tree_library lib;
+    lib.add(load(verify_xml));
+    session s(load(billing_xml), &lib, clk, &sink);
+
+    REQUIRE(s.choose(0));  // Start: fee doubles, jump into verify
+    CHECK(node_id(s) == "ask");
+    CHECK(s.current().tree_ptr->id == "verify");
+    CHECK(s.current().jump_depth == 1);
+    CHECK(number(s, "fee") == 10);
+    CHECK_FALSE(flag(s, "verified"));  // already set by billing: the sub-tree default does not apply
+    CHECK(number(s, "tries") == 0);    // declared only by verify: initialised on entry
+    CHECK(sink.trail(2) == std::vector<std::string>{"choose intro Start", "enter check", "enter ask"});
+    CHECK(sink.events[3].tree_id == "billing");
+    CHECK(sink.events[4].tree_id == "verify");
+
+    // Back from the sub-tree's start lands on the question before the jump, fully undone.
+    REQUIRE(s.back());
+    CHECK(node_id(s) == "intro");
+    CHECK(s.current().tree_ptr->id == "billing");
+    CHECK(s.current().jump_depth == 0);
+    CHECK(number(s, "fee") == 5);
+    CHECK(s.variables().count("tries") == 0);
+    CHECK(s.breadcrumb().size() == 1);
+    CHECK(sink.events.back().kind == event_kind::back);
+    CHECK(sink.events.back().tree_id == "verify");
+    CHECK(sink.events.back().node == "ask");
+    CHECK(sink.events.back().detail == "intro");
+
+    REQUIRE(s.choose(0));
+    REQUIRE(s.choose(0));  // Matches -> ok (end) -> back in billing at `after` -> refund
+    CHECK(node_id(s) == "refund");
+    CHECK(s.current().jump_depth == 0);
+    CHECK(flag(s, "verified"));
+    CHECK(number(s, "tries") == 1);
+    CHECK(s.current().text == "Refund 10?");
+    // The sub-tree's end was passed through, not shown as a step.
+    std::vector<std::string> crumbs;
+    for (const auto& c : s.breadcrumb()) crumbs.push_back(c.tree_id + ":" + c.node_id);
+    CHECK(crumbs == std::vector<std::string>{"billing:intro", "verify:ask", "billing:refund"});
+
+    // Back from after the return goes into the sub-tree again.
+    REQUIRE(s.back());
+    CHECK(node_id(s) == "ask");
+    CHECK(s.current().jump_depth == 1);
+    CHECK(flag(s, "verified") == false);
+    CHECK(number(s, "tries") == 0);
+
+    REQUIRE(s.choose(1));  // Does not match -> no -> after -> refused
+    CHECK(s.status() == session_status::completed);
+    CHECK(s.outcome() == "unverified");
+}
+
+TEST_CASE("session: a jump without `to` ends the call at the sub-tree's end") {
+    manual_clock clk(0);
+    recording_sink sink;
+    tree_library lib;
+    lib.add(load(verify_xml));
+    session s(load(R"(<tree format="1" id="transfer" start="go">
+  <jump id="go" tree="verify"/>
+</tree>)"),
+              &lib, clk, &sink);
+    CHECK(node_id(s) == "ask");
+    CHECK(s.current().jump_depth == 1);
+    CHECK(s.breadcrumb().size() == 1);  // the jump node is not a step
+    REQUIRE(s.choose(0));
+    CHECK(s.status() == session_status::completed);
+    CHECK(s.outcome() == "verified");
+    CHECK(sink.trail() == std::vector<std::string>{"start go", "enter go", "enter ask", "choose ask Matches",
+                                                   "enter ok", "end ok completed"});
+    CHECK(sink.events.back().tree_id == "verify");
+    CHECK(sink.events.back().outcome == "verified");
+}
+
+TEST_CASE("session: back_to returns to a breadcrumb entry, undoing everything after it") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(outage_xml), nullptr, clk, &sink);
+    REQUIRE(s.choose(1));
+    REQUIRE(s.next());
+    REQUIRE(s.choose(1));
+    CHECK(s.breadcrumb().size() == 4);
+    CHECK(number(s, "reboots") == 2);
+
+    CHECK_FALSE(s.back_to(4));
+    REQUIRE(s.back_to(1));
+    CHECK(s.breadcrumb().size() == 2);
+    CHECK(node_id(s) == "reboot");
+    CHECK(number(s, "reboots") == 1);
+    CHECK(sink.trail(sink.events.size() - 2) == std::vector<std::string>{"back reboot power", "back power reboot"});
+
+    REQUIRE(s.back_to(1));  // already there: nothing happens
+    CHECK(node_id(s) == "reboot");
+    CHECK(sink.events.back().node == "power");
+
+    REQUIRE(s.back_to(0));
+    CHECK(node_id(s) == "power");
+    CHECK(number(s, "reboots") == 0);
+    CHECK_FALSE(s.can_go_back());
+}
+
+TEST_CASE("session: back_to reaches a question whose choice led somewhere stuck") {
+    manual_clock clk(0);
+    session s(load(R"(<tree format="1" id="st" start="q1">
+  <variables><variable name="x" type="number" default="0"/></variables>
+  <question id="q1"><choice to="q2">On</choice></question>
+  <question id="q2"><choice to="l" set="x = 1">Go</choice></question>
+  <logic id="l"><branch if="x &gt; 5" to="q1"/></logic>
+</tree>)"),
+              nullptr, clk);
+    REQUIRE(s.choose(0));
+    REQUIRE(s.choose(0));
+    CHECK_FALSE(s.current().stuck.empty());
+    CHECK(s.breadcrumb().size() == 2);
+    REQUIRE(s.back_to(1));
+    CHECK(node_id(s) == "q2");
+    CHECK(s.current().stuck.empty());
+    CHECK(number(s, "x") == 0);
+    CHECK(s.breadcrumb()[1].answer.empty());
+}
+
+TEST_CASE("session: restart starts over with fresh variables and no history") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(outage_xml), nullptr, clk, &sink);
+    REQUIRE(s.choose(1));
+    REQUIRE(s.next());
+    s.note("customer rebooted twice already");
+    clk.advance(100);
+    s.restart();
+    CHECK(node_id(s) == "power");
+    CHECK(number(s, "reboots") == 0);
+    CHECK(s.breadcrumb().size() == 1);
+    CHECK(s.breadcrumb()[0].answer.empty());
+    CHECK_FALSE(s.can_go_back());
+    CHECK(s.status() == session_status::active);
+    CHECK(s.notes().size() == 1);  // the record of the call keeps the note
+    CHECK(sink.trail(sink.events.size() - 2) == std::vector<std::string>{"restart power", "enter power"});
+    CHECK(sink.events[sink.events.size() - 2].time_ms == 100);
+}
+
+TEST_CASE("session: go_to moves within a tree that allows find, and back returns") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(R"(<tree format="1" id="find" start="a" allow-find="true">
+  <question id="a" title="A"><choice to="b">Next</choice></question>
+  <step id="b" title="B" to="c"/>
+  <end id="c" outcome="resolved"/>
+</tree>)"),
+              nullptr, clk, &sink);
+    CHECK_FALSE(s.go_to("nowhere"));
+    REQUIRE(s.go_to("b"));
+    CHECK(node_id(s) == "b");
+    CHECK(sink.events.back().kind == event_kind::enter);
+    CHECK(s.breadcrumb().size() == 2);
+    REQUIRE(s.back());
+    CHECK(node_id(s) == "a");
+    CHECK(s.breadcrumb().size() == 1);
+
+    session refused(load(outage_xml), nullptr, clk);
+    action_result r = refused.go_to("reboot");
+    CHECK_FALSE(r.ok);
+    CHECK_FALSE(r.error.empty());
+    CHECK(node_id(refused) == "power");
+    CHECK_FALSE(refused.can_go_back());
+}
+
+// [SECTION] Stuck
+
+TEST_CASE("session: a jump to a tree that cannot be loaded is stuck with the reason") {
+    manual_clock clk(0);
+    tree_library lib;  // no folders: nothing can be found
+    session s(load(R"(<tree format="1" id="root" start="q">
+  <question id="q" title="Q"><choice to="j">Go</choice></question>
+  <jump id="j" tree="missing-tree" to="q"/>
+</tree>)"),
+              &lib, clk);
+    REQUIRE(s.choose(0));
+    CHECK(s.status() == session_status::active);
+    CHECK(node_id(s) == "j");
+    CHECK(s.current().stuck.find("missing-tree") != std::string::npos);
+    CHECK(s.current().jump_depth == 0);
+    CHECK_FALSE(s.choose(0));
+    CHECK_FALSE(s.next());
+    REQUIRE(s.back());
+    CHECK(node_id(s) == "q");
+    CHECK(s.current().stuck.empty());
+
+    session no_library(load(R"(<tree format="1" id="root2" start="j">
+  <jump id="j" tree="anything"/>
+</tree>)"),
+                       nullptr, clk);
+    CHECK(no_library.current().stuck.find("anything") != std::string::npos);
+}
+
+TEST_CASE("session: a logic node with no matching branch is stuck; unevaluable conditions count false") {
+    manual_clock clk(0);
+    session s(load(R"(<tree format="1" id="lg" start="route">
+  <variables><variable name="n" type="number"/></variables>
+  <logic id="route"><branch if="n &gt; 1" to="e"/></logic>
+  <end id="e" outcome="resolved"/>
+</tree>)"),
+              nullptr, clk);
+    CHECK(s.current().stuck == "No branch of 'route' matched and it has no otherwise");
+    CHECK(s.status() == session_status::active);
+    CHECK(s.breadcrumb().empty());
+    s.abandon("script broken");
+    CHECK(s.status() == session_status::abandoned);
+
+    session other(load(R"(<tree format="1" id="lg2" start="route">
+  <variables><variable name="n" type="number"/></variables>
+  <logic id="route"><branch if="n &gt; 1" to="bad"/><otherwise to="e"/></logic>
+  <end id="bad" outcome="unresolved"/>
+  <end id="e" outcome="resolved"/>
+</tree>)"),
+                  nullptr, clk);
+    CHECK(other.outcome() == "resolved");
+}
+
+TEST_CASE("session: a runaway logic loop stops and is stuck") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(R"(<tree format="1" id="loop" start="q">
+  <question id="q"><choice to="a">Go</choice></question>
+  <logic id="a"><otherwise to="b"/></logic>
+  <logic id="b"><otherwise to="a"/></logic>
+</tree>)"),
+              nullptr, clk, &sink);
+    REQUIRE(s.choose(0));
+    CHECK(s.current().stuck.find("unaway loop") != std::string::npos);
+    CHECK(s.status() == session_status::active);
+    // 10,000 automatic moves, plus the node where it stopped.
+    CHECK(sink.events.size() == 3 + 1 + 10000);
+    REQUIRE(s.back());
+    CHECK(node_id(s) == "q");
+}
+
+// [SECTION] Notes, abandon, events, transcript
+
+TEST_CASE("session: notes and abandon are recorded as events") {
+    manual_clock clk(10);
+    recording_sink sink;
+    session s(load(outage_xml), nullptr, clk, &sink, "carol");
+    clk.advance(5);
+    s.note("customer is on a mobile");
+    s.note("   ");  // blank notes are ignored
+    REQUIRE(s.notes().size() == 1);
+    CHECK(s.notes()[0] == std::pair<std::string, std::string>{"power", "customer is on a mobile"});
+    clk.advance(5);
+    s.abandon("customer hung up");
+    CHECK(s.status() == session_status::abandoned);
+    CHECK(s.abandon_reason() == "customer hung up");
+    CHECK(s.ended_ms() == 20);
+    CHECK_FALSE(s.choose(0));
+
+    REQUIRE(sink.events.size() == 4);
+    CHECK(sink.events[2].kind == event_kind::note);
+    CHECK(sink.events[2].node == "power");
+    CHECK(sink.events[2].detail == "customer is on a mobile");
+    CHECK(sink.events[2].time_ms == 15);
+    CHECK(sink.events[3].kind == event_kind::end);
+    CHECK(sink.events[3].detail == "abandoned");
+    CHECK(sink.events[3].outcome == "customer hung up");
+    CHECK(sink.events[3].time_ms == 20);
+}
+
+TEST_CASE("session: the event sequence of a whole call, with sequence numbers and times") {
+    manual_clock clk(1000);
+    recording_sink sink;
+    session s(load(outage_xml), nullptr, clk, &sink, "dan");
+    clk.advance(2000);
+    REQUIRE(s.choose(0));
+    clk.advance(3000);
+    REQUIRE(s.submit({{"account", "12345678"}}));
+
+    struct expected {
+        event_kind kind;
+        std::int64_t time;
+        const char* tree_id;
+        const char* node;
+        int choice;
+        const char* detail;
+        const char* outcome;
+    };
+    const std::vector<expected> want = {
+        {event_kind::start, 1000, "outage", "power", -1, "dan", ""},
+        {event_kind::enter, 1000, "outage", "power", -1, "", ""},
+        {event_kind::choose, 3000, "outage", "power", 0, "Yes, it is lit", ""},
+        {event_kind::enter, 3000, "outage", "acct", -1, "", ""},
+        {event_kind::field, 6000, "outage", "acct", -1, "account=12345678", ""},
+        {event_kind::enter, 6000, "outage", "fixed", -1, "", ""},
+        {event_kind::end, 6000, "outage", "fixed", -1, "completed", "resolved"},
+    };
+    REQUIRE(sink.events.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        CAPTURE(i);
+        const event& e = sink.events[i];
+        CHECK(e.sequence == static_cast<int>(i));
+        CHECK(e.kind == want[i].kind);
+        CHECK(e.time_ms == want[i].time);
+        CHECK(e.tree_id == want[i].tree_id);
+        CHECK(e.node == want[i].node);
+        CHECK(e.choice == want[i].choice);
+        CHECK(e.detail == want[i].detail);
+        CHECK(e.outcome == want[i].outcome);
+    }
+    CHECK(s.ended_ms() == 6000);
+    CHECK(s.outcome() == "resolved");
+}
+
+TEST_CASE("session: transcript of a resolved call") {
+    manual_clock clk(1700000000000);  // 2023-11-14 22:13:20 UTC
+    session s(load(outage_xml), nullptr, clk, nullptr, "alice");
+    clk.advance(20000);
+    REQUIRE(s.choose(0));
+    s.note("customer calls from work");
+    clk.advance(310000);
+    REQUIRE(s.submit({{"account", "12345678"}, {"plan", "plus"}}));
+    CHECK(s.transcript() ==
+          "Home internet outage (outage, version 3)\n"
+          "Agent: alice\n"
+          "Started: 2023-11-14 22:13:20 UTC\n"
+          "Ended: 2023-11-14 22:18:50 UTC\n"
+          "Duration: 5m 30s\n"
+          "\n"
+          "Steps:\n"
+          "1. Router power light \u2014 Yes, it is lit\n"
+          "2. Account\n"
+          "   Account number: 12345678\n"
+          "   Plan: plus\n"
+          "3. Working again\n"
+          "\n"
+          "Notes:\n"
+          "- Account: customer calls from work\n"
+          "\n"
+          "Outcome: resolved\n");
+}
+
+TEST_CASE("session: transcript of an escalated and of an abandoned call") {
+    manual_clock clk(0);
+    session s(load(R"(<tree format="1" id="esc" title="Escalation" start="f">
+  <variables><variable name="account" type="text"/><variable name="reboots" type="number" default="2"/></variables>
+  <form id="f" title="Account" to="q"><field var="account" required="true"/></form>
+  <question id="q" title="Still down?"><choice to="t2">Yes, **still** down</choice></question>
+  <escalate id="t2" title="Tier 2" team="Network Tier 2" priority="high">
+    <text>Account {account}, **{reboots}** reboots.</text>
+  </escalate>
+</tree>)"),
+              nullptr, clk);
+    REQUIRE(s.submit({{"account", "A_1*"}}));
+    clk.advance(3723000);
+    REQUIRE(s.choose(0));
+    // Typed values are escaped so they show as typed, not as Markdown.
+    CHECK(s.handoff() == "Account A\\_1\\*, **2** reboots.");
+    const std::string t = s.transcript();
+    CHECK(t.find("Escalation (esc, version 1)\n") == 0);
+    CHECK(t.find("Agent:") == std::string::npos);  // no agent given
+    CHECK(t.find("Duration: 1h 02m 03s\n") != std::string::npos);
+    CHECK(t.find("2. Still down? \u2014 Yes, still down\n3. Tier 2\n") != std::string::npos);
+    CHECK(t.find("\nEscalated to Network Tier 2 (priority high)\nHand-off: Account A_1*, 2 reboots.\n") !=
+          std::string::npos);
+
+    session a(load(outage_xml), nullptr, clk);
+    REQUIRE(a.choose(1));
+    a.abandon("line dropped");
+    const std::string ta = a.transcript();
+    CHECK(ta.find("1. Router power light \u2014 No\n2. Reboot\n") != std::string::npos);
+    CHECK(ta.substr(ta.size() - std::string("\nAbandoned: line dropped\n").size()) == "\nAbandoned: line dropped\n");
+}

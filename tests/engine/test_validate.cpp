@@ -1,1 +1,680 @@
+// Whole-tree validation and the tree library. Fixtures are inline XML; trees for jumps
+// go into a temporary folder per test.
+
 #include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "signpost/library.hpp"
+#include "signpost/load.hpp"
+#include "signpost/validate.hpp"
+
+using namespace signpost;
+
+namespace {
+
+// Loads a tree that must be free of loader errors (the validator's input).
+std::shared_ptr<const tree> parse(const std::string& xml, const std::string& file = "t.xml") {
+    load_result r = load_tree_string(xml, file);
+    for (const auto& d : r.problems) INFO(format(d));
+    REQUIRE(r.ok());
+    return r.loaded;
+}
+
+// A tree with the given body; variables go in `vars` (inner XML of <variables>).
+std::string tree_xml(const std::string& id, const std::string& start, const std::string& body,
+                     const std::string& vars = "") {
+    std::string xml = "<tree format=\"1\" id=\"" + id + "\" start=\"" + start + "\">\n";
+    if (!vars.empty()) xml += "  <variables>\n" + vars + "  </variables>\n";
+    return xml + body + "</tree>\n";
+}
+
+std::vector<diagnostic> with_code(const diagnostics& all, const std::string& code) {
+    std::vector<diagnostic> out;
+    for (const auto& d : all)
+        if (d.code == code) out.push_back(d);
+    return out;
+}
+
+// Every finding except the always-present path-stats.
+std::vector<diagnostic> findings(const diagnostics& all) {
+    std::vector<diagnostic> out;
+    for (const auto& d : all)
+        if (d.code != "path-stats") out.push_back(d);
+    return out;
+}
+
+std::string dump(const diagnostics& all) {
+    std::string out;
+    for (const auto& d : all) out += format(d) + "\n";
+    return out;
+}
+
+// A fresh folder under the system temp dir, removed afterwards.
+struct temp_folder {
+    std::filesystem::path path;
+    temp_folder() {
+        std::random_device rd;
+        path = std::filesystem::temp_directory_path() /
+               ("signpost-validate-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+        std::filesystem::create_directories(path);
+    }
+    ~temp_folder() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    temp_folder(const temp_folder&) = delete;
+    temp_folder& operator=(const temp_folder&) = delete;
+
+    std::string write(const std::string& name, const std::string& content) const {
+        const auto file = path / name;
+        std::filesystem::create_directories(file.parent_path());
+        std::ofstream(file, std::ios::binary) << content;
+        return file.string();
+    }
+    std::string str() const { return path.string(); }
+};
+
+const std::string clean_tree = R"(<tree format="1" id="clean" start="ask">
+  <variables>
+    <variable name="reboots" type="number" default="0"/>
+    <variable name="account" type="text"/>
+  </variables>
+  <question id="ask" title="Power light">
+    <text>Is the power light on?</text>
+    <choice to="acct">Yes</choice>
+    <choice to="reboot" set="reboots = reboots + 1">No</choice>
+  </question>
+  <step id="reboot" to="ask"><text>Unplug it for 30 seconds ({reboots} so far).</text></step>
+  <form id="acct" to="route"><field var="account" label="Account" required="true"/></form>
+  <logic id="route">
+    <branch if="reboots >= 2" to="tier2"/>
+    <otherwise to="fixed"/>
+  </logic>
+  <escalate id="tier2" team="Tier 2"><text>Account {account}.</text></escalate>
+  <end id="fixed" outcome="resolved"><text>Thanks, account {account}.</text></end>
+</tree>
+)";
+
+}  // namespace
+
+// [SECTION] whole trees
+
+TEST_CASE("validate: a sound tree gives only path statistics") {
+    const auto t = parse(clean_tree);
+    const diagnostics all = validate_tree(*t, nullptr);
+    INFO(dump(all));
+    CHECK(findings(all).empty());
+    const auto stats = with_code(all, "path-stats");
+    REQUIRE(stats.size() == 1);
+    CHECK(stats[0].level == severity::info);
+    CHECK(stats[0].pos == t->pos);
+    CHECK(stats[0].file == "t.xml");
+    // ask -> acct -> route -> tier2 (the loop back from reboot is a back edge).
+    CHECK(stats[0].message == "longest path: 4 steps, 1 questions on the worst path");
+}
+
+TEST_CASE("validate: path-stats counts the questions of the longest path") {
+    const auto t = parse(tree_xml("p", "q1", R"(
+  <question id="q1"><choice to="q2">A</choice><choice to="done">B</choice></question>
+  <question id="q2"><choice to="s">A</choice><choice to="q1">Again</choice></question>
+  <step id="s" to="q3"/>
+  <question id="q3"><choice to="done">A</choice></question>
+  <end id="done" outcome="resolved"/>
+)"));
+    const auto stats = with_code(validate_tree(*t, nullptr), "path-stats");
+    REQUIRE(stats.size() == 1);
+    CHECK(stats[0].message == "longest path: 5 steps, 3 questions on the worst path");
+}
+
+// [SECTION] unreachable
+
+TEST_CASE("validate: unreachable nodes are warned about one by one") {
+    const auto t = parse(tree_xml("u", "a", R"(
+  <step id="a" to="done"/>
+  <step id="lost" to="lost2"/>
+  <step id="lost2" to="done"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    const diagnostics all = validate_tree(*t, nullptr);
+    const auto found = with_code(all, "unreachable");
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].level == severity::warning);
+    CHECK(found[0].node_id == "lost");
+    CHECK(found[0].pos == t->find("lost")->pos);
+    CHECK(found[0].pos.line > 0);
+    CHECK(found[1].node_id == "lost2");
+    CHECK(found[0].message.find("'a'") != std::string::npos);  // names the start
+    // Unreachable nodes are not also reported as dead ends or read-before-set.
+    CHECK(findings(all).size() == 2);
+}
+
+TEST_CASE("validate: nodes reached only through otherwise, branches or a jump's to are reachable") {
+    const auto t = parse(tree_xml("r", "route", R"(
+  <logic id="route"><branch if="n > 1" to="big"/><otherwise to="small"/></logic>
+  <jump id="big" tree="other" to="after"/>
+  <step id="after" to="done"/>
+  <step id="small" to="done"/>
+  <end id="done" outcome="resolved"/>
+)", "    <variable name=\"n\" type=\"number\" default=\"0\"/>\n"));
+    const diagnostics all = validate_tree(*t, nullptr);
+    INFO(dump(all));
+    CHECK(findings(all).empty());
+}
+
+// [SECTION] dead-end and inescapable-loop
+
+TEST_CASE("validate: a loop with no way out is one inescapable-loop; nodes leading into it are dead ends") {
+    const auto t = parse(tree_xml("l", "a", R"(
+  <step id="a" to="b"/>
+  <question id="b"><choice to="c">Again</choice></question>
+  <step id="c" to="b"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    const diagnostics all = validate_tree(*t, nullptr);
+    INFO(dump(all));
+    const auto loops = with_code(all, "inescapable-loop");
+    REQUIRE(loops.size() == 1);
+    CHECK(loops[0].level == severity::error);
+    CHECK(loops[0].node_id == "b");  // first node of the loop in file order
+    CHECK(loops[0].pos == t->find("b")->pos);
+    CHECK(loops[0].message.find("'b', 'c'") != std::string::npos);
+    const auto dead = with_code(all, "dead-end");
+    REQUIRE(dead.size() == 1);
+    CHECK(dead[0].node_id == "a");
+    CHECK(dead[0].level == severity::error);
+    CHECK(with_code(all, "unreachable").size() == 1);  // done
+}
+
+TEST_CASE("validate: a loop with an exit is fine") {
+    const auto t = parse(tree_xml("l", "a", R"(
+  <step id="a" to="b"/>
+  <question id="b"><choice to="c">Again</choice><choice to="done">Works now</choice></question>
+  <step id="c" to="b"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    const diagnostics all = validate_tree(*t, nullptr);
+    INFO(dump(all));
+    CHECK(findings(all).empty());
+}
+
+TEST_CASE("validate: a node looping to itself is an inescapable loop") {
+    const auto t = parse(tree_xml("s", "spin", R"(
+  <step id="spin" to="spin"/>
+)"));
+    const diagnostics all = validate_tree(*t, nullptr);
+    const auto loops = with_code(all, "inescapable-loop");
+    REQUIRE(loops.size() == 1);
+    CHECK(loops[0].node_id == "spin");
+    CHECK(with_code(all, "dead-end").empty());
+}
+
+TEST_CASE("validate: two separate inescapable loops are reported once each") {
+    const auto t = parse(tree_xml("two", "q", R"(
+  <question id="q"><choice to="a1">A</choice><choice to="b1">B</choice></question>
+  <step id="a1" to="a2"/>
+  <step id="a2" to="a1"/>
+  <step id="b1" to="b2"/>
+  <step id="b2" to="b3"/>
+  <step id="b3" to="b1"/>
+)"));
+    const diagnostics all = validate_tree(*t, nullptr);
+    const auto loops = with_code(all, "inescapable-loop");
+    REQUIRE(loops.size() == 2);
+    CHECK(loops[0].node_id == "a1");
+    CHECK(loops[1].node_id == "b1");
+    CHECK(loops[1].message.find("'b1', 'b2', 'b3'") != std::string::npos);
+    const auto dead = with_code(all, "dead-end");
+    REQUIRE(dead.size() == 1);
+    CHECK(dead[0].node_id == "q");
+}
+
+// [SECTION] logic-unmatched and duplicate-label
+
+TEST_CASE("validate: logic without otherwise may match nothing") {
+    const std::string vars = "    <variable name=\"n\" type=\"number\" default=\"0\"/>\n";
+    const std::string ends = "  <end id=\"big\" outcome=\"resolved\"/>\n  <end id=\"small\" outcome=\"resolved\"/>\n";
+    SUBCASE("warned") {
+        const auto t = parse(tree_xml("g", "route", "  <logic id=\"route\"><branch if=\"n > 1\" to=\"big\"/>"
+                                                    "<branch if=\"n &lt; 0\" to=\"small\"/></logic>\n" + ends, vars));
+        const diagnostics all = validate_tree(*t, nullptr);
+        const auto found = with_code(all, "logic-unmatched");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].level == severity::warning);
+        CHECK(found[0].node_id == "route");
+        CHECK(found[0].pos == t->find("route")->pos);
+    }
+    SUBCASE("a literal true branch always matches") {
+        const auto t = parse(tree_xml("g", "route", "  <logic id=\"route\"><branch if=\"n > 1\" to=\"big\"/>"
+                                                    "<branch if=\" true \" to=\"small\"/></logic>\n" + ends, vars));
+        CHECK(with_code(validate_tree(*t, nullptr), "logic-unmatched").empty());
+    }
+    SUBCASE("otherwise present") {
+        const auto t = parse(tree_xml("g", "route", "  <logic id=\"route\"><branch if=\"n > 1\" to=\"big\"/>"
+                                                    "<otherwise to=\"small\"/></logic>\n" + ends, vars));
+        CHECK(findings(validate_tree(*t, nullptr)).empty());
+    }
+}
+
+TEST_CASE("validate: duplicate choice labels, trimmed and case-insensitive") {
+    SUBCASE("warned at the second choice") {
+        const auto t = parse(tree_xml("d", "q", R"(
+  <question id="q">
+    <choice to="done">Yes</choice>
+    <choice to="done">No</choice>
+    <choice to="done">  yes </choice>
+  </question>
+  <end id="done" outcome="resolved"/>
+)"));
+        const auto found = with_code(validate_tree(*t, nullptr), "duplicate-label");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].level == severity::warning);
+        CHECK(found[0].node_id == "q");
+        CHECK(found[0].pos == t->find("q")->choices[2].pos);
+        CHECK(found[0].message.find("1 and 3") != std::string::npos);
+    }
+    SUBCASE("similar but different labels are fine") {
+        const auto t = parse(tree_xml("d", "q", R"(
+  <question id="q">
+    <choice to="done">Yes</choice>
+    <choice to="done">Yes, still down</choice>
+  </question>
+  <end id="done" outcome="resolved"/>
+)"));
+        CHECK(findings(validate_tree(*t, nullptr)).empty());
+    }
+}
+
+// [SECTION] read-before-set
+
+TEST_CASE("validate: read-before-set follows every path from the start") {
+    const std::string vars = "    <variable name=\"account\" type=\"text\"/>\n"
+                             "    <variable name=\"n\" type=\"number\"/>\n";
+    SUBCASE("set on one branch only: warned once, with the path that skips it") {
+        const auto t = parse(tree_xml("rb", "q", R"(
+  <question id="q">
+    <choice to="acct">Has an account</choice>
+    <choice to="skip">No account</choice>
+  </question>
+  <form id="acct" to="done"><field var="account" required="true"/></form>
+  <step id="skip" to="done"/>
+  <end id="done" outcome="resolved"><text>Account {account}, again {account}.</text></end>
+)", vars));
+        const diagnostics all = validate_tree(*t, nullptr);
+        INFO(dump(all));
+        const auto found = with_code(all, "read-before-set");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].level == severity::warning);
+        CHECK(found[0].node_id == "done");
+        CHECK(found[0].field == "text");
+        CHECK(found[0].pos == t->find("done")->pos_of("text"));
+        CHECK(found[0].message ==
+              "'account' may be read before it is set (on the path q -> skip -> done no step sets it); "
+              "give it a default or capture it earlier");
+    }
+    SUBCASE("set on every branch: fine") {
+        const auto t = parse(tree_xml("rb", "q", R"(
+  <question id="q">
+    <choice to="acct">Has an account</choice>
+    <choice to="done" set="account = 'none'">No account</choice>
+  </question>
+  <form id="acct" to="done"><field var="account" required="true"/></form>
+  <end id="done" outcome="resolved"><text>Account {account}.</text></end>
+)", vars));
+        const diagnostics all = validate_tree(*t, nullptr);
+        INFO(dump(all));
+        CHECK(findings(all).empty());
+    }
+    SUBCASE("an optional form field may leave it unset") {
+        const auto t = parse(tree_xml("rb", "acct", R"(
+  <form id="acct" to="done"><field var="account" required="false"/></form>
+  <end id="done" outcome="resolved"><text>Account {account}.</text></end>
+)", vars));
+        CHECK(with_code(validate_tree(*t, nullptr), "read-before-set").size() == 1);
+    }
+    SUBCASE("a default counts as set") {
+        const auto t = parse(tree_xml("rb", "done", R"(
+  <end id="done" outcome="resolved"><text>Account {account}.</text></end>
+)", "    <variable name=\"account\" type=\"text\" default=\"unknown\"/>\n"));
+        CHECK(findings(validate_tree(*t, nullptr)).empty());
+    }
+    SUBCASE("conditions, set values and branch conditions are reads") {
+        const auto t = parse(tree_xml("rb", "q", R"(
+  <question id="q">
+    <choice to="route" if="n > 2">Many</choice>
+    <choice to="route" set="n = n + 1">More</choice>
+  </question>
+  <logic id="route"><branch if="account == 'x'" to="done"/><otherwise to="done"/></logic>
+  <end id="done" outcome="resolved"/>
+)", vars));
+        const diagnostics all = validate_tree(*t, nullptr);
+        INFO(dump(all));
+        const auto found = with_code(all, "read-before-set");
+        REQUIRE(found.size() == 2);  // n once on q (if and set), account on route
+        CHECK(found[0].node_id == "q");
+        CHECK(found[0].field == "if");
+        CHECK(found[0].message.find("'n'") == 0);
+        CHECK(found[1].node_id == "route");
+        CHECK(found[1].message.find("'account'") == 0);
+    }
+    SUBCASE("a set may read what the same set assigned just before") {
+        const auto t = parse(tree_xml("rb", "q", R"(
+  <question id="q">
+    <choice to="done" set="n = 1; n = n + 1">Go</choice>
+  </question>
+  <end id="done" outcome="resolved"><text>{n}</text></end>
+)", vars));
+        const diagnostics all = validate_tree(*t, nullptr);
+        INFO(dump(all));
+        CHECK(findings(all).empty());
+    }
+    SUBCASE("a loop back to a node before the assignment does not hide the first pass") {
+        const auto t = parse(tree_xml("rb", "top", R"(
+  <question id="top">
+    <choice to="count">Count</choice>
+    <choice to="done">Stop</choice>
+  </question>
+  <question id="count">
+    <text>So far {n}.</text>
+    <choice to="top" set="n = 1">Next</choice>
+  </question>
+  <end id="done" outcome="resolved"/>
+)", vars));
+        const auto found = with_code(validate_tree(*t, nullptr), "read-before-set");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].node_id == "count");
+        CHECK(found[0].message.find("on the path top -> count no step sets it") != std::string::npos);
+    }
+}
+
+TEST_CASE("validate: long read-before-set paths are shortened in the message") {
+    std::string body = "  <step id=\"s0\" to=\"s1\"/>\n";
+    for (int i = 1; i < 10; ++i)
+        body += "  <step id=\"s" + std::to_string(i) + "\" to=\"s" + std::to_string(i + 1) + "\"/>\n";
+    body += "  <end id=\"s10\" outcome=\"resolved\"><text>{account}</text></end>\n";
+    const auto t = parse(tree_xml("long", "s0", body, "    <variable name=\"account\" type=\"text\"/>\n"));
+    const auto found = with_code(validate_tree(*t, nullptr), "read-before-set");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].message.find("on the path s0 -> ... -> s7 -> s8 -> s9 -> s10 no step sets it") !=
+          std::string::npos);
+}
+
+// [SECTION] the library
+
+TEST_CASE("validate: library finds trees by id in its folders, in order, and caches them") {
+    temp_folder dir;
+    dir.write("first/shared.xml", tree_xml("shared", "e", "  <end id=\"e\" outcome=\"first\"/>\n"));
+    dir.write("second/shared.xml", tree_xml("shared", "e", "  <end id=\"e\" outcome=\"second\"/>\n"));
+    const std::string only = dir.write("second/only.xml", tree_xml("only", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+    const tree_library lib({(dir.path / "first").string(), (dir.path / "second").string()});
+
+    const auto shared = lib.get("shared");
+    REQUIRE(shared.found);
+    CHECK(shared.found->nodes[0].outcome == "first");
+
+    const auto first = lib.get("only");
+    REQUIRE(first.found);
+    std::filesystem::remove(only);
+    const auto again = lib.get("only");  // from the cache, although the file is gone
+    CHECK(again.found == first.found);
+}
+
+TEST_CASE("validate: library reports missing trees with the folders it searched") {
+    temp_folder dir;
+    const tree_library lib({dir.str(), (dir.path / "nowhere").string()});
+    const auto r = lib.get("billing");
+    CHECK_FALSE(r.found);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].code == "missing-tree");
+    CHECK(r.problems[0].message.find(dir.str()) != std::string::npos);
+    CHECK(r.problems[0].message.find("nowhere") != std::string::npos);
+}
+
+TEST_CASE("validate: library refuses path-like ids without touching the disk") {
+    temp_folder dir;
+    // Files sit exactly where a careless lookup would find them.
+    dir.write("escape.xml", tree_xml("escape", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+    dir.write("lib/a/b.xml", tree_xml("b", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+    const tree_library lib({(dir.path / "lib").string()});
+    for (const std::string id : {"../escape", "a/b", "../../etc/passwd", "", "/etc/passwd", "a\\b"}) {
+        CAPTURE(id);
+        const auto r = lib.get(id);
+        CHECK_FALSE(r.found);
+        REQUIRE(r.problems.size() == 1);
+        CHECK(r.problems[0].code == "invalid-tree-ref");
+    }
+}
+
+TEST_CASE("validate: library prefers added trees and rejects files holding another id") {
+    temp_folder dir;
+    dir.write("a.xml", tree_xml("a", "e", "  <end id=\"e\" outcome=\"disk\"/>\n"));
+    dir.write("wrong.xml", tree_xml("right", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+    dir.write("broken.xml", tree_xml("broken", "nowhere", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+    tree_library lib({dir.str()});
+    lib.add(parse(tree_xml("a", "e", "  <end id=\"e\" outcome=\"memory\"/>\n")));
+    const auto a = lib.get("a");
+    REQUIRE(a.found);
+    CHECK(a.found->nodes[0].outcome == "memory");
+
+    const auto wrong = lib.get("wrong");
+    CHECK_FALSE(wrong.found);
+    REQUIRE_FALSE(wrong.problems.empty());
+    CHECK(wrong.problems.back().message.find("'right'") != std::string::npos);
+
+    const auto broken = lib.get("broken");
+    CHECK_FALSE(broken.found);
+    CHECK(has_errors(broken.problems));
+}
+
+// [SECTION] jumps across the library
+
+TEST_CASE("validate: jumps across a library folder") {
+    temp_folder dir;
+    tree_library lib({dir.str()});
+    const auto jumper = [](const std::string& target, const std::string& to_attr) {
+        return tree_xml("main", "j",
+                        "  <jump id=\"j\" tree=\"" + target + "\"" + to_attr + "/>\n"
+                        "  <end id=\"done\" outcome=\"resolved\"/>\n");
+    };
+
+    SUBCASE("missing-tree, only with a library") {
+        const auto t = parse(jumper("ghost", " to=\"done\""));
+        const auto found = with_code(validate_tree(*t, &lib), "missing-tree");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].level == severity::error);
+        CHECK(found[0].node_id == "j");
+        CHECK(found[0].field == "tree");
+        CHECK(found[0].pos == t->find("j")->pos_of("tree"));
+        CHECK(found[0].message.find("ghost") != std::string::npos);
+        CHECK(findings(validate_tree(*t, nullptr)).empty());
+    }
+    SUBCASE("a broken target is missing too") {
+        dir.write("bad.xml", tree_xml("bad", "nowhere", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+        const auto t = parse(jumper("bad", " to=\"done\""));
+        CHECK(with_code(validate_tree(*t, &lib), "missing-tree").size() == 1);
+    }
+    SUBCASE("a good target is fine") {
+        dir.write("sub.xml", tree_xml("sub", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+        const auto t = parse(jumper("sub", ""));
+        const diagnostics all = validate_tree(*t, &lib);
+        INFO(dump(all));
+        CHECK(with_code(all, "missing-tree").empty());
+        CHECK(with_code(all, "dead-end").empty());
+    }
+    SUBCASE("jump-cycle through another tree") {
+        dir.write("b.xml", tree_xml("b", "jb", "  <jump id=\"jb\" tree=\"main\"/>\n"));
+        const auto t = parse(jumper("b", " to=\"done\""));
+        lib.add(t);
+        const auto found = with_code(validate_tree(*t, &lib), "jump-cycle");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].node_id == "j");
+        CHECK(found[0].pos == t->find("j")->pos_of("tree"));
+        CHECK(found[0].message.find("main -> b -> main") != std::string::npos);
+    }
+    SUBCASE("jump-cycle further down the chain") {
+        dir.write("b.xml", tree_xml("b", "jb", "  <jump id=\"jb\" tree=\"c\"/>\n"));
+        dir.write("c.xml", tree_xml("c", "jc", "  <jump id=\"jc\" tree=\"b\"/>\n"));
+        const auto t = parse(jumper("b", " to=\"done\""));
+        const auto found = with_code(validate_tree(*t, &lib), "jump-cycle");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].message.find("main -> b -> c -> b") != std::string::npos);
+    }
+    SUBCASE("a tree jumped into twice without a cycle is fine") {
+        dir.write("leaf.xml", tree_xml("leaf", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+        dir.write("mid.xml", tree_xml("mid", "j1", "  <jump id=\"j1\" tree=\"leaf\" to=\"j2\"/>\n"
+                                                   "  <jump id=\"j2\" tree=\"leaf\"/>\n"));
+        const auto t = parse(tree_xml("main", "a", "  <jump id=\"a\" tree=\"mid\" to=\"b\"/>\n"
+                                                  "  <jump id=\"b\" tree=\"leaf\"/>\n"));
+        const diagnostics all = validate_tree(*t, &lib);
+        INFO(dump(all));
+        CHECK(findings(all).empty());
+    }
+    SUBCASE("jump-variable-type") {
+        dir.write("sub.xml", tree_xml("sub", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n",
+                                      "    <variable name=\"account\" type=\"number\"/>\n"
+                                      "    <variable name=\"same\" type=\"flag\"/>\n"));
+        const auto t = parse(tree_xml("main", "j",
+                                      "  <jump id=\"j\" tree=\"sub\" to=\"done\"/>\n"
+                                      "  <end id=\"done\" outcome=\"resolved\"/>\n",
+                                      "    <variable name=\"account\" type=\"text\" default=\"x\"/>\n"
+                                      "    <variable name=\"same\" type=\"flag\" default=\"false\"/>\n"));
+        const auto found = with_code(validate_tree(*t, &lib), "jump-variable-type");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].level == severity::error);
+        CHECK(found[0].pos == t->variables[0].pos);
+        CHECK(found[0].message.find("'account'") != std::string::npos);
+        CHECK(found[0].message.find("'sub'") != std::string::npos);
+    }
+    SUBCASE("jump-variable-type between two jumped-into trees") {
+        dir.write("s1.xml", tree_xml("s1", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n",
+                                     "    <variable name=\"v\" type=\"number\"/>\n"));
+        dir.write("s2.xml", tree_xml("s2", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n",
+                                     "    <variable name=\"v\" type=\"text\"/>\n"));
+        const auto t = parse(tree_xml("main", "a", "  <jump id=\"a\" tree=\"s1\" to=\"b\"/>\n"
+                                                  "  <jump id=\"b\" tree=\"s2\"/>\n"));
+        const auto found = with_code(validate_tree(*t, &lib), "jump-variable-type");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].node_id == "b");
+    }
+    SUBCASE("a jump without `to` into a tree that never ends is a dead end") {
+        dir.write("forever.xml", tree_xml("forever", "x", "  <step id=\"x\" to=\"x\"/>\n"));
+        const auto t = parse(jumper("forever", ""));
+        const auto found = with_code(validate_tree(*t, &lib), "dead-end");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].node_id == "j");
+        CHECK(found[0].message.find("'forever'") != std::string::npos);
+    }
+    SUBCASE("a jump carries the variables its tree always sets") {
+        const std::string vars = "    <variable name=\"account\" type=\"text\"/>\n";
+        const std::string main_xml = tree_xml("main", "j",
+                                              "  <jump id=\"j\" tree=\"ident\" to=\"done\"/>\n"
+                                              "  <end id=\"done\" outcome=\"resolved\"><text>{account}</text></end>\n",
+                                              vars);
+        SUBCASE("set on every path to its ends") {
+            dir.write("ident.xml", tree_xml("ident", "f",
+                                            "  <form id=\"f\" to=\"ok\"><field var=\"account\" required=\"true\"/></form>\n"
+                                            "  <end id=\"ok\" outcome=\"resolved\"/>\n"
+                                            "  <escalate id=\"no\" team=\"x\"/>\n",
+                                            vars));
+            const diagnostics all = validate_tree(*parse(main_xml), &lib);
+            INFO(dump(all));
+            CHECK(with_code(all, "read-before-set").empty());
+        }
+        SUBCASE("an end the assignment can skip") {
+            dir.write("ident.xml", tree_xml("ident", "q",
+                                            "  <question id=\"q\"><choice to=\"f\">Known</choice><choice to=\"ok\">Not</choice></question>\n"
+                                            "  <form id=\"f\" to=\"ok\"><field var=\"account\" required=\"true\"/></form>\n"
+                                            "  <end id=\"ok\" outcome=\"resolved\"/>\n",
+                                            vars));
+            CHECK(with_code(validate_tree(*parse(main_xml), &lib), "read-before-set").size() == 1);
+        }
+        SUBCASE("without a library nothing is known to be set") {
+            CHECK(with_code(validate_tree(*parse(main_xml), nullptr), "read-before-set").size() == 1);
+        }
+    }
+}
+
+TEST_CASE("validate: the broken corpus files of the validator load cleanly and trigger their code") {
+    const std::string folder = std::string(SIGNPOST_TEST_DATA) + "/broken";
+    const tree_library lib({folder});
+    for (const std::string code : {"dead-end", "inescapable-loop", "missing-tree", "jump-cycle", "jump-variable-type",
+                                   "unreachable", "logic-unmatched", "duplicate-label", "read-before-set"}) {
+        CAPTURE(code);
+        const load_result r = load_tree_file(folder + "/" + code + ".xml");
+        REQUIRE(r.ok());  // validator files carry no loader errors
+        CHECK_FALSE(with_code(validate_tree(*r.loaded, &lib), code).empty());
+    }
+}
+
+// [SECTION] scale
+
+namespace {
+
+// A chain of `n` steps ending in one end node, with a read of an unset variable at the
+// end and a loop back from the middle: deep enough to overflow any recursive walk.
+std::shared_ptr<tree> big_chain(int n) {
+    auto t = std::make_shared<tree>();
+    t->id = "big";
+    t->start = "n0";
+    variable v;
+    v.name = "account";
+    t->variables.push_back(v);
+    t->nodes.reserve(static_cast<std::size_t>(n) + 1);
+    for (int i = 0; i < n; ++i) {
+        node nd;
+        nd.id = "n" + std::to_string(i);
+        if (i == n / 2) {
+            nd.kind = node_kind::question;
+            choice on, back;
+            on.to = "n" + std::to_string(i + 1);
+            on.label = "On";
+            back.to = "n0";
+            back.label = "Back";
+            nd.choices = {on, back};
+        } else {
+            nd.kind = node_kind::step;
+            nd.to = "n" + std::to_string(i + 1);
+        }
+        t->nodes.push_back(std::move(nd));
+    }
+    node last;
+    last.kind = node_kind::end;
+    last.id = "n" + std::to_string(n);
+    last.outcome = "resolved";
+    last.text = "Account {account}";
+    t->nodes.push_back(std::move(last));
+    t->reindex();
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("validate: a 100k-node tree validates without deep recursion, in reasonable time") {
+    const auto t = big_chain(100000);
+    const auto began = std::chrono::steady_clock::now();
+    const diagnostics all = validate_tree(*t, nullptr);
+    const auto took = std::chrono::steady_clock::now() - began;
+    INFO(dump(findings(all)));
+    CHECK(std::chrono::duration_cast<std::chrono::seconds>(took).count() < 10);
+    const auto reads = with_code(all, "read-before-set");
+    REQUIRE(reads.size() == 1);
+    CHECK(reads[0].message.find("n0 -> ... -> n99997 -> n99998 -> n99999 -> n100000") != std::string::npos);
+    const auto stats = with_code(all, "path-stats");
+    REQUIRE(stats.size() == 1);
+    CHECK(stats[0].message == "longest path: 100001 steps, 1 questions on the worst path");
+    CHECK(findings(all).size() == 1);
+
+    SUBCASE("and the same chain looping forever") {
+        t->nodes.back().kind = node_kind::step;
+        t->nodes.back().to = "n0";
+        const diagnostics loop = validate_tree(*t, nullptr);
+        const auto loops = with_code(loop, "inescapable-loop");
+        REQUIRE(loops.size() == 1);
+        CHECK(loops[0].node_id == "n0");
+        CHECK(loops[0].message.find("and 99993 more") != std::string::npos);
+    }
+}

@@ -1,2 +1,113 @@
 #!/usr/bin/env bash
-exit 0
+# Usage: check_schema.sh XMLLINT SOURCE_DIR
+# Every sample tree must satisfy docs/signpost-tree.xsd, and the schema must be strict
+# enough to reject files the loader rejects (otherwise accepting the samples proves nothing).
+set -uo pipefail
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 XMLLINT SOURCE_DIR" >&2
+  exit 2
+fi
+xmllint=$1
+source_dir=$2
+schema="$source_dir/docs/signpost-tree.xsd"
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+if [ ! -f "$schema" ]; then
+  echo "FAIL: no schema at $schema" >&2
+  exit 1
+fi
+
+# The samples: all of them, so a new sample is covered without touching this script.
+shopt -s nullglob
+samples=("$source_dir"/trees/*.xml)
+if [ ${#samples[@]} -eq 0 ]; then
+  fail "no sample trees in $source_dir/trees"
+fi
+for f in "${samples[@]}"; do
+  if ! "$xmllint" --noout --schema "$schema" "$f"; then
+    fail "$f does not satisfy the schema"
+  fi
+done
+
+# Files the schema must refuse. Each starts from a valid tree so that only the named
+# mistake can be the reason for the rejection.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+valid_tree() {  # $1: extra nodes, $2: extra attributes on <end>
+  cat <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<tree format="1" id="probe" start="ask">
+  <variables>
+    <variable name="n" type="number" default="0"/>
+  </variables>
+  <question id="ask">
+    <text>Ready?</text>
+    <choice to="done" set="n = n + 1">Yes</choice>
+  </question>
+  $1
+  <end id="done" outcome="resolved"$2/>
+  <layout>
+    <pos node="ask" x="0" y="0"/>
+  </layout>
+</tree>
+EOF
+}
+
+# The control: the unmodified probe must be accepted, or every rejection below is meaningless.
+valid_tree "" "" > "$tmp/probe.xml"
+if ! "$xmllint" --noout --schema "$schema" "$tmp/probe.xml" 2> "$tmp/err"; then
+  cat "$tmp/err" >&2
+  fail "the valid probe tree is rejected"
+fi
+
+expect_rejected() {  # $1: what is wrong, $2: extra nodes, $3: extra attributes on <end>
+  local file="$tmp/bad.xml"
+  valid_tree "$2" "$3" > "$file"
+  if "$xmllint" --noout --schema "$schema" "$file" 2> /dev/null; then
+    fail "schema accepts a tree with $1"
+  fi
+}
+
+expect_rejected "an unknown element" '<bogus id="x"/>' ''
+expect_rejected "an unknown attribute" '' ' colour="red"'
+expect_rejected "a step without 'to'" '<step id="s"><text>Go</text></step>' ''
+expect_rejected "an unknown priority" '<escalate id="e" team="T" priority="asap"/>' ''
+expect_rejected "a path-like jump target" '<jump id="j" tree="../etc/passwd" to="done"/>' ''
+expect_rejected "an invalid node id" '<step id="a b" to="done"/>' ''
+expect_rejected "a duplicate node id" '<step id="done" to="done"/>' ''
+expect_rejected "a target that names no node" '<step id="s" to="nowhere"/>' ''
+expect_rejected "an empty question" '<question id="q"><text>Hm</text></question>' ''
+expect_rejected "a choice without a label" '<question id="q"><choice to="done"> </choice></question>' ''
+expect_rejected "an empty logic node" '<logic id="l"/>' ''
+
+# Mistakes in parts every tree has: edit the probe itself.
+expect_rejected_edit() {  # $1: what is wrong, $2: sed expression applied to the probe
+  sed "$2" "$tmp/probe.xml" > "$tmp/bad.xml"
+  if cmp -s "$tmp/probe.xml" "$tmp/bad.xml"; then
+    fail "probe edit for '$1' changed nothing"
+  elif "$xmllint" --noout --schema "$schema" "$tmp/bad.xml" 2> /dev/null; then
+    fail "schema accepts a tree with $1"
+  fi
+}
+
+expect_rejected_edit "an unknown variable type" 's/type="number"/type="integer"/'
+expect_rejected_edit "a duplicate variable" 's|<variable name="n" type="number" default="0"/>|&<variable name="n" type="flag"/>|'
+expect_rejected_edit "format 2" 's/format="1"/format="2"/'
+expect_rejected_edit "no start attribute" 's/ start="ask"//'
+expect_rejected_edit "a start that names no node" 's/start="ask"/start="asks"/'
+expect_rejected_edit "a bad outcome token" 's/outcome="resolved"/outcome="All good"/'
+expect_rejected_edit "a non-finite layout number" 's/x="0"/x="NaN"/'
+expect_rejected_edit "markup inside a text element" 's|<text>Ready?</text>|<text>Ready <b>now</b>?</text>|'
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures schema check(s) failed" >&2
+  exit 1
+fi
+echo "schema: ${#samples[@]} sample(s) valid, invalid probes rejected"

@@ -43,6 +43,7 @@ struct assignment {
     std::string variable;
     std::size_t variable_offset = 0;  // byte offset of the name inside the `set` source
     expression value;
+    std::size_t value_offset = 0;  // byte offset of the value's source inside the `set` source
 };
 
 template <typename T>
@@ -68,6 +69,8 @@ public:
     virtual std::optional<var_type> type_of(std::string_view name) const = 0;
     // Options of a choice variable (to check 'literal' comparisons); empty when not a choice.
     virtual std::vector<std::string> options_of(std::string_view name) const = 0;
+    // Every declared name, for "did you mean" suggestions (none by default).
+    virtual std::vector<std::string> variable_names() const { return {}; }
 };
 
 // The static type an expression evaluates to. number/text/flag (choice compares as text).

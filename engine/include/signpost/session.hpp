@@ -139,11 +139,20 @@ public:
     std::int64_t ended_ms() const { return m_ended_ms; }
 
 private:
-    struct state;  // the undoable part: position, call stack, variables, crumbs
-    void emit(event_kind kind, const std::string& node, int choice = -1, std::string detail = {},
-              std::string outcome = {});
-    void arrive(const tree* t, const std::string& node_id);
-    void settle();  // runs logic/jump/end nodes until an interactive node or the end
+    struct state;  // the undoable part: position, call stack, variables, stuck reason
+    // What back() restores: the state and the breadcrumb as they were before an action.
+    struct saved {
+        std::unique_ptr<state> before;
+        std::vector<crumb> crumbs;
+    };
+    void emit(event_kind kind, const std::string& tree_id, const std::string& node, int choice = -1,
+              std::string detail = {}, std::string outcome = {});
+    void begin();  // fresh variables, empty history, arrive at the root start
+    void init_variables(const tree& t);
+    // Moves to `node_id` of `t` and runs logic/jump/end nodes until an interactive node,
+    // the end of the session, or a reason to be stuck.
+    void arrive(std::shared_ptr<const tree> t, std::string node_id);
+    void add_crumb(const tree& t, const node& n);
     void refresh_view();
     void push_history();
     void finish(session_status s, const node& end_node);
@@ -155,9 +164,10 @@ private:
     std::string m_agent;
     int m_sequence = 0;
     std::unique_ptr<state> m_state;
-    std::vector<std::unique_ptr<state>> m_history;
+    std::vector<saved> m_history;
     std::vector<crumb> m_crumbs;
     std::vector<std::pair<std::string, std::string>> m_notes;
+    std::vector<std::string> m_note_titles;  // title of each note's node, for the transcript
     view m_view;
     session_status m_status = session_status::active;
     std::string m_outcome, m_team, m_priority, m_handoff, m_abandon_reason;

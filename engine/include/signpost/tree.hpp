@@ -120,6 +120,7 @@ struct tree {
 private:
     std::unordered_map<std::string, int> m_index;
     std::unordered_map<std::string, int> m_var_index;
+    std::unordered_map<std::string, int> m_layout_index;
 };
 
 // Declared variables of a tree as a type_scope for the expression checker.
@@ -128,6 +129,11 @@ public:
     explicit tree_type_scope(const tree& t) : m_tree(t) {}
     std::optional<var_type> type_of(std::string_view name) const override;
     std::vector<std::string> options_of(std::string_view name) const override;
+    std::vector<std::string> variable_names() const override {
+        std::vector<std::string> names;
+        for (const auto& v : m_tree.variables) names.push_back(v.name);
+        return names;
+    }
 
 private:
     const tree& m_tree;

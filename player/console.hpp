@@ -1,0 +1,21 @@
+#pragma once
+// The console player: the same walk in a terminal, one command per input line, so scripts
+// can drive it through stdin and tmux can test it.
+
+#include <istream>
+#include <ostream>
+
+#include "player_app.hpp"
+
+namespace signpost::player {
+
+// Runs one call to its end (or until input ends, which abandons it) and prints the
+// transcript. Returns the process exit code: 0 when the call finished, 3 when input ran out
+// first.
+int run_console(player_app& app, std::istream& in, std::ostream& out);
+
+// Every text from a tree goes through this before reaching the terminal: Markdown markers
+// dropped and control characters neutralised, so a tree file cannot drive the terminal.
+std::string terminal_text(std::string_view markdown);
+
+}  // namespace signpost::player

@@ -1,0 +1,85 @@
+// signpost-player: the agent's window (or, with --console, the terminal walk).
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "console.hpp"
+#include "player_app.hpp"
+#include "player_view.hpp"
+#include "ui/window.hpp"
+
+namespace {
+
+std::string login_name() {
+    if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name) return pw->pw_name;
+    if (const char* user = std::getenv("USER"); user && *user) return user;
+    return "agent";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace signpost;
+    CLI::App cli{"Signpost player: walks an agent through a service script during a call."};
+    player::player_options options;
+    bool console = false;
+    std::string answers, screenshot, after;
+    cli.add_option("tree", options.tree_path, "The script to play (a tree XML file)")->required();
+    cli.add_flag("--console", console, "Play in the terminal instead of a window");
+    cli.add_option("--answers", answers,
+                   "Console: answer with these inputs (comma-separated, e.g. 1,2,1), print the transcript and exit");
+    cli.add_option("--agent", options.agent, "Agent name recorded with each call (default: your login name)");
+    cli.add_option("--library", options.library_dirs, "Folder of trees that jumps may run (repeatable)");
+    cli.add_option("--log", options.log_path,
+                   "Session log database (default: ~/.local/share/signpost/sessions.db; '-' records nothing)");
+    cli.add_option("--screenshot", screenshot, "Window: play --after, render, write this PNG and exit");
+    cli.add_option("--after", after, "Keys to play before --screenshot, e.g. \"1,2,Enter,text:12345678,Ctrl+R\"");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+    if (options.agent.empty()) options.agent = login_name();
+
+    std::vector<ui::scripted_input> keys;
+    if (!after.empty()) {
+        std::string error;
+        if (!ui::parse_scripted_inputs(after, keys, error)) {
+            std::fprintf(stderr, "signpost-player: --after: %s\n", error.c_str());
+            return 2;
+        }
+    }
+
+    system_clock clk;
+    player::player_app app(options, clk);
+    if (auto error = app.start()) {
+        std::fprintf(stderr, "%s", error->c_str());
+        std::fprintf(stderr, "signpost-player: '%s' cannot be played; fix the errors above (signpost check shows them all)\n",
+                     options.tree_path.c_str());
+        return 1;
+    }
+
+    if (console || !answers.empty()) {
+        if (!answers.empty()) {
+            std::string lines = answers;
+            for (char& c : lines)
+                if (c == ',') c = '\n';
+            std::istringstream in(lines + "\n");
+            return player::run_console(app, in, std::cout);
+        }
+        return player::run_console(app, std::cin, std::cout);
+    }
+
+    ui::window_options window;
+    window.title = "Signpost \xE2\x80\x94 " + app.script().title;
+    window.screenshot = screenshot;
+    window.after = keys;
+    player::player_view_state state;
+    return ui::run_window(
+        window, [&](ui::frame_context& frame) { player::draw_player(app, state, frame.fonts); },
+        [] { return true; }, "use --console to play in the terminal");
+}

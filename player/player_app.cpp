@@ -1,0 +1,204 @@
+#include "player_app.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "signpost/load.hpp"
+#include "signpost/validate.hpp"
+
+namespace signpost::player {
+
+namespace fs = std::filesystem;
+
+player_app::player_app(player_options options, clock& clk) : m_options(std::move(options)), m_clock(clk) {}
+
+player_app::~player_app() {
+    // A call still open when the player closes is recorded as abandoned, not left dangling.
+    if (m_session && !m_session->finished()) m_session->abandon("player closed");
+}
+
+std::int64_t player_app::file_stamp() const {
+    std::error_code ec;
+    const auto t = fs::last_write_time(m_options.tree_path, ec);
+    if (ec) return 0;
+    const auto size = fs::file_size(m_options.tree_path, ec);
+    return static_cast<std::int64_t>(t.time_since_epoch().count()) ^ static_cast<std::int64_t>(ec ? 0 : size);
+}
+
+std::optional<std::string> player_app::load_script(std::shared_ptr<const tree>& out, std::string& hash) {
+    // One read serves both the load and the hash, so the log names exactly what ran.
+    std::ifstream file(m_options.tree_path, std::ios::binary);
+    std::ostringstream bytes;
+    if (file) bytes << file.rdbuf();
+    load_result loaded = file && bytes.str().size() <= max_tree_bytes
+                             ? load_tree_string(bytes.str(), m_options.tree_path)
+                             : load_tree_file(m_options.tree_path);
+    std::vector<std::string> folders{fs::path(m_options.tree_path).parent_path().string()};
+    if (folders[0].empty()) folders[0] = ".";
+    for (const std::string& dir : m_options.library_dirs) folders.push_back(dir);
+    auto library = std::make_unique<tree_library>(folders);
+    diagnostics problems = loaded.problems;
+    if (loaded.loaded) {
+        library->add(loaded.loaded);
+        for (diagnostic& d : validate_tree(*loaded.loaded, library.get())) problems.push_back(std::move(d));
+    }
+    if (!loaded.loaded || has_errors(problems)) {
+        std::string report;
+        for (const diagnostic& d : problems)
+            if (d.level == severity::error) report += format(d) + "\n";
+        if (report.empty()) report = m_options.tree_path + ": cannot be loaded\n";
+        return report;
+    }
+    out = loaded.loaded;
+    hash = content_hash(bytes.str());
+    m_library = std::move(library);
+    return std::nullopt;
+}
+
+std::optional<std::string> player_app::start() {
+    if (auto error = load_script(m_tree, m_tree_hash)) return error;
+    m_stamp = file_stamp();
+    if (m_options.log_path != "-") {
+        const std::string path = m_options.log_path.empty() ? default_log_path() : m_options.log_path;
+        m_log = std::make_unique<log_writer>();
+        // A failure is a warning the agent sees (log_warning); the call goes on and the
+        // events wait in the spill file.
+        (void)m_log->open(path);
+    }
+    begin_session();
+    return std::nullopt;
+}
+
+void player_app::begin_session() {
+    if (m_log) {
+        session_info info;
+        info.tree_id = m_tree->id;
+        info.tree_version = m_tree->version;
+        info.tree_hash = m_tree_hash;
+        info.agent = m_options.agent;
+        m_log->begin_session(info);
+    }
+    m_session = std::make_unique<session>(m_tree, m_library.get(), m_clock, m_log.get(), m_options.agent);
+    m_drafts_for = nullptr;
+    sync_drafts();
+}
+
+std::string player_app::log_warning() const { return m_log ? m_log->warning() : std::string{}; }
+
+std::string player_app::field_error_for(const std::string& variable) const {
+    for (const field_error& e : field_errors)
+        if (e.variable == variable) return e.message;
+    return {};
+}
+
+void player_app::sync_drafts() {
+    const view& v = m_session->current();
+    if (v.node_ptr == m_drafts_for && m_session->breadcrumb().size() == m_drafts_depth) return;
+    m_drafts_for = v.node_ptr;
+    m_drafts_depth = m_session->breadcrumb().size();
+    form_inputs.clear();
+    for (const view_field& f : v.fields) form_inputs[f.variable] = f.value;
+    field_errors.clear();
+}
+
+namespace {
+// Records the outcome of an action in the drafts the UI shows.
+void take(player_app& app, const action_result& r) {
+    app.action_error = r.ok ? std::string{} : r.error;
+    app.field_errors = r.field_errors;
+}
+}  // namespace
+
+void player_app::choose(int visible) {
+    take(*this, m_session->choose(visible));
+    sync_drafts();
+}
+
+void player_app::next() {
+    take(*this, m_session->next());
+    sync_drafts();
+}
+
+void player_app::submit() {
+    const action_result r = m_session->submit(form_inputs);
+    take(*this, r);
+    if (r.ok) sync_drafts();
+}
+
+void player_app::back() {
+    take(*this, m_session->back());
+    sync_drafts();
+}
+
+void player_app::back_to(std::size_t crumb) {
+    take(*this, m_session->back_to(crumb));
+    sync_drafts();
+}
+
+void player_app::restart() {
+    m_session->restart();
+    action_error.clear();
+    note_draft.clear();
+    m_drafts_for = nullptr;
+    sync_drafts();
+}
+
+void player_app::add_note() {
+    if (note_draft.empty()) return;
+    m_session->note(note_draft);
+    note_draft.clear();
+}
+
+void player_app::end_call() {
+    m_session->abandon(end_reason);
+    end_reason.clear();
+}
+
+bool player_app::go_to(const std::string& node_id) {
+    const action_result r = m_session->go_to(node_id);
+    take(*this, r);
+    sync_drafts();
+    return r.ok;
+}
+
+void player_app::poll_file_change() {
+    const std::int64_t now = m_clock.now_ms();
+    if (now - m_last_poll_ms < 1000 && m_last_poll_ms != 0) return;
+    m_last_poll_ms = now;
+    const std::int64_t stamp = file_stamp();
+    if (stamp == m_stamp || m_pending_reload) return;
+    m_pending_reload = true;
+    m_notice = "The script was republished. This call stays on version " + std::to_string(m_tree->version) +
+               "; the next call uses the new version.";
+}
+
+void player_app::next_call() {
+    if (m_session && !m_session->finished()) m_session->abandon("next call started");
+    const std::int64_t stamp = file_stamp();
+    if (stamp != m_stamp) {
+        std::shared_ptr<const tree> fresh;
+        std::string hash;
+        if (auto error = load_script(fresh, hash)) {
+            // Keep the old version running: a broken republish must not stop the shift.
+            m_notice = "The republished script does not load, so version " + std::to_string(m_tree->version) +
+                       " is still in use: " + error->substr(0, error->find('\n'));
+        } else {
+            const int old_version = m_tree->version;
+            m_tree = fresh;
+            m_tree_hash = hash;
+            m_notice = "Now using the republished script (version " + std::to_string(m_tree->version) +
+                       (old_version == m_tree->version ? ", same version number" : "") + ").";
+        }
+        m_stamp = stamp;
+    } else {
+        m_notice.clear();
+    }
+    m_pending_reload = false;
+    note_draft.clear();
+    end_reason.clear();
+    action_error.clear();
+    begin_session();
+}
+
+}  // namespace signpost::player

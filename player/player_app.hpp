@@ -1,0 +1,93 @@
+#pragma once
+// The player's application model: the loaded script, the call in progress, the agent's
+// drafts (form inputs, note, end-call reason) and what the log reported. UI-free: the
+// window and the console drive it, and tests drive it directly.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "signpost/clock.hpp"
+#include "signpost/library.hpp"
+#include "signpost/session.hpp"
+#include "signpost/session_log.hpp"
+
+namespace signpost::player {
+
+struct player_options {
+    std::string tree_path;
+    std::vector<std::string> library_dirs;
+    std::string agent;
+    std::string log_path;  // "" = the default log; "-" = do not record (previews, demos)
+};
+
+class player_app {
+public:
+    player_app(player_options options, clock& clk);
+    ~player_app();
+
+    // Loads the tree and starts the first call. On failure returns the diagnostics, one
+    // per line, and the app must not be used.
+    [[nodiscard]] std::optional<std::string> start();
+
+    session& call() { return *m_session; }
+    const session& call() const { return *m_session; }
+    const tree& script() const { return *m_tree; }
+    const player_options& options() const { return m_options; }
+
+    // Agent actions: each updates the drafts and the message shown to the agent.
+    void choose(int visible);
+    void next();
+    void submit();
+    void back();
+    void back_to(std::size_t crumb);
+    void restart();
+    void add_note();
+    void end_call();  // abandoned, with `end_reason` as the reason
+    bool go_to(const std::string& node_id);
+    // Starts the next call, on a newer version of the script when the file changed.
+    void next_call();
+
+    // Called every frame/loop: notices a republished script (checked at most every second).
+    void poll_file_change();
+
+    // Drafts the UI edits in place.
+    std::map<std::string, std::string> form_inputs;
+    std::string note_draft;
+    std::string end_reason;
+    std::vector<field_error> field_errors;
+    std::string action_error;  // why the last action did nothing
+
+    // For the agent: "This call uses version 3; the next call will use version 4", etc.
+    const std::string& notice() const { return m_notice; }
+    // Why the log cannot record (shown as a warning; the call goes on).
+    std::string log_warning() const;
+
+    // Error for a field, or "".
+    std::string field_error_for(const std::string& variable) const;
+
+private:
+    [[nodiscard]] std::optional<std::string> load_script(std::shared_ptr<const tree>& out, std::string& hash);
+    void begin_session();
+    void sync_drafts();  // resets drafts when the node changed
+    std::int64_t file_stamp() const;
+
+    player_options m_options;
+    clock& m_clock;
+    std::unique_ptr<tree_library> m_library;
+    std::shared_ptr<const tree> m_tree;
+    std::string m_tree_hash;
+    std::unique_ptr<log_writer> m_log;
+    std::unique_ptr<session> m_session;
+    const node* m_drafts_for = nullptr;
+    std::size_t m_drafts_depth = 0;
+    std::string m_notice;
+    std::int64_t m_stamp = 0;
+    std::int64_t m_last_poll_ms = 0;
+    bool m_pending_reload = false;
+};
+
+}  // namespace signpost::player

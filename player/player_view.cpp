@@ -1,0 +1,360 @@
+#include "player_view.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "signpost/text.hpp"
+#include "ui/keys.hpp"
+#include "ui/markdown_view.hpp"
+
+namespace signpost::player {
+
+namespace {
+
+const ImVec4 colour_warning(1.0f, 0.78f, 0.30f, 1.0f);
+const ImVec4 colour_error(1.0f, 0.42f, 0.40f, 1.0f);
+const ImVec4 colour_muted(0.62f, 0.66f, 0.72f, 1.0f);
+const ImVec4 colour_hint_bg(0.16f, 0.20f, 0.28f, 1.0f);
+const ImVec4 colour_done(0.30f, 0.75f, 0.45f, 1.0f);
+const ImVec4 colour_escalated(1.0f, 0.62f, 0.25f, 1.0f);
+
+bool ctrl_pressed(int k) { return ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
+bool plain_pressed(int k) { return !ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
+
+// A button that records where it was drawn, so tests can click it like a person.
+bool control(player_view_state& state, const std::string& label, ImVec2 size = ImVec2(0, 0)) {
+    const bool clicked = ImGui::Button(label.c_str(), size);
+    state.controls.push_back({label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+    return clicked;
+}
+
+std::string plain(std::string_view markdown) { return markdown_to_plain(markdown); }
+
+void draw_header(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    const tree& t = app.call().root_tree();
+    ImGui::PushFont(fonts.heading);
+    ImGui::TextUnformatted(t.title.c_str());
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::TextColored(colour_muted, "version %d  \xC2\xB7  agent %s", t.version, app.call().agent().c_str());
+    if (!app.notice().empty()) ImGui::TextColored(colour_warning, "%s", app.notice().c_str());
+    if (const std::string w = app.log_warning(); !w.empty())
+        ImGui::TextColored(colour_warning, "Log: %s", w.c_str());
+
+    // Breadcrumb: every step so far; clicking one goes back there.
+    const auto& crumbs = app.call().breadcrumb();
+    const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    for (std::size_t i = 0; i < crumbs.size(); ++i) {
+        const bool last = i + 1 == crumbs.size();
+        std::string label = crumbs[i].title + "##crumb" + std::to_string(i);
+        const float w = ImGui::CalcTextSize(crumbs[i].title.c_str()).x + 30;
+        if (i > 0 && ImGui::GetItemRectMax().x + w < right) ImGui::SameLine();
+        if (last) {
+            ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+            control(state, label);
+            ImGui::PopStyleColor();
+        } else if (control(state, label) && !app.call().finished()) {
+            app.back_to(i);
+        }
+        if (!last) {
+            ImGui::SameLine(0, 4);
+            ImGui::TextColored(colour_muted, "\xE2\x80\xBA");
+            ImGui::SameLine(0, 4);
+        }
+    }
+    ImGui::Separator();
+}
+
+void draw_form(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    const view& v = app.call().current();
+    bool submit = false;
+    for (std::size_t i = 0; i < v.fields.size(); ++i) {
+        const view_field& f = v.fields[i];
+        std::string& input = app.form_inputs[f.variable];
+        ImGui::PushFont(fonts.bold);
+        ImGui::TextUnformatted((f.label + (f.required ? " *" : "")).c_str());
+        ImGui::PopFont();
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, fonts.size * 24));
+        if (state.focus_form && i == 0) ImGui::SetKeyboardFocusHere();
+        if (f.type == var_type::choice) {
+            const char* preview = input.empty() ? "(choose)" : input.c_str();
+            if (ImGui::BeginCombo("##in", preview)) {
+                for (const std::string& option : f.options)
+                    if (ImGui::Selectable(option.c_str(), option == input)) input = option;
+                ImGui::EndCombo();
+            }
+        } else if (f.type == var_type::flag) {
+            bool on = input == "true" || input == "yes";
+            if (ImGui::Checkbox("##in", &on)) input = on ? "true" : "false";
+        } else {
+            const char* hint = f.placeholder.empty() ? "" : f.placeholder.c_str();
+            if (ImGui::InputTextWithHint("##in", hint, &input, ImGuiInputTextFlags_EnterReturnsTrue)) submit = true;
+        }
+        state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+        ImGui::PopID();
+        if (const std::string err = app.field_error_for(f.variable); !err.empty())
+            ImGui::TextColored(colour_error, "%s", err.c_str());
+        ImGui::Spacing();
+    }
+    state.focus_form = false;
+    if (control(state, "Submit  (Enter)", ImVec2(fonts.size * 12, fonts.size * 2.2f))) submit = true;
+    if (submit || (plain_pressed(ui::key::enter) && !ImGui::IsAnyItemActive())) app.submit();
+}
+
+void draw_node(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    const view& v = app.call().current();
+    if (!v.node_ptr) return;
+    ImGui::PushFont(fonts.heading);
+    ImGui::TextWrapped("%s", v.title.c_str());
+    ImGui::PopFont();
+    ImGui::Spacing();
+    ui::draw_markdown(v.text, fonts);
+    ImGui::Spacing();
+    if (!v.stuck.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(colour_error, "The script cannot go on: %s", v.stuck.c_str());
+        ImGui::TextColored(colour_muted, "Go back (Backspace) or end the call.");
+        ImGui::PopTextWrapPos();
+    }
+    ImGui::Spacing();
+    const bool typing = ImGui::GetIO().WantTextInput;
+    switch (v.node_ptr->kind) {
+    case node_kind::question: {
+        for (std::size_t i = 0; i < v.choices.size(); ++i) {
+            const std::string number = i < 9 ? std::to_string(i + 1) : " ";
+            const std::string label = number + "   " + plain(v.choices[i].label) + "##choice" + std::to_string(i);
+            ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
+            const bool clicked = control(state, label, ImVec2(ImGui::GetContentRegionAvail().x, fonts.size * 2.4f));
+            ImGui::PopStyleVar();
+            if (clicked || (i < 9 && !typing && plain_pressed(ui::key::digit_0 + static_cast<int>(i) + 1))) {
+                app.choose(static_cast<int>(i));
+                return;
+            }
+        }
+        break;
+    }
+    case node_kind::step:
+        if (control(state, "Continue  (Enter)", ImVec2(fonts.size * 12, fonts.size * 2.2f)) ||
+            (!typing && plain_pressed(ui::key::enter)))
+            app.next();
+        break;
+    case node_kind::form:
+        draw_form(app, state, fonts);
+        break;
+    default:
+        break;
+    }
+    if (!app.action_error.empty()) ImGui::TextColored(colour_error, "%s", app.action_error.c_str());
+}
+
+void draw_side(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    const view& v = app.call().current();
+    if (!v.hint.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, colour_hint_bg);
+        const float h = std::max(fonts.size * 5, ImGui::GetContentRegionAvail().y * 0.35f);
+        ImGui::BeginChild("hint", ImVec2(0, h), true);
+        ImGui::PushFont(fonts.bold);
+        ImGui::TextColored(colour_warning, "Agent note");
+        ImGui::PopFont();
+        ui::draw_markdown(v.hint, fonts);
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+    }
+    ImGui::PushFont(fonts.bold);
+    ImGui::TextUnformatted("Call notes");
+    ImGui::PopFont();
+    ImGui::InputTextMultiline("##note", &app.note_draft, ImVec2(-1, fonts.size * 4));
+    if (control(state, "Add note") && !app.note_draft.empty()) app.add_note();
+    for (const auto& [node, text] : app.call().notes()) ImGui::BulletText("%s", text.c_str());
+    const auto values = app.call().variables();
+    if (!values.empty()) {
+        ImGui::Spacing();
+        ImGui::PushFont(fonts.bold);
+        ImGui::TextUnformatted("Call data");
+        ImGui::PopFont();
+        for (const auto& [name, val] : values) {
+            const variable* decl = app.script().find_variable(name);
+            const std::string label = decl && !decl->label.empty() ? decl->label : name;
+            ImGui::TextColored(colour_muted, "%s:", label.c_str());
+            ImGui::SameLine();
+            ImGui::TextUnformatted(to_display(val).c_str());
+        }
+    }
+}
+
+void draw_footer(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    ImGui::Separator();
+    const ImVec2 size(0, fonts.size * 1.8f);
+    ImGui::BeginDisabled(!app.call().can_go_back());
+    if (control(state, "Back  (Backspace)", size)) app.back();
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (control(state, "Restart  (Ctrl+R)", size)) app.restart();
+    if (app.call().root_tree().allow_find) {
+        ImGui::SameLine();
+        if (control(state, "Find  (Ctrl+F)", size)) state.find_open = true;
+    }
+    ImGui::SameLine();
+    if (control(state, "End call", size)) state.end_dialog_open = true;
+}
+
+void draw_end_screen(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    const session& s = app.call();
+    ImGui::PushFont(fonts.heading);
+    switch (s.status()) {
+    case session_status::completed:
+        ImGui::TextColored(colour_done, "Call finished: %s", s.outcome().c_str());
+        break;
+    case session_status::escalated:
+        ImGui::TextColored(colour_escalated, "Escalated to %s (priority %s)", s.team().c_str(), s.priority().c_str());
+        break;
+    default:
+        ImGui::TextColored(colour_muted, "Call ended early%s%s", s.abandon_reason().empty() ? "" : ": ",
+                           s.abandon_reason().c_str());
+        break;
+    }
+    ImGui::PopFont();
+    if (s.status() == session_status::escalated && !s.handoff().empty()) {
+        ImGui::PushFont(fonts.bold);
+        ImGui::TextUnformatted("Hand-off summary");
+        ImGui::PopFont();
+        ui::draw_markdown(s.handoff(), fonts);
+    } else if (const view& v = s.current(); v.node_ptr && !v.text.empty()) {
+        ui::draw_markdown(v.text, fonts);
+    }
+    ImGui::Spacing();
+    std::string transcript = s.transcript();
+    const ImVec2 size(0, fonts.size * 1.8f);
+    if (control(state, "Copy transcript  (Ctrl+C)", size) || ctrl_pressed(ui::letter('C'))) {
+        ImGui::SetClipboardText(transcript.c_str());
+        state.transcript_copied = transcript;
+    }
+    ImGui::SameLine();
+    if (control(state, "Next call  (Ctrl+N)", size) || ctrl_pressed(ui::letter('N'))) {
+        app.next_call();
+        state.transcript_copied.clear();
+        return;
+    }
+    if (!state.transcript_copied.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(colour_done, "Copied");
+    }
+    ImGui::PushFont(fonts.mono);
+    ImGui::InputTextMultiline("##transcript", &transcript, ImVec2(-1, -1), ImGuiInputTextFlags_ReadOnly);
+    ImGui::PopFont();
+}
+
+void draw_end_dialog(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    if (state.end_dialog_open) {
+        ImGui::OpenPopup("End call");
+        state.end_dialog_open = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(fonts.size * 28, 0));
+    if (ImGui::BeginPopupModal("End call", nullptr, ImGuiWindowFlags_NoResize)) {
+        ImGui::TextWrapped("End this call before the script finished? It is recorded as abandoned.");
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        ImGui::InputTextWithHint("##reason", "Reason (optional)", &app.end_reason);
+        if (control(state, "End call now") ) {
+            app.end_call();
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (control(state, "Cancel") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+}
+
+bool matches(const node& n, const std::string& query) {
+    auto lower = [](std::string s) {
+        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        return s;
+    };
+    const std::string q = lower(query);
+    return lower(n.id).find(q) != std::string::npos || lower(n.title).find(q) != std::string::npos ||
+           lower(n.text).find(q) != std::string::npos;
+}
+
+void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    if (state.find_open) {
+        ImGui::OpenPopup("Find a step");
+        state.find_open = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(fonts.size * 32, fonts.size * 22));
+    if (ImGui::BeginPopupModal("Find a step", nullptr, ImGuiWindowFlags_NoResize)) {
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        const bool enter = ImGui::InputTextWithHint("##find", "Search steps by title or text", &state.find_query,
+                                                    ImGuiInputTextFlags_EnterReturnsTrue);
+        const tree* t = app.call().current().tree_ptr;
+        std::string first;
+        ImGui::BeginChild("results", ImVec2(0, -fonts.size * 2.2f));
+        for (const node& n : t->nodes) {
+            if (n.kind == node_kind::logic || n.kind == node_kind::jump) continue;
+            if (!state.find_query.empty() && !matches(n, state.find_query)) continue;
+            if (first.empty()) first = n.id;
+            const std::string label = (n.title.empty() ? n.id : n.title) + "##find" + n.id;
+            if (ImGui::Selectable(label.c_str()) && app.go_to(n.id)) {
+                ImGui::CloseCurrentPopup();
+                first.clear();
+            }
+        }
+        ImGui::EndChild();
+        if (enter && !first.empty() && app.go_to(first)) ImGui::CloseCurrentPopup();
+        if (control(state, "Close") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+}
+
+}  // namespace
+
+void draw_player(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    state.controls.clear();
+    app.poll_file_change();
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    ImGui::Begin("Signpost player", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+
+    const bool popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+    const bool typing = ImGui::GetIO().WantTextInput;
+    if (!popup_open) {
+        if (ctrl_pressed(ui::letter('R')) && !app.call().finished()) app.restart();
+        if (ctrl_pressed(ui::letter('F')) && app.call().root_tree().allow_find && !app.call().finished())
+            state.find_open = true;
+        if (!typing && plain_pressed(ui::key::backspace) && !app.call().finished()) app.back();
+    }
+
+    // A newly shown form takes the keyboard, so the agent can type straight away.
+    const view& shown = app.call().current();
+    if (shown.node_ptr != state.focused_node || app.call().breadcrumb().size() != state.focused_depth) {
+        state.focused_node = shown.node_ptr;
+        state.focused_depth = app.call().breadcrumb().size();
+        state.focus_form = shown.node_ptr && shown.node_ptr->kind == node_kind::form;
+    }
+    draw_header(app, state, fonts);
+    if (app.call().finished()) {
+        draw_end_screen(app, state, fonts);
+    } else {
+        const float footer = fonts.size * 1.8f + ImGui::GetStyle().ItemSpacing.y * 3 + 2;
+        const float height = ImGui::GetContentRegionAvail().y - footer;
+        const float width = ImGui::GetContentRegionAvail().x;
+        ImGui::BeginChild("main", ImVec2(width * 0.64f, height), false);
+        draw_node(app, state, fonts);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        ImGui::BeginChild("side", ImVec2(0, height), true);
+        draw_side(app, state, fonts);
+        ImGui::EndChild();
+        draw_footer(app, state, fonts);
+        draw_end_dialog(app, state, fonts);
+        draw_find_dialog(app, state, fonts);
+    }
+    ImGui::End();
+}
+
+}  // namespace signpost::player

@@ -1,0 +1,37 @@
+#pragma once
+// The agent's window, drawn with ImGui from the player_app model. Thin: it reads the model,
+// maps keys and clicks to player_app actions, and nothing else.
+
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "player_app.hpp"
+#include "ui/fonts.hpp"
+
+namespace signpost::player {
+
+// Something the view drew that a person can act on: tests find and click these.
+struct drawn_control {
+    std::string label;
+    ImVec2 min;
+    ImVec2 max;
+};
+
+// What the view keeps between frames (open dialogs, the find query).
+struct player_view_state {
+    bool find_open = false;
+    std::string find_query;
+    bool end_dialog_open = false;
+    bool focus_form = false;
+    const node* focused_node = nullptr;  // the step the keyboard focus was last set up for
+    std::size_t focused_depth = 0;
+    std::vector<drawn_control> controls;  // rebuilt every frame
+    std::string transcript_copied;        // last text put on the clipboard
+};
+
+// Draws one frame of the player filling the main viewport.
+void draw_player(player_app& app, player_view_state& state, const ui::font_set& fonts);
+
+}  // namespace signpost::player

@@ -1,0 +1,206 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "signpost/markdown.hpp"
+#include "signpost/text.hpp"
+
+using namespace signpost;
+
+namespace {
+
+// All the text of a block, styles ignored.
+std::string block_text(const md_block& b) {
+    std::string out;
+    for (const auto& s : b.spans) out += s.text;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("markdown: plain text is one paragraph with one unstyled span") {
+    auto blocks = parse_markdown("Ask the customer to restart.");
+    REQUIRE(blocks.size() == 1);
+    CHECK(blocks[0].kind == md_block_kind::paragraph);
+    CHECK(blocks[0].depth == 0);
+    REQUIRE(blocks[0].spans.size() == 1);
+    const md_span& s = blocks[0].spans[0];
+    CHECK(s.text == "Ask the customer to restart.");
+    CHECK_FALSE(s.bold);
+    CHECK_FALSE(s.italic);
+    CHECK_FALSE(s.code);
+    CHECK(s.link.empty());
+}
+
+TEST_CASE("markdown: empty text gives no blocks") {
+    CHECK(parse_markdown("").empty());
+    CHECK(parse_markdown("   \n\n  ").empty());
+}
+
+TEST_CASE("markdown: bold, italic and code become styled spans in order") {
+    auto blocks = parse_markdown("Is the **power light** on, *really*, see `LED1`?");
+    REQUIRE(blocks.size() == 1);
+    const auto& spans = blocks[0].spans;
+    REQUIRE(spans.size() == 7);
+    CHECK(spans[0].text == "Is the ");
+    CHECK_FALSE(spans[0].bold);
+    CHECK(spans[1].text == "power light");
+    CHECK(spans[1].bold);
+    CHECK_FALSE(spans[1].italic);
+    CHECK(spans[2].text == " on, ");
+    CHECK(spans[3].text == "really");
+    CHECK(spans[3].italic);
+    CHECK_FALSE(spans[3].bold);
+    CHECK(spans[4].text == ", see ");
+    CHECK(spans[5].text == "LED1");
+    CHECK(spans[5].code);
+    CHECK(spans[6].text == "?");
+}
+
+TEST_CASE("markdown: nested emphasis sets both flags") {
+    auto blocks = parse_markdown("***both*** and **bold _and italic_**");
+    REQUIRE(blocks.size() == 1);
+    const auto& spans = blocks[0].spans;
+    REQUIRE(spans.size() == 4);
+    CHECK(spans[0].text == "both");
+    CHECK((spans[0].bold && spans[0].italic));
+    CHECK(spans[1].text == " and ");
+    CHECK(spans[2].text == "bold ");
+    CHECK((spans[2].bold && !spans[2].italic));
+    CHECK(spans[3].text == "and italic");
+    CHECK((spans[3].bold && spans[3].italic));
+}
+
+TEST_CASE("markdown: links carry their target on every span of the label") {
+    auto blocks = parse_markdown("See [the **status** page](https://status.example.net/x?a=1&amp;b=2) now");
+    REQUIRE(blocks.size() == 1);
+    const auto& spans = blocks[0].spans;
+    REQUIRE(spans.size() == 5);
+    CHECK(spans[0].text == "See ");
+    CHECK(spans[0].link.empty());
+    CHECK(spans[1].text == "the ");
+    CHECK(spans[1].link == "https://status.example.net/x?a=1&b=2");
+    CHECK(spans[2].text == "status");
+    CHECK(spans[2].bold);
+    CHECK(spans[2].link == "https://status.example.net/x?a=1&b=2");
+    CHECK(spans[3].text == " page");
+    CHECK(spans[3].link == spans[1].link);
+    CHECK(spans[4].text == " now");
+    CHECK(spans[4].link.empty());
+}
+
+TEST_CASE("markdown: autolinks link to themselves") {
+    auto blocks = parse_markdown("Go to <https://example.net>.");
+    REQUIRE(blocks.size() == 1);
+    REQUIRE(blocks[0].spans.size() == 3);
+    CHECK(blocks[0].spans[1].text == "https://example.net");
+    CHECK(blocks[0].spans[1].link == "https://example.net");
+}
+
+TEST_CASE("markdown: paragraphs, headings and lists become separate blocks") {
+    auto blocks = parse_markdown(
+        "## Before you start\n"
+        "\n"
+        "Ask the customer to:\n"
+        "1. check the **adapter**;\n"
+        "2. try another socket.\n"
+        "\n"
+        "Then:\n"
+        "- unplug\n"
+        "  - wait 30 s\n"
+        "- plug in\n");
+    REQUIRE(blocks.size() == 8);
+    CHECK(blocks[0].kind == md_block_kind::heading);
+    CHECK(blocks[0].number == 2);
+    CHECK(block_text(blocks[0]) == "Before you start");
+
+    CHECK(blocks[1].kind == md_block_kind::paragraph);
+    CHECK(block_text(blocks[1]) == "Ask the customer to:");
+
+    CHECK(blocks[2].kind == md_block_kind::numbered_item);
+    CHECK(blocks[2].number == 1);
+    CHECK(blocks[2].depth == 0);
+    CHECK(block_text(blocks[2]) == "check the adapter;");
+    REQUIRE(blocks[2].spans.size() == 3);
+    CHECK(blocks[2].spans[1].bold);
+    CHECK(blocks[3].kind == md_block_kind::numbered_item);
+    CHECK(blocks[3].number == 2);
+
+    CHECK(blocks[4].kind == md_block_kind::paragraph);
+    CHECK(block_text(blocks[4]) == "Then:");
+
+    CHECK(blocks[5].kind == md_block_kind::bullet_item);
+    CHECK(blocks[5].depth == 0);
+    CHECK(block_text(blocks[5]) == "unplug");
+    CHECK(blocks[6].kind == md_block_kind::bullet_item);
+    CHECK(blocks[6].depth == 1);
+    CHECK(block_text(blocks[6]) == "wait 30 s");
+    CHECK(blocks[7].kind == md_block_kind::bullet_item);
+    CHECK(blocks[7].depth == 0);
+    CHECK(block_text(blocks[7]) == "plug in");
+}
+
+TEST_CASE("markdown: ordered lists keep their start number, loose items keep their text") {
+    auto blocks = parse_markdown("3. third\n\n4. fourth\n");
+    REQUIRE(blocks.size() == 2);
+    CHECK(blocks[0].kind == md_block_kind::numbered_item);
+    CHECK(blocks[0].number == 3);
+    CHECK(block_text(blocks[0]) == "third");
+    CHECK(blocks[1].number == 4);
+    CHECK(block_text(blocks[1]) == "fourth");
+}
+
+TEST_CASE("markdown: soft line breaks join lines, hard breaks keep them") {
+    auto blocks = parse_markdown("first line\nsecond line  \nthird line");
+    REQUIRE(blocks.size() == 1);
+    CHECK(block_text(blocks[0]) == "first line second line\nthird line");
+}
+
+TEST_CASE("markdown: raw HTML is shown as text, never interpreted") {
+    auto blocks = parse_markdown("<b>not bold</b> <script>x()</script>");
+    REQUIRE(blocks.size() == 1);
+    CHECK(block_text(blocks[0]) == "<b>not bold</b> <script>x()</script>");
+    for (const auto& s : blocks[0].spans) CHECK_FALSE(s.bold);
+
+    auto html_block = parse_markdown("<div>\nhello\n</div>");
+    REQUIRE_FALSE(html_block.empty());
+    std::string all;
+    for (const auto& b : html_block) all += block_text(b);
+    CHECK(all.find("<div>") != std::string::npos);
+}
+
+TEST_CASE("markdown: entities and escapes are decoded") {
+    auto blocks = parse_markdown("Fish &amp; chips &#233; \\*not italic\\*");
+    REQUIRE(blocks.size() == 1);
+    CHECK(block_text(blocks[0]) == "Fish & chips \xC3\xA9 *not italic*");
+    for (const auto& s : blocks[0].spans) CHECK_FALSE(s.italic);
+}
+
+TEST_CASE("markdown: indented text stays a paragraph, fenced code is code") {
+    auto indented = parse_markdown("    indented by the author");
+    REQUIRE(indented.size() == 1);
+    CHECK(indented[0].kind == md_block_kind::paragraph);
+    CHECK(block_text(indented[0]) == "indented by the author");
+    CHECK_FALSE(indented[0].spans[0].code);
+
+    auto fenced = parse_markdown("```\nping 8.8.8.8\nipconfig\n```");
+    REQUIRE(fenced.size() == 1);
+    REQUIRE(fenced[0].spans.size() == 1);
+    CHECK(fenced[0].spans[0].code);
+    CHECK(fenced[0].spans[0].text == "ping 8.8.8.8\nipconfig");
+}
+
+TEST_CASE("markdown: markdown_to_plain removes markers and keeps structure") {
+    CHECK(markdown_to_plain("Is the **power light** *on*?") == "Is the power light on?");
+    CHECK(markdown_to_plain("Run `ping`") == "Run ping");
+    CHECK(markdown_to_plain("See [status page](https://status.example.net)") ==
+          "See status page (https://status.example.net)");
+    CHECK(markdown_to_plain("See <https://status.example.net>") == "See https://status.example.net");
+    CHECK(markdown_to_plain("Mail <help@example.net>") == "Mail help@example.net");
+    CHECK(markdown_to_plain("Steps:\n1. unplug\n2. wait\n   - 30 s\n\nDone.") ==
+          "Steps:\n\n1. unplug\n2. wait\n  - 30 s\n\nDone.");
+    CHECK(markdown_to_plain("# Title\n\nBody") == "Title\n\nBody");
+    CHECK(markdown_to_plain("") == "");
+    CHECK(markdown_to_plain("Account {account}") == "Account {account}");
+}

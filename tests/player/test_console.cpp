@@ -1,0 +1,119 @@
+// The console player driven through streams, as a script or tmux would drive it.
+#include <doctest/doctest.h>
+#include <sstream>
+#include <unistd.h>
+
+#include "console.hpp"
+#include "player_fixture.hpp"
+#include "signpost/clock.hpp"
+
+using namespace signpost;
+
+namespace {
+
+struct console_run {
+    int code = -1;
+    std::string output;
+    session_status status = session_status::active;
+    std::string transcript;
+};
+
+console_run play(const std::string& xml, const std::string& input) {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", xml);
+    o.agent = "bob";
+    o.log_path = "-";
+    player::player_app app(o, clk);
+    const auto error = app.start();
+    REQUIRE_MESSAGE(!error, error.value_or(""));
+    std::istringstream in(input);
+    std::ostringstream out;
+    console_run r;
+    r.code = player::run_console(app, in, out);
+    r.output = out.str();
+    r.status = app.call().status();
+    r.transcript = app.call().transcript();
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("console: numbered choices, continue, form and the transcript at the end") {
+    const auto r = play(test::player_tree_xml, "2\n\n1\nabc\n12345678\n1\n");
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::completed);
+    CHECK(r.output.find("  1) Yes, it is lit") != std::string::npos);
+    CHECK(r.output.find("  2) No") != std::string::npos);
+    CHECK(r.output.find("(agent note) Ask them to look") != std::string::npos);
+    // The bad account number is refused with the field's error, then re-asked.
+    CHECK(r.output.find("  ! account:") != std::string::npos);
+    CHECK(r.output.find("--- transcript ---") != std::string::npos);
+    CHECK(r.output.find("12345678") != std::string::npos);
+    CHECK(r.output.find("resolved") != std::string::npos);
+}
+
+TEST_CASE("console: b goes back, r restarts, n adds a note, q ends the call with a reason") {
+    const auto r = play(test::player_tree_xml, "2\nb\nn caller is on a mobile\nr\nq line dropped\n");
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::abandoned);
+    CHECK(r.transcript.find("caller is on a mobile") != std::string::npos);
+    CHECK(r.transcript.find("line dropped") != std::string::npos);
+}
+
+TEST_CASE("console: input that ends mid-call abandons the call and exits 3") {
+    const auto r = play(test::player_tree_xml, "2\n");
+    CHECK(r.code == 3);
+    CHECK(r.status == session_status::abandoned);
+}
+
+TEST_CASE("console: unknown commands and out-of-range numbers are refused, not fatal") {
+    const auto r = play(test::player_tree_xml, "7\nxyz\n2\n\n1\n12345678\n1\n");
+    CHECK(r.code == 0);
+    CHECK(r.output.find("! unknown command 'xyz'") != std::string::npos);
+    CHECK(r.status == session_status::completed);
+}
+
+TEST_CASE("console: control characters in tree text cannot reach the terminal") {
+    std::string xml = test::player_tree_xml;
+    // A C1 CSI (U+009B, legal in XML) and an ESC written as a raw byte would recolour or
+    // move the agent's terminal if printed as they are.
+    const std::string hostile = "Is the light on?\xC2\x9B" "2J\x1B[31mRED\x07";
+    const std::string from = "Is the **power light** on?";
+    xml.replace(xml.find(from), from.size(), hostile);
+    test::temp_folder dir;
+    manual_clock clk{0};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", xml);
+    o.log_path = "-";
+    player::player_app app(o, clk);
+    if (app.start()) {
+        // The loader may refuse raw control bytes outright; that is safe too, but then the
+        // C1 character alone must still be neutralised by the console.
+        xml = test::player_tree_xml;
+        xml.replace(xml.find(from), from.size(), "Is the light on?\xC2\x9B" "2J");
+        o.tree_path = dir.write("router.xml", xml);
+        player::player_app app2(o, clk);
+        REQUIRE_FALSE(app2.start());
+        std::istringstream in("q\n");
+        std::ostringstream out;
+        player::run_console(app2, in, out);
+        CHECK(out.str().find("\xC2\x9B") == std::string::npos);
+        CHECK(out.str().find("\xEF\xBF\xBD" "2J") != std::string::npos);
+        return;
+    }
+    std::istringstream in("q\n");
+    std::ostringstream out;
+    player::run_console(app, in, out);
+    const std::string printed = out.str();
+    CHECK(printed.find('\x1B') == std::string::npos);
+    CHECK(printed.find('\x07') == std::string::npos);
+    CHECK(printed.find("\xC2\x9B") == std::string::npos);
+    CHECK(printed.find("RED") != std::string::npos);
+}
+
+TEST_CASE("console: terminal_text drops Markdown markers and neutralises controls") {
+    CHECK(player::terminal_text("**bold** and *it*") == "bold and it");
+    CHECK(player::terminal_text("a\x1B[2Jb").find('\x1B') == std::string::npos);
+}

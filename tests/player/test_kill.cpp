@@ -1,0 +1,99 @@
+// A player killed with SIGKILL mid-call loses at most the event in flight: the log stays
+// intact and the call reads back as abandoned.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "player_fixture.hpp"
+#include "signpost/session_log.hpp"
+
+extern char** environ;
+
+using namespace signpost;
+
+namespace {
+
+int count_events(const std::string& db, const std::string& kind) {
+    sqlite3* h = nullptr;
+    if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(h);
+        return -1;
+    }
+    sqlite3_busy_timeout(h, 2000);
+    sqlite3_stmt* st = nullptr;
+    int n = -1;
+    const std::string sql = "select count(*) from events where kind = '" + kind + "'";
+    if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("kill: SIGKILL mid-call keeps every committed event and reads back as abandoned") {
+    test::temp_folder dir;
+    const std::string tree = dir.write("router.xml", test::player_tree_xml);
+    const std::string db = dir.file("sessions.db");
+
+    int to_player[2];
+    REQUIRE(pipe(to_player) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, to_player[0], STDIN_FILENO);
+    posix_spawn_file_actions_addclose(&actions, to_player[1]);
+    const std::string out = dir.file("out.txt");
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> args = {SIGNPOST_PLAYER_BIN, "--console", "--log", db, "--agent", "kim", tree};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, SIGNPOST_PLAYER_BIN, &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(to_player[0]);
+
+    // "No" (a reboot step), continue, "No" again: three agent actions, then wait for them.
+    const std::string input = "2\n\n2\n";
+    REQUIRE(write(to_player[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+    int chosen = 0;
+    for (int i = 0; i < 200 && chosen < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        chosen = count_events(db, "choose");
+    }
+    REQUIRE(chosen == 2);
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(to_player[1]);
+    CHECK(WIFSIGNALED(status));
+
+    log_reader reader;
+    REQUIRE(reader.open(db));
+    CHECK(reader.check_integrity());
+    int sessions = 0;
+    const auto r = reader.for_each_session({}, [&](const session_record& s, const std::vector<event>& events) {
+        ++sessions;
+        CHECK(s.agent == "kim");
+        CHECK(s.status == session_status::abandoned);
+        CHECK(s.writer_lost);
+        REQUIRE(events.size() >= 6);
+        CHECK(events.front().kind == event_kind::start);
+        int chooses = 0;
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            CHECK(events[i].sequence == static_cast<int>(i));
+            if (events[i].kind == event_kind::choose) ++chooses;
+        }
+        CHECK(chooses == 2);
+    });
+    CHECK(r);
+    CHECK(sessions == 1);
+}

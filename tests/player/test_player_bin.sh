@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The real signpost-player binary: console mode through stdin, --answers, no display,
+# control characters, many concurrent players on one log, and the window under Xvfb.
+set -u
+player=$1
+src=$2
+png_stats=$3
+. "$src/tests/xvfb.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+
+tree=$src/trees/internet-outage.xml
+lib=$src/trees
+
+# Console mode reads stdin line by line; an ended input abandons the call (exit 3).
+out=$(printf '12345678\nJo Doe\n1\n' | "$player" --console --log "$tmp/c.db" --agent tester --library "$lib" "$tree" 2>&1)
+code=$?
+if [ $code -eq 3 ] && grep -q -- '--- transcript ---' <<<"$out" && grep -q '1) ' <<<"$out"; then
+  ok "console via stdin"
+else
+  bad "console via stdin (exit $code): $out"
+fi
+
+# The session was recorded.
+n=$(sqlite3 "$tmp/c.db" "select count(*) from sessions where agent='tester'" 2>&1)
+[ "$n" = "1" ] && ok "console session recorded" || bad "console session recorded: $n"
+
+# No display: one clear line that says to use --console.
+out=$(env -u DISPLAY -u WAYLAND_DISPLAY "$player" --log - "$tree" 2>&1)
+code=$?
+if [ $code -ne 0 ] && grep -q -- '--console' <<<"$out" && [ "$(grep -vc '^glfw:' <<<"$out")" -le 1 ]; then
+  ok "no display error"
+else
+  bad "no display error (exit $code): $out"
+fi
+
+# A broken tree is refused with its diagnostics.
+printf '<tree format="1" id="x" start="nowhere"><step id="a" to="b"/></tree>\n' > "$tmp/x.xml"
+out=$("$player" --console --log - "$tmp/x.xml" 2>&1 </dev/null)
+code=$?
+if [ $code -eq 1 ] && grep -q 'x.xml:1:' <<<"$out"; then ok "broken tree refused"; else bad "broken tree refused ($code): $out"; fi
+
+# Many players write one log at the same time: every event of every session is there.
+answers=$(cat "$src/tests/player/outage-answers.txt")
+"$player" --log - --library "$lib" --answers "$answers" "$tree" > "$tmp/single.txt" 2>&1
+single_code=$?
+[ $single_code -eq 0 ] && ok "answers run finishes" || bad "answers run finishes ($single_code): $(tail -5 "$tmp/single.txt")"
+pids=()
+for i in $(seq 1 20); do
+  "$player" --log "$tmp/shared.db" --agent "agent$i" --library "$lib" --answers "$answers" "$tree" > "$tmp/p$i.txt" 2>&1 &
+  pids+=($!)
+done
+failed=0
+for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+[ $failed -eq 0 ] && ok "20 concurrent players exit 0" || bad "20 concurrent players: $failed failed"
+sessions=$(sqlite3 "$tmp/shared.db" "select count(*) from sessions" 2>&1)
+ended=$(sqlite3 "$tmp/shared.db" "select count(*) from sessions where status='completed' or status='escalated'" 2>&1)
+per=$(sqlite3 "$tmp/shared.db" "select count(distinct n) from (select count(*) n from events group by session_id)" 2>&1)
+gaps=$(sqlite3 "$tmp/shared.db" "select count(*) from (select session_id, max(seq)+1-count(*) g from events group by session_id) where g != 0" 2>&1)
+integrity=$(sqlite3 "$tmp/shared.db" "pragma integrity_check" 2>&1)
+if [ "$sessions" = "20" ] && [ "$ended" = "20" ] && [ "$per" = "1" ] && [ "$gaps" = "0" ] && [ "$integrity" = "ok" ]; then
+  ok "concurrent log complete"
+else
+  bad "concurrent log: sessions=$sessions ended=$ended distinct-event-counts=$per gaps=$gaps integrity=$integrity"
+fi
+[ -e "$tmp/shared.db.spill" ] && bad "a spill file was left behind" || ok "no spill file"
+
+# The window under a private Xvfb: play keys, write a screenshot, check it is not blank.
+if start_xvfb; then
+  "$player" --log "$tmp/w.db" --library "$lib" --screenshot "$tmp/shot.png" --after "text:12345678,Tab,text:Jo Doe,Enter,1" "$tree" > "$tmp/w.txt" 2>&1
+  code=$?
+  stats=$("$png_stats" "$tmp/shot.png" 2>&1)
+  colours=$(awk '/^colours/ {print $2}' <<<"$stats")
+  fg=$(awk '/^foreground/ {print $2}' <<<"$stats")
+  if [ $code -eq 0 ] && [ "${colours:-0}" -gt 20 ] && awk -v f="${fg:-0}" 'BEGIN{exit !(f > 0.02)}'; then
+    ok "window screenshot is not blank ($colours colours, foreground $fg)"
+  else
+    bad "window screenshot (exit $code): $stats $(cat "$tmp/w.txt")"
+  fi
+  events=$(sqlite3 "$tmp/w.db" "select count(*) from events where kind='choose'" 2>&1)
+  [ "$events" = "1" ] && ok "window played the key" || bad "window played the key: choose events=$events"
+else
+  bad "Xvfb did not start"
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

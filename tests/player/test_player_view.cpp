@@ -1,0 +1,139 @@
+// The player's window code driven through an ImGui context with no renderer: keys and
+// clicks in, assertions on the session and on what was drawn.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include "player_fixture.hpp"
+#include "player_view.hpp"
+#include "signpost/clock.hpp"
+#include "ui/headless.hpp"
+#include "ui/keys.hpp"
+
+using namespace signpost;
+
+namespace {
+
+struct player_rig {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    std::unique_ptr<player::player_app> app;
+    player::player_view_state state;
+    test::headless_ui ui;
+
+    player_rig() {
+        player::player_options o;
+        o.tree_path = dir.write("router.xml", test::player_tree_xml);
+        o.agent = "alice";
+        o.log_path = dir.file("sessions.db");
+        app = std::make_unique<player::player_app>(o, clk);
+        const auto error = app->start();
+        REQUIRE_MESSAGE(!error, error.value_or(""));
+        ui.default_draw = [this] { player::draw_player(*app, state, ui.fonts()); };
+        ui.frame({});
+    }
+
+    const player::drawn_control* find(const std::string& prefix) const {
+        for (const auto& c : state.controls)
+            if (c.label.rfind(prefix, 0) == 0) return &c;
+        return nullptr;
+    }
+    void click(const std::string& prefix) {
+        const player::drawn_control* c = find(prefix);
+        REQUIRE_MESSAGE(c, "no control starting with '" << prefix << "' was drawn");
+        ui.click(ImVec2((c->min.x + c->max.x) / 2, (c->min.y + c->max.y) / 2));
+    }
+    std::string node() const { return app->call().current().node_ptr->id; }
+};
+
+}  // namespace
+
+TEST_CASE("player view: draws the question with numbered choices and the hint") {
+    player_rig r;
+    CHECK(r.ui.last_vertex_count > 0);
+    CHECK(r.find("1   Yes, it is lit"));
+    CHECK(r.find("2   No"));
+    CHECK(r.find("Back"));
+    CHECK(r.find("End call"));
+    CHECK_FALSE(r.find("Find"));  // the tree does not allow find
+}
+
+TEST_CASE("player view: number keys choose, Enter continues, Backspace goes back") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 2);
+    CHECK(r.node() == "reboot");
+    CHECK(r.app->call().variables().at("reboots") == value{1.0});
+    r.ui.press(ui::key::enter);
+    CHECK(r.node() == "power");
+    r.ui.press(ui::key::backspace);
+    CHECK(r.node() == "reboot");
+    r.ui.press(ui::key::backspace);
+    CHECK(r.node() == "power");
+    CHECK(r.app->call().variables().at("reboots") == value{0.0});
+}
+
+TEST_CASE("player view: clicking a choice button takes it") {
+    player_rig r;
+    r.click("2   No");
+    CHECK(r.node() == "reboot");
+    r.click("Continue");
+    CHECK(r.node() == "power");
+}
+
+TEST_CASE("player view: a form shows inline errors and submits with Enter") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 1);
+    REQUIRE(r.node() == "acct");
+    r.ui.frame({});
+    r.click("field:account");
+    r.ui.type("12ab");
+    r.ui.press(ui::key::enter);
+    CHECK(r.node() == "acct");
+    CHECK_FALSE(r.app->field_error_for("account").empty());
+    r.app->form_inputs["account"] = "12345678";
+    r.click("Submit");
+    CHECK(r.node() == "works");
+    CHECK(r.app->call().variables().at("account") == value{std::string("12345678")});
+}
+
+TEST_CASE("player view: Ctrl+R restarts and the breadcrumb goes back to a step") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 2);
+    r.ui.press(ui::key::enter);
+    r.ui.press(ui::key::digit_0 + 2);
+    CHECK(r.app->call().breadcrumb().size() == 4);
+    r.click("Reboot##crumb1");
+    CHECK(r.node() == "reboot");
+    CHECK(r.app->call().breadcrumb().size() == 2);
+    r.ui.press(ui::letter('R'), true);
+    CHECK(r.node() == "power");
+    CHECK(r.app->call().breadcrumb().size() == 1);
+}
+
+TEST_CASE("player view: End call records an abandoned call with its reason") {
+    player_rig r;
+    r.click("End call");
+    r.ui.type("customer hung up");
+    r.click("End call now");
+    CHECK(r.app->call().status() == session_status::abandoned);
+    CHECK(r.app->call().abandon_reason() == "customer hung up");
+    CHECK(r.find("Next call"));
+}
+
+TEST_CASE("player view: the end screen copies the transcript and starts the next call") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 1);
+    // The form's first field takes the keyboard by itself: the agent just types.
+    r.ui.type("12345678");
+    CHECK(r.app->form_inputs["account"] == "12345678");
+    r.click("Submit");
+    REQUIRE(r.node() == "works");
+    r.ui.press(ui::key::digit_0 + 2);
+    REQUIRE(r.app->call().status() == session_status::escalated);
+    CHECK(r.app->call().handoff().find("Account 12345678, 0 reboots.") != std::string::npos);
+    r.ui.press(ui::letter('C'), true);
+    CHECK(std::string(ImGui::GetClipboardText()) == r.app->call().transcript());
+    CHECK(r.state.transcript_copied.find("Network Tier 2") != std::string::npos);
+    r.click("Next call");
+    CHECK_FALSE(r.app->call().finished());
+    CHECK(r.node() == "power");
+}

@@ -1,0 +1,95 @@
+#include "markdown_view.hpp"
+
+#include <string>
+
+#include <imgui.h>
+
+#include "signpost/markdown.hpp"
+
+namespace signpost::ui {
+
+namespace {
+
+const ImVec4 link_colour(0.35f, 0.65f, 1.0f, 1.0f);
+
+ImFont* face_for(const md_span& s, const font_set& fonts) {
+    if (s.code) return fonts.mono;
+    if (s.bold && s.italic) return fonts.bold_italic;
+    if (s.bold) return fonts.bold;
+    if (s.italic) return fonts.italic;
+    return fonts.regular;
+}
+
+// Lays words out one by one so bold/italic runs wrap together with the text around them.
+class word_flow {
+public:
+    word_flow(float right_edge, bool line_has_content) : m_right(right_edge), m_started(line_has_content) {}
+
+    void line_break() { m_started = false; }
+
+    void word(std::string_view w, ImFont* font, const std::string& link) {
+        if (w.empty()) return;
+        ImGui::PushFont(font);
+        const ImVec2 size = ImGui::CalcTextSize(w.data(), w.data() + w.size());
+        if (m_started && ImGui::GetItemRectMax().x + size.x <= m_right) ImGui::SameLine(0, 0);
+        if (!link.empty()) ImGui::PushStyleColor(ImGuiCol_Text, link_colour);
+        ImGui::TextUnformatted(w.data(), w.data() + w.size());
+        if (!link.empty()) {
+            ImGui::PopStyleColor();
+            const ImVec2 a = ImGui::GetItemRectMin();
+            const ImVec2 b = ImGui::GetItemRectMax();
+            ImGui::GetWindowDrawList()->AddLine(ImVec2(a.x, b.y), b, ImGui::GetColorU32(link_colour));
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", link.c_str());
+        }
+        ImGui::PopFont();
+        m_started = true;
+    }
+
+private:
+    float m_right;
+    bool m_started;
+};
+
+}  // namespace
+
+void draw_markdown(std::string_view markdown, const font_set& fonts) {
+    const auto blocks = parse_markdown(markdown);
+    const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    bool first = true;
+    for (const md_block& block : blocks) {
+        if (!first && (block.kind == md_block_kind::paragraph || block.kind == md_block_kind::heading))
+            ImGui::Spacing();
+        first = false;
+        const bool item = block.kind == md_block_kind::bullet_item || block.kind == md_block_kind::numbered_item;
+        const float indent = item ? (block.depth + 1) * fonts.size * 1.3f : 0.0f;
+        if (item) {
+            ImGui::Indent(indent);
+            const std::string marker =
+                block.kind == md_block_kind::numbered_item ? std::to_string(block.number) + "." : "\xE2\x80\xA2";
+            const float gap = fonts.size * 0.4f;
+            ImGui::SetCursorPosX(ImGui::GetCursorPosX() - ImGui::CalcTextSize(marker.c_str()).x - gap);
+            ImGui::TextUnformatted(marker.c_str());
+        }
+        word_flow flow(right, item);
+        for (const md_span& span : block.spans) {
+            ImFont* font = block.kind == md_block_kind::heading ? fonts.heading : face_for(span, fonts);
+            std::string_view rest = span.text;
+            while (!rest.empty()) {
+                if (rest.front() == '\n') {
+                    flow.line_break();
+                    rest.remove_prefix(1);
+                    continue;
+                }
+                // A word with its trailing spaces, so spacing follows the text exactly.
+                std::size_t end = rest.find_first_of(" \n");
+                if (end != std::string_view::npos && rest[end] == ' ') end = rest.find_first_not_of(' ', end);
+                if (end == std::string_view::npos) end = rest.size();
+                flow.word(rest.substr(0, end), font, span.link);
+                rest.remove_prefix(end);
+            }
+        }
+        if (item) ImGui::Unindent(indent);
+    }
+}
+
+}  // namespace signpost::ui

@@ -1,0 +1,50 @@
+#pragma once
+// The GLFW + OpenGL 3 window shared by the player and the editor: poll, new frame, draw,
+// render. Everything drawn is decided by the `frame` callback; this file knows nothing of
+// trees or sessions.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "fonts.hpp"
+
+namespace signpost::ui {
+
+// One scripted input step for --after: a key press, Ctrl+key, or typed text.
+struct scripted_input {
+    int key = -1;         // key code (keys.hpp), -1 for text
+    bool ctrl = false;
+    bool shift = false;
+    std::string text;     // typed characters when key == -1
+};
+
+// Parses "1,2,Enter,Ctrl+R,text:12345678" into steps; on a bad token returns false
+// and sets `error`.
+bool parse_scripted_inputs(const std::string& spec, std::vector<scripted_input>& out, std::string& error);
+
+struct window_options {
+    std::string title;
+    int width = 1280;
+    int height = 800;
+    std::string screenshot;              // when set: play `after`, render, write PNG, exit
+    std::vector<scripted_input> after;
+    float font_size = 18.0f;
+};
+
+struct frame_context {
+    const font_set& fonts;
+    bool& quit_requested;  // set to ask the window to close
+};
+
+// Opens the window and runs until it is closed. `frame` draws one frame of UI.
+// `should_close` is asked when the user closes the window; returning false keeps it open
+// (e.g. to show an unsaved-changes prompt). Returns the process exit code; on failure to
+// open a display prints a one-line error (mentioning `no_display_hint`) and returns 2.
+int run_window(const window_options& options, const std::function<void(frame_context&)>& frame,
+               const std::function<bool()>& should_close, const std::string& no_display_hint);
+
+// Writes the current OpenGL framebuffer (width x height) as a PNG. Returns an error or "".
+std::string write_framebuffer_png(const std::string& path, int width, int height);
+
+}  // namespace signpost::ui
