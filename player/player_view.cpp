@@ -155,7 +155,13 @@ void draw_side(player_app& app, player_view_state& state, const ui::font_set& fo
     const view& v = app.call().current();
     if (!v.hint.empty()) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, colour_hint_bg);
-        const float h = std::max(fonts.size * 5, ImGui::GetContentRegionAvail().y * 0.35f);
+        // Sized to its text: ImGui 1.86 children cannot grow by themselves.
+        const ImGuiStyle& style = ImGui::GetStyle();
+        const float wrap = ImGui::GetContentRegionAvail().x - 2 * style.WindowPadding.x;
+        const float text_h = ImGui::CalcTextSize(plain(v.hint).c_str(), nullptr, false, wrap).y;
+        const float h = std::min(text_h * 1.15f + ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y +
+                                     style.ItemSpacing.y * 2,
+                                 ImGui::GetContentRegionAvail().y * 0.5f);
         ImGui::BeginChild("hint", ImVec2(0, h), true);
         ImGui::PushFont(fonts.bold);
         ImGui::TextColored(colour_warning, "Agent note");
@@ -177,7 +183,9 @@ void draw_side(player_app& app, player_view_state& state, const ui::font_set& fo
         ImGui::TextUnformatted("Call data");
         ImGui::PopFont();
         for (const auto& [name, val] : values) {
-            const variable* decl = app.script().find_variable(name);
+            // Sub-trees declare their own variables; prefer the label where the agent is now.
+            const variable* decl = v.tree_ptr ? v.tree_ptr->find_variable(name) : nullptr;
+            if (!decl || decl->label.empty()) decl = app.script().find_variable(name);
             const std::string label = decl && !decl->label.empty() ? decl->label : name;
             ImGui::TextColored(colour_muted, "%s:", label.c_str());
             ImGui::SameLine();

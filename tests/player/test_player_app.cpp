@@ -1,0 +1,150 @@
+// The player's model without a window: republishing mid-shift, the log warning, find.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include "player_app.hpp"
+#include "player_fixture.hpp"
+#include "signpost/session_log.hpp"
+
+using namespace signpost;
+
+namespace {
+
+std::string with_version(std::string xml, int version) {
+    const std::string from = "version=\"2\"";
+    xml.replace(xml.find(from), from.size(), "version=\"" + std::to_string(version) + "\"");
+    return xml;
+}
+
+}  // namespace
+
+TEST_CASE("player app: a republished script is used from the next call, never mid-call") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", test::player_tree_xml);
+    o.log_path = dir.file("log.db");
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    app.choose(1);
+    REQUIRE(app.call().current().node_ptr->id == "reboot");
+
+    // Republished with a new version and an extra choice text.
+    std::string v3 = with_version(test::player_tree_xml, 3);
+    v3.replace(v3.find("Unplug the router"), 17, "Switch the router off");
+    dir.write("router.xml", v3);
+    clk.advance(1500);
+    app.poll_file_change();
+    CHECK(app.notice().find("republished") != std::string::npos);
+    // The call in progress goes on, on the version it started with.
+    CHECK(app.call().root_tree().version == 2);
+    CHECK(app.call().current().text.find("Unplug the router") != std::string::npos);
+    app.next();
+    CHECK(app.call().current().node_ptr->id == "power");
+
+    app.next_call();
+    CHECK(app.call().root_tree().version == 3);
+    CHECK(app.notice().find("version 3") != std::string::npos);
+    app.choose(1);
+    CHECK(app.call().current().text.find("Switch the router off") != std::string::npos);
+
+    // The log knows which version each call ran.
+    log_reader reader;
+    REQUIRE(reader.open(o.log_path));
+    std::vector<int> versions;
+    CHECK(reader.for_each_session({}, [&](const session_record& s, const std::vector<event>&) {
+        versions.push_back(s.tree_version);
+    }));
+    CHECK(versions == std::vector<int>{2, 3});
+}
+
+TEST_CASE("player app: a republished file that no longer loads keeps the old version running") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", test::player_tree_xml);
+    o.log_path = "-";
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    dir.write("router.xml", "<tree format=\"1\" id=\"router\" start=\"nowhere\">");
+    clk.advance(1500);
+    app.poll_file_change();
+    app.end_call();
+    app.next_call();
+    CHECK(app.call().root_tree().version == 2);
+    CHECK(app.notice().find("does not load") != std::string::npos);
+    CHECK(app.notice().find("router.xml:1:") != std::string::npos);
+    CHECK_FALSE(app.call().finished());
+}
+
+TEST_CASE("player app: a log that cannot be written warns the agent and the call goes on") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", test::player_tree_xml);
+    // A path under a regular file can never be created, whoever runs the test.
+    dir.write("not-a-folder", "x");
+    o.log_path = dir.file("not-a-folder/sessions.db");
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    CHECK_FALSE(app.log_warning().empty());
+    app.choose(0);
+    CHECK(app.call().current().node_ptr->id == "acct");
+}
+
+TEST_CASE("player app: unwritten events are kept in the spill file and replayed on the next start") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", test::player_tree_xml);
+    o.log_path = dir.file("sessions.db");
+    // A folder where the database file should be: SQLite cannot open it, the spill beside it works.
+    std::filesystem::create_directories(o.log_path);
+    {
+        player::player_app app(o, clk);
+        REQUIRE_FALSE(app.start());
+        CHECK_FALSE(app.log_warning().empty());
+        app.choose(1);
+        app.end_call();
+    }
+    CHECK(std::filesystem::exists(o.log_path + ".spill"));
+    std::filesystem::remove_all(o.log_path);
+    {
+        player::player_app app(o, clk);
+        REQUIRE_FALSE(app.start());
+        CHECK(app.log_warning().empty());
+    }
+    CHECK_FALSE(std::filesystem::exists(o.log_path + ".spill"));
+    log_reader reader;
+    REQUIRE(reader.open(o.log_path));
+    int sessions = 0, chooses = 0;
+    CHECK(reader.for_each_session({}, [&](const session_record&, const std::vector<event>& events) {
+        ++sessions;
+        for (const event& e : events) chooses += e.kind == event_kind::choose;
+    }));
+    CHECK(sessions == 2);
+    CHECK(chooses == 1);
+}
+
+TEST_CASE("player app: find jumps only when the tree allows it") {
+    test::temp_folder dir;
+    manual_clock clk{0};
+    player::player_options o;
+    o.log_path = "-";
+    o.tree_path = dir.write("router.xml", test::player_tree_xml);
+    {
+        player::player_app app(o, clk);
+        REQUIRE_FALSE(app.start());
+        CHECK_FALSE(app.go_to("works"));
+        CHECK(app.call().current().node_ptr->id == "power");
+    }
+    std::string xml = test::player_tree_xml;
+    xml.replace(xml.find("start=\"power\""), 13, "start=\"power\" allow-find=\"true\"");
+    o.tree_path = dir.write("router.xml", xml);
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    CHECK(app.go_to("works"));
+    CHECK(app.call().current().node_ptr->id == "works");
+    app.back();
+    CHECK(app.call().current().node_ptr->id == "power");
+}
