@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     cli.add_option("--answers", answers,
                    "Console: answer with these inputs (comma-separated, e.g. 1,2,1), print the transcript and exit");
     cli.add_option("--agent", options.agent, "Agent name recorded with each call (default: your login name)");
-    cli.add_option("--library", options.library_dirs, "Folder of trees that jumps may run (repeatable)");
+    cli.add_option("--library", options.library_dirs, "Folder of trees that jumps may run (repeat for more)")
+        ->allow_extra_args(false);
     cli.add_option("--log", options.log_path,
                    "Session log database (default: ~/.local/share/signpost/sessions.db; '-' records nothing)");
     cli.add_option("--screenshot", screenshot, "Window: play --after, render, write this PNG and exit");
