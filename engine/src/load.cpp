@@ -17,6 +17,7 @@
 
 #include "signpost/text.hpp"
 
+// Index of this file:
 // [SECTION] positions: byte offsets -> line:column without rescanning the file
 // [SECTION] small parsing functions: numbers, booleans, text normalisation
 // [SECTION] loader: one pass over the document, collecting every problem
@@ -91,8 +92,8 @@ std::size_t raw_offset(std::string_view src, std::size_t raw, std::size_t decode
             continue;
         }
         if (c == '&' && !cdata) {
-            const std::size_t semi = src.find(';', i);
-            if (semi != std::string_view::npos && semi - i <= 12) {
+            const std::size_t semi = src.substr(0, std::min(src.size(), i + 13)).find(';', i);
+            if (semi != std::string_view::npos) {
                 const std::string_view name = src.substr(i + 1, semi - i - 1);
                 std::size_t length = 0;
                 if (name == "lt" || name == "gt" || name == "amp" || name == "apos" || name == "quot") {
@@ -409,7 +410,13 @@ private:
     tree_type_scope m_scope{*m_tree};
     std::vector<std::string> m_var_names;  // did-you-mean candidates
     std::unordered_map<std::string, source_pos> m_first_variable;
-    std::unordered_map<std::string, source_pos> m_first_node;
+    // Where each valid node id is written, by node index; duplicates are found once the
+    // index is built instead of through a second map.
+    struct id_pos {
+        std::size_t node = 0;
+        source_pos pos;
+    };
+    std::vector<id_pos> m_id_pos;
     std::optional<source_pos> m_start_pos;
     struct pending_target {
         std::string target;
@@ -485,9 +492,13 @@ attr_list loader::read_attrs(pugi::xml_node el, const std::vector<std::string>& 
 // (&#0; would even cut the value short, &#xD800; would put invalid UTF-8 in the model).
 void loader::check_char_refs(std::size_t raw_begin, std::size_t raw_end, const std::string& node_id) {
     raw_end = std::min(raw_end, m_src.size());
-    for (std::size_t i = m_src.find("&#", raw_begin); i < raw_end; i = m_src.find("&#", i + 2)) {
-        const std::size_t semi = m_src.find(';', i);
-        if (semi == std::string_view::npos || semi > raw_end) return;
+    if (raw_begin >= raw_end) return;
+    // Searches stay inside the value: a search to the end of the file for every value
+    // would make loading quadratic.
+    const std::string_view span = m_src.substr(0, raw_end);
+    for (std::size_t i = span.find("&#", raw_begin); i != std::string_view::npos; i = span.find("&#", i + 2)) {
+        const std::size_t semi = span.find(';', i);
+        if (semi == std::string_view::npos) return;
         const auto body = m_src.substr(i + 2, semi - i - 2);
         const bool hex = !body.empty() && body[0] == 'x';
         const auto digits = body.substr(hex ? 1 : 0);
@@ -638,6 +649,9 @@ void loader::read_tree(pugi::xml_node root) {
     }
     t.reindex();
     m_var_names.reserve(t.variables.size());
+    std::size_t elements = 0;
+    for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) ++elements;
+    t.nodes.reserve(elements);  // nodes are large: avoid moving 100k of them while growing
     for (const auto& v : t.variables) m_var_names.push_back(v.name);
 
     std::optional<source_pos> description_seen;
@@ -670,8 +684,7 @@ void loader::read_tree(pugi::xml_node root) {
             unknown_element(c, root, tree_children, "");
         }
     });
-    resolve_targets();
-    t.reindex();
+    resolve_targets();  // also builds the final index
 }
 
 void loader::read_variables(pugi::xml_node el) {
@@ -723,8 +736,9 @@ void loader::read_variable(pugi::xml_node el) {
                   "'options' is only for choice variables; '" + v.name + "' is a " + to_string(v.type),
                   name_pos(*a), "", "options");
         } else {
+            std::unordered_set<std::string> listed;  // a linear search per option is quadratic
             for (auto& option : split_tokens(a->value)) {
-                if (std::find(v.options.begin(), v.options.end(), option) != v.options.end())
+                if (!listed.insert(option).second)
                     error("invalid-attribute", "option " + quote_value(option) + " is listed twice", name_pos(*a), "",
                           "options");
                 else
@@ -801,11 +815,8 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
                       " is not valid: use letters, digits, '-', '_' and '.' (no '..'), starting with a letter "
                       "or digit, at most 128 characters",
                   name_pos(*a), n.id, "id");
-        } else if (const auto [it, inserted] = m_first_node.emplace(n.id, n.pos); !inserted) {
-            error("duplicate-id",
-                  "id '" + n.id + "' is already used by the node on line " + std::to_string(it->second.line) +
-                      "; node ids must be unique",
-                  name_pos(*a), n.id, "id");
+        } else {
+            m_id_pos.push_back({m_tree->nodes.size(), name_pos(*a)});  // duplicates: see resolve_targets
         }
     }
     if (const attr* a = attrs.find("title")) n.title = a->value;
@@ -1117,6 +1128,15 @@ void loader::resolve_targets() {
     for (const auto& n : t.nodes)
         if (!n.id.empty()) ids.push_back(n.id);
     const auto known = [&](const std::string& id) { return !id.empty() && t.find(id) != nullptr; };
+    for (const auto& [index, pos] : m_id_pos) {
+        const node& n = t.nodes[index];
+        const int first = t.index_of(n.id);  // reindex keeps the first of duplicates
+        if (first >= 0 && static_cast<std::size_t>(first) != index)
+            error("duplicate-id",
+                  "id '" + n.id + "' is already used by the node on line " +
+                      std::to_string(t.nodes[static_cast<std::size_t>(first)].pos.line) + "; node ids must be unique",
+                  pos, n.id, "id");
+    }
 
     if (m_start_pos && !known(t.start)) {
         std::string message = "start node " + quote_value(t.start) + " does not exist";

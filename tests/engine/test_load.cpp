@@ -373,7 +373,7 @@ TEST_CASE("load: a full tree loads with exact model contents") {
     CHECK(acct.fields[0].required);
     CHECK(acct.fields[0].pattern == "[0-9]{8}");
     CHECK(acct.fields[0].placeholder == "8 digits");
-    CHECK(acct.fields[0].pos == source_pos{21, 76});
+    CHECK(acct.fields[0].pos == source_pos{21, 78});
     CHECK(acct.fields[1].label == "Plan");     // the variable's label
     CHECK_FALSE(acct.fields[1].required);
     CHECK(acct.fields[2].label == "reboots");  // no label anywhere: the name
@@ -385,7 +385,7 @@ TEST_CASE("load: a full tree loads with exact model contents") {
     REQUIRE(route.branches.size() == 1);
     CHECK(route.branches[0].to == "tier2");
     CHECK(route.branches[0].condition.source() == "reboots >= 2");
-    CHECK(route.branches[0].pos == source_pos{22, 20});
+    CHECK(route.branches[0].pos == source_pos{22, 21});
     CHECK(route.otherwise == "lights");
     CHECK(route.pos_of("otherwise") == source_pos{22, 62});
 
@@ -497,9 +497,9 @@ TEST_CASE("load: each loader diagnostic at its exact line and column") {
          "xml-syntax", 1, 67},
         {"<tree format=\"1\" id=\"t\" start=\"a\" id=\"u\"><end id=\"a\" outcome=\"x\"/></tree>", severity::error,
          "xml-syntax", 1, 35},
-        {head + "  <step id=\"s\" title=\"&#0;\" to=\"a\"/>\n</tree>", severity::error, "xml-syntax", 3, 24},
+        {head + "  <step id=\"s\" title=\"&#0;\" to=\"a\"/>\n</tree>", severity::error, "xml-syntax", 3, 23},
         {head + "  <step id=\"s\" to=\"a\"><text>&#xD800;</text></step>\n</tree>", severity::error, "xml-syntax", 3,
-         30},
+         29},
         {"<?xml version=\"1.0\"?>\n<!DOCTYPE tree>\n<tree/>", severity::error, "doctype", 2, 1},
         {"<tree format=\"7\" id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree>", severity::error,
          "unsupported-format", 1, 7},
@@ -517,38 +517,38 @@ TEST_CASE("load: each loader diagnostic at its exact line and column") {
          27},
         {head + "  <end id=\"b\" outcome=\"x\">Hi</end>\n</tree>", severity::error, "unknown-element", 3, 27},
         {head + "  <logic id=\"b\"><text>Hi</text><otherwise to=\"a\"/></logic>\n</tree>", severity::error,
-         "unknown-element", 3, 18},
+         "unknown-element", 3, 17},
         {head + "  <end id=\"b\" outcome=\"x\" colour=\"red\"/>\n</tree>", severity::error, "unknown-attribute", 3,
          27},
         {head + "  <step id=\"b\"/>\n</tree>", severity::error, "missing-attribute", 3, 3},
         {head + "  <logic id=\"b\"><branch to=\"a\"/></logic>\n</tree>", severity::error, "missing-attribute", 3,
-         18},
+         17},
         {head + "  <end id=\"b\" outcome=\"Resolved\"/>\n</tree>", severity::error, "invalid-attribute", 3, 15},
         {head + "  <escalate id=\"b\" team=\"T\" priority=\"asap\"/>\n</tree>", severity::error,
          "invalid-attribute", 3, 29},
         {head + "  <escalate id=\"b\" team=\" \"/>\n</tree>", severity::error, "invalid-attribute", 3, 20},
         {head + "  <layout><pos node=\"a\" x=\"inf\" y=\"0\"/></layout>\n</tree>", severity::error,
-         "invalid-attribute", 3, 26},
+         "invalid-attribute", 3, 25},
         {head + "  <end id=\"-b\" outcome=\"x\"/>\n</tree>", severity::error, "invalid-id", 3, 8},
         {head + "  <end id=\"a\" outcome=\"x\"/>\n</tree>", severity::error, "duplicate-id", 3, 8},
         {head + "  <jump id=\"b\" tree=\"a/b\"/>\n</tree>", severity::error, "invalid-tree-ref", 3, 16},
         {head + "  <end id=\"b\" outcome=\"x\"><hint>1</hint><hint>2</hint></end>\n</tree>", severity::error,
          "duplicate-element", 3, 41},
         {head + "  <logic id=\"b\"><otherwise to=\"a\"/><otherwise to=\"a\"/></logic>\n</tree>", severity::error,
-         "duplicate-element", 3, 37},
+         "duplicate-element", 3, 36},
         {head + "  <layout/>\n  <layout/>\n</tree>", severity::error, "duplicate-element", 4, 3},
         {head + "  <step id=\"b\" to=\"c\"/>\n</tree>", severity::error, "unknown-target", 3, 16},
         {head + "  <step id=\"b\" to=\"\"/>\n</tree>", severity::error, "unknown-target", 3, 16},
-        {head + "  <jump id=\"b\" tree=\"x\" to=\"c\"/>\n</tree>", severity::error, "unknown-target", 3, 24},
+        {head + "  <jump id=\"b\" tree=\"x\" to=\"c\"/>\n</tree>", severity::error, "unknown-target", 3, 25},
         {head + "  <layout><pos node=\"c\" x=\"0\" y=\"0\"/></layout>\n</tree>", severity::error, "unknown-target",
          3, 16},
         {head + "  <question id=\"b\"/>\n</tree>", severity::error, "empty-question", 3, 3},
         {head + "  <form id=\"b\" to=\"a\"></form>\n</tree>", severity::error, "empty-form", 3, 3},
         {head + "  <logic id=\"b\"></logic>\n</tree>", severity::error, "empty-logic", 3, 3},
         {head + "  <question id=\"b\"><choice to=\"a\">  </choice></question>\n</tree>", severity::error,
-         "missing-text", 3, 21},
+         "missing-text", 3, 20},
         {with_body("  <logic id=\"b\"><branch if=\"n &gt; \" to=\"a\"/></logic>\n"), severity::error, "expr-syntax",
-         8, 36},
+         8, 35},
         {with_body("  <logic id=\"b\"><branch if=\"n + 1\" to=\"a\"/></logic>\n"), severity::error, "expr-type", 8,
          29},
         {with_body("  <logic id=\"b\"><branch if=\"" + std::string(300, '(') + "n" + std::string(300, ')') +
@@ -571,8 +571,8 @@ TEST_CASE("load: each loader diagnostic at its exact line and column") {
          "    <variable name=\"n\" type=\"text\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
          severity::error, "duplicate-variable", 4, 15},
         {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"n\" type=\"flag\" "
-         "default=\"yes\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
-         severity::error, "invalid-default", 3, 40},
+         "default=\"maybe\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
+         severity::error, "invalid-default", 3, 36},
         {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"not\" type=\"flag\"/>\n"
          "  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
          severity::error, "invalid-attribute", 3, 15},
@@ -581,15 +581,15 @@ TEST_CASE("load: each loader diagnostic at its exact line and column") {
          severity::error, "missing-attribute", 3, 5},
         {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"c\" type=\"choice\" "
          "options=\"a b a\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
-         severity::error, "invalid-attribute", 3, 39},
+         severity::error, "invalid-attribute", 3, 38},
         {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"c\" type=\"number\" "
          "options=\"a b\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
-         severity::error, "invalid-attribute", 3, 39},
+         severity::error, "invalid-attribute", 3, 38},
         {"<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n    <variable name=\"c\" type=\"string\"/>\n"
          "  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>",
-         severity::error, "invalid-attribute", 3, 25},
+         severity::error, "invalid-attribute", 3, 24},
         {with_body("  <question id=\"b\">\n" + repeat("    <choice to=\"a\">Pick</choice>\n", 10) + "  </question>\n"),
-         severity::warning, "many-choices", 17, 5},
+         severity::warning, "many-choices", 18, 5},
     };
     for (const auto& c : cases) {
         CAPTURE(c.xml);
@@ -659,24 +659,24 @@ TEST_CASE("load: positions inside expressions") {
         CHECK(only(r, "undeclared-variable").pos == source_pos{8, 31});
     }
     SUBCASE("the second statement of a set") {
-        // Value starts at column 41; "n = 1;  zz" puts zz at offset 8.
+        // Value starts at column 40; "n = 1;  zz" puts zz at offset 8.
         const load_result r =
             load(with_body("  <question id=\"b\"><choice to=\"a\" set=\"n = 1;  zz = 2\">Go</choice></question>\n"));
         const diagnostic d = only(r, "undeclared-variable");
-        CHECK(d.pos == source_pos{8, 49});
+        CHECK(d.pos == source_pos{8, 48});
         CHECK(d.field == "set");
     }
     SUBCASE("a type error in a set") {
         const load_result r =
             load(with_body("  <question id=\"b\"><choice to=\"a\" set=\"plan = 'gold'\">Go</choice></question>\n"));
-        CHECK(only(r, "expr-type").pos == source_pos{8, 48});
+        CHECK(only(r, "expr-type").pos == source_pos{8, 47});
     }
     SUBCASE("a {reference} after an entity and a CDATA section") {
-        // <text> ends at column 32; "&amp; " (6) + CDATA "x" (12 as written) + " " = 19 more.
+        // <text> ends at column 32; "&amp; " (6) + CDATA "x" (13 as written) + " " = 20 more.
         const load_result r =
             load(with_body("  <end id=\"b\" outcome=\"x\"><text>&amp; <![CDATA[x]]> {zz}</text></end>\n"));
         const diagnostic d = only(r, "undeclared-variable");
-        CHECK(d.pos == source_pos{8, 52});
+        CHECK(d.pos == source_pos{8, 53});
         CHECK(d.field == "text");
     }
     SUBCASE("a {reference} on a later line of an indented text") {
@@ -702,10 +702,10 @@ TEST_CASE("load: did you mean") {
     CHECK(suggests(message_of("<tree format=\"1\" id=\"t\" start=\"A\"><end id=\"a\" outcome=\"x\"/></tree>",
                               "unknown-start"),
                    "a"));
-    CHECK(suggests(message_of(with_body("  <end id=\"b\" outcome=\"x\"><hnit>x</hnit></end>\n"), "unknown-element"),
+    CHECK(suggests(message_of(with_body("  <end id=\"b\" outcome=\"x\"><hnt>x</hnt></end>\n"), "unknown-element"),
                    "hint"));
     CHECK(suggests(message_of(with_body("  <variabels/>\n"), "unknown-element"), "variables"));
-    CHECK(suggests(message_of(with_body("  <step id=\"b\" to=\"a\" titel=\"x\"/>\n"), "unknown-attribute"), "title"));
+    CHECK(suggests(message_of(with_body("  <step id=\"b\" to=\"a\" titl=\"x\"/>\n"), "unknown-attribute"), "title"));
     CHECK(suggests(message_of(with_body("  <end id=\"b\" outcome=\"x\"><text>{acount}</text></end>\n"),
                               "undeclared-variable"),
                    "account"));
@@ -715,7 +715,7 @@ TEST_CASE("load: did you mean") {
     CHECK(suggests(message_of(with_body("  <logic id=\"b\"><branch if=\"nn &gt; 1\" to=\"a\"/></logic>\n"),
                               "undeclared-variable"),
                    "n"));
-    CHECK(suggests(message_of(with_body("  <escalate id=\"b\" team=\"T\" priority=\"hihg\"/>\n"), "invalid-attribute"),
+    CHECK(suggests(message_of(with_body("  <escalate id=\"b\" team=\"T\" priority=\"hgh\"/>\n"), "invalid-attribute"),
                    "high"));
     CHECK(suggests(message_of("<tree format=\"1\" id=\"t\" start=\"a\"><variables><variable name=\"v\" "
                               "type=\"numbr\"/></variables><end id=\"a\" outcome=\"x\"/></tree>",
@@ -744,7 +744,7 @@ TEST_CASE("load: files are read, and unreadable or huge files are refused") {
         CHECK(r.loaded->file == path);
         const diagnostic d = only(r, "unknown-attribute");
         CHECK(d.file == path);
-        CHECK(format(d).rfind(path + ":2:28: error: ", 0) == 0);
+        CHECK(format(d).rfind(path + ":2:27: error: ", 0) == 0);
     }
     SUBCASE("a missing file is a read-error with the system's reason") {
         const std::string path = (dir.path / "nope.xml").string();
@@ -812,7 +812,7 @@ TEST_CASE("load: hostile inputs are refused cleanly") {
         INFO(dump(ok.problems));
         REQUIRE(ok.ok());
         CHECK(ok.loaded->find("b")->title.size() == big.size());
-        CHECK(ok.loaded->find("b")->pos_of("to") == source_pos{8, 10'000'032});
+        CHECK(ok.loaded->find("b")->pos_of("to") == source_pos{8, 10'000'025});
 
         const auto began = std::chrono::steady_clock::now();
         const load_result bad = load(with_body("  <step id=\"b\" to=\"" + big + "\"/>\n"));
@@ -877,6 +877,7 @@ TEST_CASE("load: hostile inputs are refused cleanly") {
 
 TEST_CASE("load: a 100k-node file loads quickly, positions on one long line included") {
     const int n = 100'000;
+    double multi_line_seconds = 0;
     for (const bool one_line : {false, true}) {
         CAPTURE(one_line);
         const std::string nl = one_line ? "" : "\n";
@@ -900,8 +901,13 @@ TEST_CASE("load: a 100k-node file loads quickly, positions on one long line incl
         const auto began = std::chrono::steady_clock::now();
         const load_result r = load(xml);
         const double took = seconds_since(began);
-        MESSAGE("100k nodes" << (one_line ? " on one line" : "") << ": " << took << " s");
-        CHECK(took < 30.0);  // generous for debug builds; quadratic behaviour takes hours
+        INFO("load took " << took << " s");
+        CHECK(took < 60.0);  // generous for debug builds; quadratic behaviour takes hours
+        // Columns on one 15 MB line must not be found by rescanning the line each time.
+        if (one_line)
+            CHECK(took < 3 * multi_line_seconds + 2.0);
+        else
+            multi_line_seconds = took;
         REQUIRE(r.loaded != nullptr);
         CHECK(r.loaded->nodes.size() == static_cast<std::size_t>(n) + 2);
         CHECK(r.loaded->layout.size() == static_cast<std::size_t>(n));
