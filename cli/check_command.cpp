@@ -164,6 +164,11 @@ int run_check(const check_options& o) {
         print_text(reports, list.files.size(), t);
 
     if (t.errors > 0 || (o.strict && t.warnings > 0)) return exit_problems;
+    // A mistyped folder in CI must not pass by checking nothing.
+    if (list.files.empty()) {
+        fmt::print(stderr, "signpost check: no tree files (*.xml) found; check the paths given\n");
+        return exit_problems;
+    }
     return exit_ok;
 }
 

@@ -236,9 +236,22 @@ public:
                 term[i] = 1;
             else if (nd.kind == node_kind::jump && nd.to.empty())
                 term[i] = jump_can_end(nd.tree_ref) ? 1 : 0;
+            else if (nd.kind == node_kind::jump)
+                // A sub-tree that can only escalate finishes the call inside it: `to` never runs.
+                term[i] = jump_only_escalates(nd.tree_ref) ? 1 : 0;
         }
         return term;
     }
+
+    // False when tree `ref` is known never to reach an `end` (so a jump's `to` never runs).
+    bool jump_returns(const std::string& ref) {
+        if (!resolve(ref)) return true;
+        const std::optional<end_sets> sub = sets_after(ref);
+        return !sub || sub->returns;
+    }
+
+    // Tree `ref` can finish the call, but only by escalating: it never comes back.
+    bool jump_only_escalates(const std::string& ref) { return jump_can_end(ref) && !jump_returns(ref); }
 
     bool jump_can_end(const std::string& ref) {
         const tree* sub = resolve(ref);
@@ -490,7 +503,7 @@ std::vector<read_site> reads_of(const node& nd, const set_analysis& a) {
 class checker {
 public:
     checker(const tree& t, validation& ctx, diagnostics& out)
-        : m_tree(t), m_ctx(ctx), m_out(out), m_graph(ctx.graph_of(t)), m_reach(reachable_from_start(m_graph)) {}
+        : m_tree(t), m_ctx(ctx), m_out(out), m_graph(ctx.graph_of(t)), m_reach(reachable_here()) {}
 
     void run() {
         check_local();
@@ -504,6 +517,27 @@ public:
 
 private:
     const node& at(int i) const { return m_tree.nodes[static_cast<std::size_t>(i)]; }
+
+    // Like reachable_from_start, but a jump whose tree can only escalate does not continue
+    // to its `to`: the call is handed off inside the sub-tree.
+    std::vector<char> reachable_here() {
+        std::vector<char> seen(static_cast<std::size_t>(m_graph.size()), 0);
+        if (m_graph.start < 0) return seen;
+        std::vector<int> todo{m_graph.start};
+        seen[static_cast<std::size_t>(m_graph.start)] = 1;
+        while (!todo.empty()) {
+            const int v = todo.back();
+            todo.pop_back();
+            const node& nd = at(v);
+            if (nd.kind == node_kind::jump && m_ctx.jump_only_escalates(nd.tree_ref)) continue;
+            for (const edge& e : m_graph.out(v))
+                if (!seen[static_cast<std::size_t>(e.to)]) {
+                    seen[static_cast<std::size_t>(e.to)] = 1;
+                    todo.push_back(e.to);
+                }
+        }
+        return seen;
+    }
     void add(severity level, const char* code, std::string message, source_pos pos, std::string node_id = {},
              std::string field = {}) {
         m_out.push_back(make_diag(level, code, std::move(message), m_tree, pos, std::move(node_id), std::move(field)));
@@ -525,16 +559,23 @@ private:
                         nd.pos, nd.id);
             }
             if (nd.kind == node_kind::question) {
-                std::map<std::string, std::size_t> labels;
+                // Compared as shown (Markdown markers dropped). Two conditional choices with one
+                // label are plausible alternatives (`if="vip"` / `if="not vip"`), so a pair is
+                // flagged only when at least one of them is always shown.
+                std::map<std::string, std::vector<std::size_t>> labels;
                 for (std::size_t c = 0; c < nd.choices.size(); ++c) {
-                    const std::string key = ascii_lower(trim(nd.choices[c].label));
-                    auto [it, fresh] = labels.emplace(key, c);
-                    if (!fresh)
+                    const choice& ch = nd.choices[c];
+                    auto& earlier = labels[ascii_lower(trim(markdown_to_plain(ch.label)))];
+                    const auto clash = std::find_if(earlier.begin(), earlier.end(), [&](std::size_t e) {
+                        return !ch.condition || !nd.choices[e].condition;
+                    });
+                    if (clash != earlier.end())
                         add(severity::warning, "duplicate-label",
-                            "choices " + std::to_string(it->second + 1) + " and " + std::to_string(c + 1) + " of " +
-                                quote(nd.id) + " are both labelled " + quote(trim(nd.choices[c].label)) +
+                            "choices " + std::to_string(*clash + 1) + " and " + std::to_string(c + 1) + " of " +
+                                quote(nd.id) + " are both labelled " + quote(trim(ch.label)) +
                                 "; agents cannot tell them apart, so reword one",
-                            nd.choices[c].pos, nd.id, "choice");
+                            ch.pos, nd.id, "choice");
+                    earlier.push_back(c);
                 }
             }
         }
@@ -681,6 +722,14 @@ private:
             for (int v = 0; v < static_cast<int>(n); ++v)
                 for (const edge& e : m_graph.out(v)) rev[static_cast<std::size_t>(fill[static_cast<std::size_t>(e.to)]++)] = v;
         }
+        // A jump with `to` into a tree that can never end does not finish through its `to`:
+        // the call is stuck inside the sub-tree.
+        std::vector<char> stuck(n, 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            const node& nd = m_tree.nodes[i];
+            if (m_reach[i] && nd.kind == node_kind::jump && !nd.to.empty() && !m_ctx.jump_can_end(nd.tree_ref))
+                stuck[i] = 1;
+        }
         std::vector<char> finishes(n, 0);
         std::vector<int> todo;
         for (std::size_t i = 0; i < n; ++i)
@@ -693,7 +742,7 @@ private:
             todo.pop_back();
             for (int k = rfirst[static_cast<std::size_t>(v)]; k < rfirst[static_cast<std::size_t>(v) + 1]; ++k) {
                 const std::size_t u = static_cast<std::size_t>(rev[static_cast<std::size_t>(k)]);
-                if (!finishes[u]) {
+                if (!finishes[u] && !stuck[u]) {
                     finishes[u] = 1;
                     todo.push_back(static_cast<int>(u));
                 }
@@ -719,6 +768,14 @@ private:
         for (int v = 0; v < static_cast<int>(n); ++v) {
             const std::size_t vi = static_cast<std::size_t>(v);
             if (!m_reach[vi] || finishes[vi]) continue;
+            if (stuck[vi]) {
+                const node& nd = at(v);
+                add(severity::error, "dead-end",
+                    "the tree " + quote(nd.tree_ref) + " this jump runs can never reach an end or escalate, so the "
+                    "call gets stuck inside it and never comes back to " + quote(nd.to) + "; fix that tree",
+                    nd.pos, nd.id);
+                continue;
+            }
             if (cyclic(v)) {
                 auto& members = loops[comp[vi]];
                 if (members.empty()) loop_order.push_back(comp[vi]);
@@ -748,6 +805,76 @@ private:
                           " loop among themselves with no way out to an end or escalate; add a choice that leads out";
             add(severity::error, "inescapable-loop", message, first.pos, first.id);
         }
+        check_frozen_loops(comp, finishes, cyclic);
+    }
+
+    // Loops that have ways out but can never take them. Only answers (`set`) and forms change
+    // variables (a jump's sub-tree may too), so in a cycle of step and logic nodes alone every
+    // logic node routes the same way each time round: once in, the call goes round forever.
+    template <class cyclic_fn>
+    void check_frozen_loops(const std::vector<int>& comp, const std::vector<char>& finishes, const cyclic_fn& cyclic) {
+        const std::size_t n = static_cast<std::size_t>(m_graph.size());
+        std::unordered_map<int, int> first_member;  // component -> first member in file order
+        std::set<int> changes;                      // components with a node that may change a variable
+        for (int v = 0; v < static_cast<int>(n); ++v) {
+            const std::size_t vi = static_cast<std::size_t>(v);
+            // Loops with no way out at all are inescapable-loop above already.
+            if (!m_reach[vi] || !finishes[vi] || comp[vi] < 0 || !cyclic(v)) continue;
+            first_member.emplace(comp[vi], v);
+            const node_kind k = at(v).kind;
+            if (k == node_kind::question || k == node_kind::form || k == node_kind::jump) changes.insert(comp[vi]);
+        }
+        std::vector<int> parent;  // breadth-first search inside one component; allocated once
+        std::vector<int> touched;
+        for (int v = 0; v < static_cast<int>(n); ++v) {
+            const std::size_t vi = static_cast<std::size_t>(v);
+            if (comp[vi] < 0) continue;
+            const auto it = first_member.find(comp[vi]);
+            if (it == first_member.end() || it->second != v || changes.contains(comp[vi])) continue;
+            if (parent.empty()) parent.assign(n, -2);
+            add(severity::error, "inescapable-loop",
+                "loop " + cycle_text(v, comp, parent, touched) +
+                    " can never be left: no answer or form inside it changes a variable, so its conditions always "
+                    "route the same way; add a question or form to the loop, or route it differently",
+                at(v).pos, at(v).id);
+        }
+    }
+
+    // "a -> b -> c -> a": a shortest cycle through `v` inside its component (long ones cut).
+    std::string cycle_text(int v, const std::vector<int>& comp, std::vector<int>& parent,
+                           std::vector<int>& touched) const {
+        const int c = comp[static_cast<std::size_t>(v)];
+        for (int t : touched) parent[static_cast<std::size_t>(t)] = -2;
+        touched.clear();
+        parent[static_cast<std::size_t>(v)] = -1;
+        touched.push_back(v);
+        int last = -1;  // the node whose edge closes the cycle back to v
+        for (std::size_t q = 0; q < touched.size() && last < 0; ++q) {
+            const int u = touched[q];
+            for (const edge& e : m_graph.out(u)) {
+                if (e.to == v) {
+                    last = u;
+                    break;
+                }
+                const std::size_t wi = static_cast<std::size_t>(e.to);
+                if (comp[wi] != c || parent[wi] != -2) continue;
+                parent[wi] = u;
+                touched.push_back(e.to);
+            }
+        }
+        std::vector<int> path;  // last back to v
+        for (int u = last; u >= 0; u = parent[static_cast<std::size_t>(u)]) path.push_back(u);
+        constexpr std::size_t shown = 8;
+        std::string text;
+        for (std::size_t i = 0; i < path.size(); ++i) {
+            if (i == shown && path.size() > shown + 1) {
+                text += " -> ...";
+                break;
+            }
+            if (i) text += " -> ";
+            text += at(path[path.size() - 1 - i]).id;
+        }
+        return text + " -> " + at(v).id;
     }
 
     // Tarjan's algorithm with an explicit call stack; component per node (-1 if unreached).

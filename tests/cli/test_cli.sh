@@ -422,5 +422,11 @@ if [ ${#samples[@]} -gt 0 ]; then
     done
 fi
 
+# A folder with no trees in it is an error, so a mistyped path in CI cannot pass silently.
+mkdir -p "$tmp/no-trees"
+run check "$tmp/no-trees"
+expect_rc "check on a folder without trees" 1
+expect_line "check on a folder without trees says why" "no tree files" "$err"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

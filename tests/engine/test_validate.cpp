@@ -233,6 +233,66 @@ TEST_CASE("validate: two separate inescapable loops are reported once each") {
     CHECK(dead[0].node_id == "q");
 }
 
+TEST_CASE("validate: a loop of logic and step nodes can never be left even with a branch out") {
+    const std::string vars = "    <variable name=\"x\" type=\"number\" default=\"0\"/>\n";
+    SUBCASE("logic and step") {
+        const auto t = parse(tree_xml("f", "route", R"(
+  <logic id="route"><branch if="x == 1" to="done"/><otherwise to="wait"/></logic>
+  <step id="wait" to="route"><text>Wait.</text></step>
+  <end id="done" outcome="resolved"/>
+)", vars));
+        const diagnostics all = validate_tree(*t, nullptr);
+        INFO(dump(all));
+        const auto loops = with_code(all, "inescapable-loop");
+        REQUIRE(loops.size() == 1);
+        CHECK(loops[0].level == severity::error);
+        CHECK(loops[0].node_id == "route");
+        CHECK(loops[0].pos == t->find("route")->pos);
+        CHECK(loops[0].message.find("route -> wait -> route") != std::string::npos);
+        CHECK(with_code(all, "dead-end").empty());
+    }
+    SUBCASE("a logic node routing back to itself") {
+        const auto t = parse(tree_xml("f", "route", R"(
+  <logic id="route"><branch if="x == 1" to="done"/><otherwise to="route"/></logic>
+  <end id="done" outcome="resolved"/>
+)", vars));
+        const auto loops = with_code(validate_tree(*t, nullptr), "inescapable-loop");
+        REQUIRE(loops.size() == 1);
+        CHECK(loops[0].message.find("route -> route") != std::string::npos);
+    }
+    SUBCASE("the shortest cycle through the first node is shown") {
+        const auto t = parse(tree_xml("f", "a", R"(
+  <logic id="a"><branch if="x == 1" to="done"/><branch if="x == 2" to="b"/><otherwise to="c"/></logic>
+  <step id="b" to="c"/>
+  <step id="c" to="a"/>
+  <end id="done" outcome="resolved"/>
+)", vars));
+        const auto loops = with_code(validate_tree(*t, nullptr), "inescapable-loop");
+        REQUIRE(loops.size() == 1);
+        CHECK(loops[0].message.find("loop a -> c -> a ") != std::string::npos);
+    }
+    SUBCASE("a question inside the loop can change the variable: fine") {
+        const auto t = parse(tree_xml("f", "route", R"(
+  <logic id="route"><branch if="x == 1" to="done"/><otherwise to="ask"/></logic>
+  <question id="ask"><choice to="route" set="x = 1">Fixed</choice><choice to="route">Not yet</choice></question>
+  <end id="done" outcome="resolved"/>
+)", vars));
+        const diagnostics all = validate_tree(*t, nullptr);
+        INFO(dump(all));
+        CHECK(findings(all).empty());
+    }
+    SUBCASE("a form inside the loop: fine") {
+        const auto t = parse(tree_xml("f", "route", R"(
+  <logic id="route"><branch if="x == 1" to="done"/><otherwise to="ask"/></logic>
+  <form id="ask" to="route"><field var="x" label="X" required="true"/></form>
+  <end id="done" outcome="resolved"/>
+)", vars));
+        const diagnostics all = validate_tree(*t, nullptr);
+        INFO(dump(all));
+        CHECK(findings(all).empty());
+    }
+}
+
 // [SECTION] logic-unmatched and duplicate-label
 
 TEST_CASE("validate: logic without otherwise may match nothing") {
@@ -274,6 +334,44 @@ TEST_CASE("validate: duplicate choice labels, trimmed and case-insensitive") {
         REQUIRE(found.size() == 1);
         CHECK(found[0].level == severity::warning);
         CHECK(found[0].node_id == "q");
+        CHECK(found[0].pos == t->find("q")->choices[2].pos);
+        CHECK(found[0].message.find("1 and 3") != std::string::npos);
+    }
+    SUBCASE("Markdown markers do not make labels different") {
+        const auto t = parse(tree_xml("d", "q", R"(
+  <question id="q">
+    <choice to="done">**Yes**</choice>
+    <choice to="done">Yes</choice>
+  </question>
+  <end id="done" outcome="resolved"/>
+)"));
+        const auto found = with_code(validate_tree(*t, nullptr), "duplicate-label");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].pos == t->find("q")->choices[1].pos);
+    }
+    SUBCASE("two conditional choices with one label are alternatives") {
+        const auto t = parse(tree_xml("d", "q", R"(
+  <question id="q">
+    <choice to="done" if="vip">Continue</choice>
+    <choice to="done" if="not vip">Continue</choice>
+  </question>
+  <end id="done" outcome="resolved"/>
+)", "    <variable name=\"vip\" type=\"flag\" default=\"false\"/>\n"));
+        const diagnostics all = validate_tree(*t, nullptr);
+        INFO(dump(all));
+        CHECK(findings(all).empty());
+    }
+    SUBCASE("a conditional choice and an unconditional one with one label are warned") {
+        const auto t = parse(tree_xml("d", "q", R"(
+  <question id="q">
+    <choice to="done" if="vip">Continue</choice>
+    <choice to="done" if="not vip">Continue</choice>
+    <choice to="done">Continue</choice>
+  </question>
+  <end id="done" outcome="resolved"/>
+)", "    <variable name=\"vip\" type=\"flag\" default=\"false\"/>\n"));
+        const auto found = with_code(validate_tree(*t, nullptr), "duplicate-label");
+        REQUIRE(found.size() == 1);
         CHECK(found[0].pos == t->find("q")->choices[2].pos);
         CHECK(found[0].message.find("1 and 3") != std::string::npos);
     }
@@ -567,6 +665,42 @@ TEST_CASE("validate: jumps across a library folder") {
         REQUIRE(found.size() == 1);
         CHECK(found[0].node_id == "j");
         CHECK(found[0].message.find("'forever'") != std::string::npos);
+    }
+    SUBCASE("a jump with `to` into a tree that never ends is a dead end") {
+        dir.write("forever.xml", tree_xml("forever", "x", "  <step id=\"x\" to=\"x\"/>\n"));
+        const auto t = parse(jumper("forever", " to=\"done\""));
+        const diagnostics all = validate_tree(*t, &lib);
+        INFO(dump(all));
+        const auto found = with_code(all, "dead-end");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].level == severity::error);
+        CHECK(found[0].node_id == "j");
+        CHECK(found[0].message.find("the tree 'forever' this jump runs can never reach an end or escalate") !=
+              std::string::npos);
+        CHECK(with_code(all, "inescapable-loop").empty());
+    }
+    SUBCASE("a jump with `to` into a tree that only escalates never continues to `to`") {
+        dir.write("handoff.xml", tree_xml("handoff", "x", "  <escalate id=\"x\" team=\"Tier 2\"/>\n"));
+        const auto t = parse(tree_xml("main", "j",
+                                      "  <jump id=\"j\" tree=\"handoff\" to=\"after\"/>\n"
+                                      "  <step id=\"after\" to=\"done\"/>\n"
+                                      "  <end id=\"done\" outcome=\"resolved\"/>\n"));
+        const diagnostics all = validate_tree(*t, &lib);
+        INFO(dump(all));
+        const auto found = with_code(all, "unreachable");
+        REQUIRE(found.size() == 2);
+        CHECK(found[0].node_id == "after");
+        CHECK(found[1].node_id == "done");
+        CHECK(with_code(all, "dead-end").empty());
+    }
+    SUBCASE("a jump with `to` into a tree that may end is fine") {
+        dir.write("maybe.xml", tree_xml("maybe", "q",
+                                        "  <question id=\"q\"><choice to=\"e\">Ok</choice><choice to=\"x\">Not</choice></question>\n"
+                                        "  <end id=\"e\" outcome=\"resolved\"/>\n"
+                                        "  <escalate id=\"x\" team=\"Tier 2\"/>\n"));
+        const diagnostics all = validate_tree(*parse(jumper("maybe", " to=\"done\"")), &lib);
+        INFO(dump(all));
+        CHECK(findings(all).empty());
     }
     SUBCASE("a jump carries the variables its tree always sets") {
         const std::string vars = "    <variable name=\"account\" type=\"text\"/>\n";
