@@ -95,6 +95,14 @@ std::string field_label(const tree& t, const field& f) {
     return f.variable;
 }
 
+// Longest field input accepted, in characters (UTF-8 code points).
+constexpr std::size_t max_input_length = 1000;
+
+std::size_t code_points(std::string_view s) {
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
+}
+
 std::string trim(std::string_view s) {
     const char* space = " \t\r\n";
     std::size_t b = s.find_first_not_of(space);
@@ -106,6 +114,8 @@ std::string trim(std::string_view s) {
 // Whole-input match. A pattern std::regex cannot compile or run (too complex) is reported
 // instead of thrown: the loader should have refused it, but trees can be built in memory.
 std::optional<std::string> check_pattern(const std::string& pattern, const std::string& input) {
+    // std::regex backtracks without limit: a risky pattern could freeze the call.
+    if (pattern_risk(pattern)) return "Cannot check the pattern " + pattern;
     try {
         std::regex re(pattern, std::regex::ECMAScript);
         if (std::regex_match(input, re)) return std::nullopt;
@@ -368,6 +378,10 @@ void session::refresh_view() {
                 vc.to = c.to;
                 v.choices.push_back(std::move(vc));
             }
+            if (v.choices.empty() && v.stuck.empty())
+                v.stuck = fmt::format("None of the answers of '{}' applies (every one has a condition that is false); "
+                                      "go back or end the call",
+                                      v.title);
         }
         if (n->kind == node_kind::form) {
             for (const field& f : n->fields) {
@@ -445,6 +459,11 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
         const std::string input = it == inputs.end() ? std::string() : trim(it->second);
         const variable* var = t.find_variable(f.variable);
         const var_type type = var ? var->type : var_type::text;
+        // std::regex recurses once per character: a bounded input keeps the stack bounded.
+        if (code_points(input) > max_input_length) {
+            errors.push_back({f.variable, fmt::format("Too long: at most {} characters", max_input_length)});
+            continue;
+        }
         if (input.empty()) {
             if (f.required) errors.push_back({f.variable, "Required"});
             continue;

@@ -136,4 +136,93 @@ std::string neutralise_controls(std::string_view text) {
     return out;
 }
 
+namespace {
+
+// The repetition a quantifier starting at `i` allows, and its length (0 = not a quantifier).
+struct quantifier {
+    std::size_t length = 0;
+    bool repeats = false;   // may match its operand more than once
+    bool variable = false;  // may match a varying number of times (so the engine must guess)
+};
+quantifier read_quantifier(std::string_view p, std::size_t i) {
+    quantifier q;
+    if (i >= p.size()) return q;
+    const char c = p[i];
+    if (c == '*' || c == '+') q = {1, true, true};
+    else if (c == '?') q = {1, false, true};
+    else if (c == '{') {
+        // {n}, {n,} or {n,m}; anything else is a literal brace.
+        auto digits = [&](std::size_t& k, unsigned long& out) {
+            const std::size_t from = k;
+            out = 0;
+            while (k < p.size() && p[k] >= '0' && p[k] <= '9') {
+                if (out < 100000) out = out * 10 + static_cast<unsigned long>(p[k] - '0');
+                ++k;
+            }
+            return k > from;
+        };
+        std::size_t k = i + 1;
+        unsigned long min = 0, max = 0;
+        if (!digits(k, min)) return q;
+        bool unbounded = false;
+        max = min;
+        if (k < p.size() && p[k] == ',') {
+            ++k;
+            if (!digits(k, max)) unbounded = true;
+        }
+        if (k >= p.size() || p[k] != '}') return q;
+        q = {k + 1 - i, unbounded || max > 1, unbounded || max > min};
+    }
+    if (q.length && i + q.length < p.size() && p[i + q.length] == '?') ++q.length;  // lazy form
+    return q;
+}
+
+}  // namespace
+
+std::optional<std::string> pattern_risk(std::string_view p) {
+    // Per open group: does its body contain a variable repetition?
+    std::vector<bool> groups{false};
+    for (std::size_t i = 0; i < p.size();) {
+        const char c = p[i];
+        if (c == '\\') {
+            if (i + 1 < p.size() && p[i + 1] >= '1' && p[i + 1] <= '9')
+                return "backreferences like \\" + std::string(1, p[i + 1]) +
+                       " can take exponential time; match the text without referring back";
+            i += 2;
+            continue;
+        }
+        if (c == '[') {  // a character class: quantifier characters are literal inside
+            ++i;
+            while (i < p.size() && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
+            ++i;
+            continue;
+        }
+        if (c == '(') {
+            groups.push_back(false);
+            ++i;
+            if (i < p.size() && p[i] == '?') i += 2;  // (?:  (?=  (?!  are not quantifiers
+            continue;
+        }
+        if (c == ')' && groups.size() > 1) {
+            const bool inner = groups.back();
+            groups.pop_back();
+            const quantifier q = read_quantifier(p, i + 1);
+            if (inner && q.repeats)
+                return "nested repetition like (a+)+ can take exponential time; remove the inner or outer "
+                       "repetition";
+            groups.back() = groups.back() || inner || (q.variable && q.repeats);
+            i += 1 + q.length;
+            continue;
+        }
+        const quantifier q = read_quantifier(p, i);
+        if (q.length) {
+            if (q.variable && q.repeats) groups.back() = true;  // a lone ? is harmless
+            i += q.length;
+            continue;
+        }
+        ++i;
+    }
+    return std::nullopt;
+}
+
 }  // namespace signpost

@@ -837,3 +837,94 @@ TEST_CASE("session: transcript of an escalated and of an abandoned call") {
     CHECK(ta.find("1. Router power light \u2014 No\n2. Reboot\n") != std::string::npos);
     CHECK(ta.substr(ta.size() - std::string("\nAbandoned: line dropped\n").size()) == "\nAbandoned: line dropped\n");
 }
+
+// [SECTION] Hostile patterns and inputs
+
+namespace {
+
+constexpr std::string_view pattern_xml = R"(<tree format="1" id="pat" start="f">
+  <variables><variable name="code" type="text"/><variable name="n" type="number"/></variables>
+  <form id="f" to="done"><field var="code" pattern=".{10,}"/><field var="n"/></form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+
+// The loaded tree with the form's first pattern replaced: the loader would refuse risky ones,
+// but a tree built in memory reaches the session unchecked.
+std::shared_ptr<const tree> with_pattern(const std::string& pattern) {
+    auto t = std::make_shared<tree>(*load(pattern_xml));
+    t->find("f")->fields[0].pattern = pattern;
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("session: field input over 1000 characters is refused before any pattern runs") {
+    manual_clock clk(0);
+    session s(load(pattern_xml), nullptr, clk);
+    // 30,000 characters used to overflow the stack inside std::regex.
+    action_result r = s.submit({{"code", std::string(30000, 'a')}, {"n", std::string(1001, '1')}});
+    REQUIRE(r.field_errors.size() == 2);
+    CHECK(r.field_errors[0].variable == "code");
+    CHECK(r.field_errors[0].message == "Too long: at most 1000 characters");
+    CHECK(r.field_errors[1].variable == "n");
+    CHECK(r.field_errors[1].message == "Too long: at most 1000 characters");
+    CHECK(node_id(s) == "f");
+
+    // Characters, not bytes: 1000 two-byte letters are fine.
+    std::string accents;
+    for (int i = 0; i < 1000; ++i) accents += "\xC3\xA9";
+    REQUIRE(s.submit({{"code", accents}}));
+    CHECK(text(s, "code") == accents);
+}
+
+TEST_CASE("session: 1000-character inputs match the usual patterns") {
+    for (const auto& [pattern, input] : std::vector<std::pair<std::string, std::string>>{
+             {".{10,}", std::string(1000, 'a')},
+             {"[A-Za-z ]+", std::string(500, 'a') + std::string(500, ' ')},
+             {"[0-9]{8}", std::string(1000, '1')}}) {
+        CAPTURE(pattern);
+        manual_clock clk(0);
+        session s(with_pattern(pattern), nullptr, clk);
+        const action_result r = s.submit({{"code", input}});
+        if (pattern == "[0-9]{8}") {
+            REQUIRE(r.field_errors.size() == 1);
+            CHECK(r.field_errors[0].message == "Must match [0-9]{8}");
+        } else {
+            CHECK(r);
+            CHECK(node_id(s) == "done");
+        }
+    }
+}
+
+TEST_CASE("session: a pattern that can backtrack exponentially is not run") {
+    const std::string risky = R"(([a-zA-Z0-9]+\.?)+@example\.com)";
+    manual_clock clk(0);
+    session s(with_pattern(risky), nullptr, clk);
+    // Used to run for over a minute.
+    const action_result r = s.submit({{"code", std::string(28, 'a') + "@example.org"}});
+    REQUIRE(r.field_errors.size() == 1);
+    CHECK(r.field_errors[0].message == "Cannot check the pattern " + risky);
+    CHECK(node_id(s) == "f");
+}
+
+TEST_CASE("session: a question whose every choice is ruled out says so") {
+    manual_clock clk(0);
+    session s(load(R"(<tree format="1" id="none" start="q0">
+  <variables><variable name="vip" type="flag" default="false"/></variables>
+  <question id="q0"><choice to="q">Go</choice></question>
+  <question id="q" title="Premium line"><choice to="done" if="vip">Put through</choice><choice to="done" if="not vip and vip">Never</choice></question>
+  <end id="done" outcome="resolved"/>
+</tree>)"),
+              nullptr, clk);
+    CHECK(s.current().stuck.empty());
+    REQUIRE(s.choose(0));
+    CHECK(node_id(s) == "q");
+    CHECK(s.current().choices.empty());
+    CHECK(s.current().stuck ==
+          "None of the answers of 'Premium line' applies (every one has a condition that is false); go back or end "
+          "the call");
+    CHECK_FALSE(s.choose(0));
+    REQUIRE(s.back());
+    CHECK(node_id(s) == "q0");
+    CHECK(s.current().stuck.empty());
+}

@@ -34,4 +34,10 @@ std::string neutralise_controls(std::string_view text);
 // "label (url)", list items as "- item").
 std::string markdown_to_plain(std::string_view markdown);
 
+// Why an ECMAScript `pattern` could make std::regex backtrack for an exponential time on a
+// short input, or nullopt when it looks safe: a repeated group whose body itself repeats
+// (`(a+)+`, `([a-z]*\.?)*`), or a backreference (`\1`). Conservative: it may refuse a
+// pattern that would in fact run fast. Used by the loader and again by the runtime.
+std::optional<std::string> pattern_risk(std::string_view pattern);
+
 }  // namespace signpost
