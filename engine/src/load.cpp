@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -81,9 +82,29 @@ private:
 // Where pugixml's decoded text came from: the raw source offset of the `decoded`-th byte
 // of a value that starts at `raw`. Undoes entity and character references and the
 // end-of-line normalisation (\r\n -> one character), which pugixml applies while parsing.
+// The walk keeps its place, so a series of increasing offsets (every {name} in one long
+// text) costs one pass instead of one pass each.
+class raw_walker {
+public:
+    raw_walker(std::string_view src, std::size_t raw, bool cdata) : m_src(src), m_i(raw), m_cdata(cdata) {}
+    std::size_t to(std::size_t decoded);  // `decoded` must not be less than in the previous call
+
+private:
+    std::string_view m_src;
+    std::size_t m_i;
+    std::size_t m_d = 0;
+    bool m_cdata;
+};
+
 std::size_t raw_offset(std::string_view src, std::size_t raw, std::size_t decoded, bool cdata) {
-    std::size_t i = raw;
-    std::size_t d = 0;
+    return raw_walker(src, raw, cdata).to(decoded);
+}
+
+std::size_t raw_walker::to(std::size_t decoded) {
+    const std::string_view src = m_src;
+    const bool cdata = m_cdata;
+    std::size_t& i = m_i;
+    std::size_t& d = m_d;
     while (i < src.size() && d < decoded) {
         const char c = src[i];
         if (c == '\r') {
@@ -349,14 +370,6 @@ private:
     source_pos value_pos(const attr& a, std::size_t offset) const {
         return at(raw_offset(m_src, a.value_off, offset, false));
     }
-    source_pos text_pos(const element_text& t, std::size_t offset) const {
-        auto it = std::upper_bound(t.pieces.begin(), t.pieces.end(), offset,
-                                   [](std::size_t o, const element_text::piece& p) { return o < p.decoded_start; });
-        if (it == t.pieces.begin()) return {};
-        --it;
-        return at(raw_offset(m_src, it->raw, offset - it->decoded_start, it->cdata));
-    }
-
     // --- generic element handling
     attr_list read_attrs(pugi::xml_node el, const std::vector<std::string>& allowed,
                          const std::string& node_id);
@@ -536,12 +549,30 @@ element_text loader::read_text(pugi::xml_node el, const std::string& node_id) {
 }
 
 void loader::check_references(const element_text& t, const std::string& node_id, const std::string& field) {
+    // References come in text order: one walker per piece keeps the positions linear.
+    std::optional<raw_walker> walk;
+    std::size_t walk_piece = 0;
+    std::size_t last_offset = 0;
+    const auto position = [&](std::size_t offset) -> source_pos {
+        const auto it = std::upper_bound(
+            t.pieces.begin(), t.pieces.end(), offset,
+            [](std::size_t o, const element_text::piece& p) { return o < p.decoded_start; });
+        if (it == t.pieces.begin()) return {};
+        const auto piece = static_cast<std::size_t>(it - t.pieces.begin()) - 1;
+        const auto& p = t.pieces[piece];
+        if (!walk || piece != walk_piece || offset < last_offset) {
+            walk.emplace(m_src, p.raw, p.cdata);
+            walk_piece = piece;
+        }
+        last_offset = offset;
+        return at(walk->to(offset - p.decoded_start));
+    };
     for (const auto& ref : find_references(t.text)) {
         if (m_tree->find_variable(ref.name)) continue;
         std::string message = "{" + ref.name + "} is not a declared variable";
         const std::string hint = suggestion(ref.name, m_var_names);
         message += hint.empty() ? "; declare it in <variables> or write {{ for a literal brace" : "; " + hint;
-        error("undeclared-variable", message, text_pos(t, ref.offset), node_id, field);
+        error("undeclared-variable", message, position(ref.offset), node_id, field);
     }
 }
 
@@ -619,7 +650,8 @@ void loader::read_tree(pugi::xml_node root) {
                   name_pos(*a), "", "version");
     }
     const attr* title = attrs.find("title");
-    t.title = title ? std::string(title->value) : t.id;
+    // An empty title means "no title": the default, so saving and loading agree.
+    t.title = title && !title->value.empty() ? std::string(title->value) : t.id;
     if (const attr* a = attrs.find("start")) {
         t.start = a->value;
         m_start_pos = name_pos(*a);
@@ -980,7 +1012,7 @@ void loader::read_field(pugi::xml_node el, node& n, std::unordered_set<std::stri
                   f.pos, n.id, "field");
         }
     }
-    if (const attr* a = attrs.find("label"))
+    if (const attr* a = attrs.find("label"); a && !a->value.empty())  // empty = the default, as when saved
         f.label = a->value;
     else
         f.label = v && !v->label.empty() ? v->label : f.variable;
@@ -1011,6 +1043,11 @@ void loader::check_pattern(const attr& a, const variable* v, const std::string& 
         error("invalid-pattern",
               std::string("pattern only applies to text variables; '") + v->name + "' is a " + to_string(v->type),
               name_pos(a), node_id, "pattern");
+        return;
+    }
+    // A pattern that can backtrack exponentially would freeze the player on a short input.
+    if (auto risk = pattern_risk(a.value)) {
+        error("invalid-pattern", "pattern is refused: " + *risk, name_pos(a), node_id, "pattern");
         return;
     }
     // Forms often repeat the same pattern: compile each distinct one once.
@@ -1191,6 +1228,216 @@ std::string size_text(std::uintmax_t bytes) {
     return std::to_string(bytes / (1024u * 1024u)) + " MiB (" + std::to_string(bytes) + " bytes)";
 }
 
+// [SECTION] strict well-formedness scan
+// pugixml is lenient: it keeps a bare '&', unknown entities, '<' in attribute values,
+// control characters and text after the root. One linear pass over the raw bytes reports
+// what an XML parser must refuse; pugixml still reports what this scan does not track.
+
+struct syntax_problem {
+    std::size_t offset = 0;
+    std::string message;
+};
+
+struct syntax_scan {
+    std::vector<syntax_problem> problems;
+    // For pugixml's tag-mismatch message: the element open at the first bad closing tag
+    // (or at the end of the file) and the closing tag's name.
+    std::string open_at_mismatch;
+    std::string closing_at_mismatch;
+    bool mismatch_at_end = false;
+};
+
+constexpr std::size_t max_syntax_problems = 100;
+
+bool is_name_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.' || c == ':' || c >= 0x80;
+}
+
+// Checks the reference that starts at the '&' at `amp`; only name bytes are read, so
+// scanning every '&' of a file stays linear.
+void check_reference(std::string_view src, std::size_t amp, std::vector<syntax_problem>& out) {
+    std::size_t j = amp + 1;
+    if (j < src.size() && src[j] == '#') {
+        ++j;
+        const bool hex = j < src.size() && src[j] == 'x';
+        if (hex) ++j;
+        const std::size_t digits = j;
+        while (j < src.size() && (hex ? std::isxdigit(static_cast<unsigned char>(src[j])) != 0
+                                      : (src[j] >= '0' && src[j] <= '9')))
+            ++j;
+        if (j == digits || j >= src.size() || src[j] != ';')
+            out.push_back({amp, "malformed character reference; write &#NNN; or &#xHHHH;, or '&amp;' for a "
+                                "literal ampersand"});
+        return;
+    }
+    while (j < src.size() && is_name_byte(static_cast<unsigned char>(src[j]))) ++j;
+    const std::string_view name = src.substr(amp + 1, j - amp - 1);
+    if (name.empty() || j >= src.size() || src[j] != ';') {
+        out.push_back({amp, "'&' starts an entity reference; write '&amp;' for a literal ampersand"});
+        return;
+    }
+    if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") return;
+    static const std::pair<std::string_view, std::string_view> html[]{
+        {"nbsp", "&#160;"}, {"copy", "&#169;"},   {"reg", "&#174;"},     {"eacute", "&#233;"},
+        {"ndash", "&#8211;"}, {"mdash", "&#8212;"}, {"hellip", "&#8230;"}, {"euro", "&#8364;"}};
+    std::string use = "a character reference such as &#160;";
+    for (const auto& [entity, ref] : html)
+        if (name == entity) use = std::string(ref);
+    std::string shown(name.substr(0, 40));
+    if (shown.size() < name.size()) shown += "…";
+    out.push_back({amp, "unknown entity '&" + shown + ";': XML defines only &amp; &lt; &gt; &quot; &apos;; "
+                        "use the character itself or " + use});
+}
+
+std::string control_message(unsigned cp) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "U+%04X", cp);
+    return std::string(cp >= 0xFFFE ? "character " : "control character ") + hex +
+           " is not allowed in XML; remove it";
+}
+
+syntax_scan scan_xml_syntax(std::string_view src) {
+    syntax_scan out;
+    auto& problems = out.problems;
+    // Characters XML forbids anywhere, even in comments and CDATA (the input is valid UTF-8).
+    for (std::size_t i = 0; i < src.size() && problems.size() < max_syntax_problems; ++i) {
+        const auto c = static_cast<unsigned char>(src[i]);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            problems.push_back({i, control_message(c)});
+        else if (c == 0xEF && i + 2 < src.size() && static_cast<unsigned char>(src[i + 1]) == 0xBF &&
+                 (static_cast<unsigned char>(src[i + 2]) & 0xFEu) == 0xBE)
+            problems.push_back({i, control_message(0xFFFEu + (static_cast<unsigned char>(src[i + 2]) & 1u))});
+    }
+
+    std::vector<std::string_view> open;  // element names, for the mismatch message
+    bool root_seen = false;
+    std::string_view root_name;
+    bool reported_outside = false;
+    const auto outside = [&](std::size_t at) {
+        if (reported_outside) return;
+        reported_outside = true;
+        problems.push_back({at, root_seen ? "text after the closing </" + std::string(root_name) +
+                                                "> tag; the file must end with the root element, remove it"
+                                          : std::string("text before the root element; a tree file starts with "
+                                                        "<tree format=\"1\" ...>")});
+    };
+    std::size_t i = src.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    const auto starts = [&](std::size_t at, std::string_view s) { return src.substr(at, s.size()) == s; };
+    while (i < src.size() && problems.size() < max_syntax_problems) {
+        const char c = src[i];
+        if (c == '<') {
+            if (starts(i, "<!--")) {
+                const std::size_t end = src.find("-->", i + 4);
+                if (end == std::string_view::npos) break;  // unterminated: pugixml reports it
+                if (const std::size_t dashes = src.find("--", i + 4); dashes < end)
+                    problems.push_back({dashes, "'--' is not allowed inside a comment"});
+                i = end + 3;
+            } else if (starts(i, "<![CDATA[")) {
+                const std::size_t end = src.find("]]>", i + 9);  // content is literal
+                if (end == std::string_view::npos) break;
+                if (open.empty()) outside(i);
+                i = end + 3;
+            } else if (starts(i, "<?")) {
+                const std::size_t end = src.find("?>", i + 2);
+                if (end == std::string_view::npos) break;
+                i = end + 2;
+            } else if (starts(i, "<!")) {
+                return out;  // a DOCTYPE: refused as a whole after parsing
+            } else if (starts(i, "</")) {
+                const std::size_t name_start = i + 2;
+                std::size_t j = name_start;
+                while (j < src.size() && is_name_byte(static_cast<unsigned char>(src[j]))) ++j;
+                const std::string_view name = src.substr(name_start, j - name_start);
+                const std::size_t gt = src.find('>', j);
+                if (gt == std::string_view::npos) break;
+                if (open.empty() || open.back() != name) {
+                    if (!open.empty() && out.open_at_mismatch.empty() && out.closing_at_mismatch.empty()) {
+                        out.open_at_mismatch = open.back();
+                        out.closing_at_mismatch = name;
+                    }
+                    break;  // pugixml reports the mismatch; later state would be guesswork
+                }
+                open.pop_back();
+                i = gt + 1;
+            } else {
+                const std::size_t name_start = i + 1;
+                std::size_t j = name_start;
+                while (j < src.size() && is_name_byte(static_cast<unsigned char>(src[j]))) ++j;
+                const std::string_view name = src.substr(name_start, j - name_start);
+                char quote = 0;
+                for (; j < src.size(); ++j) {
+                    const char d = src[j];
+                    if (quote) {
+                        if (d == quote)
+                            quote = 0;
+                        else if (d == '<')
+                            problems.push_back({j, "'<' is not allowed inside an attribute value; write '&lt;'"});
+                        else if (d == '&')
+                            check_reference(src, j, problems);
+                    } else if (d == '"' || d == '\'') {
+                        quote = d;
+                    } else if (d == '>' || d == '<') {
+                        break;
+                    }
+                }
+                if (j >= src.size() || src[j] == '<') break;  // a broken tag: pugixml reports it
+                if (!root_seen) root_name = name;
+                if (src[j - 1] != '/') open.push_back(name);
+                root_seen = true;
+                i = j + 1;
+            }
+            continue;
+        }
+        if (open.empty()) {
+            if (!is_xml_space(c)) outside(i);
+        } else if (c == '&') {
+            check_reference(src, i, problems);
+        } else if (c == ']' && starts(i, "]]>")) {
+            problems.push_back({i, "']]>' is not allowed in text; write ']]&gt;'"});
+        }
+        ++i;
+    }
+    if (i >= src.size() && !open.empty() && out.open_at_mismatch.empty()) {
+        out.open_at_mismatch = open.back();
+        out.mismatch_at_end = true;
+    }
+    return out;
+}
+
+// pugixml's descriptions name the parser's state; these say what is wrong in the file.
+std::string parser_message(pugi::xml_parse_status status, const char* description, const syntax_scan& scan) {
+    switch (status) {
+        case pugi::status_end_element_mismatch:
+            if (scan.mismatch_at_end)
+                return "the file ends while <" + scan.open_at_mismatch + "> is still open; add </" +
+                       scan.open_at_mismatch + ">";
+            if (!scan.open_at_mismatch.empty())
+                return "closing tag </" + scan.closing_at_mismatch + "> does not match the open element <" +
+                       scan.open_at_mismatch + "> (check for a missing </" + scan.open_at_mismatch +
+                       "> or a typo in the tag name)";
+            return "closing tag does not match the open element (check for a missing closing tag or a typo in "
+                   "the tag name)";
+        case pugi::status_no_document_element:
+        case pugi::status_append_invalid_root:
+            return "the file is empty or has no root element; a tree file starts with <tree format=\"1\" ...>";
+        case pugi::status_bad_attribute:
+            return "malformed attribute: values must be quoted, e.g. id=\"power\"";
+        case pugi::status_bad_start_element:
+            return "malformed start tag: check the element name and that the tag ends with '>' or '/>'";
+        case pugi::status_bad_end_element:
+            return "malformed closing tag: write </name> with the name of the open element";
+        case pugi::status_unrecognized_tag:
+            return "'<' must start an element, a comment or <?...?>; write '&lt;' for a literal '<'";
+        case pugi::status_bad_comment: return "malformed comment: write <!-- ... -->";
+        case pugi::status_bad_cdata: return "malformed CDATA section: write <![CDATA[ ... ]]>";
+        case pugi::status_bad_pi:
+            return "malformed processing instruction or XML declaration: write "
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+        default: return std::string("XML error: ") + description;
+    }
+}
+
 }  // namespace
 
 // [SECTION] public entry points
@@ -1233,9 +1480,19 @@ load_result load_tree_string(std::string_view xml, std::string file) {
                                             position_at(xml, static_cast<std::size_t>(parsed.offset))));
         return out;
     }
+    syntax_scan scan = scan_xml_syntax(xml);
     if (!parsed) {
-        out.problems.push_back(file_problem("xml-syntax", std::string("XML error: ") + parsed.description(), file,
-                                            position_at(xml, static_cast<std::size_t>(parsed.offset))));
+        const auto off = static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0));
+        const bool known = std::any_of(scan.problems.begin(), scan.problems.end(),
+                                       [&](const syntax_problem& p) { return p.offset == off; });
+        if (!known) scan.problems.push_back({off, parser_message(parsed.status, parsed.description(), scan)});
+    }
+    if (!scan.problems.empty()) {
+        std::stable_sort(scan.problems.begin(), scan.problems.end(),
+                         [](const syntax_problem& a, const syntax_problem& b) { return a.offset < b.offset; });
+        const line_index lines(xml);
+        for (auto& p : scan.problems)
+            out.problems.push_back(file_problem("xml-syntax", std::move(p.message), file, lines.at(p.offset)));
         return out;
     }
     loader l(xml, std::move(file));

@@ -16,6 +16,8 @@
 
 #include "signpost/library.hpp"
 #include "signpost/load.hpp"
+#include "signpost/save.hpp"
+#include "signpost/text.hpp"
 #include "signpost/validate.hpp"
 
 using namespace signpost;
@@ -732,6 +734,113 @@ TEST_CASE("load: did you mean") {
     CHECK(far.find("'completely-else'") != std::string::npos);
 }
 
+TEST_CASE("load: XML that is not well-formed is refused at the exact line and column") {
+    struct expected {
+        std::string xml;
+        int line;
+        int column;
+        const char* message;  // a part of it
+    };
+    const std::string head = "<tree format=\"1\" id=\"t\" start=\"a\">\n  <end id=\"a\" outcome=\"x\"/>\n";
+    const std::string step = "  <step id=\"s\" to=\"a\"><text>";  // text starts at column 29
+    const std::string tail = "</text></step>\n</tree>\n";
+    const std::vector<expected> cases{
+        {head + step + "Fish & chips" + tail, 3, 34,
+         "'&' starts an entity reference; write '&amp;' for a literal ampersand"},
+        {head + step + "a &nbsp; b" + tail, 3, 31,
+         "unknown entity '&nbsp;': XML defines only &amp; &lt; &gt; &quot; &apos;; use the character itself or "
+         "&#160;"},
+        {head + step + "&bogus; done" + tail, 3, 29, "unknown entity '&bogus;'"},
+        {head + step + "&#x;" + tail, 3, 29, "malformed character reference"},
+        {head + "  <logic id=\"b\"><branch if=\"n < 2\" to=\"a\"/></logic>\n</tree>\n", 3, 31,
+         "'<' is not allowed inside an attribute value; write '&lt;'"},
+        {head + "  <step id=\"s\" title=\"a\x01\" to=\"a\"/>\n</tree>\n", 3, 24,
+         "control character U+0001 is not allowed in XML; remove it"},
+        {head + step + "\x1b[1m" + tail, 3, 29, "control character U+001B is not allowed"},
+        {head + step + "\xC3\xA9\xEF\xBF\xBE" + tail, 3, 30, "character U+FFFE is not allowed"},
+        {head + step + "\xEF\xBF\xBF" + tail, 3, 29, "character U+FFFF is not allowed"},
+        {head + "</tree>\n  trailing words\n", 4, 3, "text after the closing </tree> tag"},
+        {head + step + "a]]>b" + tail, 3, 30, "']]>' is not allowed in text; write ']]&gt;'"},
+        {head + "  <!-- a -- b -->\n</tree>\n", 3, 10, "'--' is not allowed inside a comment"},
+        {head + "  <end id=\"b\" outcome=\"x\"><text>Thanks.</txt></end>\n</tree>\n", 3, 42,
+         "closing tag </txt> does not match the open element <text> (check for a missing </text>"},
+        {head + "  <end id=\"b\" outcome=\"x\"><text>Thanks.", 3, 39, "the file ends while <text> is still open"},
+        {"", 1, 1, "the file is empty or has no root element"},
+        {"<tree format=1 id=\"t\" start=\"a\"/>", 1, 14, "malformed attribute: values must be quoted"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.xml);
+        const load_result r = load(c.xml);
+        INFO(dump(r.problems));
+        CHECK(r.loaded == nullptr);
+        const diagnostic d = only(r, "xml-syntax");
+        CHECK(d.pos == source_pos{c.line, c.column});
+        CHECK(d.message.find(c.message) != std::string::npos);
+    }
+    SUBCASE("every problem is reported, in file order") {
+        const load_result r = load(head + step + "a & b &c; \x02" + tail);
+        const auto found = with_code(r.problems, "xml-syntax");
+        REQUIRE(found.size() == 3);
+        CHECK(found[0].pos == source_pos{3, 31});
+        CHECK(found[1].pos == source_pos{3, 35});
+        CHECK(found[2].pos == source_pos{3, 39});
+    }
+}
+
+TEST_CASE("load: the strict scan accepts what XML allows") {
+    const std::string xml =
+        "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<!-- a comment may hold < & ]]> and - single dashes -->\n"
+        "<tree format=\"1\" id=\"t\" start=\"a\" title=\"A &amp; B &lt;&gt; &quot;&apos; &#160; &#x41; x > y\">\n"
+        "  <?note a processing instruction with & and < ?>\n"
+        "  <end id=\"a\" outcome=\"x\" title='single \"quoted\"'><text>a > b, ]] and ]>, &#233;"
+        "<![CDATA[ raw & <tags> -- and ]] ]]></text></end>\n"
+        "</tree>\n"
+        "<!-- a comment after the root -->\n";
+    const load_result r = load(xml);
+    INFO(dump(r.problems));
+    REQUIRE(r.ok());
+    CHECK(r.loaded->title == "A & B <> \"' \xC2\xA0 A x > y");
+    CHECK(r.loaded->find("a")->text == "a > b, ]] and ]>, \xC3\xA9 raw & <tags> -- and ]]");
+}
+
+TEST_CASE("load: an explicitly empty title or field label is the default and round-trips") {
+    const std::string xml =
+        "<tree format=\"1\" id=\"t\" title=\"\" start=\"f\">\n"
+        "  <variables><variable name=\"acct\" type=\"text\" label=\"Account\"/>"
+        "<variable name=\"n\" type=\"text\"/></variables>\n"
+        "  <form id=\"f\" to=\"e\"><field var=\"acct\" label=\"\"/><field var=\"n\" label=\"\"/></form>\n"
+        "  <end id=\"e\" outcome=\"x\"/>\n"
+        "</tree>\n";
+    const load_result r = load(xml);
+    INFO(dump(r.problems));
+    REQUIRE(r.ok());
+    CHECK(r.loaded->title == "t");
+    REQUIRE(r.loaded->find("f")->fields.size() == 2);
+    CHECK(r.loaded->find("f")->fields[0].label == "Account");
+    CHECK(r.loaded->find("f")->fields[1].label == "n");
+    const std::string saved = save_tree_string(*r.loaded);
+    const load_result again = load(saved);
+    REQUIRE(again.ok());
+    CHECK(save_tree_string(*again.loaded) == saved);
+    CHECK(again.loaded->title == "t");
+    CHECK(again.loaded->find("f")->fields[0].label == "Account");
+}
+
+TEST_CASE("load: many {name} references in one text are placed in linear time") {
+    const std::size_t count = 100'000;
+    const auto began = std::chrono::steady_clock::now();
+    const load_result r =
+        load(with_body("  <end id=\"b\" outcome=\"x\"><text>&amp;" + repeat("{zz} &lt;", count) + "</text></end>\n"));
+    CHECK(seconds_since(began) < 10.0);
+    const auto found = with_code(r.problems, "undeclared-variable");
+    REQUIRE(found.size() == count);
+    // <text> ends at column 32; "&amp;" is 5 bytes, each "{zz} &lt;" 9.
+    CHECK(found[0].pos == source_pos{8, 38});
+    CHECK(found[1].pos == source_pos{8, 47});
+    CHECK(found.back().pos == source_pos{8, static_cast<int>(38 + 9 * (count - 1))});
+}
+
 // [SECTION] files
 
 TEST_CASE("load: files are read, and unreadable or huge files are refused") {
@@ -801,10 +910,10 @@ TEST_CASE("load: hostile inputs are refused cleanly") {
         CHECK(d.message ==
               "DOCTYPE declarations are not allowed (entity definitions could expand without limit); remove it");
     }
-    SUBCASE("undeclared entities are not expanded either") {
+    SUBCASE("undeclared entities are not expanded either: they are refused") {
         const load_result r = load(with_body("  <end id=\"b\" outcome=\"x\"><text>&lol9;</text></end>\n"));
-        REQUIRE(r.loaded != nullptr);
-        CHECK(r.loaded->find("b")->text == "&lol9;");
+        CHECK(r.loaded == nullptr);
+        CHECK(only(r, "xml-syntax").message.find("unknown entity '&lol9;'") != std::string::npos);
     }
     SUBCASE("a 10 MB attribute value") {
         const std::string big(10'000'000, 'x');
@@ -1036,4 +1145,39 @@ TEST_CASE("load: broken corpus: a file for every loader code") {
         CHECK(std::any_of(file.expected.begin(), file.expected.end(),
                           [&](const expectation& e) { return e.code == code; }));
     }
+}
+
+// [SECTION] Patterns that would freeze std::regex
+
+TEST_CASE("load: pattern_risk refuses nested repetition and backreferences") {
+    const std::string nested =
+        "nested repetition like (a+)+ can take exponential time; remove the inner or outer repetition";
+    for (const char* risky : {"(a+)+", "(a*)*", "([a-zA-Z0-9]+\\.?)+@example\\.com", "(x[0-9]{2,}y)*",
+                              "((ab)+c)+", "(?:a|b+){2,}", "(a+?)+?", "(a{1,9})+", "(a+){3}", "x((b)*)+"}) {
+        CAPTURE(risky);
+        CHECK(pattern_risk(risky) == nested);
+    }
+    for (const char* backref : {"(a)\\1", "(a)(b)\\2x"}) {
+        CAPTURE(backref);
+        const auto why = pattern_risk(backref);
+        REQUIRE(why.has_value());
+        CHECK(why->find("backreference") != std::string::npos);
+    }
+    // Escaped characters and classes are literal; a single optional group cannot blow up.
+    for (const char* safe : {"[0-9]{8}", ".{10,}", "[A-Za-z ]+", "([01][0-9]|2[0-3]):[0-5][0-9]", "(ab)+", "(a\\+)+",
+                             "([+*]x)+", "(-[0-9]+)?", "([0-9]{3}-)+", "(a?)+", "\\(a+\\)+", "(?:x)[a-z]+", "a\\\\+",
+                             "[a-z][a-z0-9.]{1,31}", "(a{2})+", "\\0"}) {
+        CAPTURE(safe);
+        CHECK_FALSE(pattern_risk(safe).has_value());
+    }
+}
+
+TEST_CASE("load: a pattern that can backtrack exponentially is invalid-pattern at the attribute") {
+    const load_result r = load(with_body(
+        "  <form id=\"b\" to=\"a\"><field var=\"account\" pattern=\"([a-zA-Z0-9]+\\.?)+@example\\.com\"/></form>\n"));
+    const auto found = with_code(r.problems, "invalid-pattern");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].pos == source_pos{8, 44});
+    CHECK(found[0].message.find("nested repetition like (a+)+ can take exponential time") != std::string::npos);
+    CHECK(found[0].field == "pattern");
 }
