@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Shared by run.sh and test.sh: install the Debian packages the build needs (only the
-# missing ones, so a second run installs nothing), then configure and build into build/.
+# Shared by run.sh, test.sh and bench.sh: install the Debian packages the build needs (only
+# the missing ones, so a second run installs nothing), then configure and build into build/.
+#   SIGNPOST_DEPS_ONLY=1  install packages only, build nothing
+#   SIGNPOST_QUICK=1      skip what only the extra test stages need (clang and its sanitizer
+#                         runtimes for fuzzing); ignored in CI (CI=true), which runs everything
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,7 +14,12 @@ packages=(
   libimgui-dev libglfw3-dev libstb-dev libgl-dev
   fonts-dejavu-core
   libxml2-utils xvfb xauth
+  libbenchmark-dev
 )
+# Fuzzing (fuzz/run.sh): clang 14 with libFuzzer and the sanitizer runtimes.
+if [ "${SIGNPOST_QUICK:-0}" != 1 ] || [ "${CI:-}" = true ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,6 +32,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+[ "${SIGNPOST_DEPS_ONLY:-0}" = 1 ] && exit 0
 
 build_type=${SIGNPOST_BUILD_TYPE:-RelWithDebInfo}
 if [ ! -f build/CMakeCache.txt ]; then

@@ -88,6 +88,96 @@ command add_export(CLI::App& app, export_options& o) {
     return {sub, [&o] { return run_export(o); }};
 }
 
+command add_report(CLI::App& app, report_options& o) {
+    CLI::App* sub = app.add_subcommand(
+        "report",
+        "Path statistics from the session log: sessions and outcomes, per-node visits, dwell "
+        "times, back presses and abandonment, links, the most frequent paths, version drift. "
+        "The log is only read, never changed.");
+    sub->footer("Dates are UTC: YYYY-MM-DD (--until includes that day) or ISO 8601 such as "
+                "2025-01-31T14:00Z.\nExit status: 0 report written, 1 the log or tree cannot be "
+                "used (missing, not a Signpost log, locked, not matching) or the output cannot be "
+                "written, 2 usage error.");
+    sub->add_option("--log", o.log, "The session log (default: the player's log, " +
+                                        std::string("$XDG_DATA_HOME/signpost/sessions.db)"))
+        ->type_name("DB");
+    sub->add_option("--tree", o.tree,
+                    "The tree as it is now: only its sessions, with titles, links never taken and "
+                    "nodes/links the log has but the tree no longer does")
+        ->type_name("FILE");
+    sub->add_option("--library", o.libraries,
+                    "Folder with the trees of jumps (<tree id>.xml), after the tree's own folder; "
+                    "repeatable")
+        ->type_name("DIR")
+        ->allow_extra_args(false)
+        ->check(CLI::Validator(CLI::ExistingDirectory).description(""));
+    sub->add_option("--since", o.since, "Only sessions started on or after this date/time")->type_name("DATE");
+    sub->add_option("--until", o.until, "Only sessions started before this time, or on or before this day")
+        ->type_name("DATE");
+    sub->add_option("--agent", o.agent, "Only this agent's sessions")->type_name("NAME");
+    sub->add_option("--tree-version", o.tree_version, "Only sessions recorded against this tree version")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber.description(""));
+    sub->add_flag("--by-agent", o.by_agent, "Also show figures per agent (for coaching, not ranking)");
+    sub->add_option("--format,-f", "Output format (default text)")
+        ->type_name("text|json|csv")
+        ->check(CLI::IsMember({"text", "json", "csv"}).description(""))
+        ->each([&o](const std::string& name) {
+            o.format_given = true;
+            o.format = name == "json" ? report_output::json
+                       : name == "csv" ? report_output::csv
+                                       : report_output::text;
+        });
+    sub->add_option("--output,-o", o.output, "Write to this file instead of standard output (\"-\")")
+        ->type_name("OUT");
+    sub->add_option("--html", o.html,
+                    "Write a self-contained HTML report with charts to this file (then nothing "
+                    "else is printed unless --format is given)")
+        ->type_name("FILE");
+    sub->add_option("--top", o.top, "How many paths and problem spots to list (default 10)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 1000).description(""));
+    sub->add_option("--busy-timeout", o.busy_timeout_ms,
+                    "How long to wait for a writer holding a lock, in ms (default 5000)")
+        ->type_name("MS")
+        ->check(CLI::Range(0, 600000).description(""));
+    sub->add_flag("!--no-progress", o.progress, "Never show a progress bar");
+    return {sub, [&o] { return run_report(o); }};
+}
+
+command add_generate(CLI::App& app, generate_options& o) {
+    CLI::App* sub = app.add_subcommand(
+        "generate-log",
+        "Write a synthetic session log: agents walking a tree through the real runtime, with "
+        "realistic dwell times, back presses, abandoned and crashed calls. The same seed gives "
+        "the same sessions.");
+    sub->footer("Exit status: 0 written, 1 the tree has errors or the log cannot be written, 2 usage "
+                "error.");
+    sub->add_option("--tree", o.tree, "The tree the agents walk")->type_name("FILE")->required();
+    sub->add_option("--library", o.libraries,
+                    "Folder with the trees of jumps, after the tree's own folder; repeatable")
+        ->type_name("DIR")
+        ->allow_extra_args(false)
+        ->check(CLI::Validator(CLI::ExistingDirectory).description(""));
+    sub->add_option("--sessions,-n", o.sessions, "How many calls (default 1000)")
+        ->type_name("N")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}).description(""));
+    sub->add_option("--seed", o.seed, "Random seed (default 1)")->type_name("S");
+    sub->add_option("--out", o.out, "The log to write")->type_name("DB")->required();
+    sub->add_option("--agents", o.agents, "How many agents take the calls (default 12)")
+        ->type_name("K")
+        ->check(CLI::Range(1, 100000).description(""));
+    sub->add_option("--start", o.start, "First working day, UTC (default 2025-01-06)")->type_name("DATE");
+    sub->add_option("--back-rate", o.back_rate, "Chance of a back press at each step (default 0.05)")
+        ->type_name("P")
+        ->check(CLI::Range(0.0, 0.5).description(""));
+    sub->add_option("--abandon-rate", o.abandon_rate, "Share of calls ended early (default 0.03)")
+        ->type_name("P")
+        ->check(CLI::Range(0.0, 1.0).description(""));
+    sub->add_flag("--append", o.append, "Add to an existing log instead of refusing to touch it");
+    return {sub, [&o] { return run_generate(o); }};
+}
+
 int run(int argc, char** argv) {
     CLI::App app{"Signpost: check, format and export call-center decision trees.", "signpost"};
     app.set_version_flag("--version", "signpost " SIGNPOST_VERSION);
@@ -97,10 +187,14 @@ int run(int argc, char** argv) {
     check_options check;
     fmt_options format_opts;
     export_options exp;
+    report_options report;
+    generate_options generate;
     const std::vector<command> commands{
         add_check(app, check),
         add_fmt(app, format_opts),
         add_export(app, exp),
+        add_report(app, report),
+        add_generate(app, generate),
     };
 
     try {

@@ -143,7 +143,8 @@ int run_window(const window_options& options, const std::function<void(frame_con
     ImGui_ImplOpenGL3_Init("#version 330");
 
     bool quit = false;
-    frame_context ctx{fonts, quit};
+    frame_context ctx{fonts, quit, options.title};
+    std::string shown_title = options.title;
     const bool scripted = !options.screenshot.empty();
     std::size_t step = 0;
     int phase = 0;  // per scripted step: 0 press, 1 release, 2-3 settle
@@ -184,6 +185,10 @@ int run_window(const window_options& options, const std::function<void(frame_con
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
         frame(ctx);
+        if (!ctx.title.empty() && ctx.title != shown_title) {
+            shown_title = ctx.title;
+            glfwSetWindowTitle(window, shown_title.c_str());
+        }
         ImGui::Render();
         int w = 0, h = 0;
         glfwGetFramebufferSize(window, &w, &h);

@@ -35,6 +35,7 @@ struct window_options {
 struct frame_context {
     const font_set& fonts;
     bool& quit_requested;  // set to ask the window to close
+    std::string title = {};  // when set, the window's title follows it (e.g. an unsaved marker)
 };
 
 // Opens the window and runs until it is closed. `frame` draws one frame of UI.

@@ -10,6 +10,7 @@ namespace signpost::editor {
 struct vec2 {
     double x = 0;
     double y = 0;
+    // Component-wise arithmetic and exact comparison.
     friend vec2 operator+(vec2 a, vec2 b) { return {a.x + b.x, a.y + b.y}; }
     friend vec2 operator-(vec2 a, vec2 b) { return {a.x - b.x, a.y - b.y}; }
     friend vec2 operator*(vec2 a, double s) { return {a.x * s, a.y * s}; }
@@ -22,12 +23,17 @@ inline double length(vec2 v) { return std::hypot(v.x, v.y); }
 
 // An axis-aligned box; `min` is the top-left corner (y grows downwards).
 struct rect {
-    vec2 min;
-    vec2 max;
+    vec2 min;  // top-left
+    vec2 max;  // bottom-right
+    // Extent along x.
     double width() const { return max.x - min.x; }
+    // Extent along y.
     double height() const { return max.y - min.y; }
+    // Width and height.
     vec2 size() const { return max - min; }
+    // The middle point.
     vec2 center() const { return (min + max) * 0.5; }
+    // Exact comparison.
     friend bool operator==(const rect&, const rect&) = default;
 };
 
@@ -54,7 +60,7 @@ rect expanded(const rect& r, double margin);
 
 // A cubic Bezier curve: start, two control points, end.
 struct bezier {
-    vec2 p0, p1, p2, p3;
+    vec2 p0, p1, p2, p3;  // start, control, control, end
     // The point at parameter t in [0, 1].
     vec2 at(double t) const;
     // A box holding the whole curve (the control polygon's bounds).

@@ -4,6 +4,7 @@
 // document's generation() changes.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,35 +15,39 @@
 
 namespace signpost::editor {
 
-// A uniform grid over item boxes; each item is stored in every cell its box touches.
+// A uniform grid over item boxes (flat arrays: cheap to rebuild for thousands of items).
+// Items moved by update() are checked directly until the next rebuild.
 class spatial_index {
 public:
     // `cell_size` in canvas units; a few node widths keeps cells small but not empty.
+    // (It grows when the items spread so far that the grid would get too big.)
     explicit spatial_index(double cell_size = 512.0);
 
     // Replaces the contents: item i has box boxes[i].
-    void rebuild(const std::vector<rect>& boxes);
+    void rebuild(std::vector<rect> boxes);
+    // Gives item i a new box (a dragged node) without rebuilding the grid.
+    void update(std::size_t i, const rect& box);
     // Indices of the items whose box overlaps `area` (touching counts), ascending, no repeats.
     std::vector<std::size_t> query(const rect& area) const;
     // Indices of the items whose box contains `p`, ascending.
     std::vector<std::size_t> query_point(vec2 p) const;
     // Number of items.
     std::size_t size() const { return m_boxes.size(); }
-    double cell_size() const { return m_cell; }
+    // The box of item i.
+    const rect& box(std::size_t i) const { return m_boxes[i]; }
 
 private:
-    struct cell_key {
-        long long x, y;
-        friend bool operator==(const cell_key&, const cell_key&) = default;
-    };
-    struct cell_hash {
-        std::size_t operator()(const cell_key& k) const noexcept;
-    };
-    double m_cell;
+    double m_requested_cell;
+    double m_cell = 512.0;
+    vec2 m_origin;             // top-left of cell (0, 0)
+    long long m_columns = 0;   // grid size in cells
+    long long m_rows = 0;
     std::vector<rect> m_boxes;
-    std::unordered_map<cell_key, std::vector<std::size_t>, cell_hash> m_cells;
-    // Items too large for the grid (would touch too many cells); checked on every query.
-    std::vector<std::size_t> m_large;
+    std::vector<std::uint32_t> m_offsets;  // cell c holds m_items[m_offsets[c] .. m_offsets[c + 1])
+    std::vector<std::uint32_t> m_items;
+    // Items checked on every query: too large for the grid, or moved since the rebuild.
+    std::vector<std::size_t> m_loose;
+    std::vector<char> m_is_loose;
     mutable std::vector<unsigned> m_seen;  // per-item stamp to drop repeats in a query
     mutable unsigned m_stamp = 0;
 };
@@ -61,6 +66,9 @@ public:
     // Recomputes geometry, links and the index from the tree (nodes without a layout
     // entry sit at (0, 0)).
     void rebuild(const tree& t);
+    // Cheap refresh after only the positions of `ids` changed (a drag frame); anything
+    // else (text, links, added or removed nodes) needs rebuild().
+    void update_positions(const tree& t, const std::vector<std::string>& ids);
     // Geometry of every node, in tree order.
     const std::vector<node_geometry>& nodes() const { return m_nodes; }
     // Node ids, in tree order.
@@ -87,6 +95,7 @@ private:
     std::vector<std::string> m_ids;
     std::unordered_map<std::string, std::size_t> m_by_id;
     std::vector<scene_link> m_links;
+    std::vector<std::vector<std::size_t>> m_node_links;  // links leaving or entering each node
     spatial_index m_index;
     spatial_index m_link_index;
     rect m_bounds;

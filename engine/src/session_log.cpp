@@ -19,15 +19,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <utility>
@@ -209,6 +212,10 @@ public:
         sqlite3_bind_text(m_stmt, i, s.data() != nullptr ? s.data() : "", static_cast<int>(s.size()),
                           SQLITE_TRANSIENT);
     }
+    // Binds without a copy: `s` must stay unchanged until the statement is reset.
+    void bind_static(int i, std::string_view s) {
+        sqlite3_bind_text(m_stmt, i, s.data() != nullptr ? s.data() : "", static_cast<int>(s.size()), SQLITE_STATIC);
+    }
     void bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
     void bind_null(int i) { sqlite3_bind_null(m_stmt, i); }
     // Empty text is stored as NULL (columns documented as "NULL when none").
@@ -232,6 +239,12 @@ public:
     }
 
     bool is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+    // The column's text without a copy; valid until the next step() or reset().
+    std::string_view view(int col) const {
+        const auto* p = sqlite3_column_text(m_stmt, col);
+        if (p == nullptr) return {};
+        return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))};
+    }
     std::int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
     std::string text(int col) const {
         const auto* p = sqlite3_column_text(m_stmt, col);
@@ -1077,6 +1090,20 @@ std::string file_uri(const std::string& path) {
     return out;
 }
 
+// Crash recovery: an active session whose writer process is gone, or that has been silent
+// longer than any call lasts, will never be ended by its writer.
+void mark_if_writer_lost(session_record& s, std::int64_t now, const std::string& this_host,
+                         std::int64_t stale_after_ms) {
+    if (s.status != session_status::active) return;
+    bool dead_here = s.host == this_host && !process_alive(s.pid);
+    bool silent = now - s.last_event_ms > stale_after_ms;
+    if (dead_here || silent) {
+        s.status = session_status::abandoned;
+        s.writer_lost = true;
+        s.ended_ms = s.last_event_ms;
+    }
+}
+
 }  // namespace
 
 struct log_reader::impl {
@@ -1171,17 +1198,7 @@ log_result log_reader::for_each_session(const log_filter& filter, const session_
             s.last_event_ms = q.int64(10);
             s.host = q.text(11);
             s.pid = q.int64(12);
-            // Crash recovery: an active session whose writer process is gone, or that has
-            // been silent longer than any call lasts, will never be ended by its writer.
-            if (s.status == session_status::active) {
-                bool dead_here = s.host == m.host && !process_alive(s.pid);
-                bool silent = now - s.last_event_ms > m.options.stale_after_ms;
-                if (dead_here || silent) {
-                    s.status = session_status::abandoned;
-                    s.writer_lost = true;
-                    s.ended_ms = s.last_event_ms;
-                }
-            }
+            mark_if_writer_lost(s, now, m.host, m.options.stale_after_ms);
             current = std::move(s);
         }
         if (q.is_null(13)) continue;  // a session with no events yet (LEFT JOIN)
@@ -1210,6 +1227,250 @@ log_result log_reader::for_each_session(const log_filter& filter, const session_
     return {};
 }
 
+namespace {
+
+// Binds the filter's values to the :tree, :agent, :since and :until parameters it uses.
+void bind_filter(statement& q, const log_filter& filter) {
+    if (!filter.tree_id.empty()) q.bind(q.index(":tree"), filter.tree_id);
+    if (!filter.agent.empty()) q.bind(q.index(":agent"), filter.agent);
+    if (filter.since_ms) q.bind(q.index(":since"), *filter.since_ms);
+    if (filter.until_ms) q.bind(q.index(":until"), *filter.until_ms);
+}
+
+// " AND ..." conditions for a filter; `no_index` prefixes the columns with a unary +,
+// which keeps SQLite from answering them with an index.
+std::string filter_sql(const log_filter& filter, bool no_index) {
+    const char* plus = no_index ? "+" : "";
+    std::string sql;
+    if (!filter.tree_id.empty()) sql += fmt::format(" AND {}s.tree_id = :tree", plus);
+    if (!filter.agent.empty()) sql += fmt::format(" AND {}s.agent = :agent", plus);
+    if (filter.since_ms) sql += fmt::format(" AND {}s.started_ms >= :since", plus);
+    if (filter.until_ms) sql += fmt::format(" AND {}s.started_ms < :until", plus);
+    return sql;
+}
+
+}  // namespace
+
+namespace {
+
+constexpr const char* session_columns =
+    "s.id, s.tree_id, s.tree_version, s.tree_hash, s.agent, s.started_ms, s.ended_ms, s.status, s.outcome, "
+    "s.end_node, s.last_event_ms, s.host, s.pid";
+
+// Columns 0..12 of `session_columns` into `s`, reusing its strings' buffers.
+void read_session(const statement& q, session_record& s) {
+    s.id.assign(q.view(0));
+    s.tree_id.assign(q.view(1));
+    s.tree_version = static_cast<int>(q.int64(2));
+    s.tree_hash.assign(q.view(3));
+    s.agent.assign(q.view(4));
+    s.started_ms = q.int64(5);
+    s.ended_ms.reset();
+    if (!q.is_null(6)) s.ended_ms = q.int64(6);
+    s.status = parse_status(q.view(7)).value_or(session_status::abandoned);
+    s.writer_lost = false;
+    s.outcome.assign(q.view(8));
+    s.end_node.assign(q.view(9));
+    s.last_event_ms = q.int64(10);
+    s.host.assign(q.view(11));
+    s.pid = q.int64(12);
+}
+
+// Columns 0.. are seq, time_ms, kind, tree_id, node, choice, detail, outcome; the paths
+// variant leaves out what path statistics do not use (fewer columns read per row is
+// most of what a scan of a large log costs).
+constexpr const char* event_columns = "seq, time_ms, kind, tree_id, node, choice, detail, outcome";
+constexpr const char* path_event_columns =
+    "seq, time_ms, kind, tree_id, node, CASE WHEN kind IN ('back', 'end') THEN detail END";
+
+// The columns starting at `at` into `e`; false for an unknown kind.
+bool read_event(const statement& q, int at, bool paths_only, event& e) {
+    auto kind = parse_kind(q.view(at + 2));
+    if (!kind) return false;
+    e.kind = *kind;
+    e.sequence = static_cast<int>(q.int64(at));
+    e.time_ms = q.int64(at + 1);
+    e.tree_id.assign(q.view(at + 3));
+    e.node.assign(q.view(at + 4));
+    if (paths_only) {
+        e.choice = -1;
+        e.detail.assign(q.view(at + 5));
+        e.outcome.clear();
+        return true;
+    }
+    e.choice = q.is_null(at + 5) ? -1 : static_cast<int>(q.int64(at + 5));
+    e.detail.assign(q.view(at + 6));
+    e.outcome.assign(q.view(at + 7));
+    return true;
+}
+
+}  // namespace
+
+log_result log_reader::scan_sessions(const log_filter& filter, const session_span_callback& fn, bool paths_only,
+                                     log_part part) const {
+    const impl& m = *m_impl;
+    if (!m.db) return {false, "no session log is open"};
+    if (!fn) return {false, "no callback was given"};
+    if (part.count == 0 || part.index >= part.count) return {false, "no such part of the log"};
+
+    // Two ways to pair sessions with their events, both in session id order, so neither
+    // needs a sort and memory holds one session:
+    // - merge: walk all events front to back beside the sessions (the events key starts
+    //   with the session id). Reads the log sequentially; best when most sessions match.
+    // - lookup: find each matching session's events by key; best for a narrow filter.
+    const bool filtered = !filter.tree_id.empty() || !filter.agent.empty() || filter.since_ms || filter.until_ms;
+    bool lookup = false;
+    if (filtered) {
+        std::uint64_t matching = 0, all = 0;
+        if (auto r = count_sessions(filter, matching); !r) return r;
+        if (auto r = count_sessions({}, all); !r) return r;
+        lookup = matching * 8 < all;
+    }
+    // A connection of its own, used by this call only: without SQLite's per-call mutex
+    // (millions of column reads), and usable from another thread. The file is not mapped
+    // into memory: that saves little time and would make the process look as large as
+    // the log.
+    sqlite3* raw = nullptr;
+    int opened = sqlite3_open_v2(file_uri(m.path).c_str(), &raw,
+                                 SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+    db_ptr own(raw);
+    if (opened != SQLITE_OK)
+        return {false, fmt::format("cannot open the session log '{}': {}", m.path, sqlite_message(raw, opened))};
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, m.options.busy_timeout_ms);
+    auto failure = [&](int rc) -> log_result {
+        if (is_busy(rc)) return {false, locked_message(m.path)};
+        return {false, fmt::format("cannot read the session log '{}': {}", m.path, sqlite_message(raw, rc))};
+    };
+
+    // A part is the ids from the (index/count)-th session to the next part's first, found
+    // by walking the sessions' primary key index.
+    std::optional<std::string> id_from, id_to;
+    if (part.count > 1) {
+        std::int64_t total = 0;
+        {
+            statement all(raw, "SELECT count(*) FROM sessions");
+            if (all.prepare_rc() != SQLITE_OK) return failure(all.prepare_rc());
+            int rc = all.step();
+            if (rc != SQLITE_ROW) return failure(rc);
+            total = all.int64(0);
+        }
+        auto id_at = [&](unsigned index, std::optional<std::string>& out) -> int {
+            statement q(raw, "SELECT id FROM sessions ORDER BY id LIMIT 1 OFFSET ?1");
+            if (q.prepare_rc() != SQLITE_OK) return q.prepare_rc();
+            q.bind(1, total * static_cast<std::int64_t>(index) / static_cast<std::int64_t>(part.count));
+            int rc = q.step();
+            if (rc == SQLITE_ROW) out = q.text(0);
+            else if (rc != SQLITE_DONE) return rc;
+            else out = std::string("\xff");  // after every id (UTF-8 never has a 0xff byte)
+            return SQLITE_OK;
+        };
+        if (part.index > 0) {
+            if (int rc = id_at(part.index, id_from); rc != SQLITE_OK) return failure(rc);
+        }
+        if (part.index + 1 < part.count) {
+            if (int rc = id_at(part.index + 1, id_to); rc != SQLITE_OK) return failure(rc);
+        }
+    }
+    std::string range_sessions, range_events;
+    if (id_from) range_sessions += " AND s.id >= :from", range_events += " AND session_id >= :from";
+    if (id_to) range_sessions += " AND s.id < :to", range_events += " AND session_id < :to";
+    auto bind_range = [&](statement& q) {
+        if (id_from) q.bind(q.index(":from"), *id_from);
+        if (id_to) q.bind(q.index(":to"), *id_to);
+    };
+
+    // The unary + keeps the filters off the tree/agent/date indexes, whose order would
+    // need a sort: sessions come through their primary key, in id order.
+    statement sessions(raw, fmt::format("SELECT {} FROM sessions AS s WHERE 1{}{} ORDER BY s.id", session_columns,
+                                        filter_sql(filter, true), range_sessions));
+    if (sessions.prepare_rc() != SQLITE_OK) return failure(sessions.prepare_rc());
+    bind_filter(sessions, filter);
+    bind_range(sessions);
+    const char* columns = paths_only ? path_event_columns : event_columns;
+    statement events(raw, lookup ? fmt::format("SELECT {} FROM events WHERE session_id = ?1 ORDER BY seq", columns)
+                                 : fmt::format("SELECT session_id, {} FROM events WHERE 1{} ORDER BY session_id, seq",
+                                               columns, range_events));
+    if (events.prepare_rc() != SQLITE_OK) return failure(events.prepare_rc());
+    if (!lookup) bind_range(events);
+
+    const std::int64_t now = m.options.now != nullptr ? m.options.now->now_ms() : wall_ms();
+    // The record and the events are reused from session to session, so their strings keep
+    // their buffers: a large log is read without an allocation per row.
+    session_record current;
+    std::vector<event> list;
+    std::size_t count = 0;
+    auto next_slot = [&]() -> event& {
+        if (count == list.size()) list.emplace_back();
+        return list[count++];
+    };
+    auto unknown_kind = [&](const statement& q, int at) -> log_result {
+        return {false, fmt::format("the session log '{}' has an event of unknown kind '{}' (session {}, event {})",
+                                   m.path, q.view(at + 2), current.id, q.int64(at))};
+    };
+
+    int ev = lookup ? SQLITE_DONE : events.step();
+    int rc = SQLITE_OK;
+    while ((rc = sessions.step()) == SQLITE_ROW) {
+        read_session(sessions, current);
+        mark_if_writer_lost(current, now, m.host, m.options.stale_after_ms);
+        count = 0;
+        if (lookup) {
+            events.reset();
+            events.bind(1, current.id);
+            while ((ev = events.step()) == SQLITE_ROW) {
+                if (!read_event(events, 0, paths_only, next_slot())) return unknown_kind(events, 0);
+            }
+        } else {
+            // Events of sessions left out by the filter (or with no session row) are passed.
+            const std::string_view id = current.id;
+            while (ev == SQLITE_ROW) {
+                const int order = events.view(0).compare(id);
+                if (order > 0) break;
+                if (order == 0 && !read_event(events, 1, paths_only, next_slot())) return unknown_kind(events, 1);
+                ev = events.step();
+            }
+        }
+        if (ev != SQLITE_ROW && ev != SQLITE_DONE) return failure(ev);
+        fn(current, std::span<const event>(list.data(), count));
+    }
+    if (rc != SQLITE_DONE) return failure(rc);
+    return {};
+}
+
+log_result log_reader::count_sessions(const log_filter& filter, std::uint64_t& out) const {
+    const impl& m = *m_impl;
+    out = 0;
+    if (!m.db) return {false, "no session log is open"};
+    statement q(m.db.get(), "SELECT count(*) FROM sessions AS s WHERE 1" + filter_sql(filter, false));
+    int rc = q.prepare_rc();
+    if (rc == SQLITE_OK) {
+        bind_filter(q, filter);
+        rc = q.step();
+        if (rc == SQLITE_ROW) {
+            out = static_cast<std::uint64_t>(q.int64(0));
+            return {};
+        }
+    }
+    if (is_busy(rc)) return {false, locked_message(m.path)};
+    return {false, fmt::format("cannot read the session log '{}': {}", m.path, sqlite_message(m.db.get(), rc))};
+}
+
+log_result log_reader::tree_ids(std::vector<std::string>& out) const {
+    const impl& m = *m_impl;
+    out.clear();
+    if (!m.db) return {false, "no session log is open"};
+    statement q(m.db.get(), "SELECT DISTINCT tree_id FROM sessions ORDER BY tree_id");
+    int rc = q.prepare_rc();
+    if (rc == SQLITE_OK) {
+        while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
+        if (rc == SQLITE_DONE) return {};
+    }
+    out.clear();
+    if (is_busy(rc)) return {false, locked_message(m.path)};
+    return {false, fmt::format("cannot read the session log '{}': {}", m.path, sqlite_message(m.db.get(), rc))};
+}
+
 log_result log_reader::check_integrity() const {
     const impl& m = *m_impl;
     if (!m.db) return {false, "no session log is open"};
@@ -1230,5 +1491,329 @@ log_result log_reader::check_integrity() const {
     if (!problems.empty()) return {false, problems};
     return {};
 }
+
+// [SECTION] log_bulk_writer
+
+namespace {
+
+// One session as the bulk writer keeps it until it is written.
+struct bulk_session {
+    session_info info;
+    std::string id;
+    std::vector<event> events;
+};
+
+// Rows per multi-row INSERT: one statement per few rows instead of per row.
+constexpr int bulk_rows = 8;
+
+std::string event_values_sql(int rows) {
+    std::string sql =
+        "INSERT OR IGNORE INTO events(session_id, seq, time_ms, kind, tree_id, node, choice, detail, outcome) VALUES ";
+    for (int r = 0; r < rows; ++r) {
+        sql += r == 0 ? "(" : ", (";
+        for (int c = 1; c <= 9; ++c) sql += fmt::format("{}?{}", c == 1 ? "" : ", ", r * 9 + c);
+        sql += ")";
+    }
+    return sql;
+}
+
+// Indexes a new log does not need while it is being filled: built once at the end, by
+// sorting, they cost a fraction of keeping them up to date row by row.
+constexpr const char* deferred_indexes[] = {"sessions_by_start", "sessions_by_tree", "sessions_by_agent",
+                                            "sessions_active", "events_by_node"};
+
+}  // namespace
+
+struct log_bulk_writer::impl {
+    std::string path;
+    std::size_t batch = 2000;
+    const std::string host = host_name();
+    const std::int64_t pid = getpid();
+
+    // Filled by the caller's thread.
+    bool open_session = false;
+    bulk_session current;
+    std::vector<bulk_session> filling;
+
+    // Written by a second thread, so running the sessions and writing SQLite overlap.
+    // Only that thread touches the connection between open() and finish().
+    db_ptr db;
+    std::unique_ptr<statement> insert_session, insert_events, insert_event;  // after `db`: finalized first
+    bool rebuild_indexes = false;
+    std::thread worker;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<bulk_session> handed;  // the next batch for the worker
+    bool has_work = false;
+    bool stopping = false;
+    std::atomic<bool> failed{false};
+    std::string error;  // guarded by `mutex` while the worker runs
+    std::atomic<std::uint64_t> sessions{0}, events_written{0};
+
+    ~impl() { stop_worker(); }
+
+    void fail(std::string why) {
+        std::lock_guard lock(mutex);
+        if (error.empty()) error = std::move(why);
+        failed = true;
+    }
+    std::string sql_error(int rc) const {
+        if (is_busy(rc)) return locked_message(path);
+        return fmt::format("cannot write to '{}': {}", path, sqlite_message(db.get(), rc));
+    }
+
+    // [worker] Writes one batch in one transaction, sorted by session id so the inserts
+    // land near each other in the tables' keys.
+    void write_batch(std::vector<bulk_session>& work) {
+        std::sort(work.begin(), work.end(), [](const bulk_session& a, const bulk_session& b) { return a.id < b.id; });
+        int rc = with_retry([&] { return exec(db.get(), "BEGIN IMMEDIATE"); });
+        if (rc != SQLITE_OK) return fail(sql_error(rc));
+        std::uint64_t rows = 0;
+        for (const bulk_session& b : work) {
+            rc = write_session(b);
+            if (rc != SQLITE_DONE) break;
+            rows += b.events.size();
+        }
+        if (rc == SQLITE_DONE) rc = with_retry([&] { return exec(db.get(), "COMMIT"); }) == SQLITE_OK ? SQLITE_DONE : SQLITE_ERROR;
+        if (rc != SQLITE_DONE) {
+            std::string why = sql_error(sqlite3_errcode(db.get()));
+            rollback_if_open(db.get());
+            return fail(why);
+        }
+        sessions += work.size();
+        events_written += rows;
+    }
+
+    // The batch being written owns every string bound here until its statements ran.
+    static void bind_event(statement& q, int first, const std::string& id, const event& e) {
+        q.bind_static(first, id);
+        q.bind(first + 1, std::int64_t{e.sequence});
+        q.bind(first + 2, e.time_ms);
+        q.bind_static(first + 3, kind_name(e.kind));
+        q.bind_static(first + 4, e.tree_id);
+        q.bind_static(first + 5, e.node);
+        if (e.choice >= 0) q.bind(first + 6, std::int64_t{e.choice});
+        else q.bind_null(first + 6);
+        q.bind_static(first + 7, e.detail);
+        if (e.outcome.empty()) q.bind_null(first + 8);
+        else q.bind_static(first + 8, e.outcome);
+    }
+
+    // [worker] The session row with its final status, then its events.
+    int write_session(const bulk_session& b) {
+        const event& first = b.events.front();
+        const event& last = b.events.back();
+        const session_info& info = b.info;
+        statement& s = *insert_session;
+        s.bind(1, b.id);
+        s.bind(2, info.tree_id.empty() ? std::string_view(first.tree_id) : std::string_view(info.tree_id));
+        s.bind(3, std::int64_t{info.tree_version});
+        s.bind(4, info.tree_hash);
+        s.bind(5, !info.agent.empty() || first.kind != event_kind::start ? info.agent : first.detail);
+        s.bind(6, info.started_ms != 0 ? info.started_ms : first.time_ms);
+        s.bind(11, last.time_ms);
+        s.bind(12, host);
+        s.bind(13, pid);
+        if (last.kind == event_kind::end) {
+            auto status = parse_status(last.detail);
+            s.bind(7, last.time_ms);
+            s.bind(8, status && *status != session_status::active ? std::string_view(last.detail) : "abandoned");
+            s.bind_or_null(9, last.outcome);
+            s.bind_or_null(10, last.node);
+        } else {
+            s.bind_null(7);
+            s.bind(8, std::string_view("active"));
+        }
+        int rc = s.run();
+        std::size_t i = 0;
+        for (; rc == SQLITE_DONE && i + bulk_rows <= b.events.size(); i += bulk_rows) {
+            for (int r = 0; r < bulk_rows; ++r) bind_event(*insert_events, r * 9 + 1, b.id, b.events[i + static_cast<std::size_t>(r)]);
+            rc = insert_events->run();
+        }
+        for (; rc == SQLITE_DONE && i < b.events.size(); ++i) {
+            bind_event(*insert_event, 1, b.id, b.events[i]);
+            rc = insert_event->run();
+        }
+        return rc;
+    }
+
+    void work_loop() {
+        std::vector<bulk_session> work;
+        for (;;) {
+            {
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] { return has_work || stopping; });
+                if (!has_work) return;
+                work.swap(handed);
+                has_work = false;
+            }
+            changed.notify_all();  // the caller may hand over the next batch while this one is written
+            if (!failed) write_batch(work);
+            work.clear();
+        }
+    }
+
+    // [caller] Gives the filled batch to the worker, waiting while it still has one.
+    void hand_over() {
+        if (filling.empty()) return;
+        {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return !has_work; });
+            handed.swap(filling);
+            has_work = true;
+        }
+        changed.notify_all();
+        filling.clear();
+    }
+
+    void stop_worker() {
+        if (!worker.joinable()) return;
+        {
+            std::lock_guard lock(mutex);
+            stopping = true;
+        }
+        changed.notify_all();
+        worker.join();
+        stopping = false;
+    }
+
+    // [caller] Keeps the session being recorded for the next batch.
+    void store() {
+        if (!open_session) return;
+        open_session = false;
+        if (current.events.empty() || failed || !worker.joinable()) {
+            current.events.clear();
+            return;
+        }
+        filling.push_back(std::move(current));
+        current = {};
+        if (filling.size() >= batch) hand_over();
+    }
+
+    void begin(const session_info& i) {
+        store();
+        current.info = i;
+        current.id = i.id.empty() ? new_session_id() : i.id;
+        current.events.clear();
+        open_session = true;
+    }
+
+    // [caller, worker stopped] Builds the indexes left out while filling a new log.
+    void finish_indexes() {
+        if (!db || !rebuild_indexes || failed) return;
+        rebuild_indexes = false;
+        int rc = with_retry([&] {
+            int r = exec(db.get(), "BEGIN IMMEDIATE");
+            if (r != SQLITE_OK) return r;
+            r = exec(db.get(), schema_sql);
+            if (r == SQLITE_OK) r = exec(db.get(), "COMMIT");
+            if (r != SQLITE_OK) rollback_if_open(db.get());
+            return r;
+        });
+        if (rc != SQLITE_OK) fail(sql_error(rc));
+    }
+};
+
+log_bulk_writer::log_bulk_writer() : m_impl(std::make_unique<impl>()) {}
+
+log_bulk_writer::~log_bulk_writer() { (void)finish(); }
+
+log_result log_bulk_writer::open(const std::string& path) {
+    impl& m = *m_impl;
+    (void)finish();
+    m.insert_session.reset();
+    m.insert_events.reset();
+    m.insert_event.reset();
+    m.db.reset();
+    m.path = path;
+    m.error.clear();
+    m.failed = false;
+    m.sessions = 0;
+    m.events_written = 0;
+    db_ptr db;
+    if (auto err = open_writable(path, 5000, db); !err.empty()) return {false, err};
+    // Generated data can be made again, so each commit is not fsynced; a large page cache
+    // keeps the randomly ordered session ids from turning inserts into disk reads.
+    exec(db.get(), "PRAGMA synchronous = OFF");
+    exec(db.get(), "PRAGMA cache_size = -262144");
+    auto session_sql = std::make_unique<statement>(
+        db.get(),
+        "INSERT OR IGNORE INTO sessions(id, tree_id, tree_version, tree_hash, agent, started_ms, ended_ms, status, "
+        "outcome, end_node, last_event_ms, host, pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    auto events_sql = std::make_unique<statement>(db.get(), event_values_sql(bulk_rows));
+    auto event_sql = std::make_unique<statement>(db.get(), event_values_sql(1));
+    for (const statement* s : {session_sql.get(), events_sql.get(), event_sql.get()}) {
+        if (s->prepare_rc() != SQLITE_OK)
+            return {false, fmt::format("cannot use the session log '{}': {}", path,
+                                       sqlite_message(db.get(), s->prepare_rc()))};
+    }
+    // A log with no sessions yet is being made: its secondary indexes are built at the end.
+    {
+        statement any(db.get(), "SELECT 1 FROM sessions LIMIT 1");
+        if (any.prepare_rc() == SQLITE_OK && any.step() == SQLITE_DONE) {
+            int rc = SQLITE_OK;
+            for (const char* index : deferred_indexes) {
+                rc = exec(db.get(), fmt::format("DROP INDEX IF EXISTS {}", index).c_str());
+                if (rc != SQLITE_OK) break;
+            }
+            if (rc != SQLITE_OK)
+                return {false, fmt::format("cannot prepare '{}' for writing: {}", path, sqlite_message(db.get(), rc))};
+            m.rebuild_indexes = true;
+        }
+    }
+    m.db = std::move(db);
+    m.insert_session = std::move(session_sql);
+    m.insert_events = std::move(events_sql);
+    m.insert_event = std::move(event_sql);
+    m.worker = std::thread([&m] { m.work_loop(); });
+    return {};
+}
+
+void log_bulk_writer::set_batch_sessions(std::size_t n) { m_impl->batch = std::max<std::size_t>(n, 1); }
+
+std::string log_bulk_writer::begin_session(const session_info& info) {
+    m_impl->begin(info);
+    return m_impl->current.id;
+}
+
+void log_bulk_writer::on_event(const event& e) {
+    impl& m = *m_impl;
+    // As log_writer: a start without begin_session (or while another session is open)
+    // starts a session from what the event says.
+    if (!m.open_session || (e.kind == event_kind::start && !m.current.events.empty())) {
+        session_info auto_info;
+        auto_info.tree_id = e.tree_id;
+        auto_info.tree_version = 0;
+        m.begin(auto_info);
+    }
+    m.current.events.push_back(e);
+    if (e.kind == event_kind::end) m.store();
+}
+
+void log_bulk_writer::add_session(const session_info& info, std::vector<event> events) {
+    impl& m = *m_impl;
+    m.begin(info);
+    m.current.events = std::move(events);
+    m.store();
+}
+
+log_result log_bulk_writer::finish() {
+    impl& m = *m_impl;
+    if (!m.worker.joinable()) {
+        if (!m.error.empty()) return {false, m.error};
+        if (!m.db) return {false, "no session log was opened"};
+        return {};
+    }
+    m.store();
+    m.hand_over();
+    m.stop_worker();
+    m.finish_indexes();
+    if (!m.error.empty()) return {false, m.error};
+    return {};
+}
+
+const std::string& log_bulk_writer::error() const { return m_impl->error; }
+std::uint64_t log_bulk_writer::sessions_written() const { return m_impl->sessions; }
+std::uint64_t log_bulk_writer::events_written() const { return m_impl->events_written; }
 
 }  // namespace signpost

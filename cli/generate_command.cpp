@@ -1,0 +1,100 @@
+// `signpost generate-log`: a synthetic session log from agents walking a tree.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "commands.hpp"
+#include "progress_bar.hpp"
+#include "signpost/library.hpp"
+#include "signpost/load.hpp"
+#include "signpost/log_generator.hpp"
+#include "signpost/session_log.hpp"
+#include "signpost/text.hpp"
+#include "signpost/utc_time.hpp"
+#include "tree_files.hpp"
+
+namespace fs = std::filesystem;
+
+namespace signpost::cli {
+
+namespace {
+
+void error(const std::string& message) {
+    fmt::print(stderr, "signpost generate-log: error: {}\n", neutralise_controls(message));
+}
+
+}  // namespace
+
+int run_generate(const generate_options& o) {
+    generator_options options;
+    options.sessions = o.sessions;
+    options.seed = o.seed;
+    options.agents = o.agents;
+    options.back_rate = o.back_rate;
+    options.abandon_rate = o.abandon_rate;
+    if (!o.start.empty()) {
+        auto start = parse_utc_time(o.start);
+        if (!start) {
+            error(fmt::format("--start '{}' is not a date: use YYYY-MM-DD (UTC) or an ISO 8601 time", o.start));
+            return exit_usage;
+        }
+        options.start_ms = *start;
+    }
+
+    load_result loaded = load_tree_file(o.tree);
+    if (!loaded.ok()) {
+        for (const diagnostic& d : loaded.problems)
+            if (d.level != severity::info) print_diagnostic(stderr, d);
+        if (loaded.problems.empty()) error(fmt::format("'{}' cannot be loaded as a tree", o.tree));
+        return exit_problems;
+    }
+    std::shared_ptr<const tree> root = loaded.loaded;
+    std::string bytes;
+    if (read_whole_file(o.tree, bytes)) options.tree_hash = content_hash(bytes);
+    std::vector<std::string> folders{folder_of(o.tree)};
+    folders.insert(folders.end(), o.libraries.begin(), o.libraries.end());
+    tree_library library(folders);
+    library.add(root);
+
+    // A generator must never mix made-up calls into a real log by accident.
+    std::error_code ec;
+    if (fs::exists(o.out, ec) && !o.append) {
+        error(fmt::format("'{}' already exists: choose a new file, or give --append to add generated "
+                          "sessions to it",
+                          o.out));
+        return exit_problems;
+    }
+    log_bulk_writer writer;
+    if (auto opened = writer.open(o.out); !opened) {
+        error(opened.error);
+        return exit_problems;
+    }
+    progress_bar bar("Generating sessions", o.sessions, stderr_is_terminal() && o.sessions > 10'000);
+    generator_summary summary;
+    log_result written = generate_log(root, &library, options, writer, summary,
+                                      [&bar](std::uint64_t done) { bar.update(done); });
+    bar.finish();
+    if (!written) {
+        error(written.error);
+        return exit_problems;
+    }
+    fmt::print("Wrote {} sessions ({} events) of '{}' to {}\n", with_thousands(summary.sessions),
+               with_thousands(summary.events), neutralise_controls(root->id), neutralise_controls(o.out));
+    fmt::print("  completed {}, escalated {}, abandoned {}, player crashed {}\n", with_thousands(summary.completed),
+               with_thousands(summary.escalated), with_thousands(summary.abandoned), with_thousands(summary.crashed));
+    if (summary.sessions > 0) {
+        fmt::print("  calls from {} to {} UTC\n", format_utc_time(summary.first_started_ms),
+                   format_utc_time(summary.last_started_ms));
+    }
+    if (summary.unfillable_forms > 0) {
+        fmt::print("  {} calls were abandoned on a form no generated value could fill\n",
+                   with_thousands(summary.unfillable_forms));
+    }
+    return exit_ok;
+}
+
+}  // namespace signpost::cli

@@ -1,0 +1,237 @@
+#include "model/document.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "model/commands.hpp"
+#include "model/files.hpp"
+#include "model/layout.hpp"
+#include "model/node_box.hpp"
+#include "signpost/library.hpp"
+#include "signpost/load.hpp"
+#include "signpost/save.hpp"
+#include "signpost/validate.hpp"
+
+namespace fs = std::filesystem;
+
+namespace signpost::editor {
+
+namespace {
+
+std::vector<std::string> library_folders(const std::string& path) {
+    if (path.empty()) return {};
+    const fs::path parent = fs::path(path).parent_path();
+    return {parent.empty() ? std::string(".") : parent.string()};
+}
+
+}  // namespace
+
+document::document(tree t, std::string path) : m_tree(std::move(t)), m_path(std::move(path)) {
+    m_tree.file = m_path;
+    m_tree.reindex();
+    place_unpositioned();
+}
+
+std::unique_ptr<document> document::from_template(const std::string& tree_id) {
+    tree t;
+    t.id = is_valid_id(tree_id) ? tree_id : "new-tree";
+    t.title = "New script";
+    node ask = make_node(node_kind::question, "question-1");
+    ask.title = "First question";
+    ask.text = "Ask the customer what they need.";
+    choice done;
+    done.label = "Solved";
+    done.to = "end-1";
+    ask.choices.push_back(std::move(done));
+    node end = make_node(node_kind::end, "end-1");
+    t.nodes.push_back(std::move(ask));
+    t.nodes.push_back(std::move(end));
+    t.start = "question-1";
+    t.reindex();
+    auto doc = std::make_unique<document>(std::move(t), std::string());
+    doc->revalidate();
+    return doc;
+}
+
+open_result document::open(const std::string& path) {
+    open_result out;
+    const load_result loaded = load_tree_file(path);
+    out.problems = loaded.problems;
+    out.recovery = recovery_for(path);
+    if (!loaded.loaded) return out;
+    out.doc = std::make_unique<document>(*loaded.loaded, path);
+    // The first check reports positions in the file as it is on disk.
+    tree_library library(library_folders(path));
+    library.add(loaded.loaded);
+    const diagnostics found = validate_tree(*loaded.loaded, &library);
+    out.problems.insert(out.problems.end(), found.begin(), found.end());
+    out.doc->m_problems = out.problems;
+    out.doc->m_validated_generation = out.doc->m_generation;
+    out.doc->m_last_validation = clock::now();
+    return out;
+}
+
+open_result document::open_recovered(const std::string& path) {
+    open_result out;
+    const load_result loaded = load_tree_file(autosave_path_for(path));
+    out.problems = loaded.problems;
+    if (!loaded.loaded) return out;
+    out.doc = std::make_unique<document>(*loaded.loaded, path);
+    out.doc->m_forced_dirty = true;
+    out.doc->revalidate();
+    out.problems = out.doc->problems();
+    return out;
+}
+
+std::string document::display_name() const {
+    if (m_path.empty()) return "untitled";
+    return fs::path(m_path).filename().string();
+}
+
+void document::place_unpositioned() {
+    std::vector<std::size_t> missing;
+    for (std::size_t i = 0; i < m_tree.nodes.size(); ++i)
+        if (!m_tree.find_layout(m_tree.nodes[i].id)) missing.push_back(i);
+    if (missing.empty()) return;
+    if (missing.size() == m_tree.nodes.size()) {
+        m_tree.layout = auto_layout(m_tree);
+    } else {
+        // Keep the author's arrangement; stack the newcomers in a column to its right.
+        double right = 0;
+        double top = 0;
+        bool first = true;
+        for (const auto& e : m_tree.layout) {
+            right = first ? e.x + node_width : std::max(right, e.x + node_width);
+            top = first ? e.y : std::min(top, e.y);
+            first = false;
+        }
+        double y = top;
+        for (const std::size_t i : missing) {
+            const node& n = m_tree.nodes[i];
+            m_tree.layout.push_back({n.id, right + 100.0, y});
+            y += node_size(n).y + 40.0;
+        }
+    }
+    m_tree.reindex();
+}
+
+std::optional<std::string> document::execute(std::unique_ptr<command> c, clock::time_point now) {
+    if (auto error = m_history.execute(m_tree, std::move(c), now)) return error;
+    after_change();
+    return std::nullopt;
+}
+
+bool document::undo() {
+    if (!m_history.undo(m_tree)) return false;
+    after_change();
+    return true;
+}
+
+bool document::redo() {
+    if (!m_history.redo(m_tree)) return false;
+    after_change();
+    return true;
+}
+
+void document::after_change() {
+    ++m_generation;
+    m_selection.retain_existing(m_tree);
+}
+
+document::~document() {
+    if (m_job.valid()) m_job.wait();
+}
+
+document::check_result document::check(std::string text, std::string name, std::string path,
+                                       std::uint64_t generation) {
+    const auto started = clock::now();
+    check_result out;
+    out.generation = generation;
+    load_result reloaded = load_tree_string(text, std::move(name));
+    out.problems = std::move(reloaded.problems);
+    if (reloaded.loaded) {
+        tree_library library(library_folders(path));
+        library.add(reloaded.loaded);
+        const diagnostics more = validate_tree(*reloaded.loaded, &library);
+        out.problems.insert(out.problems.end(), more.begin(), more.end());
+    }
+    out.took = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
+    return out;
+}
+
+void document::collect(check_result r) {
+    m_validation_time = r.took;
+    // A check of an older state is still the best list there is; staleness stays visible.
+    m_problems = std::move(r.problems);
+    m_validated_generation = r.generation;
+}
+
+void document::revalidate() {
+    wait_for_validation();
+    m_last_validation = clock::now();
+    collect(check(save_tree_string(m_tree), m_path.empty() ? display_name() : m_path, m_path, m_generation));
+}
+
+bool document::revalidate_if_due(clock::time_point now, std::chrono::milliseconds min_interval) {
+    bool changed = false;
+    if (m_job.valid() && m_job.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+        collect(m_job.get());
+        changed = true;
+    }
+    if (m_job.valid() || !problems_stale()) return changed;
+    if (m_last_validation != clock::time_point{} && now - m_last_validation < min_interval) return changed;
+    m_last_validation = now;
+    m_job = std::async(std::launch::async, &document::check, save_tree_string(m_tree),
+                       m_path.empty() ? display_name() : m_path, m_path, m_generation);
+    return changed;
+}
+
+void document::wait_for_validation() {
+    if (m_job.valid()) collect(m_job.get());
+}
+
+std::optional<std::string> document::save() {
+    if (m_path.empty()) return std::string("the document has no file yet: use Save As");
+    if (auto error = write_file_atomic(m_path, save_tree_string(m_tree))) return error;
+    m_saved_revision = m_history.revision();
+    m_forced_dirty = false;
+    m_history.seal();  // later typing must not merge into the saved step
+    discard_autosave();
+    return std::nullopt;
+}
+
+std::optional<std::string> document::save_as(const std::string& path) {
+    if (path.empty()) return std::string("no file name given");
+    const std::string old_path = m_path;
+    const std::string old_autosave = autosave_path();
+    m_path = path;
+    if (auto error = save()) {
+        m_path = old_path;
+        return error;
+    }
+    m_tree.file = m_path;
+    std::error_code ec;
+    fs::remove(old_autosave, ec);
+    // Problems name the file, and jumps now resolve from the new folder.
+    m_validated_generation = 0;
+    return std::nullopt;
+}
+
+std::string document::autosave_path() const { return autosave_path_for(m_path); }
+
+std::optional<std::string> document::write_autosave() {
+    const std::string target = autosave_path();
+    std::error_code ec;
+    const fs::path parent = fs::path(target).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    if (ec) return "cannot create " + parent.string() + ": " + ec.message();
+    return write_file_atomic(target, save_tree_string(m_tree));
+}
+
+void document::discard_autosave() {
+    std::error_code ec;
+    fs::remove(autosave_path(), ec);
+}
+
+}  // namespace signpost::editor

@@ -1,0 +1,147 @@
+#pragma once
+// One open tree in the editor: the edited tree, its file, undo history, selection, dirty
+// state, diagnostics and autosave. The UI reads it and changes it only through execute().
+
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/change.hpp"
+#include "model/selection.hpp"
+#include "signpost/diagnostic.hpp"
+#include "signpost/tree.hpp"
+
+namespace signpost::editor {
+
+class document;
+
+// What opening a file gave.
+struct open_result {
+    // Set when the file held a tree (possibly broken: see problems).
+    std::unique_ptr<document> doc;
+    // The loader's findings (and the validator's when a tree came back).
+    diagnostics problems;
+    // An autosave newer than the file exists: offer document::open_recovered().
+    std::optional<std::string> recovery;
+};
+
+class document {
+public:
+    // The clock of edit merging and revalidation intervals.
+    using clock = std::chrono::steady_clock;
+
+    // A new untitled document from the starter template: a question whose one answer
+    // leads to an end node, laid out.
+    static std::unique_ptr<document> from_template(const std::string& tree_id = "new-tree");
+    // Opens a tree file. A broken file still opens when a tree came back; nodes without
+    // positions get laid out (not an undo step).
+    static open_result open(const std::string& path);
+    // Opens the autosave of `path` instead of the file: path() is `path` and the document
+    // is dirty (the recovered edits are not saved yet).
+    static open_result open_recovered(const std::string& path);
+    // Wraps a tree built in memory (tests, tools); `path` may be "".
+    document(tree t, std::string path);
+    // Waits for a running background check.
+    ~document();
+    document(const document&) = delete;
+    document& operator=(const document&) = delete;
+
+    // The edited tree (read only: edit through execute()).
+    const tree& current() const { return m_tree; }
+    // The file ("" while untitled).
+    const std::string& path() const { return m_path; }
+    bool untitled() const { return m_path.empty(); }
+    // The file name for the title bar ("untitled" when new).
+    std::string display_name() const;
+
+    // [SECTION] editing
+    // Applies a command (one undo step, or merged into the previous). Error: nothing changes.
+    [[nodiscard]] std::optional<std::string> execute(std::unique_ptr<command> c,
+                                                     clock::time_point now = clock::now());
+    // Undo / redo the newest step; false when nothing to do.
+    bool undo();
+    bool redo();
+    // The undo history (labels, can_undo, seal()).
+    history& edits() { return m_history; }
+    const history& edits() const { return m_history; }
+    // Ids created by the last successful execute() (to select them).
+    const std::vector<std::string>& last_created() const { return m_history.last_created(); }
+    // Increases on every change of the tree (execute, undo, redo, open): UI caches
+    // (scene, measurements) rebuild when it moves.
+    std::uint64_t generation() const { return m_generation; }
+    // The selection (pruned of deleted nodes after each change).
+    editor::selection& selection() { return m_selection; }
+    const editor::selection& selection() const { return m_selection; }
+
+    // [SECTION] dirty state
+    // True when the tree differs from the last saved (or opened) state.
+    bool dirty() const { return m_forced_dirty || m_history.revision() != m_saved_revision; }
+
+    // [SECTION] diagnostics
+    // The findings of the last finished check (loader checks on the saved text + validator).
+    const diagnostics& problems() const { return m_problems; }
+    // True when edits happened since the state problems() describes.
+    bool problems_stale() const { return m_validated_generation != m_generation; }
+    // Re-checks now, on this thread: save_tree_string -> load_tree_string -> validate_tree
+    // with a library over the file's folder (the edited tree itself wins over its file).
+    // A 5,000-node tree takes ~0.2 s optimised, so the UI uses revalidate_if_due() instead.
+    void revalidate();
+    // Call once per frame. Collects a finished background check, and starts one (from a
+    // snapshot of the text, so editing goes on meanwhile) when problems are stale, none is
+    // running and `min_interval` passed since the last one started. True when problems()
+    // changed.
+    bool revalidate_if_due(clock::time_point now = clock::now(),
+                           std::chrono::milliseconds min_interval = std::chrono::milliseconds(300));
+    // True while a background check runs.
+    bool validating() const { return m_job.valid(); }
+    // Blocks until a running background check is done and collects it (tests, closing).
+    void wait_for_validation();
+    // How long the last check took (on whichever thread ran it).
+    std::chrono::microseconds last_validation_time() const { return m_validation_time; }
+
+    // [SECTION] files
+    // Writes the canonical text to path() atomically; error when untitled or writing fails.
+    // Clears dirty and removes the autosave.
+    [[nodiscard]] std::optional<std::string> save();
+    // Saves under a new path (the document takes that path).
+    [[nodiscard]] std::optional<std::string> save_as(const std::string& path);
+    // Writes the autosave file (the UI calls this every few seconds while dirty).
+    [[nodiscard]] std::optional<std::string> write_autosave();
+    // Where write_autosave() writes.
+    std::string autosave_path() const;
+    // Removes the autosave (on save and on a clean close).
+    void discard_autosave();
+
+private:
+    void after_change();
+    // Lays out nodes without a position (all of them when none has one); not an undo step.
+    void place_unpositioned();
+
+    tree m_tree;
+    std::string m_path;
+    history m_history;
+    editor::selection m_selection;
+    std::uint64_t m_generation = 1;
+    std::uint64_t m_saved_revision = 0;
+    bool m_forced_dirty = false;  // recovered from autosave: unsaved although no undo step
+    // The result of one check and the generation it describes.
+    struct check_result {
+        diagnostics problems;
+        std::uint64_t generation = 0;
+        std::chrono::microseconds took{0};
+    };
+    static check_result check(std::string text, std::string name, std::string path, std::uint64_t generation);
+    void collect(check_result r);
+
+    diagnostics m_problems;
+    std::uint64_t m_validated_generation = 0;
+    clock::time_point m_last_validation{};
+    std::chrono::microseconds m_validation_time{0};
+    std::future<check_result> m_job;
+};
+
+}  // namespace signpost::editor

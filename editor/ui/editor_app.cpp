@@ -1,0 +1,442 @@
+// The editor window: panels, files, shortcuts.
+//
+// Index
+//   [SECTION] set-up
+//   [SECTION] commands and status
+//   [SECTION] files
+//   [SECTION] frame
+
+#include "editor_app.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "menus.hpp"
+#include "model/commands.hpp"
+#include "palette.hpp"
+#include "ui/keys.hpp"
+
+namespace signpost::editor {
+
+namespace fs = std::filesystem;
+
+// [SECTION] set-up
+
+editor_app::editor_app(editor_options options) : m_options(std::move(options)), m_recent(m_options.recent_store) {}
+
+editor_app::~editor_app() {
+    m_preview.stop();  // the call points into the document's snapshot, not the document
+}
+
+void editor_app::start() {
+    if (m_options.remember_recent) m_recent.load();
+    if (!m_options.tree_path.empty()) open_now(m_options.tree_path);
+    if (!m_doc) {
+        // Nothing opened: a new tree, with the file's diagnostics still on show.
+        adopt(document::from_template("new-tree"));
+        if (m_failed_path.empty()) set_status("New tree from the template: pick a node and edit it in the inspector");
+    }
+}
+
+void editor_app::adopt(std::unique_ptr<document> doc) {
+    m_preview.stop();
+    m_doc = std::move(doc);
+    m_canvas.reset();
+    m_inspector.reset();
+    m_outline.reset();
+    m_doc->revalidate();
+    m_autosaved_generation = m_doc->generation();
+    m_last_autosave = m_now();
+    if (m_statistics.loaded()) m_statistics.reload(*this);
+}
+
+// [SECTION] commands and status
+
+bool editor_app::run(std::unique_ptr<command> c) {
+    if (!c) return false;
+    const std::optional<std::string> error = m_doc->execute(std::move(c));
+    if (error) {
+        set_status(*error, true);
+        return false;
+    }
+    if (!m_doc->last_created().empty()) m_doc->selection().set(m_doc->last_created());
+    return true;
+}
+
+void editor_app::select_and_show(const std::string& node_id) {
+    m_doc->selection().select_only(node_id);
+    m_canvas.request_centre(node_id);
+}
+
+void editor_app::set_status(std::string message, bool error) {
+    m_status = std::move(message);
+    m_status_error = error;
+}
+
+void editor_app::record(const std::string& label) {
+    m_controls.push_back({label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+}
+
+const drawn_control* editor_app::find_control(const std::string& prefix) const {
+    // The newest first: a popup drawn over the panels wins.
+    for (auto it = m_controls.rbegin(); it != m_controls.rend(); ++it)
+        if (it->label.rfind(prefix, 0) == 0) return &*it;
+    return nullptr;
+}
+
+std::vector<std::string> editor_app::library_folders() const {
+    std::vector<std::string> folders;
+    std::error_code ec;
+    if (m_doc && !m_doc->untitled()) folders.push_back(fs::path(m_doc->path()).parent_path().string());
+    else folders.push_back(fs::current_path(ec).string());
+    if (folders.back().empty()) folders.back() = ".";
+    for (const std::string& d : m_options.library_dirs) folders.push_back(d);
+    return folders;
+}
+
+// [SECTION] files
+
+void editor_app::new_now() {
+    adopt(document::from_template("new-tree"));
+    m_failed_path.clear();
+    m_failed_problems.clear();
+    set_status("New tree from the template: pick a node and edit it in the inspector");
+}
+
+void editor_app::open_now(const std::string& path) {
+    open_result r = document::open(path);
+    m_recovery.reset();
+    if (!r.doc) {
+        // Nothing came back (not XML, not a tree...): show why and keep what was open.
+        m_failed_path = path;
+        m_failed_problems = std::move(r.problems);
+        m_failed_fatal = true;
+        show_problems_tab();
+        set_status("Cannot open " + path + ": see Problems", true);
+        return;
+    }
+    const bool broken = has_errors(r.problems);
+    m_failed_fatal = false;
+    m_failed_path = broken ? path : std::string();
+    m_failed_problems = broken ? r.problems : diagnostics{};
+    adopt(std::move(r.doc));
+    remember(path);
+    m_recovery = r.recovery;
+    if (broken) {
+        show_problems_tab();
+        set_status("Opened " + path + " with errors: see Problems", true);
+    } else {
+        set_status("Opened " + path);
+    }
+}
+
+void editor_app::remember(const std::string& path) {
+    if (!m_options.remember_recent) return;
+    m_recent.add(path);
+    (void)m_recent.save();  // a read-only config folder must not stop the editing
+}
+
+bool editor_app::ask_before_losing(pending_action action, const std::string& path) {
+    if (!m_doc || !m_doc->dirty()) return true;
+    m_pending = action;
+    m_pending_path = path;
+    return false;
+}
+
+void editor_app::new_document() {
+    if (ask_before_losing(pending_action::new_document)) new_now();
+}
+
+void editor_app::open_file(const std::string& path) {
+    if (ask_before_losing(pending_action::open_file, path)) open_now(path);
+}
+
+bool editor_app::save() {
+    if (m_doc->untitled()) {
+        m_dialog.show(file_purpose::save_tree, fs::current_path().string(), m_doc->current().id + ".xml");
+        return false;
+    }
+    m_doc->edits().seal();
+    if (const auto error = m_doc->save()) {
+        set_status("Not saved: " + *error, true);
+        return false;
+    }
+    remember(m_doc->path());
+    m_failed_path.clear();
+    m_failed_problems.clear();
+    set_status("Saved " + m_doc->path());
+    return true;
+}
+
+bool editor_app::save_as(const std::string& path) {
+    m_doc->edits().seal();
+    if (const auto error = m_doc->save_as(path)) {
+        set_status("Not saved: " + *error, true);
+        return false;
+    }
+    remember(m_doc->path());
+    m_failed_path.clear();
+    m_failed_problems.clear();
+    set_status("Saved " + m_doc->path());
+    return true;
+}
+
+void editor_app::resolve_pending(bool save_first) {
+    if (save_first) {
+        if (m_doc->untitled()) {
+            m_continue_after_save = true;  // the Save As dialog finishes the job
+            save();
+            return;
+        }
+        if (!save()) {
+            m_pending = pending_action::none;
+            return;
+        }
+    } else {
+        m_doc->discard_autosave();  // the author chose to drop these edits
+    }
+    const pending_action action = m_pending;
+    m_pending = pending_action::none;
+    switch (action) {
+    case pending_action::new_document: new_now(); break;
+    case pending_action::open_file: open_now(m_pending_path); break;
+    case pending_action::quit: m_quit = true; break;
+    case pending_action::none: break;
+    }
+}
+
+void editor_app::accept_recovery() {
+    if (!m_recovery) return;
+    const std::string path = m_doc->path();
+    m_recovery.reset();
+    open_result r = document::open_recovered(path);
+    if (!r.doc) {
+        set_status("The autosave could not be read", true);
+        return;
+    }
+    adopt(std::move(r.doc));
+    set_status("Recovered the unsaved edits of " + path + ": save to keep them");
+}
+
+void editor_app::decline_recovery() {
+    if (!m_recovery) return;
+    remove_autosave(m_doc->path());
+    m_recovery.reset();
+}
+
+void editor_app::open_statistics(const std::string& log_path) {
+    if (m_statistics.open(*this, log_path)) {
+        set_status("Statistics from " + log_path);
+    } else {
+        set_status("Cannot read " + log_path + ": " + m_statistics.error(), true);
+    }
+    show_statistics_tab();
+}
+
+bool editor_app::request_close() {
+    if (!m_doc->dirty()) {
+        m_doc->discard_autosave();
+        return true;
+    }
+    m_pending = pending_action::quit;
+    return false;
+}
+
+std::string editor_app::window_title() const {
+    const std::string name = m_doc ? m_doc->display_name() : "untitled";
+    return (m_doc && m_doc->dirty() ? "\xE2\x97\x8F " : "") + name + " \xE2\x80\x94 Signpost editor";
+}
+
+void editor_app::autosave_if_due() {
+    if (!m_options.autosave || !m_doc->dirty() || m_doc->generation() == m_autosaved_generation) return;
+    const auto now = m_now();
+    if (now - m_last_autosave < m_options.autosave_every) return;
+    m_last_autosave = now;
+    m_autosaved_generation = m_doc->generation();
+    if (const auto error = m_doc->write_autosave()) set_status("Autosave failed: " + *error, true);
+}
+
+// [SECTION] frame
+
+namespace {
+
+// A bar between two panels that the author drags to resize them. Returns how far it moved
+// this frame along its axis (x for a vertical bar, y for a horizontal one).
+float splitter(const char* id, bool vertical, float thickness, float length) {
+    const ImVec2 size = vertical ? ImVec2(thickness, length) : ImVec2(length, thickness);
+    ImGui::InvisibleButton(id, size);
+    const bool active = ImGui::IsItemActive();
+    if (active || ImGui::IsItemHovered())
+        ImGui::SetMouseCursor(vertical ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    const ImU32 colour = ImGui::GetColorU32(active ? ImGuiCol_SeparatorActive
+                                                   : ImGui::IsItemHovered() ? ImGuiCol_SeparatorHovered : ImGuiCol_Separator);
+    if (vertical) ImGui::GetWindowDrawList()->AddLine(ImVec2((a.x + b.x) * 0.5f, a.y), ImVec2((a.x + b.x) * 0.5f, b.y), colour);
+    else ImGui::GetWindowDrawList()->AddLine(ImVec2(a.x, (a.y + b.y) * 0.5f), ImVec2(b.x, (a.y + b.y) * 0.5f), colour);
+    if (!active) return 0;
+    return vertical ? ImGui::GetIO().MouseDelta.x : ImGui::GetIO().MouseDelta.y;
+}
+
+}  // namespace
+
+void editor_app::handle_shortcuts() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
+    const auto pressed = [](int k) { return ImGui::IsKeyPressed(k, false); };
+    if (!io.KeyCtrl) return;
+    if (pressed(ui::letter('S'))) {
+        if (io.KeyShift) m_dialog.show(file_purpose::save_tree, library_folders().front(), m_doc->current().id + ".xml");
+        else save();
+    } else if (pressed(ui::letter('O'))) {
+        m_dialog.show(file_purpose::open_tree, library_folders().front());
+    } else if (pressed(ui::letter('N'))) {
+        new_document();
+    } else if (pressed(ui::letter('Q'))) {
+        if (request_close()) m_quit = true;
+    } else if (!io.WantTextInput && pressed(ui::letter('Z'))) {
+        // Ctrl+Z inside a text box is the box's own undo; elsewhere it is the document's.
+        if (io.KeyShift) m_doc->redo();
+        else m_doc->undo();
+    } else if (!io.WantTextInput && pressed(ui::letter('Y'))) {
+        m_doc->redo();
+    }
+}
+
+void editor_app::draw(const ui::font_set& fonts) {
+    m_fonts = &fonts;
+    m_controls.clear();
+    const auto now = m_now();
+    m_doc->revalidate_if_due(now);
+    autosave_if_due();
+    m_canvas.highlighted = m_preview.current_node();
+    m_canvas.traffic = m_statistics.traffic();
+
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
+    ImGui::Begin("Signpost editor", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
+    ImGui::PopStyleVar();
+    draw_menu_bar(*this);
+
+    const float em = fonts.size;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float status_h = ImGui::GetFrameHeightWithSpacing();
+    const float bar = 6.0f;  // splitter thickness
+    const float height = avail.y - status_h;
+    // Panel sizes: defaults from the window size, then wherever the author drags the bars.
+    if (m_left_width <= 0) m_left_width = std::clamp(avail.x * 0.15f, em * 10, em * 16);
+    if (m_right_width <= 0) m_right_width = std::clamp(avail.x * 0.27f, em * 16, em * 28);
+    m_left_width = std::clamp(m_left_width, em * 6, std::max(em * 6, avail.x * 0.4f));
+    m_right_width = std::clamp(m_right_width, em * 12, std::max(em * 12, avail.x * 0.5f));
+    const float centre = std::max(avail.x - m_left_width - m_right_width - bar * 2, em * 10);
+    float bottom = m_bottom_height;
+    if (bottom <= 0) {
+        // Unless set by hand: small while there is nothing to list, taller for statistics.
+        bool busy = !m_failed_path.empty();
+        for (const diagnostic& d : m_doc->problems()) busy |= d.level != severity::info;
+        bottom = m_statistics_in_front && m_statistics.loaded() ? height * 0.36f : busy ? height * 0.24f : em * 6.5f;
+    }
+    bottom = std::clamp(bottom, em * 4, std::max(em * 4, height - em * 8));
+
+    // Left: the outline.
+    ImGui::BeginChild("##left", ImVec2(m_left_width, height), true);
+    ImGui::PushFont(fonts.bold);
+    ImGui::TextUnformatted("Outline");
+    ImGui::PopFont();
+    m_outline.draw(*this);
+    ImGui::EndChild();
+    ImGui::SameLine(0, 0);
+    m_left_width += splitter("##split_left", true, bar, height);
+    ImGui::SameLine(0, 0);
+
+    // Centre: the canvas over the Problems / Statistics tabs.
+    ImGui::BeginGroup();
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::BeginChild("##canvas_panel", ImVec2(centre, height - bottom - bar), true,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoMove);
+    m_canvas.draw(*this);
+    ImGui::EndChild();
+    ImGui::PopStyleVar();
+    if (const float d = splitter("##split_bottom", false, bar, centre); d != 0) m_bottom_height = bottom - d;
+    ImGui::BeginChild("##bottom", ImVec2(centre, bottom), true);
+    if (ImGui::BeginTabBar("##bottom_tabs")) {
+        const std::string count = problems_view::summary(m_doc->problems());
+        const std::string problems_title = (count == "none" ? std::string("Problems") : "Problems (" + count + ")") + "###problems";
+        if (ImGui::BeginTabItem(problems_title.c_str(), nullptr, m_select_problems_tab ? ImGuiTabItemFlags_SetSelected : 0)) {
+            m_problems.draw(*this);
+            ImGui::EndTabItem();
+        }
+        record("tab:problems");
+        m_statistics_in_front = false;
+        if (ImGui::BeginTabItem("Statistics###statistics", nullptr,
+                                m_select_statistics_tab ? ImGuiTabItemFlags_SetSelected : 0)) {
+            m_statistics_in_front = true;
+            m_statistics.draw(*this);
+            ImGui::EndTabItem();
+        }
+        record("tab:statistics");
+        ImGui::EndTabBar();
+    }
+    m_select_problems_tab = m_select_statistics_tab = false;
+    ImGui::EndChild();
+    ImGui::EndGroup();
+    ImGui::SameLine(0, 0);
+    m_right_width -= splitter("##split_right", true, bar, height);
+    ImGui::SameLine(0, 0);
+
+    // Right: inspector and preview.
+    ImGui::BeginChild("##right", ImVec2(0, height), true);
+    if (ImGui::BeginTabBar("##right_tabs")) {
+        if (ImGui::BeginTabItem("Inspector")) {
+            ImGui::BeginChild("##inspector_scroll");
+            m_inspector.draw(*this);
+            ImGui::EndChild();
+            ImGui::EndTabItem();
+        }
+        record("tab:inspector");
+        if (ImGui::BeginTabItem("Preview", nullptr, m_select_preview_tab ? ImGuiTabItemFlags_SetSelected : 0)) {
+            ImGui::BeginChild("##preview_scroll");
+            m_preview.draw(*this);
+            ImGui::EndChild();
+            ImGui::EndTabItem();
+        }
+        record("tab:preview");
+        ImGui::EndTabBar();
+    }
+    m_select_preview_tab = false;
+    ImGui::EndChild();
+
+    // Status line.
+    const bool dirty = m_doc->dirty();
+    ImGui::TextColored(dirty ? colours::warning : colours::muted, "%s%s", dirty ? "\xE2\x97\x8F " : "",
+                       m_doc->untitled() ? "untitled (not saved yet)" : m_doc->path().c_str());
+    ImGui::SameLine();
+    ImGui::TextColored(colours::muted, " \xC2\xB7  %zu nodes", m_doc->current().nodes.size());
+    if (!m_status.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(m_status_error ? colours::error : colours::muted, " \xC2\xB7  %s", m_status.c_str());
+    }
+
+    draw_prompts(*this);
+    if (const std::optional<std::string> chosen = m_dialog.draw(*this)) {
+        switch (m_dialog.purpose()) {
+        case file_purpose::open_tree: open_file(*chosen); break;
+        case file_purpose::open_log: open_statistics(*chosen); break;
+        case file_purpose::save_tree:
+            if (save_as(*chosen) && m_continue_after_save) {
+                m_continue_after_save = false;
+                resolve_pending(false);
+            }
+            break;
+        }
+    } else if (!m_dialog.visible()) {
+        m_continue_after_save = false;
+    }
+    handle_shortcuts();
+    ImGui::End();
+}
+
+}  // namespace signpost::editor

@@ -1,0 +1,182 @@
+#pragma once
+// The editor window: the open document and the views around it. The views are thin: they
+// read the document and issue commands through run(); file handling and the shortcuts that
+// work everywhere live here.
+//
+// Index
+//   [SECTION] options and controls
+//   [SECTION] editor_app
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "canvas_view.hpp"
+#include "file_dialog.hpp"
+#include "inspector_view.hpp"
+#include "model/document.hpp"
+#include "model/files.hpp"
+#include "outline_view.hpp"
+#include "preview_view.hpp"
+#include "problems_view.hpp"
+#include "statistics_view.hpp"
+#include "ui/fonts.hpp"
+
+namespace signpost::editor {
+
+// [SECTION] options and controls
+
+struct editor_options {
+    std::string tree_path;            // opened at start ("" = a new tree from the template)
+    std::string recent_store;         // the recent-files list ("" = recent_files::default_store())
+    std::vector<std::string> library_dirs;  // extra folders for jump targets (preview)
+    std::chrono::milliseconds autosave_every{5000};
+    bool autosave = true;
+    bool remember_recent = true;  // add opened and saved files to the recent list
+};
+
+// Something drawn that a person can act on: tests find and click these by label.
+struct drawn_control {
+    std::string label;
+    ImVec2 min;
+    ImVec2 max;
+    ImVec2 centre() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
+};
+
+// What is waiting for the author to answer "save changes?".
+enum class pending_action { none, new_document, open_file, quit };
+
+// [SECTION] editor_app
+
+class editor_app {
+public:
+    explicit editor_app(editor_options options);
+    ~editor_app();
+    editor_app(const editor_app&) = delete;
+    editor_app& operator=(const editor_app&) = delete;
+
+    // Opens options.tree_path (or a new tree) and loads the recent files list.
+    void start();
+    // Draws one frame filling the main viewport.
+    void draw(const ui::font_set& fonts);
+
+    // [SECTION] what views use
+    document& doc() { return *m_doc; }
+    const document& doc() const { return *m_doc; }
+    // Runs a command; an error goes to the status line. Selects nodes it created.
+    bool run(std::unique_ptr<command> c);
+    // Selects `node_id` and centres the canvas on it.
+    void select_and_show(const std::string& node_id);
+    void set_status(std::string message, bool error = false);
+    const std::string& status() const { return m_status; }
+    bool status_is_error() const { return m_status_error; }
+    // Records the last ImGui item under `label` (for tests).
+    void record(const std::string& label);
+    const drawn_control* find_control(const std::string& prefix) const;
+    const std::vector<drawn_control>& controls() const { return m_controls; }
+    const ui::font_set& fonts() const { return *m_fonts; }
+
+    canvas_view& canvas() { return m_canvas; }
+    inspector_view& inspector() { return m_inspector; }
+    outline_view& outline() { return m_outline; }
+    problems_view& problems() { return m_problems; }
+    preview_view& preview() { return m_preview; }
+    statistics_view& statistics() { return m_statistics; }
+    file_dialog& dialog() { return m_dialog; }
+    recent_files& recent() { return m_recent; }
+
+    // Folders the preview and the validator look in for jump targets.
+    std::vector<std::string> library_folders() const;
+    // Brings a bottom or side tab to the front next frame.
+    void show_preview_tab() { m_select_preview_tab = true; }
+    void show_statistics_tab() { m_select_statistics_tab = true; }
+    void show_problems_tab() { m_select_problems_tab = true; }
+
+    // [SECTION] files (each asks about unsaved changes first where it would lose them)
+    void new_document();
+    void open_file(const std::string& path);
+    // Saves; an untitled document asks for a path instead. True when written.
+    bool save();
+    bool save_as(const std::string& path);
+    // Opens a session log for the statistics overlay.
+    void open_statistics(const std::string& log_path);
+    // The window's close button: true when it may close now; otherwise a prompt is shown.
+    bool request_close();
+    bool quit_requested() const { return m_quit; }
+    // Quits without asking (after request_close() said yes).
+    void request_quit_now() { m_quit = true; }
+    // The window title, with a marker while there are unsaved changes.
+    std::string window_title() const;
+
+    // The diagnostics of a file that could not be opened at all ("" path = none).
+    const std::string& failed_path() const { return m_failed_path; }
+    const diagnostics& failed_problems() const { return m_failed_problems; }
+    // True when that file could not be opened at all (else it opened with these errors).
+    bool failed_fatal() const { return m_failed_fatal; }
+
+    // [SECTION] prompts (drawn by the menus file)
+    pending_action pending() const { return m_pending; }
+    const std::string& pending_path() const { return m_pending_path; }
+    // Runs the pending action after the author chose (save first or discard); clears it.
+    void resolve_pending(bool save_first);
+    void cancel_pending() { m_pending = pending_action::none; }
+    // A recovery file offered for the document just opened.
+    const std::optional<std::string>& recovery_offer() const { return m_recovery; }
+    void accept_recovery();
+    void decline_recovery();
+
+    // The clock autosave and revalidation use (tests move it by hand).
+    void set_time_source(std::function<document::clock::time_point()> now) { m_now = std::move(now); }
+
+private:
+    void adopt(std::unique_ptr<document> doc);
+    void open_now(const std::string& path);
+    void new_now();
+    void handle_shortcuts();
+    void autosave_if_due();
+    void remember(const std::string& path);
+    bool ask_before_losing(pending_action action, const std::string& path = {});
+
+    editor_options m_options;
+    std::unique_ptr<document> m_doc;
+    recent_files m_recent;
+    const ui::font_set* m_fonts = nullptr;
+
+    canvas_view m_canvas;
+    inspector_view m_inspector;
+    outline_view m_outline;
+    problems_view m_problems;
+    preview_view m_preview;
+    statistics_view m_statistics;
+    file_dialog m_dialog;
+
+    std::vector<drawn_control> m_controls;
+    std::string m_status;
+    bool m_status_error = false;
+    bool m_quit = false;
+    pending_action m_pending = pending_action::none;
+    std::string m_pending_path;
+    std::optional<std::string> m_recovery;
+    std::string m_failed_path;
+    diagnostics m_failed_problems;
+    bool m_failed_fatal = false;
+    bool m_continue_after_save = false;  // a "save changes?" answer waits for Save As
+    bool m_select_preview_tab = false;
+    bool m_select_statistics_tab = false;
+    bool m_select_problems_tab = false;
+    bool m_statistics_in_front = false;
+    // Panel sizes in pixels (0 = the default for the window size).
+    float m_left_width = 0;
+    float m_right_width = 0;
+    float m_bottom_height = 0;
+    std::uint64_t m_autosaved_generation = 0;
+    document::clock::time_point m_last_autosave{};
+    std::function<document::clock::time_point()> m_now = [] { return document::clock::now(); };
+};
+
+}  // namespace signpost::editor

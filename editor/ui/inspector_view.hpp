@@ -1,0 +1,85 @@
+#pragma once
+// The inspector: every field of the selected node, or of the tree when nothing is selected.
+// Each edit becomes a command; text typed in one field is one undo step.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "model/expression_text.hpp"
+#include "signpost/tree.hpp"
+
+namespace signpost::editor {
+
+class editor_app;
+class command;
+
+class inspector_view {
+public:
+    void draw(editor_app& app);
+    // Forgets drafts and the field being typed in (another document).
+    void reset();
+
+    // The error shown under a field after a refused edit ("" = none); key as in the
+    // inspector's field labels, e.g. "choice.0.if" (tests read it).
+    std::string field_error(const std::string& field) const;
+
+private:
+    struct edit_result {
+        bool changed = false;  // the text changed this frame
+        bool left = false;     // the author left the field (Enter, Tab, click elsewhere)
+        std::string text;
+    };
+    struct draft {
+        std::string text;
+        std::string error;
+    };
+
+    void draw_tree(editor_app& app);
+    void draw_variables(editor_app& app);
+    void draw_node(editor_app& app, const node& n);
+    void draw_choices(editor_app& app, const node& n);
+    void draw_branches(editor_app& app, const node& n);
+    void draw_fields(editor_app& app, const node& n);
+    void draw_node_problems(editor_app& app, const std::string& node_id);
+
+    // A text box whose text survives between frames while it is being typed in.
+    edit_result text_input(editor_app& app, const std::string& field, const std::string& value, bool multiline = false,
+                           float height = 0, const char* hint = nullptr);
+    // A text box that applies every change as a command (refused text stays as a draft
+    // with its error under the box).
+    void live_text(editor_app& app, const std::string& field, const std::string& value,
+                   const std::function<std::unique_ptr<command>(const std::string&)>& make, bool multiline = false,
+                   float height = 0, const char* hint = nullptr);
+    // The same for `if` / `set` text, with the parse and type error shown as the author types.
+    void expression_text(editor_app& app, const std::string& field, const std::string& value, expression_kind kind,
+                         const std::function<std::unique_ptr<command>(const std::string&)>& make);
+    // A combo listing the tree's nodes with a search box; true and `out` set when one is picked.
+    bool target_picker(editor_app& app, const std::string& field, const std::string& current, std::string& out,
+                       bool allow_none);
+    // Applies a command for this view: a refused edit is kept as a draft of `field`.
+    bool apply(editor_app& app, const std::string& field, const std::string& text, std::unique_ptr<command> c);
+    // Label column + highlight when a problem asked to focus this field.
+    void label(editor_app& app, const char* text, const std::string& field, int index = -1);
+    void show_error(const std::string& field);
+    std::string key(const std::string& field) const { return m_scope + "/" + field; }
+
+    std::string m_scope;  // node id, or "#tree"
+    std::string m_edit_key;
+    std::string m_edit_buf;
+    std::unordered_map<std::string, draft> m_drafts;
+    std::string m_picker_filter;
+    std::uint64_t m_seen_generation = 0;
+    std::string m_flash_field;
+    int m_flash_index = -1;
+    double m_flash_until = 0;
+    bool m_scroll_to_flash = false;
+    // New variable row.
+    std::string m_new_var;
+    int m_new_var_type = 0;
+};
+
+}  // namespace signpost::editor

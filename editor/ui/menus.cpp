@@ -1,0 +1,187 @@
+#include "menus.hpp"
+
+#include <filesystem>
+
+#include <imgui.h>
+
+#include "editor_app.hpp"
+#include "model/commands.hpp"
+#include "palette.hpp"
+
+namespace signpost::editor {
+
+namespace {
+
+void file_menu(editor_app& app) {
+    if (!ImGui::BeginMenu("File")) return;
+    document& doc = app.doc();
+    const std::string here = app.library_folders().front();
+    if (ImGui::MenuItem("New from template", "Ctrl+N")) app.new_document();
+    if (ImGui::MenuItem("Open...", "Ctrl+O")) app.dialog().show(file_purpose::open_tree, here);
+    if (ImGui::BeginMenu("Open recent", !app.recent().items().empty())) {
+        std::string chosen;
+        for (const std::string& path : app.recent().items())
+            if (ImGui::MenuItem(path.c_str())) chosen = path;
+        ImGui::EndMenu();
+        if (!chosen.empty()) {
+            if (std::filesystem::exists(chosen)) {
+                app.open_file(chosen);
+            } else {
+                app.recent().remove(chosen);
+                (void)app.recent().save();
+                app.set_status(chosen + " no longer exists", true);
+            }
+        }
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Save", "Ctrl+S")) app.save();
+    if (ImGui::MenuItem("Save as...", "Ctrl+Shift+S"))
+        app.dialog().show(file_purpose::save_tree, here, doc.current().id + ".xml");
+    ImGui::Separator();
+    if (ImGui::MenuItem("Open statistics...")) app.dialog().show(file_purpose::open_log, here);
+    if (ImGui::MenuItem("Close statistics", nullptr, false, app.statistics().loaded())) app.statistics().close();
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q") && app.request_close()) app.request_quit_now();
+    ImGui::EndMenu();
+}
+
+void edit_menu(editor_app& app) {
+    if (!ImGui::BeginMenu("Edit")) return;
+    document& doc = app.doc();
+    const std::string undo = doc.edits().can_undo() ? "Undo " + doc.edits().undo_label() : "Undo";
+    const std::string redo = doc.edits().can_redo() ? "Redo " + doc.edits().redo_label() : "Redo";
+    if (ImGui::MenuItem(undo.c_str(), "Ctrl+Z", false, doc.edits().can_undo())) doc.undo();
+    if (ImGui::MenuItem(redo.c_str(), "Ctrl+Shift+Z", false, doc.edits().can_redo())) doc.redo();
+    ImGui::Separator();
+    const bool any = !doc.selection().empty();
+    if (ImGui::MenuItem("Cut", "Ctrl+X", false, any)) {
+        ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids()).c_str());
+        app.run(delete_nodes(doc.selection().ids()));
+    }
+    if (ImGui::MenuItem("Copy", "Ctrl+C", false, any))
+        ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids()).c_str());
+    if (ImGui::MenuItem("Duplicate", "Ctrl+D", false, any)) app.run(duplicate_nodes(doc.current(), doc.selection().ids()));
+    if (ImGui::MenuItem("Delete", "Delete", false, any)) app.run(delete_nodes(doc.selection().ids()));
+    ImGui::Separator();
+    if (ImGui::MenuItem("Select all", "Ctrl+A")) doc.selection().select_all(doc.current());
+    if (ImGui::MenuItem("Select none", "Escape", false, any)) doc.selection().clear();
+    ImGui::EndMenu();
+}
+
+void view_menu(editor_app& app) {
+    if (!ImGui::BeginMenu("View")) return;
+    if (ImGui::MenuItem("Zoom to fit", "F")) app.canvas().request_fit();
+    if (ImGui::MenuItem("Zoom 100%")) {
+        view_transform& v = app.canvas().transform();
+        const vec2 middle{app.canvas().size().x * 0.5, app.canvas().size().y * 0.5};
+        v.zoom_at(middle, 1.0);
+    }
+    if (ImGui::MenuItem("Show traffic on the canvas", nullptr, app.statistics().show_on_canvas, app.statistics().loaded()))
+        app.statistics().show_on_canvas = !app.statistics().show_on_canvas;
+    ImGui::EndMenu();
+}
+
+void tree_menu(editor_app& app) {
+    if (!ImGui::BeginMenu("Tree")) return;
+    document& doc = app.doc();
+    if (ImGui::BeginMenu("Add node")) {
+        const ImVec2 o = app.canvas().origin(), s = app.canvas().size();
+        const vec2 at = app.canvas().to_canvas(ImVec2(o.x + s.x * 0.5f, o.y + s.y * 0.5f));
+        for (const node_kind k : all_kinds)
+            if (ImGui::MenuItem(kind_label(k))) app.run(add_node(k, snap_to_grid(at, snap_grid)));
+        ImGui::EndMenu();
+    }
+    if (ImGui::MenuItem("Automatic layout")) {
+        app.run(apply_auto_layout());
+        app.canvas().request_fit();
+    }
+    if (ImGui::MenuItem("Tree settings and variables")) doc.selection().clear();
+    if (ImGui::MenuItem("Check now")) doc.revalidate();
+    ImGui::EndMenu();
+}
+
+void preview_menu(editor_app& app) {
+    if (!ImGui::BeginMenu("Preview")) return;
+    if (ImGui::MenuItem(app.preview().running() ? "Restart call" : "Play")) {
+        app.preview().start(app);
+        app.show_preview_tab();
+    }
+    if (ImGui::MenuItem("Stop", nullptr, false, app.preview().running())) app.preview().stop();
+    ImGui::EndMenu();
+}
+
+}  // namespace
+
+void draw_menu_bar(editor_app& app) {
+    if (!ImGui::BeginMenuBar()) return;
+    file_menu(app);
+    edit_menu(app);
+    view_menu(app);
+    tree_menu(app);
+    preview_menu(app);
+    // The file name with the unsaved marker, at the right of the bar.
+    const std::string name = (app.doc().dirty() ? "\xE2\x97\x8F " : "") + app.doc().display_name();
+    const float w = ImGui::CalcTextSize(name.c_str()).x;
+    ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x * 4);
+    ImGui::TextColored(app.doc().dirty() ? colours::warning : colours::muted, "%s", name.c_str());
+    ImGui::EndMenuBar();
+}
+
+void draw_prompts(editor_app& app) {
+    const float em = app.fonts().size;
+    // Unsaved changes: asked before New, Open and Quit would drop them.
+    if (app.pending() != pending_action::none && !app.dialog().visible()) {
+        if (!ImGui::IsPopupOpen("Unsaved changes")) ImGui::OpenPopup("Unsaved changes");
+    }
+    ImGui::SetNextWindowSize(ImVec2(em * 28, 0));
+    if (ImGui::BeginPopupModal("Unsaved changes", nullptr, ImGuiWindowFlags_NoResize)) {
+        const char* what = app.pending() == pending_action::quit ? "closing" : "going on";
+        ImGui::TextWrapped("%s has changes that are not saved. Save them before %s?", app.doc().display_name().c_str(), what);
+        ImGui::Spacing();
+        bool close = false;
+        if (ImGui::Button("Save", ImVec2(em * 6, 0))) {
+            close = true;
+            app.resolve_pending(true);
+        }
+        app.record("prompt:Save");
+        ImGui::SameLine();
+        if (ImGui::Button("Don't save", ImVec2(em * 6, 0))) {
+            close = true;
+            app.resolve_pending(false);
+        }
+        app.record("prompt:Discard");
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel", ImVec2(em * 6, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+            close = true;
+            app.cancel_pending();
+        }
+        app.record("prompt:Cancel");
+        if (close || app.pending() == pending_action::none) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+
+    // An autosave newer than the file: the editor (or the machine) stopped with edits unsaved.
+    if (app.recovery_offer() && !ImGui::IsPopupOpen("Recover unsaved edits?")) ImGui::OpenPopup("Recover unsaved edits?");
+    ImGui::SetNextWindowSize(ImVec2(em * 30, 0));
+    if (ImGui::BeginPopupModal("Recover unsaved edits?", nullptr, ImGuiWindowFlags_NoResize)) {
+        ImGui::TextWrapped("%s has an autosave newer than the file: the editor was closed before these edits were "
+                           "saved. Recover them?",
+                           app.doc().display_name().c_str());
+        ImGui::Spacing();
+        if (ImGui::Button("Recover", ImVec2(em * 7, 0))) {
+            app.accept_recovery();
+            ImGui::CloseCurrentPopup();
+        }
+        app.record("recover:Recover");
+        ImGui::SameLine();
+        if (ImGui::Button("Discard autosave", ImVec2(em * 9, 0))) {
+            app.decline_recovery();
+            ImGui::CloseCurrentPopup();
+        }
+        app.record("recover:Discard");
+        if (!app.recovery_offer()) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+}
+
+}  // namespace signpost::editor

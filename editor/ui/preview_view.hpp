@@ -1,0 +1,58 @@
+#pragma once
+// Preview: plays the tree inside the editor with the engine's runtime, as the player would,
+// on a snapshot of the tree taken when the call starts. The canvas highlights the node the
+// call is on.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "signpost/clock.hpp"
+#include "signpost/library.hpp"
+#include "signpost/session.hpp"
+
+namespace signpost::editor {
+
+class editor_app;
+
+class preview_view {
+public:
+    preview_view();
+    ~preview_view();
+
+    // Starts a call on the tree as it is now. False (with a reason in error()) when the tree
+    // has problems the runtime cannot play (unknown targets, no start...).
+    bool start(editor_app& app);
+    void stop();
+    bool running() const { return m_session != nullptr; }
+    void draw(editor_app& app);
+
+    // The node the call is on when it is in the edited tree ("" otherwise or when stopped).
+    std::string current_node() const;
+    session* call() { return m_session.get(); }
+    const std::string& error() const { return m_error; }
+    // Typed form inputs (variable -> text), as the player keeps them.
+    std::map<std::string, std::string> inputs;
+
+private:
+    void draw_current(editor_app& app);
+    void draw_finished(editor_app& app);
+    void draw_variables(editor_app& app);
+    void sync_inputs();
+
+    system_clock m_clock;
+    std::shared_ptr<const tree> m_tree;
+    std::unique_ptr<tree_library> m_library;
+    std::unique_ptr<session> m_session;
+    std::uint64_t m_generation = 0;
+    const void* m_doc = nullptr;
+    std::string m_error;
+    std::string m_action_error;
+    std::vector<field_error> m_field_errors;
+    const node* m_inputs_for = nullptr;
+    std::size_t m_inputs_depth = 0;
+};
+
+}  // namespace signpost::editor

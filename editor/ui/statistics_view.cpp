@@ -1,0 +1,234 @@
+#include "statistics_view.hpp"
+
+#include <algorithm>
+
+#include <imgui.h>
+
+#include "editor_app.hpp"
+#include "palette.hpp"
+#include "signpost/session_log.hpp"
+
+namespace signpost::editor {
+
+bool statistics_view::open(editor_app& app, const std::string& path) {
+    m_path = path;
+    return reload(app);
+}
+
+void statistics_view::close() {
+    m_report.reset();
+    m_path.clear();
+    m_traffic = {};
+}
+
+bool statistics_view::reload(editor_app& app) {
+    log_reader reader;
+    if (const log_result r = reader.open(m_path); !r) {
+        m_error = r.error;
+        m_report.reset();
+        return false;
+    }
+    // The tree as edited now gives titles and the links never taken.
+    auto current = std::make_shared<tree>(app.doc().current());
+    current->reindex();
+    tree_library library(app.library_folders());
+    library.add(current);
+    statistics_options options;
+    options.current = current;
+    options.library = &library;
+    log_filter filter;
+    filter.tree_id = current->id;
+    std::vector<tree_report> reports;
+    if (const log_result r = collect_reports(reader, filter, options, reports); !r) {
+        m_error = r.error;
+        m_report.reset();
+        return false;
+    }
+    m_error.clear();
+    m_report.reset();
+    for (tree_report& rep : reports)
+        if (rep.tree_id == current->id) m_report = std::move(rep);
+    if (!m_report) {
+        m_report = tree_report{};
+        m_report->tree_id = current->id;
+    }
+
+    // What the canvas needs, keyed by node id of the edited tree.
+    m_traffic = {};
+    std::uint64_t busiest = 0;
+    for (const node_figures& n : m_report->nodes)
+        if (n.tree_id == current->id) busiest = std::max(busiest, n.visits);
+    for (const node_figures& n : m_report->nodes) {
+        if (n.tree_id != current->id || n.visits == 0) continue;
+        m_traffic.node_count[n.node_id] = static_cast<long long>(n.visits);
+        m_traffic.node_share[n.node_id] = busiest ? double(n.visits) / double(busiest) : 0.0;
+    }
+    for (const link_figures& l : m_report->links) {
+        if (l.to_tree != current->id) continue;
+        const auto count = static_cast<long long>(l.transitions);
+        if (l.from_tree == current->id) {
+            m_traffic.link_count[link_key(l.from, l.to)] += count;
+            continue;
+        }
+        // Back from a jumped-into tree: on the canvas that is the jump node's "then" link.
+        for (const node& n : current->nodes)
+            if (n.kind == node_kind::jump && n.to == l.to) m_traffic.link_count[link_key(n.id, l.to)] += count;
+    }
+    for (const auto& [key, count] : m_traffic.link_count) m_traffic.busiest_link = std::max(m_traffic.busiest_link, count);
+    return true;
+}
+
+void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
+    const tree& t = app.doc().current();
+    if (!ImGui::BeginTable("##nodes", 6,
+                           ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Sortable |
+                               ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable))
+        return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    const float number = ImGui::CalcTextSize("00000").x + ImGui::GetStyle().CellPadding.x * 2;
+    const ImGuiTableColumnFlags figure = ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending;
+    ImGui::TableSetupColumn("Node", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("Visits", figure | ImGuiTableColumnFlags_DefaultSort, number);
+    ImGui::TableSetupColumn("Reach", figure, number);
+    ImGui::TableSetupColumn("Left", figure, number);
+    ImGui::TableSetupColumn("Back", figure, number);
+    ImGui::TableSetupColumn("Stay", figure, number);
+    ImGui::TableHeadersRow();
+    if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+        if (specs->SpecsCount > 0) {
+            m_sort_column = specs->Specs[0].ColumnIndex;
+            m_sort_ascending = specs->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
+        }
+        specs->SpecsDirty = false;
+    }
+    std::vector<const node_figures*> rows;
+    for (const node_figures& n : r.nodes)
+        if (n.tree_id == r.tree_id || (include_jumped && n.visits > 0)) rows.push_back(&n);
+    const auto value = [this](const node_figures* n) -> double {
+        switch (m_sort_column) {
+        case 2: return n->reach_rate;
+        case 3: return double(n->abandoned_here);
+        case 4: return n->back_rate;
+        case 5: return n->dwell.median_ms;
+        default: return double(n->visits);
+        }
+    };
+    std::stable_sort(rows.begin(), rows.end(), [&](const node_figures* a, const node_figures* b) {
+        if (m_sort_column == 0) return m_sort_ascending ? a->node_id < b->node_id : a->node_id > b->node_id;
+        return m_sort_ascending ? value(a) < value(b) : value(a) > value(b);
+    });
+    std::string clicked;
+    for (const node_figures* n : rows) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        const bool here = n->tree_id == r.tree_id && t.find(n->node_id);
+        std::string label = n->title.empty() || n->title == n->node_id ? n->node_id : n->node_id + "  \xC2\xB7  " + n->title;
+        if (n->tree_id != r.tree_id) label = n->tree_id + " / " + label;
+        if (!here) ImGui::PushStyleColor(ImGuiCol_Text, colours::muted);
+        ImGui::PushID(n);
+        if (ImGui::Selectable(label.c_str(), here && app.doc().selection().contains(n->node_id),
+                              ImGuiSelectableFlags_SpanAllColumns) &&
+            here)
+            clicked = n->node_id;
+        ImGui::PopID();
+        if (!here) ImGui::PopStyleColor();
+        app.record("stats:" + n->tree_id + "/" + n->node_id);
+        ImGui::TableNextColumn();
+        ImGui::Text("%llu", static_cast<unsigned long long>(n->visits));
+        ImGui::TableNextColumn();
+        ImGui::Text("%.0f%%", n->reach_rate * 100);
+        ImGui::TableNextColumn();
+        ImGui::Text("%llu", static_cast<unsigned long long>(n->abandoned_here));
+        ImGui::TableNextColumn();
+        ImGui::Text("%.0f%%", n->back_rate * 100);
+        ImGui::TableNextColumn();
+        if (n->dwell.count) ImGui::Text("%.0f s", n->dwell.median_ms / 1000.0);
+        else ImGui::TextDisabled("-");
+    }
+    ImGui::EndTable();
+    if (!clicked.empty()) app.select_and_show(clicked);
+}
+
+void statistics_view::draw_side(editor_app& app, const tree_report& r) {
+    const tree& t = app.doc().current();
+    if (ImGui::BeginTable("##outcomes", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+        ImGui::TableSetupColumn("How calls ended", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn("Share", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("100%").x);
+        ImGui::TableHeadersRow();
+        for (const outcome_figures& o : r.outcomes) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            const std::string what = std::string(to_string(o.status)) + (o.outcome.empty() ? "" : ": " + o.outcome);
+            ImGui::TextUnformatted(what.c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%.0f%%", o.share * 100);
+        }
+        ImGui::EndTable();
+    }
+    ImGui::Spacing();
+    if (ImGui::BeginTable("##links", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn("Links", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn("Moves", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("00000").x);
+        ImGui::TableHeadersRow();
+        std::vector<const link_figures*> links;
+        for (const link_figures& l : r.links) links.push_back(&l);
+        std::stable_sort(links.begin(), links.end(),
+                         [](const link_figures* a, const link_figures* b) { return a->transitions > b->transitions; });
+        for (const link_figures* l : links) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            const std::string label = l->from + " \xE2\x86\x92 " + l->to;
+            ImGui::PushID(l);
+            if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns) && l->from_tree == r.tree_id &&
+                t.find(l->from))
+                app.select_and_show(l->from);
+            ImGui::PopID();
+            ImGui::TableNextColumn();
+            if (l->transitions) ImGui::Text("%llu", static_cast<unsigned long long>(l->transitions));
+            else ImGui::TextColored(colours::warning, "never");
+        }
+        ImGui::EndTable();
+    }
+}
+
+void statistics_view::draw(editor_app& app) {
+    if (!m_report) {
+        if (!m_error.empty()) {
+            ImGui::PushTextWrapPos(0);
+            ImGui::TextColored(colours::error, "%s", m_error.c_str());
+            ImGui::PopTextWrapPos();
+        }
+        ImGui::TextWrapped("Open a session log (File > Open statistics...) to see how calls move through this tree.");
+        return;
+    }
+    const tree_report& r = *m_report;
+    const session_figures& s = r.sessions;
+    if (ImGui::SmallButton("Reload")) reload(app);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Close")) {
+        close();
+        return;
+    }
+    ImGui::SameLine();
+    ImGui::Text("%llu calls", static_cast<unsigned long long>(s.started));
+    ImGui::SameLine();
+    ImGui::TextColored(colours::muted, "(%llu completed, %llu escalated, %llu abandoned)",
+                       static_cast<unsigned long long>(s.completed), static_cast<unsigned long long>(s.escalated),
+                       static_cast<unsigned long long>(s.abandoned));
+    ImGui::Checkbox("On canvas", &show_on_canvas);
+    ImGui::SameLine();
+    ImGui::Checkbox("Nodes of jumped-into trees", &include_jumped);
+    ImGui::SameLine();
+    ImGui::TextColored(colours::muted, "  Left: calls abandoned there.  Stay: median time on it.");
+    const float width = ImGui::GetContentRegionAvail().x;
+    ImGui::BeginChild("##stat_nodes", ImVec2(width * 0.6f, 0));
+    draw_nodes(app, r);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("##stat_side", ImVec2(0, 0));
+    draw_side(app, r);
+    ImGui::EndChild();
+}
+
+}  // namespace signpost::editor

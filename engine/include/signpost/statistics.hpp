@@ -1,0 +1,224 @@
+#pragma once
+// Path statistics: how sessions really walk a tree, for supervisors (where calls stall,
+// are abandoned, go back) and authors (which links are used, which never). Sessions are
+// fed one at a time from the log; memory grows with the trees and the distinct paths kept,
+// never with the number of sessions. Every figure is defined in docs/report.md.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "signpost/event.hpp"
+#include "signpost/library.hpp"
+#include "signpost/session.hpp"
+#include "signpost/session_log.hpp"
+#include "signpost/tree.hpp"
+
+namespace signpost {
+
+// What to compute, and what to compare the log with.
+struct statistics_options {
+    // The tree as it is now: node titles, kinds and links (also the ones never taken), and
+    // version drift (nodes and links in the log that it does not have any more). Null: the
+    // tree is looked up in `library` by id, else the figures come from the log alone.
+    std::shared_ptr<const tree> current;
+    // content_hash of the current tree's file: marks the logged version that is this file.
+    std::string current_hash;
+    // Trees by id: jump targets, and root trees when `current` is null. May be null.
+    const tree_library* library = nullptr;
+    // Only sessions recorded against this tree version count (0: every version). The
+    // version table always lists them all.
+    int tree_version = 0;
+    // Figures per agent, for coaching. Off unless asked for.
+    bool by_agent = false;
+    // Distinct complete paths counted exactly; sessions whose path comes after these are
+    // counted together as "other paths".
+    std::size_t max_distinct_paths = 10000;
+    // How many of the most frequent paths, abandonment points and problem spots to list.
+    std::size_t top_paths = 10;
+    std::size_t top_spots = 5;
+    // A node needs this many visits to be listed as a problem spot: tiny samples mislead.
+    std::uint64_t min_spot_visits = 5;
+    // Threads that read the log, each a part of it (0: one per core, at most 4).
+    std::size_t threads = 0;
+};
+
+// Summary of durations (ms). Quantiles are exact while count <= duration_sketch::exact_limit,
+// otherwise within 1% (`exact` false).
+struct duration_figures {
+    std::uint64_t count = 0;
+    double mean_ms = 0;
+    double median_ms = 0;
+    double p90_ms = 0;
+    bool exact = true;
+};
+
+// A node of the root tree or of a tree it jumps into.
+struct node_figures {
+    std::string tree_id;
+    std::string node_id;
+    std::string title;               // from the tree file; "" when the tree is not known
+    std::string kind;                // "question", "step"...; "" when the tree is not known
+    std::uint64_t visits = 0;        // arrivals (enter events)
+    std::uint64_t returns = 0;       // arrivals by going back to it
+    std::uint64_t sessions = 0;      // sessions that reached it at least once
+    double reach_rate = 0;           // sessions / sessions started
+    duration_figures dwell;          // one sample per stay the agent ended (docs/report.md)
+    std::uint64_t exits = 0;         // moves forward from it to another node
+    std::uint64_t abandoned_here = 0;  // abandoned sessions (writer lost too) that ended on it
+    double abandon_rate = 0;         // abandoned_here / sessions
+    std::uint64_t back_presses = 0;  // back pressed while on it
+    double back_rate = 0;            // back_presses / visits
+    std::uint64_t ended_here = 0;    // sessions that completed or escalated on it
+    std::vector<int> versions;       // tree versions whose sessions reached it (retired nodes)
+};
+
+// A move from one node to the next (across a jump, the trees differ).
+struct link_figures {
+    std::string from_tree, from;
+    std::string to_tree, to;
+    std::string label;               // choice label, branch condition... from the tree file
+    std::uint64_t transitions = 0;
+    double share = 0;                // transitions / all forward moves out of `from`
+};
+
+// One complete walk: the nodes a session finally went through (steps undone by back
+// left out), and how it ended.
+struct path_figures {
+    std::vector<std::pair<std::string, std::string>> steps;  // (tree id, node id)
+    session_status end = session_status::completed;
+    std::string outcome;             // end outcome, escalation team; "" when abandoned
+    std::uint64_t sessions = 0;
+    double share = 0;                // of finished sessions
+};
+
+struct outcome_figures {
+    session_status status = session_status::completed;
+    std::string outcome;             // end outcome or escalation team; "" for abandoned
+    std::uint64_t sessions = 0;
+    double share = 0;                // of finished sessions
+};
+
+struct session_figures {
+    std::uint64_t started = 0;       // every session in scope, finished or not
+    std::uint64_t completed = 0;
+    std::uint64_t escalated = 0;
+    std::uint64_t abandoned = 0;     // including writer_lost
+    std::uint64_t writer_lost = 0;   // abandoned because the player crashed or went silent
+    std::uint64_t active = 0;        // still in progress
+    std::uint64_t restarts = 0;      // "start over" presses
+    std::uint64_t back_presses = 0;
+    std::uint64_t with_back = 0;     // sessions with at least one back press
+    duration_figures handling;       // start to end of finished sessions (not writer_lost)
+    std::int64_t first_started_ms = 0;  // 0 without sessions
+    std::int64_t last_started_ms = 0;
+};
+
+// Sessions recorded against one version of the tree.
+struct version_figures {
+    int version = 0;
+    std::string hash;                // content hash of the tree file they ran
+    bool current = false;            // the file given as the current tree
+    bool counted = true;             // false: left out by statistics_options::tree_version
+    std::uint64_t sessions = 0;
+    std::uint64_t completed = 0;
+    std::uint64_t escalated = 0;
+    std::uint64_t abandoned = 0;
+    std::int64_t first_started_ms = 0;
+    std::int64_t last_started_ms = 0;
+};
+
+struct agent_figures {
+    std::string agent;
+    std::uint64_t sessions = 0;
+    std::uint64_t completed = 0;
+    std::uint64_t escalated = 0;
+    std::uint64_t abandoned = 0;
+    std::uint64_t active = 0;
+    duration_figures handling;
+    std::vector<outcome_figures> outcomes;
+    std::uint64_t visits = 0;
+    std::uint64_t back_presses = 0;
+    double back_rate = 0;            // back_presses / visits
+};
+
+// A node worth a look, with the figure that makes it one.
+struct problem_spot {
+    std::string tree_id, node_id, title;
+    double value = 0;                // a rate (0..1) or a duration in ms
+    std::uint64_t count = 0;         // abandoned / back presses / stays
+    std::uint64_t out_of = 0;        // sessions / visits / -
+};
+
+// Everything known about one root tree in the log.
+struct tree_report {
+    std::string tree_id;
+    std::string title;               // from the tree file, else the id
+    bool has_tree = false;           // a tree file was found: kinds, titles, links, drift
+    std::string tree_file;
+    int tree_file_version = 0;
+
+    session_figures sessions;
+    std::vector<outcome_figures> outcomes;    // most frequent first
+    std::vector<version_figures> versions;    // by version, then first use
+    std::vector<node_figures> nodes;          // tree-file order, then as met in the log
+    std::vector<link_figures> links;          // by source node, then most taken
+    std::vector<path_figures> top_paths;      // most frequent first
+    std::uint64_t distinct_paths = 0;         // distinct paths counted exactly
+    std::uint64_t other_path_sessions = 0;    // finished sessions beyond max_distinct_paths
+    std::size_t max_distinct_paths = 0;
+    std::vector<problem_spot> abandon_points;  // most abandoned sessions first
+    std::vector<problem_spot> highest_abandonment;  // by abandon_rate
+    std::vector<problem_spot> highest_back_rate;    // by back_rate
+    std::vector<problem_spot> slowest;              // by median dwell
+    // Version drift: what the log has but the tree file no longer does. Never merged into
+    // `nodes` and `links`.
+    std::vector<node_figures> retired_nodes;
+    std::vector<link_figures> retired_links;  // also moves by search (find) outside the links
+    std::vector<std::string> unknown_trees;   // jumped into, but no file found: not checked
+    std::vector<agent_figures> agents;        // by_agent only; by name, not by any figure
+
+    // Lookups for overlays (the editor colours its canvas with these). Null when absent.
+    const node_figures* find_node(std::string_view tree_id, std::string_view node_id) const;
+    const link_figures* find_link(std::string_view from_tree, std::string_view from, std::string_view to_tree,
+                                  std::string_view to) const;
+};
+
+// Accumulates one root tree's sessions.
+class path_statistics {
+public:
+    path_statistics(std::string tree_id, statistics_options options = {});
+    ~path_statistics();
+    path_statistics(path_statistics&&) noexcept;
+    path_statistics& operator=(path_statistics&&) noexcept;
+
+    // Adds one session with its events in order. Sessions of other root trees are ignored.
+    void add(const session_record& s, std::span<const event> events);
+    // Adds what `other` (an accumulator of the same tree, with the same options) has seen:
+    // a log read in parts, one per thread, then merged gives the figures of one read.
+    void merge(path_statistics&& other);
+    // Sessions added so far (counted ones and those of other versions).
+    std::uint64_t sessions_added() const;
+    // The figures for what was added so far.
+    [[nodiscard]] tree_report report() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> m_impl;
+};
+
+// Called now and then while a log is read, with the number of sessions done so far.
+using report_progress = std::function<void(std::uint64_t sessions_done)>;
+
+// Reads the sessions matching `filter` in one pass (split between threads) and fills `out`
+// with one report per root tree (only options.current's tree when it is given), ordered by
+// tree id. `progress` is called on the calling thread only.
+[[nodiscard]] log_result collect_reports(const log_reader& log, const log_filter& filter,
+                                         const statistics_options& options, std::vector<tree_report>& out,
+                                         const report_progress& progress = {});
+
+}  // namespace signpost

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan+UBSan, build-fuzz/) and runs each one for a
+# bounded time on a temporary copy of its seed corpus. Nothing is written into the source
+# tree: corpora and crash files live in a temp folder; reproducers of a failure are copied
+# to build-fuzz/fuzz-artifacts/ and the run fails.
+#
+#   fuzz/run.sh [SECONDS [TARGET...]]     default: 20 s each for fuzz_load fuzz_expr fuzz_session_log
+#   SIGNPOST_FUZZ_CORPUS=DIR fuzz/run.sh  keep the grown corpora in DIR/<target> (for long runs)
+#
+# Longer runs, reproducing a crash, minimising: docs/fuzzing.md.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-20}
+[ $# -gt 0 ] && shift
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_load fuzz_expr fuzz_session_log)
+build=$root/build-fuzz
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  (cd "$root" && cmake --preset fuzz >/dev/null)
+fi
+cmake --build "$build" -j2 --target fuzzers
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/signpost-fuzz.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/artifacts"
+
+# XML character references and entities back to characters (expressions live in attributes).
+unescape() { sed -e 's/&gt;/>/g' -e 's/&lt;/</g' -e "s/&apos;/'/g" -e 's/&quot;/"/g' -e 's/&amp;/\&/g'; }
+
+seed() {
+  local target=$1 dir=$2
+  mkdir -p "$dir"
+  case "$target" in
+    fuzz_load)
+      cp "$root"/trees/*.xml "$root"/tests/data/broken/*.xml "$dir"/ ;;
+    fuzz_expr)
+      local n=0 value
+      while IFS= read -r value; do
+        n=$((n + 1))
+        printf '%s' "$value" > "$dir/attr-$n"
+      done < <(cat "$root"/trees/*.xml "$root"/tests/data/broken/*.xml |
+               grep -oE '(if|set)="[^"]*"' | sed -E 's/^(if|set)="//; s/"$//' | unescape | sort -u)
+      ;;
+    fuzz_session_log)
+      "$build/fuzz/signpost-fuzz-log-seeds" "$dir" ;;
+  esac
+}
+
+status=0
+for target in "${targets[@]}"; do
+  corpus=$work/corpus/$target
+  if [ -n "${SIGNPOST_FUZZ_CORPUS:-}" ]; then
+    corpus=$SIGNPOST_FUZZ_CORPUS/$target
+    [ -d "$corpus" ] && [ -n "$(ls -A "$corpus")" ] || seed "$target" "$corpus"
+  else
+    seed "$target" "$corpus"
+  fi
+  dict=()
+  [ -f "$root/fuzz/$target.dict" ] && dict=(-dict="$root/fuzz/$target.dict")
+  log=$work/$target.log
+  printf 'fuzz/run.sh: %-17s %s s on %s seeds ... ' "$target" "$seconds" "$(ls "$corpus" | wc -l)"
+  if (cd "$work" &&
+      ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
+      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$work/artifacts/$target-" -print_final_stats=1 "${dict[@]}" "$corpus" \
+        >"$log" 2>&1); then
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
+    echo "ok (${execs:-?} runs, ${cov:-cov: ?}, corpus $(ls "$corpus" | wc -l))"
+  else
+    echo "FAILED"
+    status=1
+    tail -n 60 "$log"
+    mkdir -p "$build/fuzz-artifacts"
+    for f in "$work"/artifacts/"$target"-*; do
+      [ -e "$f" ] || continue
+      cp "$f" "$build/fuzz-artifacts/"
+      echo "fuzz/run.sh: reproducer kept: build-fuzz/fuzz-artifacts/$(basename "$f")"
+      echo "  re-run: build-fuzz/fuzz/$target build-fuzz/fuzz-artifacts/$(basename "$f")"
+    done
+  fi
+done
+exit $status

@@ -1,0 +1,312 @@
+// The editor's canvas and inspector driven like a person would: mouse drags from pins,
+// clicks, typing and shortcuts, one frame at a time. Results are checked on the document
+// and, after saving, on the file as the engine loads it.
+#include "test_editor_ui_rig.hpp"
+
+#include "signpost/save.hpp"
+
+using namespace editor_ui_test;
+
+namespace {
+
+// The node a question's choice points at.
+std::string choice_target(const tree& t, const std::string& id, std::size_t index) {
+    const node* n = t.find(id);
+    REQUIRE(n);
+    REQUIRE(index < n->choices.size());
+    return n->choices[index].to;
+}
+
+}  // namespace
+
+TEST_CASE("editor ui: draws every node, the outline and the inspector") {
+    rig r;
+    CHECK(r.ui.last_vertex_count > 0);
+    CHECK(r.canvas().drawn_nodes() == 4);
+    CHECK(r.canvas().drawn_links() == 4);  // power->acct, power->reboot, reboot->power, acct->fixed
+    CHECK(r.app->outline().rows().size() == 4);
+    CHECK(r.drawn("outline:power"));
+    CHECK(r.drawn("field:title"));  // nothing selected: the tree's own fields
+    CHECK(r.app->window_title().find("router.xml") != std::string::npos);
+    CHECK(r.app->window_title().rfind("\xE2\x97\x8F", 0) != 0);  // no unsaved marker yet
+}
+
+TEST_CASE("editor ui: dragging from a pin to empty space creates a linked node there") {
+    rig r;
+    const std::size_t before = r.t().nodes.size();
+    // The "+ answer" pin of the question (index == number of choices).
+    const ImVec2 from = r.pin_at("power", pin_slot::choice, 2);
+    const ImVec2 to(from.x + 120, from.y + 200);
+    REQUIRE(r.canvas().current_scene().node_at(r.canvas().to_canvas(to)) < 0);
+    r.ui.drag(from, to);
+    REQUIRE(r.drawn("new:Question"));  // the kind menu opened where the link was dropped
+    r.click("new:Step");
+    REQUIRE(r.t().nodes.size() == before + 1);
+    const node& q = *r.t().find("power");
+    REQUIRE(q.choices.size() == 3);
+    const std::string created = q.choices[2].to;
+    const node* n = r.t().find(created);
+    REQUIRE(n);
+    CHECK(n->kind == node_kind::step);
+    CHECK(r.doc().selection().primary() == created);
+    // Its input pin sits where the link was dropped (on the snap grid).
+    const vec2 drop = r.canvas().to_canvas(to);
+    const vec2 pos = r.position(created);
+    CHECK(std::abs(pos.x - drop.x) <= snap_grid);
+    CHECK(std::abs(pos.y + node_header_height * 0.5 - drop.y) <= snap_grid);
+    CHECK(r.app->window_title().rfind("\xE2\x97\x8F", 0) == 0);  // unsaved marker
+    // One step undoes both the node and the link.
+    r.ui.press(ui::letter('Z'), true);
+    CHECK(r.t().nodes.size() == before);
+    CHECK(r.t().find("power")->choices.size() == 2);
+}
+
+TEST_CASE("editor ui: dragging from a pin onto a node links it, and Delete on a clicked link unlinks") {
+    rig r;
+    // The question's first answer goes to acct; re-route it onto "fixed".
+    r.ui.drag(r.pin_at("power", pin_slot::choice, 0), r.node_at("fixed"));
+    CHECK(choice_target(r.t(), "power", 0) == "fixed");
+    CHECK(r.doc().edits().undo_depth() == 1);
+    // A click on the (linked) pin selects its link; Delete removes the link (and the choice:
+    // a choice without a target means nothing).
+    r.ui.click(r.pin_at("reboot", pin_slot::next));
+    REQUIRE(r.canvas().selected_link());
+    CHECK(r.canvas().selected_link()->node == "reboot");
+    r.ui.press(ui::key::del);
+    CHECK(r.t().find("reboot")->to.empty());
+    CHECK(r.t().find("power") != nullptr);
+}
+
+TEST_CASE("editor ui: renaming a node in the inspector updates every link, undo and redo") {
+    rig r;
+    r.ui.click(r.node_at("acct"));
+    REQUIRE(r.doc().selection().primary() == "acct");
+    r.retype("id", "account-form");
+    CHECK(r.t().find("acct") != nullptr);  // applied only when the field is left
+    r.enter();
+    REQUIRE(r.t().find("account-form"));
+    CHECK(r.t().find("acct") == nullptr);
+    CHECK(choice_target(r.t(), "power", 0) == "account-form");
+    CHECK(r.t().find_layout("account-form"));
+    CHECK(r.doc().selection().primary() == "account-form");
+
+    // A taken id is refused with the reason under the field.
+    r.retype("id", "power");
+    r.enter();
+    CHECK(r.t().find("account-form"));
+    CHECK_FALSE(r.app->inspector().field_error("id").empty());
+
+    r.ui.click(r.node_at("power"));  // leave the inspector, so Ctrl+Z is the document's
+    r.ui.press(ui::letter('Z'), true);
+    CHECK(r.t().find("acct"));
+    CHECK(choice_target(r.t(), "power", 0) == "acct");
+    r.press_ctrl_shift(ui::letter('Z'));
+    CHECK(r.t().find("account-form"));
+    r.ui.press(ui::letter('Z'), true);
+    r.ui.press(ui::letter('Y'), true);
+    CHECK(r.t().find("account-form"));
+}
+
+TEST_CASE("editor ui: a typing burst in one field is one undo step") {
+    rig r;
+    r.ui.click(r.node_at("reboot"));
+    r.click("field:title");
+    r.ui.press(ui::key::end);
+    r.ui.type(" the");
+    r.ui.type(" router");
+    r.ui.type(" now");
+    CHECK(r.t().find("reboot")->title == "Reboot the router now");
+    r.enter();
+    r.ui.click(r.node_at("reboot"));
+    CHECK(r.doc().edits().undo_depth() == 1);
+    r.ui.press(ui::letter('Z'), true);
+    CHECK(r.t().find("reboot")->title == "Reboot");
+}
+
+TEST_CASE("editor ui: expression fields show parse and type errors as the author types") {
+    rig r;
+    r.ui.click(r.node_at("power"));
+    r.click("field:choice.0.if");
+    r.ui.type("reboots >");
+    CHECK(r.drawn("error:choice.0.if"));  // the syntax error is shown inline
+    r.ui.type(" 1");
+    r.settle(1);
+    CHECK_FALSE(r.drawn("error:choice.0.if"));
+    REQUIRE(r.t().find("power")->choices[0].condition);
+    CHECK(r.t().find("power")->choices[0].condition->source() == "reboots > 1");
+    // A type error (a number compared with text) is shown too; the validator reports it.
+    r.ui.type(" and account");
+    r.settle(1);
+    CHECK(r.drawn("error:choice.0.if"));
+}
+
+TEST_CASE("editor ui: dragging nodes snaps them to the grid as one undo step") {
+    rig r;
+    const vec2 before = r.position("fixed");
+    const ImVec2 at = r.node_at("fixed");
+    r.ui.drag(at, ImVec2(at.x + 47, at.y + 33));
+    const vec2 after = r.position("fixed");
+    CHECK(after.x != before.x);
+    CHECK(std::fmod(after.x, snap_grid) == doctest::Approx(0));
+    CHECK(std::fmod(after.y, snap_grid) == doctest::Approx(0));
+    CHECK(r.doc().edits().undo_depth() == 1);
+    r.ui.press(ui::letter('Z'), true);
+    CHECK(r.position("fixed") == before);
+}
+
+TEST_CASE("editor ui: box select, Ctrl+click, delete, copy/paste and duplicate with unique ids") {
+    rig r;
+    // A rubber band from empty space around power and reboot.
+    const ImVec2 p = r.node_at("power"), q = r.node_at("reboot");
+    const ImVec2 corner(std::max(p.x - 140, r.canvas().origin().x + 4), std::max(p.y - 40, r.canvas().origin().y + 4));
+    r.ui.drag(corner, ImVec2(q.x + 140, q.y + 120));
+    CHECK(r.doc().selection().size() == 2);
+    CHECK(r.doc().selection().contains("power"));
+    CHECK(r.doc().selection().contains("reboot"));
+    // Ctrl+click adds and removes one.
+    ImGui::GetIO().KeyCtrl = true;
+    r.ui.click(r.node_at("fixed"));
+    ImGui::GetIO().KeyCtrl = false;
+    CHECK(r.doc().selection().size() == 3);
+
+    r.ui.click(r.node_at("reboot"));
+    CHECK(r.doc().selection().size() == 1);
+    r.ui.press(ui::letter('C'), true);
+    r.ui.move_mouse(ImVec2(p.x + 60, p.y + 420));
+    r.ui.press(ui::letter('V'), true);
+    REQUIRE(r.t().nodes.size() == 5);
+    const std::string pasted = r.doc().selection().primary();
+    CHECK(pasted != "reboot");
+    CHECK(r.t().find(pasted)->kind == node_kind::step);
+    CHECK(r.t().find(pasted)->to == "power");  // links to nodes outside the copy are kept
+
+    r.ui.press(ui::letter('D'), true);
+    CHECK(r.t().nodes.size() == 6);
+    r.ui.press(ui::key::del);
+    CHECK(r.t().nodes.size() == 5);
+    r.ui.click(r.node_at("reboot"));
+    r.ui.press(ui::letter('X'), true);
+    CHECK(r.t().find("reboot") == nullptr);
+    CHECK(r.t().find("power")->choices.size() == 1);  // the answer into the cut node went with it
+}
+
+TEST_CASE("editor ui: pan with the right button, zoom around the cursor, F fits") {
+    rig r;
+    const ImVec2 c(r.canvas().origin().x + 300, r.canvas().origin().y + 200);
+    const vec2 under = r.canvas().to_canvas(c);
+    const double zoom = r.canvas().transform().zoom;
+    r.ui.wheel(c, 2.0f);
+    CHECK(r.canvas().transform().zoom > zoom);
+    const vec2 still = r.canvas().to_canvas(c);
+    CHECK(still.x == doctest::Approx(under.x).epsilon(0.001));
+    CHECK(still.y == doctest::Approx(under.y).epsilon(0.001));
+
+    const vec2 offset = r.canvas().transform().offset;
+    r.ui.drag(c, ImVec2(c.x + 80, c.y + 30), 1);
+    CHECK(r.canvas().transform().offset.x == doctest::Approx(offset.x + 80).epsilon(0.05));
+    CHECK(r.doc().edits().undo_depth() == 0);  // panning edits nothing
+
+    // Middle button, and Space with the left button, pan too (and select nothing).
+    const vec2 offset2 = r.canvas().transform().offset;
+    r.ui.drag(c, ImVec2(c.x - 50, c.y + 20), 2);
+    CHECK(r.canvas().transform().offset.x == doctest::Approx(offset2.x - 50).epsilon(0.05));
+    ImGui::GetIO().KeysDown[ui::key::space] = true;
+    r.ui.drag(c, ImVec2(c.x + 40, c.y), 0);
+    ImGui::GetIO().KeysDown[ui::key::space] = false;
+    CHECK(r.canvas().transform().offset.x == doctest::Approx(offset2.x - 10).epsilon(0.05));
+    CHECK(r.doc().selection().empty());
+
+    r.ui.press(ui::letter('F'));
+    const rect shown = r.canvas().transform().visible_canvas({r.canvas().size().x, r.canvas().size().y});
+    CHECK(encloses(shown, r.canvas().current_scene().bounds()));
+}
+
+TEST_CASE("editor ui: create, link, rename, undo and save, and the engine loads the result") {
+    rig r;
+    // New end node from the step's pin... the step already goes to power: re-route it by
+    // dragging onto empty space.
+    const ImVec2 from = r.pin_at("reboot", pin_slot::next);
+    r.ui.drag(from, ImVec2(from.x + 160, from.y + 140));
+    r.click("new:End");
+    const std::string created = r.t().find("reboot")->to;
+    REQUIRE(r.t().find(created));
+    REQUIRE(r.t().find(created)->kind == node_kind::end);
+
+    // Rename it in the inspector (it is selected).
+    r.retype("id", "gave-up");
+    r.enter();
+    REQUIRE(r.t().find("gave-up"));
+    CHECK(r.t().find("reboot")->to == "gave-up");
+    r.retype("outcome", "unresolved");
+    r.enter();
+
+    // Link the question's new answer to it.
+    r.ui.drag(r.pin_at("power", pin_slot::choice, 2), r.node_at("gave-up"));
+    REQUIRE(r.t().find("power")->choices.size() == 3);
+    CHECK(r.t().find("power")->choices[2].to == "gave-up");
+
+    // An edit to take back.
+    r.ui.click(r.node_at("fixed"));
+    r.ui.press(ui::key::del);
+    REQUIRE(r.t().find("fixed") == nullptr);
+    r.ui.press(ui::letter('Z'), true);
+    REQUIRE(r.t().find("fixed"));
+
+    r.ui.press(ui::letter('S'), true);
+    CHECK_FALSE(r.doc().dirty());
+    CHECK(r.app->window_title().rfind("\xE2\x97\x8F", 0) != 0);
+
+    const load_result saved = load_tree_file(r.tree_path);
+    REQUIRE(saved.loaded);
+    CHECK(saved.ok());
+    const tree& t = *saved.loaded;
+    REQUIRE(t.find("gave-up"));
+    CHECK(t.find("gave-up")->kind == node_kind::end);
+    CHECK(t.find("gave-up")->outcome == "unresolved");
+    CHECK(t.find("reboot")->to == "gave-up");
+    CHECK(t.find("power")->choices[2].to == "gave-up");
+    CHECK(t.find("fixed"));
+    CHECK(t.find_layout("gave-up"));
+    // Saved canonically: saving the loaded tree again gives the same bytes.
+    std::ifstream in(r.tree_path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(save_tree_string(t) == bytes);
+}
+
+TEST_CASE("editor ui: the inspector edits choices, targets by search, kinds and variables") {
+    rig r;
+    r.ui.click(r.node_at("power"));
+    r.click("Add answer");
+    REQUIRE(r.t().find("power")->choices.size() == 3);
+    // Pick the target from the searchable list.
+    r.click("pick:choice.2.to");
+    r.ui.type("thank");  // matches the end node's text
+    REQUIRE(r.drawn("pick-item:fixed"));
+    CHECK_FALSE(r.drawn("pick-item:reboot"));
+    r.click("pick-item:fixed");
+    CHECK(r.t().find("power")->choices[2].to == "fixed");
+    r.retype("choice.2.label", "Already fixed");
+    r.enter();
+    CHECK(r.t().find("power")->choices[2].label == "Already fixed");
+    r.retype("choice.2.set", "reboots = 0");
+    r.enter();
+    CHECK(r.t().find("power")->choices[2].set_source == "reboots = 0");
+    // Reorder and remove answers.
+    r.click("Down##choice.0");
+    CHECK(r.t().find("power")->choices[1].label == "Yes, it is lit");
+    r.click("Remove##choice.1");
+    REQUIRE(r.t().find("power")->choices.size() == 2);
+    CHECK(r.t().find("power")->choices[0].label == "No");
+    r.ui.press(ui::letter('Z'), true);
+    CHECK(r.t().find("power")->choices.size() == 3);
+
+    // Tree level: nothing selected.
+    r.ui.press(ui::key::escape);
+    r.settle();
+    REQUIRE(r.drawn("field:var.0.name"));
+    r.retype("var.0.name", "restarts");
+    r.enter();
+    CHECK(r.t().find_variable("restarts"));
+    CHECK(r.t().find("power")->choices[0].set_source == "restarts = restarts + 1");
+    CHECK(r.t().find("power")->choices[2].set_source == "restarts = 0");
+}

@@ -1,0 +1,169 @@
+// Files in the editor window: the unsaved-changes prompt, Save on an untitled tree through
+// the file dialog, Open, broken files, autosave and recovery.
+#include "test_editor_ui_rig.hpp"
+
+#include "model/files.hpp"
+
+using namespace editor_ui_test;
+
+namespace {
+
+// An edit through the canvas: drag the end node a little.
+void nudge(rig& r, const std::string& id = "fixed") {
+    const ImVec2 at = r.node_at(id);
+    r.ui.drag(at, ImVec2(at.x + 60, at.y + 40));
+    REQUIRE(r.doc().dirty());
+}
+
+}  // namespace
+
+TEST_CASE("editor files: closing with unsaved changes asks, and Don't save quits and drops the autosave") {
+    rig r;
+    nudge(r);
+    CHECK_FALSE(r.app->request_close());
+    r.settle();
+    REQUIRE(r.drawn("prompt:Discard"));
+    r.click("prompt:Discard");
+    CHECK(r.app->quit_requested());
+    CHECK_FALSE(fs::exists(autosave_path_for(r.tree_path)));
+}
+
+TEST_CASE("editor files: the prompt's Save writes the file, Cancel keeps editing") {
+    rig r;
+    nudge(r);
+    CHECK_FALSE(r.app->request_close());
+    r.settle();
+    r.click("prompt:Cancel");
+    CHECK_FALSE(r.app->quit_requested());
+    CHECK(r.doc().dirty());
+    r.settle();
+    CHECK_FALSE(r.drawn("prompt:Save"));
+
+    CHECK_FALSE(r.app->request_close());
+    r.settle();
+    r.click("prompt:Save");
+    CHECK(r.app->quit_requested());
+    const load_result saved = load_tree_file(r.tree_path);
+    REQUIRE(saved.ok());
+    CHECK(saved.loaded->find_layout("fixed")->x != 640);
+}
+
+TEST_CASE("editor files: New asks first, and Ctrl+S on an untitled tree saves through the dialog") {
+    rig r;
+    nudge(r);
+    r.ui.press(ui::letter('N'), true);
+    r.settle();
+    r.click("prompt:Discard");
+    REQUIRE(r.doc().untitled());
+    CHECK(r.t().nodes.size() >= 2);  // the template: a question leading to an end
+    CHECK(load_tree_file(r.tree_path).loaded->find_layout("fixed")->x == 640);  // not saved
+
+    r.ui.press(ui::letter('S'), true);
+    REQUIRE(r.app->dialog().visible());
+    r.settle();
+    r.click("dialog:path");
+    r.ui.press(ui::letter('A'), true);
+    r.ui.type(r.dir.file("fresh"));
+    r.ui.press(ui::key::enter);
+    r.settle();
+    CHECK_FALSE(r.app->dialog().visible());
+    CHECK(r.doc().path() == r.dir.file("fresh.xml"));
+    CHECK_FALSE(r.doc().dirty());
+    const load_result saved = load_tree_file(r.dir.file("fresh.xml"));
+    REQUIRE(saved.loaded);
+    CHECK(saved.ok());
+}
+
+TEST_CASE("editor files: Ctrl+O lists the folder and opens the file picked") {
+    rig r;
+    r.dir.write("other.xml", R"(<tree format="1" id="other" start="a"><end id="a" outcome="resolved"/></tree>)");
+    r.ui.press(ui::letter('O'), true);
+    r.settle();
+    REQUIRE(r.drawn("dialog:router.xml"));
+    r.click("dialog:other.xml");
+    r.click("dialog:Open");
+    r.settle();
+    CHECK(r.t().id == "other");
+    CHECK(r.doc().path() == r.dir.file("other.xml"));
+}
+
+TEST_CASE("editor files: a file that is not a tree shows its diagnostics and keeps the open tree") {
+    rig r;
+    const std::string bad = r.dir.write("broken.xml", "<tree format=\"1\" id=\"x\" start=\"a\">\n  <step id=\"a\"\n");
+    r.app->open_file(bad);
+    r.settle();
+    CHECK(r.t().id == "router");
+    CHECK(r.app->failed_path() == bad);
+    REQUIRE_FALSE(r.app->failed_problems().empty());
+    CHECK(r.app->failed_problems().front().code == "xml-syntax");
+    CHECK(r.app->status_is_error());
+}
+
+TEST_CASE("editor files: a broken tree opens with its problems listed, and a click selects the node") {
+    const char* xml = R"(<tree format="1" id="loose" start="a">
+  <step id="a" to="nowhere"><text>Go on.</text></step>
+  <end id="b" outcome="resolved"/>
+</tree>
+)";
+    rig r(xml, "loose.xml");
+    CHECK(r.t().id == "loose");
+    REQUIRE_FALSE(r.app->failed_problems().empty());
+    bool unknown = false;
+    for (const diagnostic& d : r.doc().problems()) unknown |= d.code == "unknown-target" && d.node_id == "a";
+    CHECK(unknown);
+    r.click_row("problem:unknown-target:a");
+    CHECK(r.doc().selection().primary() == "a");
+}
+
+TEST_CASE("editor files: autosave while editing, and after a crash the edits are offered back") {
+    rig r;
+    nudge(r);
+    const vec2 moved = r.position("fixed");
+    // The autosave runs every few seconds while there are unsaved edits.
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    const std::string autosave = autosave_path_for(r.tree_path);
+    REQUIRE(fs::exists(autosave));
+
+    // The editor "crashes" (no clean close) and starts again on the same file.
+    r.app = r.make_app(r.tree_path);
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    CHECK(r.position("fixed") != moved);  // the file as saved
+    r.click("recover:Recover");
+    r.settle();
+    CHECK(r.position("fixed") == moved);
+    CHECK(r.doc().dirty());
+    r.ui.press(ui::letter('S'), true);
+    CHECK_FALSE(fs::exists(autosave));
+    CHECK(load_tree_file(r.tree_path).loaded->find_layout("fixed")->x == moved.x);
+}
+
+TEST_CASE("editor files: declining the recovery removes the autosave") {
+    rig r;
+    nudge(r);
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    REQUIRE(fs::exists(autosave_path_for(r.tree_path)));
+    r.app = r.make_app(r.tree_path);
+    r.settle();
+    r.click("recover:Discard");
+    r.settle();
+    CHECK_FALSE(r.app->recovery_offer());
+    CHECK_FALSE(fs::exists(autosave_path_for(r.tree_path)));
+    CHECK_FALSE(r.doc().dirty());
+}
+
+TEST_CASE("editor files: opened and saved files go to the recent list") {
+    rig r;
+    editor_options o;
+    o.tree_path = r.tree_path;
+    o.recent_store = r.dir.file("recent-files");
+    editor_app app(o);
+    app.start();
+    REQUIRE_FALSE(app.recent().items().empty());
+    CHECK(app.recent().items().front() == absolute_path(r.tree_path));
+    recent_files again(o.recent_store);
+    again.load();
+    CHECK(again.items() == app.recent().items());
+}

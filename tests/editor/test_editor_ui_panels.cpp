@@ -1,0 +1,118 @@
+// The editor's side panels: outline, problems, preview and statistics; and culling on a
+// big tree.
+#include "test_editor_ui_rig.hpp"
+
+#include "signpost/log_generator.hpp"
+#include "signpost/session_log.hpp"
+#include "tree_generator.hpp"
+
+using namespace editor_ui_test;
+
+TEST_CASE("editor panels: the outline filters by id, title and text, and a click selects and centres") {
+    rig r;
+    r.click("outline:filter");
+    r.ui.type("unplug");  // only in the step's text
+    r.settle(1);
+    REQUIRE(r.app->outline().rows().size() == 1);
+    CHECK(r.t().nodes[r.app->outline().rows()[0]].id == "reboot");
+    CHECK_FALSE(r.drawn("outline:power"));
+    r.click("outline:reboot");
+    r.settle();
+    CHECK(r.doc().selection().primary() == "reboot");
+    const rect box = r.canvas().current_scene().nodes()[static_cast<std::size_t>(r.canvas().current_scene().index_of("reboot"))].box;
+    const ImVec2 c = r.canvas().to_screen(box.center());
+    CHECK(c.x == doctest::Approx(r.canvas().origin().x + r.canvas().size().x / 2).epsilon(0.01));
+    CHECK(c.y == doctest::Approx(r.canvas().origin().y + r.canvas().size().y / 2).epsilon(0.01));
+}
+
+TEST_CASE("editor panels: problems follow the edits, and a click selects the node and its field") {
+    rig r;
+    bool before = false;
+    for (const diagnostic& d : r.doc().problems()) before |= d.level != severity::info;
+    CHECK_FALSE(before);
+    // Unlink the form's "next": the tree now has a form going nowhere.
+    r.ui.click(r.pin_at("acct", pin_slot::next));
+    r.ui.press(ui::key::del);
+    REQUIRE(r.t().find("acct")->to.empty());
+    r.wait_for_problems();  // revalidation runs in the background shortly after the edit
+    std::string code;
+    for (const diagnostic& d : r.doc().problems())
+        if (d.node_id == "acct" && d.level == severity::error) code = d.code;
+    REQUIRE_FALSE(code.empty());
+    r.ui.press(ui::key::escape);
+    r.click_row("problem:" + code + ":acct");
+    CHECK(r.doc().selection().primary() == "acct");
+}
+
+TEST_CASE("editor panels: the preview plays the tree and the canvas follows the call") {
+    rig r;
+    r.click("tab:preview");
+    r.click("preview:play");
+    REQUIRE(r.app->preview().running());
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "power");
+    r.click("preview:choice:2");  // "No": sets reboots
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "reboot");
+    REQUIRE(r.app->preview().call());
+    CHECK(r.app->preview().call()->variables().at("reboots") == value{1.0});
+    r.click("preview:continue");
+    r.click("preview:choice:1");
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "acct");
+    r.click("preview:field:account");
+    r.ui.type("12345678");
+    r.click("preview:submit");
+    r.settle(1);
+    CHECK(r.app->preview().call()->status() == session_status::completed);
+    CHECK(r.app->preview().call()->outcome() == "resolved");
+    // Edits do not disturb the call in progress; Restart plays the edited tree.
+    r.click("preview:restart");
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "power");
+}
+
+TEST_CASE("editor panels: statistics colour the canvas and a table row selects the node") {
+    rig r;
+    const std::string log = r.dir.file("sessions.db");
+    {
+        log_bulk_writer out;
+        REQUIRE(out.open(log));
+        generator_options o;
+        o.sessions = 200;
+        generator_summary summary;
+        auto t = std::make_shared<tree>(r.t());
+        REQUIRE(generate_log(t, nullptr, o, out, summary));
+        REQUIRE(summary.sessions == 200);
+    }
+    r.app->open_statistics(log);
+    r.settle();
+    REQUIRE(r.app->statistics().loaded());
+    const canvas_traffic* traffic = r.canvas().traffic;
+    REQUIRE(traffic);
+    CHECK(traffic->node_count.at("power") >= 200);
+    CHECK(traffic->node_share.at("power") == doctest::Approx(1.0));
+    CHECK(traffic->link_count.at(link_key("power", "acct")) > 0);
+    CHECK(traffic->busiest_link > 0);
+    r.click_row("stats:router/acct");
+    CHECK(r.doc().selection().primary() == "acct");
+
+    // A file that is no session log says so.
+    r.app->open_statistics(r.tree_path);
+    CHECK_FALSE(r.app->statistics().loaded());
+    CHECK_FALSE(r.app->statistics().error().empty());
+}
+
+TEST_CASE("editor panels: only what is in view is drawn, and far out boxes become blocks") {
+    const bench::generated_trees big = bench::generate_trees({2000, 3, false, true});
+    rig r(big.root.xml, big.root.id + ".xml");
+    REQUIRE(r.t().nodes.size() >= 2000);
+    r.canvas().transform().zoom = 1.0;
+    r.settle(2);
+    CHECK(r.canvas().drawn_nodes() > 0);
+    CHECK(r.canvas().drawn_nodes() < 60);
+    r.ui.press(ui::letter('F'));
+    r.settle(1);
+    CHECK(r.canvas().transform().zoom < simple_zoom);  // drawn as blocks
+    CHECK(r.canvas().drawn_nodes() >= 150);
+}

@@ -1,0 +1,349 @@
+// The document: template, open, save, dirty state, diagnostics, autosave, recent files.
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "model/commands.hpp"
+#include "model/node_box.hpp"
+#include "model/files.hpp"
+#include "test_model_fixture.hpp"
+
+using namespace signpost;
+using namespace signpost::editor;
+using model_test::temp_dir;
+using model_test::text_of;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+void write(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool has_code(const diagnostics& list, std::string_view code) {
+    for (const auto& d : list)
+        if (d.code == code) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("model: new document from the template is a clean, laid out, runnable tree") {
+    const auto d = document::from_template("my-script");
+    CHECK(d->untitled());
+    CHECK(d->display_name() == "untitled");
+    CHECK(!d->dirty());
+    const tree& t = d->current();
+    CHECK(t.id == "my-script");
+    REQUIRE(t.nodes.size() == 2);
+    CHECK(t.nodes[0].kind == node_kind::question);
+    CHECK(t.nodes[1].kind == node_kind::end);
+    CHECK(t.find(t.start));
+    CHECK(t.layout.size() == 2);
+    CHECK(!has_errors(d->problems()));
+    CHECK(load_tree_string(text_of(*d)).ok());
+    CHECK(document::from_template("../bad")->current().id == "new-tree");
+}
+
+TEST_CASE("model: a 40-node script built from the template with commands only") {
+    auto d = document::from_template("built");
+    std::string previous = "question-1";
+    // Each new question hangs off the previous one's "add answer" pin.
+    for (int i = 0; i < 38; ++i) {
+        const tree& t = d->current();
+        const node& n = *t.find(previous);
+        const auto error = d->execute(connect_to_new_node({previous, pin_slot::choice, static_cast<int>(n.choices.size())},
+                                                          node_kind::question, {300.0 * (i + 1), 0}));
+        REQUIRE(!error);
+        REQUIRE(d->last_created().size() == 1);
+        previous = d->last_created()[0];
+    }
+    REQUIRE(!d->execute(connect({previous, pin_slot::choice, 0}, "end-1")));
+    CHECK(d->current().nodes.size() == 40);
+    d->revalidate();
+    CHECK(!has_errors(d->problems()));
+    CHECK(d->dirty());
+}
+
+TEST_CASE("model: dirty follows the saved revision through undo and redo") {
+    temp_dir dir;
+    auto d = model_test::sample_document();
+    CHECK(!d.dirty());
+    REQUIRE(!d.execute(set_node_property("power", node_property::title, "A")));
+    CHECK(d.dirty());
+    d.undo();
+    CHECK(!d.dirty());
+    d.redo();
+    CHECK(d.dirty());
+    REQUIRE(!d.save_as(dir.file("sample.xml")));
+    CHECK(!d.dirty());
+    CHECK(d.display_name() == "sample.xml");
+    d.undo();
+    CHECK(d.dirty());
+    d.redo();
+    CHECK(!d.dirty());
+    // Typing right after a save starts a new step, so undo returns to the saved state.
+    const auto t0 = history::clock::now();
+    REQUIRE(!d.execute(set_node_property("power", node_property::title, "AB"), t0));
+    CHECK(d.dirty());
+    d.undo();
+    CHECK(!d.dirty());
+    CHECK(d.current().find("power")->title == "A");
+}
+
+TEST_CASE("model: save writes canonical text that reloads equal") {
+    temp_dir dir;
+    auto d = model_test::sample_document();
+    REQUIRE(!d.execute(add_node(node_kind::escalate, {10, 20})));
+    REQUIRE(!d.execute(set_node_property("power", node_property::text, "Line one\nLine two")));
+    CHECK(d.save().has_value());  // untitled
+    const std::string path = dir.file("sample.xml");
+    REQUIRE(!d.save_as(path));
+    CHECK(d.path() == path);
+    const std::string on_disk = read(path);
+    CHECK(on_disk == text_of(d));
+    const auto reopened = document::open(path);
+    REQUIRE(reopened.doc);
+    CHECK(text_of(*reopened.doc) == on_disk);
+    CHECK(!reopened.doc->dirty());
+    CHECK(!reopened.recovery);
+    CHECK(d.save_as((dir.path / "missing-dir" / "x.xml").string()).has_value());
+    CHECK(d.path() == path);
+}
+
+TEST_CASE("model: open a broken file shows it with its problems; a non-tree gives only problems") {
+    temp_dir dir;
+    const std::string broken = dir.file("broken.xml");
+    write(broken, R"(<tree format="1" id="broken" start="a">
+  <question id="a"><text>Hi</text><choice to="nowhere">Go</choice></question>
+</tree>
+)");
+    const auto r = document::open(broken);
+    REQUIRE(r.doc);
+    CHECK(has_code(r.problems, "unknown-target"));
+    CHECK(has_code(r.doc->problems(), "unknown-target"));
+    CHECK(!r.doc->problems_stale());
+    CHECK(r.doc->current().find_layout("a"));  // laid out on open
+
+    const std::string junk = dir.file("junk.xml");
+    write(junk, "this is not xml");
+    const auto j = document::open(junk);
+    CHECK(!j.doc);
+    CHECK(!j.problems.empty());
+    const auto missing = document::open(dir.file("none.xml"));
+    CHECK(!missing.doc);
+    CHECK(has_code(missing.problems, "read-error"));
+}
+
+TEST_CASE("model: open keeps positions and places only the nodes without one") {
+    temp_dir dir;
+    const std::string path = dir.file("partial.xml");
+    write(path, R"(<tree format="1" id="partial" start="a">
+  <step id="a" to="b"><text>A</text></step>
+  <end id="b" outcome="resolved"/>
+  <layout><pos node="a" x="5" y="7"/></layout>
+</tree>
+)");
+    const auto r = document::open(path);
+    REQUIRE(r.doc);
+    CHECK(position_of(r.doc->current(), "a") == vec2{5, 7});
+    const auto b = position_of(r.doc->current(), "b");
+    REQUIRE(b);
+    CHECK(b->x >= 5 + node_width);
+    CHECK(!r.doc->dirty());
+}
+
+TEST_CASE("model: diagnostics go stale on edits and refresh lazily in the background") {
+    auto d = model_test::sample_document();
+    d.revalidate();
+    CHECK(!has_errors(d.problems()));
+    CHECK(!d.problems_stale());
+    const auto t0 = document::clock::now();
+    CHECK(!d.revalidate_if_due(t0 + 1h, 10s));  // nothing to do
+    CHECK(!d.validating());
+    REQUIRE(!d.execute(set_node_property("reboot", node_property::to, "ghost")));
+    CHECK(d.problems_stale());
+    CHECK(!has_errors(d.problems()));  // not yet refreshed
+    // Just validated: the interval holds it back.
+    CHECK(!d.revalidate_if_due(t0, 10s));
+    CHECK(!d.validating());
+    d.revalidate_if_due(t0 + 11s, 10s);
+    CHECK(d.validating());
+    d.wait_for_validation();
+    CHECK(!d.validating());
+    CHECK(!d.problems_stale());
+    CHECK(has_code(d.problems(), "unknown-target"));
+    bool points_at_node = false;
+    for (const auto& p : d.problems())
+        if (p.code == "unknown-target" && p.node_id == "reboot" && p.field == "to") points_at_node = true;
+    CHECK(points_at_node);
+
+    // An edit while a check runs leaves the result stale, and the next due call catches up.
+    d.undo();
+    d.revalidate_if_due(t0 + 30s, 10s);
+    REQUIRE(!d.execute(set_node_property("acct", node_property::to, "ghost2")));
+    d.wait_for_validation();
+    CHECK(d.problems_stale());
+    CHECK(!has_errors(d.problems()));  // the state the check saw
+    d.revalidate_if_due(t0 + 60s, 10s);
+    d.wait_for_validation();
+    CHECK(!d.problems_stale());
+    CHECK(has_code(d.problems(), "unknown-target"));
+    // Polling collects a finished check by itself.
+    d.undo();
+    d.revalidate_if_due(t0 + 90s, 10s);
+    bool collected = false;
+    for (int i = 0; i < 5000 && !collected; ++i) {
+        collected = d.revalidate_if_due(t0 + 90s, 10s);
+        if (!collected) std::this_thread::sleep_for(1ms);
+    }
+    CHECK(collected);
+    CHECK(!has_errors(d.problems()));
+}
+
+TEST_CASE("model: diagnostics see jumps through the file's folder") {
+    temp_dir dir;
+    write(dir.file("helper.xml"), R"(<tree format="1" id="helper" start="x"><end id="x" outcome="resolved"/></tree>
+)");
+    const std::string path = dir.file("main.xml");
+    write(path, R"(<tree format="1" id="main" start="j">
+  <jump id="j" tree="helper" to="e"/>
+  <end id="e" outcome="resolved"/>
+</tree>
+)");
+    auto r = document::open(path);
+    REQUIRE(r.doc);
+    CHECK(!has_errors(r.problems));
+    REQUIRE(!r.doc->execute(set_node_property("j", node_property::tree_ref, "absent")));
+    r.doc->revalidate();
+    CHECK(has_code(r.doc->problems(), "missing-tree"));
+}
+
+TEST_CASE("model: revalidating a 5,000-node tree") {
+    document d(model_test::big_tree(5000), "");
+    CHECK(d.current().layout.size() == 5000);
+    d.revalidate();
+    CHECK(!has_errors(d.problems()));
+    MESSAGE("revalidation of 5000 nodes (debug build): " << d.last_validation_time().count() / 1000 << " ms");
+    const auto t0 = document::clock::now();
+    REQUIRE(!d.execute(set_node_property("n10", node_property::title, "Edited")));
+    const auto t1 = document::clock::now();
+    MESSAGE("one edit on 5000 nodes: " << std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count() << " us");
+    CHECK(d.problems_stale());
+
+    // Select all, delete, undo: the big edits stay quick and exact.
+    const std::string before = text_of(d);
+    d.selection().select_all(d.current());
+    const auto t2 = document::clock::now();
+    REQUIRE(!d.execute(delete_nodes(d.selection().ids())));
+    const auto t3 = document::clock::now();
+    CHECK(d.current().nodes.empty());
+    CHECK(d.selection().empty());
+    REQUIRE(d.undo());
+    const auto t4 = document::clock::now();
+    CHECK(text_of(d) == before);
+    MESSAGE("delete all 5000: " << std::chrono::duration_cast<std::chrono::milliseconds>(t3 - t2).count()
+                                << " ms, undo: " << std::chrono::duration_cast<std::chrono::milliseconds>(t4 - t3).count()
+                                << " ms");
+    // Deleting one node in the middle touches only its neighbours.
+    const auto t5 = document::clock::now();
+    REQUIRE(!d.execute(delete_nodes({"n2500"})));
+    const auto t6 = document::clock::now();
+    MESSAGE("delete one of 5000: " << std::chrono::duration_cast<std::chrono::microseconds>(t6 - t5).count() << " us");
+    d.undo();
+    CHECK(text_of(d) == before);
+}
+
+TEST_CASE("model: autosave is offered back when newer than the file, and removed on save") {
+    temp_dir dir;
+    const std::string path = dir.file("sample.xml");
+    write(path, model_test::sample_xml);
+    auto r = document::open(path);
+    REQUIRE(r.doc);
+    document& d = *r.doc;
+    CHECK(d.autosave_path() == dir.file(".sample.xml.autosave"));
+    CHECK(!recovery_for(path));
+    REQUIRE(!d.execute(set_node_property("power", node_property::title, "Unsaved")));
+    REQUIRE(!d.write_autosave());
+    CHECK(fs::exists(d.autosave_path()));
+    // Make the timestamps unambiguous: the autosave is a minute newer.
+    fs::last_write_time(d.autosave_path(), fs::last_write_time(path) + 60s);
+    const auto offer = document::open(path);
+    REQUIRE(offer.recovery);
+    CHECK(*offer.recovery == d.autosave_path());
+    CHECK(offer.doc->current().find("power")->title == "Power");  // the file itself
+
+    const auto recovered = document::open_recovered(path);
+    REQUIRE(recovered.doc);
+    CHECK(recovered.doc->path() == path);
+    CHECK(recovered.doc->dirty());
+    CHECK(recovered.doc->current().find("power")->title == "Unsaved");
+
+    // An autosave older than the file is not offered.
+    fs::last_write_time(d.autosave_path(), fs::last_write_time(path) - 60s);
+    CHECK(!recovery_for(path));
+    fs::last_write_time(d.autosave_path(), fs::last_write_time(path) + 60s);
+
+    REQUIRE(!recovered.doc->save());
+    CHECK(!recovered.doc->dirty());
+    CHECK(!fs::exists(d.autosave_path()));
+    CHECK(read(path).find("Unsaved") != std::string::npos);
+
+    REQUIRE(!d.write_autosave());
+    d.discard_autosave();  // clean close
+    CHECK(!fs::exists(d.autosave_path()));
+    remove_autosave(path);
+}
+
+TEST_CASE("model: untitled autosave lives under XDG_STATE_HOME") {
+    temp_dir dir;
+    const char* old = std::getenv("XDG_STATE_HOME");
+    const std::string saved = old ? old : "";
+    ::setenv("XDG_STATE_HOME", dir.path.c_str(), 1);
+    auto d = document::from_template();
+    CHECK(d->autosave_path() == (dir.path / "signpost" / "untitled.xml.autosave").string());
+    REQUIRE(!d->write_autosave());
+    CHECK(fs::exists(d->autosave_path()));
+    CHECK(recovery_for(""));
+    d->discard_autosave();
+    CHECK(!recovery_for(""));
+    if (old)
+        ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
+    else
+        ::unsetenv("XDG_STATE_HOME");
+}
+
+TEST_CASE("model: recent files, newest first, no repeats, at most ten, persisted") {
+    temp_dir dir;
+    const std::string store = dir.file("config/signpost/recent-files");
+    recent_files r(store);
+    r.load();
+    CHECK(r.items().empty());
+    for (int i = 0; i < 12; ++i) r.add(dir.file("t" + std::to_string(i) + ".xml"));
+    CHECK(r.items().size() == recent_files::capacity);
+    CHECK(r.items().front() == dir.file("t11.xml"));
+    CHECK(r.items().back() == dir.file("t2.xml"));
+    r.add(dir.file("t5.xml"));
+    CHECK(r.items().front() == dir.file("t5.xml"));
+    CHECK(r.items().size() == 10);
+    r.add(dir.file("sub/../t6.xml"));  // the same file, written differently
+    CHECK(r.items().front() == dir.file("t6.xml"));
+    CHECK(r.items().size() == 10);
+    r.remove(dir.file("t11.xml"));
+    CHECK(r.items().size() == 9);
+    REQUIRE(!r.save());
+    recent_files again(store);
+    again.load();
+    CHECK(again.items() == r.items());
+    CHECK(recent_files(std::string()).store().find("signpost/recent-files") != std::string::npos);
+}
