@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <tuple>
@@ -126,6 +127,7 @@ struct path_statistics::impl {
         tree_entry t;
         t.id = std::string(id);
         if (options.current && t.id == options.current->id) t.file = options.current;
+        else if (options.find_tree) t.file = options.find_tree(t.id);
         else if (options.library != nullptr && is_valid_id(t.id)) t.file = options.library->get(t.id).found;
         trees.push_back(std::move(t));
         last_tree = static_cast<int>(trees.size() - 1);
@@ -814,6 +816,16 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
         log_result result;
     };
     std::vector<part_state> states(parts);
+    // tree_library caches what it loads, so it is not safe on two threads at once: every
+    // part finds its trees through one lock.
+    std::mutex lookup_lock;
+    statistics_options part_options = options;
+    part_options.find_tree = [&](const std::string& id) -> std::shared_ptr<const tree> {
+        std::lock_guard lock(lookup_lock);
+        if (options.find_tree) return options.find_tree(id);
+        if (options.library != nullptr && is_valid_id(id)) return options.library->get(id).found;
+        return nullptr;
+    };
     std::atomic<std::uint64_t> done{0};
     auto read_part = [&](unsigned index) {
         part_state& state = states[index];
@@ -825,7 +837,7 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
             if (last == nullptr || last_id != s.tree_id) {
                 auto it = state.by_tree.find(s.tree_id);
                 if (it == state.by_tree.end())
-                    it = state.by_tree.emplace(s.tree_id, path_statistics(s.tree_id, options)).first;
+                    it = state.by_tree.emplace(s.tree_id, path_statistics(s.tree_id, part_options)).first;
                 last = &it->second;
                 last_id = s.tree_id;
             }
@@ -847,12 +859,12 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
     for (unsigned i = 1; i < parts; ++i) {
         for (auto& [id, stats] : states[i].by_tree) {
             auto it = all.find(id);
-            if (it == all.end()) it = all.emplace(id, path_statistics(id, options)).first;
+            if (it == all.end()) it = all.emplace(id, path_statistics(id, part_options)).first;
             it->second.merge(std::move(stats));
         }
     }
     if (options.current && !all.contains(options.current->id))
-        all.emplace(options.current->id, path_statistics(options.current->id, options));
+        all.emplace(options.current->id, path_statistics(options.current->id, part_options));
     if (progress) progress(done.load());
     for (const auto& [id, stats] : all) out.push_back(stats.report());
     return {};

@@ -29,7 +29,12 @@ struct statistics_options {
     // content_hash of the current tree's file: marks the logged version that is this file.
     std::string current_hash;
     // Trees by id: jump targets, and root trees when `current` is null. May be null.
+    // collect_reports uses it from its reading threads, one call at a time: do not use the
+    // same library on another thread until it returns.
     const tree_library* library = nullptr;
+    // Finds trees by id instead of `library` when set (an editor's open documents, say).
+    // collect_reports calls it one call at a time, from its reading threads.
+    std::function<std::shared_ptr<const tree>(const std::string& id)> find_tree;
     // Only sessions recorded against this tree version count (0: every version). The
     // version table always lists them all.
     int tree_version = 0;
