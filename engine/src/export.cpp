@@ -22,29 +22,6 @@ namespace {
 
 // [SECTION] Shared
 
-const char* kind_name(node_kind k) {
-    switch (k) {
-        case node_kind::question: return "question";
-        case node_kind::step: return "step";
-        case node_kind::form: return "form";
-        case node_kind::logic: return "logic";
-        case node_kind::jump: return "jump";
-        case node_kind::escalate: return "escalate";
-        case node_kind::end: return "end";
-    }
-    return "step";
-}
-
-const char* type_name(var_type t) {
-    switch (t) {
-        case var_type::number: return "number";
-        case var_type::text: return "text";
-        case var_type::flag: return "flag";
-        case var_type::choice: return "choice";
-    }
-    return "text";
-}
-
 std::string format_number(double v) {
     char buf[64];
     const auto res = std::to_chars(buf, buf + sizeof buf, v);
@@ -331,7 +308,7 @@ json variable_json(const variable& v) {
     for (const auto& o : v.options) options.emplace_back(o);
     json_object o;
     o.emplace_back("name", v.name);
-    o.emplace_back("type", type_name(v.type));
+    o.emplace_back("type", to_string(v.type));
     o.emplace_back("options", std::move(options));
     o.emplace_back("default", v.default_value ? to_json(*v.default_value)
                               : v.default_text ? json(*v.default_text)
@@ -343,7 +320,7 @@ json variable_json(const variable& v) {
 json node_json(const node& n) {
     json_object o;
     o.emplace_back("id", n.id);
-    o.emplace_back("kind", kind_name(n.kind));
+    o.emplace_back("kind", to_string(n.kind));
     o.emplace_back("title", n.title);
     if (n.kind != node_kind::logic && n.kind != node_kind::jump) {
         o.emplace_back("text", n.text);

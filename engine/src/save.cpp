@@ -86,29 +86,6 @@ std::string format_value(const value& v) {
     return std::get<std::string>(v);
 }
 
-const char* element_name(node_kind k) {
-    switch (k) {
-        case node_kind::question: return "question";
-        case node_kind::step: return "step";
-        case node_kind::form: return "form";
-        case node_kind::logic: return "logic";
-        case node_kind::jump: return "jump";
-        case node_kind::escalate: return "escalate";
-        case node_kind::end: return "end";
-    }
-    return "step";
-}
-
-const char* type_name(var_type t) {
-    switch (t) {
-        case var_type::number: return "number";
-        case var_type::text: return "text";
-        case var_type::flag: return "flag";
-        case var_type::choice: return "choice";
-    }
-    return "text";
-}
-
 // Builds one XML document with a fixed layout: every element on its own line, two spaces
 // of indentation per level.
 class xml_out {
@@ -194,7 +171,7 @@ private:
 void write_variable(xml_out& x, const variable& v) {
     x.open("variable");
     x.attr("name", v.name);
-    x.attr("type", type_name(v.type));
+    x.attr("type", to_string(v.type));
     if (v.type == var_type::choice || !v.options.empty()) {
         std::string options;
         for (const auto& o : v.options) {
@@ -221,7 +198,7 @@ bool has_children(const node& n) {
 }
 
 void write_node(xml_out& x, const node& n) {
-    const char* name = element_name(n.kind);
+    const char* name = to_string(n.kind);
     x.open(name);
     x.attr("id", n.id);
     x.attr_if("title", n.title);
