@@ -431,7 +431,7 @@ table build_table(const collector& c, const std::vector<std::unique_ptr<fixture>
     if (fixtures.size() >= 2) {
         std::vector<std::size_t> sizes;
         for (const auto& f : fixtures) sizes.push_back(f->nodes);
-        for (const char* what : {"pugixml", "load", "validate", "save", "walk"}) {
+        for (const char* what : {"pugixml", "load", "validate", "save"}) {
             auto line = growth(what, c, sizes);
             if (!line.empty()) t.notes.push_back(line);
         }

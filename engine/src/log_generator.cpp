@@ -338,9 +338,14 @@ private:
 // Runs calls through real sessions; one per thread (it caches node traits).
 class call_runner {
 public:
+    // `library` is copied: sessions load jumped trees into it, and a tree_library is not
+    // safe on two threads at once.
     call_runner(std::shared_ptr<const tree> root, const tree_library* library, const generator_options& o,
                 const std::vector<agent_profile>& agents)
-        : m_root(std::move(root)), m_library(library), m_options(o), m_agents(agents) {}
+        : m_root(std::move(root)),
+          m_library(library != nullptr ? std::make_unique<tree_library>(*library) : nullptr),
+          m_options(o),
+          m_agents(agents) {}
 
     recorded_call run(const call_ticket& ticket) {
         random_source random(ticket.seed);
@@ -359,7 +364,7 @@ public:
 
         const bool will_abandon = random.chance(m_options.abandon_rate);
         const bool will_crash = !will_abandon && random.chance(m_options.crash_rate);
-        session s(m_root, m_library, clk, &sink, agent.name);
+        session s(m_root, m_library.get(), clk, &sink, agent.name);
         int steps = 0;
         while (!s.finished()) {
             const view& v = s.current();
@@ -487,7 +492,7 @@ private:
     }
 
     std::shared_ptr<const tree> m_root;
-    const tree_library* m_library;
+    std::unique_ptr<tree_library> m_library;
     const generator_options& m_options;
     const std::vector<agent_profile>& m_agents;
     std::unordered_map<const node*, node_traits> m_traits;
@@ -540,6 +545,19 @@ log_result generate_log(std::shared_ptr<const tree> root, const tree_library* li
     // calls run in chunks on every core, and are handed to the writer in order.
     const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
     constexpr std::size_t chunk = 1024;
+    // Every tree the calls can jump into is loaded once, here, before the library is copied
+    // for each thread.
+    if (library != nullptr) {
+        std::vector<const tree*> queue{root.get()};
+        std::vector<std::string> seen{root->id};
+        for (std::size_t i = 0; i < queue.size(); ++i) {
+            for (const node& n : queue[i]->nodes) {
+                if (n.kind != node_kind::jump || std::find(seen.begin(), seen.end(), n.tree_ref) != seen.end()) continue;
+                seen.push_back(n.tree_ref);
+                if (auto found = library->get(n.tree_ref).found) queue.push_back(found.get());
+            }
+        }
+    }
     std::vector<call_runner> runners;
     for (std::size_t t = 0; t < threads; ++t) runners.emplace_back(root, library, options, agents);
 
