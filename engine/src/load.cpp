@@ -3,6 +3,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cctype>
 #include <charconv>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <regex>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -34,49 +36,61 @@ constexpr std::size_t max_pattern_length = 512;
 
 // [SECTION] positions
 
-// Line starts plus a running count of UTF-8 continuation bytes every `block` bytes, so
-// each conversion is a binary search and at most `block` byte checks: loading 100k nodes
-// converts hundreds of thousands of offsets, many of them on one long line.
+// Byte offsets -> line:column. The loader asks for positions almost always in file order,
+// so a cursor walks forward (memchr over newlines) and counts code points from the last
+// position asked on the same line: one pass over the file in all, with no index built up
+// front, even when 100k elements sit on one long line. Earlier offsets use the line starts
+// seen so far.
 class line_index {
 public:
-    explicit line_index(std::string_view text) : m_text(text) {
-        m_line_starts.push_back(0);
-        m_blocks.reserve(text.size() / block + 1);
-        std::uint32_t continuation = 0;
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            if (i % block == 0) m_blocks.push_back(continuation);
-            const auto c = static_cast<unsigned char>(text[i]);
-            if (c == '\n')
-                m_line_starts.push_back(static_cast<std::uint32_t>(i + 1));
-            else if ((c & 0xC0u) == 0x80u)
-                ++continuation;
-        }
-        if (text.size() % block == 0) m_blocks.push_back(continuation);
-    }
+    explicit line_index(std::string_view text) : m_text(text) { m_line_starts.push_back(0); }
 
-    source_pos at(std::size_t offset) const {
+    source_pos at(std::size_t offset) {
         offset = std::min(offset, m_text.size());
-        const auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) - 1;
-        const std::size_t start = *it;
-        const std::size_t code_points =
-            (offset - start) - (continuation_before(offset) - continuation_before(start));
-        return {static_cast<int>(it - m_line_starts.begin()) + 1, static_cast<int>(code_points) + 1};
+        if (offset > m_scanned) scan_to(offset);
+        std::size_t line = m_line_starts.size() - 1;
+        if (m_line_starts.back() > offset)
+            line = static_cast<std::size_t>(
+                std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) - m_line_starts.begin() - 1);
+        const std::size_t start = m_line_starts[line];
+        std::size_t from = start;
+        std::size_t column = 1;
+        if (m_last_line == line && m_last_offset <= offset) {
+            from = m_last_offset;
+            column = m_last_column;
+        }
+        column += code_points(from, offset);
+        m_last_line = line;
+        m_last_offset = offset;
+        m_last_column = column;
+        return {static_cast<int>(line) + 1, static_cast<int>(column)};
     }
 
 private:
-    static constexpr std::size_t block = 64;
-
-    std::size_t continuation_before(std::size_t offset) const {
-        const std::size_t b = offset / block;
-        std::size_t count = m_blocks[b];
-        for (std::size_t i = b * block; i < offset; ++i)
-            if ((static_cast<unsigned char>(m_text[i]) & 0xC0u) == 0x80u) ++count;
-        return count;
+    void scan_to(std::size_t offset) {
+        const char* base = m_text.data();
+        std::size_t i = m_scanned;
+        while (i < offset) {
+            const void* nl = std::memchr(base + i, '\n', offset - i);
+            if (!nl) break;
+            i = static_cast<std::size_t>(static_cast<const char*>(nl) - base) + 1;
+            m_line_starts.push_back(static_cast<std::uint32_t>(i));  // files are at most max_tree_bytes
+        }
+        m_scanned = offset;
+    }
+    std::size_t code_points(std::size_t from, std::size_t to) const {
+        std::size_t n = 0;
+        for (std::size_t i = from; i < to; ++i)
+            n += (static_cast<unsigned char>(m_text[i]) & 0xC0u) != 0x80u;
+        return n;
     }
 
     std::string_view m_text;
-    std::vector<std::uint32_t> m_line_starts;  // files are at most max_tree_bytes
-    std::vector<std::uint32_t> m_blocks;
+    std::vector<std::uint32_t> m_line_starts;
+    std::size_t m_scanned = 0;  // newlines before this offset are in m_line_starts
+    std::size_t m_last_line = static_cast<std::size_t>(-1);
+    std::size_t m_last_offset = 0;
+    std::size_t m_last_column = 1;
 };
 
 // Where pugixml's decoded text came from: the raw source offset of the `decoded`-th byte
@@ -202,45 +216,50 @@ std::vector<std::string> split_tokens(std::string_view s) {
 // Element text as authors mean it: no leading/trailing blank lines, no trailing spaces,
 // and the indentation shared by all lines removed, so text may be indented with the XML.
 std::string normalise_text(std::string_view raw) {
-    std::vector<std::string_view> lines;
-    for (std::size_t start = 0;;) {
-        const std::size_t nl = raw.find('\n', start);
-        std::string_view line = raw.substr(start, nl == std::string_view::npos ? raw.npos : nl - start);
-        while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
-            line.remove_suffix(1);
-        lines.push_back(line);
-        if (nl == std::string_view::npos) break;
-        start = nl + 1;
-    }
-    std::size_t first = 0;
-    std::size_t last = lines.size();
-    while (first < last && lines[first].empty()) ++first;
-    while (last > first && lines[last - 1].empty()) --last;
-    if (first == last) return {};
-
+    // Calls `each(line)` for every line, trailing blanks removed; two passes over the lines
+    // (measure, then copy) instead of a list of them: this runs for every text in a tree.
+    const auto for_lines = [raw](auto&& each) {
+        for (std::size_t start = 0;;) {
+            const std::size_t nl = raw.find('\n', start);
+            std::string_view line = raw.substr(start, nl == std::string_view::npos ? raw.npos : nl - start);
+            while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
+                line.remove_suffix(1);
+            each(line);
+            if (nl == std::string_view::npos) return;
+            start = nl + 1;
+        }
+    };
+    std::size_t count = 0;
+    std::size_t first = 0;  // first and one past the last non-empty line
+    std::size_t last = 0;
     std::string_view common;
     bool have_common = false;
-    for (std::size_t i = first; i < last; ++i) {
-        const auto line = lines[i];
-        if (line.empty()) continue;
-        const std::size_t indent = line.find_first_not_of(" \t");
-        const auto lead = line.substr(0, indent);
+    for_lines([&](std::string_view line) {
+        ++count;
+        if (line.empty()) return;
+        if (!have_common) first = count - 1;
+        last = count;
+        const auto lead = line.substr(0, line.find_first_not_of(" \t"));
         if (!have_common) {
             common = lead;
             have_common = true;
-            continue;
+            return;
         }
         std::size_t k = 0;
         while (k < common.size() && k < lead.size() && common[k] == lead[k]) ++k;
         common = common.substr(0, k);
-    }
+    });
+    if (!have_common) return {};
 
     std::string out;
     out.reserve(raw.size());
-    for (std::size_t i = first; i < last; ++i) {
-        if (i > first) out += '\n';
-        if (!lines[i].empty()) out += lines[i].substr(common.size());
-    }
+    std::size_t i = 0;
+    for_lines([&](std::string_view line) {
+        const std::size_t index = i++;
+        if (index < first || index >= last) return;
+        if (index > first) out += '\n';
+        if (!line.empty()) out += line.substr(common.size());
+    });
     return out;
 }
 
@@ -253,7 +272,8 @@ std::string quote_value(std::string_view s) {
     return "'" + std::string(s.substr(0, cut)) + "…'";
 }
 
-std::string join(const std::vector<std::string>& words) {
+template <typename Words>
+std::string join(const Words& words) {
     std::string out;
     for (const auto& w : words) {
         if (!out.empty()) out += ", ";
@@ -309,12 +329,19 @@ struct attr {
 };
 
 // The allowed attributes present on one element.
+// At most one of each allowed name is kept, and no element allows more than six.
 struct attr_list {
-    std::vector<attr> items;
+    std::array<attr, 8> items;
+    std::size_t count = 0;
     const attr* find(std::string_view name) const {
-        for (const auto& a : items)
-            if (a.name == name) return &a;
+        for (std::size_t i = 0; i < count; ++i)
+            if (items[i].name == name) return &items[i];
         return nullptr;
+    }
+    const attr* begin() const { return items.data(); }
+    const attr* end() const { return items.data() + count; }
+    void push_back(const attr& a) {
+        if (count < items.size()) items[count++] = a;
     }
 };
 
@@ -326,16 +353,85 @@ struct element_text {
         std::size_t raw = 0;
         bool cdata = false;
     };
-    std::string text;
+    std::string_view text;  // the one piece in the document, or `joined`
+    std::string joined;
     std::vector<piece> pieces;
+    void clear() {
+        text = {};
+        joined.clear();
+        pieces.clear();
+    }
 };
 
-const std::vector<std::string> tree_attrs{"format", "id", "version", "title", "start", "allow-find"};
-const std::vector<std::string> tree_children{"description", "variables", "question", "step", "form",
-                                             "logic",       "jump",      "escalate", "end",  "layout"};
-const std::vector<std::string> variable_attrs{"name", "type", "options", "default", "label"};
-const std::vector<std::string> var_type_names{"number", "text", "flag", "choice"};
-const std::vector<std::string> priorities{"low", "normal", "high", "urgent"};
+// The names an element allows; static tables, so reading an element allocates no lists.
+using name_list = std::span<const std::string_view>;
+constexpr std::string_view tree_attrs[]{"format", "id", "version", "title", "start", "allow-find"};
+constexpr std::string_view tree_children[]{"description", "variables", "question", "step", "form",
+                                           "logic",       "jump",      "escalate", "end",  "layout"};
+constexpr std::string_view variable_attrs[]{"name", "type", "options", "default", "label"};
+constexpr std::string_view variables_children[]{"variable"};
+constexpr std::string_view var_type_names[]{"number", "text", "flag", "choice"};
+constexpr std::string_view priorities[]{"low", "normal", "high", "urgent"};
+constexpr std::string_view choice_attrs[]{"to", "if", "set"};
+constexpr std::string_view field_attrs[]{"var", "label", "required", "pattern", "placeholder"};
+constexpr std::string_view branch_attrs[]{"if", "to"};
+constexpr std::string_view otherwise_attrs[]{"to"};
+constexpr std::string_view layout_children[]{"pos"};
+constexpr std::string_view pos_attrs[]{"node", "x", "y"};
+
+// What each kind of node allows: attributes, then child elements.
+name_list node_attrs(node_kind kind) {
+    static constexpr std::string_view plain[]{"id", "title"};
+    static constexpr std::string_view with_to[]{"id", "title", "to"};
+    static constexpr std::string_view jump[]{"id", "title", "tree", "to"};
+    static constexpr std::string_view escalate[]{"id", "title", "team", "priority"};
+    static constexpr std::string_view end[]{"id", "title", "outcome"};
+    switch (kind) {
+    case node_kind::step:
+    case node_kind::form: return with_to;
+    case node_kind::jump: return jump;
+    case node_kind::escalate: return escalate;
+    case node_kind::end: return end;
+    case node_kind::question:
+    case node_kind::logic: break;
+    }
+    return plain;
+}
+
+name_list node_children(node_kind kind) {
+    static constexpr std::string_view texts[]{"text", "hint"};
+    static constexpr std::string_view question[]{"text", "hint", "choice"};
+    static constexpr std::string_view form[]{"text", "hint", "field"};
+    static constexpr std::string_view logic[]{"branch", "otherwise"};
+    switch (kind) {
+    case node_kind::question: return question;
+    case node_kind::form: return form;
+    case node_kind::logic: return logic;
+    case node_kind::jump: return {};
+    case node_kind::step:
+    case node_kind::escalate:
+    case node_kind::end: break;
+    }
+    return texts;
+}
+
+// "<step>", "<form>"...: how messages name an element of a node kind.
+const char* tag_of(node_kind kind) {
+    switch (kind) {
+    case node_kind::question: return "<question>";
+    case node_kind::step: return "<step>";
+    case node_kind::form: return "<form>";
+    case node_kind::logic: return "<logic>";
+    case node_kind::jump: return "<jump>";
+    case node_kind::escalate: return "<escalate>";
+    case node_kind::end: return "<end>";
+    }
+    return "<step>";
+}
+
+bool contains(name_list names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 class loader {
 public:
@@ -347,16 +443,18 @@ public:
 private:
     // --- reporting
     void report(severity level, std::string code, std::string message, source_pos pos,
-                std::string node_id = {}, std::string field = {}) {
-        m_problems.push_back({level, std::move(code), std::move(message), m_file, pos,
-                              std::move(node_id), std::move(field)});
+                std::string_view node_id = {}, std::string_view field = {}) {
+        m_problems.push_back({level, std::move(code), std::move(message), m_file, pos, std::string(node_id),
+                              std::string(field)});
     }
-    void error(std::string code, std::string message, source_pos pos, std::string node_id = {},
-               std::string field = {}) {
-        report(severity::error, std::move(code), std::move(message), pos, std::move(node_id),
-               std::move(field));
+    void error(std::string code, std::string message, source_pos pos, std::string_view node_id = {},
+               std::string_view field = {}) {
+        report(severity::error, std::move(code), std::move(message), pos, node_id, field);
     }
     std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) const;
+    std::string suggestion(std::string_view word, name_list candidates) const {
+        return suggestion(word, std::vector<std::string>(candidates.begin(), candidates.end()));
+    }
 
     // --- positions
     source_pos at(std::size_t offset) const { return m_lines.at(offset); }
@@ -371,17 +469,18 @@ private:
         return at(raw_offset(m_src, a.value_off, offset, false));
     }
     // --- generic element handling
-    attr_list read_attrs(pugi::xml_node el, const std::vector<std::string>& allowed,
-                         const std::string& node_id);
-    void check_char_refs(std::size_t raw_begin, std::size_t raw_end, const std::string& node_id);
-    element_text read_text(pugi::xml_node el, const std::string& node_id);
-    void check_references(const element_text& t, const std::string& node_id, const std::string& field);
+    attr_list read_attrs(pugi::xml_node el, name_list allowed,
+                         std::string_view node_id);
+    void check_char_refs(std::size_t raw_begin, std::size_t raw_end, std::string_view node_id);
+    // The text is in a scratch buffer, valid until the next call.
+    const element_text& read_text(pugi::xml_node el, std::string_view node_id);
+    void check_references(const element_text& t, std::string_view node_id, std::string_view field);
     void unknown_element(pugi::xml_node child, pugi::xml_node parent,
-                         const std::vector<std::string>& allowed, const std::string& node_id);
-    void stray_text(pugi::xml_node child, pugi::xml_node parent, const std::string& node_id);
+                         name_list allowed, std::string_view node_id);
+    void stray_text(pugi::xml_node child, pugi::xml_node parent, std::string_view node_id);
     // Calls on_element for each child element; text between them is reported.
     template <typename F>
-    void for_children(pugi::xml_node el, const std::string& node_id, F&& on_element) {
+    void for_children(pugi::xml_node el, std::string_view node_id, F&& on_element) {
         for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
             if (c.type() == pugi::node_element)
                 on_element(c);
@@ -390,9 +489,9 @@ private:
         }
     }
     // Reports everything inside `el` when it must have no children at all.
-    void expect_empty(pugi::xml_node el, const std::string& node_id);
+    void expect_empty(pugi::xml_node el, std::string_view node_id);
     const attr* require(const attr_list& attrs, std::string_view name, pugi::xml_node el,
-                        const std::string& node_id);
+                        std::string_view node_id);
 
     // --- the format
     void read_tree(pugi::xml_node root);
@@ -403,21 +502,23 @@ private:
     void read_field(pugi::xml_node el, node& n, std::unordered_set<std::string>& seen);
     void read_branch(pugi::xml_node el, node& n);
     void read_layout(pugi::xml_node el);
-    expression read_condition(const attr& a, const std::string& node_id);
-    void read_assignments(const attr& a, choice& c, const std::string& node_id);
+    expression read_condition(const attr& a, std::string_view node_id);
+    void read_assignments(const attr& a, choice& c, std::string_view node_id);
     void report_expr(const expr_error& e, const attr& a, std::size_t lead, std::string_view source,
-                     const std::string& node_id);
-    void check_pattern(const attr& a, const variable* v, const std::string& node_id);
-    void want_target(const std::string& target, source_pos pos, const std::string& node_id,
-                     std::string field, std::string what) {
-        m_targets.push_back({target, pos, node_id, std::move(field), std::move(what)});
+                     std::string_view node_id);
+    void check_pattern(const attr& a, const variable* v, std::string_view node_id);
+    // `target` and `node_id` must point into the parsed document, which outlives the
+    // check; `field` and `what` are static names.
+    void want_target(std::string_view target, std::size_t offset, std::string_view node_id,
+                     std::string_view field, const char* what) {
+        m_targets.push_back({target, offset, node_id, field, what});
     }
     void resolve_targets();
 
 
     std::string_view m_src;
     std::string m_file;
-    line_index m_lines;
+    mutable line_index m_lines;  // a cursor: asking moves it
     diagnostics m_problems;
     std::shared_ptr<tree> m_tree = std::make_shared<tree>();
     tree_type_scope m_scope{*m_tree};
@@ -427,20 +528,22 @@ private:
     // index is built instead of through a second map.
     struct id_pos {
         std::size_t node = 0;
-        source_pos pos;
+        std::size_t offset = 0;
     };
+    std::string_view m_node_id;  // of the node being read: points into the document
     std::vector<id_pos> m_id_pos;
     std::optional<source_pos> m_start_pos;
     struct pending_target {
-        std::string target;
-        source_pos pos;
-        std::string node_id;
-        std::string field;
-        std::string what;
+        std::string_view target;
+        std::size_t offset = 0;  // of the attribute name: a position is made only on error
+        std::string_view node_id;
+        std::string_view field;
+        const char* what = "";
     };
     // Targets are checked once every node is known (nodes may point forward).
     std::vector<pending_target> m_targets;
     std::vector<raw_attr> m_tag;  // scratch for scan_start_tag
+    element_text m_text;          // scratch for read_text
     std::unordered_map<std::string, std::string> m_pattern_errors;  // pattern -> error ("" = fine)
     mutable std::size_t m_suggestion_work = 0;
 };
@@ -456,8 +559,8 @@ std::string loader::suggestion(std::string_view word, const std::vector<std::str
     return match.empty() ? std::string{} : "did you mean '" + match + "'?";
 }
 
-attr_list loader::read_attrs(pugi::xml_node el, const std::vector<std::string>& allowed,
-                             const std::string& node_id) {
+attr_list loader::read_attrs(pugi::xml_node el, name_list allowed,
+                             std::string_view node_id) {
     const std::size_t el_off = element_offset(el);
     scan_start_tag(m_src, el_off, m_tag);
     attr_list out;
@@ -477,9 +580,9 @@ attr_list loader::read_attrs(pugi::xml_node el, const std::vector<std::string>& 
         item.name_off = raw ? raw->name_off : el_off;
         item.value_off = raw ? raw->value_off : el_off;
 
-        const std::string name(item.name);
-        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-            std::string message = "unknown attribute '" + name + "' on <" + el.name() + ">";
+        const std::string_view name = item.name;
+        if (!contains(allowed, name)) {
+            std::string message = "unknown attribute '" + std::string(name) + "' on <" + el.name() + ">";
             const std::string hint = suggestion(name, allowed);
             if (!hint.empty())
                 message += "; " + hint;
@@ -491,19 +594,19 @@ attr_list loader::read_attrs(pugi::xml_node el, const std::vector<std::string>& 
             continue;
         }
         if (out.find(item.name)) {
-            error("xml-syntax", "attribute '" + name + "' appears twice on <" + el.name() + ">; keep one",
+            error("xml-syntax", "attribute '" + std::string(name) + "' appears twice on <" + el.name() + ">; keep one",
                   name_pos(item), node_id, name);
             continue;
         }
         if (raw) check_char_refs(raw->value_off, raw->value_end, node_id);
-        out.items.push_back(item);
+        out.push_back(item);
     }
     return out;
 }
 
 // pugixml decodes any numeric character reference; XML allows only real characters
 // (&#0; would even cut the value short, &#xD800; would put invalid UTF-8 in the model).
-void loader::check_char_refs(std::size_t raw_begin, std::size_t raw_end, const std::string& node_id) {
+void loader::check_char_refs(std::size_t raw_begin, std::size_t raw_end, std::string_view node_id) {
     raw_end = std::min(raw_end, m_src.size());
     if (raw_begin >= raw_end) return;
     // Searches stay inside the value: a search to the end of the file for every value
@@ -528,16 +631,24 @@ void loader::check_char_refs(std::size_t raw_begin, std::size_t raw_end, const s
     }
 }
 
-element_text loader::read_text(pugi::xml_node el, const std::string& node_id) {
-    element_text t;
+const element_text& loader::read_text(pugi::xml_node el, std::string_view node_id) {
+    element_text& t = m_text;
+    t.clear();
     for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
         if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
             const bool cdata = c.type() == pugi::node_cdata;
             const auto off = c.offset_debug();
             const std::size_t raw = off >= 0 ? static_cast<std::size_t>(off) : 0;
             if (!cdata) check_char_refs(raw, m_src.find('<', raw), node_id);
-            t.pieces.push_back({t.text.size(), raw, cdata});
-            t.text += c.value();
+            const std::string_view value = c.value();
+            if (t.pieces.empty()) {
+                t.text = value;  // the usual case: one piece, read in place
+            } else {
+                if (t.joined.empty()) t.joined = t.text;
+                t.joined += value;
+                t.text = t.joined;
+            }
+            t.pieces.push_back({t.pieces.empty() ? 0 : t.text.size() - value.size(), raw, cdata});
         } else if (c.type() == pugi::node_element) {
             error("unknown-element",
                   std::string("element <") + c.name() + "> is not allowed inside <" + el.name() +
@@ -548,7 +659,7 @@ element_text loader::read_text(pugi::xml_node el, const std::string& node_id) {
     return t;
 }
 
-void loader::check_references(const element_text& t, const std::string& node_id, const std::string& field) {
+void loader::check_references(const element_text& t, std::string_view node_id, std::string_view field) {
     // References come in text order: one walker per piece keeps the positions linear.
     std::optional<raw_walker> walk;
     std::size_t walk_piece = 0;
@@ -577,7 +688,7 @@ void loader::check_references(const element_text& t, const std::string& node_id,
 }
 
 void loader::unknown_element(pugi::xml_node child, pugi::xml_node parent,
-                             const std::vector<std::string>& allowed, const std::string& node_id) {
+                             name_list allowed, std::string_view node_id) {
     const std::string name = child.name();
     std::string message = "unknown element <" + name + "> in <" + parent.name() + ">";
     const std::string hint = suggestion(name, allowed);
@@ -590,7 +701,7 @@ void loader::unknown_element(pugi::xml_node child, pugi::xml_node parent,
     error("unknown-element", message, element_pos(child), node_id, name);
 }
 
-void loader::stray_text(pugi::xml_node child, pugi::xml_node parent, const std::string& node_id) {
+void loader::stray_text(pugi::xml_node child, pugi::xml_node parent, std::string_view node_id) {
     if (is_blank(child.value())) return;
     const auto off = child.offset_debug();
     const bool is_node = parse_node_kind(parent.name()).has_value();
@@ -600,12 +711,12 @@ void loader::stray_text(pugi::xml_node child, pugi::xml_node parent, const std::
           at(off >= 0 ? static_cast<std::size_t>(off) : 0), node_id);
 }
 
-void loader::expect_empty(pugi::xml_node el, const std::string& node_id) {
+void loader::expect_empty(pugi::xml_node el, std::string_view node_id) {
     for_children(el, node_id, [&](pugi::xml_node c) { unknown_element(c, el, {}, node_id); });
 }
 
 const attr* loader::require(const attr_list& attrs, std::string_view name, pugi::xml_node el,
-                            const std::string& node_id) {
+                            std::string_view node_id) {
     if (const attr* a = attrs.find(name)) return a;
     error("missing-attribute",
           std::string("<") + el.name() + "> needs a '" + std::string(name) + "' attribute",
@@ -705,7 +816,7 @@ void loader::read_tree(pugi::xml_node root) {
         if (name == "description") {
             if (!once(description_seen, c)) return;
             read_attrs(c, {}, "");
-            const element_text text = read_text(c, "");
+            const element_text& text = read_text(c, "");
             check_references(text, "", "description");
             t.description = normalise_text(text.text);
         } else if (name == "layout") {
@@ -725,7 +836,7 @@ void loader::read_variables(pugi::xml_node el) {
         if (std::string_view(c.name()) == "variable")
             read_variable(c);
         else
-            unknown_element(c, el, {"variable"}, "");
+            unknown_element(c, el, variables_children, "");
     });
 }
 
@@ -816,28 +927,16 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
     n.kind = kind;
     n.pos = element_pos(el);
     const std::string kind_name = to_string(kind);
-    // Known before the attributes are read, so every finding can name its node.
-    const std::string early_id = el.attribute("id").value();
+    // Known before the attributes are read, so every finding can name its node; it points
+    // into the document, so pending target checks can keep it.
+    const std::string_view early_id = el.attribute("id").value();
+    m_node_id = early_id;
 
-    std::vector<std::string> allowed_attrs{"id", "title"};
-    std::vector<std::string> allowed_children;
+    const name_list allowed_children = node_children(kind);
     const bool has_text = kind != node_kind::logic && kind != node_kind::jump;
-    if (has_text) allowed_children = {"text", "hint"};
-    switch (kind) {
-    case node_kind::question: allowed_children.push_back("choice"); break;
-    case node_kind::step: allowed_attrs.push_back("to"); break;
-    case node_kind::form:
-        allowed_attrs.push_back("to");
-        allowed_children.push_back("field");
-        break;
-    case node_kind::logic: allowed_children = {"branch", "otherwise"}; break;
-    case node_kind::jump: allowed_attrs.insert(allowed_attrs.end(), {"tree", "to"}); break;
-    case node_kind::escalate: allowed_attrs.insert(allowed_attrs.end(), {"team", "priority"}); break;
-    case node_kind::end: allowed_attrs.push_back("outcome"); break;
-    }
 
-    const attr_list attrs = read_attrs(el, allowed_attrs, early_id);
-    for (const auto& a : attrs.items) n.attr_pos[std::string(a.name)] = name_pos(a);
+    const attr_list attrs = read_attrs(el, node_attrs(kind), early_id);
+    for (const auto& a : attrs) n.attr_pos[a.name] = name_pos(a);
 
     if (const attr* a = require(attrs, "id", el, early_id)) {
         n.id = a->value;
@@ -848,7 +947,7 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
                       "or digit, at most 128 characters",
                   name_pos(*a), n.id, "id");
         } else {
-            m_id_pos.push_back({m_tree->nodes.size(), name_pos(*a)});  // duplicates: see resolve_targets
+            m_id_pos.push_back({m_tree->nodes.size(), a->name_off});  // duplicates: see resolve_targets
         }
     }
     if (const attr* a = attrs.find("title")) n.title = a->value;
@@ -857,7 +956,7 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
         const attr* a = required ? require(attrs, name, el, n.id) : attrs.find(name);
         if (!a) return;
         out = a->value;
-        want_target(out, name_pos(*a), n.id, name, "<" + kind_name + ">");
+        want_target(a->value, a->name_off, early_id, name, tag_of(kind));
     };
     switch (kind) {
     case node_kind::step:
@@ -883,7 +982,7 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
         }
         n.priority = "normal";
         if (const attr* a = attrs.find("priority")) {
-            if (std::find(priorities.begin(), priorities.end(), a->value) != priorities.end()) {
+            if (contains(priorities, a->value)) {
                 n.priority = a->value;
             } else {
                 std::string message = "unknown priority " + quote_value(a->value);
@@ -928,10 +1027,10 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
             const bool is_text = name == "text";
             if (!once(is_text ? text_seen : hint_seen, c)) return;
             read_attrs(c, {}, n.id);
-            const element_text text = read_text(c, n.id);
-            check_references(text, n.id, std::string(name));
+            const element_text& text = read_text(c, n.id);
+            check_references(text, n.id, name);
             (is_text ? n.text : n.hint) = normalise_text(text.text);
-            n.attr_pos[std::string(name)] = element_pos(c);
+            n.attr_pos[name] = element_pos(c);
         } else if (kind == node_kind::question && name == "choice") {
             read_choice(c, n);
         } else if (kind == node_kind::form && name == "field") {
@@ -941,11 +1040,11 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
         } else if (kind == node_kind::logic && name == "otherwise") {
             if (!once(otherwise_seen, c)) return;
             n.attr_pos["otherwise"] = element_pos(c);
-            const attr_list other = read_attrs(c, {"to"}, n.id);
+            const attr_list other = read_attrs(c, otherwise_attrs, n.id);
             expect_empty(c, n.id);
             if (const attr* a = require(other, "to", c, n.id)) {
                 n.otherwise = a->value;
-                want_target(n.otherwise, name_pos(*a), n.id, "otherwise", "<otherwise>");
+                want_target(a->value, a->name_off, early_id, "otherwise", "<otherwise>");
             }
         } else if (!has_text && (name == "text" || name == "hint")) {
             error("unknown-element",
@@ -975,16 +1074,17 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
 }
 
 void loader::read_choice(pugi::xml_node el, node& n) {
+    const std::string_view node_id = m_node_id;
     choice c;
     c.pos = element_pos(el);
-    const attr_list attrs = read_attrs(el, {"to", "if", "set"}, n.id);
+    const attr_list attrs = read_attrs(el, choice_attrs, n.id);
     if (const attr* a = require(attrs, "to", el, n.id)) {
         c.to = a->value;
-        want_target(c.to, name_pos(*a), n.id, "to", "choice");
+        want_target(a->value, a->name_off, node_id, "to", "choice");
     }
     if (const attr* a = attrs.find("if")) c.condition = read_condition(*a, n.id);
     if (const attr* a = attrs.find("set")) read_assignments(*a, c, n.id);
-    const element_text label = read_text(el, n.id);
+    const element_text& label = read_text(el, n.id);
     check_references(label, n.id, "label");
     c.label = normalise_text(label.text);
     if (c.label.empty())
@@ -996,7 +1096,7 @@ void loader::read_choice(pugi::xml_node el, node& n) {
 void loader::read_field(pugi::xml_node el, node& n, std::unordered_set<std::string>& seen) {
     field f;
     f.pos = element_pos(el);
-    const attr_list attrs = read_attrs(el, {"var", "label", "required", "pattern", "placeholder"}, n.id);
+    const attr_list attrs = read_attrs(el, field_attrs, n.id);
     expect_empty(el, n.id);
     const variable* v = nullptr;
     if (const attr* a = require(attrs, "var", el, n.id)) {
@@ -1031,7 +1131,7 @@ void loader::read_field(pugi::xml_node el, node& n, std::unordered_set<std::stri
     n.fields.push_back(std::move(f));
 }
 
-void loader::check_pattern(const attr& a, const variable* v, const std::string& node_id) {
+void loader::check_pattern(const attr& a, const variable* v, std::string_view node_id) {
     if (a.value.size() > max_pattern_length) {
         error("invalid-pattern",
               "pattern is " + std::to_string(a.value.size()) + " bytes long; the limit is " +
@@ -1068,14 +1168,15 @@ void loader::check_pattern(const attr& a, const variable* v, const std::string& 
 }
 
 void loader::read_branch(pugi::xml_node el, node& n) {
+    const std::string_view node_id = m_node_id;
     branch b;
     b.pos = element_pos(el);
-    const attr_list attrs = read_attrs(el, {"if", "to"}, n.id);
+    const attr_list attrs = read_attrs(el, branch_attrs, n.id);
     expect_empty(el, n.id);
     if (const attr* a = require(attrs, "if", el, n.id)) b.condition = read_condition(*a, n.id);
     if (const attr* a = require(attrs, "to", el, n.id)) {
         b.to = a->value;
-        want_target(b.to, name_pos(*a), n.id, "to", "branch");
+        want_target(a->value, a->name_off, node_id, "to", "branch");
     }
     n.branches.push_back(std::move(b));
 }
@@ -1085,16 +1186,16 @@ void loader::read_layout(pugi::xml_node el) {
     std::unordered_set<std::string> seen;
     for_children(el, "", [&](pugi::xml_node c) {
         if (std::string_view(c.name()) != "pos") {
-            unknown_element(c, el, {"pos"}, "");
+            unknown_element(c, el, layout_children, "");
             return;
         }
-        const attr_list attrs = read_attrs(c, {"node", "x", "y"}, "");
+        const attr_list attrs = read_attrs(c, pos_attrs, "");
         expect_empty(c, "");
         layout_entry entry;
         bool duplicate = false;
         if (const attr* a = require(attrs, "node", c, "")) {
             entry.node = a->value;
-            want_target(entry.node, name_pos(*a), "", "node", "layout position");
+            want_target(a->value, a->name_off, "", "node", "layout position");
             if (!seen.insert(entry.node).second) {
                 duplicate = true;
                 error("duplicate-element", "<layout> places '" + entry.node + "' twice; keep one <pos>",
@@ -1114,7 +1215,7 @@ void loader::read_layout(pugi::xml_node el) {
     });
 }
 
-expression loader::read_condition(const attr& a, const std::string& node_id) {
+expression loader::read_condition(const attr& a, std::string_view node_id) {
     const std::string_view source = trim(a.value);
     const std::size_t lead = source.empty() ? 0 : static_cast<std::size_t>(source.data() - a.value.data());
     auto parsed = parse_expression(source);
@@ -1128,7 +1229,7 @@ expression loader::read_condition(const attr& a, const std::string& node_id) {
     return std::move(*parsed.result);
 }
 
-void loader::read_assignments(const attr& a, choice& c, const std::string& node_id) {
+void loader::read_assignments(const attr& a, choice& c, std::string_view node_id) {
     const std::string_view source = trim(a.value);
     const std::size_t lead = source.empty() ? 0 : static_cast<std::size_t>(source.data() - a.value.data());
     c.set_source = source;
@@ -1143,7 +1244,7 @@ void loader::read_assignments(const attr& a, choice& c, const std::string& node_
 }
 
 void loader::report_expr(const expr_error& e, const attr& a, std::size_t lead, std::string_view source,
-                         const std::string& node_id) {
+                         std::string_view node_id) {
     const std::string code = e.code.empty() ? "expr-syntax" : e.code;
     std::string message = e.message.empty() ? "invalid expression" : e.message;
     if (code == "undeclared-variable" && message.find("did you mean") == std::string::npos) {
@@ -1164,15 +1265,15 @@ void loader::resolve_targets() {
     ids.reserve(t.nodes.size());
     for (const auto& n : t.nodes)
         if (!n.id.empty()) ids.push_back(n.id);
-    const auto known = [&](const std::string& id) { return !id.empty() && t.find(id) != nullptr; };
-    for (const auto& [index, pos] : m_id_pos) {
+    const auto known = [&](std::string_view id) { return !id.empty() && t.find(id) != nullptr; };
+    for (const auto& [index, offset] : m_id_pos) {
         const node& n = t.nodes[index];
         const int first = t.index_of(n.id);  // reindex keeps the first of duplicates
         if (first >= 0 && static_cast<std::size_t>(first) != index)
             error("duplicate-id",
                   "id '" + n.id + "' is already used by the node on line " +
                       std::to_string(t.nodes[static_cast<std::size_t>(first)].pos.line) + "; node ids must be unique",
-                  pos, n.id, "id");
+                  at(offset), n.id, "id");
     }
 
     if (m_start_pos && !known(t.start)) {
@@ -1183,14 +1284,15 @@ void loader::resolve_targets() {
     }
     for (const auto& p : m_targets) {
         if (known(p.target)) continue;
-        std::string message = p.what + " goes to " + quote_value(p.target) + ", which is not a node of this tree";
+        std::string message =
+            std::string(p.what) + " goes to " + quote_value(p.target) + ", which is not a node of this tree";
         if (p.target.empty()) {
-            message = p.what + " has an empty target; name a node";
+            message = std::string(p.what) + " has an empty target; name a node";
         } else {
             const std::string hint = suggestion(p.target, ids);
             if (!hint.empty()) message += "; " + hint;
         }
-        error("unknown-target", message, p.pos, p.node_id, p.field);
+        error("unknown-target", message, at(p.offset), p.node_id, p.field);
     }
     m_targets.clear();
 }
@@ -1490,7 +1592,7 @@ load_result load_tree_string(std::string_view xml, std::string file) {
     if (!scan.problems.empty()) {
         std::stable_sort(scan.problems.begin(), scan.problems.end(),
                          [](const syntax_problem& a, const syntax_problem& b) { return a.offset < b.offset; });
-        const line_index lines(xml);
+        line_index lines(xml);
         for (auto& p : scan.problems)
             out.problems.push_back(file_problem("xml-syntax", std::move(p.message), file, lines.at(p.offset)));
         return out;

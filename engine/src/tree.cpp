@@ -35,9 +35,22 @@ std::optional<node_kind> parse_node_kind(std::string_view name) {
     return std::nullopt;
 }
 
+const source_pos* attribute_positions::find(std::string_view name) const {
+    for (const auto& [key, pos] : m_items)
+        if (key == name) return &pos;
+    return nullptr;
+}
+
+source_pos& attribute_positions::operator[](std::string_view name) {
+    for (auto& [key, pos] : m_items)
+        if (key == name) return pos;
+    if (m_items.empty()) m_items.reserve(4);  // a node records two to five
+    return m_items.emplace_back(std::string(name), source_pos{}).second;
+}
+
 source_pos node::pos_of(std::string_view name) const {
-    const auto it = attr_pos.find(std::string(name));
-    return it != attr_pos.end() ? it->second : pos;
+    const source_pos* p = attr_pos.find(name);
+    return p ? *p : pos;
 }
 
 void tree::reindex() {
@@ -66,7 +79,7 @@ node* tree::find(std::string_view node_id) {
 }
 
 int tree::index_of(std::string_view node_id) const {
-    const auto it = m_index.find(std::string(node_id));
+    const auto it = m_index.find(node_id);
     if (it == m_index.end()) return -1;
     const auto i = static_cast<std::size_t>(it->second);
     if (i < nodes.size() && nodes[i].id == node_id) return it->second;
@@ -77,14 +90,14 @@ int tree::index_of(std::string_view node_id) const {
 }
 
 const variable* tree::find_variable(std::string_view name) const {
-    const auto it = m_var_index.find(std::string(name));
+    const auto it = m_var_index.find(name);
     if (it == m_var_index.end()) return nullptr;
     const auto i = static_cast<std::size_t>(it->second);
     return i < variables.size() && variables[i].name == name ? &variables[i] : nullptr;
 }
 
 const layout_entry* tree::find_layout(std::string_view node_id) const {
-    if (const auto hit = m_layout_index.find(std::string(node_id)); hit != m_layout_index.end()) {
+    if (const auto hit = m_layout_index.find(node_id); hit != m_layout_index.end()) {
         const auto i = static_cast<std::size_t>(hit->second);
         if (i < layout.size() && layout[i].node == node_id) return &layout[i];
     }

@@ -1,10 +1,12 @@
 #pragma once
 // The tree model: an immutable-after-load description of one script.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "signpost/diagnostic.hpp"
@@ -59,6 +61,23 @@ struct field {
     source_pos pos;
 };
 
+// Where a node's attributes and child elements are, by name. A node has a handful, so a
+// flat list: a hash map per node cost more to build and free than loading the rest of it.
+class attribute_positions {
+public:
+    // The recorded position of `name`, or nullptr.
+    const source_pos* find(std::string_view name) const;
+    // The position of `name`, added (as unknown) when missing.
+    source_pos& operator[](std::string_view name);
+    std::size_t size() const { return m_items.size(); }
+    bool empty() const { return m_items.empty(); }
+    void clear() { m_items.clear(); }
+    friend bool operator==(const attribute_positions&, const attribute_positions&) = default;
+
+private:
+    std::vector<std::pair<std::string, source_pos>> m_items;
+};
+
 struct node {
     node_kind kind = node_kind::step;
     std::string id;
@@ -77,7 +96,7 @@ struct node {
     source_pos pos;                 // of the element
     // Positions of attributes and child elements by name ("to", "tree", "text"...),
     // so later diagnostics point at the exact spot.
-    std::unordered_map<std::string, source_pos> attr_pos;
+    attribute_positions attr_pos;
 
     // Position of `name` if recorded, else the element's position.
     source_pos pos_of(std::string_view name) const;
@@ -118,9 +137,15 @@ struct tree {
     std::vector<std::string> successors(const node& n) const;
 
 private:
-    std::unordered_map<std::string, int> m_index;
-    std::unordered_map<std::string, int> m_var_index;
-    std::unordered_map<std::string, int> m_layout_index;
+    // Lookups by string_view without building a std::string per call.
+    struct id_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    using id_map = std::unordered_map<std::string, int, id_hash, std::equal_to<>>;
+    id_map m_index;
+    id_map m_var_index;
+    id_map m_layout_index;
 };
 
 // Declared variables of a tree as a type_scope for the expression checker.
