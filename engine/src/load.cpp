@@ -468,6 +468,26 @@ private:
     source_pos value_pos(const attr& a, std::size_t offset) const {
         return at(raw_offset(m_src, a.value_off, offset, false));
     }
+    // Source offsets of an attribute from pugixml's in-place pointers, checked against the
+    // source; false when they do not match (then the tag is re-read).
+    bool in_document(std::string_view name, raw_attr& out) const {
+        if (m_base == 0) return false;
+        const auto address = reinterpret_cast<std::uintptr_t>(name.data());
+        if (address < m_base || address - m_base + name.size() > m_src.size()) return false;
+        const std::size_t name_off = address - m_base;
+        if (m_src.compare(name_off, name.size(), name) != 0) return false;
+        // name, optional blanks, '=', optional blanks, quote: the value starts after the quote.
+        std::size_t i = name_off + name.size();
+        while (i < m_src.size() && is_xml_space(m_src[i])) ++i;
+        if (i >= m_src.size() || m_src[i] != '=') return false;
+        ++i;
+        while (i < m_src.size() && is_xml_space(m_src[i])) ++i;
+        if (i >= m_src.size() || (m_src[i] != '"' && m_src[i] != '\'')) return false;
+        const std::size_t close = m_src.find(m_src[i], i + 1);
+        if (close == std::string_view::npos) return false;
+        out = {name, name_off, i + 1, close};
+        return true;
+    }
     // --- generic element handling
     attr_list read_attrs(pugi::xml_node el, name_list allowed,
                          std::string_view node_id);
@@ -543,6 +563,9 @@ private:
     // Targets are checked once every node is known (nodes may point forward).
     std::vector<pending_target> m_targets;
     std::vector<raw_attr> m_tag;  // scratch for scan_start_tag
+    // Where pugixml's copy of the source starts: names and values are parsed in place in it,
+    // so their offsets there are their offsets in the source.
+    std::uintptr_t m_base = 0;
     element_text m_text;          // scratch for read_text
     std::unordered_map<std::string, std::string> m_pattern_errors;  // pattern -> error ("" = fine)
     mutable std::size_t m_suggestion_work = 0;
@@ -562,20 +585,27 @@ std::string loader::suggestion(std::string_view word, const std::vector<std::str
 attr_list loader::read_attrs(pugi::xml_node el, name_list allowed,
                              std::string_view node_id) {
     const std::size_t el_off = element_offset(el);
-    scan_start_tag(m_src, el_off, m_tag);
+    bool scanned = false;  // the tag is re-read only when pugixml's pointers do not tell
     attr_list out;
     std::size_t k = 0;
     for (pugi::xml_attribute a = el.first_attribute(); a; a = a.next_attribute(), ++k) {
         attr item;
         item.name = a.name();
         item.value = a.value();
+        raw_attr direct;
         const raw_attr* raw = nullptr;
-        if (k < m_tag.size() && m_tag[k].name == item.name) {
-            raw = &m_tag[k];
+        if (in_document(item.name, direct)) {
+            raw = &direct;
         } else {
-            const auto it = std::find_if(m_tag.begin(), m_tag.end(),
-                                         [&](const raw_attr& r) { return r.name == item.name; });
-            if (it != m_tag.end()) raw = &*it;
+            if (!scanned) scan_start_tag(m_src, el_off, m_tag);
+            scanned = true;
+            if (k < m_tag.size() && m_tag[k].name == item.name) {
+                raw = &m_tag[k];
+            } else {
+                const auto it = std::find_if(m_tag.begin(), m_tag.end(),
+                                             [&](const raw_attr& r) { return r.name == item.name; });
+                if (it != m_tag.end()) raw = &*it;
+            }
         }
         item.name_off = raw ? raw->name_off : el_off;
         item.value_off = raw ? raw->value_off : el_off;
@@ -1183,7 +1213,9 @@ void loader::read_branch(pugi::xml_node el, node& n) {
 
 void loader::read_layout(pugi::xml_node el) {
     read_attrs(el, {}, "");
-    std::unordered_set<std::string> seen;
+    std::unordered_set<std::string_view> seen;  // views into the document
+    seen.reserve(m_tree->nodes.size());
+    m_tree->layout.reserve(m_tree->nodes.size());
     for_children(el, "", [&](pugi::xml_node c) {
         if (std::string_view(c.name()) != "pos") {
             unknown_element(c, el, layout_children, "");
@@ -1196,7 +1228,7 @@ void loader::read_layout(pugi::xml_node el) {
         if (const attr* a = require(attrs, "node", c, "")) {
             entry.node = a->value;
             want_target(a->value, a->name_off, "", "node", "layout position");
-            if (!seen.insert(entry.node).second) {
+            if (!seen.insert(a->value).second) {
                 duplicate = true;
                 error("duplicate-element", "<layout> places '" + entry.node + "' twice; keep one <pos>",
                       element_pos(c), "", "pos");
@@ -1315,6 +1347,8 @@ load_result loader::run(const pugi::xml_document& doc) {
         return {nullptr, std::move(m_problems)};
     }
     m_tree->file = m_file;
+    if (const auto off = root.offset_debug(); off >= 0 && static_cast<std::size_t>(off) < m_src.size())
+        m_base = reinterpret_cast<std::uintptr_t>(root.name()) - static_cast<std::uintptr_t>(off);
     read_tree(root);
     std::stable_sort(m_problems.begin(), m_problems.end(), [](const diagnostic& a, const diagnostic& b) {
         return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
@@ -1399,17 +1433,45 @@ std::string control_message(unsigned cp) {
            " is not allowed in XML; remove it";
 }
 
+// Bytes the scan must look at inside element text, and inside attribute values.
+constexpr auto text_stop = [] {
+    std::array<bool, 256> t{};
+    t['<'] = t['&'] = t[']'] = true;
+    return t;
+}();
+constexpr auto value_stop = [] {
+    std::array<bool, 256> t{};
+    t['<'] = t['&'] = t['"'] = t['\''] = true;
+    return t;
+}();
+
 syntax_scan scan_xml_syntax(std::string_view src) {
     syntax_scan out;
     auto& problems = out.problems;
     // Characters XML forbids anywhere, even in comments and CDATA (the input is valid UTF-8).
-    for (std::size_t i = 0; i < src.size() && problems.size() < max_syntax_problems; ++i) {
-        const auto c = static_cast<unsigned char>(src[i]);
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-            problems.push_back({i, control_message(c)});
-        else if (c == 0xEF && i + 2 < src.size() && static_cast<unsigned char>(src[i + 1]) == 0xBF &&
-                 (static_cast<unsigned char>(src[i + 2]) & 0xFEu) == 0xBE)
-            problems.push_back({i, control_message(0xFFFEu + (static_cast<unsigned char>(src[i + 2]) & 1u))});
+    // Eight bytes at a time: a word with no byte below 0x20 and none above 0x7F needs no
+    // closer look (the test for "a byte below 0x20" is exact for any bytes).
+    constexpr std::uint64_t ones = 0x0101010101010101u;
+    constexpr std::uint64_t highs = 0x8080808080808080u;
+    for (std::size_t i = 0; i < src.size() && problems.size() < max_syntax_problems;) {
+        if (i + 8 <= src.size()) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, src.data() + i, 8);
+            if ((((w - ones * 0x20u) & ~w) | w) & highs) {
+                // fall through to the byte checks below
+            } else {
+                i += 8;
+                continue;
+            }
+        }
+        for (const std::size_t stop = std::min(src.size(), i + 8); i < stop; ++i) {
+            const auto c = static_cast<unsigned char>(src[i]);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                problems.push_back({i, control_message(c)});
+            else if (c == 0xEF && i + 2 < src.size() && static_cast<unsigned char>(src[i + 1]) == 0xBF &&
+                     (static_cast<unsigned char>(src[i + 2]) & 0xFEu) == 0xBE)
+                problems.push_back({i, control_message(0xFFFEu + (static_cast<unsigned char>(src[i + 2]) & 1u))});
+        }
     }
 
     std::vector<std::string_view> open;  // element names, for the mismatch message
@@ -1469,6 +1531,11 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 const std::string_view name = src.substr(name_start, j - name_start);
                 char quote = 0;
                 for (; j < src.size(); ++j) {
+                    if (quote) {
+                        // Skip the plain bytes of a value; only quotes, '<' and '&' matter.
+                        while (j < src.size() && !value_stop[static_cast<unsigned char>(src[j])]) ++j;
+                        if (j >= src.size()) break;
+                    }
                     const char d = src[j];
                     if (quote) {
                         if (d == quote)
@@ -1493,6 +1560,9 @@ syntax_scan scan_xml_syntax(std::string_view src) {
         }
         if (open.empty()) {
             if (!is_xml_space(c)) outside(i);
+        } else if (!text_stop[static_cast<unsigned char>(c)]) {
+            // Skip the plain bytes of element text (most of a file) in one tight loop.
+            while (i + 1 < src.size() && !text_stop[static_cast<unsigned char>(src[i + 1])]) ++i;
         } else if (c == '&') {
             check_reference(src, i, problems);
         } else if (c == ']' && starts(i, "]]>")) {
