@@ -87,9 +87,11 @@ const drawn_control* editor_app::find_control(const std::string& prefix) const {
 std::vector<std::string> editor_app::library_folders() const {
     std::vector<std::string> folders;
     std::error_code ec;
-    if (m_doc && !m_doc->untitled()) folders.push_back(fs::path(m_doc->path()).parent_path().string());
-    else folders.push_back(fs::current_path(ec).string());
-    if (folders.back().empty()) folders.back() = ".";
+    std::string own = m_doc && !m_doc->untitled() ? fs::path(m_doc->path()).parent_path().string()
+                                                   : fs::current_path(ec).string();
+    // Built whole before it goes in: assigning "." to folders.back() trips a GCC 12 -Wrestrict
+    // false positive at -O2.
+    folders.push_back(own.empty() ? std::string(".") : std::move(own));
     for (const std::string& d : m_options.library_dirs) folders.push_back(d);
     return folders;
 }
