@@ -19,10 +19,15 @@ namespace signpost::editor {
 
 namespace {
 
-std::vector<std::string> library_folders(const std::string& path) {
-    if (path.empty()) return {};
-    const fs::path parent = fs::path(path).parent_path();
-    return {parent.empty() ? std::string(".") : parent.string()};
+// The file's own folder first (a sibling tree wins), then the --library folders.
+std::vector<std::string> library_folders(const std::string& path, const std::vector<std::string>& extra) {
+    std::vector<std::string> folders;
+    if (!path.empty()) {
+        const fs::path parent = fs::path(path).parent_path();
+        folders.push_back(parent.empty() ? std::string(".") : parent.string());
+    }
+    folders.insert(folders.end(), extra.begin(), extra.end());
+    return folders;
 }
 
 }  // namespace
@@ -54,15 +59,16 @@ std::unique_ptr<document> document::from_template(const std::string& tree_id) {
     return doc;
 }
 
-open_result document::open(const std::string& path) {
+open_result document::open(const std::string& path, std::vector<std::string> library_dirs) {
     open_result out;
     const load_result loaded = load_tree_file(path);
     out.problems = loaded.problems;
     out.recovery = recovery_for(path);
     if (!loaded.loaded) return out;
     out.doc = std::make_unique<document>(*loaded.loaded, path);
+    out.doc->m_library_dirs = std::move(library_dirs);
     // The first check reports positions in the file as it is on disk.
-    tree_library library(library_folders(path));
+    tree_library library(library_folders(path, out.doc->m_library_dirs));
     library.add(loaded.loaded);
     const diagnostics found = validate_tree(*loaded.loaded, &library);
     out.problems.insert(out.problems.end(), found.begin(), found.end());
@@ -72,12 +78,13 @@ open_result document::open(const std::string& path) {
     return out;
 }
 
-open_result document::open_recovered(const std::string& path) {
+open_result document::open_recovered(const std::string& path, std::vector<std::string> library_dirs) {
     open_result out;
     const load_result loaded = load_tree_file(autosave_path_for(path));
     out.problems = loaded.problems;
     if (!loaded.loaded) return out;
     out.doc = std::make_unique<document>(*loaded.loaded, path);
+    out.doc->m_library_dirs = std::move(library_dirs);
     out.doc->m_forced_dirty = true;
     out.doc->revalidate();
     out.problems = out.doc->problems();
@@ -144,14 +151,14 @@ document::~document() {
 }
 
 document::check_result document::check(std::string text, std::string name, std::string path,
-                                       std::uint64_t generation) {
+                                       std::vector<std::string> library_dirs, std::uint64_t generation) {
     const auto started = clock::now();
     check_result out;
     out.generation = generation;
     load_result reloaded = load_tree_string(text, std::move(name));
     out.problems = std::move(reloaded.problems);
     if (reloaded.loaded) {
-        tree_library library(library_folders(path));
+        tree_library library(library_folders(path, library_dirs));
         library.add(reloaded.loaded);
         const diagnostics more = validate_tree(*reloaded.loaded, &library);
         out.problems.insert(out.problems.end(), more.begin(), more.end());
@@ -170,7 +177,8 @@ void document::collect(check_result r) {
 void document::revalidate() {
     wait_for_validation();
     m_last_validation = clock::now();
-    collect(check(save_tree_string(m_tree), m_path.empty() ? display_name() : m_path, m_path, m_generation));
+    collect(check(save_tree_string(m_tree), m_path.empty() ? display_name() : m_path, m_path, m_library_dirs,
+                  m_generation));
 }
 
 bool document::revalidate_if_due(clock::time_point now, std::chrono::milliseconds min_interval) {
@@ -183,8 +191,15 @@ bool document::revalidate_if_due(clock::time_point now, std::chrono::millisecond
     if (m_last_validation != clock::time_point{} && now - m_last_validation < min_interval) return changed;
     m_last_validation = now;
     m_job = std::async(std::launch::async, &document::check, save_tree_string(m_tree),
-                       m_path.empty() ? display_name() : m_path, m_path, m_generation);
+                       m_path.empty() ? display_name() : m_path, m_path, m_library_dirs, m_generation);
     return changed;
+}
+
+void document::set_library_dirs(std::vector<std::string> dirs) {
+    if (dirs == m_library_dirs) return;
+    wait_for_validation();
+    m_library_dirs = std::move(dirs);
+    m_validated_generation = 0;  // the last check looked elsewhere: stale
 }
 
 void document::wait_for_validation() {

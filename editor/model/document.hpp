@@ -39,10 +39,12 @@ public:
     static std::unique_ptr<document> from_template(const std::string& tree_id = "new-tree");
     // Opens a tree file. A broken file still opens when a tree came back; nodes without
     // positions get laid out (not an undo step).
-    static open_result open(const std::string& path);
+    // `library_dirs`: folders of trees that jumps may run, searched after the file's own
+    // folder when checking (the editor's --library).
+    static open_result open(const std::string& path, std::vector<std::string> library_dirs = {});
     // Opens the autosave of `path` instead of the file: path() is `path` and the document
     // is dirty (the recovered edits are not saved yet).
-    static open_result open_recovered(const std::string& path);
+    static open_result open_recovered(const std::string& path, std::vector<std::string> library_dirs = {});
     // Wraps a tree built in memory (tests, tools); `path` may be "".
     document(tree t, std::string path);
     // Waits for a running background check.
@@ -84,10 +86,15 @@ public:
     // [SECTION] diagnostics
     // The findings of the last finished check (loader checks on the saved text + validator).
     const diagnostics& problems() const { return m_problems; }
+    // Folders searched for jump targets after the file's own folder; changing them makes
+    // the problems stale.
+    const std::vector<std::string>& library_dirs() const { return m_library_dirs; }
+    void set_library_dirs(std::vector<std::string> dirs);
     // True when edits happened since the state problems() describes.
     bool problems_stale() const { return m_validated_generation != m_generation; }
     // Re-checks now, on this thread: save_tree_string -> load_tree_string -> validate_tree
-    // with a library over the file's folder (the edited tree itself wins over its file).
+    // with a library over the file's folder and library_dirs() (the edited tree itself wins
+    // over its file).
     // A 5,000-node tree takes ~0.2 s optimised, so the UI uses revalidate_if_due() instead.
     void revalidate();
     // Call once per frame. Collects a finished background check, and starts one (from a
@@ -134,10 +141,12 @@ private:
         std::uint64_t generation = 0;
         std::chrono::microseconds took{0};
     };
-    static check_result check(std::string text, std::string name, std::string path, std::uint64_t generation);
+    static check_result check(std::string text, std::string name, std::string path,
+                              std::vector<std::string> library_dirs, std::uint64_t generation);
     void collect(check_result r);
 
     diagnostics m_problems;
+    std::vector<std::string> m_library_dirs;
     std::uint64_t m_validated_generation = 0;
     clock::time_point m_last_validation{};
     std::chrono::microseconds m_validation_time{0};

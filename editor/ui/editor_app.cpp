@@ -41,6 +41,7 @@ void editor_app::start() {
 void editor_app::adopt(std::unique_ptr<document> doc) {
     m_preview.stop();
     m_doc = std::move(doc);
+    m_doc->set_library_dirs(m_options.library_dirs);  // new documents too
     m_canvas.reset();
     m_inspector.reset();
     m_outline.reset();
@@ -106,7 +107,7 @@ void editor_app::new_now() {
 }
 
 void editor_app::open_now(const std::string& path) {
-    open_result r = document::open(path);
+    open_result r = document::open(path, m_options.library_dirs);
     m_recovery.reset();
     if (!r.doc) {
         // Nothing came back (not XML, not a tree...): show why and keep what was open.
@@ -211,7 +212,7 @@ void editor_app::accept_recovery() {
     if (!m_recovery) return;
     const std::string path = m_doc->path();
     m_recovery.reset();
-    open_result r = document::open_recovered(path);
+    open_result r = document::open_recovered(path, m_options.library_dirs);
     if (!r.doc) {
         set_status("The autosave could not be read", true);
         return;

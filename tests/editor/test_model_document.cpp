@@ -347,3 +347,34 @@ TEST_CASE("model: recent files, newest first, no repeats, at most ten, persisted
     CHECK(again.items() == r.items());
     CHECK(recent_files(std::string()).store().find("signpost/recent-files") != std::string::npos);
 }
+
+TEST_CASE("model: jump targets are found in the library folders, not only next to the file") {
+    temp_dir dir;
+    fs::create_directories(dir.file("scripts"));
+    fs::create_directories(dir.file("shared"));
+    const std::string main_path = dir.file("scripts/main.xml");
+    write(main_path, R"(<tree format="1" id="main" start="check">
+  <jump id="check" tree="verify-id" to="done"/>
+  <end id="done" outcome="resolved"/>
+</tree>
+)");
+    write(dir.file("shared/verify-id.xml"), R"(<tree format="1" id="verify-id" start="ok">
+  <end id="ok" outcome="verified"/>
+</tree>
+)");
+    const auto alone = document::open(main_path);
+    REQUIRE(alone.doc);
+    CHECK(has_code(alone.doc->problems(), "missing-tree"));
+
+    const auto with_library = document::open(main_path, {dir.file("shared")});
+    REQUIRE(with_library.doc);
+    CHECK_FALSE(has_code(with_library.doc->problems(), "missing-tree"));
+    CHECK(with_library.doc->library_dirs() == std::vector<std::string>{dir.file("shared")});
+
+    // Changing the folders makes the problems stale; the next check uses them.
+    alone.doc->set_library_dirs({dir.file("shared")});
+    CHECK(alone.doc->problems_stale());
+    alone.doc->revalidate();
+    CHECK_FALSE(has_code(alone.doc->problems(), "missing-tree"));
+    CHECK_FALSE(alone.doc->problems_stale());
+}
