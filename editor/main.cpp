@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
     using namespace signpost;
     CLI::App cli{"Signpost editor: draw, check and try out call-center decision trees."};
     editor::editor_options options;
-    std::string screenshot, select, stats, after;
+    std::string screenshot, select, stats, after, starter;
     bool preview = false;
     bool auto_layout = false;
     cli.add_option("tree", options.tree_path, "The tree to open (a tree XML file); none = a new tree");
@@ -24,6 +24,12 @@ int main(int argc, char** argv) {
     cli.add_flag("--preview", preview, "Start playing the tree in the Preview tab");
     cli.add_option("--stats", stats, "Open this session log's statistics at start");
     cli.add_option("--after", after, "Keys to play before --screenshot, e.g. \"Ctrl+O\" or \"Ctrl+A,Delete\"");
+    std::string template_names;
+    for (const auto& t : editor::starter_templates())
+        template_names += (template_names.empty() ? "" : ", ") + std::string(t.name);
+    cli.add_option("--template", starter, "Start a new tree from this starter template: " + template_names)
+        ->type_name("NAME")
+        ->excludes("tree");
     cli.add_flag("--auto-layout", auto_layout, "Lay the tree out automatically at start (an undoable edit)");
     try {
         cli.parse(argc, argv);
@@ -40,8 +46,20 @@ int main(int argc, char** argv) {
         options.remember_recent = false;
     }
 
+    std::size_t starter_index = 0;
+    if (!starter.empty()) {
+        const auto starters = editor::starter_templates();
+        while (starter_index < starters.size() && starters[starter_index].name != starter) ++starter_index;
+        if (starter_index == starters.size()) {
+            std::fprintf(stderr, "signpost-editor: --template: no template '%s'; the templates are: %s\n",
+                         starter.c_str(), template_names.c_str());
+            return 2;
+        }
+    }
+
     editor::editor_app app(options);
     app.start();
+    if (starter_index > 0) app.new_document(starter_index);
     if (auto_layout) {
         app.run(editor::apply_auto_layout());
         app.canvas().request_fit();

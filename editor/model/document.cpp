@@ -59,6 +59,14 @@ std::unique_ptr<document> document::from_template(const std::string& tree_id) {
     return doc;
 }
 
+std::unique_ptr<document> document::from_starter(const starter_template& starter) {
+    const load_result loaded = load_tree_string(starter.xml, std::string(starter.name));
+    if (!loaded.ok()) return from_template();  // the templates' test keeps this unreachable
+    auto doc = std::make_unique<document>(*loaded.loaded, std::string());
+    doc->revalidate();
+    return doc;
+}
+
 open_result document::open(const std::string& path, std::vector<std::string> library_dirs) {
     open_result out;
     const load_result loaded = load_tree_file(path);

@@ -12,6 +12,7 @@
 
 #include "model/change.hpp"
 #include "model/selection.hpp"
+#include "model/templates.hpp"
 #include "signpost/diagnostic.hpp"
 #include "signpost/tree.hpp"
 
@@ -37,6 +38,8 @@ public:
     // A new untitled document from the starter template: a question whose one answer
     // leads to an end node, laid out.
     static std::unique_ptr<document> from_template(const std::string& tree_id = "new-tree");
+    // A new untitled document from one of starter_templates(), laid out.
+    static std::unique_ptr<document> from_starter(const starter_template& starter);
     // Opens a tree file. A broken file still opens when a tree came back; nodes without
     // positions get laid out (not an undo step).
     // `library_dirs`: folders of trees that jumps may run, searched after the file's own

@@ -99,11 +99,14 @@ std::vector<std::string> editor_app::library_folders() const {
 
 // [SECTION] files
 
-void editor_app::new_now() {
-    adopt(document::from_template("new-tree"));
+void editor_app::new_now(std::size_t which) {
+    const auto starters = starter_templates();
+    const starter_template& starter = starters[which < starters.size() ? which : 0];
+    adopt(document::from_starter(starter));
     m_failed_path.clear();
     m_failed_problems.clear();
-    set_status("New tree from the template: pick a node and edit it in the inspector");
+    set_status("New tree from the \"" + std::string(starter.name) +
+               "\" template: pick a node and edit it in the inspector");
 }
 
 void editor_app::open_now(const std::string& path) {
@@ -146,8 +149,9 @@ bool editor_app::ask_before_losing(pending_action action, const std::string& pat
     return false;
 }
 
-void editor_app::new_document() {
-    if (ask_before_losing(pending_action::new_document)) new_now();
+void editor_app::new_document(std::size_t which) {
+    m_pending_template = which;
+    if (ask_before_losing(pending_action::new_document)) new_now(which);
 }
 
 void editor_app::open_file(const std::string& path) {
@@ -201,7 +205,7 @@ void editor_app::resolve_pending(bool save_first) {
     const pending_action action = m_pending;
     m_pending = pending_action::none;
     switch (action) {
-    case pending_action::new_document: new_now(); break;
+    case pending_action::new_document: new_now(m_pending_template); break;
     case pending_action::open_file: open_now(m_pending_path); break;
     case pending_action::quit: m_quit = true; break;
     case pending_action::none: break;

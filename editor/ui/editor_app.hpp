@@ -98,7 +98,9 @@ public:
     void show_problems_tab() { m_select_problems_tab = true; }
 
     // [SECTION] files (each asks about unsaved changes first where it would lose them)
-    void new_document();
+    // A new untitled tree from starter_templates()[which] (0: the blank starter); asks
+    // first when there are unsaved edits.
+    void new_document(std::size_t which = 0);
     void open_file(const std::string& path);
     // Saves; an untitled document asks for a path instead. True when written.
     bool save();
@@ -136,7 +138,7 @@ public:
 private:
     void adopt(std::unique_ptr<document> doc);
     void open_now(const std::string& path);
-    void new_now();
+    void new_now(std::size_t which);
     void handle_shortcuts();
     void autosave_if_due();
     void remember(const std::string& path);
@@ -161,6 +163,7 @@ private:
     bool m_quit = false;
     pending_action m_pending = pending_action::none;
     std::string m_pending_path;
+    std::size_t m_pending_template = 0;
     std::optional<std::string> m_recovery;
     std::string m_failed_path;
     diagnostics m_failed_problems;

@@ -16,7 +16,15 @@ void file_menu(editor_app& app) {
     if (!ImGui::BeginMenu("File")) return;
     document& doc = app.doc();
     const std::string here = app.library_folders().front();
-    if (ImGui::MenuItem("New from template", "Ctrl+N")) app.new_document();
+    if (ImGui::BeginMenu("New from template")) {
+        const auto starters = starter_templates();
+        for (std::size_t i = 0; i < starters.size(); ++i) {
+            const std::string label(starters[i].name);
+            if (ImGui::MenuItem(label.c_str(), i == 0 ? "Ctrl+N" : nullptr)) app.new_document(i);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(starters[i].summary).c_str());
+        }
+        ImGui::EndMenu();
+    }
     if (ImGui::MenuItem("Open...", "Ctrl+O")) app.dialog().show(file_purpose::open_tree, here);
     if (ImGui::BeginMenu("Open recent", !app.recent().items().empty())) {
         std::string chosen;

@@ -74,6 +74,20 @@ TEST_CASE("editor files: New asks first, and Ctrl+S on an untitled tree saves th
     CHECK(saved.ok());
 }
 
+TEST_CASE("editor files: New from a starter template asks first, then opens that template") {
+    rig r;
+    nudge(r);
+    r.app->new_document(3);  // File > New from template > Supervisor check-in
+    r.settle();
+    REQUIRE(r.drawn("prompt:Discard"));
+    CHECK(r.t().id != "new-tree");  // nothing replaced before the answer
+    r.click("prompt:Discard");
+    REQUIRE(r.doc().untitled());
+    CHECK(r.t().title == "Supervisor check-in");
+    CHECK(r.t().find("how-are-you"));
+    CHECK_FALSE(r.doc().dirty());
+}
+
 TEST_CASE("editor files: Ctrl+O lists the folder and opens the file picked") {
     rig r;
     r.dir.write("other.xml", R"(<tree format="1" id="other" start="a"><end id="a" outcome="resolved"/></tree>)");

@@ -378,3 +378,25 @@ TEST_CASE("model: jump targets are found in the library folders, not only next t
     CHECK_FALSE(has_code(alone.doc->problems(), "missing-tree"));
     CHECK_FALSE(alone.doc->problems_stale());
 }
+
+TEST_CASE("model: every starter template is a clean, runnable, laid out tree") {
+    const auto starters = starter_templates();
+    REQUIRE(starters.size() >= 4);
+    CHECK(starters[0].name == "Blank");
+    for (const starter_template& starter : starters) {
+        CAPTURE(starter.name);
+        CHECK_FALSE(starter.summary.empty());
+        const auto d = document::from_starter(starter);
+        REQUIRE(d);
+        CHECK(d->path().empty());
+        CHECK(d->current().id == "new-tree");
+        // No error and no warning: authors start from something the checker is happy with.
+        for (const auto& p : d->problems()) CHECK_MESSAGE(p.level == severity::info, format(p));
+        for (const auto& n : d->current().nodes) CHECK(d->current().find_layout(n.id));
+        // The template is the tree, not a placeholder: its text came through.
+        CHECK(d->current().nodes.size() >= 2);
+        CHECK(save_tree_string(d->current()).find(std::string(starter.name == "Blank" ? "First question"
+                                                                                        : starter.name)) !=
+              std::string::npos);
+    }
+}
