@@ -80,6 +80,18 @@ std::string format_number(double v) {
     return std::string(buf, res.ptr);
 }
 
+// A layout coordinate as a plain decimal: shortest text that reads back as the same double,
+// without an exponent (1e+05 reads badly in a diff and in hand edits), and 0 for -0.
+std::string format_coordinate(double v) {
+    if (v == 0) return "0";
+    if (!std::isfinite(v)) return format_number(v);  // the loader refuses these either way
+    // Fixed notation of the largest double is 309 digits; of the smallest, 2 + 324 digits.
+    char buf[400];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    if (res.ec != std::errc{}) return format_number(v);
+    return std::string(buf, res.ptr);
+}
+
 std::string format_value(const value& v) {
     if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
     if (const auto* d = std::get_if<double>(&v)) return format_number(*d);
@@ -301,8 +313,8 @@ std::string save_tree_string(const tree& t) {
         for (const auto& p : t.layout) {
             x.open("pos");
             x.attr("node", p.node);
-            x.attr("x", format_number(p.x));
-            x.attr("y", format_number(p.y));
+            x.attr("x", format_coordinate(p.x));
+            x.attr("y", format_coordinate(p.y));
             x.close_empty();
         }
         x.end("layout");

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <chrono>
 #include <regex>
+#include <unordered_map>
 #include <utility>
 
 #include "signpost/clock.hpp"
@@ -68,6 +69,22 @@ private:
     const variable_map& m_vars;
 };
 
+// Values set so far by one choice over the session's variables: `top` wins.
+class overlay_scope final : public value_scope {
+public:
+    overlay_scope(const variable_map& top, const variable_map& base) : m_top(top), m_base(base) {}
+    std::optional<value> value_of(std::string_view name) const override {
+        const std::string key(name);
+        if (auto it = m_top.find(key); it != m_top.end()) return it->second;
+        if (auto it = m_base.find(key); it != m_base.end()) return it->second;
+        return std::nullopt;
+    }
+
+private:
+    const variable_map& m_top;
+    const variable_map& m_base;
+};
+
 // A condition that cannot be evaluated (unset variable, division by zero) counts as false.
 bool holds(const expression& e, const variable_map& vars) {
     if (e.empty()) return true;
@@ -111,17 +128,16 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(b, e - b + 1));
 }
 
-// Whole-input match. A pattern std::regex cannot compile or run (too complex) is reported
-// instead of thrown: the loader should have refused it, but trees can be built in memory.
-std::optional<std::string> check_pattern(const std::string& pattern, const std::string& input) {
+// A field pattern compiled once: null when it cannot be checked. A pattern std::regex
+// cannot compile is reported instead of thrown: the loader should have refused it, but
+// trees can be built in memory.
+std::unique_ptr<const std::regex> compile_pattern(const std::string& pattern) {
     // std::regex backtracks without limit: a risky pattern could freeze the call.
-    if (pattern_risk(pattern)) return "Cannot check the pattern " + pattern;
+    if (pattern_risk(pattern)) return nullptr;
     try {
-        std::regex re(pattern, std::regex::ECMAScript);
-        if (std::regex_match(input, re)) return std::nullopt;
-        return "Must match " + pattern;
+        return std::make_unique<const std::regex>(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error&) {
-        return "Cannot check the pattern " + pattern;
+        return nullptr;
     }
 }
 
@@ -182,9 +198,51 @@ struct session::state {
     std::string stuck;
 };
 
+struct session::undo_step {
+    // Position before the action (small: replaced wholesale, not diffed).
+    std::shared_ptr<const tree> where;
+    std::string node_id;
+    std::string stuck;
+    // Call frames below `calls_kept` are untouched; the ones the action returned from at or
+    // above it are in `calls_returned`, most recent first. Frames the action pushed are
+    // simply dropped on undo.
+    std::size_t calls_kept = 0;
+    std::vector<call_frame> calls_returned;
+    // Each variable the action set, with its value before (none = it was unset), in order.
+    std::vector<std::pair<std::string, std::optional<value>>> old_values;
+    // The breadcrumb only grows, and only its last entry is changed (answer, captured fields).
+    std::size_t crumb_count = 0;
+    std::string last_answer;
+    std::size_t last_field_count = 0;
+};
+
+// Per session, not per tree: a tree is shared by sessions on other threads, this is not.
+// Its size is bounded by the patterns of the trees the call passes through.
+struct session::pattern_cache {
+    std::unordered_map<std::string, std::unique_ptr<const std::regex>> compiled;
+
+    // Whole-input match of a pattern, compiled on first use.
+    std::optional<std::string> check(const std::string& pattern, const std::string& input) {
+        auto it = compiled.find(pattern);
+        if (it == compiled.end()) it = compiled.emplace(pattern, compile_pattern(pattern)).first;
+        if (!it->second) return "Cannot check the pattern " + pattern;
+        try {
+            if (std::regex_match(input, *it->second)) return std::nullopt;
+            return "Must match " + pattern;
+        } catch (const std::regex_error&) {  // too complex to run on this input
+            return "Cannot check the pattern " + pattern;
+        }
+    }
+};
+
 session::session(std::shared_ptr<const tree> root, const tree_library* library, clock& clk, event_sink* sink,
                  std::string agent)
-    : m_root(std::move(root)), m_library(library), m_clock(clk), m_sink(sink), m_agent(std::move(agent)) {
+    : m_root(std::move(root)),
+      m_library(library),
+      m_clock(clk),
+      m_sink(sink),
+      m_agent(std::move(agent)),
+      m_patterns(std::make_unique<pattern_cache>()) {
     assert(m_root && "a session needs a tree");
     m_started_ms = m_clock.now_ms();
     m_state = std::make_unique<state>();
@@ -221,15 +279,33 @@ void session::begin() {
 
 void session::init_variables(const tree& t) {
     for (const variable& v : t.variables) {
-        if (v.default_value && !m_state->vars.contains(v.name)) m_state->vars[v.name] = *v.default_value;
+        if (v.default_value && !m_state->vars.contains(v.name)) set_variable(v.name, *v.default_value);
     }
 }
 
 void session::push_history() {
-    saved s;
-    s.before = std::make_unique<state>(*m_state);
-    s.crumbs = m_crumbs;
-    m_history.push_back(std::move(s));
+    undo_step step;
+    step.where = m_state->where;
+    step.node_id = m_state->node_id;
+    step.stuck = m_state->stuck;
+    step.calls_kept = m_state->calls.size();
+    step.crumb_count = m_crumbs.size();
+    if (!m_crumbs.empty()) {
+        step.last_answer = m_crumbs.back().answer;
+        step.last_field_count = m_crumbs.back().fields.size();
+    }
+    m_history.push_back(std::move(step));
+}
+
+// Every action that changes anything pushes its step first, and begin() empties the
+// history before it moves, so the last step is always the action under way.
+session::undo_step* session::open_step() { return m_history.empty() ? nullptr : &m_history.back(); }
+
+void session::set_variable(const std::string& name, value v) {
+    auto [it, added] = m_state->vars.try_emplace(name);
+    if (undo_step* step = open_step())
+        step->old_values.emplace_back(name, added ? std::nullopt : std::optional<value>(std::move(it->second)));
+    it->second = std::move(v);
 }
 
 void session::add_crumb(const tree& t, const node& n) {
@@ -276,6 +352,11 @@ void session::arrive(std::shared_ptr<const tree> t, std::string node_id) {
             case node_kind::end:
                 if (!st.calls.empty() && !st.calls.back().return_node.empty()) {
                     if (!count_move()) return;
+                    // A frame that was there before this action must come back on undo.
+                    if (undo_step* step = open_step(); step && st.calls.size() == step->calls_kept) {
+                        step->calls_returned.push_back(st.calls.back());
+                        --step->calls_kept;
+                    }
                     call_frame frame = std::move(st.calls.back());
                     st.calls.pop_back();
                     t = std::move(frame.caller);
@@ -414,19 +495,19 @@ action_result session::choose(int visible) {
 
     const view_choice& shown = m_view.choices[static_cast<std::size_t>(visible)];
     const choice& c = n->choices[static_cast<std::size_t>(shown.index)];
-    // Assignments run in order on a copy, each seeing the ones before it; any failure
-    // leaves the session exactly as it was.
-    variable_map vars = m_state->vars;
+    // Assignments run in order, each seeing the ones before it, into a side map over the
+    // variables (not a copy of them); any failure leaves the session exactly as it was.
+    variable_map assigned;
     for (const assignment& a : c.sets) {
-        eval_result r = evaluate(a.value, map_scope(vars));
+        eval_result r = evaluate(a.value, overlay_scope(assigned, m_state->vars));
         if (!r.result) return failure(fmt::format("Cannot set {}: {}", a.variable, r.error));
-        vars[a.variable] = std::move(*r.result);
+        assigned[a.variable] = std::move(*r.result);
     }
 
     const int index = shown.index;
     const std::string answer = shown.label;
     push_history();
-    m_state->vars = std::move(vars);
+    for (auto& [name, v] : assigned) set_variable(name, std::move(v));
     emit(event_kind::choose, m_state->where->id, n->id, index, c.label);
     if (!m_crumbs.empty()) m_crumbs.back().answer = answer;
     arrive(m_state->where, c.to);
@@ -483,7 +564,7 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
             continue;
         }
         if (!f.pattern.empty()) {
-            if (auto problem = check_pattern(f.pattern, input)) {
+            if (auto problem = m_patterns->check(f.pattern, input)) {
                 errors.push_back({f.variable, *problem});
                 continue;
             }
@@ -500,7 +581,7 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
     push_history();
     for (auto& [f, v] : captured) {
         const std::string shown = to_display(v);
-        m_state->vars[f->variable] = v;
+        set_variable(f->variable, std::move(v));
         emit(event_kind::field, t.id, n->id, -1, f->variable + "=" + shown);
         if (!m_crumbs.empty()) m_crumbs.back().fields.emplace_back(field_label(t, *f), shown);
     }
@@ -514,10 +595,27 @@ action_result session::back() {
     if (m_history.empty()) return failure("Nothing to go back to");
     const std::string left_tree = m_state->where->id;
     const std::string left_node = m_state->node_id;
-    saved s = std::move(m_history.back());
+    undo_step step = std::move(m_history.back());
     m_history.pop_back();
-    m_state = std::move(s.before);
-    m_crumbs = std::move(s.crumbs);
+    state& st = *m_state;
+    st.where = std::move(step.where);
+    st.node_id = std::move(step.node_id);
+    st.stuck = std::move(step.stuck);
+    st.calls.resize(step.calls_kept);
+    for (auto it = step.calls_returned.rbegin(); it != step.calls_returned.rend(); ++it)
+        st.calls.push_back(std::move(*it));
+    // Latest change first, so a variable set twice ends with its value from before both.
+    for (auto it = step.old_values.rbegin(); it != step.old_values.rend(); ++it) {
+        if (it->second)
+            st.vars[it->first] = std::move(*it->second);
+        else
+            st.vars.erase(it->first);
+    }
+    m_crumbs.resize(step.crumb_count);
+    if (!m_crumbs.empty()) {
+        m_crumbs.back().answer = std::move(step.last_answer);
+        m_crumbs.back().fields.resize(step.last_field_count);
+    }
     emit(event_kind::back, left_tree, left_node, -1, m_state->node_id);
     refresh_view();
     return {};
@@ -528,7 +626,7 @@ action_result session::back_to(std::size_t index) {
     if (index >= m_crumbs.size()) return failure(fmt::format("There is no step {}", index + 1));
     // Crumbs only ever grow between history entries, so the earliest saved state that
     // still shows step `index` is the moment the agent stood on it.
-    while (!m_history.empty() && m_history.back().crumbs.size() >= index + 1) {
+    while (!m_history.empty() && m_history.back().crumb_count >= index + 1) {
         if (!back()) break;
     }
     return {};

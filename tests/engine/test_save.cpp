@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <csignal>
+#include <limits>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -328,8 +331,8 @@ TEST_CASE("save: layout numbers in shortest round-trip form") {
     t.nodes = {e};
     t.layout = {{"e", 0.1, 1e21}, {"e", -0.0, 120.0}, {"e", 1.0 / 3.0, 123456789.0}};
     const std::string out = save_tree_string(t);
-    CHECK(out.find("<pos node=\"e\" x=\"0.1\" y=\"1e+21\"/>") != std::string::npos);
-    CHECK(out.find("<pos node=\"e\" x=\"-0\" y=\"120\"/>") != std::string::npos);
+    CHECK(out.find("<pos node=\"e\" x=\"0.1\" y=\"1000000000000000000000\"/>") != std::string::npos);
+    CHECK(out.find("<pos node=\"e\" x=\"0\" y=\"120\"/>") != std::string::npos);
     CHECK(out.find("<pos node=\"e\" x=\"0.3333333333333333\" y=\"123456789\"/>") != std::string::npos);
     CHECK(std::stod("0.3333333333333333") == 1.0 / 3.0);
 }
@@ -660,4 +663,98 @@ TEST_CASE("save: save_tree_file then load_tree_file gives the same tree") {
     REQUIRE(back.ok());
     check_trees_equal(*t, *back.loaded, true);
     CHECK(dir.entries() == std::vector<std::string>{"internet-outage.xml"});
+}
+
+TEST_CASE("save: layout coordinates are plain decimals that load back the same") {
+    // Any spelling reads in; the canonical one is the shortest plain decimal, never "-0".
+    const char* xml = R"(<tree format="1" id="lay" start="e">
+  <end id="e" outcome="resolved"/>
+  <end id="f" outcome="resolved"/>
+  <end id="g" outcome="resolved"/>
+  <end id="h" outcome="resolved"/>
+  <layout>
+    <pos node="e" x="1e5" y="-2.5"/>
+    <pos node="f" x="0.125" y="1234567.75"/>
+    <pos node="g" x="-0" y="-100000"/>
+    <pos node="h" x="1E-7" y="2.5e6"/>
+  </layout>
+</tree>
+)";
+    const auto first = must_load(xml);
+    const std::string saved = save_tree_string(*first);
+    CAPTURE(saved);
+    CHECK(saved.find("<pos node=\"e\" x=\"100000\" y=\"-2.5\"/>") != std::string::npos);
+    CHECK(saved.find("<pos node=\"f\" x=\"0.125\" y=\"1234567.75\"/>") != std::string::npos);
+    CHECK(saved.find("<pos node=\"g\" x=\"0\" y=\"-100000\"/>") != std::string::npos);
+    CHECK(saved.find("<pos node=\"h\" x=\"0.0000001\" y=\"2500000\"/>") != std::string::npos);
+
+    const auto second = must_load(saved);
+    REQUIRE(second->layout.size() == 4);
+    CHECK(second->layout[0].x == 100000.0);
+    CHECK(second->layout[0].y == -2.5);
+    CHECK(second->layout[1].x == 0.125);
+    CHECK(second->layout[1].y == 1234567.75);
+    CHECK(second->layout[2].x == 0.0);
+    CHECK_FALSE(std::signbit(second->layout[2].x));
+    CHECK(second->layout[2].y == -100000.0);
+    CHECK(second->layout[3].x == 1e-7);
+    CHECK(second->layout[3].y == 2.5e6);
+    check_round_trip(xml);
+    CHECK(save_tree_string(*second) == saved);  // already canonical: fmt --check passes
+}
+
+TEST_CASE("save: extreme layout coordinates stay plain and exact") {
+    tree t;
+    t.id = "x";
+    t.start = "e0";
+    const std::vector<double> values{100000.0,
+                                     -100000.0,
+                                     1e15,
+                                     1e16 + 2,
+                                     123456789012345680000.0,
+                                     0.1 + 0.2,
+                                     -1e-5,
+                                     std::numeric_limits<double>::max(),
+                                     std::numeric_limits<double>::lowest(),
+                                     std::numeric_limits<double>::min(),
+                                     std::numeric_limits<double>::denorm_min(),
+                                     -std::numeric_limits<double>::denorm_min()};
+    for (double v : values) {
+        // One node per position: the loader refuses a node placed twice.
+        node e = make_node(node_kind::end, "e" + std::to_string(t.nodes.size()));
+        e.outcome = "resolved";
+        t.layout.push_back({e.id, v, -v});
+        t.nodes.push_back(std::move(e));
+    }
+    t.reindex();
+    const std::string out = save_tree_string(t);
+    std::size_t at = 0;
+    std::vector<double> read;
+    for (;;) {
+        at = out.find("<pos ", at);
+        if (at == std::string::npos) break;
+        for (const char* axis : {" x=\"", " y=\""}) {
+            const std::size_t b = out.find(axis, at) + 4;
+            const std::string text = out.substr(b, out.find('"', b) - b);
+            CAPTURE(text);
+            CHECK(text.find_first_not_of("-.0123456789") == std::string::npos);  // no exponent, no inf/nan
+            CHECK(text != "-0");
+            // Shortest: no trailing zeros after a point, no point without digits after it.
+            if (text.find('.') != std::string::npos) CHECK(text.back() != '0');
+            CHECK(text.back() != '.');
+            double d = 0;
+            const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
+            CHECK(res.ptr == text.data() + text.size());
+            read.push_back(d);
+        }
+        ++at;
+    }
+    REQUIRE(read.size() == 2 * values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        CAPTURE(values[i]);
+        CHECK(read[2 * i] == values[i]);
+        CHECK(read[2 * i + 1] == -values[i]);
+    }
+    // And the loader reads every one of them back (x/y must be finite numbers).
+    check_round_trip(out);
 }

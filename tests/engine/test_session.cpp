@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "signpost/clock.hpp"
@@ -927,4 +930,332 @@ TEST_CASE("session: a question whose every choice is ruled out says so") {
     REQUIRE(s.back());
     CHECK(node_id(s) == "q0");
     CHECK(s.current().stuck.empty());
+}
+
+// [SECTION] Long calls
+
+namespace {
+
+// A tree that can loop forever: counting, a form, a step, a jump into a small sub-tree and
+// back, and a jump into itself (so the call stack grows and shrinks with the walk).
+constexpr std::string_view loop_xml = R"(<tree format="1" id="loop" start="ask">
+  <variables>
+    <variable name="count" type="number" default="0"/>
+    <variable name="label" type="text"/>
+  </variables>
+  <question id="ask" title="Ask">
+    <choice to="ask" set="count = count + 1">Again</choice>
+    <choice to="form">Fill in</choice>
+    <choice to="pause">Pause</choice>
+    <choice to="sub">Sub</choice>
+    <choice to="deeper">Deeper</choice>
+    <choice to="up">Up</choice>
+  </question>
+  <form id="form" title="Form" to="ask">
+    <field var="label" required="true" pattern="[a-z]+[0-9]*"/>
+  </form>
+  <step id="pause" title="Pause" to="ask"/>
+  <jump id="sub" tree="counter" to="ask"/>
+  <jump id="deeper" tree="loop" to="ret"/>
+  <step id="ret" title="Returned" to="ask"/>
+  <end id="up" outcome="up"/>
+</tree>
+)";
+
+// Declares a variable only it uses: entering it sets the default, going back must unset it.
+constexpr std::string_view counter_xml = R"(<tree format="1" id="counter" start="inner">
+  <variables><variable name="subs" type="number" default="0"/></variables>
+  <question id="inner" title="Inner">
+    <choice to="fin" set="subs = subs + 1">Done</choice>
+    <choice to="inner">Stay</choice>
+  </question>
+  <end id="fin" outcome="counted"/>
+</tree>
+)";
+
+// What back() must give back: the position, the variables, and the breadcrumb's length and
+// last entry (the entries before it are compared against the whole breadcrumb separately).
+struct walk_snapshot {
+    std::string tree_id;
+    std::string node;
+    int depth = 0;
+    std::map<std::string, value> vars;
+    std::size_t crumbs = 0;
+    crumb last;
+};
+
+walk_snapshot snapshot(const session& s) {
+    walk_snapshot w;
+    w.tree_id = s.current().tree_ptr->id;
+    w.node = node_id(s);
+    w.depth = s.current().jump_depth;
+    w.vars = s.variables();
+    w.crumbs = s.breadcrumb().size();
+    w.last = s.breadcrumb().back();
+    return w;
+}
+
+bool same_crumb(const crumb& a, const crumb& b) {
+    return a.tree_id == b.tree_id && a.node_id == b.node_id && a.title == b.title && a.answer == b.answer &&
+           a.fields == b.fields && a.entered_ms == b.entered_ms;
+}
+
+void check_restored(const session& s, const walk_snapshot& w) {
+    CHECK(s.current().tree_ptr->id == w.tree_id);
+    CHECK(node_id(s) == w.node);
+    CHECK(s.current().jump_depth == w.depth);
+    CHECK(s.variables() == w.vars);
+    REQUIRE(s.breadcrumb().size() == w.crumbs);
+    CHECK(same_crumb(s.breadcrumb().back(), w.last));
+}
+
+}  // namespace
+
+TEST_CASE("session: a call of 20,000 actions goes back exactly, step by step, to its start") {
+    manual_clock clk(0);
+    recording_sink sink;
+    tree_library lib;
+    lib.add(load(counter_xml));
+    auto root = load(loop_xml);
+    lib.add(root);
+    session s(root, &lib, clk, &sink);
+    const walk_snapshot initial = snapshot(s);
+
+    std::uint64_t r = 0x9e3779b97f4a7c15ULL;
+    auto roll = [&r](std::uint64_t n) {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        return r % n;
+    };
+    std::vector<walk_snapshot> expected;  // before each action still in the history
+    int backs = 0, max_depth = 0, refused = 0;
+    for (int i = 0; i < 20000; ++i) {
+        clk.advance(1000);  // every crumb gets its own time, so a wrong one shows
+        CAPTURE(i);
+        const view& v = s.current();
+        REQUIRE(v.stuck.empty());
+        if (s.can_go_back() && roll(10) < 3) {
+            const std::size_t events = sink.events.size();
+            REQUIRE(s.back());
+            ++backs;
+            REQUIRE(!expected.empty());
+            check_restored(s, expected.back());
+            expected.pop_back();
+            REQUIRE(sink.events.size() == events + 1);
+            CHECK(sink.events.back().kind == event_kind::back);
+            CHECK(sink.events.back().detail == node_id(s));
+            continue;
+        }
+        walk_snapshot before = snapshot(s);
+        const int depth = v.jump_depth;
+        if (!v.fields.empty()) {
+            if (roll(5) == 0) {  // refused input changes nothing and is not a step
+                const action_result bad = s.submit({{"label", "Not Valid"}});
+                REQUIRE_FALSE(bad.ok);
+                REQUIRE(bad.field_errors.size() == 1);
+                CHECK(bad.field_errors[0].message == "Must match [a-z]+[0-9]*");
+                ++refused;
+                check_restored(s, before);
+                continue;
+            }
+            REQUIRE(s.submit({{"label", "call" + std::to_string(i)}}));
+            CHECK(node_id(s) == "ask");
+            CHECK(text(s, "label") == "call" + std::to_string(i));
+        } else if (v.node_ptr->kind == node_kind::step) {
+            REQUIRE(s.next());
+            CHECK(node_id(s) == "ask");
+        } else {
+            // "Up" ends the call at the top level: only taken inside a jump.
+            const std::size_t options = v.tree_ptr->id == "loop" && depth == 0 ? v.choices.size() - 1 : v.choices.size();
+            const int pick = static_cast<int>(roll(options));
+            const std::string label = v.choices[static_cast<std::size_t>(pick)].label;
+            REQUIRE(s.choose(pick));
+            if (label == "Sub") {
+                CHECK(node_id(s) == "inner");
+                CHECK(s.current().jump_depth == depth + 1);
+            } else if (label == "Deeper") {
+                CHECK(node_id(s) == "ask");
+                CHECK(s.current().jump_depth == depth + 1);
+            } else if (label == "Up") {
+                CHECK(node_id(s) == "ret");  // the frame pushed by "Deeper", not by "Sub"
+                CHECK(s.current().jump_depth == depth - 1);
+            } else if (label == "Done") {
+                CHECK(node_id(s) == "ask");
+                CHECK(s.current().tree_ptr->id == "loop");
+                CHECK(s.current().jump_depth == depth - 1);
+            } else {
+                CHECK(s.current().jump_depth == depth);
+            }
+        }
+        CHECK(s.breadcrumb().size() == before.crumbs + 1);
+        max_depth = std::max(max_depth, s.current().jump_depth);
+        expected.push_back(std::move(before));
+    }
+    REQUIRE_FALSE(s.finished());
+    // A long call indeed, through sub-trees and refused input.
+    CHECK(s.breadcrumb().size() > 5000);
+    CHECK(backs > 4000);
+    CHECK(refused > 10);
+    CHECK(max_depth > 3);
+    CHECK(number(s, "count") > 100);
+
+    // Back all the way: every step restores exactly what was there before it, and the
+    // breadcrumb is the walk's breadcrumb cut short (the last entry not yet answered).
+    const std::vector<crumb> walked = s.breadcrumb();
+    std::size_t unwound = 0;
+    while (!expected.empty()) {
+        clk.advance(1000);
+        REQUIRE(s.back());
+        check_restored(s, expected.back());
+        expected.pop_back();
+        const auto& now = s.breadcrumb();
+        CHECK(now.back().answer.empty());
+        CHECK(now.back().fields.empty());
+        if (++unwound % 500 == 0 || expected.empty()) {
+            for (std::size_t k = 0; k + 1 < now.size(); ++k) {
+                CAPTURE(k);
+                REQUIRE(same_crumb(now[k], walked[k]));
+            }
+        }
+    }
+    CHECK_FALSE(s.can_go_back());
+    CHECK_FALSE(s.back());
+    check_restored(s, initial);
+    CHECK(s.variables().count("subs") == 0);
+    CHECK(s.variables().count("label") == 0);
+
+    // The call goes on normally from there.
+    REQUIRE(s.choose(1));
+    REQUIRE(s.submit({{"label", "again"}}));
+    CHECK(s.breadcrumb().size() == 3);
+    CHECK(s.breadcrumb()[0].answer == "Fill in");
+    CHECK(s.breadcrumb()[1].fields == std::vector<std::pair<std::string, std::string>>{{"label", "again"}});
+}
+
+TEST_CASE("session: back_to far back in a long call restores the breadcrumb and variables of then") {
+    manual_clock clk(0);
+    tree_library lib;
+    lib.add(load(counter_xml));
+    auto root = load(loop_xml);
+    lib.add(root);
+    session s(root, &lib, clk);
+    // Count to 10, go into the sub-tree and back out, then loop 10,000 more times.
+    for (int i = 0; i < 10; ++i) REQUIRE(s.choose(0));
+    REQUIRE(s.choose(3));  // Sub
+    REQUIRE(s.choose(0));  // Done
+    const walk_snapshot then = snapshot(s);
+    const std::vector<crumb> crumbs_then = s.breadcrumb();
+    for (int i = 0; i < 10000; ++i) {
+        clk.advance(10);
+        REQUIRE(s.choose(i % 2 == 0 ? 0 : 2));  // Again, or Pause ...
+        if (s.current().node_ptr->kind == node_kind::step) REQUIRE(s.next());  // ... and Continue
+    }
+    CHECK(number(s, "count") == 5010);
+    CHECK(s.breadcrumb().size() == 13 + 15000);
+
+    REQUIRE(s.back_to(then.crumbs - 1));
+    check_restored(s, then);
+    CHECK(number(s, "count") == 10);
+    CHECK(number(s, "subs") == 1);
+    REQUIRE(s.breadcrumb().size() == crumbs_then.size());
+    for (std::size_t k = 0; k < crumbs_then.size(); ++k) CHECK(same_crumb(s.breadcrumb()[k], crumbs_then[k]));
+}
+
+// [SECTION] Patterns over repeated submits
+
+namespace {
+
+// Two fields share a pattern text, one has its own: a form submitted again and again.
+constexpr std::string_view repeat_form_xml = R"(<tree format="1" id="rep" start="f">
+  <variables>
+    <variable name="a" type="text"/>
+    <variable name="b" type="text"/>
+    <variable name="ref" type="text"/>
+  </variables>
+  <form id="f" title="Codes" to="again">
+    <field var="a" required="true" pattern="[A-Z]{3}"/>
+    <field var="ref" pattern="[0-9]{4}-[0-9]{2}"/>
+    <field var="b" pattern="[A-Z]{3}"/>
+  </form>
+  <step id="again" title="Again" to="f"/>
+</tree>)";
+
+// A different valid reference each round: "2000-10", "2001-11", ...
+std::string fmt_ref(int round) {
+    const std::string year = std::to_string(2000 + round % 100);
+    const std::string month = std::to_string(round % 12 + 10);
+    return year + "-" + month;
+}
+
+}  // namespace
+
+TEST_CASE("session: patterns check the same way on every submit, per field, valid or not") {
+    manual_clock clk(0);
+    session s(load(repeat_form_xml), nullptr, clk);
+    for (int round = 0; round < 50; ++round) {
+        CAPTURE(round);
+        // Every field wrong: each reports its own pattern.
+        action_result r = s.submit({{"a", "abc"}, {"ref", "2024-1"}, {"b", "ABCD"}});
+        REQUIRE(r.field_errors.size() == 3);
+        CHECK(r.field_errors[0].message == "Must match [A-Z]{3}");
+        CHECK(r.field_errors[1].message == "Must match [0-9]{4}-[0-9]{2}");
+        CHECK(r.field_errors[2].message == "Must match [A-Z]{3}");
+        CHECK(node_id(s) == "f");
+
+        // The patterns are not mixed up between fields: a ref-shaped code is refused.
+        r = s.submit({{"a", "2024-05"}, {"ref", "XYZ"}});
+        REQUIRE(r.field_errors.size() == 2);
+        CHECK(r.field_errors[0].variable == "a");
+        CHECK(r.field_errors[1].variable == "ref");
+
+        // Whole-input match, every time.
+        r = s.submit({{"a", "XYZW"}});
+        REQUIRE(r.field_errors.size() == 1);
+        CHECK(r.field_errors[0].message == "Must match [A-Z]{3}");
+
+        const std::string a = std::string(1, static_cast<char>('A' + round % 26)) + "BC";
+        REQUIRE(s.submit({{"a", a}, {"ref", fmt_ref(round)}, {"b", "QRS"}}));
+        CHECK(text(s, "a") == a);
+        CHECK(text(s, "ref") == fmt_ref(round));
+        CHECK(text(s, "b") == "QRS");
+        REQUIRE(s.next());
+    }
+}
+
+TEST_CASE("session: a pattern that cannot be compiled or is risky is reported on every submit") {
+    for (const std::string pattern : {"[a-", "(a+)+b"}) {
+        CAPTURE(pattern);
+        manual_clock clk(0);
+        session s(with_pattern(pattern), nullptr, clk);
+        for (int round = 0; round < 3; ++round) {
+            const action_result r = s.submit({{"code", "aaaaaaaaaaab"}});
+            REQUIRE(r.field_errors.size() == 1);
+            CHECK(r.field_errors[0].message == "Cannot check the pattern " + pattern);
+            CHECK(node_id(s) == "f");
+        }
+        // An empty optional field does not run its pattern.
+        REQUIRE(s.submit({{"n", "4"}}));
+        CHECK(node_id(s) == "done");
+    }
+}
+
+TEST_CASE("session: sessions on one tree in several threads check patterns independently") {
+    const auto shared = load(repeat_form_xml);
+    std::vector<std::thread> threads;
+    std::vector<int> wrong(4, 0);
+    for (std::size_t k = 0; k < wrong.size(); ++k) {
+        threads.emplace_back([&shared, &wrong, k] {
+            manual_clock clk(0);
+            session s(shared, nullptr, clk);
+            for (int round = 0; round < 200; ++round) {
+                const bool valid = (round + static_cast<int>(k)) % 2 == 0;
+                const action_result r = s.submit({{"a", valid ? "ABC" : "abc"}, {"ref", "1234-56"}});
+                if (r.ok != valid) ++wrong[k];
+                if (r.ok && !s.next().ok) ++wrong[k];
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(wrong == std::vector<int>(4, 0));
 }

@@ -140,11 +140,10 @@ public:
 
 private:
     struct state;  // the undoable part: position, call stack, variables, stuck reason
-    // What back() restores: the state and the breadcrumb as they were before an action.
-    struct saved {
-        std::unique_ptr<state> before;
-        std::vector<crumb> crumbs;
-    };
+    // What back() needs to undo one action: only what the action changed, so an action
+    // costs the same however long the call has been.
+    struct undo_step;
+    struct pattern_cache;  // compiled field patterns, by pattern text
     void emit(event_kind kind, const std::string& tree_id, const std::string& node, int choice = -1,
               std::string detail = {}, std::string outcome = {});
     void begin();  // fresh variables, empty history, arrive at the root start
@@ -155,6 +154,9 @@ private:
     void add_crumb(const tree& t, const node& n);
     void refresh_view();
     void push_history();
+    // The step recording the action under way; null while (re)starting, which has no undo.
+    undo_step* open_step();
+    void set_variable(const std::string& name, value v);
     void finish(session_status s, const node& end_node);
 
     std::shared_ptr<const tree> m_root;
@@ -164,7 +166,8 @@ private:
     std::string m_agent;
     int m_sequence = 0;
     std::unique_ptr<state> m_state;
-    std::vector<saved> m_history;
+    std::vector<undo_step> m_history;
+    std::unique_ptr<pattern_cache> m_patterns;
     std::vector<crumb> m_crumbs;
     std::vector<std::pair<std::string, std::string>> m_notes;
     std::vector<std::string> m_note_titles;  // title of each note's node, for the transcript
