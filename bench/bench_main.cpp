@@ -212,8 +212,8 @@ void bm_save(benchmark::State& state, const fixture* f) {
 // form, back (10%), or a new call once one ends. Logic and jumps run inside these.
 // A call that has not ended after `max_steps` actions is abandoned and a new one starts:
 // real calls are short, and a random walk through a big tree can otherwise wander for
-// thousands of steps, where each step costs more (back() keeps a copy of the breadcrumb
-// per step: docs/performance.md).
+// thousands of steps, which no agent does (each step costs the same either way since the
+// history keeps only what an action changed: docs/performance.md).
 void bm_walk(benchmark::State& state, const fixture* f, std::int64_t max_steps) {
     manual_clock clk(1'700'000'000'000);
     std::optional<session> s(std::in_place, f->loaded, f->library.get(), clk);
