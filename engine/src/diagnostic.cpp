@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace signpost {
 
@@ -42,8 +44,10 @@ bool has_errors(const diagnostics& list) {
 
 source_pos position_at(std::string_view text, std::size_t offset) {
     offset = std::min(offset, text.size());
+    // A UTF-8 byte order mark is no character an author sees: line-1 columns skip it.
+    const std::size_t from = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
     source_pos p{1, 1};
-    for (std::size_t i = 0; i < offset; ++i) {
+    for (std::size_t i = from; i < offset; ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c == '\n') {
             ++p.line;
@@ -61,22 +65,30 @@ char lower(char c) {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
 
-// Levenshtein distance with a single rolling row; `fold` compares case-insensitively.
+// Optimal string alignment distance (Levenshtein plus transposition of two adjacent
+// characters, the commonest typo: "lgihts" is one edit from "lights"). Three rolling rows;
+// `fold` compares case-insensitively.
 std::size_t edit_distance(std::string_view a, std::string_view b, bool fold) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    const std::size_t width = b.size() + 1;
+    std::vector<std::size_t> rows(3 * width);
+    std::size_t* before = rows.data();        // row i - 2
+    std::size_t* previous = before + width;   // row i - 1
+    std::size_t* current = previous + width;  // row i
+    for (std::size_t j = 0; j < width; ++j) previous[j] = j;
+    const auto at = [fold](std::string_view s, std::size_t k) { return fold ? lower(s[k]) : s[k]; };
     for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const char x = fold ? lower(a[i - 1]) : a[i - 1];
-            const char y = fold ? lower(b[j - 1]) : b[j - 1];
-            const std::size_t replaced = diagonal + (x == y ? 0 : 1);
-            diagonal = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, replaced});
+        current[0] = i;
+        const char x = at(a, i - 1);
+        for (std::size_t j = 1; j < width; ++j) {
+            const char y = at(b, j - 1);
+            std::size_t d = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x == y ? 0 : 1)});
+            if (i > 1 && j > 1 && x == at(b, j - 2) && at(a, i - 2) == y) d = std::min(d, before[j - 2] + 1);
+            current[j] = d;
         }
+        std::swap(before, previous);  // rotate: previous becomes before, current previous
+        std::swap(previous, current);
     }
-    return row[b.size()];
+    return previous[b.size()];
 }
 
 }  // namespace

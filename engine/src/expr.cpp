@@ -128,12 +128,11 @@ std::string quote_source(std::string_view text) {
     return "'" + std::string(text.substr(0, cut)) + "...'";
 }
 
-// 1-based column (in code points) of a byte offset, for messages that refer to another spot.
-std::size_t column_of(std::string_view src, std::size_t offset) {
-    std::size_t col = 1;
-    for (std::size_t i = 0; i < offset && i < src.size(); ++i)
-        if ((static_cast<unsigned char>(src[i]) & 0xC0) != 0x80) ++col;
-    return col;
+// `text` without trailing blanks (a quoted group ends where its last token does).
+std::string_view trim_end(std::string_view text) {
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r'))
+        text.remove_suffix(1);
+    return text;
 }
 
 //-----------------------------------------------------------------------------
@@ -530,9 +529,11 @@ private:
         leave();
         if (!inner) return nullptr;
         if (m_tok.kind == tok::bad) return fail(m_tok.offset, "expr-syntax", m_tok.text);
+        // The open group is quoted rather than given a column: the diagnostic's own
+        // position is a file column, and a second, expression-relative one only confuses.
         if (m_tok.kind != tok::rparen)
             return fail(m_tok.offset, "expr-syntax",
-                        "expected ')' to close '(' at column " + std::to_string(column_of(m_src, open)));
+                        "expected ')' to close " + quote_source(trim_end(m_src.substr(open, m_tok.offset - open))));
         advance();
         return inner;
     }
@@ -613,18 +614,22 @@ public:
         return std::nullopt;
     }
 
-    // When `n` is a text literal and `var` a choice variable, the literal must be an option.
-    bool check_option(const std::string& var, const expr_node& n) {
-        if (n.kind != expr_kind::literal) return true;
+    // What `n` can hold must fit choice variable `var`, which catches typos such as
+    // plan == 'busines' (silently false) and plan = 'gld' (a value no option matches):
+    // a text literal must be one of the options; another choice variable must have only
+    // options of `var` when assigned to it, and at least one in common when compared.
+    bool check_option(const std::string& var, const expr_node& n, bool assigning) {
+        if (n.kind == expr_kind::variable) return check_choice_pair(var, n, assigning);
+        if (n.kind != expr_kind::literal) return true;  // text built at run time
         const auto* text = std::get_if<std::string>(&n.literal);
         if (!text) return true;
         const auto options = m_scope.options_of(var);
-        if (options.empty()) return true;
-        for (const auto& o : options)
-            if (o == *text) return true;
-        std::string list;
-        for (const auto& o : options) list += (list.empty() ? "" : ", ") + o;
-        error_at(n.offset, "expr-type", "'" + *text + "' is not an option of " + var + " (" + list + ")");
+        if (options.empty() || std::find(options.begin(), options.end(), *text) != options.end()) return true;
+        std::string message = quote_source(*text) + " is not an option of " + var + " (" + join(options) + ")";
+        const std::string near = closest_match(*text, options);
+        message += near.empty() ? "; use one of them, or add it to the options of " + var
+                                : "; did you mean '" + near + "'?";
+        error_at(n.offset, "expr-type", std::move(message));
         return false;
     }
 
@@ -645,6 +650,34 @@ private:
     }
 
     static const char* side(std::size_t index) { return index == 0 ? "left" : "right"; }
+
+    static std::string join(const std::vector<std::string>& words) {
+        std::string out;
+        for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+        return out;
+    }
+
+    // `n` is a variable: when it is another choice variable, its options must fit `var`'s.
+    bool check_choice_pair(const std::string& var, const expr_node& n, bool assigning) {
+        if (n.name == var || m_scope.type_of(n.name) != var_type::choice) return true;
+        const auto want = m_scope.options_of(var);
+        const auto have = m_scope.options_of(n.name);
+        if (want.empty() || have.empty()) return true;
+        const auto known = [&](const std::string& o) { return std::find(want.begin(), want.end(), o) != want.end(); };
+        if (assigning) {
+            const auto stray = std::find_if_not(have.begin(), have.end(), known);
+            if (stray == have.end()) return true;
+            error_at(n.offset, "expr-type",
+                     n.name + " can be '" + *stray + "', which is not an option of " + var + " (" + join(want) +
+                         "); give both variables the options the call needs");
+            return false;
+        }
+        if (std::any_of(have.begin(), have.end(), known)) return true;
+        error_at(n.offset, "expr-type",
+                 n.name + " (" + join(have) + ") and " + var + " (" + join(want) +
+                     ") have no option in common, so they are never equal; compare each with one of its options");
+        return false;
+    }
 
     // Product, and, or: every operand must have type `want`.
     std::optional<var_type> check_all(const expr_node& n, var_type want, const char* needs) {
@@ -709,10 +742,10 @@ private:
                                                             describe(*lt) + " and the right side is " + describe(*rt));
             // Catches typos such as plan == 'busines' that would otherwise be silently false.
             if (lhs.kind == expr_kind::variable && m_scope.type_of(lhs.name) == var_type::choice &&
-                !check_option(lhs.name, rhs))
+                !check_option(lhs.name, rhs, false))
                 return std::nullopt;
             if (rhs.kind == expr_kind::variable && m_scope.type_of(rhs.name) == var_type::choice &&
-                !check_option(rhs.name, lhs))
+                !check_option(rhs.name, lhs, false))
                 return std::nullopt;
             return var_type::flag;
         }
@@ -914,13 +947,12 @@ expr_result<std::vector<assignment>> parse_assignments(std::string_view source) 
             if (eq.kind == tok::eq) msg += "; assign with a single '=' (write '==' only to compare)";
             return failed<result_type>(expr_error{eq.offset, "expr-syntax", std::move(msg)});
         }
-        const auto eq_offset = eq.offset;
         p.advance();
         const token& start = p.current();
         if (start.kind == tok::end || start.kind == tok::semicolon)
             return failed<result_type>(
                 expr_error{start.kind == tok::end ? source.size() : start.offset, "expr-syntax",
-                           "expected a value after '=' at column " + std::to_string(column_of(source, eq_offset))});
+                           "expected a value after '" + a.variable + " ='"});
         const auto value_start = start.offset;
         p.begin_expression(value_start);
         auto root = p.parse_or();
@@ -978,7 +1010,7 @@ std::optional<expr_error> check_assignments(const std::vector<assignment>& list,
             return expr_error{a.value_offset + root.offset, "expr-type",
                               "'" + a.variable + "' holds " + describe(*target) + ", but this value is " +
                                   describe(*t)};
-        if (*target == var_type::choice && !c.check_option(a.variable, root)) return *c.error();
+        if (*target == var_type::choice && !c.check_option(a.variable, root, true)) return *c.error();
     }
     return std::nullopt;
 }

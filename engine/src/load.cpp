@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cctype>
 #include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -40,13 +39,16 @@ constexpr std::size_t max_pattern_length = 512;
 // so a cursor walks forward (memchr over newlines) and counts code points from the last
 // position asked on the same line: one pass over the file in all, with no index built up
 // front, even when 100k elements sit on one long line. Earlier offsets use the line starts
-// seen so far.
+// seen so far. A UTF-8 byte order mark is not a character an author sees, so line 1
+// starts after it (as in position_at).
 class line_index {
 public:
-    explicit line_index(std::string_view text) : m_text(text) { m_line_starts.push_back(0); }
+    explicit line_index(std::string_view text) : m_text(text) {
+        m_line_starts.push_back(text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
+    }
 
     source_pos at(std::size_t offset) {
-        offset = std::min(offset, m_text.size());
+        offset = std::clamp<std::size_t>(offset, m_line_starts.front(), m_text.size());  // inside a BOM: 1:1
         if (offset > m_scanned) scan_to(offset);
         std::size_t line = m_line_starts.size() - 1;
         if (m_line_starts.back() > offset)
@@ -172,11 +174,12 @@ std::optional<int> parse_int(std::string_view s) {
     return v;
 }
 
+// Layout numbers read like number values (a leading '+' and surrounding blanks are fine),
+// which is also what the schema's xs:double accepts.
 std::optional<double> parse_finite(std::string_view s) {
-    double v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
+    const auto v = parse_value(var_type::number, s);
+    if (!v) return std::nullopt;
+    return std::get<double>(*v);
 }
 
 std::optional<bool> parse_bool(std::string_view s) {
@@ -435,8 +438,9 @@ bool contains(name_list names, std::string_view name) {
 
 class loader {
 public:
-    loader(std::string_view src, std::string file)
-        : m_src(src), m_file(std::move(file)), m_lines(src) {}
+    // `from_disk`: `file` is the path the text was read from, so the tree id must match it.
+    loader(std::string_view src, std::string file, bool from_disk)
+        : m_src(src), m_file(std::move(file)), m_lines(src), m_from_disk(from_disk) {}
 
     load_result run(const pugi::xml_document& doc);
 
@@ -527,6 +531,7 @@ private:
     void report_expr(const expr_error& e, const attr& a, std::size_t lead, std::string_view source,
                      std::string_view node_id);
     void check_pattern(const attr& a, const variable* v, std::string_view node_id);
+    void check_file_name(const attr& id);
     // `target` and `node_id` must point into the parsed document, which outlives the
     // check; `field` and `what` are static names.
     void want_target(std::string_view target, std::size_t offset, std::string_view node_id,
@@ -539,6 +544,7 @@ private:
     std::string_view m_src;
     std::string m_file;
     mutable line_index m_lines;  // a cursor: asking moves it
+    bool m_from_disk = false;
     diagnostics m_problems;
     std::shared_ptr<tree> m_tree = std::make_shared<tree>();
     tree_type_scope m_scope{*m_tree};
@@ -781,6 +787,8 @@ void loader::read_tree(pugi::xml_node root) {
                       " is not valid: it names the file, so use letters, digits, '-', '_' and '.' "
                       "(no '..', no slashes), starting with a letter or digit",
                   name_pos(*a), "", "id");
+        else if (m_from_disk)
+            check_file_name(*a);
     }
     if (const attr* a = attrs.find("version")) {
         const auto v = parse_int(a->value);
@@ -858,6 +866,22 @@ void loader::read_tree(pugi::xml_node root) {
         }
     });
     resolve_targets();  // also builds the final index
+}
+
+// Jumps and the tree library find a tree as <id>.xml, so a file named otherwise is never
+// found by its id. Only files named *.xml are checked: other names (an editor's autosave
+// copy, a pipe) are not where a library looks anyway.
+void loader::check_file_name(const attr& id) {
+    const std::filesystem::path path(m_file);
+    if (path.extension() != ".xml") return;
+    const std::string stem = path.stem().string();
+    if (stem == id.value) return;
+    const std::string name = path.filename().string();
+    std::string message = "tree id " + quote_value(id.value) + " does not match the file name " + quote_value(name) +
+                          ": jumps find a tree by its file name, so rename the file to " +
+                          quote_value(std::string(id.value) + ".xml");
+    if (is_valid_id(stem)) message += " or change the id to " + quote_value(stem);
+    report(severity::warning, "id-file-mismatch", std::move(message), name_pos(id), "", "id");
 }
 
 void loader::read_variables(pugi::xml_node el) {
@@ -1614,7 +1638,9 @@ std::string parser_message(pugi::xml_parse_status status, const char* descriptio
 
 // [SECTION] public entry points
 
-load_result load_tree_string(std::string_view xml, std::string file) {
+namespace {
+
+load_result load_tree(std::string_view xml, std::string file, bool from_disk) {
     load_result out;
     if (xml.size() > max_tree_bytes) {
         out.problems.push_back(file_problem("too-large",
@@ -1667,8 +1693,14 @@ load_result load_tree_string(std::string_view xml, std::string file) {
             out.problems.push_back(file_problem("xml-syntax", std::move(p.message), file, lines.at(p.offset)));
         return out;
     }
-    loader l(xml, std::move(file));
+    loader l(xml, std::move(file), from_disk);
     return l.run(doc);
+}
+
+}  // namespace
+
+load_result load_tree_string(std::string_view xml, std::string file) {
+    return load_tree(xml, std::move(file), false);
 }
 
 load_result load_tree_file(const std::string& path) {
@@ -1706,7 +1738,7 @@ load_result load_tree_file(const std::string& path) {
             break;
         }
     }
-    return load_tree_string(content, path);
+    return load_tree(content, path, true);
 }
 
 }  // namespace signpost

@@ -91,6 +91,10 @@ struct bit_rows {
 bool test_bit(std::span<const std::uint64_t> row, std::size_t i) { return (row[i / 64] >> (i % 64)) & 1u; }
 void set_bit(std::span<std::uint64_t> row, std::size_t i) { row[i / 64] |= std::uint64_t{1} << (i % 64); }
 
+// Did-you-mean work allowed when matching broken references to nodes (as in the loader):
+// past it, a node behind a broken reference is simply reported unreachable.
+constexpr std::size_t max_suggestion_work = 20'000'000;
+
 // [SECTION] Node graph (CSR adjacency)
 
 struct edge {
@@ -352,8 +356,11 @@ set_analysis analyse_sets(const tree& t, const node_graph& g, validation& ctx) {
         const auto edges = g.out(static_cast<int>(i));
         for (std::size_t k = 0; k < edges.size(); ++k) {
             const choice& c = nd.choices[static_cast<std::size_t>(edges[k].choice)];
-            if (c.sets.empty()) continue;
-            std::vector<std::uint64_t> row(a.node_gen.words, 0);
+            // A `set` that did not parse (the loader reported it) may have meant to set
+            // anything: warning that its variables are unset would repeat that error.
+            const bool unparsed = c.sets.empty() && c.set_source.find_first_not_of(" \t\r\n;") != std::string::npos;
+            if (c.sets.empty() && !unparsed) continue;
+            std::vector<std::uint64_t> row(a.node_gen.words, unparsed ? ~std::uint64_t{0} : 0);
             for (const assignment& s : c.sets)
                 if (const int v = var(s.variable); v >= 0) set_bit(row, static_cast<std::size_t>(v));
             a.edge_gen[static_cast<std::size_t>(g.edge_begin(static_cast<int>(i))) + k] = static_cast<int>(gens.size());
@@ -699,12 +706,63 @@ private:
 
     void check_unreachable() {
         const std::string& start = m_tree.start;
+        if (std::all_of(m_reach.begin(), m_reach.end(), [](char r) { return r != 0; })) return;
+        const std::vector<char> meant = reached_if_fixed();
         for (int i = 0; i < m_graph.size(); ++i)
-            if (!m_reach[static_cast<std::size_t>(i)])
+            if (!meant[static_cast<std::size_t>(i)])
                 add(severity::warning, "unreachable",
                     "node " + quote(at(i).id) + " cannot be reached from the start node " + quote(start) +
                         "; link to it from another node or remove it",
                     at(i).pos, at(i).id);
+    }
+
+    // The reachable nodes plus those an author reaches by fixing the loader's findings:
+    // a target that names no node counts as going to the node the loader suggested for it
+    // (its "did you mean"), and nodes that no reference can name (an empty or a duplicate
+    // id: missing-attribute, duplicate-id) count as reached. Warning that such a node is
+    // unreachable would only repeat the error about the broken reference.
+    std::vector<char> reached_if_fixed() const {
+        const std::size_t n = static_cast<std::size_t>(m_graph.size());
+        std::vector<char> seen = m_reach;
+        std::vector<int> todo;
+        for (std::size_t i = 0; i < n; ++i)
+            if (m_reach[i] && m_graph.broken[i]) todo.push_back(static_cast<int>(i));
+        std::vector<std::string> ids;  // did-you-mean candidates, as the loader lists them
+        std::size_t work = 0;          // bounded like the loader's suggestions
+        const auto visit = [&](int v) {
+            if (!seen[static_cast<std::size_t>(v)]) {
+                seen[static_cast<std::size_t>(v)] = 1;
+                todo.push_back(v);
+            }
+        };
+        const auto follow_broken = [&](const std::string& target) {
+            if (target.empty() || m_graph.index.contains(target) || work > max_suggestion_work) return;
+            if (ids.empty())
+                for (const node& nd : m_tree.nodes)
+                    if (!nd.id.empty()) ids.push_back(nd.id);
+            work += ids.size() * std::max<std::size_t>(1, std::min<std::size_t>(target.size(), 64));
+            if (const std::string match = closest_match(target, ids); !match.empty())
+                visit(m_graph.index.at(match));
+        };
+        while (!todo.empty()) {
+            const int v = todo.back();
+            todo.pop_back();
+            const node& nd = at(v);
+            if (nd.kind == node_kind::jump && m_ctx.jump_only_escalates(nd.tree_ref)) continue;
+            if (m_graph.broken[static_cast<std::size_t>(v)]) {
+                for (const choice& c : nd.choices) follow_broken(c.to);
+                for (const branch& b : nd.branches) follow_broken(b.to);
+                follow_broken(nd.otherwise);
+                follow_broken(nd.to);
+            }
+            for (const edge& e : m_graph.out(v)) visit(e.to);
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto it = m_graph.index.find(m_tree.nodes[i].id);
+            if (m_tree.nodes[i].id.empty() || it == m_graph.index.end() || it->second != static_cast<int>(i))
+                seen[i] = 1;
+        }
+        return seen;
     }
 
     // dead-end and inescapable-loop over the reachable part of the graph.

@@ -164,10 +164,13 @@ TEST_CASE("expr: syntax errors carry the offset of the offending token") {
     const expected_error cases[] = {
         {"", 0, "the expression is empty"},
         {"   ", 3, "the expression is empty"},
-        {"(1 + 2", 6, "expected ')' to close '(' at column 1"},
-        {"1 + (2 * 3", 10, "expected ')' to close '(' at column 5"},
-        {"'é' == (1", 10, "expected ')' to close '(' at column 8"},
-        {"(1 2)", 3, "expected ')' to close '(' at column 1"},
+        // The open group is quoted, not given a column: the diagnostic's own position is
+        // already where the ')' is missing, in file columns.
+        {"(1 + 2", 6, "expected ')' to close '(1 + 2'"},
+        {"1 + (2 * 3", 10, "expected ')' to close '(2 * 3'"},
+        {"'é' == (1", 10, "expected ')' to close '(1'"},
+        {"(1 2)", 3, "expected ')' to close '(1'"},
+        {"(a == 1 or (b > 2)  ", 20, "expected ')' to close '(a == 1 or (b > 2)'"},
         {"1 2", 2, "unexpected '2'; is an operator such as 'and' missing?"},
         {"a x", 2, "unexpected 'x'; is an operator such as 'and' missing?"},
         {"a )", 2, "unexpected ')' without a matching '('"},
@@ -314,10 +317,14 @@ TEST_CASE("expr: choice variables compare only with their options") {
     CHECK(check("plan == 'business'") == "flag");
     CHECK(check("plan != 'basic'") == "flag");
     CHECK(check("plan == account") == "flag");
-    CHECK(check("plan == 'platinum'") == "expr-type@8: 'platinum' is not an option of plan (basic, plus, business)");
-    CHECK(check("'gold' != plan") == "expr-type@0: 'gold' is not an option of plan (basic, plus, business)");
+    CHECK(check("plan == 'platinum'") == "expr-type@8: 'platinum' is not an option of plan (basic, plus, business); "
+                                         "use one of them, or add it to the options of plan");
+    CHECK(check("'gold' != plan") == "expr-type@0: 'gold' is not an option of plan (basic, plus, business); "
+                                     "use one of them, or add it to the options of plan");
     CHECK(check("vip and (plan == ('Basic'))") ==
-          "expr-type@18: 'Basic' is not an option of plan (basic, plus, business)");
+          "expr-type@18: 'Basic' is not an option of plan (basic, plus, business); did you mean 'basic'?");
+    CHECK(check("plan == 'busniess'") ==
+          "expr-type@8: 'busniess' is not an option of plan (basic, plus, business); did you mean 'business'?");
     CHECK(check("plan == 3") ==
           "expr-type@5: '==' compares values of the same type, but the left side is text and the right side is a number");
     // Text built at runtime cannot be checked statically.
@@ -391,11 +398,12 @@ TEST_CASE("expr: parsing assignments") {
             {"a == 1", 2, "expected '=' after 'a'; assign with a single '=' (write '==' only to compare)"},
             {"1 = 2", 0, "expected a variable name to assign to, but found '1'"},
             {"true = 1", 0, "'true' is a keyword, not a variable name"},
-            {"a = ;", 4, "expected a value after '=' at column 3"},
-            {"a =", 3, "expected a value after '=' at column 3"},
+            {"a = ;", 4, "expected a value after 'a ='"},
+            {"a =", 3, "expected a value after 'a ='"},
+            {"a = 1;  b =  ", 13, "expected a value after 'b ='"},
             {"a = 1 b = 2", 6, "unexpected 'b'; separate assignments with ';'"},
             {"a = 1 = 2", 6, "unexpected '='; write '==' to compare"},
-            {"a = (1", 6, "expected ')' to close '(' at column 5"},
+            {"a = (1", 6, "expected ')' to close '(1'"},
             {"a = 1; b = 'x", 11, "unterminated string: add the closing '"},
             {"a = 1; @", 7, "unexpected '@'"},
         };
@@ -420,7 +428,11 @@ TEST_CASE("expr: checking assignments") {
     CHECK(check_set("vip = true; reboots = 'x'") == "expr-type@22: 'reboots' holds a number, but this value is text");
     CHECK(check_set("vip = 1") == "expr-type@6: 'vip' holds true or false, but this value is a number");
     CHECK(check_set("plan = 3") == "expr-type@7: 'plan' holds text, but this value is a number");
-    CHECK(check_set("plan = 'gold'") == "expr-type@7: 'gold' is not an option of plan (basic, plus, business)");
+    CHECK(check_set("plan = 'gold'") == "expr-type@7: 'gold' is not an option of plan (basic, plus, business); "
+                                        "use one of them, or add it to the options of plan");
+    // Assignments and comparisons give the same message, suggestion included.
+    CHECK(check_set("reboots = 1; plan = 'plsu'") ==
+          "expr-type@20: 'plsu' is not an option of plan (basic, plus, business); did you mean 'plus'?");
     CHECK(check_set("plan = ('basic')") == "ok");
     CHECK(check_set("x = 1; reboots = vip + 1").rfind("undeclared-variable@0", 0) == 0);
     // Offsets of errors inside a value count from the start of the whole `set`.
@@ -429,7 +441,33 @@ TEST_CASE("expr: checking assignments") {
     CHECK(check_set("a = 2;  reboots = 1 + 'a'") ==
           "expr-type@20: '+' cannot mix types: the left side is a number and the right side is text");
     CHECK(check_set("note = plan == 'gold'") ==
-          "expr-type@15: 'gold' is not an option of plan (basic, plus, business)");
+          "expr-type@15: 'gold' is not an option of plan (basic, plus, business); "
+          "use one of them, or add it to the options of plan");
+}
+
+TEST_CASE("expr: a choice variable assigned or compared with another choice variable") {
+    test_types types;
+    types.add("tier", var_type::choice, {"basic", "plus"});            // all of them are plan's
+    types.add("level", var_type::choice, {"basic", "gold"});           // 'gold' is not
+    types.add("colour", var_type::choice, {"red", "green"});           // nothing in common
+    const auto set = [&](std::string_view source) {
+        const auto parsed = parse_assignments(source);
+        REQUIRE(parsed);
+        const auto e = check_assignments(*parsed.result, types);
+        return e ? e->code + "@" + std::to_string(e->offset) + ": " + e->message : std::string("ok");
+    };
+    const auto condition = [&](std::string_view source) {
+        const auto e = check_condition(parse_ok(source), types);
+        return e ? e->code + "@" + std::to_string(e->offset) + ": " + e->message : std::string("ok");
+    };
+    CHECK(set("plan = tier") == "ok");
+    CHECK(set("plan = plan") == "ok");
+    CHECK(set("a = 1; plan = level") == "expr-type@14: level can be 'gold', which is not an option of plan (basic, "
+                                        "plus, business); give both variables the options the call needs");
+    CHECK(condition("plan == level") == "ok");  // 'basic' is in both
+    CHECK(condition("colour != plan") ==
+          "expr-type@10: plan (basic, plus, business) and colour (red, green) have no option in common, so they "
+          "are never equal; compare each with one of its options");
 }
 
 TEST_CASE("expr: evaluation") {

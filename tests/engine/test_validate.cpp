@@ -166,6 +166,84 @@ TEST_CASE("validate: nodes reached only through otherwise, branches or a jump's 
     CHECK(findings(all).empty());
 }
 
+// [SECTION] no follow-ons of loader errors
+
+namespace {
+
+// Loads a tree with loader errors; the validator still runs on what came back.
+struct loaded_with_errors {
+    load_result loaded;
+    diagnostics validated;
+};
+loaded_with_errors load_broken(const std::string& xml) {
+    loaded_with_errors out{load_tree_string(xml, "f.xml"), {}};
+    REQUIRE(out.loaded.loaded != nullptr);
+    CHECK(has_errors(out.loaded.problems));
+    out.validated = validate_tree(*out.loaded.loaded, nullptr);
+    return out;
+}
+
+std::vector<std::string> unreachable_ids(const diagnostics& all) {
+    std::vector<std::string> ids;
+    for (const auto& d : with_code(all, "unreachable")) ids.push_back(d.node_id);
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("validate: a node behind a mistyped target is not also unreachable") {
+    const auto r = load_broken(tree_xml("f", "ask", R"(
+  <question id="ask"><choice to="lgihts">Lit</choice><choice to="vanished-entirely">Dark</choice></question>
+  <step id="lights" to="after"/>
+  <step id="after" to="done"/>
+  <step id="orphan" to="done"/>
+  <step id="other" to="done"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    INFO(dump(r.loaded.problems) << dump(r.validated));
+    // The loader's finding already names the node the author meant...
+    const auto targets = with_code(r.loaded.problems, "unknown-target");
+    REQUIRE(targets.size() == 2);
+    CHECK(targets[0].message.find("did you mean 'lights'?") != std::string::npos);
+    // ...so 'lights', and what it leads to, are not reported again. Nodes no broken
+    // reference points at are still unreachable, and so are nodes a reference with no
+    // suggestion may have meant: there is no telling which.
+    CHECK(unreachable_ids(r.validated) == std::vector<std::string>{"orphan", "other"});
+    CHECK(with_code(r.validated, "dead-end").empty());
+}
+
+TEST_CASE("validate: a duplicate or missing node id is not also unreachable") {
+    const auto r = load_broken(tree_xml("f", "a", R"(
+  <step id="a" to="done"/>
+  <step id="a" to="done"/>
+  <step to="done"/>
+  <step id="lost" to="done"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    INFO(dump(r.loaded.problems) << dump(r.validated));
+    CHECK(with_code(r.loaded.problems, "duplicate-id").size() == 1);
+    CHECK(with_code(r.loaded.problems, "missing-attribute").size() == 1);
+    CHECK(unreachable_ids(r.validated) == std::vector<std::string>{"lost"});
+}
+
+TEST_CASE("validate: a set that does not parse leaves no read-before-set behind") {
+    const std::string vars = "    <variable name=\"account\" type=\"text\"/>\n";
+    const auto r = load_broken(tree_xml("f", "ask", R"(
+  <question id="ask"><choice to="done" set="account = = 'x'">Go</choice></question>
+  <end id="done" outcome="resolved"><text>Account {account}.</text></end>
+)", vars));
+    INFO(dump(r.loaded.problems) << dump(r.validated));
+    CHECK(with_code(r.loaded.problems, "expr-syntax").size() == 1);
+    CHECK(with_code(r.validated, "read-before-set").empty());
+
+    // The broken set only covers its own path: another way there still warns.
+    const auto other = load_broken(tree_xml("f", "ask", R"(
+  <question id="ask"><choice to="done" set="account = = 'x'">Go</choice><choice to="done">Skip</choice></question>
+  <end id="done" outcome="resolved"><text>Account {account}.</text></end>
+)", vars));
+    CHECK(with_code(other.validated, "read-before-set").size() == 1);
+}
+
 // [SECTION] dead-end and inescapable-loop
 
 TEST_CASE("validate: a loop with no way out is one inescapable-loop; nodes leading into it are dead ends") {

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Usage: check_schema.sh XMLLINT SOURCE_DIR
+# Usage: check_schema.sh XMLLINT SOURCE_DIR [SIGNPOST]
 # Every sample tree must satisfy docs/signpost-tree.xsd, and the schema must be strict
 # enough to reject files the loader rejects (otherwise accepting the samples proves nothing).
+# With the signpost binary, values the schema checks by itself are also given to the loader,
+# which must agree with the schema on every one.
 set -uo pipefail
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 XMLLINT SOURCE_DIR" >&2
+if [ $# -ne 2 ] && [ $# -ne 3 ]; then
+  echo "usage: $0 XMLLINT SOURCE_DIR [SIGNPOST]" >&2
   exit 2
 fi
 xmllint=$1
 source_dir=$2
+signpost=${3:-}
 schema="$source_dir/docs/signpost-tree.xsd"
 failures=0
 
@@ -104,7 +107,23 @@ expect_rejected_edit "no start attribute" 's/ start="ask"//'
 expect_rejected_edit "a start that names no node" 's/start="ask"/start="asks"/'
 expect_rejected_edit "a bad outcome token" 's/outcome="resolved"/outcome="All good"/'
 expect_rejected_edit "a non-finite layout number" 's/x="0"/x="NaN"/'
+expect_rejected_edit "a layout number too large for a double" 's/x="0"/x="1e999"/'
 expect_rejected_edit "markup inside a text element" 's|<text>Ready?</text>|<text>Ready <b>now</b>?</text>|'
+
+# Layout numbers: the schema and the loader must accept and refuse the same spellings.
+if [ -n "$signpost" ]; then
+  mkdir -p "$tmp/probe-x"  # the file is named after the tree id, so no id-file-mismatch
+  for x in "0" "+5" "-5" " 7 " "+.5" "7." "-0.25" "1e3" "1E+3" "+1e-3" "1.7976931348623157E308" \
+           "1e999" "-1e999" "NaN" "INF" "-INF" "++5" "+-5" "5 5" "0x10" "" "." "+" "1e" "5,5"; do
+    sed "s|x=\"0\"|x=\"$x\"|" "$tmp/probe.xml" > "$tmp/probe-x/probe.xml"
+    schema_ok=no loader_ok=no
+    "$xmllint" --noout --schema "$schema" "$tmp/probe-x/probe.xml" 2> /dev/null && schema_ok=yes
+    "$signpost" check "$tmp/probe-x/probe.xml" > /dev/null 2>&1 && loader_ok=yes
+    if [ "$schema_ok" != "$loader_ok" ]; then
+      fail "layout x=\"$x\": the schema says $schema_ok, the loader says $loader_ok"
+    fi
+  done
+fi
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures schema check(s) failed" >&2

@@ -37,11 +37,13 @@ std::string format(const diagnostic& d);
 // True when any diagnostic in the list is an error.
 bool has_errors(const diagnostics& list);
 
-// Byte offset -> 1-based line/column (column counts UTF-8 code points, tabs as one).
+// Byte offset -> 1-based line/column (column counts UTF-8 code points, tabs as one; a
+// UTF-8 byte order mark at the start of the text is not counted).
 source_pos position_at(std::string_view text, std::size_t offset);
 
-// The closest candidate to `word` by edit distance, or "" when nothing is close enough
-// to suggest ("did you mean 'lights'?").
+// The closest candidate to `word` by edit distance (insertions, deletions, substitutions
+// and swaps of two adjacent characters count one each), or "" when nothing is close
+// enough to suggest ("did you mean 'lights'?").
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace signpost

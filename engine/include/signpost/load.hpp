@@ -26,7 +26,9 @@ struct load_result {
 // regex patterns, {variable} references in text, and UTF-8.
 [[nodiscard]] load_result load_tree_string(std::string_view xml, std::string file = "<string>");
 
-// Reads and parses a file. A missing or unreadable file is a "read-error" diagnostic.
+// Reads and parses a file. A missing or unreadable file is a "read-error" diagnostic. A file
+// named <name>.xml whose tree id is not <name> gets an "id-file-mismatch" warning: jumps
+// find trees by file name. (load_tree_string does not check: its name may be no path.)
 [[nodiscard]] load_result load_tree_file(const std::string& path);
 
 }  // namespace signpost

@@ -18,6 +18,9 @@ namespace signpost {
 //  warning duplicate-label    two choices of one question with the same label
 //  warning read-before-set    a variable read (condition, set, text) on a path where nothing set it
 //  info    path-stats         longest path and questions on the worst path
+// Consequences of loader errors are not reported again: a node behind a broken target the
+// loader suggested a fix for is not unreachable, nor is one with a missing or duplicate id;
+// a `set` that did not parse leaves no read-before-set behind.
 // `library` may be null: jumps are then not followed (and not reported missing).
 [[nodiscard]] diagnostics validate_tree(const tree& t, const tree_library* library);
 
