@@ -163,7 +163,10 @@ document::check_result document::check(std::string text, std::string name, std::
     const auto started = clock::now();
     check_result out;
     out.generation = generation;
-    load_result reloaded = load_tree_string(text, std::move(name));
+    // A saved document is checked as its file, so renaming the tree away from the file
+    // name shows id-file-mismatch while editing.
+    load_result reloaded = path.empty() ? load_tree_string(text, std::move(name))
+                                        : load_tree_string_as_file(text, path);
     out.problems = std::move(reloaded.problems);
     if (reloaded.loaded) {
         tree_library library(library_folders(path, library_dirs));

@@ -1703,6 +1703,10 @@ load_result load_tree_string(std::string_view xml, std::string file) {
     return load_tree(xml, std::move(file), false);
 }
 
+load_result load_tree_string_as_file(std::string_view xml, std::string path) {
+    return load_tree(xml, std::move(path), true);
+}
+
 load_result load_tree_file(const std::string& path) {
     load_result out;
     const auto fail = [&](std::string code, std::string message) {

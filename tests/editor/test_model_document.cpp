@@ -400,3 +400,23 @@ TEST_CASE("model: every starter template is a clean, runnable, laid out tree") {
               std::string::npos);
     }
 }
+
+TEST_CASE("model: renaming the tree away from its file name is flagged while editing") {
+    temp_dir dir;
+    const std::string path = dir.file("intake.xml");
+    write(path, R"(<tree format="1" id="intake" start="a">
+  <end id="a" outcome="resolved"/>
+</tree>
+)");
+    auto r = document::open(path);
+    REQUIRE(r.doc);
+    CHECK_FALSE(has_code(r.doc->problems(), "id-file-mismatch"));
+    tree_header h = header_of(r.doc->current());
+    h.id = "intake-v2";
+    REQUIRE_FALSE(r.doc->execute(set_tree_header(h)).has_value());
+    r.doc->revalidate();
+    CHECK(has_code(r.doc->problems(), "id-file-mismatch"));
+    // An untitled document has no file name to disagree with.
+    auto fresh = document::from_template("anything");
+    CHECK_FALSE(has_code(fresh->problems(), "id-file-mismatch"));
+}

@@ -31,4 +31,8 @@ struct load_result {
 // find trees by file name. (load_tree_string does not check: its name may be no path.)
 [[nodiscard]] load_result load_tree_file(const std::string& path);
 
+// Parses text that is, or is about to be saved as, the file at `path` (an editor's unsaved
+// state): like load_tree_file, file name checks included, without reading the file.
+[[nodiscard]] load_result load_tree_string_as_file(std::string_view xml, std::string path);
+
 }  // namespace signpost
