@@ -28,6 +28,7 @@ struct check_options {
 struct fmt_options {
     std::vector<std::string> paths;
     bool check = false;  // only report files that are not canonical
+    bool drop_comments = false;  // rewrite files with XML comments (which are lost)
 };
 [[nodiscard]] int run_fmt(const fmt_options& o);
 

@@ -31,7 +31,7 @@ void print_error(const std::string& file, const std::string& message) {
     fmt::print("{}\n", neutralise_controls(fmt::format("{}: error: {}", file, message)));
 }
 
-fmt_outcome format_file(const std::string& file, bool check_only) {
+fmt_outcome format_file(const std::string& file, bool check_only, bool drop_comments) {
     load_result loaded = load_tree_file(file);
     if (!loaded.ok()) {
         // A broken file is never rewritten: the saver would drop what the loader skipped.
@@ -56,8 +56,17 @@ fmt_outcome format_file(const std::string& file, bool check_only) {
         return fmt_outcome::failed;
     }
     if (check_only) {
-        fmt::print("{}: not in canonical form (run signpost fmt)\n", neutralise_controls(file));
+        fmt::print("{}: not in canonical form (run signpost fmt{})\n", neutralise_controls(file),
+                   loaded.comments > 0 ? "; it has XML comments, which the canonical form does not keep" : "");
         return fmt_outcome::not_canonical;
+    }
+    // The model has no place for comments: rewriting would delete the author's notes.
+    if (loaded.comments > 0 && !drop_comments) {
+        print_error(file, fmt::format("has {} XML comment{}, which the canonical form does not keep; file left "
+                                      "untouched: move the notes into <hint> or <description>, or run "
+                                      "signpost fmt --drop-comments",
+                                      loaded.comments, loaded.comments == 1 ? "" : "s"));
+        return fmt_outcome::failed;
     }
     if (auto error = write_file_atomic(write_target(file), canonical)) {
         print_error(file, *error);
@@ -76,7 +85,7 @@ int run_fmt(const fmt_options& o) {
         rc = exit_problems;
     }
     for (const std::string& file : list.files) {
-        const fmt_outcome r = format_file(file, o.check);
+        const fmt_outcome r = format_file(file, o.check, o.drop_comments);
         if (r == fmt_outcome::not_canonical || r == fmt_outcome::failed) rc = exit_problems;
     }
     return rc;

@@ -28,6 +28,8 @@ struct open_result {
     diagnostics problems;
     // An autosave newer than the file exists: offer document::open_recovered().
     std::optional<std::string> recovery;
+    // XML comments in the file: the tree model has no place for them, so saving drops them.
+    std::size_t comments = 0;
 };
 
 class document {

@@ -131,6 +131,12 @@ void editor_app::open_now(const std::string& path) {
     if (broken) {
         show_problems_tab();
         set_status("Opened " + path + " with errors: see Problems", true);
+    } else if (r.comments > 0) {
+        // Said up front: the author may want to move the notes before saving.
+        set_status("Opened " + path + ": its " + std::to_string(r.comments) + " XML comment" +
+                       (r.comments == 1 ? " is" : "s are") +
+                       " not kept when saving; put notes in hints or the description",
+                   true);
     } else {
         set_status("Opened " + path);
     }

@@ -1405,6 +1405,7 @@ struct syntax_scan {
     std::string open_at_mismatch;
     std::string closing_at_mismatch;
     bool mismatch_at_end = false;
+    std::size_t comments = 0;  // pugixml skips them; savers cannot write them back
 };
 
 constexpr std::size_t max_syntax_problems = 100;
@@ -1520,6 +1521,7 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 if (end == std::string_view::npos) break;  // unterminated: pugixml reports it
                 if (const std::size_t dashes = src.find("--", i + 4); dashes < end)
                     problems.push_back({dashes, "'--' is not allowed inside a comment"});
+                ++out.comments;
                 i = end + 3;
             } else if (starts(i, "<![CDATA[")) {
                 const std::size_t end = src.find("]]>", i + 9);  // content is literal
@@ -1694,7 +1696,9 @@ load_result load_tree(std::string_view xml, std::string file, bool from_disk) {
         return out;
     }
     loader l(xml, std::move(file), from_disk);
-    return l.run(doc);
+    load_result result = l.run(doc);
+    result.comments = scan.comments;
+    return result;
 }
 
 }  // namespace

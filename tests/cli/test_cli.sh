@@ -384,6 +384,24 @@ done
 run fmt "$tmp/missing.xml"
 expect_rc "fmt on a missing file" 1
 
+# Comments have no place in the model: fmt keeps its hands off them unless told.
+noted=$tmp/fmt/noted.xml
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<!-- reviewed by the billing lead -->\n<tree format="1" id="noted" version="1" title="noted" start="a">\n  <end id="a" outcome="resolved"/>\n</tree>\n' >"$noted"
+cp "$noted" "$tmp/fmt/noted.orig"
+run fmt "$noted"
+expect_rc "fmt refuses a file with comments" 1
+expect_line "fmt says comments would be lost" "^$noted: error: has 1 XML comment, which the canonical form does not keep"
+expect_same_file "fmt leaves a file with comments untouched" "$noted" "$tmp/fmt/noted.orig"
+run fmt --check "$noted"
+expect_rc "fmt --check on a file with comments" 1
+expect_line "fmt --check mentions the comments" "it has XML comments"
+run fmt --drop-comments "$noted"
+expect_rc "fmt --drop-comments" 0
+out=$(cat "$noted")
+expect_no_line "fmt --drop-comments removed the comment" "reviewed by"
+run fmt --check "$noted"
+expect_rc "fmt --check after --drop-comments" 0
+
 # [SECTION] export --------------------------------------------------------------------------
 
 run export --format dot "$clean"

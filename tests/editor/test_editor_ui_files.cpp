@@ -88,6 +88,12 @@ TEST_CASE("editor files: New from a starter template asks first, then opens that
     CHECK_FALSE(r.doc().dirty());
 }
 
+TEST_CASE("editor files: opening a file with XML comments warns that saving drops them") {
+    rig r(R"(<tree format="1" id="noted" start="a"><!-- keep me --><end id="a" outcome="resolved"/></tree>)",
+          "noted.xml");
+    CHECK(r.app->status().find("1 XML comment is not kept when saving") != std::string::npos);
+}
+
 TEST_CASE("editor files: Ctrl+O lists the folder and opens the file picked") {
     rig r;
     r.dir.write("other.xml", R"(<tree format="1" id="other" start="a"><end id="a" outcome="resolved"/></tree>)");

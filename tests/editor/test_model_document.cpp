@@ -420,3 +420,21 @@ TEST_CASE("model: renaming the tree away from its file name is flagged while edi
     auto fresh = document::from_template("anything");
     CHECK_FALSE(has_code(fresh->problems(), "id-file-mismatch"));
 }
+
+TEST_CASE("model: opening a file with XML comments says how many (saving cannot keep them)") {
+    temp_dir dir;
+    const std::string path = dir.file("noted.xml");
+    write(path, R"(<?xml version="1.0" encoding="UTF-8"?>
+<!-- owner: service desk leads -->
+<tree format="1" id="noted" start="a">
+  <!-- the only node -->
+  <end id="a" outcome="resolved"/>
+</tree>
+)");
+    const auto r = document::open(path);
+    REQUIRE(r.doc);
+    CHECK(r.comments == 2);
+    const std::string plain = dir.file("plain.xml");
+    write(plain, R"(<tree format="1" id="plain" start="a"><end id="a" outcome="resolved"/></tree>)");
+    CHECK(document::open(plain).comments == 0);
+}

@@ -18,6 +18,9 @@ struct load_result {
     // editor can show a broken file). Use `ok()` to know whether it is safe to run.
     std::shared_ptr<tree> loaded;
     diagnostics problems;
+    // XML comments in the file. The model does not keep them, so saving (editor, fmt)
+    // would drop them: callers that rewrite files ask first.
+    std::size_t comments = 0;
     bool ok() const { return loaded && !has_errors(problems); }
 };
 
