@@ -2,8 +2,9 @@
 # Shared by run.sh, test.sh and bench.sh: install the Debian packages the build needs (only
 # the missing ones, so a second run installs nothing), then configure and build into build/.
 #   SIGNPOST_DEPS_ONLY=1  install packages only, build nothing
-#   SIGNPOST_QUICK=1      skip what only the extra test stages need (clang and its sanitizer
-#                         runtimes for fuzzing); ignored in CI (CI=true), which runs everything
+#   SIGNPOST_QUICK=1      skip what only test.sh's sanitizer and fuzzing stages need (clang,
+#                         its sanitizer runtimes, llvm-symbolizer); ignored in CI (CI=true),
+#                         which runs everything
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,9 +17,11 @@ packages=(
   libxml2-utils xvfb xauth
   libbenchmark-dev
 )
-# Fuzzing (fuzz/run.sh): clang 14 with libFuzzer and the sanitizer runtimes.
+# Fuzzing (fuzz/run.sh): clang 14 with libFuzzer and the sanitizer runtimes, and llvm for
+# /usr/bin/llvm-symbolizer, without which clang's runtime prints crash stacks as bare
+# addresses. (The g++ sanitize build needs nothing more: libasan comes with g++.)
 if [ "${SIGNPOST_QUICK:-0}" != 1 ] || [ "${CI:-}" = true ]; then
-  packages+=(clang libclang-rt-14-dev)
+  packages+=(clang libclang-rt-14-dev llvm)
 fi
 
 missing=()

@@ -5,6 +5,7 @@
 # to build-fuzz/fuzz-artifacts/ and the run fails.
 #
 #   fuzz/run.sh [SECONDS [TARGET...]]     default: 20 s each for fuzz_load fuzz_expr fuzz_session_log
+#   fuzz/run.sh 0                         build the targets only (libFuzzer's 0 would mean no limit)
 #   SIGNPOST_FUZZ_CORPUS=DIR fuzz/run.sh  keep the grown corpora in DIR/<target> (for long runs)
 #
 # Longer runs, reproducing a crash, minimising: docs/fuzzing.md.
@@ -20,6 +21,10 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   (cd "$root" && cmake --preset fuzz >/dev/null)
 fi
 cmake --build "$build" -j2 --target fuzzers
+if [ "$seconds" = 0 ]; then
+  echo "fuzz/run.sh: targets built in build-fuzz/fuzz/ (0 s: none run)"
+  exit 0
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/signpost-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -48,6 +53,8 @@ seed() {
 }
 
 status=0
+passed=0
+failed=0
 for target in "${targets[@]}"; do
   corpus=$work/corpus/$target
   if [ -n "${SIGNPOST_FUZZ_CORPUS:-}" ]; then
@@ -69,9 +76,11 @@ for target in "${targets[@]}"; do
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
     echo "ok (${execs:-?} runs, ${cov:-cov: ?}, corpus $(ls "$corpus" | wc -l))"
+    passed=$((passed + 1))
   else
     echo "FAILED"
     status=1
+    failed=$((failed + 1))
     tail -n 60 "$log"
     mkdir -p "$build/fuzz-artifacts"
     for f in "$work"/artifacts/"$target"-*; do
@@ -82,4 +91,5 @@ for target in "${targets[@]}"; do
     done
   fi
 done
+echo "fuzz/run.sh: $passed passed, $failed failed"
 exit $status

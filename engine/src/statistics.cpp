@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -49,6 +50,15 @@ duration_figures figures_of(const duration_sketch& d) {
     f.p90_ms = d.quantile(0.9);
     f.exact = d.exact();
     return f;
+}
+
+// later - earlier, saturated to the int64 range: a log's times are input and may hold any
+// int64 (durations below 0 count as 0 in a duration_sketch anyway).
+std::int64_t elapsed_ms(std::int64_t earlier, std::int64_t later) {
+    std::int64_t out = 0;
+    if (__builtin_sub_overflow(later, earlier, &out))
+        return later > earlier ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+    return out;
 }
 
 double ratio(std::uint64_t part, std::uint64_t whole) {
@@ -210,7 +220,7 @@ struct path_statistics::impl {
             if (!stay_open) return;
             stay_open = false;
             node_entry& n = nodes[static_cast<std::size_t>(position)];
-            const std::int64_t spent = when - stay_start;
+            const std::int64_t spent = elapsed_ms(stay_start, when);
             if (how == stay_end::finished) return;
             if (n.in_file != nullptr) {
                 if (is_automatic(n.in_file->kind)) return;
@@ -297,7 +307,7 @@ struct path_statistics::impl {
         }
         // A writer-lost session's end time is only its last sign of life.
         const bool timed = finished && !s.writer_lost && s.ended_ms.has_value();
-        if (timed) handling.add(*s.ended_ms - s.started_ms);
+        if (timed) handling.add(elapsed_ms(s.started_ms, *s.ended_ms));
 
         std::string outcome = status == session_status::abandoned ? std::string() : s.outcome;
         if (finished) {
@@ -314,7 +324,7 @@ struct path_statistics::impl {
                 case session_status::abandoned: ++a.abandoned; break;
                 case session_status::active: ++a.active; break;
             }
-            if (timed) a.handling.add(*s.ended_ms - s.started_ms);
+            if (timed) a.handling.add(elapsed_ms(s.started_ms, *s.ended_ms));
             if (finished) ++a.outcomes[{static_cast<int>(status), outcome}];
             a.visits += visits;
             a.back += backs;

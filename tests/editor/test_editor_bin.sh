@@ -50,7 +50,7 @@ check_png() {
 run_shot() {
   local name=$1 png=$2
   shift 2
-  timeout 60 "$editor" --screenshot "$png" "$@" > "$tmp/$name.txt" 2>&1
+  with_gl timeout 60 "$editor" --screenshot "$png" "$@" > "$tmp/$name.txt" 2>&1
   local code=$?
   if [ $code -eq 0 ] && [ -s "$png" ]; then ok "$name: exit 0"; else bad "$name: exit $code: $(tail -5 "$tmp/$name.txt")"; fi
 }

@@ -40,6 +40,7 @@
 #include "signpost/session_log.hpp"
 #include "signpost/text.hpp"
 #include "signpost/validate.hpp"
+#include "slowdown.hpp"
 #include "tree_generator.hpp"
 
 using namespace signpost;
@@ -58,17 +59,7 @@ std::string repeat(const std::string& s, std::size_t n) {
 
 // Time budgets are for optimised builds; sanitizer builds run several times slower. The
 // budgets only catch super-linear work, which misses them by orders of magnitude.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double slow = 6.0;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr double slow = 6.0;
-#else
-constexpr double slow = 1.0;
-#endif
-#else
-constexpr double slow = 1.0;
-#endif
+constexpr double slow = signpost::test::slowdown;
 
 double seconds_since(std::chrono::steady_clock::time_point began) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();

@@ -638,6 +638,14 @@ TEST_CASE("log: an active session whose writer is gone reads as abandoned") {
     // On another machine the pid means nothing: only silence counts there.
     raw_exec(db, "UPDATE sessions SET host = 'elsewhere.invalid'");
     CHECK(read_log(db, {}, options).sessions[0].status == session_status::active);
+    // Any int64 in the file: the silence is measured without overflow (found by
+    // fuzz_session_log; the REAL below reads as the int64 minimum).
+    raw_exec(db, "UPDATE sessions SET last_event_ms = -9223372036854775807 - 1");
+    CHECK(read_log(db, {}, options).sessions[0].status == session_status::abandoned);
+    raw_exec(db, "UPDATE sessions SET ended_ms = NULL, last_event_ms = -92233720368547758080");
+    CHECK(read_log(db, {}, options).sessions[0].status == session_status::abandoned);
+    raw_exec(db, "UPDATE sessions SET last_event_ms = 9223372036854775807");
+    CHECK(read_log(db, {}, options).sessions[0].status == session_status::active);
     // The stored row is never changed by reading.
     CHECK(raw_query(db, "SELECT status FROM sessions")[0][0] == "active");
 }

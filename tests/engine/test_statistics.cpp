@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <regex>
@@ -508,6 +509,36 @@ TEST_CASE("stats: per-agent figures only when asked for, sorted by name") {
     CHECK(r.agents[2].agent == "cy");
     CHECK(r.agents[2].abandoned == 1);
     CHECK(r.agents[2].handling.count == 0);
+}
+
+TEST_CASE("stats: times anywhere in the int64 range give durations, not overflow") {
+    // A log is input: its times may be edited to anything. Durations between them are
+    // saturated (the sanitizer build fails on signed overflow).
+    router_log log;
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2(log.db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(raw,
+                                "UPDATE sessions SET started_ms = -9223372036854775807 - 1 WHERE agent = 'bo';"
+                                "UPDATE events SET time_ms = -9223372036854775807 - 1 WHERE seq = 1;"
+                                "UPDATE events SET time_ms = 9223372036854775807 WHERE seq = 3;",
+                                nullptr, nullptr, &error);
+    CHECK_MESSAGE(rc == SQLITE_OK, (error ? error : ""));
+    sqlite3_free(error);
+    sqlite3_close(raw);
+
+    statistics_options options;
+    options.by_agent = true;
+    const auto reports = log.report(options);
+    REQUIRE(reports.size() == 1);
+    const tree_report& r = reports[0];
+    CHECK(r.sessions.started == 5);
+    CHECK(r.sessions.first_started_ms == std::numeric_limits<std::int64_t>::min());
+    CHECK(r.sessions.handling.count == 4);
+    // bo's call: from the int64 minimum to an ordinary time, longer than any int64.
+    CHECK(r.sessions.handling.p90_ms >= 81'000);
+    CHECK(node_of(r, "power").dwell.count > 0);
+    CHECK(r.agents.size() == 3);
 }
 
 TEST_CASE("stats: without a tree file the figures come from the log alone") {

@@ -71,7 +71,7 @@ fi
 
 # The window under a private Xvfb: play keys, write a screenshot, check it is not blank.
 if start_xvfb; then
-  "$player" --log "$tmp/w.db" --library "$lib" --screenshot "$tmp/shot.png" --after "text:12345678,Tab,text:Jo Doe,Enter,1" "$tree" > "$tmp/w.txt" 2>&1
+  with_gl "$player" --log "$tmp/w.db" --library "$lib" --screenshot "$tmp/shot.png" --after "text:12345678,Tab,text:Jo Doe,Enter,1" "$tree" > "$tmp/w.txt" 2>&1
   code=$?
   stats=$("$png_stats" "$tmp/shot.png" 2>&1)
   colours=$(awk '/^colours/ {print $2}' <<<"$stats")
