@@ -501,6 +501,17 @@ action_result session::choose(int visible) {
     for (const assignment& a : c.sets) {
         eval_result r = evaluate(a.value, overlay_scope(assigned, m_state->vars));
         if (!r.result) return failure(fmt::format("Cannot set {}: {}", a.variable, r.error));
+        // The checker catches literals; text made at run time (a text variable, a sum) can
+        // still miss the options, and a choice outside them would mislead every later step.
+        if (const variable* v = m_state->where->find_variable(a.variable); v && v->type == var_type::choice) {
+            const auto* text = std::get_if<std::string>(&*r.result);
+            if (text && std::find(v->options.begin(), v->options.end(), *text) == v->options.end()) {
+                std::string options;
+                for (const std::string& o : v->options) options += (options.empty() ? "" : ", ") + o;
+                return failure(fmt::format("Cannot set {}: '{}' is not one of its options ({})", a.variable,
+                                           *text, options));
+            }
+        }
         assigned[a.variable] = std::move(*r.result);
     }
 

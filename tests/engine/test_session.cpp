@@ -315,6 +315,34 @@ TEST_CASE("session: a set that fails to evaluate changes nothing") {
     CHECK_FALSE(s.can_go_back());
 }
 
+TEST_CASE("session: a set that would give a choice variable a value outside its options changes nothing") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(R"(<tree format="1" id="opts" start="q">
+  <variables>
+    <variable name="plan" type="choice" options="basic plus" default="basic"/>
+    <variable name="typed" type="text" default="gold"/>
+    <variable name="tier" type="text" default="plus"/>
+  </variables>
+  <question id="q">
+    <choice to="e" set="plan = typed">From what was typed</choice>
+    <choice to="e" set="plan = tier">From the tier</choice>
+  </question>
+  <end id="e" outcome="resolved"/>
+</tree>)"),
+              nullptr, clk, &sink);
+    const auto before = sink.events.size();
+    action_result r = s.choose(0);
+    CHECK_FALSE(r.ok);
+    CHECK(r.error == "Cannot set plan: 'gold' is not one of its options (basic, plus)");
+    CHECK(s.variables().at("plan") == value{std::string("basic")});
+    CHECK(node_id(s) == "q");
+    CHECK(sink.events.size() == before);
+    // A text that is one of the options is fine.
+    REQUIRE(s.choose(1).ok);
+    CHECK(s.variables().at("plan") == value{std::string("plus")});
+}
+
 // [SECTION] Forms
 
 constexpr std::string_view form_xml = R"(<tree format="1" id="forms" start="f">
