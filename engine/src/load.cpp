@@ -522,9 +522,10 @@ private:
     void read_variables(pugi::xml_node el);
     void read_variable(pugi::xml_node el);
     void read_node(pugi::xml_node el, node_kind kind);
-    void read_choice(pugi::xml_node el, node& n);
+    // `node_id` is the node's id as it is in the document (pending target checks keep it).
+    void read_choice(pugi::xml_node el, node& n, std::string_view node_id);
     void read_field(pugi::xml_node el, node& n, std::unordered_set<std::string>& seen);
-    void read_branch(pugi::xml_node el, node& n);
+    void read_branch(pugi::xml_node el, node& n, std::string_view node_id);
     void read_layout(pugi::xml_node el);
     expression read_condition(const attr& a, std::string_view node_id);
     void read_assignments(const attr& a, choice& c, std::string_view node_id);
@@ -556,7 +557,6 @@ private:
         std::size_t node = 0;
         std::size_t offset = 0;
     };
-    std::string_view m_node_id;  // of the node being read: points into the document
     std::vector<id_pos> m_id_pos;
     std::optional<source_pos> m_start_pos;
     struct pending_target {
@@ -984,7 +984,6 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
     // Known before the attributes are read, so every finding can name its node; it points
     // into the document, so pending target checks can keep it.
     const std::string_view early_id = el.attribute("id").value();
-    m_node_id = early_id;
 
     const name_list allowed_children = node_children(kind);
     const bool has_text = kind != node_kind::logic && kind != node_kind::jump;
@@ -1086,11 +1085,11 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
             (is_text ? n.text : n.hint) = normalise_text(text.text);
             n.attr_pos[name] = element_pos(c);
         } else if (kind == node_kind::question && name == "choice") {
-            read_choice(c, n);
+            read_choice(c, n, early_id);
         } else if (kind == node_kind::form && name == "field") {
             read_field(c, n, field_vars);
         } else if (kind == node_kind::logic && name == "branch") {
-            read_branch(c, n);
+            read_branch(c, n, early_id);
         } else if (kind == node_kind::logic && name == "otherwise") {
             if (!once(otherwise_seen, c)) return;
             n.attr_pos["otherwise"] = element_pos(c);
@@ -1127,8 +1126,7 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
     m_tree->nodes.push_back(std::move(n));
 }
 
-void loader::read_choice(pugi::xml_node el, node& n) {
-    const std::string_view node_id = m_node_id;
+void loader::read_choice(pugi::xml_node el, node& n, std::string_view node_id) {
     choice c;
     c.pos = element_pos(el);
     const attr_list attrs = read_attrs(el, choice_attrs, n.id);
@@ -1221,8 +1219,7 @@ void loader::check_pattern(const attr& a, const variable* v, std::string_view no
               "pattern");
 }
 
-void loader::read_branch(pugi::xml_node el, node& n) {
-    const std::string_view node_id = m_node_id;
+void loader::read_branch(pugi::xml_node el, node& n, std::string_view node_id) {
     branch b;
     b.pos = element_pos(el);
     const attr_list attrs = read_attrs(el, branch_attrs, n.id);
