@@ -9,6 +9,7 @@
 // [SECTION] log_reader
 
 #include "signpost/session_log.hpp"
+#include "signpost/utc_time.hpp"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -1096,11 +1097,8 @@ void mark_if_writer_lost(session_record& s, std::int64_t now, const std::string&
                          std::int64_t stale_after_ms) {
     if (s.status != session_status::active) return;
     bool dead_here = s.host == this_host && !process_alive(s.pid);
-    // The log is input like any file: last_event_ms may be anything an int64 holds, so the
-    // gap is computed without overflow (a gap beyond int64 is silent if it lies in the past).
-    std::int64_t gap = 0;
-    bool silent = __builtin_sub_overflow(now, s.last_event_ms, &gap) ? s.last_event_ms < now
-                                                                       : gap > stale_after_ms;
+    // The log is input like any file: last_event_ms may be anything an int64 holds.
+    bool silent = elapsed_ms(s.last_event_ms, now) > stale_after_ms;
     if (dead_here || silent) {
         s.status = session_status::abandoned;
         s.writer_lost = true;

@@ -7,11 +7,11 @@
 // [SECTION] Reading a whole log
 
 #include "signpost/statistics.hpp"
+#include "signpost/utc_time.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -50,15 +50,6 @@ duration_figures figures_of(const duration_sketch& d) {
     f.p90_ms = d.quantile(0.9);
     f.exact = d.exact();
     return f;
-}
-
-// later - earlier, saturated to the int64 range: a log's times are input and may hold any
-// int64 (durations below 0 count as 0 in a duration_sketch anyway).
-std::int64_t elapsed_ms(std::int64_t earlier, std::int64_t later) {
-    std::int64_t out = 0;
-    if (__builtin_sub_overflow(later, earlier, &out))
-        return later > earlier ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
-    return out;
 }
 
 double ratio(std::uint64_t part, std::uint64_t whole) {

@@ -1,6 +1,7 @@
 #include "signpost/utc_time.hpp"
 
 #include <chrono>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -105,5 +106,12 @@ std::string format_utc_time(std::int64_t ms) {
 }
 
 std::string format_utc_day(std::int64_t ms) { return format_utc_time(ms).substr(0, 10); }
+
+std::int64_t elapsed_ms(std::int64_t earlier, std::int64_t later) {
+    std::int64_t out = 0;
+    if (__builtin_sub_overflow(later, earlier, &out))
+        return later > earlier ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+    return out;
+}
 
 }  // namespace signpost

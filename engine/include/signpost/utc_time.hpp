@@ -23,4 +23,8 @@ std::string format_utc_time(std::int64_t ms);
 // "2024-03-01" (UTC).
 std::string format_utc_day(std::int64_t ms);
 
+// later - earlier in milliseconds, saturated to the int64 range: times read from a log are
+// input and may hold any int64, so a plain subtraction could overflow.
+std::int64_t elapsed_ms(std::int64_t earlier, std::int64_t later);
+
 }  // namespace signpost
