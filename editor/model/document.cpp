@@ -39,30 +39,15 @@ document::document(tree t, std::string path) : m_tree(std::move(t)), m_path(std:
 }
 
 std::unique_ptr<document> document::from_template(const std::string& tree_id) {
-    tree t;
-    t.id = is_valid_id(tree_id) ? tree_id : "new-tree";
-    t.title = "New script";
-    node ask = make_node(node_kind::question, "question-1");
-    ask.title = "First question";
-    ask.text = "Ask the customer what they need.";
-    choice done;
-    done.label = "Solved";
-    done.to = "end-1";
-    ask.choices.push_back(std::move(done));
-    node end = make_node(node_kind::end, "end-1");
-    t.nodes.push_back(std::move(ask));
-    t.nodes.push_back(std::move(end));
-    t.start = "question-1";
-    t.reindex();
-    auto doc = std::make_unique<document>(std::move(t), std::string());
-    doc->revalidate();
-    return doc;
+    return from_starter(starter_templates().front(), tree_id);
 }
 
-std::unique_ptr<document> document::from_starter(const starter_template& starter) {
+std::unique_ptr<document> document::from_starter(const starter_template& starter, const std::string& tree_id) {
     const load_result loaded = load_tree_string(starter.xml, std::string(starter.name));
-    if (!loaded.ok()) return from_template();  // the templates' test keeps this unreachable
-    auto doc = std::make_unique<document>(*loaded.loaded, std::string());
+    // The templates' test keeps every one loading cleanly; an empty tree would still open.
+    tree t = loaded.loaded ? *loaded.loaded : tree{};
+    if (is_valid_id(tree_id)) t.id = tree_id;
+    auto doc = std::make_unique<document>(std::move(t), std::string());
     doc->revalidate();
     return doc;
 }

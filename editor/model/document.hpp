@@ -37,11 +37,13 @@ public:
     // The clock of edit merging and revalidation intervals.
     using clock = std::chrono::steady_clock;
 
-    // A new untitled document from the starter template: a question whose one answer
-    // leads to an end node, laid out.
+    // A new untitled document from the "Blank" starter template (a question whose one
+    // answer leads to an end node), laid out.
     static std::unique_ptr<document> from_template(const std::string& tree_id = "new-tree");
-    // A new untitled document from one of starter_templates(), laid out.
-    static std::unique_ptr<document> from_starter(const starter_template& starter);
+    // A new untitled document from one of starter_templates(), laid out; `tree_id` replaces
+    // the template's id when it is a valid one.
+    static std::unique_ptr<document> from_starter(const starter_template& starter,
+                                                  const std::string& tree_id = "new-tree");
     // Opens a tree file. A broken file still opens when a tree came back; nodes without
     // positions get laid out (not an undo step).
     // `library_dirs`: folders of trees that jumps may run, searched after the file's own
