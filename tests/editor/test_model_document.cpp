@@ -121,7 +121,7 @@ TEST_CASE("model: save writes canonical text that reloads equal") {
     CHECK(d.path() == path);
 }
 
-TEST_CASE("model: open a broken file shows it with its problems; a non-tree gives only problems") {
+TEST_CASE("model: open a broken file shows it with its problems, a non-tree gives only problems") {
     temp_dir dir;
     const std::string broken = dir.file("broken.xml");
     write(broken, R"(<tree format="1" id="broken" start="a">

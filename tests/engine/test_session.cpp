@@ -701,7 +701,7 @@ TEST_CASE("session: a jump to a tree that cannot be loaded is stuck with the rea
     CHECK(no_library.current().stuck.find("anything") != std::string::npos);
 }
 
-TEST_CASE("session: a logic node with no matching branch is stuck; unevaluable conditions count false") {
+TEST_CASE("session: a logic node with no matching branch is stuck, unevaluable conditions count false") {
     manual_clock clk(0);
     session s(load(R"(<tree format="1" id="lg" start="route">
   <variables><variable name="n" type="number"/></variables>

@@ -305,7 +305,7 @@ TEST_CASE("log: each event is committed as it happens and read back exactly") {
     CHECK_MESSAGE(integrity, integrity.error);
 }
 
-TEST_CASE("log: reopening appends; sessions come back in start order and filter") {
+TEST_CASE("log: reopening appends, sessions come back in start order and filter") {
     temp_dir dir;
     const std::string db = dir.file("sessions.db");
     {
@@ -450,7 +450,7 @@ TEST_CASE("log: a read-only database spills, and replay adds everything and remo
     CHECK(raw_query(db, "PRAGMA integrity_check")[0][0] == "ok");
 }
 
-TEST_CASE("log: while spilling, new events queue behind the spill; the next open replays it") {
+TEST_CASE("log: while spilling, new events queue behind the spill, the next open replays it") {
     temp_dir dir;
     const std::string db = dir.file("sessions.db");
     fs::create_directory(db);  // a folder where the database should be: cannot be opened

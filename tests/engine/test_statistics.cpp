@@ -414,7 +414,7 @@ TEST_CASE("stats: links with shares, never-taken links, and version drift listed
     CHECK(r.unknown_trees.empty());
 }
 
-TEST_CASE("stats: final paths leave out undone steps; ties in a stable order") {
+TEST_CASE("stats: final paths leave out undone steps, ties in a stable order") {
     router_log log;
     const tree_report r = log.report()[0];
     CHECK(r.distinct_paths == 5);

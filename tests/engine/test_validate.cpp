@@ -246,7 +246,7 @@ TEST_CASE("validate: a set that does not parse leaves no read-before-set behind"
 
 // [SECTION] dead-end and inescapable-loop
 
-TEST_CASE("validate: a loop with no way out is one inescapable-loop; nodes leading into it are dead ends") {
+TEST_CASE("validate: a loop with no way out is one inescapable-loop, nodes leading into it are dead ends") {
     const auto t = parse(tree_xml("l", "a", R"(
   <step id="a" to="b"/>
   <question id="b"><choice to="c">Again</choice></question>
