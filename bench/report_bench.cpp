@@ -98,6 +98,8 @@ std::uint64_t sessions_in(const std::string& path) {
     if (!fs::exists(path)) return 0;
     log_reader reader;
     if (!reader.open(path)) return 0;
+    // A log kept from an older build lacks what this one writes (trails): made again.
+    if (reader.schema_version() < log_schema_version) return 0;
     std::uint64_t n = 0;
     if (!reader.count_sessions({}, n)) return 0;
     return n;

@@ -105,6 +105,20 @@ void read_log() {
     filter.until_ms = 1'800'000'000'000;
     const log_result some = reader.for_each_session(filter, visit);
     require(some.ok || !some.error.empty(), "filtered read failure without a message");
+    // Paths as statistics read them: from the sessions' trails where stored, in two parts.
+    for (unsigned part = 0; part < 2; ++part) {
+        const log_result paths = reader.scan_paths(
+            {},
+            [&](const session_record&, const session_path& p) {
+                for (const path_step& step : p.steps) {
+                    require(step.place < p.places.size(), "a step refers to a place that is not there");
+                    if (step.kind == event_kind::back || step.kind == event_kind::end)
+                        require(step.detail < p.places.size(), "a detail refers to a place that is not there");
+                }
+            },
+            {part, 2});
+        require(paths.ok || !paths.error.empty(), "path read failure without a message");
+    }
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include "signpost/session_log.hpp"
 #include "signpost/utc_time.hpp"
 
+#include "session_trail.hpp"
+
 #include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
@@ -217,6 +219,10 @@ public:
     void bind_static(int i, std::string_view s) {
         sqlite3_bind_text(m_stmt, i, s.data() != nullptr ? s.data() : "", static_cast<int>(s.size()), SQLITE_STATIC);
     }
+    void bind_blob(int i, std::string_view b) {
+        sqlite3_bind_blob(m_stmt, i, b.data() != nullptr ? b.data() : "", static_cast<int>(b.size()),
+                          SQLITE_TRANSIENT);
+    }
     void bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
     void bind_null(int i) { sqlite3_bind_null(m_stmt, i); }
     // Empty text is stored as NULL (columns documented as "NULL when none").
@@ -245,6 +251,12 @@ public:
         const auto* p = sqlite3_column_text(m_stmt, col);
         if (p == nullptr) return {};
         return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))};
+    }
+    // The column's bytes as a blob without a copy; valid until the next step() or reset().
+    std::string_view blob(int col) const {
+        const void* p = sqlite3_column_blob(m_stmt, col);
+        if (p == nullptr) return {};
+        return {static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))};
     }
     std::int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
     std::string text(int col) const {
@@ -280,13 +292,14 @@ constexpr int busy_attempts = 3;
 
 constexpr const char* application_marker = "signpost";
 
-// Version 1. Every statement is idempotent so concurrent first openers cannot clash.
+// Version 2 (version 1 had no sessions.trail). Every statement is idempotent so concurrent
+// first openers cannot clash.
 constexpr const char* schema_sql = R"sql(
 CREATE TABLE IF NOT EXISTS meta(
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
-INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'signpost'), ('schema_version', '1');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'signpost'), ('schema_version', '2');
 CREATE TABLE IF NOT EXISTS sessions(
   id            TEXT PRIMARY KEY,
   tree_id       TEXT NOT NULL,
@@ -301,7 +314,8 @@ CREATE TABLE IF NOT EXISTS sessions(
   end_node      TEXT,
   last_event_ms INTEGER NOT NULL,
   host          TEXT NOT NULL,
-  pid           INTEGER NOT NULL
+  pid           INTEGER NOT NULL,
+  trail         BLOB
 );
 CREATE TABLE IF NOT EXISTS events(
   session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -394,6 +408,33 @@ int with_retry(F&& fn) {
     return rc;
 }
 
+// Brings a version 1 log to version 2 (adds sessions.trail), so that every writer keeps
+// trails from now on; sessions written before keep no trail and are read from `events`.
+// Checked again under the write lock: another writer may have done it meanwhile.
+std::string upgrade(sqlite3* db, const std::string& path) {
+    int rc = with_retry([&] {
+        int r = exec(db, "BEGIN IMMEDIATE");
+        if (r != SQLITE_OK) return r;
+        bool has_trail = false;
+        {
+            statement columns(db, "SELECT name FROM pragma_table_info('sessions')");
+            while ((r = columns.step()) == SQLITE_ROW) has_trail = has_trail || columns.view(0) == "trail";
+        }
+        if (r == SQLITE_DONE) r = has_trail ? SQLITE_OK : exec(db, "ALTER TABLE sessions ADD COLUMN trail BLOB");
+        if (r == SQLITE_OK)
+            r = exec(db, fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version' AND CAST(value AS INTEGER) < {}",
+                                     log_schema_version, log_schema_version)
+                             .c_str());
+        if (r == SQLITE_OK) r = exec(db, "COMMIT");
+        if (r != SQLITE_OK) rollback_if_open(db);
+        return r;
+    });
+    if (rc == SQLITE_OK) return {};
+    if (is_busy(rc)) return locked_message(path);
+    return fmt::format("cannot update the session log '{}' to schema {}: {}", path, log_schema_version,
+                       sqlite_message(db, rc));
+}
+
 // Opens (creating if needed) a log for writing; "" on success.
 std::string open_writable(const std::string& path, int busy_ms, db_ptr& out) {
     if (path.empty()) return "no session log path was given";
@@ -456,6 +497,9 @@ std::string open_writable(const std::string& path, int busy_ms, db_ptr& out) {
             return fmt::format("cannot create the session log '{}': {}", path, sqlite_message(raw, rc));
         // Someone else may have created a different database in the same instant.
         if (auto err = identify(raw, path, true, id); !err.empty()) return err;
+    }
+    if (id.version < log_schema_version) {
+        if (auto err = upgrade(raw, path); !err.empty()) return err;
     }
     out = std::move(db);
     return {};
@@ -725,15 +769,20 @@ std::string read_all(int fd, std::string& out) {
 
 // SQL for one writer connection, prepared once per connection.
 struct writer_statements {
-    statement insert_session, insert_event, touch, end, close;
-    explicit writer_statements(sqlite3* db)
-        : insert_session(db,
+    sqlite3* db;
+    statement insert_session, insert_event, touch, read_trail, write_trail, end, close;
+    trail_encoder trail;
+    explicit writer_statements(sqlite3* connection)
+        : db(connection),
+          insert_session(db,
                          "INSERT OR IGNORE INTO sessions(id, tree_id, tree_version, tree_hash, agent, "
                          "started_ms, last_event_ms, host, pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)"),
           insert_event(db,
                        "INSERT OR IGNORE INTO events(session_id, seq, time_ms, kind, tree_id, node, choice, "
                        "detail, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
           touch(db, "UPDATE sessions SET last_event_ms = max(last_event_ms, ?2) WHERE id = ?1"),
+          read_trail(db, "SELECT trail FROM sessions WHERE id = ?1"),
+          write_trail(db, "UPDATE sessions SET trail = ?2 WHERE id = ?1"),
           end(db,
               "UPDATE sessions SET status = ?2, outcome = ?3, end_node = ?4, ended_ms = ?5 WHERE id = ?1"),
           close(db,
@@ -741,10 +790,27 @@ struct writer_statements {
                 "WHERE id = ?1 AND status = 'active'") {}
 
     int prepare_rc() const {
-        for (const statement* s : {&insert_session, &insert_event, &touch, &end, &close}) {
+        for (const statement* s : {&insert_session, &insert_event, &touch, &read_trail, &write_trail, &end, &close}) {
             if (s->prepare_rc() != SQLITE_OK) return s->prepare_rc();
         }
         return SQLITE_OK;
+    }
+
+    // Adds `e` to its session's trail, in the transaction that stores `e`.
+    int extend_trail(const std::string& session_id, const event& e) {
+        read_trail.bind(1, session_id);
+        int rc = read_trail.step();
+        if (rc != SQLITE_ROW) {
+            read_trail.reset();
+            return rc == SQLITE_DONE ? SQLITE_DONE : rc;  // no session row: nothing to extend
+        }
+        // NULL (no event yet) and stored trails resume; the unusable marker stays unusable.
+        trail.resume(read_trail.blob(0));
+        read_trail.reset();
+        trail.append(e);
+        write_trail.bind(1, session_id);
+        write_trail.bind_blob(2, trail.bytes());
+        return write_trail.run();
     }
 
     int apply(const log_row& r) {
@@ -773,6 +839,11 @@ struct writer_statements {
                 insert_event.bind_or_null(9, e.outcome);
                 int rc = insert_event.run();
                 if (rc != SQLITE_DONE) return rc;
+                // Only a stored event goes on the trail: one written twice is there already.
+                if (sqlite3_changes(db) > 0) {
+                    rc = extend_trail(r.session_id, e);
+                    if (rc != SQLITE_DONE) return rc;
+                }
                 touch.bind(1, r.session_id);
                 touch.bind(2, e.time_ms);
                 rc = touch.run();
@@ -1258,6 +1329,8 @@ namespace {
 constexpr const char* session_columns =
     "s.id, s.tree_id, s.tree_version, s.tree_hash, s.agent, s.started_ms, s.ended_ms, s.status, s.outcome, "
     "s.end_node, s.last_event_ms, s.host, s.pid";
+// Where the trail is when it is read after `session_columns`.
+constexpr int trail_column = 13;
 
 // Columns 0..12 of `session_columns` into `s`, reusing its strings' buffers.
 void read_session(const statement& q, session_record& s) {
@@ -1310,9 +1383,46 @@ bool read_event(const statement& q, int at, bool paths_only, event& e) {
 
 log_result log_reader::scan_sessions(const log_filter& filter, const session_span_callback& fn, bool paths_only,
                                      log_part part) const {
+    if (!fn) return {false, "no callback was given"};
+    std::vector<event> list;
+    return scan(filter, paths_only, part,
+                [&](const session_record& s, const session_path* path, std::span<const event> events) {
+                    if (path == nullptr) return fn(s, events);
+                    // The events the trail holds, in reused slots (their strings keep their buffers).
+                    if (list.size() < path->steps.size()) list.resize(path->steps.size());
+                    for (std::size_t i = 0; i < path->steps.size(); ++i) {
+                        const path_step& step = path->steps[i];
+                        event& e = list[i];
+                        e.kind = step.kind;
+                        e.time_ms = step.time_ms;
+                        e.sequence = static_cast<int>(i);
+                        e.tree_id.assign(path->places[step.place].tree_id);
+                        e.node.assign(path->places[step.place].node);
+                        e.choice = -1;
+                        if (step.kind == event_kind::back || step.kind == event_kind::end)
+                            e.detail.assign(path->places[step.detail].node);
+                        else
+                            e.detail.clear();
+                        e.outcome.clear();
+                    }
+                    fn(s, std::span<const event>(list.data(), path->steps.size()));
+                });
+}
+
+log_result log_reader::scan_paths(const log_filter& filter, const session_path_callback& fn, log_part part) const {
+    if (!fn) return {false, "no callback was given"};
+    session_path from_events;
+    return scan(filter, true, part,
+                [&](const session_record& s, const session_path* path, std::span<const event> events) {
+                    if (path != nullptr) return fn(s, *path);
+                    from_events.assign(events);
+                    fn(s, from_events);
+                });
+}
+
+log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part part, const scan_visitor& fn) const {
     const impl& m = *m_impl;
     if (!m.db) return {false, "no session log is open"};
-    if (!fn) return {false, "no callback was given"};
     if (part.count == 0 || part.index >= part.count) return {false, "no such part of the log"};
 
     // Two ways to pair sessions with their events, both in session id order, so neither
@@ -1320,9 +1430,12 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
     // - merge: walk all events front to back beside the sessions (the events key starts
     //   with the session id). Reads the log sequentially; best when most sessions match.
     // - lookup: find each matching session's events by key; best for a narrow filter.
+    // - trail: a version 2 log keeps each session's path events packed in its row; only
+    //   sessions without a usable trail (written before the log was upgraded) look theirs up.
+    const bool trails = paths_only && m.version >= 2 && m.options.read_trails;
     const bool filtered = !filter.tree_id.empty() || !filter.agent.empty() || filter.since_ms || filter.until_ms;
-    bool lookup = false;
-    if (filtered) {
+    bool lookup = trails;
+    if (filtered && !trails) {
         std::uint64_t matching = 0, all = 0;
         if (auto r = count_sessions(filter, matching); !r) return r;
         if (auto r = count_sessions({}, all); !r) return r;
@@ -1384,8 +1497,8 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
 
     // The unary + keeps the filters off the tree/agent/date indexes, whose order would
     // need a sort: sessions come through their primary key, in id order.
-    statement sessions(raw, fmt::format("SELECT {} FROM sessions AS s WHERE 1{}{} ORDER BY s.id", session_columns,
-                                        filter_sql(filter, true), range_sessions));
+    statement sessions(raw, fmt::format("SELECT {}{} FROM sessions AS s WHERE 1{}{} ORDER BY s.id", session_columns,
+                                        trails ? ", s.trail" : "", filter_sql(filter, true), range_sessions));
     if (sessions.prepare_rc() != SQLITE_OK) return failure(sessions.prepare_rc());
     bind_filter(sessions, filter);
     bind_range(sessions);
@@ -1400,6 +1513,7 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
     // The record and the events are reused from session to session, so their strings keep
     // their buffers: a large log is read without an allocation per row.
     session_record current;
+    session_path path;
     std::vector<event> list;
     std::size_t count = 0;
     auto next_slot = [&]() -> event& {
@@ -1417,6 +1531,10 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
         read_session(sessions, current);
         mark_if_writer_lost(current, now, m.host, m.options.stale_after_ms);
         count = 0;
+        if (trails && decode_trail(sessions.blob(trail_column), path)) {
+            fn(current, &path, {});
+            continue;
+        }
         if (lookup) {
             events.reset();
             events.bind(1, current.id);
@@ -1434,7 +1552,7 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
             }
         }
         if (ev != SQLITE_ROW && ev != SQLITE_DONE) return failure(ev);
-        fn(current, std::span<const event>(list.data(), count));
+        fn(current, nullptr, std::span<const event>(list.data(), count));
     }
     if (rc != SQLITE_DONE) return failure(rc);
     return {};
@@ -1540,7 +1658,8 @@ struct log_bulk_writer::impl {
     // Written by a second thread, so running the sessions and writing SQLite overlap.
     // Only that thread touches the connection between open() and finish().
     db_ptr db;
-    std::unique_ptr<statement> insert_session, insert_events, insert_event;  // after `db`: finalized first
+    // After `db`: finalized first.
+    std::unique_ptr<statement> insert_session, insert_events, insert_event, unusable_trail;
     bool rebuild_indexes = false;
     std::thread worker;
     std::mutex mutex;
@@ -1626,15 +1745,29 @@ struct log_bulk_writer::impl {
             s.bind_null(7);
             s.bind(8, std::string_view("active"));
         }
+        const std::string trail = encode_trail(b.events);
+        s.bind_blob(14, trail);
         int rc = s.run();
+        const bool new_row = sqlite3_changes(db.get()) > 0;
+        std::size_t stored = 0;
         std::size_t i = 0;
         for (; rc == SQLITE_DONE && i + bulk_rows <= b.events.size(); i += bulk_rows) {
             for (int r = 0; r < bulk_rows; ++r) bind_event(*insert_events, r * 9 + 1, b.id, b.events[i + static_cast<std::size_t>(r)]);
             rc = insert_events->run();
+            stored += static_cast<std::size_t>(sqlite3_changes(db.get()));
         }
         for (; rc == SQLITE_DONE && i < b.events.size(); ++i) {
             bind_event(*insert_event, 1, b.id, b.events[i]);
             rc = insert_event->run();
+            stored += static_cast<std::size_t>(sqlite3_changes(db.get()));
+        }
+        // The new row's trail holds these events: true only if every one of them was stored
+        // (not one ignored as already there). A row already in the log keeps its trail,
+        // which is wrong once any event was added to it.
+        const bool trail_wrong = new_row ? stored != b.events.size() : stored > 0;
+        if (rc == SQLITE_DONE && trail_wrong) {
+            unusable_trail->bind(1, b.id);
+            rc = unusable_trail->run();
         }
         return rc;
     }
@@ -1726,6 +1859,7 @@ log_result log_bulk_writer::open(const std::string& path) {
     m.insert_session.reset();
     m.insert_events.reset();
     m.insert_event.reset();
+    m.unusable_trail.reset();
     m.db.reset();
     m.path = path;
     m.error.clear();
@@ -1741,10 +1875,13 @@ log_result log_bulk_writer::open(const std::string& path) {
     auto session_sql = std::make_unique<statement>(
         db.get(),
         "INSERT OR IGNORE INTO sessions(id, tree_id, tree_version, tree_hash, agent, started_ms, ended_ms, status, "
-        "outcome, end_node, last_event_ms, host, pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+        "outcome, end_node, last_event_ms, host, pid, trail) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    auto unusable_trail_sql =
+        std::make_unique<statement>(db.get(), "UPDATE sessions SET trail = x'00' WHERE id = ?1");
     auto events_sql = std::make_unique<statement>(db.get(), event_values_sql(bulk_rows));
     auto event_sql = std::make_unique<statement>(db.get(), event_values_sql(1));
-    for (const statement* s : {session_sql.get(), events_sql.get(), event_sql.get()}) {
+    for (const statement* s : {session_sql.get(), events_sql.get(), event_sql.get(), unusable_trail_sql.get()}) {
         if (s->prepare_rc() != SQLITE_OK)
             return {false, fmt::format("cannot use the session log '{}': {}", path,
                                        sqlite_message(db.get(), s->prepare_rc()))};
@@ -1767,6 +1904,7 @@ log_result log_bulk_writer::open(const std::string& path) {
     m.insert_session = std::move(session_sql);
     m.insert_events = std::move(events_sql);
     m.insert_event = std::move(event_sql);
+    m.unusable_trail = std::move(unusable_trail_sql);
     m.worker = std::thread([&m] { m.work_loop(); });
     return {};
 }

@@ -111,6 +111,8 @@ struct path_statistics::impl {
 
     // Per-session scratch, kept to reuse its memory.
     std::vector<int> path;
+    std::vector<int> resolved;  // node index of each place of the session's path; -1: not yet
+    session_path from_events;
     std::string key;
     int last_tree = -1;
 
@@ -172,7 +174,7 @@ struct path_statistics::impl {
 
     // [SECTION] Adding a session
 
-    void add(const session_record& s, std::span<const event> events) {
+    void add(const session_record& s, const session_path& trail) {
         if (s.tree_id != root_id) return;
         ++added;
         const session_status status = s.status;
@@ -226,12 +228,19 @@ struct path_statistics::impl {
             stay_start = when;
         };
 
-        for (const event& e : events) {
+        // Each place is looked up once per session, when a step first needs it.
+        resolved.assign(trail.places.size(), -1);
+        auto node_at = [&](std::uint32_t place) {
+            int& n = resolved[place];
+            if (n < 0) n = node_index(trail.places[place].tree_id, trail.places[place].node);
+            return n;
+        };
+        for (const path_step& e : trail.steps) {
             switch (e.kind) {
                 case event_kind::start:
                 case event_kind::note: break;
                 case event_kind::enter: {
-                    const int n = node_index(e.tree_id, e.node);
+                    const int n = node_at(e.place);
                     close_stay(e.time_ms, stay_end::moved_on);
                     if (position >= 0) {
                         ++links[static_cast<std::uint64_t>(position) << 32 | static_cast<std::uint32_t>(n)];
@@ -254,19 +263,20 @@ struct path_statistics::impl {
                 case event_kind::field: close_stay(e.time_ms, stay_end::action); break;
                 case event_kind::back: {
                     close_stay(e.time_ms, stay_end::action);
-                    ++nodes[static_cast<std::size_t>(node_index(e.tree_id, e.node))].back;
+                    ++nodes[static_cast<std::size_t>(node_at(e.place))].back;
                     ++backs;
                     // Back undoes the last action, which may have passed several automatic
                     // nodes: drop path entries down to the node returned to.
+                    const std::string_view returned_to = trail.places[e.detail].node;
                     std::size_t keep = path.size();
-                    while (keep > 1 && nodes[static_cast<std::size_t>(path[keep - 2])].id != e.detail) --keep;
+                    while (keep > 1 && nodes[static_cast<std::size_t>(path[keep - 2])].id != returned_to) --keep;
                     int to = -1;
                     if (keep > 1) {
                         path.resize(keep - 1);
                         to = path.back();
                     } else {
                         // Not on the path (events missing?): trust the event.
-                        to = node_index(e.tree_id, e.detail);
+                        to = node_at(e.detail);
                         if (!path.empty()) path.pop_back();
                         path.push_back(to);
                     }
@@ -281,9 +291,9 @@ struct path_statistics::impl {
                     position = -1;
                     break;
                 case event_kind::end: {
-                    const bool abandoned = e.detail == "abandoned";
+                    const bool abandoned = trail.places[e.detail].node == "abandoned";
                     close_stay(e.time_ms, abandoned ? stay_end::action : stay_end::finished);
-                    if (!abandoned) ++nodes[static_cast<std::size_t>(node_index(e.tree_id, e.node))].ended;
+                    if (!abandoned) ++nodes[static_cast<std::size_t>(node_at(e.place))].ended;
                     break;
                 }
             }
@@ -772,7 +782,11 @@ path_statistics::~path_statistics() = default;
 path_statistics::path_statistics(path_statistics&&) noexcept = default;
 path_statistics& path_statistics::operator=(path_statistics&&) noexcept = default;
 
-void path_statistics::add(const session_record& s, std::span<const event> events) { m_impl->add(s, events); }
+void path_statistics::add(const session_record& s, std::span<const event> events) {
+    m_impl->from_events.assign(events);
+    m_impl->add(s, m_impl->from_events);
+}
+void path_statistics::add(const session_record& s, const session_path& path) { m_impl->add(s, path); }
 void path_statistics::merge(path_statistics&& other) {
     if (other.m_impl && other.m_impl->root_id == m_impl->root_id) m_impl->merge(*other.m_impl);
 }
@@ -834,7 +848,7 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
         path_statistics* last = nullptr;
         std::string last_id;
         std::uint64_t mine = 0;
-        auto add = [&](const session_record& s, std::span<const event> events) {
+        auto add = [&](const session_record& s, const session_path& events) {
             if (last == nullptr || last_id != s.tree_id) {
                 auto it = state.by_tree.find(s.tree_id);
                 if (it == state.by_tree.end())
@@ -847,7 +861,7 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
             // Progress is reported from the calling thread only (it draws on a terminal).
             if (index == 0 && ++mine % 4096 == 0 && progress) progress(done.load(std::memory_order_relaxed));
         };
-        state.result = log.scan_sessions(f, add, true, {index, parts});
+        state.result = log.scan_paths(f, add, {index, parts});
     };
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < parts; ++i) pool.emplace_back(read_part, i);

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <string>
 #include <thread>
@@ -296,7 +297,7 @@ TEST_CASE("log: each event is committed as it happens and read back exactly") {
 
     CHECK(raw_query(db, "PRAGMA journal_mode")[0][0] == "wal");
     CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'application'")[0][0] == "signpost");
-    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "1");
+    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "2");
 
     log_reader reader;
     REQUIRE(reader.open(db));
@@ -896,4 +897,238 @@ TEST_CASE("log: a real session driven through a loaded tree is stored event for 
                                "AND kind = 'choose' GROUP BY detail ORDER BY detail");
     CHECK(paths == std::vector<std::vector<std::string>>{{"No", "1"}, {"Yes, it is lit", "1"}});
     CHECK(raw_query(db, "PRAGMA integrity_check")[0][0] == "ok");
+}
+
+// [SECTION] Trails: each session's path events packed in its row (docs/log-schema.md)
+
+namespace {
+
+// Every session's paths-only events, read through the trails or through the events table.
+std::vector<std::pair<std::string, std::vector<event>>> paths_of(const std::string& db, bool trails,
+                                                                 const log_filter& f = {}) {
+    log_read_options o;
+    o.read_trails = trails;
+    log_reader reader;
+    REQUIRE(reader.open(db, o));
+    std::vector<std::pair<std::string, std::vector<event>>> out;
+    auto done = reader.scan_sessions(
+        f,
+        [&](const session_record& s, std::span<const event> events) {
+            out.emplace_back(s.id, std::vector<event>(events.begin(), events.end()));
+        },
+        true);
+    REQUIRE_MESSAGE(done, done.error);
+    // scan_paths gives the same, place by place.
+    std::size_t at = 0;
+    done = reader.scan_paths(f, [&](const session_record& s, const session_path& path) {
+        REQUIRE(at < out.size());
+        CHECK(out[at].first == s.id);
+        const auto& events = out[at++].second;
+        REQUIRE(path.steps.size() == events.size());
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            const path_step& step = path.steps[i];
+            CHECK(step.kind == events[i].kind);
+            CHECK(step.time_ms == events[i].time_ms);
+            CHECK(path.places[step.place].tree_id == events[i].tree_id);
+            CHECK(path.places[step.place].node == events[i].node);
+            if (step.kind == event_kind::back || step.kind == event_kind::end)
+                CHECK(path.places[step.detail].node == events[i].detail);
+        }
+    });
+    REQUIRE_MESSAGE(done, done.error);
+    CHECK(at == out.size());
+    return out;
+}
+
+void check_same_paths(const std::string& db, const log_filter& f = {}) {
+    auto from_trails = paths_of(db, true, f);
+    auto from_events = paths_of(db, false, f);
+    REQUIRE(from_trails.size() == from_events.size());
+    for (std::size_t i = 0; i < from_events.size(); ++i) {
+        CAPTURE(i);
+        CHECK(from_trails[i].first == from_events[i].first);
+        check_same_events(from_trails[i].second, from_events[i].second);
+    }
+}
+
+// A call with a jump into another tree, back presses, a restart, a clock that steps back
+// and times far apart: every kind of trail record.
+std::vector<event> winding_call(std::int64_t start) {
+    return {
+        make_event(event_kind::start, 0, start, "power", -1, "ana"),
+        make_event(event_kind::enter, 1, start, "power"),
+        make_event(event_kind::enter, 2, start + 10, "ask-account", -1, "", "", "identity"),
+        make_event(event_kind::field, 3, start + 5000, "ask-account", -1, "account=1", "", "identity"),
+        make_event(event_kind::enter, 4, start + 5000, "lights"),
+        make_event(event_kind::choose, 5, start + 4000, "lights", 0, "Off"),  // the clock stepped back
+        make_event(event_kind::enter, 6, start + 4100, "reboot"),
+        make_event(event_kind::back, 7, start + 9000, "reboot", -1, "lights"),
+        make_event(event_kind::note, 8, start + 9500, "lights", -1, "a note"),
+        make_event(event_kind::restart, 9, start + 86'400'000, "lights"),
+        make_event(event_kind::enter, 10, start + 86'400'001, "power"),
+        make_event(event_kind::end, 11, start + 86'400'002, "power", -1, "abandoned"),
+    };
+}
+
+std::string trail_hex(const std::string& db, const std::string& id) {
+    return raw_query(db, "SELECT CASE WHEN trail IS NULL THEN 'NULL' ELSE hex(trail) END FROM sessions WHERE id = '" + id + "'")[0][0];
+}
+
+}  // namespace
+
+TEST_CASE("log: each session's trail holds its path events, read back as from the events table") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    std::vector<std::string> ids;
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        ids.push_back(w.begin_session(sample_info(t0)));
+        for (const event& e : winding_call(t0)) w.on_event(e);
+        ids.push_back(w.begin_session(sample_info(t0 + 100'000, "bo")));
+        for (const event& e : sample_call(t0 + 100'000, "bo")) w.on_event(e);
+        // Left open: closed as abandoned when the writer goes, with no end event.
+        ids.push_back(w.begin_session(sample_info(-5)));
+        w.on_event(make_event(event_kind::start, 0, -5, "power", -1, "ana"));
+        w.on_event(make_event(event_kind::enter, 1, std::numeric_limits<std::int64_t>::max(), "power"));
+    }
+    for (const std::string& id : ids) CHECK(trail_hex(db, id).substr(0, 2) == "01");
+    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "2");
+    check_same_paths(db);
+    check_same_paths(db, filter("outage", "bo"));
+    auto paths = paths_of(db, true);
+    REQUIRE(paths.size() == 3);
+    std::size_t winding = 0;
+    while (paths[winding].first != ids[0]) ++winding;
+    const auto& events = paths[winding].second;
+    REQUIRE(events.size() == 12);
+    CHECK(events[2].tree_id == "identity");
+    CHECK(events[5].time_ms == t0 + 4000);
+    CHECK(events[7].detail == "lights");
+    CHECK(events[11].detail == "abandoned");
+    CHECK(events[3].detail.empty());  // a field's value is not on the trail
+}
+
+TEST_CASE("log: an event stored twice leaves the trail as it was, one out of sequence makes it unusable") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    std::string twice, gap;
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        const auto call = sample_call(t0);
+        twice = w.begin_session(sample_info(t0));
+        for (std::size_t i = 0; i < call.size(); ++i) {
+            w.on_event(call[i]);
+            if (i == 2) w.on_event(call[i]);  // a replay of the same event
+        }
+        gap = w.begin_session(sample_info(t0 + 10'000));
+        w.on_event(make_event(event_kind::start, 0, t0 + 10'000, "power", -1, "ana"));
+        w.on_event(make_event(event_kind::enter, 1, t0 + 10'000, "power"));
+        w.on_event(make_event(event_kind::enter, 3, t0 + 12'000, "fixed"));  // seq 2 never came
+        w.on_event(make_event(event_kind::end, 4, t0 + 13'000, "fixed", -1, "completed", "resolved"));
+    }
+    CHECK(trail_hex(db, twice).substr(0, 2) == "01");
+    CHECK(trail_hex(db, gap) == "00");
+    check_same_paths(db);
+    auto paths = paths_of(db, true);
+    REQUIRE(paths.size() == 2);
+    for (const auto& [id, events] : paths) CHECK(events.size() == (id == twice ? 7u : 4u));
+}
+
+TEST_CASE("log: a damaged trail is not trusted: the session's events are read instead") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    std::vector<std::string> ids;
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        for (int i = 0; i < 6; ++i) {
+            ids.push_back(w.begin_session(sample_info(t0 + i * 10'000)));
+            for (const event& e : winding_call(t0 + i * 10'000)) w.on_event(e);
+        }
+    }
+    const std::string good = trail_hex(db, ids[0]);
+    // Cut short, a reference to a place not yet named, an unknown kind, a newer format,
+    // empty, and a varint longer than 64 bits.
+    const std::vector<std::string> damaged = {
+        good.substr(0, good.size() - 2), "010100010141", "0109", "02" + good.substr(2), "",
+        "0101FFFFFFFFFFFFFFFFFF7F",
+    };
+    for (std::size_t i = 0; i < damaged.size(); ++i)
+        raw_exec(db, "UPDATE sessions SET trail = x'" + damaged[i] + "' WHERE id = '" + ids[i] + "'");
+    check_same_paths(db);
+    for (const auto& [id, events] : paths_of(db, true)) CHECK(events.size() == 12);
+}
+
+TEST_CASE("log: a version 1 log is upgraded by the first writer and its old sessions are read from events") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    std::string old_id;
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        old_id = w.begin_session(sample_info(t0));
+        for (const event& e : winding_call(t0)) w.on_event(e);
+    }
+    // What a log written by a version 1 build looks like.
+    raw_exec(db, "ALTER TABLE sessions DROP COLUMN trail; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    {
+        log_reader reader;
+        REQUIRE(reader.open(db));
+        CHECK(reader.schema_version() == 1);
+    }
+    const auto before = paths_of(db, true);
+    REQUIRE(before.size() == 1);
+    CHECK(before[0].second.size() == 12);
+
+    std::string new_id;
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        new_id = w.begin_session(sample_info(t0 + 50'000));
+        for (const event& e : winding_call(t0 + 50'000)) w.on_event(e);
+    }
+    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "2");
+    CHECK(trail_hex(db, old_id) == "NULL");
+    CHECK(trail_hex(db, new_id).substr(0, 2) == "01");
+    log_reader reader;
+    REQUIRE(reader.open(db));
+    CHECK(reader.schema_version() == 2);
+    check_same_paths(db);
+    CHECK(paths_of(db, true).size() == 2);
+    // A second writer finds it done.
+    log_writer again;
+    CHECK(again.open(db));
+}
+
+TEST_CASE("log: the bulk writer's trails match its events, and a reused session id drops its trail") {
+    temp_dir dir;
+    const std::string db = dir.file("bulk.db");
+    session_info info = sample_info(t0);
+    info.id = "00000000-0000-4000-8000-000000000001";
+    {
+        log_bulk_writer out;
+        REQUIRE(out.open(db));
+        out.add_session(info, winding_call(t0));
+        info.id = "00000000-0000-4000-8000-000000000002";
+        out.add_session(info, sample_call(t0));
+        REQUIRE(out.finish());
+    }
+    CHECK(trail_hex(db, info.id).substr(0, 2) == "01");
+    check_same_paths(db);
+    {
+        log_bulk_writer out;
+        REQUIRE(out.open(db));
+        // The same session again with more events: the stored trail no longer tells it all.
+        auto longer = sample_call(t0);
+        longer.insert(longer.end() - 1, make_event(event_kind::note, 6, t0 + 1900, "fixed", -1, "more"));
+        longer.back().sequence = 7;
+        out.add_session(info, longer);
+        REQUIRE(out.finish());
+    }
+    CHECK(trail_hex(db, info.id) == "00");
+    check_same_paths(db);
+    for (const auto& [id, events] : paths_of(db, true))
+        if (id == info.id) CHECK(events.size() == 8);
 }

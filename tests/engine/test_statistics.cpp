@@ -1075,3 +1075,49 @@ TEST_CASE("stats: a log read in parts on several threads gives the same figures 
     CHECK(generated_json(2) == single);
     CHECK(generated_json(4) == single);
 }
+
+TEST_CASE("stats: reports read through trails equal reports read from the events table") {
+    const std::string trees = std::string(SIGNPOST_SOURCE_DIR) + "/trees";
+    tree_library library({trees});
+    load_result outage = load_tree_file(trees + "/internet-outage.xml");
+    REQUIRE(outage.ok());
+    temp_dir dir;
+    generator_options g;
+    g.sessions = 800;
+    g.seed = 11;
+    g.back_rate = 0.2;  // plenty of back presses, restarts and abandoned calls
+    {
+        log_bulk_writer out;
+        REQUIRE(out.open(dir.file("g.db")));
+        generator_summary summary;
+        REQUIRE(generate_log(outage.loaded, &library, g, out, summary));
+    }
+    router_log written;  // written event by event by log_writer, versions 1 and 2 of a tree
+    auto json_of = [&](const std::string& db, bool trails, const log_filter& f) {
+        log_read_options ro;
+        ro.read_trails = trails;
+        log_reader reader;
+        REQUIRE(reader.open(db, ro));
+        statistics_options o;
+        o.library = &library;
+        o.by_agent = true;
+        o.threads = 2;
+        std::vector<tree_report> reports;
+        REQUIRE(collect_reports(reader, f, o, reports));
+        report_scope scope;
+        scope.by_agent = true;
+        return report_json(reports, scope);
+    };
+    for (const auto& [db, agent] : {std::pair{dir.file("g.db"), "Ben Okafor"}, std::pair{written.db, "bo"}}) {
+        log_filter some;
+        some.since_ms = 0;
+        some.agent = agent;
+        for (const log_filter& f : {log_filter{}, some}) {
+            CAPTURE(db);
+            CAPTURE(f.agent);
+            const std::string from_events = json_of(db, false, f);
+            CHECK(from_events.find("\"nodes\"") != std::string::npos);
+            CHECK(json_of(db, true, f) == from_events);
+        }
+    }
+}

@@ -15,11 +15,12 @@
 #include "signpost/clock.hpp"
 #include "signpost/event.hpp"
 #include "signpost/session.hpp"
+#include "signpost/session_path.hpp"
 
 namespace signpost {
 
 // The schema version this build writes; readers refuse logs with a newer one.
-inline constexpr int log_schema_version = 1;
+inline constexpr int log_schema_version = 2;
 
 // `$XDG_DATA_HOME/signpost/sessions.db`, falling back to `~/.local/share/signpost/sessions.db`;
 // "" when no home folder is known. Folders are created by log_writer::open, not here.
@@ -127,6 +128,10 @@ struct log_read_options {
     clock* now = nullptr;
     // How long to wait for a writer holding a lock before reporting the log as locked.
     int busy_timeout_ms = 5000;
+    // scan_sessions(paths_only) reads each session's trail (its path events packed in its
+    // row) where one is stored. False: always the events table, e.g. to check one against
+    // the other.
+    bool read_trails = true;
 };
 
 // Part `index` of `count` equal parts of a log's sessions by id, so that several threads
@@ -162,10 +167,17 @@ public:
     // that do not depend on order (path statistics). `events` is valid during the call only.
     // `paths_only` reads only what path statistics use, faster still: each event's kind,
     // time, tree, node and sequence, and the detail of `back` and `end` events (choice is
-    // -1, other details and outcomes are empty).
+    // -1, other details and outcomes are empty); from the session's trail where the log
+    // keeps one (one row per session instead of one per event).
     // `part` reads only that part of the log (all of it by default).
     [[nodiscard]] log_result scan_sessions(const log_filter& filter, const session_span_callback& fn,
                                            bool paths_only = false, log_part part = {}) const;
+    using session_path_callback = std::function<void(const session_record&, const session_path&)>;
+    // Like scan_sessions(paths_only), with each session's path events in compact form (a
+    // node met again is the same place): what path statistics read. `path` is valid
+    // during the call only.
+    [[nodiscard]] log_result scan_paths(const log_filter& filter, const session_path_callback& fn,
+                                        log_part part = {}) const;
     // How many sessions match `filter` (reads the sessions table only).
     [[nodiscard]] log_result count_sessions(const log_filter& filter, std::uint64_t& out) const;
     // Root tree ids that have sessions in the log, sorted.
@@ -177,6 +189,12 @@ public:
     int schema_version() const;
 
 private:
+    // Each session with its path from the trail (paths_only and a trail was stored), or
+    // with its events (`path` null).
+    using scan_visitor =
+        std::function<void(const session_record&, const session_path* path, std::span<const event> events)>;
+    log_result scan(const log_filter& filter, bool paths_only, log_part part, const scan_visitor& fn) const;
+
     struct impl;
     std::unique_ptr<impl> m_impl;
 };

@@ -203,6 +203,8 @@ public:
 
     // Adds one session with its events in order. Sessions of other root trees are ignored.
     void add(const session_record& s, std::span<const event> events);
+    // The same from the session's path in compact form (log_reader::scan_paths).
+    void add(const session_record& s, const session_path& path);
     // Adds what `other` (an accumulator of the same tree, with the same options) has seen:
     // a log read in parts, one per thread, then merged gives the figures of one read.
     void merge(path_statistics&& other);

@@ -1,0 +1,43 @@
+#pragma once
+// A session's path events in compact form: what path statistics read of a call. Each
+// (tree, node) it met is a numbered place; steps refer to places by number, so a reader
+// looks a node up once per session, not once per event. The log stores this form as the
+// session's trail (docs/log-schema.md); the text is borrowed from the events or the log
+// row it came from and is valid only as long as they are.
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "signpost/event.hpp"
+
+namespace signpost {
+
+struct path_place {
+    std::string_view tree_id;
+    std::string_view node;
+};
+
+struct path_step {
+    event_kind kind = event_kind::enter;
+    std::int64_t time_ms = 0;
+    std::uint32_t place = 0;   // where it happened (the event's tree and node)
+    // back: the place returned to (same tree); end: a place whose `node` is the end status
+    // ("completed", "escalated", "abandoned"; its tree is ""). Unused for other kinds.
+    std::uint32_t detail = 0;
+};
+
+struct session_path {
+    std::vector<path_place> places;
+    std::vector<path_step> steps;
+
+    void clear() {
+        places.clear();
+        steps.clear();
+    }
+    // The path of `events`, whose strings it borrows.
+    void assign(std::span<const event> events);
+};
+
+}  // namespace signpost

@@ -1,0 +1,238 @@
+// Trail blobs: see session_trail.hpp and docs/log-schema.md.
+
+#include "session_trail.hpp"
+
+#include <iterator>
+#include <optional>
+
+namespace signpost {
+
+namespace {
+
+constexpr char format_1 = '\x01';
+constexpr char unusable_marker = '\x00';
+
+// Stored kind codes: fixed here, not taken from the enum's order, so that reordering
+// event_kind can never change what old trails mean.
+constexpr event_kind kind_codes[] = {event_kind::start, event_kind::enter, event_kind::choose, event_kind::back,
+                                     event_kind::restart, event_kind::field, event_kind::note, event_kind::end};
+
+char code_of(event_kind k) {
+    for (std::size_t i = 0; i < std::size(kind_codes); ++i) {
+        if (kind_codes[i] == k) return static_cast<char>(i);
+    }
+    return 0;  // unreachable: every kind has a code
+}
+
+bool has_detail(event_kind k) { return k == event_kind::back || k == event_kind::end; }
+
+void put_varint(std::string& out, std::uint64_t v) {
+    while (v >= 0x80) {
+        out += static_cast<char>((v & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out += static_cast<char>(v);
+}
+
+// Times go up by small steps: stored as the change from the previous event, zigzag so a
+// clock that stepped back costs a byte or two, not ten.
+std::uint64_t zigzag(std::int64_t v) {
+    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+std::int64_t unzigzag(std::uint64_t v) {
+    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+}
+
+// Wrapping difference and sum: stored times are whatever the log held, any int64.
+std::int64_t wrapping_sub(std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+}
+std::int64_t wrapping_add(std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+
+// Reads a trail front to back; every read checks the bytes left.
+class trail_reader {
+public:
+    explicit trail_reader(std::string_view b) : m_bytes(b) {}
+    bool done() const { return m_at == m_bytes.size(); }
+
+    std::optional<std::uint64_t> varint() {
+        std::uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (m_at == m_bytes.size()) return std::nullopt;
+            const auto byte = static_cast<unsigned char>(m_bytes[m_at++]);
+            if (shift == 63 && byte > 1) return std::nullopt;  // more than 64 bits
+            v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+            if ((byte & 0x80) == 0) return v;
+        }
+        return std::nullopt;
+    }
+    std::optional<unsigned char> byte() {
+        if (m_at == m_bytes.size()) return std::nullopt;
+        return static_cast<unsigned char>(m_bytes[m_at++]);
+    }
+    std::optional<std::string_view> text() {
+        auto n = varint();
+        if (!n || *n > m_bytes.size() - m_at) return std::nullopt;
+        std::string_view s = m_bytes.substr(m_at, static_cast<std::size_t>(*n));
+        m_at += static_cast<std::size_t>(*n);
+        return s;
+    }
+
+private:
+    std::string_view m_bytes;
+    std::size_t m_at = 0;
+};
+
+// One record as stored. Places are (tree, node) pairs referred to by number after their
+// first use; `detail` of back and end is a place too.
+struct trail_record {
+    event_kind kind = event_kind::enter;
+    std::int64_t time_ms = 0;
+    std::uint32_t place = 0;
+    std::uint32_t detail = 0;
+};
+
+// Walks the records of a usable trail, calling `place(tree, node)` for each new place and
+// `record(r)` for each record. False when the blob is not a usable, undamaged trail.
+template <typename OnPlace, typename OnRecord>
+bool walk_trail(std::string_view blob, OnPlace&& place, OnRecord&& record) {
+    if (blob.empty() || blob[0] != format_1) return false;
+    trail_reader in(blob.substr(1));
+    std::uint32_t places = 0;
+    std::int64_t time = 0;
+    auto read_ref = [&]() -> std::optional<std::uint32_t> {
+        auto r = in.varint();
+        if (!r || *r > places) return std::nullopt;
+        if (*r > 0) return static_cast<std::uint32_t>(*r - 1);
+        auto tree = in.text();
+        if (!tree) return std::nullopt;
+        auto node = in.text();
+        if (!node) return std::nullopt;
+        place(*tree, *node);
+        return places++;
+    };
+    while (!in.done()) {
+        trail_record r;
+        auto code = in.byte();
+        if (!code || *code >= std::size(kind_codes)) return false;
+        r.kind = kind_codes[*code];
+        auto delta = in.varint();
+        if (!delta) return false;
+        time = wrapping_add(time, unzigzag(*delta));
+        r.time_ms = time;
+        auto where = read_ref();
+        if (!where) return false;
+        r.place = *where;
+        if (has_detail(r.kind)) {
+            auto detail = read_ref();
+            if (!detail) return false;
+            r.detail = *detail;
+        }
+        record(r);
+    }
+    return true;
+}
+
+}  // namespace
+
+bool trail_encoder::resume(std::string_view blob) {
+    m_bytes.clear();
+    m_places.clear();
+    m_last_time = 0;
+    m_events = 0;
+    m_usable = true;
+    if (blob.empty()) {
+        m_bytes += format_1;
+        return true;
+    }
+    const bool ok = walk_trail(
+        blob, [&](std::string_view tree, std::string_view node) { m_places.emplace_back(tree, node); },
+        [&](const trail_record& r) {
+            m_last_time = r.time_ms;
+            ++m_events;
+        });
+    if (!ok) {
+        mark_unusable();
+        return false;
+    }
+    m_bytes.assign(blob);
+    return true;
+}
+
+void trail_encoder::mark_unusable() {
+    m_usable = false;
+    m_places.clear();
+    m_bytes.assign(1, unusable_marker);
+}
+
+std::uint32_t trail_encoder::ref(std::string_view tree, std::string_view node) {
+    // A session meets a few dozen places at most: a linear search beats hashing them.
+    for (std::size_t i = 0; i < m_places.size(); ++i) {
+        if (m_places[i].second == node && m_places[i].first == tree) {
+            put_varint(m_bytes, i + 1);
+            return static_cast<std::uint32_t>(i);
+        }
+    }
+    put_varint(m_bytes, 0);
+    put_varint(m_bytes, tree.size());
+    m_bytes += tree;
+    put_varint(m_bytes, node.size());
+    m_bytes += node;
+    m_places.emplace_back(tree, node);
+    return static_cast<std::uint32_t>(m_places.size() - 1);
+}
+
+void trail_encoder::append(const event& e) {
+    if (!m_usable) return;
+    if (e.sequence != m_events) {
+        mark_unusable();
+        return;
+    }
+    m_bytes += code_of(e.kind);
+    put_varint(m_bytes, zigzag(wrapping_sub(e.time_ms, m_last_time)));
+    m_last_time = e.time_ms;
+    ref(e.tree_id, e.node);
+    // A back's detail is a node of the same tree; an end's is its status.
+    if (e.kind == event_kind::back) ref(e.tree_id, e.detail);
+    else if (e.kind == event_kind::end) ref({}, e.detail);
+    ++m_events;
+}
+
+std::string encode_trail(const std::vector<event>& events) {
+    trail_encoder t;
+    t.resume({});
+    for (const event& e : events) t.append(e);
+    return t.bytes();
+}
+
+bool decode_trail(std::string_view blob, session_path& out) {
+    out.clear();
+    const bool ok = walk_trail(
+        blob, [&](std::string_view tree, std::string_view node) { out.places.push_back({tree, node}); },
+        [&](const trail_record& r) { out.steps.push_back({r.kind, r.time_ms, r.place, r.detail}); });
+    if (!ok) out.clear();
+    return ok;
+}
+
+void session_path::assign(std::span<const event> events) {
+    clear();
+    // A session meets a few dozen places at most: a linear search beats hashing them.
+    auto place = [&](std::string_view tree, std::string_view node) {
+        for (std::size_t i = 0; i < places.size(); ++i) {
+            if (places[i].node == node && places[i].tree_id == tree) return static_cast<std::uint32_t>(i);
+        }
+        places.push_back({tree, node});
+        return static_cast<std::uint32_t>(places.size() - 1);
+    };
+    for (const event& e : events) {
+        path_step s{e.kind, e.time_ms, place(e.tree_id, e.node), 0};
+        // The same places as a trail: a back's detail is a node of its tree, an end's its status.
+        if (e.kind == event_kind::back) s.detail = place(e.tree_id, e.detail);
+        else if (e.kind == event_kind::end) s.detail = place({}, e.detail);
+        steps.push_back(s);
+    }
+}
+
+}  // namespace signpost
