@@ -107,6 +107,14 @@ session_info info_for(const tree& t, const char* xml, const std::string& agent, 
 //  S3 ana  v2 +120000 power 3000, abandoned                           abandoned (3000)
 //  S4 ana  v1 +180000 power 7000 -> lights 9000 -> fixed               completed (16000)
 //  S5 cy   v2 +240000 power 5000 -> reboot 1000, then the player died  writer lost
+// The sample trees folder as a library, and the internet outage script loaded from it.
+struct sample_trees {
+    std::string folder = std::string(SIGNPOST_SOURCE_DIR) + "/trees";
+    tree_library library{{folder}};
+    load_result outage = load_tree_file(folder + "/internet-outage.xml");
+    sample_trees() { REQUIRE(outage.ok()); }
+};
+
 struct router_log {
     temp_dir dir;
     std::string db = dir.file("sessions.db");
@@ -698,10 +706,9 @@ TEST_CASE("stats: restart starts the path over and counts apart") {
 }
 
 TEST_CASE("stats: nodes of jumped trees are their own, and jump links are not drift") {
-    const std::string trees = std::string(SIGNPOST_SOURCE_DIR) + "/trees";
-    tree_library library({trees});
-    load_result outage = load_tree_file(trees + "/internet-outage.xml");
-    REQUIRE(outage.ok());
+    sample_trees samples;
+    tree_library& library = samples.library;
+    const load_result& outage = samples.outage;
     std::shared_ptr<const tree> root = outage.loaded;
     library.add(root);
 
@@ -938,10 +945,9 @@ TEST_CASE("stats: values for form patterns") {
 }
 
 TEST_CASE("stats: generated logs are the same for a seed, and realistic") {
-    const std::string trees = std::string(SIGNPOST_SOURCE_DIR) + "/trees";
-    tree_library library({trees});
-    load_result outage = load_tree_file(trees + "/internet-outage.xml");
-    REQUIRE(outage.ok());
+    sample_trees samples;
+    tree_library& library = samples.library;
+    const load_result& outage = samples.outage;
     temp_dir dir;
     auto make = [&](const std::string& name, std::uint64_t seed) {
         generator_options o;
@@ -1042,10 +1048,9 @@ TEST_CASE("stats: a log read in parts on several threads gives the same figures 
     CHECK(json_with(9) == one);  // more parts than sessions
 
     // A generated log: more samples, loops, a jumped tree.
-    const std::string trees = std::string(SIGNPOST_SOURCE_DIR) + "/trees";
-    tree_library library({trees});
-    load_result outage = load_tree_file(trees + "/internet-outage.xml");
-    REQUIRE(outage.ok());
+    sample_trees samples;
+    tree_library& library = samples.library;
+    const load_result& outage = samples.outage;
     temp_dir dir;
     {
         log_bulk_writer out;
@@ -1077,10 +1082,9 @@ TEST_CASE("stats: a log read in parts on several threads gives the same figures 
 }
 
 TEST_CASE("stats: reports read through trails equal reports read from the events table") {
-    const std::string trees = std::string(SIGNPOST_SOURCE_DIR) + "/trees";
-    tree_library library({trees});
-    load_result outage = load_tree_file(trees + "/internet-outage.xml");
-    REQUIRE(outage.ok());
+    sample_trees samples;
+    tree_library& library = samples.library;
+    const load_result& outage = samples.outage;
     temp_dir dir;
     generator_options g;
     g.sessions = 800;
