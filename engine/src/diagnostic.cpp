@@ -118,4 +118,11 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
     return best ? *best : std::string{};
 }
 
+std::string suggestion_budget::closest(std::string_view word, const std::vector<std::string>& candidates) {
+    constexpr std::size_t limit = 20'000'000;  // character comparisons, about a second
+    if (m_spent > limit) return {};
+    m_spent += candidates.size() * std::max<std::size_t>(1, std::min<std::size_t>(word.size(), 64));
+    return closest_match(word, candidates);
+}
+
 }  // namespace signpost

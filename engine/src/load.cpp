@@ -574,17 +574,11 @@ private:
     std::uintptr_t m_base = 0;
     element_text m_text;          // scratch for read_text
     std::unordered_map<std::string, std::string> m_pattern_errors;  // pattern -> error ("" = fine)
-    mutable std::size_t m_suggestion_work = 0;
+    mutable suggestion_budget m_suggestions;
 };
 
-// Bounds the did-you-mean work in a file with thousands of broken references among
-// 100k nodes; past it, messages simply carry no suggestion.
-constexpr std::size_t max_suggestion_work = 20'000'000;
-
 std::string loader::suggestion(std::string_view word, const std::vector<std::string>& candidates) const {
-    if (m_suggestion_work > max_suggestion_work) return {};
-    m_suggestion_work += candidates.size() * std::max<std::size_t>(1, std::min<std::size_t>(word.size(), 64));
-    const std::string match = closest_match(word, candidates);
+    const std::string match = m_suggestions.closest(word, candidates);
     return match.empty() ? std::string{} : "did you mean '" + match + "'?";
 }
 

@@ -91,10 +91,6 @@ struct bit_rows {
 bool test_bit(std::span<const std::uint64_t> row, std::size_t i) { return (row[i / 64] >> (i % 64)) & 1u; }
 void set_bit(std::span<std::uint64_t> row, std::size_t i) { row[i / 64] |= std::uint64_t{1} << (i % 64); }
 
-// Did-you-mean work allowed when matching broken references to nodes (as in the loader):
-// past it, a node behind a broken reference is simply reported unreachable.
-constexpr std::size_t max_suggestion_work = 20'000'000;
-
 // [SECTION] Node graph (CSR adjacency)
 
 struct edge {
@@ -728,7 +724,7 @@ private:
         for (std::size_t i = 0; i < n; ++i)
             if (m_reach[i] && m_graph.broken[i]) todo.push_back(static_cast<int>(i));
         std::vector<std::string> ids;  // did-you-mean candidates, as the loader lists them
-        std::size_t work = 0;          // bounded like the loader's suggestions
+        suggestion_budget budget;      // as the loader's: past it, such a node is reported unreachable
         const auto visit = [&](int v) {
             if (!seen[static_cast<std::size_t>(v)]) {
                 seen[static_cast<std::size_t>(v)] = 1;
@@ -736,12 +732,11 @@ private:
             }
         };
         const auto follow_broken = [&](const std::string& target) {
-            if (target.empty() || m_graph.index.contains(target) || work > max_suggestion_work) return;
+            if (target.empty() || m_graph.index.contains(target)) return;
             if (ids.empty())
                 for (const node& nd : m_tree.nodes)
                     if (!nd.id.empty()) ids.push_back(nd.id);
-            work += ids.size() * std::max<std::size_t>(1, std::min<std::size_t>(target.size(), 64));
-            if (const std::string match = closest_match(target, ids); !match.empty())
+            if (const std::string match = budget.closest(target, ids); !match.empty())
                 visit(m_graph.index.at(match));
         };
         while (!todo.empty()) {

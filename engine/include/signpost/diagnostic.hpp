@@ -46,4 +46,16 @@ source_pos position_at(std::string_view text, std::size_t offset);
 // enough to suggest ("did you mean 'lights'?").
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+// closest_match with a bound on the work over a whole file (thousands of broken references
+// among 100k nodes would take minutes): once spent, no match is looked for and messages
+// simply carry no suggestion. The loader and the validator each use one per file, so they
+// suggest the same names.
+class suggestion_budget {
+public:
+    std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+
+private:
+    std::size_t m_spent = 0;
+};
+
 }  // namespace signpost
