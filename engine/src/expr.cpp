@@ -7,6 +7,7 @@
 // [SECTION] Evaluation
 
 #include "signpost/expr.hpp"
+#include "signpost/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -625,7 +626,7 @@ public:
         if (!text) return true;
         const auto options = m_scope.options_of(var);
         if (options.empty() || std::find(options.begin(), options.end(), *text) != options.end()) return true;
-        std::string message = quote_source(*text) + " is not an option of " + var + " (" + join(options) + ")";
+        std::string message = quote_source(*text) + " is not an option of " + var + " (" + comma_list(options) + ")";
         const std::string near = closest_match(*text, options);
         message += near.empty() ? "; use one of them, or add it to the options of " + var
                                 : "; did you mean '" + near + "'?";
@@ -651,11 +652,6 @@ private:
 
     static const char* side(std::size_t index) { return index == 0 ? "left" : "right"; }
 
-    static std::string join(const std::vector<std::string>& words) {
-        std::string out;
-        for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-        return out;
-    }
 
     // `n` is a variable: when it is another choice variable, its options must fit `var`'s.
     bool check_choice_pair(const std::string& var, const expr_node& n, bool assigning) {
@@ -668,13 +664,13 @@ private:
             const auto stray = std::find_if_not(have.begin(), have.end(), known);
             if (stray == have.end()) return true;
             error_at(n.offset, "expr-type",
-                     n.name + " can be '" + *stray + "', which is not an option of " + var + " (" + join(want) +
+                     n.name + " can be '" + *stray + "', which is not an option of " + var + " (" + comma_list(want) +
                          "); give both variables the options the call needs");
             return false;
         }
         if (std::any_of(have.begin(), have.end(), known)) return true;
         error_at(n.offset, "expr-type",
-                 n.name + " (" + join(have) + ") and " + var + " (" + join(want) +
+                 n.name + " (" + comma_list(have) + ") and " + var + " (" + comma_list(want) +
                      ") have no option in common, so they are never equal; compare each with one of its options");
         return false;
     }

@@ -275,16 +275,6 @@ std::string quote_value(std::string_view s) {
     return "'" + std::string(s.substr(0, cut)) + "…'";
 }
 
-template <typename Words>
-std::string join(const Words& words) {
-    std::string out;
-    for (const auto& w : words) {
-        if (!out.empty()) out += ", ";
-        out += w;
-    }
-    return out;
-}
-
 // [SECTION] loader
 
 // An attribute as written in a start tag.
@@ -619,7 +609,7 @@ attr_list loader::read_attrs(pugi::xml_node el, name_list allowed,
             else if (allowed.empty())
                 message += std::string("; <") + el.name() + "> takes no attributes";
             else
-                message += "; allowed: " + join(allowed);
+                message += "; allowed: " + comma_list(allowed);
             error("unknown-attribute", message, name_pos(item), node_id, name);
             continue;
         }
@@ -727,7 +717,7 @@ void loader::unknown_element(pugi::xml_node child, pugi::xml_node parent,
     else if (allowed.empty())
         message += std::string("; <") + parent.name() + "> has no child elements";
     else
-        message += "; allowed: " + join(allowed);
+        message += "; allowed: " + comma_list(allowed);
     error("unknown-element", message, element_pos(child), node_id, name);
 }
 
@@ -951,7 +941,7 @@ void loader::read_variable(pugi::xml_node el) {
                 v.default_value = value{std::string(a->value)};
             } else if (!v.options.empty()) {
                 std::string message = "default " + quote_value(a->value) + " is not one of the options (" +
-                                       join(v.options) + ")";
+                                       comma_list(v.options) + ")";
                 const std::string hint = suggestion(a->value, v.options);
                 if (!hint.empty()) message += "; " + hint;
                 error("invalid-default", message, name_pos(*a), "", "default");

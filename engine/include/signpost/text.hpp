@@ -13,6 +13,17 @@ namespace signpost {
 // code points above U+10FFFF count as invalid), or nullopt when `s` is valid.
 std::optional<std::size_t> find_invalid_utf8(std::string_view s);
 
+// "a, b, c": the words of a message listing names or options.
+template <typename Words>
+std::string comma_list(const Words& words) {
+    std::string out;
+    for (const auto& w : words) {
+        if (!out.empty()) out += ", ";
+        out += w;
+    }
+    return out;
+}
+
 // One `{name}` reference inside a text.
 struct text_reference {
     std::string name;
