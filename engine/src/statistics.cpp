@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -456,6 +457,39 @@ struct path_statistics::impl {
         return f;
     }
 
+    // Where a tree's nodes go in the report: the root tree first, then the others by id
+    // (not in the order the log happened to mention them, so that any read order, or
+    // split between threads, gives the same report).
+    std::size_t tree_rank(int index) const {
+        if (index == 0) return 0;
+        const std::string& id = trees[static_cast<std::size_t>(index)].id;
+        std::size_t before = 1;
+        for (std::size_t i = 1; i < trees.size(); ++i) before += trees[i].id < id ? 1 : 0;
+        return before;
+    }
+
+    // Each node's place in the report: by tree (tree_rank), then the tree file's order,
+    // then nodes the file does not have (or of a tree without a file) by id.
+    std::vector<std::size_t> node_ranks() const {
+        std::vector<std::size_t> tree_ranks(trees.size());
+        for (std::size_t t = 0; t < trees.size(); ++t) tree_ranks[t] = tree_rank(static_cast<int>(t));
+        auto key = [&](std::size_t i) {
+            const node_entry& n = nodes[i];
+            const tree* file = file_of(n.tree);
+            const std::size_t in_file = n.in_file != nullptr && file != nullptr
+                                            ? static_cast<std::size_t>(n.in_file - file->nodes.data())
+                                            : SIZE_MAX;
+            return std::tuple<std::size_t, std::size_t, const std::string&>(
+                tree_ranks[static_cast<std::size_t>(n.tree)], in_file, n.id);
+        };
+        std::vector<std::size_t> order(nodes.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+        std::vector<std::size_t> rank(nodes.size());
+        for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = k;
+        return rank;
+    }
+
     static std::vector<outcome_figures> outcome_list(const std::map<outcome_key, std::uint64_t>& counts) {
         std::uint64_t total = 0;
         for (const auto& [k, n] : counts) total += n;
@@ -513,8 +547,11 @@ struct path_statistics::impl {
 
         // Nodes: known trees in file order; nodes of unknown trees by traffic; nodes the
         // files do not have apart, as drift.
+        const std::vector<std::size_t> rank = node_ranks();
+        std::vector<std::size_t> in_order(nodes.size());
+        for (std::size_t i = 0; i < nodes.size(); ++i) in_order[rank[i]] = i;
         std::vector<int> unknown;
-        for (std::size_t i = 0; i < nodes.size(); ++i) {
+        for (std::size_t i : in_order) {
             const node_entry& n = nodes[i];
             if (file_of(n.tree) == nullptr) {
                 unknown.push_back(static_cast<int>(i));
@@ -524,12 +561,11 @@ struct path_statistics::impl {
                 r.nodes.push_back(node_report(n, started));
             }
         }
-        std::sort(unknown.begin(), unknown.end(), [&](int a, int b) {
+        std::stable_sort(unknown.begin(), unknown.end(), [&](int a, int b) {
             const node_entry& x = nodes[static_cast<std::size_t>(a)];
             const node_entry& y = nodes[static_cast<std::size_t>(b)];
-            if (x.tree != y.tree) return x.tree < y.tree;
-            if (x.visits != y.visits) return x.visits > y.visits;
-            return x.id < y.id;
+            if (x.tree != y.tree) return tree_rank(x.tree) < tree_rank(y.tree);
+            return x.visits > y.visits;  // then by id: the order they come in
         });
         for (int i : unknown) r.nodes.push_back(node_report(nodes[static_cast<std::size_t>(i)], started));
         std::stable_sort(r.retired_nodes.begin(), r.retired_nodes.end(),
@@ -537,6 +573,10 @@ struct path_statistics::impl {
         for (const tree_entry& t : trees) {
             if (t.file == nullptr) r.unknown_trees.push_back(t.id);
         }
+        std::sort(r.unknown_trees.begin(), r.unknown_trees.end(), [&](const std::string& a, const std::string& b) {
+            if ((a == root_id) != (b == root_id)) return a == root_id;
+            return a < b;
+        });
 
         // Links: every move seen, plus the links of known trees nobody took.
         struct link_row {
@@ -560,10 +600,12 @@ struct path_statistics::impl {
                 if (!links.contains(k)) rows.push_back({static_cast<int>(i), it->second, 0});
             }
         }
-        std::sort(rows.begin(), rows.end(), [](const link_row& a, const link_row& b) {
-            if (a.from != b.from) return a.from < b.from;
+        std::sort(rows.begin(), rows.end(), [&](const link_row& a, const link_row& b) {
+            const std::size_t from_a = rank[static_cast<std::size_t>(a.from)];
+            const std::size_t from_b = rank[static_cast<std::size_t>(b.from)];
+            if (from_a != from_b) return from_a < from_b;
             if (a.moves != b.moves) return a.moves > b.moves;
-            return a.to < b.to;
+            return rank[static_cast<std::size_t>(a.to)] < rank[static_cast<std::size_t>(b.to)];
         });
         for (const link_row& row : rows) {
             const node_entry& a = nodes[static_cast<std::size_t>(row.from)];

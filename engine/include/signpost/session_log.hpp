@@ -162,9 +162,10 @@ public:
 
     using session_span_callback =
         std::function<void(const session_record&, std::span<const event>)>;
-    // Like for_each_session, but sessions come in storage order (by session id), not by
-    // start time: a large log is then read sequentially, several times faster. For figures
-    // that do not depend on order (path statistics). `events` is valid during the call only.
+    // Like for_each_session, but sessions come in storage order (by session id; in the
+    // order they were stored when `paths_only` reads trails), not by start time: a large
+    // log is then read sequentially, several times faster. For figures that do not depend
+    // on order (path statistics). `events` is valid during the call only.
     // `paths_only` reads only what path statistics use, faster still: each event's kind,
     // time, tree, node and sequence, and the detail of `back` and `end` events (choice is
     // -1, other details and outcomes are empty); from the session's trail where the log

@@ -170,7 +170,10 @@ struct tree_report {
     session_figures sessions;
     std::vector<outcome_figures> outcomes;    // most frequent first
     std::vector<version_figures> versions;    // by version, then first use
-    std::vector<node_figures> nodes;          // tree-file order, then as met in the log
+    // Nodes and links come in an order that does not depend on how the log was read: the
+    // root tree, then jumped trees by id; in a tree, its file's order (nodes of a tree
+    // without a file: most visited first, then by id).
+    std::vector<node_figures> nodes;
     std::vector<link_figures> links;          // by source node, then most taken
     std::vector<path_figures> top_paths;      // most frequent first
     std::uint64_t distinct_paths = 0;         // distinct paths counted exactly
