@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 namespace signpost {
 
@@ -12,13 +14,33 @@ constexpr std::int64_t largest_ms = std::int64_t{1} << 40;
 
 const double log_ratio = std::log(duration_sketch::bucket_ratio);
 
-}  // namespace
-
 // Bucket 0 holds 0 ms; bucket k >= 1 holds [ratio^(k-1), ratio^k).
-std::size_t duration_sketch::bucket_of(std::int64_t ms) {
+std::size_t bucket_by_formula(std::int64_t ms) {
     if (ms <= 0) return 0;
     ms = std::min(ms, largest_ms);
     return 1 + static_cast<std::size_t>(std::floor(std::log(static_cast<double>(ms)) / log_ratio));
+}
+
+// Most durations a report sees are under a minute: their buckets are looked up in a table
+// filled by the formula itself (so every bucket is exactly the formula's), sparing a log()
+// per sample, which was a tenth of a large report's time.
+constexpr std::int64_t tabled_ms = 1 << 16;
+
+const std::vector<std::uint16_t>& bucket_table() {
+    static const std::vector<std::uint16_t> table = [] {
+        std::vector<std::uint16_t> t(static_cast<std::size_t>(tabled_ms));
+        for (std::int64_t ms = 0; ms < tabled_ms; ++ms)
+            t[static_cast<std::size_t>(ms)] = static_cast<std::uint16_t>(bucket_by_formula(ms));
+        return t;
+    }();
+    return table;
+}
+
+}  // namespace
+
+std::size_t duration_sketch::bucket_of(std::int64_t ms) {
+    if (ms >= 0 && ms < tabled_ms) return bucket_table()[static_cast<std::size_t>(ms)];
+    return bucket_by_formula(ms);
 }
 
 // The value that is off by at most (ratio - 1) / (ratio + 1) from anything in the bucket.
