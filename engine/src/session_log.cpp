@@ -315,7 +315,8 @@ CREATE TABLE IF NOT EXISTS sessions(
   last_event_ms INTEGER NOT NULL,
   host          TEXT NOT NULL,
   pid           INTEGER NOT NULL,
-  trail         BLOB
+  trail         BLOB,
+  trail_events  INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS events(
   session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -335,6 +336,11 @@ CREATE INDEX IF NOT EXISTS sessions_by_tree ON sessions(tree_id, started_ms, id)
 CREATE INDEX IF NOT EXISTS sessions_by_agent ON sessions(agent, started_ms, id);
 CREATE INDEX IF NOT EXISTS sessions_active ON sessions(last_event_ms) WHERE status = 'active';
 CREATE INDEX IF NOT EXISTS events_by_node ON events(tree_id, node, kind);
+CREATE TRIGGER IF NOT EXISTS events_beyond_trail AFTER INSERT ON events
+WHEN NEW.seq >= (SELECT trail_events FROM sessions WHERE id = NEW.session_id)
+BEGIN
+  UPDATE sessions SET trail = x'00' WHERE id = NEW.session_id AND trail IS NOT NULL AND trail <> x'00';
+END;
 )sql";
 
 struct log_identity {
@@ -408,19 +414,26 @@ int with_retry(F&& fn) {
     return rc;
 }
 
-// Brings a version 1 log to version 2 (adds sessions.trail), so that every writer keeps
-// trails from now on; sessions written before keep no trail and are read from `events`.
+// Brings a version 1 log to version 2 (sessions.trail, trail_events and the trigger that
+// voids a trail an event was stored past); sessions written before keep no trail and are
+// read from `events`.
 // Checked again under the write lock: another writer may have done it meanwhile.
 std::string upgrade(sqlite3* db, const std::string& path) {
     int rc = with_retry([&] {
         int r = exec(db, "BEGIN IMMEDIATE");
         if (r != SQLITE_OK) return r;
-        bool has_trail = false;
+        bool has_trail = false, has_count = false;
         {
             statement columns(db, "SELECT name FROM pragma_table_info('sessions')");
-            while ((r = columns.step()) == SQLITE_ROW) has_trail = has_trail || columns.view(0) == "trail";
+            while ((r = columns.step()) == SQLITE_ROW) {
+                has_trail = has_trail || columns.view(0) == "trail";
+                has_count = has_count || columns.view(0) == "trail_events";
+            }
         }
         if (r == SQLITE_DONE) r = has_trail ? SQLITE_OK : exec(db, "ALTER TABLE sessions ADD COLUMN trail BLOB");
+        if (r == SQLITE_OK && !has_count)
+            r = exec(db, "ALTER TABLE sessions ADD COLUMN trail_events INTEGER NOT NULL DEFAULT 0");
+        if (r == SQLITE_OK) r = exec(db, schema_sql);  // the trigger (everything else exists)
         if (r == SQLITE_OK)
             r = exec(db, fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version' AND CAST(value AS INTEGER) < {}",
                                      log_schema_version, log_schema_version)
@@ -770,19 +783,23 @@ std::string read_all(int fd, std::string& out) {
 // SQL for one writer connection, prepared once per connection.
 struct writer_statements {
     sqlite3* db;
-    statement insert_session, insert_event, touch, read_trail, write_trail, end, close;
+    statement insert_session, insert_event, touch, has_event, read_trail, write_trail, end, close;
     trail_encoder trail;
     explicit writer_statements(sqlite3* connection)
         : db(connection),
+          // A row made after some of its events (rows replayed out of order) gets no trail:
+          // the trail would lack them.
           insert_session(db,
                          "INSERT OR IGNORE INTO sessions(id, tree_id, tree_version, tree_hash, agent, "
-                         "started_ms, last_event_ms, host, pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)"),
+                         "started_ms, last_event_ms, host, pid, trail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, "
+                         "CASE WHEN EXISTS (SELECT 1 FROM events WHERE session_id = ?1) THEN x'00' ELSE x'01' END)"),
           insert_event(db,
                        "INSERT OR IGNORE INTO events(session_id, seq, time_ms, kind, tree_id, node, choice, "
                        "detail, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
           touch(db, "UPDATE sessions SET last_event_ms = max(last_event_ms, ?2) WHERE id = ?1"),
-          read_trail(db, "SELECT trail FROM sessions WHERE id = ?1"),
-          write_trail(db, "UPDATE sessions SET trail = ?2 WHERE id = ?1"),
+          has_event(db, "SELECT 1 FROM events WHERE session_id = ?1 AND seq = ?2"),
+          read_trail(db, "SELECT trail, trail_events FROM sessions WHERE id = ?1"),
+          write_trail(db, "UPDATE sessions SET trail = ?2, trail_events = ?3 WHERE id = ?1"),
           end(db,
               "UPDATE sessions SET status = ?2, outcome = ?3, end_node = ?4, ended_ms = ?5 WHERE id = ?1"),
           close(db,
@@ -790,26 +807,37 @@ struct writer_statements {
                 "WHERE id = ?1 AND status = 'active'") {}
 
     int prepare_rc() const {
-        for (const statement* s : {&insert_session, &insert_event, &touch, &read_trail, &write_trail, &end, &close}) {
+        for (const statement* s :
+             {&insert_session, &insert_event, &touch, &has_event, &read_trail, &write_trail, &end, &close}) {
             if (s->prepare_rc() != SQLITE_OK) return s->prepare_rc();
         }
         return SQLITE_OK;
     }
 
-    // Adds `e` to its session's trail, in the transaction that stores `e`.
+    // Adds `e` to its session's trail just before `e` is stored, in the same transaction,
+    // so the events trigger finds the trail covering it. An event stored without this (by
+    // an older build, say) is past trail_events, and the trigger marks the trail unusable.
     int extend_trail(const std::string& session_id, const event& e) {
+        has_event.bind(1, session_id);
+        has_event.bind(2, std::int64_t{e.sequence});
+        int rc = has_event.step();
+        has_event.reset();
+        if (rc == SQLITE_ROW) return SQLITE_DONE;  // stored already: the insert will skip it
+        if (rc != SQLITE_DONE) return rc;
         read_trail.bind(1, session_id);
-        int rc = read_trail.step();
-        if (rc != SQLITE_ROW) {
+        rc = read_trail.step();
+        if (rc != SQLITE_ROW || read_trail.is_null(0)) {
             read_trail.reset();
-            return rc == SQLITE_DONE ? SQLITE_DONE : rc;  // no session row: nothing to extend
+            return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_DONE : rc;  // no row, or no trail kept
         }
-        // NULL (no event yet) and stored trails resume; the unusable marker stays unusable.
-        trail.resume(read_trail.blob(0));
+        const std::int64_t covered = read_trail.int64(1);
+        // A trail that does not hold exactly `covered` events stays, or becomes, unusable.
+        if (trail.resume(read_trail.blob(0)) && trail.events() == covered) trail.append(e);
+        else trail.mark_unusable();
         read_trail.reset();
-        trail.append(e);
         write_trail.bind(1, session_id);
         write_trail.bind_blob(2, trail.bytes());
+        write_trail.bind(3, std::int64_t{trail.events()});
         return write_trail.run();
     }
 
@@ -837,13 +865,13 @@ struct writer_statements {
                 else insert_event.bind_null(7);
                 insert_event.bind(8, e.detail);
                 insert_event.bind_or_null(9, e.outcome);
-                int rc = insert_event.run();
-                if (rc != SQLITE_DONE) return rc;
-                // Only a stored event goes on the trail: one written twice is there already.
-                if (sqlite3_changes(db) > 0) {
-                    rc = extend_trail(r.session_id, e);
-                    if (rc != SQLITE_DONE) return rc;
+                int rc = extend_trail(r.session_id, e);
+                if (rc != SQLITE_DONE) {
+                    insert_event.reset();
+                    return rc;
                 }
+                rc = insert_event.run();
+                if (rc != SQLITE_DONE) return rc;
                 touch.bind(1, r.session_id);
                 touch.bind(2, e.time_ms);
                 rc = touch.run();
@@ -1330,7 +1358,7 @@ constexpr const char* session_columns =
     "s.id, s.tree_id, s.tree_version, s.tree_hash, s.agent, s.started_ms, s.ended_ms, s.status, s.outcome, "
     "s.end_node, s.last_event_ms, s.host, s.pid";
 // Where the trail is when it is read after `session_columns`.
-constexpr int trail_column = 13;
+constexpr int trail_column = 13;  // then trail_events
 
 // Columns 0..12 of `session_columns` into `s`, reusing its strings' buffers.
 void read_session(const statement& q, session_record& s) {
@@ -1522,7 +1550,8 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
     // The unary + keeps the filters off the tree/agent/date indexes, whose order would
     // need a sort: sessions come through the table itself (trails) or their primary key.
     statement sessions(raw, fmt::format("SELECT {}{} FROM sessions AS s WHERE 1{}{} ORDER BY {}", session_columns,
-                                        trails ? ", s.trail" : "", filter_sql(filter, true), range_sessions,
+                                        trails ? ", s.trail, s.trail_events" : "", filter_sql(filter, true),
+                                        range_sessions,
                                         trails ? "s.rowid" : "s.id"));
     if (sessions.prepare_rc() != SQLITE_OK) return failure(sessions.prepare_rc());
     bind_filter(sessions, filter);
@@ -1558,7 +1587,9 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
         read_session(sessions, current);
         mark_if_writer_lost(current, now, m.host, m.options.stale_after_ms);
         count = 0;
-        if (trails && decode_trail(sessions.blob(trail_column), path)) {
+        // A trail is used only when it holds exactly the events the row says it does.
+        if (trails && decode_trail(sessions.blob(trail_column), path) &&
+            static_cast<std::int64_t>(path.steps.size()) == sessions.int64(trail_column + 1)) {
             fn(current, &path, {});
             continue;
         }
@@ -1774,6 +1805,7 @@ struct log_bulk_writer::impl {
         }
         const std::string trail = encode_trail(b.events);
         s.bind_blob(14, trail);
+        s.bind(15, static_cast<std::int64_t>(b.events.size()));
         int rc = s.run();
         const bool new_row = sqlite3_changes(db.get()) > 0;
         std::size_t stored = 0;
@@ -1789,8 +1821,9 @@ struct log_bulk_writer::impl {
             stored += static_cast<std::size_t>(sqlite3_changes(db.get()));
         }
         // The new row's trail holds these events: true only if every one of them was stored
-        // (not one ignored as already there). A row already in the log keeps its trail,
-        // which is wrong once any event was added to it.
+        // (two with one seq: the second is ignored). A row already in the log keeps its
+        // trail, which is wrong once any event was added to it (the trigger catches those
+        // past its trail_events; this, any gap filled below it).
         const bool trail_wrong = new_row ? stored != b.events.size() : stored > 0;
         if (rc == SQLITE_DONE && trail_wrong) {
             unusable_trail->bind(1, b.id);
@@ -1902,8 +1935,9 @@ log_result log_bulk_writer::open(const std::string& path) {
     auto session_sql = std::make_unique<statement>(
         db.get(),
         "INSERT OR IGNORE INTO sessions(id, tree_id, tree_version, tree_hash, agent, started_ms, ended_ms, status, "
-        "outcome, end_node, last_event_ms, host, pid, trail) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        "outcome, end_node, last_event_ms, host, pid, trail, trail_events) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "CASE WHEN EXISTS (SELECT 1 FROM events WHERE session_id = ?1) THEN x'00' ELSE ?14 END, ?15)");
     auto unusable_trail_sql =
         std::make_unique<statement>(db.get(), "UPDATE sessions SET trail = x'00' WHERE id = ?1");
     auto events_sql = std::make_unique<statement>(db.get(), event_values_sql(bulk_rows));

@@ -564,7 +564,7 @@ struct path_statistics::impl {
         std::stable_sort(unknown.begin(), unknown.end(), [&](int a, int b) {
             const node_entry& x = nodes[static_cast<std::size_t>(a)];
             const node_entry& y = nodes[static_cast<std::size_t>(b)];
-            if (x.tree != y.tree) return tree_rank(x.tree) < tree_rank(y.tree);
+            if (x.tree != y.tree) return rank[static_cast<std::size_t>(a)] < rank[static_cast<std::size_t>(b)];
             return x.visits > y.visits;  // then by id: the order they come in
         });
         for (int i : unknown) r.nodes.push_back(node_report(nodes[static_cast<std::size_t>(i)], started));

@@ -1074,7 +1074,9 @@ TEST_CASE("log: a version 1 log is upgraded by the first writer and its old sess
         for (const event& e : winding_call(t0)) w.on_event(e);
     }
     // What a log written by a version 1 build looks like.
-    raw_exec(db, "ALTER TABLE sessions DROP COLUMN trail; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    raw_exec(db,
+             "DROP TRIGGER events_beyond_trail; ALTER TABLE sessions DROP COLUMN trail; "
+             "ALTER TABLE sessions DROP COLUMN trail_events; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
     {
         log_reader reader;
         REQUIRE(reader.open(db));
@@ -1133,4 +1135,72 @@ TEST_CASE("log: the bulk writer's trails match its events, and a reused session 
     check_same_paths(db);
     for (const auto& [id, events] : paths_of(db, true))
         if (id == info.id) CHECK(events.size() == 8);
+}
+
+TEST_CASE("log: an event stored without its trail, as an older build would, voids the trail") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    std::string id;
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        id = w.begin_session(sample_info(t0));
+        const auto call = sample_call(t0);
+        for (std::size_t i = 0; i + 1 < call.size(); ++i) w.on_event(call[i]);
+    }
+    CHECK(trail_hex(db, id).substr(0, 2) == "01");
+    // A player of schema 1 still connected after the upgrade stores the last event (its
+    // statements are re-prepared silently): the trail would be one event short.
+    raw_exec(db, "INSERT INTO events VALUES('" + id +
+                     "', 6, " + std::to_string(t0 + 2000) + ", 'end', 'outage', 'fixed', NULL, 'completed', 'resolved')");
+    CHECK(trail_hex(db, id) == "00");
+    check_same_paths(db);
+    CHECK(paths_of(db, true)[0].second.size() == 7);
+}
+
+TEST_CASE("log: a session row stored after some of its events gets no trail") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    session_info info = sample_info(t0);
+    info.id = "00000000-0000-4000-8000-00000000000a";
+    {
+        log_writer w;
+        REQUIRE(w.open(db));  // creates the log
+    }
+    // Events 1 and 2 arrived first (rows replayed out of order), then the session and event 0.
+    const auto call = sample_call(t0);
+    for (int seq : {1, 2})
+        raw_exec(db, "INSERT INTO events VALUES('" + info.id + "', " + std::to_string(seq) + ", " +
+                         std::to_string(call[static_cast<std::size_t>(seq)].time_ms) + ", '" +
+                         std::string(to_string(call[static_cast<std::size_t>(seq)].kind)) + "', 'outage', '" +
+                         call[static_cast<std::size_t>(seq)].node + "', NULL, '', NULL)");
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        w.begin_session(info);
+        w.on_event(call[0]);
+    }
+    CHECK(trail_hex(db, info.id) == "00");
+    check_same_paths(db);
+    CHECK(paths_of(db, true)[0].second.size() == 3);
+}
+
+TEST_CASE("log: a trail holding another number of events than its row says is not used") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    std::string longer, shorter;
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        longer = w.begin_session(sample_info(t0));
+        for (const event& e : winding_call(t0)) w.on_event(e);
+        shorter = w.begin_session(sample_info(t0 + 100'000));
+        for (const event& e : sample_call(t0 + 100'000)) w.on_event(e);
+    }
+    CHECK(raw_query(db, "SELECT trail_events FROM sessions WHERE id = '" + shorter + "'")[0][0] == "7");
+    // A well-formed trail of 12 events on a row that says 7.
+    raw_exec(db, "UPDATE sessions SET trail = (SELECT trail FROM sessions WHERE id = '" + longer + "') WHERE id = '" +
+                     shorter + "'");
+    check_same_paths(db);
+    for (const auto& [id, events] : paths_of(db, true)) CHECK(events.size() == (id == shorter ? 7u : 12u));
 }

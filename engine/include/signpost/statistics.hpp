@@ -41,7 +41,9 @@ struct statistics_options {
     // Figures per agent, for coaching. Off unless asked for.
     bool by_agent = false;
     // Distinct complete paths counted exactly; sessions whose path comes after these are
-    // counted together as "other paths".
+    // counted together as "other paths". Which paths are the first ones depends on the
+    // order the log is read in (and the split between threads): past this many, the top
+    // paths are an approximation, and the report says how many sessions it left out.
     std::size_t max_distinct_paths = 10000;
     // How many of the most frequent paths, abandonment points and problem spots to list.
     std::size_t top_paths = 10;
@@ -170,9 +172,10 @@ struct tree_report {
     session_figures sessions;
     std::vector<outcome_figures> outcomes;    // most frequent first
     std::vector<version_figures> versions;    // by version, then first use
-    // Nodes and links come in an order that does not depend on how the log was read: the
-    // root tree, then jumped trees by id; in a tree, its file's order (nodes of a tree
-    // without a file: most visited first, then by id).
+    // Nodes and links come in an order that does not depend on how the log was read. Nodes:
+    // those of trees with a file, tree by tree (the root, then jumped trees by id), in file
+    // order; then those of trees without a file, tree by tree, most visited first, then by
+    // id. Links: by source node in that order (a node not in any file: by tree, then id).
     std::vector<node_figures> nodes;
     std::vector<link_figures> links;          // by source node, then most taken
     std::vector<path_figures> top_paths;      // most frequent first
@@ -224,7 +227,8 @@ private:
 // Called now and then while a log is read, with the number of sessions done so far.
 using report_progress = std::function<void(std::uint64_t sessions_done)>;
 
-// Reads the sessions matching `filter` in one pass (split between threads) and fills `out`
+// Reads the sessions matching `filter` in one pass (split between threads; the figures do
+// not depend on the split, except which paths are kept past max_distinct_paths) and fills `out`
 // with one report per root tree (only options.current's tree when it is given), ordered by
 // tree id. `progress` is called on the calling thread only.
 [[nodiscard]] log_result collect_reports(const log_reader& log, const log_filter& filter,
