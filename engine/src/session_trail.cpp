@@ -2,8 +2,10 @@
 
 #include "session_trail.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <optional>
+#include <vector>
 
 namespace signpost {
 
@@ -101,16 +103,23 @@ bool walk_trail(std::string_view blob, OnPlace&& place, OnRecord&& record) {
     if (blob.empty() || blob[0] != format_1) return false;
     trail_reader in(blob.substr(1));
     std::uint32_t places = 0;
+    std::vector<std::string_view> trees;  // a session meets one to a few
     std::int64_t time = 0;
     auto read_ref = [&]() -> std::optional<std::uint32_t> {
         auto r = in.varint();
         if (!r || *r > places) return std::nullopt;
         if (*r > 0) return static_cast<std::uint32_t>(*r - 1);
-        auto tree = in.text();
-        if (!tree) return std::nullopt;
+        auto t = in.varint();
+        if (!t || *t > trees.size()) return std::nullopt;
+        if (*t == 0) {
+            auto tree = in.text();
+            if (!tree) return std::nullopt;
+            trees.push_back(*tree);
+        }
+        const std::string_view tree = trees[*t == 0 ? trees.size() - 1 : static_cast<std::size_t>(*t - 1)];
         auto node = in.text();
         if (!node) return std::nullopt;
-        place(*tree, *node);
+        place(tree, *node);
         return places++;
     };
     while (!in.done()) {
@@ -140,6 +149,7 @@ bool walk_trail(std::string_view blob, OnPlace&& place, OnRecord&& record) {
 bool trail_encoder::resume(std::string_view blob) {
     m_bytes.clear();
     m_places.clear();
+    m_trees.clear();
     m_last_time = 0;
     m_events = 0;
     m_usable = true;
@@ -148,7 +158,11 @@ bool trail_encoder::resume(std::string_view blob) {
         return true;
     }
     const bool ok = walk_trail(
-        blob, [&](std::string_view tree, std::string_view node) { m_places.emplace_back(tree, node); },
+        blob,
+        [&](std::string_view tree, std::string_view node) {
+            m_places.emplace_back(tree, node);
+            if (std::find(m_trees.begin(), m_trees.end(), tree) == m_trees.end()) m_trees.emplace_back(tree);
+        },
         [&](const trail_record& r) {
             m_last_time = r.time_ms;
             ++m_events;
@@ -164,6 +178,7 @@ bool trail_encoder::resume(std::string_view blob) {
 void trail_encoder::mark_unusable() {
     m_usable = false;
     m_places.clear();
+    m_trees.clear();
     m_bytes.assign(1, unusable_marker);
 }
 
@@ -176,8 +191,17 @@ std::uint32_t trail_encoder::ref(std::string_view tree, std::string_view node) {
         }
     }
     put_varint(m_bytes, 0);
-    put_varint(m_bytes, tree.size());
-    m_bytes += tree;
+    // The tree by number when an earlier place named it.
+    std::size_t tree_number = 0;
+    while (tree_number < m_trees.size() && m_trees[tree_number] != tree) ++tree_number;
+    if (tree_number < m_trees.size()) {
+        put_varint(m_bytes, tree_number + 1);
+    } else {
+        m_trees.emplace_back(tree);
+        put_varint(m_bytes, 0);
+        put_varint(m_bytes, tree.size());
+        m_bytes += tree;
+    }
     put_varint(m_bytes, node.size());
     m_bytes += node;
     m_places.emplace_back(tree, node);

@@ -41,6 +41,7 @@ private:
     std::int64_t m_last_time = 0;
     int m_events = 0;
     std::vector<std::pair<std::string, std::string>> m_places;  // (tree, node) by reference
+    std::vector<std::string> m_trees;                             // by number, in order of first use
 };
 
 // The trail of a whole session at once (the bulk writer's case): the same bytes as
