@@ -62,13 +62,16 @@ int main(int argc, char** argv) {
         "DELETE FROM events WHERE seq=0",
         "UPDATE sessions SET id=NULL",
         "INSERT INTO sessions SELECT 'x'||id,tree_id,tree_version,tree_hash,agent,started_ms,ended_ms,status,"
-        "outcome,end_node,last_event_ms,host,pid,trail FROM sessions",
+        "outcome,end_node,last_event_ms,host,pid,trail,trail_events FROM sessions",
         // Trails: cut short, a reference ahead of its place, a huge length, text instead of a blob.
         "UPDATE sessions SET trail=substr(trail,1,length(trail)-3)",
         "UPDATE sessions SET trail=x'010100050141'",
         "UPDATE sessions SET trail=x'01010000FFFFFFFF0F'",
         "UPDATE sessions SET trail='hello', tree_id='internet-outage'",
         "UPDATE sessions SET trail=NULL WHERE rowid % 2 = 0",
+        "UPDATE sessions SET trail_events=trail_events-1",
+        "DROP TRIGGER events_beyond_trail; INSERT INTO events SELECT session_id,seq+100,time_ms,kind,tree_id,node,"
+        "choice,detail,outcome FROM events",
     };
     for (std::size_t i = 0; i < edits.size(); ++i) write(dir / ("sql-" + std::to_string(i)), "S" + edits[i]);
     return 0;
