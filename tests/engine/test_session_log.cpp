@@ -972,6 +972,15 @@ std::vector<event> winding_call(std::int64_t start) {
     };
 }
 
+// One call recorded by its own writer; returns the session id.
+std::string record_call(const std::string& db, const session_info& info, const std::vector<event>& events) {
+    log_writer w;
+    REQUIRE(w.open(db));
+    std::string id = w.begin_session(info);
+    for (const event& e : events) w.on_event(e);
+    return id;
+}
+
 std::string trail_hex(const std::string& db, const std::string& id) {
     return raw_query(db, "SELECT CASE WHEN trail IS NULL THEN 'NULL' ELSE hex(trail) END FROM sessions WHERE id = '" + id + "'")[0][0];
 }
@@ -1042,14 +1051,7 @@ TEST_CASE("log: a damaged trail is not trusted: the session's events are read in
     temp_dir dir;
     const std::string db = dir.file("sessions.db");
     std::vector<std::string> ids;
-    {
-        log_writer w;
-        REQUIRE(w.open(db));
-        for (int i = 0; i < 6; ++i) {
-            ids.push_back(w.begin_session(sample_info(t0 + i * 10'000)));
-            for (const event& e : winding_call(t0 + i * 10'000)) w.on_event(e);
-        }
-    }
+    for (int i = 0; i < 6; ++i) ids.push_back(record_call(db, sample_info(t0 + i * 10'000), winding_call(t0 + i * 10'000)));
     const std::string good = trail_hex(db, ids[0]);
     // Cut short, a reference to a place not yet named, an unknown kind, a newer format,
     // empty, and a varint longer than 64 bits.
@@ -1066,13 +1068,7 @@ TEST_CASE("log: a damaged trail is not trusted: the session's events are read in
 TEST_CASE("log: a version 1 log is upgraded by the first writer and its old sessions are read from events") {
     temp_dir dir;
     const std::string db = dir.file("sessions.db");
-    std::string old_id;
-    {
-        log_writer w;
-        REQUIRE(w.open(db));
-        old_id = w.begin_session(sample_info(t0));
-        for (const event& e : winding_call(t0)) w.on_event(e);
-    }
+    const std::string old_id = record_call(db, sample_info(t0), winding_call(t0));
     // What a log written by a version 1 build looks like.
     raw_exec(db,
              "DROP TRIGGER events_beyond_trail; ALTER TABLE sessions DROP COLUMN trail; "
@@ -1086,13 +1082,7 @@ TEST_CASE("log: a version 1 log is upgraded by the first writer and its old sess
     REQUIRE(before.size() == 1);
     CHECK(before[0].second.size() == 12);
 
-    std::string new_id;
-    {
-        log_writer w;
-        REQUIRE(w.open(db));
-        new_id = w.begin_session(sample_info(t0 + 50'000));
-        for (const event& e : winding_call(t0 + 50'000)) w.on_event(e);
-    }
+    const std::string new_id = record_call(db, sample_info(t0 + 50'000), winding_call(t0 + 50'000));
     CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "2");
     CHECK(trail_hex(db, old_id) == "NULL");
     CHECK(trail_hex(db, new_id).substr(0, 2) == "01");
@@ -1140,14 +1130,9 @@ TEST_CASE("log: the bulk writer's trails match its events, and a reused session 
 TEST_CASE("log: an event stored without its trail, as an older build would, voids the trail") {
     temp_dir dir;
     const std::string db = dir.file("sessions.db");
-    std::string id;
-    {
-        log_writer w;
-        REQUIRE(w.open(db));
-        id = w.begin_session(sample_info(t0));
-        const auto call = sample_call(t0);
-        for (std::size_t i = 0; i + 1 < call.size(); ++i) w.on_event(call[i]);
-    }
+    auto call = sample_call(t0);
+    call.pop_back();
+    const std::string id = record_call(db, sample_info(t0), call);
     CHECK(trail_hex(db, id).substr(0, 2) == "01");
     // A player of schema 1 still connected after the upgrade stores the last event (its
     // statements are re-prepared silently): the trail would be one event short.
@@ -1188,15 +1173,8 @@ TEST_CASE("log: a session row stored after some of its events gets no trail") {
 TEST_CASE("log: a trail holding another number of events than its row says is not used") {
     temp_dir dir;
     const std::string db = dir.file("sessions.db");
-    std::string longer, shorter;
-    {
-        log_writer w;
-        REQUIRE(w.open(db));
-        longer = w.begin_session(sample_info(t0));
-        for (const event& e : winding_call(t0)) w.on_event(e);
-        shorter = w.begin_session(sample_info(t0 + 100'000));
-        for (const event& e : sample_call(t0 + 100'000)) w.on_event(e);
-    }
+    const std::string longer = record_call(db, sample_info(t0), winding_call(t0));
+    const std::string shorter = record_call(db, sample_info(t0 + 100'000), sample_call(t0 + 100'000));
     CHECK(raw_query(db, "SELECT trail_events FROM sessions WHERE id = '" + shorter + "'")[0][0] == "7");
     // A well-formed trail of 12 events on a row that says 7.
     raw_exec(db, "UPDATE sessions SET trail = (SELECT trail FROM sessions WHERE id = '" + longer + "') WHERE id = '" +
