@@ -982,7 +982,9 @@ std::string record_call(const std::string& db, const session_info& info, const s
 }
 
 std::string trail_hex(const std::string& db, const std::string& id) {
-    return raw_query(db, "SELECT CASE WHEN trail IS NULL THEN 'NULL' ELSE hex(trail) END FROM sessions WHERE id = '" + id + "'")[0][0];
+    const std::string sql =
+        "SELECT CASE WHEN trail IS NULL THEN 'NULL' ELSE hex(trail) END FROM sessions WHERE id = '" + id + "'";
+    return raw_query(db, sql)[0][0];
 }
 
 }  // namespace
@@ -1051,7 +1053,8 @@ TEST_CASE("log: a damaged trail is not trusted: the session's events are read in
     temp_dir dir;
     const std::string db = dir.file("sessions.db");
     std::vector<std::string> ids;
-    for (int i = 0; i < 6; ++i) ids.push_back(record_call(db, sample_info(t0 + i * 10'000), winding_call(t0 + i * 10'000)));
+    for (int i = 0; i < 6; ++i)
+        ids.push_back(record_call(db, sample_info(t0 + i * 10'000), winding_call(t0 + i * 10'000)));
     const std::string good = trail_hex(db, ids[0]);
     // Cut short, a reference to a place not yet named, an unknown kind, a newer format,
     // empty, and a varint longer than 64 bits.
@@ -1136,8 +1139,8 @@ TEST_CASE("log: an event stored without its trail, as an older build would, void
     CHECK(trail_hex(db, id).substr(0, 2) == "01");
     // A player of schema 1 still connected after the upgrade stores the last event (its
     // statements are re-prepared silently): the trail would be one event short.
-    raw_exec(db, "INSERT INTO events VALUES('" + id +
-                     "', 6, " + std::to_string(t0 + 2000) + ", 'end', 'outage', 'fixed', NULL, 'completed', 'resolved')");
+    raw_exec(db, "INSERT INTO events VALUES('" + id + "', 6, " + std::to_string(t0 + 2000) +
+                     ", 'end', 'outage', 'fixed', NULL, 'completed', 'resolved')");
     CHECK(trail_hex(db, id) == "00");
     check_same_paths(db);
     CHECK(paths_of(db, true)[0].second.size() == 7);
