@@ -33,6 +33,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -1213,6 +1214,26 @@ struct log_reader::impl {
     log_read_options options;
     int version = 0;
     std::string host = host_name();
+
+    // A connection of its own, used by one call only: without SQLite's per-call mutex
+    // (millions of column reads), and usable from another thread. The file is not mapped
+    // into memory: that saves little time and would make the process look as large as
+    // the log.
+    log_result open_connection(db_ptr& out) const {
+        sqlite3* raw = nullptr;
+        int opened = sqlite3_open_v2(file_uri(path).c_str(), &raw,
+                                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+        out.reset(raw);
+        if (opened != SQLITE_OK)
+            return {false, fmt::format("cannot open the session log '{}': {}", path, sqlite_message(raw, opened))};
+        sqlite3_extended_result_codes(raw, 1);
+        sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+        return {};
+    }
+    log_result read_failure(sqlite3* connection, int rc) const {
+        if (is_busy(rc)) return {false, locked_message(path)};
+        return {false, fmt::format("cannot read the session log '{}': {}", path, sqlite_message(connection, rc))};
+    }
 };
 
 log_reader::log_reader() : m_impl(std::make_unique<impl>()) {}
@@ -1409,6 +1430,74 @@ bool read_event(const statement& q, int at, bool paths_only, event& e) {
 
 }  // namespace
 
+namespace {
+
+// Where parts 1..count-1 begin, all read in one snapshot of the log.
+int plan_split(sqlite3* db, bool by_row, unsigned count, log_split& out) {
+    out = {};
+    out.count = count;
+    out.by_row = by_row;
+    int rc = exec(db, "BEGIN");
+    if (rc != SQLITE_OK) return rc;
+    auto done = [&](int result) {
+        rollback_if_open(db);  // only read: nothing to keep
+        return result;
+    };
+    if (by_row) {
+        statement bounds(db, "SELECT min(rowid), max(rowid) FROM sessions");
+        if (bounds.prepare_rc() != SQLITE_OK) return done(bounds.prepare_rc());
+        rc = bounds.step();
+        if (rc != SQLITE_ROW) return done(rc);
+        // An empty log: part 0 takes every rowid but the largest, the last part that one.
+        std::int64_t low = std::numeric_limits<std::int64_t>::max();
+        long double span = 0;
+        if (!bounds.is_null(0)) {
+            low = bounds.int64(0);
+            // Unsigned: rowids may be anything from INT64_MIN to INT64_MAX.
+            span = static_cast<long double>(static_cast<std::uint64_t>(bounds.int64(1)) -
+                                            static_cast<std::uint64_t>(low));
+        }
+        for (unsigned index = 1; index < count; ++index) {
+            const auto offset = static_cast<std::uint64_t>(span * index / count);
+            out.row_starts.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + offset));
+        }
+        return done(SQLITE_OK);
+    }
+    // By id: the (index/count)-th session id, walking the sessions' primary key index.
+    std::int64_t total = 0;
+    {
+        statement all(db, "SELECT count(*) FROM sessions");
+        if (all.prepare_rc() != SQLITE_OK) return done(all.prepare_rc());
+        rc = all.step();
+        if (rc != SQLITE_ROW) return done(rc);
+        total = all.int64(0);
+    }
+    statement q(db, "SELECT id FROM sessions ORDER BY id LIMIT 1 OFFSET ?1");
+    if (q.prepare_rc() != SQLITE_OK) return done(q.prepare_rc());
+    for (unsigned index = 1; index < count; ++index) {
+        q.bind(1, total * static_cast<std::int64_t>(index) / static_cast<std::int64_t>(count));
+        rc = q.step();
+        if (rc == SQLITE_ROW) out.id_starts.push_back(q.text(0));
+        else if (rc == SQLITE_DONE) out.id_starts.emplace_back("\xff");  // after every id (UTF-8 has no 0xff)
+        else return done(rc);
+        q.reset();
+    }
+    return done(SQLITE_OK);
+}
+
+}  // namespace
+
+log_result log_reader::split(unsigned count, bool paths_only, log_split& out) const {
+    const impl& m = *m_impl;
+    if (!m.db) return {false, "no session log is open"};
+    if (count == 0) return {false, "a log cannot be split into 0 parts"};
+    db_ptr db;
+    if (auto r = m.open_connection(db); !r) return r;
+    const bool trails = paths_only && m.version >= 2 && m.options.read_trails;
+    if (int rc = plan_split(db.get(), trails, count, out); rc != SQLITE_OK) return m.read_failure(db.get(), rc);
+    return {};
+}
+
 log_result log_reader::scan_sessions(const log_filter& filter, const session_span_callback& fn, bool paths_only,
                                      log_part part) const {
     if (!fn) return {false, "no callback was given"};
@@ -1469,72 +1558,31 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
         if (auto r = count_sessions({}, all); !r) return r;
         lookup = matching * 8 < all;
     }
-    // A connection of its own, used by this call only: without SQLite's per-call mutex
-    // (millions of column reads), and usable from another thread. The file is not mapped
-    // into memory: that saves little time and would make the process look as large as
-    // the log.
-    sqlite3* raw = nullptr;
-    int opened = sqlite3_open_v2(file_uri(m.path).c_str(), &raw,
-                                 SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
-    db_ptr own(raw);
-    if (opened != SQLITE_OK)
-        return {false, fmt::format("cannot open the session log '{}': {}", m.path, sqlite_message(raw, opened))};
-    sqlite3_extended_result_codes(raw, 1);
-    sqlite3_busy_timeout(raw, m.options.busy_timeout_ms);
-    auto failure = [&](int rc) -> log_result {
-        if (is_busy(rc)) return {false, locked_message(m.path)};
-        return {false, fmt::format("cannot read the session log '{}': {}", m.path, sqlite_message(raw, rc))};
-    };
+    db_ptr own;
+    if (auto r = m.open_connection(own); !r) return r;
+    sqlite3* raw = own.get();
+    auto failure = [&](int rc) { return m.read_failure(raw, rc); };
 
     // With trails, sessions are read in the order they were stored (rowid), which reads
     // the table front to back; id order would visit its pages at random (5x slower on a
-    // log larger than SQLite's cache). A part is then an equal range of rowids.
-    std::optional<std::int64_t> row_from, row_to;
-    if (trails && part.count > 1) {
-        statement bounds(raw, "SELECT min(rowid), max(rowid) FROM sessions");
-        if (bounds.prepare_rc() != SQLITE_OK) return failure(bounds.prepare_rc());
-        int rc = bounds.step();
-        if (rc != SQLITE_ROW) return failure(rc);
-        if (!bounds.is_null(0)) {
-            const std::int64_t low = bounds.int64(0);
-            // Unsigned: rowids may be anything from INT64_MIN to INT64_MAX.
-            const auto span = static_cast<long double>(static_cast<std::uint64_t>(bounds.int64(1)) -
-                                                       static_cast<std::uint64_t>(low));
-            auto start_of = [&](unsigned index) {
-                const auto offset = static_cast<std::uint64_t>(span * index / part.count);
-                return static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + offset);
-            };
-            if (part.index > 0) row_from = start_of(part.index);
-            if (part.index + 1 < part.count) row_to = start_of(part.index + 1);
-        }
+    // log larger than SQLite's cache). A part is then a range of rowids, else of ids.
+    log_split own_split;
+    const log_split* split = part.split;
+    if (part.count > 1 && split == nullptr) {
+        if (int rc = plan_split(raw, trails, part.count, own_split); rc != SQLITE_OK) return failure(rc);
+        split = &own_split;
     }
-    // Otherwise a part is the ids from the (index/count)-th session to the next part's
-    // first, found by walking the sessions' primary key index.
+    std::optional<std::int64_t> row_from, row_to;
     std::optional<std::string> id_from, id_to;
-    if (!trails && part.count > 1) {
-        std::int64_t total = 0;
-        {
-            statement all(raw, "SELECT count(*) FROM sessions");
-            if (all.prepare_rc() != SQLITE_OK) return failure(all.prepare_rc());
-            int rc = all.step();
-            if (rc != SQLITE_ROW) return failure(rc);
-            total = all.int64(0);
-        }
-        auto id_at = [&](unsigned index, std::optional<std::string>& out) -> int {
-            statement q(raw, "SELECT id FROM sessions ORDER BY id LIMIT 1 OFFSET ?1");
-            if (q.prepare_rc() != SQLITE_OK) return q.prepare_rc();
-            q.bind(1, total * static_cast<std::int64_t>(index) / static_cast<std::int64_t>(part.count));
-            int rc = q.step();
-            if (rc == SQLITE_ROW) out = q.text(0);
-            else if (rc != SQLITE_DONE) return rc;
-            else out = std::string("\xff");  // after every id (UTF-8 never has a 0xff byte)
-            return SQLITE_OK;
-        };
-        if (part.index > 0) {
-            if (int rc = id_at(part.index, id_from); rc != SQLITE_OK) return failure(rc);
-        }
-        if (part.index + 1 < part.count) {
-            if (int rc = id_at(part.index + 1, id_to); rc != SQLITE_OK) return failure(rc);
+    if (split != nullptr && part.count > 1) {
+        if (split->count != part.count || split->by_row != trails)
+            return {false, "the log was split for another number of parts or another way of reading"};
+        if (trails) {
+            if (part.index > 0) row_from = split->row_starts[part.index - 1];
+            if (part.index + 1 < part.count) row_to = split->row_starts[part.index];
+        } else {
+            if (part.index > 0) id_from = split->id_starts[part.index - 1];
+            if (part.index + 1 < part.count) id_to = split->id_starts[part.index];
         }
     }
     std::string range_sessions, range_events;

@@ -883,6 +883,12 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
         if (options.library != nullptr && is_valid_id(id)) return options.library->get(id).found;
         return nullptr;
     };
+    // Bounds of the parts from one snapshot: found by each part, they could shift between
+    // the parts' reads while players add sessions.
+    log_split split;
+    if (parts > 1) {
+        if (auto r = log.split(parts, true, split); !r) return r;
+    }
     std::atomic<std::uint64_t> done{0};
     auto read_part = [&](unsigned index) {
         part_state& state = states[index];
@@ -903,7 +909,7 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
             // Progress is reported from the calling thread only (it draws on a terminal).
             if (index == 0 && ++mine % 4096 == 0 && progress) progress(done.load(std::memory_order_relaxed));
         };
-        state.result = log.scan_paths(f, add, {index, parts});
+        state.result = log.scan_paths(f, add, {index, parts, &split});
     };
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < parts; ++i) pool.emplace_back(read_part, i);

@@ -1175,3 +1175,49 @@ TEST_CASE("stats: the report does not depend on the order sessions are added in"
         CHECK(report_of(all.rbegin(), all.rend()) == forward);
     }
 }
+
+TEST_CASE("stats: parts of one split miss no session and read none twice while players add sessions") {
+    sample_trees samples;
+    temp_dir dir;
+    const std::string db = dir.file("g.db");
+    auto add_sessions = [&](std::uint64_t seed) {
+        log_bulk_writer out;
+        REQUIRE(out.open(db));
+        generator_options g;
+        g.sessions = 40;
+        g.seed = seed;
+        generator_summary summary;
+        REQUIRE(generate_log(samples.outage.loaded, &samples.library, g, out, summary));
+    };
+    add_sessions(1);
+    for (const bool paths_only : {true, false}) {
+        CAPTURE(paths_only);
+        log_reader reader;
+        REQUIRE(reader.open(db));
+        std::uint64_t before = 0;
+        REQUIRE(reader.count_sessions({}, before));
+        log_split split;
+        REQUIRE(reader.split(2, paths_only, split));
+        std::vector<std::string> ids;
+        auto read_part = [&](unsigned index) {
+            REQUIRE(reader.scan_sessions(
+                {}, [&](const session_record& s, std::span<const event>) { ids.push_back(s.id); }, paths_only,
+                {index, 2, &split}));
+        };
+        read_part(0);
+        add_sessions(paths_only ? 2 : 3);  // a player stores more calls between the two reads
+        read_part(1);
+        std::sort(ids.begin(), ids.end());
+        CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());  // none read twice
+        // Part 0 read before the new calls, part 1 after: each old session once, and the new
+        // ones in the last part's range (rowids after the old ones) or wherever their ids fall.
+        CHECK(ids.size() >= before);
+        if (paths_only) CHECK(ids.size() == before + 40);
+    }
+    // A split for another way of reading is refused, not misused.
+    log_reader reader;
+    REQUIRE(reader.open(db));
+    log_split by_id;
+    REQUIRE(reader.split(2, false, by_id));
+    CHECK_FALSE(reader.scan_sessions({}, [](const session_record&, std::span<const event>) {}, true, {0, 2, &by_id}));
+}

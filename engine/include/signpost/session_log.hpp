@@ -134,11 +134,22 @@ struct log_read_options {
     bool read_trails = true;
 };
 
-// Part `index` of `count` equal parts of a log's sessions by id, so that several threads
-// can each scan one (every log_reader::scan_sessions call reads through its own connection).
+// Where the parts of a log begin, as one snapshot of it saw them (log_reader::split).
+struct log_split {
+    unsigned count = 1;
+    bool by_row = false;                  // ranges of rowids (trails) or of session ids
+    std::vector<std::int64_t> row_starts;  // first rowid of parts 1..count-1
+    std::vector<std::string> id_starts;    // first session id of parts 1..count-1
+};
+
+// Part `index` of `count` about equal parts of a log's sessions, so that several threads
+// can each scan one (every log_reader scan reads through its own connection). Give every
+// part the same `split`: parts that each find their own bounds can overlap or leave a gap
+// when a player adds sessions in between.
 struct log_part {
     unsigned index = 0;
     unsigned count = 1;
+    const log_split* split = nullptr;     // null: found by this part's scan
 };
 
 // Reads a session log without ever changing it.
@@ -179,6 +190,8 @@ public:
     // during the call only.
     [[nodiscard]] log_result scan_paths(const log_filter& filter, const session_path_callback& fn,
                                         log_part part = {}) const;
+    // Bounds of `count` parts for scans with this `paths_only`, read in one snapshot.
+    [[nodiscard]] log_result split(unsigned count, bool paths_only, log_split& out) const;
     // How many sessions match `filter` (reads the sessions table only).
     [[nodiscard]] log_result count_sessions(const log_filter& filter, std::uint64_t& out) const;
     // Root tree ids that have sessions in the log, sorted.
