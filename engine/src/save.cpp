@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -81,10 +82,10 @@ std::string format_number(double v) {
 }
 
 // A layout coordinate as a plain decimal: shortest text that reads back as the same double,
-// without an exponent (1e+05 reads badly in a diff and in hand edits), and 0 for -0.
+// without an exponent (1e+05 reads badly in a diff and in hand edits), and 0 for -0. `v` is
+// finite (the saver leaves other positions out).
 std::string format_coordinate(double v) {
     if (v == 0) return "0";
-    if (!std::isfinite(v)) return format_number(v);  // the loader refuses these either way
     // Fixed notation of the largest double is 309 digits; of the smallest, 2 + 324 digits.
     char buf[400];
     const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
@@ -306,11 +307,15 @@ std::string save_tree_string(const tree& t) {
         separate();
         write_node(x, n);
     }
-    if (!t.layout.empty()) {
+    // A position that is not a finite number (a tree built in memory) is left out: the
+    // loader would refuse the file, and the editor places a node without one by itself.
+    auto placed = [](const auto& p) { return std::isfinite(p.x) && std::isfinite(p.y); };
+    if (std::any_of(t.layout.begin(), t.layout.end(), placed)) {
         separate();
         x.open("layout");
         x.close_start();
         for (const auto& p : t.layout) {
+            if (!placed(p)) continue;
             x.open("pos");
             x.attr("node", p.node);
             x.attr("x", format_coordinate(p.x));

@@ -758,3 +758,30 @@ TEST_CASE("save: extreme layout coordinates stay plain and exact") {
     // And the loader reads every one of them back (x/y must be finite numbers).
     check_round_trip(out);
 }
+
+TEST_CASE("save: a position that is not a finite number is left out, so the file loads") {
+    tree t;
+    t.id = "x";
+    t.start = "e0";
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    for (const auto& [x, y] : std::vector<std::pair<double, double>>{{10, 20}, {nan, 5}, {5, -inf}, {inf, nan}}) {
+        node e = make_node(node_kind::end, "e" + std::to_string(t.nodes.size()));
+        e.outcome = "resolved";
+        t.layout.push_back({e.id, x, y});
+        t.nodes.push_back(std::move(e));
+    }
+    t.reindex();
+    const std::string out = save_tree_string(t);
+    CHECK(out.find("nan") == std::string::npos);
+    CHECK(out.find("inf") == std::string::npos);
+    CHECK(out.find("<pos node=\"e0\" x=\"10\" y=\"20\"/>") != std::string::npos);
+    const load_result back = load_tree_string(out, "x.xml");
+    REQUIRE_MESSAGE(back.ok(), out);
+    REQUIRE(back.loaded->layout.size() == 1);
+    CHECK(back.loaded->layout[0].node == "e0");
+
+    // Without any finite position there is no layout element at all.
+    t.layout.erase(t.layout.begin());
+    CHECK(save_tree_string(t).find("<layout") == std::string::npos);
+}
