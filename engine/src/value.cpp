@@ -1,6 +1,7 @@
 #include "signpost/value.hpp"
 
 #include <charconv>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <system_error>
@@ -74,6 +75,43 @@ value zero_value(var_type t) {
     return std::string{};
 }
 
+namespace {
+
+// Whether a decimal that from_chars matched but found out of range is below 1 in size
+// (1e-999, 0.000…1): it then rounds to 0, as in any double parser and xs:double. Above 1 it
+// is too large for a double. The place of the first significant digit plus the exponent says.
+bool rounds_to_zero(std::string_view s) {
+    std::size_t i = s.front() == '-' ? 1 : 0;
+    long long magnitude = 0;  // decimal exponent of the first non-zero digit
+    bool seen = false, point = false;
+    long long int_digits = 0, leading_fraction_zeros = 0;
+    for (; i < s.size() && s[i] != 'e' && s[i] != 'E'; ++i) {
+        if (s[i] == '.') {
+            point = true;
+            continue;
+        }
+        if (!seen && s[i] != '0') {
+            seen = true;
+            magnitude = point ? -(leading_fraction_zeros + 1) : 0;
+        }
+        if (!point && seen) ++int_digits;
+        if (point && !seen) ++leading_fraction_zeros;
+    }
+    if (!seen) return true;
+    if (int_digits > 0) magnitude = int_digits - 1;
+    long long exponent = 0;
+    if (i < s.size()) {
+        ++i;
+        const bool negative = i < s.size() && s[i] == '-';
+        if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+        for (; i < s.size(); ++i) exponent = std::min(exponent * 10 + (s[i] - '0'), 1'000'000'000LL);
+        if (negative) exponent = -exponent;
+    }
+    return magnitude + exponent < 0;
+}
+
+}  // namespace
+
 std::optional<value> parse_value(var_type t, std::string_view text) {
     switch (t) {
         case var_type::number: {
@@ -83,8 +121,9 @@ std::optional<value> parse_value(var_type t, std::string_view text) {
             if (s.empty()) return std::nullopt;
             double d = 0;
             const auto res = std::from_chars(s.data(), s.data() + s.size(), d);
-            if (res.ec != std::errc{} || res.ptr != s.data() + s.size() || !std::isfinite(d))
-                return std::nullopt;
+            if (res.ptr != s.data() + s.size()) return std::nullopt;
+            if (res.ec == std::errc::result_out_of_range && rounds_to_zero(s)) return s.front() == '-' ? -0.0 : 0.0;
+            if (res.ec != std::errc{} || !std::isfinite(d)) return std::nullopt;
             return d;
         }
         case var_type::flag: {

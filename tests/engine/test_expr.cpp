@@ -584,6 +584,15 @@ TEST_CASE("expr: value parsing") {
     CHECK_FALSE(num("inf"));
     CHECK_FALSE(num("nan"));
     CHECK_FALSE(num("1e999"));
+    CHECK_FALSE(num("12345.6e305"));
+    CHECK_FALSE(num("-1e99999999999999999999"));
+    // Too small for a double rounds to 0, as xs:double and strtod do.
+    CHECK(num("1e-999") == 0.0);
+    CHECK(num("-0.5e-400") == 0.0);
+    CHECK(num("12e-999") == 0.0);
+    CHECK(num("0.000001e-330") == 0.0);
+    CHECK(num("1e-99999999999999999999") == 0.0);
+    CHECK(num("4.9e-324") > 0.0);  // the smallest denormal is not zero
 
     const auto flag = [](std::string_view s) -> std::optional<bool> {
         const auto v = parse_value(var_type::flag, s);

@@ -1014,7 +1014,8 @@ TEST_CASE("load: layout numbers read like number values, as the schema's xs:doub
                     "<layout><pos node=\"a\" x=\"" + x + "\" y=\"0\"/></layout></tree>");
     };
     for (const auto& [text, value] : std::vector<std::pair<std::string, double>>{
-             {"+5", 5}, {"+0.5", 0.5}, {"+.5", 0.5}, {" 12 ", 12}, {"-3", -3}, {"1e3", 1000}, {"7.", 7}}) {
+             {"+5", 5}, {"+0.5", 0.5}, {"+.5", 0.5}, {" 12 ", 12}, {"-3", -3}, {"1e3", 1000}, {"7.", 7},
+             {"1e-999", 0}}) {
         CAPTURE(text);
         const load_result r = load_pos(text);
         INFO(dump(r.problems));

@@ -113,7 +113,7 @@ expect_rejected_edit "markup inside a text element" 's|<text>Ready?</text>|<text
 # Layout numbers: the schema and the loader must accept and refuse the same spellings.
 if [ -n "$signpost" ]; then
   mkdir -p "$tmp/probe-x"  # the file is named after the tree id, so no id-file-mismatch
-  for x in "0" "+5" "-5" " 7 " "+.5" "7." "-0.25" "1e3" "1E+3" "+1e-3" "1.7976931348623157E308" \
+  for x in "0" "+5" "-5" " 7 " "+.5" "7." "-0.25" "1e3" "1E+3" "+1e-3" "1.7976931348623157E308" "1e-999" "-2E-400" \
            "1e999" "-1e999" "NaN" "INF" "-INF" "++5" "+-5" "5 5" "0x10" "" "." "+" "1e" "5,5"; do
     sed "s|x=\"0\"|x=\"$x\"|" "$tmp/probe.xml" > "$tmp/probe-x/probe.xml"
     schema_ok=no loader_ok=no
