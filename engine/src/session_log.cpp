@@ -1542,13 +1542,13 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
     if (!m.db) return {false, "no session log is open"};
     if (part.count == 0 || part.index >= part.count) return {false, "no such part of the log"};
 
-    // Two ways to pair sessions with their events, both in session id order, so neither
-    // needs a sort and memory holds one session:
-    // - merge: walk all events front to back beside the sessions (the events key starts
-    //   with the session id). Reads the log sequentially; best when most sessions match.
-    // - lookup: find each matching session's events by key; best for a narrow filter.
-    // - trail: a version 2 log keeps each session's path events packed in its row; only
-    //   sessions without a usable trail (written before the log was upgraded) look theirs up.
+    // Three ways to give each session its events, none needing a sort, so memory holds
+    // one session:
+    // - trail (paths only, schema 2): each session's path events are packed in its row;
+    //   sessions come in rowid order and only those without a usable trail look theirs up.
+    // - merge: sessions in id order beside all events front to back (the events key
+    //   starts with the session id). Reads the log sequentially; best when most match.
+    // - lookup: sessions in id order, each one's events found by key; for a narrow filter.
     const bool trails = paths_only && m.version >= 2 && m.options.read_trails;
     const bool filtered = !filter.tree_id.empty() || !filter.agent.empty() || filter.since_ms || filter.until_ms;
     bool lookup = trails;
@@ -1575,7 +1575,8 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
     std::optional<std::int64_t> row_from, row_to;
     std::optional<std::string> id_from, id_to;
     if (split != nullptr && part.count > 1) {
-        if (split->count != part.count || split->by_row != trails)
+        const std::size_t starts = trails ? split->row_starts.size() : split->id_starts.size();
+        if (split->count != part.count || split->by_row != trails || starts + 1 != part.count)
             return {false, "the log was split for another number of parts or another way of reading"};
         if (trails) {
             if (part.index > 0) row_from = split->row_starts[part.index - 1];
@@ -1599,8 +1600,7 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
     // need a sort: sessions come through the table itself (trails) or their primary key.
     statement sessions(raw, fmt::format("SELECT {}{} FROM sessions AS s WHERE 1{}{} ORDER BY {}", session_columns,
                                         trails ? ", s.trail, s.trail_events" : "", filter_sql(filter, true),
-                                        range_sessions,
-                                        trails ? "s.rowid" : "s.id"));
+                                        range_sessions, trails ? "s.rowid" : "s.id"));
     if (sessions.prepare_rc() != SQLITE_OK) return failure(sessions.prepare_rc());
     bind_filter(sessions, filter);
     bind_range(sessions);
