@@ -415,6 +415,20 @@ int with_retry(F&& fn) {
     return rc;
 }
 
+// Whether the sessions table has both trail columns (a version 2 log).
+int has_trail_columns(sqlite3* db, bool& out) {
+    bool trail = false, count = false;
+    statement columns(db, "SELECT name FROM pragma_table_info('sessions')");
+    if (columns.prepare_rc() != SQLITE_OK) return columns.prepare_rc();
+    int rc = SQLITE_OK;
+    while ((rc = columns.step()) == SQLITE_ROW) {
+        trail = trail || columns.view(0) == "trail";
+        count = count || columns.view(0) == "trail_events";
+    }
+    out = trail && count;
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 // Brings a version 1 log to version 2 (sessions.trail, trail_events and the trigger that
 // voids a trail an event was stored past); sessions written before keep no trail and are
 // read from `events`.
@@ -512,7 +526,12 @@ std::string open_writable(const std::string& path, int busy_ms, db_ptr& out) {
         // Someone else may have created a different database in the same instant.
         if (auto err = identify(raw, path, true, id); !err.empty()) return err;
     }
-    if (id.version < log_schema_version) {
+    // By the columns, not only the version: a log can say 2 and lack one (made by a build
+    // of this work in progress); the upgrade adds what is missing and nothing else.
+    bool trails = false;
+    if (rc = has_trail_columns(raw, trails); rc != SQLITE_OK)
+        return fmt::format("cannot read the session log '{}': {}", path, sqlite_message(raw, rc));
+    if (id.version < log_schema_version || !trails) {
         if (auto err = upgrade(raw, path); !err.empty()) return err;
     }
     out = std::move(db);
@@ -1213,6 +1232,7 @@ struct log_reader::impl {
     db_ptr db;
     log_read_options options;
     int version = 0;
+    bool has_trails = false;  // sessions.trail and trail_events exist
     std::string host = host_name();
 
     // A connection of its own, used by one call only: without SQLite's per-call mutex
@@ -1261,6 +1281,8 @@ log_result log_reader::open(const std::string& path, log_read_options options) {
     if (id.empty)
         return {false, fmt::format("'{}' is an empty SQLite database, not a Signpost session log", path)};
     m.version = id.version;
+    // Trails are read only where both columns are there (see open_writable).
+    if ((rc = has_trail_columns(raw, m.has_trails)) != SQLITE_OK) return m.read_failure(raw, rc);
     m.db = std::move(db);
     return {};
 }
@@ -1444,7 +1466,9 @@ int plan_split(sqlite3* db, bool by_row, unsigned count, log_split& out) {
         return result;
     };
     if (by_row) {
-        statement bounds(db, "SELECT min(rowid), max(rowid) FROM sessions");
+        // Two subqueries: SQLite answers each from one end of the table, where a single
+        // SELECT min(), max() would scan all of it.
+        statement bounds(db, "SELECT (SELECT min(rowid) FROM sessions), (SELECT max(rowid) FROM sessions)");
         if (bounds.prepare_rc() != SQLITE_OK) return done(bounds.prepare_rc());
         rc = bounds.step();
         if (rc != SQLITE_ROW) return done(rc);
@@ -1493,7 +1517,7 @@ log_result log_reader::split(unsigned count, bool paths_only, log_split& out) co
     if (count == 0) return {false, "a log cannot be split into 0 parts"};
     db_ptr db;
     if (auto r = m.open_connection(db); !r) return r;
-    const bool trails = paths_only && m.version >= 2 && m.options.read_trails;
+    const bool trails = paths_only && m.has_trails && m.options.read_trails;
     if (int rc = plan_split(db.get(), trails, count, out); rc != SQLITE_OK) return m.read_failure(db.get(), rc);
     return {};
 }
@@ -1549,7 +1573,7 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
     // - merge: sessions in id order beside all events front to back (the events key
     //   starts with the session id). Reads the log sequentially; best when most match.
     // - lookup: sessions in id order, each one's events found by key; for a narrow filter.
-    const bool trails = paths_only && m.version >= 2 && m.options.read_trails;
+    const bool trails = paths_only && m.has_trails && m.options.read_trails;
     const bool filtered = !filter.tree_id.empty() || !filter.agent.empty() || filter.since_ms || filter.until_ms;
     bool lookup = trails;
     if (filtered && !trails) {

@@ -1099,6 +1099,20 @@ TEST_CASE("log: a version 1 log is upgraded by the first writer and its old sess
     CHECK(again.open(db));
 }
 
+TEST_CASE("log: a log that says version 2 but lacks a trail column is read from events and mended by a writer") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    const std::string first = record_call(db, sample_info(t0), winding_call(t0));
+    raw_exec(db, "DROP TRIGGER events_beyond_trail; ALTER TABLE sessions DROP COLUMN trail_events");
+    check_same_paths(db);  // no trail_events: every session from events
+    CHECK(paths_of(db, true).size() == 1);
+    const std::string second = record_call(db, sample_info(t0 + 50'000), winding_call(t0 + 50'000));
+    CHECK(raw_query(db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_beyond_trail'")[0][0] == "1");
+    CHECK(raw_query(db, "SELECT trail_events FROM sessions WHERE id = '" + second + "'")[0][0] == "12");
+    CHECK(raw_query(db, "SELECT trail_events FROM sessions WHERE id = '" + first + "'")[0][0] == "0");
+    check_same_paths(db);
+}
+
 TEST_CASE("log: the bulk writer's trails match its events, and a reused session id drops its trail") {
     temp_dir dir;
     const std::string db = dir.file("bulk.db");
