@@ -415,17 +415,20 @@ int with_retry(F&& fn) {
     return rc;
 }
 
-// Whether the sessions table has both trail columns (a version 2 log).
-int has_trail_columns(sqlite3* db, bool& out) {
+// Which of the version 2 trail columns the sessions table has.
+struct trail_columns {
     bool trail = false, count = false;
+    bool both() const { return trail && count; }
+};
+int read_trail_columns(sqlite3* db, trail_columns& out) {
+    out = {};
     statement columns(db, "SELECT name FROM pragma_table_info('sessions')");
     if (columns.prepare_rc() != SQLITE_OK) return columns.prepare_rc();
     int rc = SQLITE_OK;
     while ((rc = columns.step()) == SQLITE_ROW) {
-        trail = trail || columns.view(0) == "trail";
-        count = count || columns.view(0) == "trail_events";
+        out.trail = out.trail || columns.view(0) == "trail";
+        out.count = out.count || columns.view(0) == "trail_events";
     }
-    out = trail && count;
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -437,16 +440,10 @@ std::string upgrade(sqlite3* db, const std::string& path) {
     int rc = with_retry([&] {
         int r = exec(db, "BEGIN IMMEDIATE");
         if (r != SQLITE_OK) return r;
-        bool has_trail = false, has_count = false;
-        {
-            statement columns(db, "SELECT name FROM pragma_table_info('sessions')");
-            while ((r = columns.step()) == SQLITE_ROW) {
-                has_trail = has_trail || columns.view(0) == "trail";
-                has_count = has_count || columns.view(0) == "trail_events";
-            }
-        }
-        if (r == SQLITE_DONE) r = has_trail ? SQLITE_OK : exec(db, "ALTER TABLE sessions ADD COLUMN trail BLOB");
-        if (r == SQLITE_OK && !has_count)
+        trail_columns has;
+        r = read_trail_columns(db, has);
+        if (r == SQLITE_OK && !has.trail) r = exec(db, "ALTER TABLE sessions ADD COLUMN trail BLOB");
+        if (r == SQLITE_OK && !has.count)
             r = exec(db, "ALTER TABLE sessions ADD COLUMN trail_events INTEGER NOT NULL DEFAULT 0");
         if (r == SQLITE_OK) r = exec(db, schema_sql);  // the trigger (everything else exists)
         if (r == SQLITE_OK)
@@ -528,10 +525,10 @@ std::string open_writable(const std::string& path, int busy_ms, db_ptr& out) {
     }
     // By the columns, not only the version: a log can say 2 and lack one (made by a build
     // of this work in progress); the upgrade adds what is missing and nothing else.
-    bool trails = false;
-    if (rc = has_trail_columns(raw, trails); rc != SQLITE_OK)
+    trail_columns trails;
+    if (rc = read_trail_columns(raw, trails); rc != SQLITE_OK)
         return fmt::format("cannot read the session log '{}': {}", path, sqlite_message(raw, rc));
-    if (id.version < log_schema_version || !trails) {
+    if (id.version < log_schema_version || !trails.both()) {
         if (auto err = upgrade(raw, path); !err.empty()) return err;
     }
     out = std::move(db);
@@ -1235,6 +1232,9 @@ struct log_reader::impl {
     bool has_trails = false;  // sessions.trail and trail_events exist
     std::string host = host_name();
 
+    // Whether a scan reads the sessions' trails instead of their events.
+    bool reads_trails(bool paths_only) const { return paths_only && has_trails && options.read_trails; }
+
     // A connection of its own, used by one call only: without SQLite's per-call mutex
     // (millions of column reads), and usable from another thread. The file is not mapped
     // into memory: that saves little time and would make the process look as large as
@@ -1282,7 +1282,9 @@ log_result log_reader::open(const std::string& path, log_read_options options) {
         return {false, fmt::format("'{}' is an empty SQLite database, not a Signpost session log", path)};
     m.version = id.version;
     // Trails are read only where both columns are there (see open_writable).
-    if ((rc = has_trail_columns(raw, m.has_trails)) != SQLITE_OK) return m.read_failure(raw, rc);
+    trail_columns trails;
+    if ((rc = read_trail_columns(raw, trails)) != SQLITE_OK) return m.read_failure(raw, rc);
+    m.has_trails = trails.both();
     m.db = std::move(db);
     return {};
 }
@@ -1517,7 +1519,7 @@ log_result log_reader::split(unsigned count, bool paths_only, log_split& out) co
     if (count == 0) return {false, "a log cannot be split into 0 parts"};
     db_ptr db;
     if (auto r = m.open_connection(db); !r) return r;
-    const bool trails = paths_only && m.has_trails && m.options.read_trails;
+    const bool trails = m.reads_trails(paths_only);
     if (int rc = plan_split(db.get(), trails, count, out); rc != SQLITE_OK) return m.read_failure(db.get(), rc);
     return {};
 }
@@ -1540,7 +1542,7 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
                         e.tree_id.assign(path->places[step.place].tree_id);
                         e.node.assign(path->places[step.place].node);
                         e.choice = -1;
-                        if (step.kind == event_kind::back || step.kind == event_kind::end)
+                        if (has_detail(step.kind))
                             e.detail.assign(path->places[step.detail].node);
                         else
                             e.detail.clear();
@@ -1573,7 +1575,7 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
     // - merge: sessions in id order beside all events front to back (the events key
     //   starts with the session id). Reads the log sequentially; best when most match.
     // - lookup: sessions in id order, each one's events found by key; for a narrow filter.
-    const bool trails = paths_only && m.has_trails && m.options.read_trails;
+    const bool trails = m.reads_trails(paths_only);
     const bool filtered = !filter.tree_id.empty() || !filter.agent.empty() || filter.since_ms || filter.until_ms;
     bool lookup = trails;
     if (filtered && !trails) {

@@ -26,8 +26,6 @@ char code_of(event_kind k) {
     return 0;  // unreachable: every kind has a code
 }
 
-bool has_detail(event_kind k) { return k == event_kind::back || k == event_kind::end; }
-
 void put_varint(std::string& out, std::uint64_t v) {
     while (v >= 0x80) {
         out += static_cast<char>((v & 0x7f) | 0x80);
@@ -87,17 +85,8 @@ private:
     std::size_t m_at = 0;
 };
 
-// One record as stored. Places are (tree, node) pairs referred to by number after their
-// first use; `detail` of back and end is a place too.
-struct trail_record {
-    event_kind kind = event_kind::enter;
-    std::int64_t time_ms = 0;
-    std::uint32_t place = 0;
-    std::uint32_t detail = 0;
-};
-
 // Walks the records of a usable trail, calling `place(tree, node)` for each new place and
-// `record(r)` for each record. False when the blob is not a usable, undamaged trail.
+// `record(step)` for each record (places are numbered in order of first use). False when the blob is not a usable, undamaged trail.
 template <typename OnPlace, typename OnRecord>
 bool walk_trail(std::string_view blob, OnPlace&& place, OnRecord&& record) {
     if (blob.empty() || blob[0] != format_1) return false;
@@ -123,7 +112,7 @@ bool walk_trail(std::string_view blob, OnPlace&& place, OnRecord&& record) {
         return places++;
     };
     while (!in.done()) {
-        trail_record r;
+        path_step r;
         auto code = in.byte();
         if (!code || *code >= std::size(kind_codes)) return false;
         r.kind = kind_codes[*code];
@@ -163,7 +152,7 @@ bool trail_encoder::resume(std::string_view blob) {
             m_places.emplace_back(tree, node);
             if (std::find(m_trees.begin(), m_trees.end(), tree) == m_trees.end()) m_trees.emplace_back(tree);
         },
-        [&](const trail_record& r) {
+        [&](const path_step& r) {
             m_last_time = r.time_ms;
             ++m_events;
         });
@@ -218,9 +207,10 @@ void trail_encoder::append(const event& e) {
     put_varint(m_bytes, zigzag(wrapping_sub(e.time_ms, m_last_time)));
     m_last_time = e.time_ms;
     ref(e.tree_id, e.node);
-    // A back's detail is a node of the same tree; an end's is its status.
-    if (e.kind == event_kind::back) ref(e.tree_id, e.detail);
-    else if (e.kind == event_kind::end) ref({}, e.detail);
+    if (has_detail(e.kind)) {
+        const path_place d = detail_place(e);
+        ref(d.tree_id, d.node);
+    }
     ++m_events;
 }
 
@@ -235,7 +225,7 @@ bool decode_trail(std::string_view blob, session_path& out) {
     out.clear();
     const bool ok = walk_trail(
         blob, [&](std::string_view tree, std::string_view node) { out.places.push_back({tree, node}); },
-        [&](const trail_record& r) { out.steps.push_back({r.kind, r.time_ms, r.place, r.detail}); });
+        [&](const path_step& r) { out.steps.push_back(r); });
     if (!ok) out.clear();
     return ok;
 }
@@ -252,9 +242,10 @@ void session_path::assign(std::span<const event> events) {
     };
     for (const event& e : events) {
         path_step s{e.kind, e.time_ms, place(e.tree_id, e.node), 0};
-        // The same places as a trail: a back's detail is a node of its tree, an end's its status.
-        if (e.kind == event_kind::back) s.detail = place(e.tree_id, e.detail);
-        else if (e.kind == event_kind::end) s.detail = place({}, e.detail);
+        if (has_detail(e.kind)) {
+            const path_place d = detail_place(e);
+            s.detail = place(d.tree_id, d.node);
+        }
         steps.push_back(s);
     }
 }

@@ -27,7 +27,6 @@ public:
     void append(const event& e);
     // The blob to store: a usable trail, or the one-byte "read the events instead" marker.
     const std::string& bytes() const { return m_bytes; }
-    bool usable() const { return m_usable; }
     // Events on the trail (0 once unusable).
     int events() const { return m_usable ? m_events : 0; }
     // From now on the trail is the "read the events instead" marker.

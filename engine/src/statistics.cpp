@@ -457,22 +457,17 @@ struct path_statistics::impl {
         return f;
     }
 
-    // Where a tree's nodes go in the report: the root tree first, then the others by id
-    // (not in the order the log happened to mention them, so that any read order, or
-    // split between threads, gives the same report).
-    std::size_t tree_rank(int index) const {
-        if (index == 0) return 0;
-        const std::string& id = trees[static_cast<std::size_t>(index)].id;
-        std::size_t before = 1;
-        for (std::size_t i = 1; i < trees.size(); ++i) before += trees[i].id < id ? 1 : 0;
-        return before;
-    }
-
-    // Each node's place in the report: by tree (tree_rank), then the tree file's order,
-    // then nodes the file does not have (or of a tree without a file) by id.
+    // Each node's place in the report: by tree (the root first, then the others by id),
+    // then the tree file's order, then nodes the file does not have (or of a tree without
+    // a file) by id. Not the order the log happened to mention them in, so that any read
+    // order, or split between threads, gives the same report.
     std::vector<std::size_t> node_ranks() const {
+        std::vector<std::size_t> by_tree(trees.size());
+        for (std::size_t t = 0; t < trees.size(); ++t) by_tree[t] = t;
+        std::sort(by_tree.begin() + (trees.empty() ? 0 : 1), by_tree.end(),
+                  [&](std::size_t a, std::size_t b) { return trees[a].id < trees[b].id; });
         std::vector<std::size_t> tree_ranks(trees.size());
-        for (std::size_t t = 0; t < trees.size(); ++t) tree_ranks[t] = tree_rank(static_cast<int>(t));
+        for (std::size_t k = 0; k < by_tree.size(); ++k) tree_ranks[by_tree[k]] = k;
         auto key = [&](std::size_t i) {
             const node_entry& n = nodes[i];
             const tree* file = file_of(n.tree);
@@ -896,7 +891,7 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
         path_statistics* last = nullptr;
         std::string last_id;
         std::uint64_t mine = 0;
-        auto add = [&](const session_record& s, const session_path& events) {
+        auto add = [&](const session_record& s, const session_path& path) {
             if (last == nullptr || last_id != s.tree_id) {
                 auto it = state.by_tree.find(s.tree_id);
                 if (it == state.by_tree.end())
@@ -904,7 +899,7 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
                 last = &it->second;
                 last_id = s.tree_id;
             }
-            last->add(s, events);
+            last->add(s, path);
             done.fetch_add(1, std::memory_order_relaxed);
             // Progress is reported from the calling thread only (it draws on a terminal).
             if (index == 0 && ++mine % 4096 == 0 && progress) progress(done.load(std::memory_order_relaxed));

@@ -28,6 +28,15 @@ struct path_step {
     std::uint32_t detail = 0;
 };
 
+// Whether steps of this kind have a `detail` place.
+inline bool has_detail(event_kind k) { return k == event_kind::back || k == event_kind::end; }
+
+// The place a back or end event's detail names (see path_step::detail), as views into `e`.
+inline path_place detail_place(const event& e) {
+    if (e.kind == event_kind::back) return {e.tree_id, e.detail};
+    return {{}, e.detail};
+}
+
 struct session_path {
     std::vector<path_place> places;
     std::vector<path_step> steps;
