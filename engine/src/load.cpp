@@ -167,7 +167,9 @@ std::string_view trim(std::string_view s) {
 
 bool is_blank(std::string_view s) { return trim(s).empty(); }
 
+// Digits only, no sign and no leading zero (as the schema writes them); "0" is fine.
 std::optional<int> parse_int(std::string_view s) {
+    if (s.empty() || s[0] < '0' || s[0] > '9' || (s[0] == '0' && s.size() > 1)) return std::nullopt;
     int v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
@@ -758,8 +760,8 @@ void loader::read_tree(pugi::xml_node root) {
                           std::to_string(current_format),
                       name_pos(*a), "", "format");
         } else {
-            error("invalid-attribute", "format must be a whole number (this version reads format 1), not " +
-                                           quote_value(a->value),
+            error("invalid-attribute", "format must be a whole number written as digits (this version reads "
+                                           "format 1), not " + quote_value(a->value),
                   name_pos(*a), "", "format");
         }
     }
@@ -775,11 +777,13 @@ void loader::read_tree(pugi::xml_node root) {
             check_file_name(*a);
     }
     if (const attr* a = attrs.find("version")) {
-        const auto v = parse_int(a->value);
+        const auto v = parse_int(trim(a->value));  // blanks around it are fine, as in xs:int
         if (v && *v > 0)
             t.version = *v;
         else
-            error("invalid-attribute", "version must be a positive whole number, not " + quote_value(a->value),
+            error("invalid-attribute",
+                  "version must be a whole number from 1 to 2147483647 written as digits, not " +
+                      quote_value(a->value),
                   name_pos(*a), "", "version");
     }
     const attr* title = attrs.find("title");

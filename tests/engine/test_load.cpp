@@ -1028,6 +1028,29 @@ TEST_CASE("load: layout numbers read like number values, as the schema's xs:doub
     }
 }
 
+TEST_CASE("load: format and version are digits with no sign or leading zero, as in the schema") {
+    const auto load_tree_attrs = [](const std::string& attrs) {
+        return load("<tree " + attrs + " id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree>");
+    };
+    for (const auto& [text, value] : std::vector<std::pair<std::string, int>>{
+             {"1", 1}, {"7", 7}, {" 12 ", 12}, {"2147483647", 2147483647}}) {
+        CAPTURE(text);
+        const load_result r = load_tree_attrs("format=\"1\" version=\"" + text + "\"");
+        INFO(dump(r.problems));
+        REQUIRE(r.ok());
+        CHECK(r.loaded->version == value);
+    }
+    for (const std::string bad : {"07", "+7", "-7", "0", "1.0", "", "2147483648", "99999999999", "1e1"}) {
+        CAPTURE(bad);
+        CHECK(only(load_tree_attrs("format=\"1\" version=\"" + bad + "\""), "invalid-attribute").field ==
+              "version");
+    }
+    for (const std::string bad : {"01", "+1", " 1", "1.0"}) {
+        CAPTURE(bad);
+        CHECK(only(load_tree_attrs("format=\"" + bad + "\""), "invalid-attribute").field == "format");
+    }
+}
+
 TEST_CASE("load: messages about expressions name no column of their own") {
     // The diagnostic's position is a file column; a second, expression-relative column in
     // the message would disagree with it.

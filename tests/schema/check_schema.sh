@@ -125,6 +125,22 @@ if [ -n "$signpost" ]; then
   done
 fi
 
+# Format and version numbers: the same agreement.
+if [ -n "$signpost" ]; then
+  for attr in format version; do
+    for v in "1" "2" "7" " 7 " "01" "+1" "-1" "0" "1.0" "" "2147483647" "2147483648" "99999999999" "1e1"; do
+      sed "s|<tree format=\"1\"|<tree format=\"1\" version=\"1\"|; s|$attr=\"1\"|$attr=\"$v\"|" \
+        "$tmp/probe.xml" > "$tmp/probe-x/probe.xml"
+      schema_ok=no loader_ok=no
+      "$xmllint" --noout --schema "$schema" "$tmp/probe-x/probe.xml" 2> /dev/null && schema_ok=yes
+      "$signpost" check "$tmp/probe-x/probe.xml" > /dev/null 2>&1 && loader_ok=yes
+      if [ "$schema_ok" != "$loader_ok" ]; then
+        fail "$attr=\"$v\": the schema says $schema_ok, the loader says $loader_ok"
+      fi
+    done
+  done
+fi
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures schema check(s) failed" >&2
   exit 1
