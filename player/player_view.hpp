@@ -2,6 +2,7 @@
 // The agent's window, drawn with ImGui from the player_app model. Thin: it reads the model,
 // maps keys and clicks to player_app actions, and nothing else.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,16 @@ struct player_view_state {
     std::size_t focused_depth = 0;
     std::vector<drawn_control> controls;  // rebuilt every frame
     std::string transcript_copied;        // last text put on the clipboard
+    // The ended call's transcript, built once rather than every frame; `transcript_of`
+    // says which call it belongs to.
+    std::string transcript;
+    struct call_key {
+        const session* call = nullptr;
+        std::int64_t started_ms = 0;
+        std::int64_t ended_ms = 0;
+        std::size_t steps = 0;
+        bool operator==(const call_key&) const = default;
+    } transcript_of;
 };
 
 // Draws one frame of the player filling the main viewport.
