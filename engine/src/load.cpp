@@ -1051,6 +1051,7 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
     std::optional<source_pos> hint_seen;
     std::optional<source_pos> otherwise_seen;
     std::unordered_set<std::string> field_vars;
+    bool dropped_child = false;  // an unknown element, perhaps a misspelled <choice>
     const auto once = [&](std::optional<source_pos>& seen, pugi::xml_node c) {
         if (seen) {
             error("duplicate-element",
@@ -1093,11 +1094,13 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
                   element_pos(c), n.id, std::string(name));
         } else {
             unknown_element(c, el, allowed_children, n.id);
+            dropped_child = true;
         }
     });
 
+    // An empty node whose only content was an unknown element gets that error alone.
     if (kind == node_kind::question) {
-        if (n.choices.empty())
+        if (n.choices.empty() && !dropped_child)
             error("empty-question", "question '" + n.id + "' has no <choice>; add at least one", n.pos, n.id);
         // Number keys 1-9 pick choices in the player; a tenth visible choice gets none.
         if (n.choices.size() > 9)
@@ -1105,9 +1108,9 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
                    "question '" + n.id + "' has " + std::to_string(n.choices.size()) +
                        " choices; only 9 can have number keys when all are shown: split the question",
                    n.choices[9].pos, n.id, "choice");
-    } else if (kind == node_kind::form && n.fields.empty()) {
+    } else if (kind == node_kind::form && n.fields.empty() && !dropped_child) {
         error("empty-form", "form '" + n.id + "' has no <field>; add one or use a <step>", n.pos, n.id);
-    } else if (kind == node_kind::logic && n.branches.empty() && !otherwise_seen) {
+    } else if (kind == node_kind::logic && n.branches.empty() && !otherwise_seen && !dropped_child) {
         error("empty-logic", "logic '" + n.id + "' has no <branch> or <otherwise>; add at least one", n.pos,
               n.id);
     }

@@ -554,7 +554,10 @@ private:
                 const bool has_true = std::any_of(nd.branches.begin(), nd.branches.end(), [](const branch& b) {
                     return trim(b.condition.source()) == "true";
                 });
-                if (!has_true)
+                // A condition that did not parse is the loader's error; what it would say is unknown.
+                const bool unparsed = std::any_of(nd.branches.begin(), nd.branches.end(),
+                                                  [](const branch& b) { return b.condition.empty(); });
+                if (!has_true && !unparsed)
                     add(severity::warning, "logic-unmatched",
                         "logic " + quote(nd.id) +
                             " has no <otherwise> and its branches may all be false, which leaves the call stuck; "
@@ -716,7 +719,9 @@ private:
     // a target that names no node counts as going to the node the loader suggested for it
     // (its "did you mean"), and nodes that no reference can name (an empty or a duplicate
     // id: missing-attribute, duplicate-id) count as reached. Warning that such a node is
-    // unreachable would only repeat the error about the broken reference.
+    // unreachable would only repeat the error about the broken reference. When a reached
+    // node lacks a target altogether (a step without `to`, a question whose choices were
+    // all dropped), any node may be the one it is meant to go to: none is reported.
     std::vector<char> reached_if_fixed() const {
         const std::size_t n = static_cast<std::size_t>(m_graph.size());
         std::vector<char> seen = m_reach;
@@ -744,6 +749,7 @@ private:
             todo.pop_back();
             const node& nd = at(v);
             if (nd.kind == node_kind::jump && m_ctx.jump_only_escalates(nd.tree_ref)) continue;
+            if (m_graph.broken[static_cast<std::size_t>(v)] && lacks_target(nd)) return std::vector<char>(n, 1);
             if (m_graph.broken[static_cast<std::size_t>(v)]) {
                 for (const choice& c : nd.choices) follow_broken(c.to);
                 for (const branch& b : nd.branches) follow_broken(b.to);
@@ -758,6 +764,22 @@ private:
                 seen[i] = 1;
         }
         return seen;
+    }
+
+    // A link the loader could not read at all (missing-attribute, empty-question,
+    // empty-logic, an empty target): where it was meant to go is unknown.
+    static bool lacks_target(const node& nd) {
+        const auto empty_to = [](const auto& link) { return link.to.empty(); };
+        switch (nd.kind) {
+            case node_kind::step:
+            case node_kind::form: return nd.to.empty();
+            case node_kind::question:
+                return nd.choices.empty() || std::any_of(nd.choices.begin(), nd.choices.end(), empty_to);
+            case node_kind::logic:
+                return (nd.branches.empty() && nd.otherwise.empty()) ||
+                       std::any_of(nd.branches.begin(), nd.branches.end(), empty_to);
+            default: return false;
+        }
     }
 
     // dead-end and inescapable-loop over the reachable part of the graph.

@@ -226,6 +226,63 @@ TEST_CASE("validate: a duplicate or missing node id is not also unreachable") {
     CHECK(unreachable_ids(r.validated) == std::vector<std::string>{"lost"});
 }
 
+TEST_CASE("validate: while a reached node lacks a target altogether, no node is called unreachable") {
+    // A step without `to`: 'done' is most likely where it was meant to go.
+    const auto step = load_broken(tree_xml("f", "s", R"(
+  <step id="s"><text>Do it</text></step>
+  <end id="done" outcome="resolved"/>
+)"));
+    INFO(dump(step.loaded.problems) << dump(step.validated));
+    CHECK(with_code(step.loaded.problems, "missing-attribute").size() == 1);
+    CHECK(unreachable_ids(step.validated).empty());
+
+    // A question whose only choice was misspelt: the unknown element is the one error.
+    const auto question = load_broken(tree_xml("f", "q", R"(
+  <question id="q"><text>x</text><chioce to="done">A</chioce></question>
+  <end id="done" outcome="resolved"/>
+)"));
+    INFO(dump(question.loaded.problems) << dump(question.validated));
+    REQUIRE(question.loaded.problems.size() == 1);
+    CHECK(question.loaded.problems[0].code == "unknown-element");
+    CHECK(unreachable_ids(question.validated).empty());
+
+    // A choice without `to` among others.
+    const auto choice = load_broken(tree_xml("f", "q", R"(
+  <question id="q"><choice to="a">A</choice><choice>B</choice></question>
+  <step id="a" to="done"/>
+  <step id="b" to="done"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    CHECK(unreachable_ids(choice.validated).empty());
+
+    // The same tree with every target written: 'b' really is unreachable.
+    const auto t = parse(tree_xml("f", "q", R"(
+  <question id="q"><choice to="a">A</choice><choice to="a">B</choice></question>
+  <step id="a" to="done"/>
+  <step id="b" to="done"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    CHECK(unreachable_ids(validate_tree(*t, nullptr)) == std::vector<std::string>{"b"});
+
+    // A node that lacks a target but is not reached changes nothing.
+    const auto unreached = load_broken(tree_xml("f", "a", R"(
+  <step id="a" to="done"/>
+  <step id="stray"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    CHECK(unreachable_ids(unreached.validated) == std::vector<std::string>{"stray"});
+}
+
+TEST_CASE("validate: a branch condition that does not parse leaves no logic-unmatched behind") {
+    const auto r = load_broken(tree_xml("f", "l", R"(
+  <logic id="l"><branch if="1 +" to="done"/></logic>
+  <end id="done" outcome="resolved"/>
+)"));
+    INFO(dump(r.loaded.problems) << dump(r.validated));
+    CHECK(with_code(r.loaded.problems, "expr-syntax").size() == 1);
+    CHECK(with_code(r.validated, "logic-unmatched").empty());
+}
+
 TEST_CASE("validate: a set that does not parse leaves no read-before-set behind") {
     const std::string vars = "    <variable name=\"account\" type=\"text\"/>\n";
     const auto r = load_broken(tree_xml("f", "ask", R"(

@@ -19,8 +19,10 @@ namespace signpost {
 //  warning read-before-set    a variable read (condition, set, text) on a path where nothing set it
 //  info    path-stats         longest path and questions on the worst path
 // Consequences of loader errors are not reported again: a node behind a broken target the
-// loader suggested a fix for is not unreachable, nor is one with a missing or duplicate id;
-// a `set` that did not parse leaves no read-before-set behind.
+// loader suggested a fix for is not unreachable, nor is one with a missing or duplicate id,
+// nor is any node while a reachable node lacks a target altogether (a step without `to`, a
+// question with no choice left); a `set` that did not parse leaves no read-before-set
+// behind, a branch condition that did not parse no logic-unmatched.
 // `library` may be null: jumps are then not followed (and not reported missing).
 [[nodiscard]] diagnostics validate_tree(const tree& t, const tree_library* library);
 
