@@ -17,6 +17,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "signpost/text.hpp"
 
 // Index of this file:
@@ -1050,6 +1054,16 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
     std::optional<source_pos> text_seen;
     std::optional<source_pos> hint_seen;
     std::optional<source_pos> otherwise_seen;
+    // Choices, fields and branches are counted first: growing the vector one by one
+    // allocated and moved three times for a five-choice question.
+    if (kind == node_kind::question || kind == node_kind::form || kind == node_kind::logic) {
+        const char* item = kind == node_kind::question ? "choice" : kind == node_kind::form ? "field" : "branch";
+        std::size_t count = 0;
+        for (pugi::xml_node c = el.child(item); c; c = c.next_sibling(item)) ++count;
+        if (kind == node_kind::question) n.choices.reserve(count);
+        if (kind == node_kind::form) n.fields.reserve(count);
+        if (kind == node_kind::logic) n.branches.reserve(count);
+    }
     std::unordered_set<std::string> field_vars;
     bool dropped_child = false;  // an unknown element, perhaps a misspelled <choice>
     const auto once = [&](std::optional<source_pos>& seen, pugi::xml_node c) {
@@ -1446,38 +1460,54 @@ std::string control_message(unsigned cp) {
            " is not allowed in XML; remove it";
 }
 
-// Bytes the scan must look at inside element text, and inside attribute values.
-constexpr auto text_stop = [] {
-    std::array<bool, 256> t{};
-    t['<'] = t['&'] = t[']'] = true;
-    return t;
-}();
-constexpr auto value_stop = [] {
-    std::array<bool, 256> t{};
-    t['<'] = t['&'] = t['"'] = t['\''] = true;
-    return t;
-}();
+// The first byte at or after `i` that is one of `stops` (at most four), or src.size().
+// Element text and attribute values are most of a file and only a few bytes in them
+// matter to the scan, so they are skipped sixteen bytes at a time where SSE2 is there.
+template <char... stops>
+std::size_t skip_to(std::string_view src, std::size_t i) {
+    static_assert(sizeof...(stops) >= 1 && sizeof...(stops) <= 4);
+#if defined(__SSE2__)
+    while (i + 16 <= src.size()) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src.data() + i));
+        const __m128i hit = (_mm_cmpeq_epi8(v, _mm_set1_epi8(stops)) | ...);
+        if (const int mask = _mm_movemask_epi8(hit); mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(
+                                                                             static_cast<unsigned>(mask)));
+        i += 16;
+    }
+#endif
+    while (i < src.size() && ((src[i] != stops) && ...)) ++i;
+    return i;
+}
+
+// Offsets of bytes XML forbids anywhere (controls other than tab, LF, CR) and of 0xEF, the
+// lead byte of U+FFFE and U+FFFF, in src[i, i + 16) as a bit mask; the input is valid UTF-8.
+#if defined(__SSE2__)
+unsigned suspect_bytes16(const char* p) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);  // v <= 0x1F
+    const __m128i allowed = _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')) | _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')) |
+                            _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'));
+    const __m128i lead = _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xEF)));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(allowed, control) | lead));
+}
+#endif
 
 syntax_scan scan_xml_syntax(std::string_view src) {
     syntax_scan out;
     auto& problems = out.problems;
     // Characters XML forbids anywhere, even in comments and CDATA (the input is valid UTF-8).
-    // Eight bytes at a time: a word with no byte below 0x20 and none above 0x7F needs no
-    // closer look (the test for "a byte below 0x20" is exact for any bytes).
-    constexpr std::uint64_t ones = 0x0101010101010101u;
-    constexpr std::uint64_t highs = 0x8080808080808080u;
+    // Blocks with no suspect byte need no closer look.
     for (std::size_t i = 0; i < src.size() && problems.size() < max_syntax_problems;) {
-        if (i + 8 <= src.size()) {
-            std::uint64_t w = 0;
-            std::memcpy(&w, src.data() + i, 8);
-            if ((((w - ones * 0x20u) & ~w) | w) & highs) {
-                // fall through to the byte checks below
-            } else {
-                i += 8;
-                continue;
-            }
+#if defined(__SSE2__)
+        if (i + 16 <= src.size() && suspect_bytes16(src.data() + i) == 0) {
+            i += 16;
+            continue;
         }
-        for (const std::size_t stop = std::min(src.size(), i + 8); i < stop; ++i) {
+        constexpr std::size_t block = 16;
+#else
+        constexpr std::size_t block = 1;
+#endif
+        for (const std::size_t stop = std::min(src.size(), i + block); i < stop; ++i) {
             const auto c = static_cast<unsigned char>(src[i]);
             if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
                 problems.push_back({i, control_message(c)});
@@ -1547,7 +1577,7 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 for (; j < src.size(); ++j) {
                     if (quote) {
                         // Skip the plain bytes of a value; only quotes, '<' and '&' matter.
-                        while (j < src.size() && !value_stop[static_cast<unsigned char>(src[j])]) ++j;
+                        j = skip_to<'<', '&', '"', '\''>(src, j);
                         if (j >= src.size()) break;
                     }
                     const char d = src[j];
@@ -1574,9 +1604,9 @@ syntax_scan scan_xml_syntax(std::string_view src) {
         }
         if (open.empty()) {
             if (!is_xml_space(c)) outside(i);
-        } else if (!text_stop[static_cast<unsigned char>(c)]) {
-            // Skip the plain bytes of element text (most of a file) in one tight loop.
-            while (i + 1 < src.size() && !text_stop[static_cast<unsigned char>(src[i + 1])]) ++i;
+        } else if (c != '<' && c != '&' && c != ']') {
+            // Skip the plain bytes of element text (most of a file).
+            i = skip_to<'<', '&', ']'>(src, i + 1) - 1;
         } else if (c == '&') {
             check_reference(src, i, problems);
         } else if (c == ']' && starts(i, "]]>")) {

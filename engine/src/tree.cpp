@@ -35,17 +35,56 @@ std::optional<node_kind> parse_node_kind(std::string_view name) {
     return std::nullopt;
 }
 
+namespace {
+
+// The names the loader records: a node's attributes and its child elements.
+constexpr std::string_view position_names[] = {"id",   "title", "to",   "tree", "team",     "priority",
+                                               "outcome", "text", "hint", "otherwise"};
+
+int position_name(std::string_view name) {
+    for (std::size_t i = 0; i < std::size(position_names); ++i)
+        if (position_names[i] == name) return static_cast<int>(i);
+    return -1;
+}
+
+}  // namespace
+
 const source_pos* attribute_positions::find(std::string_view name) const {
-    for (const auto& [key, pos] : m_items)
+    if (const int code = position_name(name); code >= 0) {
+        for (std::size_t i = 0; i < m_count; ++i)
+            if (m_known[i].name == code) return &m_known[i].pos;
+    }
+    for (const auto& [key, pos] : m_other)
         if (key == name) return &pos;
     return nullptr;
 }
 
 source_pos& attribute_positions::operator[](std::string_view name) {
-    for (auto& [key, pos] : m_items)
+    const int code = position_name(name);
+    if (code >= 0) {
+        for (std::size_t i = 0; i < m_count; ++i)
+            if (m_known[i].name == code) return m_known[i].pos;
+    }
+    for (auto& [key, pos] : m_other)
         if (key == name) return pos;
-    if (m_items.empty()) m_items.reserve(4);  // a node records two to five
-    return m_items.emplace_back(std::string(name), source_pos{}).second;
+    if (code >= 0 && m_count < inline_capacity) {
+        m_known[m_count] = {static_cast<std::uint8_t>(code), source_pos{}};
+        return m_known[m_count++].pos;
+    }
+    return m_other.emplace_back(std::string(name), source_pos{}).second;
+}
+
+bool operator==(const attribute_positions& a, const attribute_positions& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.m_count; ++i) {
+        const source_pos* other = b.find(position_names[a.m_known[i].name]);
+        if (!other || *other != a.m_known[i].pos) return false;
+    }
+    for (const auto& [name, pos] : a.m_other) {
+        const source_pos* other = b.find(name);
+        if (!other || *other != pos) return false;
+    }
+    return true;
 }
 
 source_pos node::pos_of(std::string_view name) const {
@@ -53,19 +92,47 @@ source_pos node::pos_of(std::string_view name) const {
     return p ? *p : pos;
 }
 
+template <typename Names>
+void tree::name_table::build(std::size_t count, Names names) {
+    std::size_t capacity = 16;
+    while (capacity < count * 2) capacity *= 2;  // at most half full
+    m_slots.assign(capacity, 0);
+    const std::size_t mask = capacity - 1;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string_view name = names(i);
+        const auto hash = static_cast<std::uint32_t>(std::hash<std::string_view>{}(name));
+        for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+            const std::uint64_t slot = m_slots[at];
+            if (slot == 0) {
+                m_slots[at] = std::uint64_t{hash} << 32 | (i + 1);
+                break;
+            }
+            if (slot >> 32 == hash && names(static_cast<std::size_t>(slot & 0xFFFFFFFFu) - 1) == name) break;
+        }
+    }
+}
+
+template <typename Names>
+int tree::name_table::find(std::string_view name, std::size_t count, Names names, bool& stale) const {
+    stale = false;
+    if (m_slots.empty()) return -1;
+    const std::size_t mask = m_slots.size() - 1;
+    const auto hash = static_cast<std::uint32_t>(std::hash<std::string_view>{}(name));
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+        const std::uint64_t slot = m_slots[at];
+        if (slot == 0) return -1;
+        if (slot >> 32 != hash) continue;
+        const auto i = static_cast<std::size_t>(slot & 0xFFFFFFFFu) - 1;
+        if (i < count && names(i) == name) return static_cast<int>(i);
+        stale = true;  // or two names with one hash: rare, and the callers' scan is right either way
+    }
+}
+
 void tree::reindex() {
-    m_index.clear();
-    m_var_index.clear();
-    m_index.reserve(nodes.size());
-    m_layout_index.clear();
-    m_var_index.reserve(variables.size());
-    m_layout_index.reserve(layout.size());
-    // emplace keeps the first of duplicates: the loader reports the later ones.
-    for (std::size_t i = 0; i < nodes.size(); ++i) m_index.emplace(nodes[i].id, static_cast<int>(i));
-    for (std::size_t i = 0; i < variables.size(); ++i)
-        m_var_index.emplace(variables[i].name, static_cast<int>(i));
-    for (std::size_t i = 0; i < layout.size(); ++i)
-        m_layout_index.emplace(layout[i].node, static_cast<int>(i));
+    // The first of duplicate ids is kept: the loader reports the later ones.
+    m_index.build(nodes.size(), [&](std::size_t i) -> std::string_view { return nodes[i].id; });
+    m_var_index.build(variables.size(), [&](std::size_t i) -> std::string_view { return variables[i].name; });
+    m_layout_index.build(layout.size(), [&](std::size_t i) -> std::string_view { return layout[i].node; });
 }
 
 const node* tree::find(std::string_view node_id) const {
@@ -79,10 +146,10 @@ node* tree::find(std::string_view node_id) {
 }
 
 int tree::index_of(std::string_view node_id) const {
-    const auto it = m_index.find(node_id);
-    if (it == m_index.end()) return -1;
-    const auto i = static_cast<std::size_t>(it->second);
-    if (i < nodes.size() && nodes[i].id == node_id) return it->second;
+    bool stale = false;
+    const int i = m_index.find(node_id, nodes.size(), [&](std::size_t k) -> std::string_view { return nodes[k].id; },
+                               stale);
+    if (i >= 0 || !stale) return i;
     // Stale index (nodes edited without reindex()): a scan still gives the right answer.
     const auto found = std::find_if(nodes.begin(), nodes.end(),
                                     [&](const node& n) { return n.id == node_id; });
@@ -90,17 +157,17 @@ int tree::index_of(std::string_view node_id) const {
 }
 
 const variable* tree::find_variable(std::string_view name) const {
-    const auto it = m_var_index.find(name);
-    if (it == m_var_index.end()) return nullptr;
-    const auto i = static_cast<std::size_t>(it->second);
-    return i < variables.size() && variables[i].name == name ? &variables[i] : nullptr;
+    bool stale = false;
+    const int i = m_var_index.find(
+        name, variables.size(), [&](std::size_t k) -> std::string_view { return variables[k].name; }, stale);
+    return i < 0 ? nullptr : &variables[static_cast<std::size_t>(i)];
 }
 
 const layout_entry* tree::find_layout(std::string_view node_id) const {
-    if (const auto hit = m_layout_index.find(node_id); hit != m_layout_index.end()) {
-        const auto i = static_cast<std::size_t>(hit->second);
-        if (i < layout.size() && layout[i].node == node_id) return &layout[i];
-    }
+    bool stale = false;
+    const int i = m_layout_index.find(
+        node_id, layout.size(), [&](std::size_t k) -> std::string_view { return layout[k].node; }, stale);
+    if (i >= 0) return &layout[static_cast<std::size_t>(i)];
     // Not indexed (or edited since reindex()): fall back to a scan.
     const auto it = std::find_if(layout.begin(), layout.end(),
                                  [&](const layout_entry& e) { return e.node == node_id; });

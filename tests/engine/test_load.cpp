@@ -282,6 +282,52 @@ TEST_CASE("load: node kinds, ids and the tree's indexes") {
         CHECK(n.pos_of("to") == source_pos{4, 20});
         CHECK(n.pos_of("title") == source_pos{4, 3});
     }
+
+    SUBCASE("positions by name: the format's names, any other name, and more than fit inline") {
+        attribute_positions a;
+        const std::vector<std::string> names{"id",   "title", "to",        "tree",  "team",  "priority",
+                                             "outcome", "text", "otherwise", "hint", "x-note", "a-very-long-attribute-name"};
+        for (std::size_t i = 0; i < names.size(); ++i) a[names[i]] = {static_cast<int>(i) + 1, 7};
+        CHECK(a.size() == names.size());
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            CAPTURE(names[i]);
+            REQUIRE(a.find(names[i]) != nullptr);
+            CHECK(a.find(names[i])->line == static_cast<int>(i) + 1);
+        }
+        CHECK(a.find("nothing") == nullptr);
+        a["to"].column = 99;  // an existing name is updated, not added twice
+        CHECK(a.size() == names.size());
+        CHECK(a.find("to")->column == 99);
+
+        // Equal: the same names at the same places, whatever the order they were added in.
+        attribute_positions b;
+        for (std::size_t i = names.size(); i-- > 0;) b[names[i]] = {static_cast<int>(i) + 1, 7};
+        CHECK_FALSE(a == b);
+        b["to"].column = 99;
+        CHECK(a == b);
+        b.clear();
+        CHECK(b.empty());
+        CHECK(b.find("id") == nullptr);
+    }
+
+    SUBCASE("the index keeps the first of duplicate ids and finds every one of many") {
+        tree t;
+        for (int i = 0; i < 5000; ++i) {
+            node n;
+            n.id = "node-" + std::to_string(i);
+            t.nodes.push_back(n);
+        }
+        node again;
+        again.id = "node-17";
+        t.nodes.push_back(again);
+        t.reindex();
+        for (int i = 0; i < 5000; ++i) CHECK(t.index_of("node-" + std::to_string(i)) == i);
+        CHECK(t.index_of("node-5000") == -1);
+        CHECK(t.index_of("") == -1);
+        // Renamed without reindex(): the old name is gone, not answered with the wrong node.
+        t.nodes[3].id = "renamed";
+        CHECK(t.find("node-3") == nullptr);
+    }
 }
 
 // [SECTION] a correct tree

@@ -1,6 +1,8 @@
 #pragma once
 // The tree model: an immutable-after-load description of one script.
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -61,21 +63,34 @@ struct field {
     source_pos pos;
 };
 
-// Where a node's attributes and child elements are, by name. A node has a handful, so a
-// flat list: a hash map per node cost more to build and free than loading the rest of it.
+// Where a node's attributes and child elements are, by name. A node has a handful, and
+// they are the format's own names: those are kept inline by number, so recording them
+// allocates nothing (a heap block per node cost more to make and free than the lookups
+// it served). Any other name is kept in a list beside them.
 class attribute_positions {
 public:
     // The recorded position of `name`, or nullptr.
     const source_pos* find(std::string_view name) const;
     // The position of `name`, added (as unknown) when missing.
     source_pos& operator[](std::string_view name);
-    std::size_t size() const { return m_items.size(); }
-    bool empty() const { return m_items.empty(); }
-    void clear() { m_items.clear(); }
-    friend bool operator==(const attribute_positions&, const attribute_positions&) = default;
+    std::size_t size() const { return m_count + m_other.size(); }
+    bool empty() const { return size() == 0; }
+    void clear() {
+        m_count = 0;
+        m_other.clear();
+    }
+    // Same names at the same positions, in any order.
+    friend bool operator==(const attribute_positions& a, const attribute_positions& b);
 
 private:
-    std::vector<std::pair<std::string, source_pos>> m_items;
+    struct known {
+        std::uint8_t name = 0;  // index into the table of the format's names (tree.cpp)
+        source_pos pos;
+    };
+    static constexpr std::size_t inline_capacity = 8;
+    std::array<known, inline_capacity> m_known{};
+    std::uint8_t m_count = 0;
+    std::vector<std::pair<std::string, source_pos>> m_other;
 };
 
 struct node {
@@ -137,15 +152,25 @@ struct tree {
     std::vector<std::string> successors(const node& n) const;
 
 private:
-    // Lookups by string_view without building a std::string per call.
-    struct id_hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    // Index of a name in one of the vectors above, by open addressing. It keeps no copy of
+    // the names (a map of strings cost a heap block per node): a hit is checked against
+    // the vector itself, so a table left stale by an edit gives no wrong answer.
+    class name_table {
+    public:
+        // Indexes names(i) for i < count; the first of equal names wins.
+        template <typename Names>
+        void build(std::size_t count, Names names);
+        // The index whose name is `name`, or -1; `stale` is set when a slot with the
+        // name's hash held another name, which an edit since build() can cause.
+        template <typename Names>
+        int find(std::string_view name, std::size_t count, Names names, bool& stale) const;
+
+    private:
+        std::vector<std::uint64_t> m_slots;  // 0 = empty, else hash << 32 | (index + 1)
     };
-    using id_map = std::unordered_map<std::string, int, id_hash, std::equal_to<>>;
-    id_map m_index;
-    id_map m_var_index;
-    id_map m_layout_index;
+    name_table m_index;
+    name_table m_var_index;
+    name_table m_layout_index;
 };
 
 // Declared variables of a tree as a type_scope for the expression checker.
