@@ -11,8 +11,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <cmath>
 #include <memory>
+#include <span>
 #include <string>
 #include <system_error>
 #include <unordered_set>
@@ -43,22 +45,29 @@ enum class expr_op : unsigned char { none, add, sub, mul, div, logical_and, logi
 struct expr_term;
 
 // Chains such as a + b + c are one node with many terms rather than a left-deep tree, so
-// a long chain never makes checking, evaluation or destruction recurse deeply. Depth only
-// grows with parentheses, `not` and unary `-`, which the parser bounds.
+// a long chain never makes checking or evaluation recurse deeply. Depth only grows with
+// parentheses, `not` and unary `-`, which the parser bounds.
 struct expr_node {
     expr_kind kind = expr_kind::literal;
-    std::size_t offset = 0;        // where the node's text starts (name, literal, operator)
-    value literal;                 // literal
-    std::string name;              // variable
-    std::vector<expr_term> terms;  // operands, left to right
+    std::size_t offset = 0;               // where the node's text starts (name, literal, operator)
+    value literal;                        // literal
+    std::string name;                     // variable
+    std::span<const expr_term> terms;     // operands, left to right (in the expression's arena)
 };
 
 // One operand of an operator node with the operator written before it (none for the first).
-// Operands live on the heap so the parser passes pointers, keeping its stack frames small.
 struct expr_term {
     expr_op op = expr_op::none;
     std::size_t op_offset = 0;
-    std::unique_ptr<expr_node> operand;
+    const expr_node* operand = nullptr;  // in the same arena
+};
+
+// Every node and term of one parsed expression, in two blocks made and freed together
+// (a heap block per node and per operand list cost more than parsing them). The
+// expression's root pointer shares ownership of its arena.
+struct expr_arena {
+    std::vector<expr_node> nodes;
+    std::vector<expr_term> terms;
 };
 
 namespace {
@@ -295,6 +304,35 @@ private:
 // [SECTION] Parser
 //-----------------------------------------------------------------------------
 
+// A node being parsed: an index into the parser's scratch (-1 = failed).
+struct node_ref {
+    int index = -1;
+    node_ref() = default;
+    node_ref(std::nullptr_t) {}  // so `return nullptr` and `return fail(...)` read as failure
+    explicit node_ref(int i) : index(i) {}
+    explicit operator bool() const { return index >= 0; }
+};
+
+// What the parser builds before an expression is copied into its arena: kept per thread
+// and reused, so parsing allocates only the arena itself.
+struct expr_scratch {
+    struct term {
+        expr_op op = expr_op::none;
+        std::size_t op_offset = 0;
+        int operand = -1;
+    };
+    std::vector<expr_node> nodes;
+    std::vector<std::pair<std::size_t, std::size_t>> spans;  // per node: first term, count
+    std::vector<term> terms;                                 // grouped by node
+    std::vector<term> pending;                               // terms of chains still being read
+    void clear() {
+        nodes.clear();
+        spans.clear();
+        terms.clear();
+        pending.clear();
+    }
+};
+
 class parser {
 public:
     explicit parser(std::string_view src) : m_src(src), m_lexer(src) { advance(); }
@@ -313,9 +351,27 @@ public:
         m_base = base;
         m_depth = 0;
         m_nodes = 0;
+        m_build.clear();
     }
 
-    std::unique_ptr<expr_node> parse_or() {
+    // The parsed expression rooted at `root`, moved into an arena of its own.
+    std::shared_ptr<const expr_node> finish(node_ref root) {
+        auto arena = std::make_shared<expr_arena>();
+        arena->nodes.assign(std::make_move_iterator(m_build.nodes.begin()),
+                            std::make_move_iterator(m_build.nodes.end()));
+        arena->terms.reserve(m_build.terms.size());
+        for (const auto& t : m_build.terms)
+            arena->terms.push_back({t.op, t.op_offset, &arena->nodes[static_cast<std::size_t>(t.operand)]});
+        for (std::size_t i = 0; i < arena->nodes.size(); ++i) {
+            const auto [first, count] = m_build.spans[i];
+            arena->nodes[i].terms = std::span<const expr_term>(arena->terms.data() + first, count);
+        }
+        m_build.clear();
+        const expr_node* r = &arena->nodes[static_cast<std::size_t>(root.index)];
+        return std::shared_ptr<const expr_node>(std::move(arena), r);
+    }
+
+    node_ref parse_or() {
         return parse_chain(expr_kind::any_of, &parser::parse_and, [](tok k) {
             return k == tok::kw_or ? expr_op::logical_or : expr_op::none;
         });
@@ -391,32 +447,49 @@ private:
     }
     void leave() { --m_depth; }
 
-    using node_ptr = std::unique_ptr<expr_node>;
+    using node_ptr = node_ref;
+    using term = expr_scratch::term;
 
-    static node_ptr make_node(expr_kind kind, std::size_t offset) {
-        auto n = std::make_unique<expr_node>();
-        n->kind = kind;
-        n->offset = offset;
+    expr_node& at(node_ref n) { return m_build.nodes[static_cast<std::size_t>(n.index)]; }
+
+    node_ref make_node(expr_kind kind, std::size_t offset) {
+        expr_node& n = m_build.nodes.emplace_back();
+        n.kind = kind;
+        n.offset = offset;
+        m_build.spans.emplace_back(m_build.terms.size(), 0);
+        return node_ref(static_cast<int>(m_build.nodes.size() - 1));
+    }
+
+    // Makes an operator node whose operands are the pending terms from `from` on.
+    node_ref make_operator(expr_kind kind, std::size_t offset, std::size_t from) {
+        const node_ref n = make_node(kind, offset);
+        auto& pending = m_build.pending;
+        m_build.spans.back() = {m_build.terms.size(), pending.size() - from};
+        m_build.terms.insert(m_build.terms.end(), pending.begin() + static_cast<std::ptrdiff_t>(from),
+                             pending.end());
+        pending.resize(from);
         return n;
     }
 
     template <typename OpOf>
     node_ptr parse_chain(expr_kind kind, node_ptr (parser::*next)(), OpOf op_of) {
-        auto first = (this->*next)();
+        const auto first = (this->*next)();
         if (!first || op_of(m_tok.kind) == expr_op::none) return first;
-        auto n = make_node(kind, first->offset);
-        n->terms.push_back(expr_term{expr_op::none, 0, std::move(first)});
+        // Operands read inside later operands are completed (and taken off `pending`)
+        // before this chain's next one goes on.
+        const std::size_t from = m_build.pending.size();
+        m_build.pending.push_back(term{expr_op::none, 0, first.index});
         while (true) {
             const auto op = op_of(m_tok.kind);
             if (op == expr_op::none) break;
             const auto op_offset = m_tok.offset;
             if (!count_node(op_offset)) return nullptr;
             advance();
-            auto rhs = (this->*next)();
+            const auto rhs = (this->*next)();
             if (!rhs) return nullptr;
-            n->terms.push_back(expr_term{op, rel(op_offset), std::move(rhs)});
+            m_build.pending.push_back(term{op, rel(op_offset), rhs.index});
         }
-        return n;
+        return make_operator(kind, at(first).offset, from);
     }
 
     node_ptr parse_and() {
@@ -435,12 +508,12 @@ private:
         const auto offset = m_tok.offset;
         if (!enter(offset) || !count_node(offset)) return nullptr;
         advance();
-        auto inner = (this->*operand)();
+        const auto inner = (this->*operand)();
         leave();
         if (!inner) return nullptr;
-        auto n = make_node(kind, rel(offset));
-        n->terms.push_back(expr_term{expr_op::none, 0, std::move(inner)});
-        return n;
+        const std::size_t from = m_build.pending.size();
+        m_build.pending.push_back(term{expr_op::none, 0, inner.index});
+        return make_operator(kind, rel(offset), from);
     }
 
     static expr_op comparison_of(tok k) {
@@ -456,22 +529,22 @@ private:
     }
 
     node_ptr parse_cmp() {
-        auto lhs = parse_add();
+        const auto lhs = parse_add();
         if (!lhs) return nullptr;
         const auto op = comparison_of(m_tok.kind);
         if (op == expr_op::none) return lhs;
         const auto op_offset = m_tok.offset;
         if (!count_node(op_offset)) return nullptr;
         advance();
-        auto rhs = parse_add();
+        const auto rhs = parse_add();
         if (!rhs) return nullptr;
         if (comparison_of(m_tok.kind) != expr_op::none)
             return fail(m_tok.offset, "expr-syntax",
                         "comparisons cannot be chained; combine them with 'and' (a < b and b < c)");
-        auto n = make_node(expr_kind::compare, lhs->offset);
-        n->terms.push_back(expr_term{expr_op::none, 0, std::move(lhs)});
-        n->terms.push_back(expr_term{op, rel(op_offset), std::move(rhs)});
-        return n;
+        const std::size_t from = m_build.pending.size();
+        m_build.pending.push_back(term{expr_op::none, 0, lhs.index});
+        m_build.pending.push_back(term{op, rel(op_offset), rhs.index});
+        return make_operator(expr_kind::compare, at(lhs).offset, from);
     }
 
     node_ptr parse_add() {
@@ -507,26 +580,27 @@ private:
 
     node_ptr parse_leaf() {
         if (!count_node(m_tok.offset)) return nullptr;
-        auto n = make_node(expr_kind::literal, rel(m_tok.offset));
+        const auto ref = make_node(expr_kind::literal, rel(m_tok.offset));
+        expr_node& n = at(ref);
         switch (m_tok.kind) {
-            case tok::number: n->literal = m_tok.number; break;
-            case tok::string: n->literal = m_tok.text; break;
-            case tok::kw_true: n->literal = true; break;
-            case tok::kw_false: n->literal = false; break;
+            case tok::number: n.literal = m_tok.number; break;
+            case tok::string: n.literal = m_tok.text; break;
+            case tok::kw_true: n.literal = true; break;
+            case tok::kw_false: n.literal = false; break;
             default:
-                n->kind = expr_kind::variable;
-                n->name = m_tok.text;
+                n.kind = expr_kind::variable;
+                n.name = m_tok.text;
                 break;
         }
         advance();
-        return n;
+        return ref;
     }
 
     node_ptr parse_parenthesised() {
         const auto open = m_tok.offset;
         if (!enter(open)) return nullptr;
         advance();
-        auto inner = parse_or();
+        const auto inner = parse_or();
         leave();
         if (!inner) return nullptr;
         if (m_tok.kind == tok::bad) return fail(m_tok.offset, "expr-syntax", m_tok.text);
@@ -547,6 +621,12 @@ private:
     int m_depth = 0;
     int m_nodes = 0;
     std::optional<expr_error> m_error;
+    expr_scratch& m_build = scratch();
+
+    static expr_scratch& scratch() {
+        thread_local expr_scratch s;
+        return s;
+    }
 };
 
 template <typename T>
@@ -905,11 +985,11 @@ expr_result<expression> parse_expression(std::string_view source) {
     if (p.current().kind == tok::end)
         return failed<expression>(expr_error{p.current().offset, "expr-syntax", "the expression is empty"});
     p.begin_expression(0);
-    auto root = p.parse_or();
+    const auto root = p.parse_or();
     if (root && p.current().kind != tok::end) p.fail_trailing("; is an operator such as 'and' missing?");
     if (p.error()) return failed<expression>(*p.error());
     expr_result<expression> r;
-    r.result = expression(std::shared_ptr<const expr_node>(std::move(root)), std::string(source));
+    r.result = expression(p.finish(root), std::string(source));
     return r;
 }
 
@@ -951,11 +1031,10 @@ expr_result<std::vector<assignment>> parse_assignments(std::string_view source) 
                            "expected a value after '" + a.variable + " ='"});
         const auto value_start = start.offset;
         p.begin_expression(value_start);
-        auto root = p.parse_or();
+        const auto root = p.parse_or();
         if (!root) return failed<result_type>(*p.error());
         const auto value_end = p.previous_end();
-        a.value = expression(std::shared_ptr<const expr_node>(std::move(root)),
-                             std::string(source.substr(value_start, value_end - value_start)));
+        a.value = expression(p.finish(root), std::string(source.substr(value_start, value_end - value_start)));
         a.value_offset = value_start;
         list.push_back(std::move(a));
         if (p.current().kind == tok::end) break;

@@ -523,6 +523,7 @@ private:
     void read_field(pugi::xml_node el, node& n, std::unordered_set<std::string>& seen);
     void read_branch(pugi::xml_node el, node& n, std::string_view node_id);
     void read_layout(pugi::xml_node el);
+    void drop_duplicate_layout();
     expression read_condition(const attr& a, std::string_view node_id);
     void read_assignments(const attr& a, choice& c, std::string_view node_id);
     void report_expr(const expr_error& e, const attr& a, std::size_t lead, std::string_view source,
@@ -565,6 +566,7 @@ private:
     // Targets are checked once every node is known (nodes may point forward).
     std::vector<pending_target> m_targets;
     std::vector<raw_attr> m_tag;  // scratch for scan_start_tag
+    std::vector<std::size_t> m_layout_offsets;  // of each <pos> read, for duplicates
     // Where pugixml's copy of the source starts: names and values are parsed in place in it,
     // so their offsets there are their offsets in the source.
     std::uintptr_t m_base = 0;
@@ -706,7 +708,7 @@ void loader::check_references(const element_text& t, std::string_view node_id, s
     };
     for (const auto& ref : find_references(t.text)) {
         if (m_tree->find_variable(ref.name)) continue;
-        std::string message = "{" + ref.name + "} is not a declared variable";
+        std::string message = "{" + std::string(ref.name) + "} is not a declared variable";
         const std::string hint = suggestion(ref.name, m_var_names);
         message += hint.empty() ? "; declare it in <variables> or write {{ for a literal brace" : "; " + hint;
         error("undeclared-variable", message, position(ref.offset), node_id, field);
@@ -1239,9 +1241,8 @@ void loader::read_branch(pugi::xml_node el, node& n, std::string_view node_id) {
 
 void loader::read_layout(pugi::xml_node el) {
     read_attrs(el, {}, "");
-    std::unordered_set<std::string_view> seen;  // views into the document
-    seen.reserve(m_tree->nodes.size());
     m_tree->layout.reserve(m_tree->nodes.size());
+    m_layout_offsets.reserve(m_tree->nodes.size());
     for_children(el, "", [&](pugi::xml_node c) {
         if (std::string_view(c.name()) != "pos") {
             unknown_element(c, el, layout_children, "");
@@ -1250,15 +1251,9 @@ void loader::read_layout(pugi::xml_node el) {
         const attr_list attrs = read_attrs(c, pos_attrs, "");
         expect_empty(c, "");
         layout_entry entry;
-        bool duplicate = false;
         if (const attr* a = require(attrs, "node", c, "")) {
             entry.node = a->value;
             want_target(a->value, a->name_off, "", "node", "layout position");
-            if (!seen.insert(a->value).second) {
-                duplicate = true;
-                error("duplicate-element", "<layout> places '" + entry.node + "' twice; keep one <pos>",
-                      element_pos(c), "", "pos");
-            }
         }
         for (const char* axis : {"x", "y"}) {
             const attr* a = require(attrs, axis, c, "");
@@ -1269,8 +1264,33 @@ void loader::read_layout(pugi::xml_node el) {
                 error("invalid-attribute", std::string(axis) + " must be a finite number, not " + quote_value(a->value),
                       name_pos(*a), "", axis);
         }
-        if (!duplicate) m_tree->layout.push_back(std::move(entry));
+        // Duplicates are found with the index, once it is built (drop_duplicate_layout).
+        m_layout_offsets.push_back(element_offset(c));
+        m_tree->layout.push_back(std::move(entry));
     });
+}
+
+void loader::drop_duplicate_layout() {
+    tree& t = *m_tree;
+    std::vector<char> duplicate(t.layout.size(), 0);
+    bool any = false;
+    for (std::size_t i = 0; i < t.layout.size(); ++i) {
+        const layout_entry& entry = t.layout[i];
+        if (entry.node.empty() || t.find_layout(entry.node) == &entry) continue;  // the index keeps the first
+        duplicate[i] = 1;
+        any = true;
+        error("duplicate-element", "<layout> places '" + entry.node + "' twice; keep one <pos>",
+              at(m_layout_offsets[i]), "", "pos");
+    }
+    if (!any) return;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < t.layout.size(); ++i) {
+        if (duplicate[i]) continue;
+        if (kept != i) t.layout[kept] = std::move(t.layout[i]);
+        ++kept;
+    }
+    t.layout.resize(kept);
+    t.reindex();
 }
 
 expression loader::read_condition(const attr& a, std::string_view node_id) {
@@ -1319,6 +1339,7 @@ void loader::report_expr(const expr_error& e, const attr& a, std::size_t lead, s
 void loader::resolve_targets() {
     tree& t = *m_tree;
     t.reindex();
+    drop_duplicate_layout();
     std::vector<std::string> ids;
     ids.reserve(t.nodes.size());
     for (const auto& n : t.nodes)

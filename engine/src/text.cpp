@@ -85,7 +85,7 @@ std::vector<text_reference> find_references(std::string_view text) {
             i += 2;  // literal brace
         } else if (c == '{') {
             if (const std::size_t n = reference_length(text, i); n > 0) {
-                out.push_back({std::string(text.substr(i + 1, n - 2)), i});
+                out.push_back({text.substr(i + 1, n - 2), i});
                 i += n;
             } else {
                 ++i;

@@ -1074,6 +1074,35 @@ TEST_CASE("load: layout numbers read like number values, as the schema's xs:doub
     }
 }
 
+TEST_CASE("load: a node placed twice in the layout keeps its first position, each repeat is reported") {
+    const load_result r = load(
+        "<tree format=\"1\" id=\"t\" start=\"a\">\n"
+        "  <step id=\"a\" to=\"b\"/>\n"
+        "  <end id=\"b\" outcome=\"x\"/>\n"
+        "  <layout>\n"
+        "    <pos node=\"a\" x=\"1\" y=\"1\"/>\n"
+        "    <pos node=\"b\" x=\"2\" y=\"2\"/>\n"
+        "    <pos node=\"a\" x=\"3\" y=\"3\"/>\n"
+        "    <pos node=\"a\" x=\"4\" y=\"4\"/>\n"
+        "  </layout>\n"
+        "</tree>\n");
+    INFO(dump(r.problems));
+    REQUIRE(r.loaded != nullptr);
+    REQUIRE(r.problems.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        CHECK(r.problems[i].code == "duplicate-element");
+        CHECK(r.problems[i].message.find("places 'a' twice") != std::string::npos);
+        CHECK(r.problems[i].pos == source_pos{7 + static_cast<int>(i), 5});
+    }
+    const tree& t = *r.loaded;
+    REQUIRE(t.layout.size() == 2);
+    CHECK(t.layout[0].node == "a");
+    CHECK(t.layout[1].node == "b");
+    REQUIRE(t.find_layout("a") != nullptr);
+    CHECK(t.find_layout("a")->x == 1);
+    CHECK(t.find_layout("b")->x == 2);
+}
+
 TEST_CASE("load: format and version are digits with no sign or leading zero, as in the schema") {
     const auto load_tree_attrs = [](const std::string& attrs) {
         return load("<tree " + attrs + " id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree>");

@@ -26,10 +26,11 @@ std::string comma_list(const Words& words) {
 
 // One `{name}` reference inside a text.
 struct text_reference {
-    std::string name;
+    std::string_view name;   // points into the text searched
     std::size_t offset = 0;  // of the '{'
 };
-// The `{name}` references in a text. `{{` and `}}` are literal braces.
+// The `{name}` references in a text. `{{` and `}}` are literal braces. The names point
+// into `text`, which must outlive them.
 std::vector<text_reference> find_references(std::string_view text);
 
 // Replaces each `{name}` with lookup(name); unknown names (lookup returns nullopt) stay as
