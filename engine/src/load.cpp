@@ -288,7 +288,6 @@ struct raw_attr {
     std::string_view name;
     std::size_t name_off = 0;
     std::size_t value_off = 0;  // first byte after the opening quote
-    std::size_t value_end = 0;  // the closing quote
 };
 
 bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -314,7 +313,7 @@ void scan_start_tag(std::string_view src, std::size_t lt, std::vector<raw_attr>&
         const char quote = src[i++];
         const std::size_t close = src.find(quote, i);
         if (close == std::string_view::npos) return;
-        out.push_back({name, name_start, i, close});
+        out.push_back({name, name_start, i});
         i = close + 1;
     }
 }
@@ -483,15 +482,12 @@ private:
         ++i;
         while (i < m_src.size() && is_xml_space(m_src[i])) ++i;
         if (i >= m_src.size() || (m_src[i] != '"' && m_src[i] != '\'')) return false;
-        const std::size_t close = m_src.find(m_src[i], i + 1);
-        if (close == std::string_view::npos) return false;
-        out = {name, name_off, i + 1, close};
+        out = {name, name_off, i + 1};
         return true;
     }
     // --- generic element handling
     attr_list read_attrs(pugi::xml_node el, name_list allowed,
                          std::string_view node_id);
-    void check_char_refs(std::size_t raw_begin, std::size_t raw_end, std::string_view node_id);
     // The text is in a scratch buffer, valid until the next call.
     const element_text& read_text(pugi::xml_node el, std::string_view node_id);
     void check_references(const element_text& t, std::string_view node_id, std::string_view field);
@@ -626,37 +622,9 @@ attr_list loader::read_attrs(pugi::xml_node el, name_list allowed,
                   name_pos(item), node_id, name);
             continue;
         }
-        if (raw) check_char_refs(raw->value_off, raw->value_end, node_id);
         out.push_back(item);
     }
     return out;
-}
-
-// pugixml decodes any numeric character reference; XML allows only real characters
-// (&#0; would even cut the value short, &#xD800; would put invalid UTF-8 in the model).
-void loader::check_char_refs(std::size_t raw_begin, std::size_t raw_end, std::string_view node_id) {
-    raw_end = std::min(raw_end, m_src.size());
-    if (raw_begin >= raw_end) return;
-    // Searches stay inside the value: a search to the end of the file for every value
-    // would make loading quadratic.
-    const std::string_view span = m_src.substr(0, raw_end);
-    for (std::size_t i = span.find("&#", raw_begin); i != std::string_view::npos; i = span.find("&#", i + 2)) {
-        const std::size_t semi = span.find(';', i);
-        if (semi == std::string_view::npos) return;
-        const auto body = m_src.substr(i + 2, semi - i - 2);
-        const bool hex = !body.empty() && body[0] == 'x';
-        const auto digits = body.substr(hex ? 1 : 0);
-        unsigned long cp = 0;
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
-        const bool parsed = ec == std::errc{} && end == digits.data() + digits.size() && !digits.empty();
-        const bool allowed = parsed && (cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-                                        (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF));
-        if (!allowed)
-            error("xml-syntax",
-                  "character reference " + quote_value(m_src.substr(i, semi + 1 - i)) +
-                      " is not an allowed XML character; remove it",
-                  at(i), node_id);
-    }
 }
 
 const element_text& loader::read_text(pugi::xml_node el, std::string_view node_id) {
@@ -667,7 +635,6 @@ const element_text& loader::read_text(pugi::xml_node el, std::string_view node_i
             const bool cdata = c.type() == pugi::node_cdata;
             const auto off = c.offset_debug();
             const std::size_t raw = off >= 0 ? static_cast<std::size_t>(off) : 0;
-            if (!cdata) check_char_refs(raw, m_src.find('<', raw), node_id);
             const std::string_view value = c.value();
             if (t.pieces.empty()) {
                 t.text = value;  // the usual case: one piece, read in place
@@ -1450,9 +1417,21 @@ void check_reference(std::string_view src, std::size_t amp, std::vector<syntax_p
         while (j < src.size() && (hex ? std::isxdigit(static_cast<unsigned char>(src[j])) != 0
                                       : (src[j] >= '0' && src[j] <= '9')))
             ++j;
-        if (j == digits || j >= src.size() || src[j] != ';')
+        if (j == digits || j >= src.size() || src[j] != ';') {
             out.push_back({amp, "malformed character reference; write &#NNN; or &#xHHHH;, or '&amp;' for a "
                                 "literal ampersand"});
+            return;
+        }
+        // Only real characters: &#0; would cut a value short in pugixml, &#xD800; would put
+        // invalid UTF-8 in the model (XML's "legal character" rule).
+        unsigned long cp = 0;
+        const auto [end, ec] = std::from_chars(src.data() + digits, src.data() + j, cp, hex ? 16 : 10);
+        const bool allowed = ec == std::errc{} && end == src.data() + j &&
+                             (cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                              (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF));
+        if (!allowed)
+            out.push_back({amp, "character reference " + quote_value(src.substr(amp, j + 1 - amp)) +
+                                    " is not an allowed XML character; remove it"});
         return;
     }
     while (j < src.size() && is_name_byte(static_cast<unsigned char>(src[j]))) ++j;
