@@ -200,6 +200,18 @@ struct end_sets {
     std::vector<std::string> names;  // set on every path to every end
 };
 
+// Steps (nodes passed) and questions asked on a path.
+struct path_length {
+    int steps = 0;
+    int questions = 0;
+    bool operator<(const path_length& o) const {
+        return steps != o.steps ? steps < o.steps : questions < o.questions;
+    }
+};
+
+class validation;
+path_length longest_from_start(const tree& t, const node_graph& g, validation& ctx);
+
 class validation {
 public:
     validation(const tree& root, const tree_library* library) : m_root(root), m_library(library) {}
@@ -279,6 +291,10 @@ public:
     // tree, or a jump cycle still being analysed): then nothing counts as set.
     std::optional<end_sets> sets_after(const std::string& ref);
 
+    // The longest loop-free path from the start of tree `ref`, through the trees it jumps
+    // into; zero for a missing tree or one already being walked (a jump cycle).
+    path_length longest_path(const std::string& ref);
+
 private:
     enum class state { not_started, in_progress, done };
     struct tree_facts {
@@ -289,6 +305,8 @@ private:
         bool can_end = true;
         state sets_state = state::not_started;
         end_sets sets;
+        state path_state = state::not_started;
+        path_length path;
     };
     // std::map: references stay valid while other entries are added.
     tree_facts& facts(const std::string& id) { return m_facts[id]; }
@@ -421,6 +439,69 @@ set_analysis analyse_sets(const tree& t, const node_graph& g, validation& ctx) {
         }
     }
     return a;
+}
+
+path_length validation::longest_path(const std::string& ref) {
+    const tree* sub = resolve(ref);
+    if (!sub) return {};
+    auto& f = facts(sub->id);
+    if (f.path_state == state::in_progress) return {};
+    if (f.path_state == state::done) return f.path;
+    f.path_state = state::in_progress;
+    const path_length result = longest_from_start(*sub, graph_of(*sub), *this);
+    auto& after = facts(sub->id);
+    after.path = result;
+    after.path_state = state::done;
+    return result;
+}
+
+// Depth-first, without recursion (trees can be 100k nodes deep); back edges are left out,
+// so a loop counts once. A jump adds the longest path of its tree; its `to` counts only
+// when that tree can come back.
+path_length longest_from_start(const tree& t, const node_graph& g, validation& ctx) {
+    if (g.start < 0) return {};
+    const std::size_t n = static_cast<std::size_t>(g.size());
+    enum : char { white, grey, black };
+    std::vector<char> color(n, white);
+    std::vector<path_length> from(n);
+    struct frame {
+        int v;
+        int next;
+    };
+    std::vector<frame> calls{{g.start, g.edge_begin(g.start)}};
+    color[static_cast<std::size_t>(g.start)] = grey;
+    while (!calls.empty()) {
+        const int v = calls.back().v;
+        const std::size_t vi = static_cast<std::size_t>(v);
+        if (calls.back().next < g.first[vi + 1]) {
+            const int w = g.edges[static_cast<std::size_t>(calls.back().next++)].to;
+            if (color[static_cast<std::size_t>(w)] == white) {
+                color[static_cast<std::size_t>(w)] = grey;
+                calls.push_back({w, g.edge_begin(w)});
+            }
+            continue;
+        }
+        calls.pop_back();
+        const node& nd = t.nodes[vi];
+        path_length best;
+        const bool comes_back = nd.kind != node_kind::jump || !ctx.jump_only_escalates(nd.tree_ref);
+        if (comes_back)
+            for (const edge& e : g.out(v)) {
+                const std::size_t wi = static_cast<std::size_t>(e.to);
+                if (color[wi] == black && best < from[wi]) best = from[wi];  // grey: a back edge
+            }
+        path_length here = best;
+        here.steps += 1;
+        if (nd.kind == node_kind::question) here.questions += 1;
+        if (nd.kind == node_kind::jump) {
+            const path_length inside = ctx.longest_path(nd.tree_ref);
+            here.steps += inside.steps;
+            here.questions += inside.questions;
+        }
+        from[vi] = here;
+        color[vi] = black;
+    }
+    return from[static_cast<std::size_t>(g.start)];
 }
 
 std::optional<end_sets> validation::sets_after(const std::string& ref) {
@@ -1086,46 +1167,13 @@ private:
 
     // path-stats: longest path over the reachable nodes with back edges dropped.
     void report_path_stats() {
-        const std::size_t n = static_cast<std::size_t>(m_graph.size());
-        enum : char { white, grey, black };
-        std::vector<char> color(n, white);
-        std::vector<int> steps(n, 0), questions(n, 0);
-        struct frame {
-            int v;
-            int next;
+        const path_length longest = longest_from_start(m_tree, m_graph, m_ctx);
+        const auto count = [](int k, const char* one, const char* many) {
+            return std::to_string(k) + " " + (k == 1 ? one : many);
         };
-        std::vector<frame> calls{{m_graph.start, m_graph.edge_begin(m_graph.start)}};
-        color[static_cast<std::size_t>(m_graph.start)] = grey;
-        while (!calls.empty()) {
-            const int v = calls.back().v;
-            const std::size_t vi = static_cast<std::size_t>(v);
-            if (calls.back().next < m_graph.first[vi + 1]) {
-                const int w = m_graph.edges[static_cast<std::size_t>(calls.back().next++)].to;
-                if (color[static_cast<std::size_t>(w)] == white) {
-                    color[static_cast<std::size_t>(w)] = grey;
-                    calls.push_back({w, m_graph.edge_begin(w)});
-                }
-                continue;
-            }
-            calls.pop_back();
-            // Successors still grey are ancestors (back edges): not part of the DAG.
-            int best_steps = 0, best_questions = 0;
-            for (const edge& e : m_graph.out(v)) {
-                const std::size_t wi = static_cast<std::size_t>(e.to);
-                if (color[wi] != black) continue;
-                if (steps[wi] > best_steps || (steps[wi] == best_steps && questions[wi] > best_questions)) {
-                    best_steps = steps[wi];
-                    best_questions = questions[wi];
-                }
-            }
-            steps[vi] = best_steps + 1;
-            questions[vi] = best_questions + (at(v).kind == node_kind::question ? 1 : 0);
-            color[vi] = black;
-        }
-        const std::size_t s = static_cast<std::size_t>(m_graph.start);
         add(severity::info, "path-stats",
-            "longest path: " + std::to_string(steps[s]) + " steps, " + std::to_string(questions[s]) +
-                " questions on the worst path",
+            "longest path: " + count(longest.steps, "step", "steps") + ", " +
+                count(longest.questions, "question", "questions") + " on the worst path",
             m_tree.pos);
     }
 

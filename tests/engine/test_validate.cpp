@@ -115,7 +115,7 @@ TEST_CASE("validate: a sound tree gives only path statistics") {
     CHECK(stats[0].pos == t->pos);
     CHECK(stats[0].file == "t.xml");
     // ask -> acct -> route -> tier2 (the loop back from reboot is a back edge).
-    CHECK(stats[0].message == "longest path: 4 steps, 1 questions on the worst path");
+    CHECK(stats[0].message == "longest path: 4 steps, 1 question on the worst path");
 }
 
 TEST_CASE("validate: path-stats counts the questions of the longest path") {
@@ -738,6 +738,34 @@ TEST_CASE("validate: jumps across a library folder") {
         CHECK(with_code(all, "missing-tree").empty());
         CHECK(with_code(all, "dead-end").empty());
     }
+    SUBCASE("path-stats follows jumps into other trees") {
+        // Three questions inside the sub-tree: jump (1) + its path (4) + done (1).
+        dir.write("sub.xml", tree_xml("sub", "q1",
+                                      "  <question id=\"q1\"><choice to=\"q2\">A</choice></question>\n"
+                                      "  <question id=\"q2\"><choice to=\"q3\">A</choice></question>\n"
+                                      "  <question id=\"q3\"><choice to=\"e\">A</choice></question>\n"
+                                      "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+        const auto t = parse(jumper("sub", " to=\"done\""));
+        const auto with_library = with_code(validate_tree(*t, &lib), "path-stats");
+        REQUIRE(with_library.size() == 1);
+        CHECK(with_library[0].message == "longest path: 6 steps, 3 questions on the worst path");
+        // Without the library the sub-tree is unknown: only this tree's nodes count.
+        const auto alone = with_code(validate_tree(*t, nullptr), "path-stats");
+        REQUIRE(alone.size() == 1);
+        CHECK(alone[0].message == "longest path: 2 steps, 0 questions on the worst path");
+    }
+    SUBCASE("path-stats: a sub-tree that only escalates does not come back to `to`") {
+        dir.write("esc.xml", tree_xml("esc", "q",
+                                      "  <question id=\"q\"><choice to=\"x\">A</choice></question>\n"
+                                      "  <escalate id=\"x\" team=\"Tier 2\"/>\n"));
+        const auto t = parse(tree_xml("main", "j",
+                                      "  <jump id=\"j\" tree=\"esc\" to=\"s\"/>\n"
+                                      "  <step id=\"s\" to=\"done\"/>\n"
+                                      "  <end id=\"done\" outcome=\"resolved\"/>\n"));
+        const auto stats = with_code(validate_tree(*t, &lib), "path-stats");
+        REQUIRE(stats.size() == 1);
+        CHECK(stats[0].message == "longest path: 3 steps, 1 question on the worst path");
+    }
     SUBCASE("jump-cycle through another tree") {
         dir.write("b.xml", tree_xml("b", "jb", "  <jump id=\"jb\" tree=\"main\"/>\n"));
         const auto t = parse(jumper("b", " to=\"done\""));
@@ -934,7 +962,7 @@ TEST_CASE("validate: a 100k-node tree validates without deep recursion, in reaso
     CHECK(reads[0].message.find("n0 -> ... -> n99997 -> n99998 -> n99999 -> n100000") != std::string::npos);
     const auto stats = with_code(all, "path-stats");
     REQUIRE(stats.size() == 1);
-    CHECK(stats[0].message == "longest path: 100001 steps, 1 questions on the worst path");
+    CHECK(stats[0].message == "longest path: 100001 steps, 1 question on the worst path");
     CHECK(findings(all).size() == 1);
 
     SUBCASE("and the same chain looping forever") {

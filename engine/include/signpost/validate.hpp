@@ -17,7 +17,7 @@ namespace signpost {
 //  warning logic-unmatched    a logic node without `otherwise` whose branches may all be false
 //  warning duplicate-label    two choices of one question with the same label
 //  warning read-before-set    a variable read (condition, set, text) on a path where nothing set it
-//  info    path-stats         longest path and questions on the worst path
+//  info    path-stats         longest path and questions on the worst path, through jumped trees
 // Consequences of loader errors are not reported again: a node behind a broken target the
 // loader suggested a fix for is not unreachable, nor is one with a missing or duplicate id,
 // nor is any node while a reachable node lacks a target altogether (a step without `to`, a
