@@ -470,6 +470,7 @@ std::string tree_drawing(const tree_report& r, const tree& t) {
             if (f->dwell.count > 0) tip += fmt::format(", median dwell {}", human_duration(f->dwell.median_ms));
             if (f->abandoned_here > 0) tip += fmt::format(", {} abandoned here", num(f->abandoned_here));
             if (f->back_presses > 0) tip += fmt::format(", back pressed {} times", num(f->back_presses));
+            if (f->found > 0) tip += fmt::format(", reached with find {} times", num(f->found));
         }
         svg += fmt::format(
             "<g><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{}\" "
@@ -666,6 +667,8 @@ std::string tree_section(const tree_report& r, const report_context& context) {
         notes += fmt::format("{} abandoned sessions were left open by a player that stopped (crash or power loss). ",
                              num(s.writer_lost));
     if (s.active > 0) notes += fmt::format("{} sessions are still in progress. ", num(s.active));
+    if (s.finds > 0)
+        notes += fmt::format("Agents moved with find {} times; those moves are not counted as links. ", num(s.finds));
     if (!s.handling.exact) notes += "Medians over many samples are within 1%. ";
     if (!notes.empty()) out += "<p class=\"note\">" + notes + "</p>\n";
 

@@ -136,6 +136,8 @@ void session_section(std::string& out, const tree_report& r) {
     }
     out += fmt::format("  Back presses: {} in {} session{}; restarts: {}\n", count(s.back_presses),
                        count(s.with_back), s.with_back == 1 ? "" : "s", count(s.restarts));
+    if (s.finds > 0)
+        out += fmt::format("  Moves made with find: {} (not counted as links)\n", count(s.finds));
 }
 
 void outcome_section(std::string& out, const tree_report& r) {

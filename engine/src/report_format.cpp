@@ -144,6 +144,7 @@ json node_json(const tree_report& r, const node_figures& n, bool with_versions) 
         {"kind", text_or_null(n.kind)},
         {"visits", n.visits},
         {"returns", n.returns},
+        {"found", n.found},
         {"sessions", n.sessions},
         {"reach_rate", share(n.reach_rate)},
         {"dwell_ms", durations(n.dwell)},
@@ -209,6 +210,7 @@ json tree_json(const tree_report& r, bool by_agent) {
         {"writer_lost", s.writer_lost},
         {"active", s.active},
         {"restarts", s.restarts},
+        {"finds", s.finds},
         {"back_presses", s.back_presses},
         {"sessions_with_back", s.with_back},
         {"handling_ms", durations(s.handling)},
@@ -342,6 +344,7 @@ struct csv_writer {
         const std::string subject = qualified_node(r.tree_id, n.tree_id, n.node_id);
         count(section, subject, "visits", n.visits);
         count(section, subject, "returns", n.returns);
+        count(section, subject, "found", n.found);
         count(section, subject, "sessions", n.sessions);
         rate(section, subject, "reach_rate", n.reach_rate);
         durations(section, subject, "dwell", n.dwell);
@@ -401,6 +404,7 @@ std::string report_csv(const std::vector<tree_report>& reports, const report_sco
         w.count("sessions", "", "writer_lost", s.writer_lost);
         w.count("sessions", "", "active", s.active);
         w.count("sessions", "", "restarts", s.restarts);
+        w.count("sessions", "", "finds", s.finds);
         w.count("sessions", "", "back_presses", s.back_presses);
         w.count("sessions", "", "sessions_with_back", s.with_back);
         w.durations("sessions", "", "handling", s.handling);

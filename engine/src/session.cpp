@@ -319,7 +319,7 @@ void session::add_crumb(const tree& t, const node& n) {
 
 // [SECTION] Moving
 
-void session::arrive(std::shared_ptr<const tree> t, std::string node_id) {
+void session::arrive(std::shared_ptr<const tree> t, std::string node_id, std::string how) {
     state& st = *m_state;
     st.stuck.clear();
     int moves = 0;
@@ -340,7 +340,8 @@ void session::arrive(std::shared_ptr<const tree> t, std::string node_id) {
             st.stuck = fmt::format("The script has no node '{}' in tree '{}'", node_id, t->id);
             return;
         }
-        emit(event_kind::enter, t->id, n->id);
+        emit(event_kind::enter, t->id, n->id, -1, std::move(how));
+        how.clear();  // the moves that follow on their own are links
         switch (n->kind) {
             case node_kind::question:
             case node_kind::step:
@@ -657,7 +658,7 @@ action_result session::go_to(const std::string& node_id) {
     if (!t.allow_find) return failure("This script does not allow jumping to a step");
     if (!t.find(node_id)) return failure(fmt::format("This script has no step '{}'", node_id));
     push_history();
-    arrive(m_state->where, node_id);
+    arrive(m_state->where, node_id, found_by_search);
     refresh_view();
     return {};
 }

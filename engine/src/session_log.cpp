@@ -1429,7 +1429,7 @@ void read_session(const statement& q, session_record& s) {
 // most of what a scan of a large log costs).
 constexpr const char* event_columns = "seq, time_ms, kind, tree_id, node, choice, detail, outcome";
 constexpr const char* path_event_columns =
-    "seq, time_ms, kind, tree_id, node, CASE WHEN kind IN ('back', 'end') THEN detail END";
+    "seq, time_ms, kind, tree_id, node, CASE WHEN kind IN ('back', 'end', 'enter') THEN detail END";
 
 // The columns starting at `at` into `e`; false for an unknown kind.
 bool read_event(const statement& q, int at, bool paths_only, event& e) {
@@ -1544,6 +1544,8 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
                         e.choice = -1;
                         if (has_detail(step.kind))
                             e.detail.assign(path->places[step.detail].node);
+                        else if (step.found)
+                            e.detail.assign(found_by_search);
                         else
                             e.detail.clear();
                         e.outcome.clear();

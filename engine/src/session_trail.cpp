@@ -19,6 +19,10 @@ constexpr char unusable_marker = '\x00';
 constexpr event_kind kind_codes[] = {event_kind::start, event_kind::enter, event_kind::choose, event_kind::back,
                                      event_kind::restart, event_kind::field, event_kind::note, event_kind::end};
 
+// An `enter` made with find: a kind of its own in the trail (it has no detail place).
+// Readers that predate it find an unknown kind and read the session's events instead.
+constexpr unsigned char found_enter_code = 8;
+
 char code_of(event_kind k) {
     for (std::size_t i = 0; i < std::size(kind_codes); ++i) {
         if (kind_codes[i] == k) return static_cast<char>(i);
@@ -114,8 +118,15 @@ bool walk_trail(std::string_view blob, OnPlace&& place, OnRecord&& record) {
     while (!in.done()) {
         path_step r;
         auto code = in.byte();
-        if (!code || *code >= std::size(kind_codes)) return false;
-        r.kind = kind_codes[*code];
+        if (!code) return false;
+        if (*code == found_enter_code) {
+            r.kind = event_kind::enter;
+            r.found = true;
+        } else if (*code < std::size(kind_codes)) {
+            r.kind = kind_codes[*code];
+        } else {
+            return false;
+        }
         auto delta = in.varint();
         if (!delta) return false;
         time = wrapping_add(time, unzigzag(*delta));
@@ -203,7 +214,7 @@ void trail_encoder::append(const event& e) {
         mark_unusable();
         return;
     }
-    m_bytes += code_of(e.kind);
+    m_bytes += is_found(e) ? static_cast<char>(found_enter_code) : code_of(e.kind);
     put_varint(m_bytes, zigzag(wrapping_sub(e.time_ms, m_last_time)));
     m_last_time = e.time_ms;
     ref(e.tree_id, e.node);
@@ -241,7 +252,7 @@ void session_path::assign(std::span<const event> events) {
         return static_cast<std::uint32_t>(places.size() - 1);
     };
     for (const event& e : events) {
-        path_step s{e.kind, e.time_ms, place(e.tree_id, e.node), 0};
+        path_step s{e.kind, e.time_ms, place(e.tree_id, e.node), 0, is_found(e)};
         if (has_detail(e.kind)) {
             const path_place d = detail_place(e);
             s.detail = place(d.tree_id, d.node);

@@ -74,7 +74,7 @@ struct path_statistics::impl {
         int tree = 0;
         std::string id;
         const node* in_file = nullptr;  // null: not in the tree file (or no file)
-        std::uint64_t visits = 0, returns = 0, sessions = 0, exits = 0, abandoned = 0, back = 0, ended = 0;
+        std::uint64_t visits = 0, returns = 0, found = 0, sessions = 0, exits = 0, abandoned = 0, back = 0, ended = 0;
         duration_sketch dwell;
         std::uint64_t last_stamp = 0;  // session that last reached it (counts each session once)
         std::vector<int> versions;
@@ -242,8 +242,13 @@ struct path_statistics::impl {
                 case event_kind::note: break;
                 case event_kind::enter: {
                     const int n = node_at(e.place);
-                    close_stay(e.time_ms, stay_end::moved_on);
-                    if (position >= 0) {
+                    close_stay(e.time_ms, e.found ? stay_end::action : stay_end::moved_on);
+                    if (e.found) {
+                        // Not a link of the tree: counted apart, so it never shows as a
+                        // link (or a retired one) nor as a move forward from a node.
+                        ++nodes[static_cast<std::size_t>(n)].found;
+                        ++t.finds;
+                    } else if (position >= 0) {
                         ++links[static_cast<std::uint64_t>(position) << 32 | static_cast<std::uint32_t>(n)];
                         ++nodes[static_cast<std::size_t>(position)].exits;
                     }
@@ -443,6 +448,7 @@ struct path_statistics::impl {
         }
         f.visits = n.visits;
         f.returns = n.returns;
+        f.found = n.found;
         f.sessions = n.sessions;
         f.reach_rate = ratio(n.sessions, started);
         f.dwell = figures_of(n.dwell);
@@ -676,6 +682,7 @@ struct path_statistics::impl {
             node_entry& mine = nodes[static_cast<std::size_t>(mine_index)];
             mine.visits += theirs.visits;
             mine.returns += theirs.returns;
+            mine.found += theirs.found;
             mine.sessions += theirs.sessions;
             mine.exits += theirs.exits;
             mine.abandoned += theirs.abandoned;
@@ -744,6 +751,7 @@ struct path_statistics::impl {
         t.writer_lost += u.writer_lost;
         t.active += u.active;
         t.restarts += u.restarts;
+        t.finds += u.finds;
         t.back_presses += u.back_presses;
         t.with_back += u.with_back;
         handling.merge(o.handling);

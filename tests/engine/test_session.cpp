@@ -660,10 +660,18 @@ TEST_CASE("session: go_to moves within a tree that allows find, and back returns
     REQUIRE(s.go_to("b"));
     CHECK(node_id(s) == "b");
     CHECK(sink.events.back().kind == event_kind::enter);
+    CHECK(sink.events.back().detail == found_by_search);  // not a link of the tree
     CHECK(s.breadcrumb().size() == 2);
     REQUIRE(s.back());
     CHECK(node_id(s) == "a");
     CHECK(s.breadcrumb().size() == 1);
+
+    // What follows a find on its own is a link again.
+    REQUIRE(s.go_to("b"));
+    REQUIRE(s.next());
+    CHECK(sink.events.back().kind == event_kind::end);
+    CHECK(sink.events[sink.events.size() - 2].kind == event_kind::enter);
+    CHECK(sink.events[sink.events.size() - 2].detail.empty());
 
     session refused(load(outage_xml), nullptr, clk);
     action_result r = refused.go_to("reboot");

@@ -1022,6 +1022,34 @@ TEST_CASE("log: each session's trail holds its path events, read back as from th
     CHECK(events[3].detail.empty());  // a field's value is not on the trail
 }
 
+TEST_CASE("log: a move made with find keeps its mark on the trail and in the events") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    std::string id;
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        id = w.begin_session(sample_info(t0));
+        w.on_event(make_event(event_kind::start, 0, t0, "power", -1, "ana"));
+        w.on_event(make_event(event_kind::enter, 1, t0, "power"));
+        w.on_event(make_event(event_kind::enter, 2, t0 + 500, "fixed", -1, found_by_search));
+        w.on_event(make_event(event_kind::end, 3, t0 + 900, "fixed", -1, "completed", "resolved"));
+    }
+    CHECK(trail_hex(db, id).substr(0, 2) == "01");
+    check_same_paths(db);
+    // With the events gone, the trail alone still says which move was made with find.
+    raw_query(db, "DELETE FROM events");
+    const auto paths = paths_of(db, true);
+    REQUIRE(paths.size() == 1);
+    const auto& events = paths[0].second;
+    REQUIRE(events.size() == 4);
+    CHECK(events[1].detail.empty());
+    CHECK(events[2].kind == event_kind::enter);
+    CHECK(events[2].node == "fixed");
+    CHECK(events[2].detail == found_by_search);
+    CHECK(events[3].detail == "completed");
+}
+
 TEST_CASE("log: an event stored twice leaves the trail as it was, one out of sequence makes it unusable") {
     temp_dir dir;
     const std::string db = dir.file("sessions.db");

@@ -606,6 +606,7 @@ TEST_CASE("stats: JSON output carries the exact figures") {
           "        \"writer_lost\": 1,\n"
           "        \"active\": 0,\n"
           "        \"restarts\": 0,\n"
+          "        \"finds\": 0,\n"
           "        \"back_presses\": 1,\n"
           "        \"sessions_with_back\": 1,\n"
           "        \"handling_ms\": {\n"
@@ -626,6 +627,7 @@ TEST_CASE("stats: JSON output carries the exact figures") {
           "          \"kind\": \"question\",\n"
           "          \"visits\": 7,\n"
           "          \"returns\": 0,\n"
+          "          \"found\": 0,\n"
           "          \"sessions\": 5,\n"
           "          \"reach_rate\": 1,\n"
           "          \"dwell_ms\": {\n"
@@ -705,6 +707,60 @@ TEST_CASE("stats: restart starts the path over and counts apart") {
     CHECK(node_of(r, "reboot").dwell.median_ms == 7000);  // the stay ended by "start over"
     CHECK(link_of(r, "power", "reboot").transitions == 1);
     CHECK(r.find_link("router", "reboot", "router", "power") == nullptr);  // a restart is no move
+}
+
+TEST_CASE("stats: a move made with find is counted apart, never as a link") {
+    const char* xml = R"(<tree format="1" id="find" start="a" allow-find="true">
+  <question id="a" title="A"><choice to="b">Next</choice></question>
+  <step id="b" title="B" to="c"/>
+  <end id="c" outcome="resolved"/>
+</tree>)";
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    auto t = load(xml, "find.xml");
+    manual_clock clk(t0);
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        w.begin_session(info_for(*t, xml, "ana", clk.now_ms(), "s1"));
+        {
+            session s(t, nullptr, clk, &w, "ana");
+            clk.advance(3000);
+            REQUIRE(s.go_to("c"));  // a -> c: no such link
+            REQUIRE(s.status() == session_status::completed);
+        }
+        w.begin_session(info_for(*t, xml, "ana", clk.now_ms(), "s2"));
+        {
+            session s(t, nullptr, clk, &w, "ana");
+            clk.advance(1000);
+            REQUIRE(s.choose(0));
+            clk.advance(1000);
+            REQUIRE(s.next());
+        }
+    }
+    for (const bool trails : {true, false}) {
+        CAPTURE(trails);
+        log_read_options ro;
+        ro.read_trails = trails;
+        log_reader reader;
+        REQUIRE(reader.open(db, ro));
+        statistics_options o;
+        o.current = t;
+        std::vector<tree_report> out;
+        REQUIRE(collect_reports(reader, {}, o, out));
+        const tree_report& r = out.at(0);
+        CHECK(r.sessions.finds == 1);
+        CHECK(node_of(r, "c").found == 1);
+        CHECK(node_of(r, "c").visits == 2);
+        CHECK(node_of(r, "a").found == 0);
+        CHECK(node_of(r, "a").exits == 1);  // the choice in s2 only
+        CHECK(node_of(r, "a").dwell.count == 2);  // the stay find ended counts as the agent's
+        CHECK(r.find_link("find", "a", "find", "c") == nullptr);  // not a retired link either
+        CHECK(link_of(r, "a", "b").transitions == 1);
+        CHECK(link_of(r, "b", "c").transitions == 1);
+        // The path itself still goes through the node found.
+        CHECK(r.top_paths.size() == 2);
+    }
 }
 
 TEST_CASE("stats: nodes of jumped trees are their own, and jump links are not drift") {

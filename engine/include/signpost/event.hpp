@@ -9,7 +9,8 @@ namespace signpost {
 
 enum class event_kind {
     start,    // a session began (node = start node of the root tree); detail = agent
-    enter,    // the session arrived at a node (also logic/jump nodes it passed through)
+    enter,    // the session arrived at a node (also logic/jump nodes it passed through);
+              // detail = found_by_search when the agent went there with find, else ""
     choose,   // a choice was taken on `node`; choice = index in the node's choices, detail = label
     back,     // went back from `node`; detail = the node returned to
     restart,  // started over from `node` (the node it was on)
@@ -17,6 +18,10 @@ enum class event_kind {
     note,     // the agent added a note on `node`; detail = the note
     end,      // the session ended on `node`; detail = status (completed | escalated | abandoned)
 };
+
+// The detail of an `enter` the agent made with find (session::go_to, the player's Ctrl+F)
+// rather than through a link of the tree.
+inline constexpr const char* found_by_search = "find";
 
 // "start", "enter", ...
 const char* to_string(event_kind k);

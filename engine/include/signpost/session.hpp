@@ -150,7 +150,8 @@ private:
     void init_variables(const tree& t);
     // Moves to `node_id` of `t` and runs logic/jump/end nodes until an interactive node,
     // the end of the session, or a reason to be stuck.
-    void arrive(std::shared_ptr<const tree> t, std::string node_id);
+    // `how` is the detail of the first `enter` (found_by_search for go_to).
+    void arrive(std::shared_ptr<const tree> t, std::string node_id, std::string how = {});
     void add_crumb(const tree& t, const node& n);
     void refresh_view();
     void push_history();

@@ -26,7 +26,11 @@ struct path_step {
     // back: the place returned to (same tree); end: a place whose `node` is the end status
     // ("completed", "escalated", "abandoned"; its tree is ""). Unused for other kinds.
     std::uint32_t detail = 0;
+    bool found = false;  // enter: the agent went there with find, not through a link
 };
+
+// Whether an event is an `enter` the agent made with find.
+inline bool is_found(const event& e) { return e.kind == event_kind::enter && e.detail == found_by_search; }
 
 // Whether steps of this kind have a `detail` place.
 inline bool has_detail(event_kind k) { return k == event_kind::back || k == event_kind::end; }

@@ -72,6 +72,7 @@ struct node_figures {
     std::string kind;                // "question", "step"...; "" when the tree is not known
     std::uint64_t visits = 0;        // arrivals (enter events)
     std::uint64_t returns = 0;       // arrivals by going back to it
+    std::uint64_t found = 0;         // arrivals by the player's find (not through a link)
     std::uint64_t sessions = 0;      // sessions that reached it at least once
     double reach_rate = 0;           // sessions / sessions started
     duration_figures dwell;          // one sample per stay the agent ended (docs/report.md)
@@ -118,6 +119,7 @@ struct session_figures {
     std::uint64_t writer_lost = 0;   // abandoned because the player crashed or went silent
     std::uint64_t active = 0;        // still in progress
     std::uint64_t restarts = 0;      // "start over" presses
+    std::uint64_t finds = 0;         // moves made with the player's find
     std::uint64_t back_presses = 0;
     std::uint64_t with_back = 0;     // sessions with at least one back press
     duration_figures handling;       // start to end of finished sessions (not writer_lost)
