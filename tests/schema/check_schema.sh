@@ -110,33 +110,28 @@ expect_rejected_edit "a non-finite layout number" 's/x="0"/x="NaN"/'
 expect_rejected_edit "a layout number too large for a double" 's/x="0"/x="1e999"/'
 expect_rejected_edit "markup inside a text element" 's|<text>Ready?</text>|<text>Ready <b>now</b>?</text>|'
 
-# Layout numbers: the schema and the loader must accept and refuse the same spellings.
+# Values the schema checks by itself: the schema and the loader must accept and refuse the
+# same spellings. $1: what is tried (for the message), $2: sed expression on the probe.
+agree() {
+  sed "$2" "$tmp/probe.xml" > "$tmp/probe-x/probe.xml"
+  local schema_ok=no loader_ok=no
+  "$xmllint" --noout --schema "$schema" "$tmp/probe-x/probe.xml" 2> /dev/null && schema_ok=yes
+  "$signpost" check "$tmp/probe-x/probe.xml" > /dev/null 2>&1 && loader_ok=yes
+  if [ "$schema_ok" != "$loader_ok" ]; then
+    fail "$1: the schema says $schema_ok, the loader says $loader_ok"
+  fi
+}
 if [ -n "$signpost" ]; then
   mkdir -p "$tmp/probe-x"  # the file is named after the tree id, so no id-file-mismatch
+  # Layout numbers.
   for x in "0" "+5" "-5" " 7 " "+.5" "7." "-0.25" "1e3" "1E+3" "+1e-3" "1.7976931348623157E308" "1e-999" "-2E-400" \
            "1e999" "-1e999" "NaN" "INF" "-INF" "++5" "+-5" "5 5" "0x10" "" "." "+" "1e" "5,5"; do
-    sed "s|x=\"0\"|x=\"$x\"|" "$tmp/probe.xml" > "$tmp/probe-x/probe.xml"
-    schema_ok=no loader_ok=no
-    "$xmllint" --noout --schema "$schema" "$tmp/probe-x/probe.xml" 2> /dev/null && schema_ok=yes
-    "$signpost" check "$tmp/probe-x/probe.xml" > /dev/null 2>&1 && loader_ok=yes
-    if [ "$schema_ok" != "$loader_ok" ]; then
-      fail "layout x=\"$x\": the schema says $schema_ok, the loader says $loader_ok"
-    fi
+    agree "layout x=\"$x\"" "s|x=\"0\"|x=\"$x\"|"
   done
-fi
-
-# Format and version numbers: the same agreement.
-if [ -n "$signpost" ]; then
+  # Format and version numbers.
   for attr in format version; do
     for v in "1" "2" "7" " 7 " "01" "+1" "-1" "0" "1.0" "" "2147483647" "2147483648" "99999999999" "1e1"; do
-      sed "s|<tree format=\"1\"|<tree format=\"1\" version=\"1\"|; s|$attr=\"1\"|$attr=\"$v\"|" \
-        "$tmp/probe.xml" > "$tmp/probe-x/probe.xml"
-      schema_ok=no loader_ok=no
-      "$xmllint" --noout --schema "$schema" "$tmp/probe-x/probe.xml" 2> /dev/null && schema_ok=yes
-      "$signpost" check "$tmp/probe-x/probe.xml" > /dev/null 2>&1 && loader_ok=yes
-      if [ "$schema_ok" != "$loader_ok" ]; then
-        fail "$attr=\"$v\": the schema says $schema_ok, the loader says $loader_ok"
-      fi
+      agree "$attr=\"$v\"" "s|<tree format=\"1\"|<tree format=\"1\" version=\"1\"|; s|$attr=\"1\"|$attr=\"$v\"|"
     done
   done
 fi
