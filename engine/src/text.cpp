@@ -79,17 +79,14 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
 
 std::vector<text_reference> find_references(std::string_view text) {
     std::vector<text_reference> out;
-    for (std::size_t i = 0; i < text.size();) {
-        const char c = text[i];
-        if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+    // Only '{' can start a reference ("}}" is a literal brace that never holds one), so the
+    // search jumps from one '{' to the next.
+    for (std::size_t i = text.find('{'); i != std::string_view::npos; i = text.find('{', i)) {
+        if (i + 1 < text.size() && text[i + 1] == '{') {
             i += 2;  // literal brace
-        } else if (c == '{') {
-            if (const std::size_t n = reference_length(text, i); n > 0) {
-                out.push_back({text.substr(i + 1, n - 2), i});
-                i += n;
-            } else {
-                ++i;
-            }
+        } else if (const std::size_t n = reference_length(text, i); n > 0) {
+            out.push_back({text.substr(i + 1, n - 2), i});
+            i += n;
         } else {
             ++i;
         }
