@@ -80,6 +80,7 @@ void player_app::begin_session() {
         m_log->begin_session(info);
     }
     m_session = std::make_unique<session>(m_tree, m_library.get(), m_clock, m_log.get(), m_options.agent);
+    ++m_calls;
     m_drafts_for = nullptr;
     sync_drafts();
 }

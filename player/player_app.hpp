@@ -35,6 +35,8 @@ public:
 
     session& call() { return *m_session; }
     const session& call() const { return *m_session; }
+    // 1 for the first call, 2 for the next...: tells calls apart where nothing else may.
+    std::uint64_t call_number() const { return m_calls; }
     const tree& script() const { return *m_tree; }
     const player_options& options() const { return m_options; }
 
@@ -77,6 +79,7 @@ private:
 
     player_options m_options;
     clock& m_clock;
+    std::uint64_t m_calls = 0;
     std::unique_ptr<tree_library> m_library;
     std::shared_ptr<const tree> m_tree;
     std::string m_tree_hash;

@@ -235,10 +235,9 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
         ui::draw_markdown(v.text, fonts);
     }
     ImGui::Spacing();
-    const player_view_state::call_key key{&s, s.started_ms(), s.ended_ms(), s.breadcrumb().size()};
-    if (state.transcript_of != key) {
+    if (state.transcript_of != app.call_number()) {
         state.transcript = s.transcript();
-        state.transcript_of = key;
+        state.transcript_of = app.call_number();
     }
     std::string& transcript = state.transcript;
     const ImVec2 size(0, fonts.size * 1.8f);

@@ -30,16 +30,10 @@ struct player_view_state {
     std::size_t focused_depth = 0;
     std::vector<drawn_control> controls;  // rebuilt every frame
     std::string transcript_copied;        // last text put on the clipboard
-    // The ended call's transcript, built once rather than every frame; `transcript_of`
-    // says which call it belongs to.
+    // The ended call's transcript, built once rather than every frame, and the number of
+    // the call it belongs to (player_app::call_number; 0 = none yet).
     std::string transcript;
-    struct call_key {
-        const session* call = nullptr;
-        std::int64_t started_ms = 0;
-        std::int64_t ended_ms = 0;
-        std::size_t steps = 0;
-        bool operator==(const call_key&) const = default;
-    } transcript_of;
+    std::uint64_t transcript_of = 0;
 };
 
 // Draws one frame of the player filling the main viewport.

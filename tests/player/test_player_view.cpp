@@ -136,4 +136,16 @@ TEST_CASE("player view: the end screen copies the transcript and starts the next
     r.click("Next call");
     CHECK_FALSE(r.app->call().finished());
     CHECK(r.node() == "power");
+
+    // The next call's end screen shows and copies that call's transcript, not the last one's,
+    // even when both calls end the same way in the same millisecond.
+    r.ui.press(ui::key::digit_0 + 1);
+    r.ui.type("87654321");
+    r.click("Submit");
+    r.ui.press(ui::key::digit_0 + 2);
+    REQUIRE(r.app->call().status() == session_status::escalated);
+    r.ui.press(ui::letter('C'), true);
+    CHECK(std::string(ImGui::GetClipboardText()) == r.app->call().transcript());
+    CHECK(r.state.transcript.find("87654321") != std::string::npos);
+    CHECK(r.state.transcript.find("12345678") == std::string::npos);
 }
