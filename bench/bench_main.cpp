@@ -45,7 +45,9 @@
 
 // While recording, every operator new/delete of this thread is logged as one step of a
 // replay: the model's strings, vectors and expression nodes, and the loader's scratch.
-// pugixml allocates through malloc directly, so its pages are not in the log.
+// pugixml allocates through malloc directly, so its pages are not in the log. The
+// replacement adds a thread-local test to every allocation of every benchmark here (the
+// same in every run since it came in); it ignores std::get_new_handler().
 namespace heap_log {
 struct step {
     std::size_t size = 0;   // allocate `size` bytes into slot `slot`
@@ -65,6 +67,28 @@ void note_new(void* p, std::size_t size) {
     steps->push_back({size, slot, false});
     recording = true;
 }
+// Records this thread's allocations into `into` while it lives, even if the code recorded
+// throws.
+class recorder {
+public:
+    explicit recorder(std::vector<step>& into) {
+        steps = &into;
+        slots = &m_slots;
+        next_slot = 0;
+        recording = true;
+    }
+    ~recorder() {
+        recording = false;
+        steps = nullptr;
+        slots = nullptr;
+    }
+    recorder(const recorder&) = delete;
+    recorder& operator=(const recorder&) = delete;
+
+private:
+    std::unordered_map<void*, std::size_t> m_slots;
+};
+
 void note_delete(void* p) {
     if (!recording || !p) return;
     recording = false;
@@ -126,13 +150,10 @@ std::unique_ptr<fixture> make_fixture(std::size_t nodes) {
     f->loaded = r.loaded;
     if (f->loaded) f->library->add(f->loaded);
 
-    std::unordered_map<void*, std::size_t> slots;
-    heap_log::steps = &f->load_heap;
-    heap_log::slots = &slots;
-    heap_log::next_slot = 0;
-    heap_log::recording = true;
-    { const auto again = load_tree_string(f->files.root.xml, f->files.root.id + ".xml"); }
-    heap_log::recording = false;
+    {
+        const heap_log::recorder recording(f->load_heap);
+        const auto again = load_tree_string(f->files.root.xml, f->files.root.id + ".xml");
+    }
     f->load_slots = heap_log::next_slot;
     return f;
 }

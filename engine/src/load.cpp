@@ -563,6 +563,7 @@ private:
     std::vector<pending_target> m_targets;
     std::vector<raw_attr> m_tag;  // scratch for scan_start_tag
     std::vector<std::size_t> m_layout_offsets;  // of each <pos> read, for duplicates
+    std::vector<char> m_layout_named;           // whether that <pos> has a `node`
     // Where pugixml's copy of the source starts: names and values are parsed in place in it,
     // so their offsets there are their offsets in the source.
     std::uintptr_t m_base = 0;
@@ -1025,8 +1026,11 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
     std::optional<source_pos> otherwise_seen;
     // Choices, fields and branches are counted first: growing the vector one by one
     // allocated and moved three times for a five-choice question.
-    if (kind == node_kind::question || kind == node_kind::form || kind == node_kind::logic) {
-        const char* item = kind == node_kind::question ? "choice" : kind == node_kind::form ? "field" : "branch";
+    const char* item = kind == node_kind::question ? "choice"
+                       : kind == node_kind::form ? "field"
+                       : kind == node_kind::logic ? "branch"
+                                                  : nullptr;
+    if (item) {
         std::size_t count = 0;
         for (pugi::xml_node c = el.child(item); c; c = c.next_sibling(item)) ++count;
         if (kind == node_kind::question) n.choices.reserve(count);
@@ -1034,7 +1038,9 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
         if (kind == node_kind::logic) n.branches.reserve(count);
     }
     std::unordered_set<std::string> field_vars;
-    bool dropped_child = false;  // an unknown element, perhaps a misspelled <choice>
+    // An unknown element that looks like a misspelt item (<chioce>, or anything with a
+    // `to`): an empty node is then that error, not also "has no <choice>".
+    bool dropped_item = false;
     const auto once = [&](std::optional<source_pos>& seen, pugi::xml_node c) {
         if (seen) {
             error("duplicate-element",
@@ -1077,13 +1083,13 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
                   element_pos(c), n.id, std::string(name));
         } else {
             unknown_element(c, el, allowed_children, n.id);
-            dropped_child = true;
+            if (item && (c.attribute("to") || !closest_match(name, {item}).empty())) dropped_item = true;
         }
     });
 
-    // An empty node whose only content was an unknown element gets that error alone.
+    // An empty node whose item was misspelt gets that error alone.
     if (kind == node_kind::question) {
-        if (n.choices.empty() && !dropped_child)
+        if (n.choices.empty() && !dropped_item)
             error("empty-question", "question '" + n.id + "' has no <choice>; add at least one", n.pos, n.id);
         // Number keys 1-9 pick choices in the player; a tenth visible choice gets none.
         if (n.choices.size() > 9)
@@ -1091,9 +1097,9 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
                    "question '" + n.id + "' has " + std::to_string(n.choices.size()) +
                        " choices; only 9 can have number keys when all are shown: split the question",
                    n.choices[9].pos, n.id, "choice");
-    } else if (kind == node_kind::form && n.fields.empty() && !dropped_child) {
+    } else if (kind == node_kind::form && n.fields.empty() && !dropped_item) {
         error("empty-form", "form '" + n.id + "' has no <field>; add one or use a <step>", n.pos, n.id);
-    } else if (kind == node_kind::logic && n.branches.empty() && !otherwise_seen && !dropped_child) {
+    } else if (kind == node_kind::logic && n.branches.empty() && !otherwise_seen && !dropped_item) {
         error("empty-logic", "logic '" + n.id + "' has no <branch> or <otherwise>; add at least one", n.pos,
               n.id);
     }
@@ -1210,6 +1216,7 @@ void loader::read_layout(pugi::xml_node el) {
     read_attrs(el, {}, "");
     m_tree->layout.reserve(m_tree->nodes.size());
     m_layout_offsets.reserve(m_tree->nodes.size());
+    m_layout_named.reserve(m_tree->nodes.size());
     for_children(el, "", [&](pugi::xml_node c) {
         if (std::string_view(c.name()) != "pos") {
             unknown_element(c, el, layout_children, "");
@@ -1218,9 +1225,10 @@ void loader::read_layout(pugi::xml_node el) {
         const attr_list attrs = read_attrs(c, pos_attrs, "");
         expect_empty(c, "");
         layout_entry entry;
-        if (const attr* a = require(attrs, "node", c, "")) {
-            entry.node = a->value;
-            want_target(a->value, a->name_off, "", "node", "layout position");
+        const attr* named = require(attrs, "node", c, "");
+        if (named) {
+            entry.node = named->value;
+            want_target(named->value, named->name_off, "", "node", "layout position");
         }
         for (const char* axis : {"x", "y"}) {
             const attr* a = require(attrs, axis, c, "");
@@ -1233,6 +1241,7 @@ void loader::read_layout(pugi::xml_node el) {
         }
         // Duplicates are found with the index, once it is built (drop_duplicate_layout).
         m_layout_offsets.push_back(element_offset(c));
+        m_layout_named.push_back(named != nullptr);
         m_tree->layout.push_back(std::move(entry));
     });
 }
@@ -1243,7 +1252,8 @@ void loader::drop_duplicate_layout() {
     bool any = false;
     for (std::size_t i = 0; i < t.layout.size(); ++i) {
         const layout_entry& entry = t.layout[i];
-        if (entry.node.empty() || t.find_layout(entry.node) == &entry) continue;  // the index keeps the first
+        // The index keeps the first; a <pos> without `node` is missing-attribute, no duplicate.
+        if (!m_layout_named[i] || t.find_layout(entry.node) == &entry) continue;
         duplicate[i] = 1;
         any = true;
         error("duplicate-element", "<layout> places '" + entry.node + "' twice; keep one <pos>",

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -201,11 +202,21 @@ struct end_sets {
 };
 
 // Steps (nodes passed) and questions asked on a path.
+// Steps (nodes passed) and questions asked on a path. Trees that jump into the same tree
+// twice, in a chain, double the length at every level, so the sums saturate instead of
+// overflowing.
 struct path_length {
-    int steps = 0;
-    int questions = 0;
+    std::uint64_t steps = 0;
+    std::uint64_t questions = 0;
     bool operator<(const path_length& o) const {
         return steps != o.steps ? steps < o.steps : questions < o.questions;
+    }
+    static std::uint64_t plus(std::uint64_t a, std::uint64_t b) {
+        return a > std::numeric_limits<std::uint64_t>::max() - b ? std::numeric_limits<std::uint64_t>::max() : a + b;
+    }
+    void add(const path_length& o) {
+        steps = plus(steps, o.steps);
+        questions = plus(questions, o.questions);
     }
 };
 
@@ -491,13 +502,8 @@ path_length longest_from_start(const tree& t, const node_graph& g, validation& c
                 if (color[wi] == black && best < from[wi]) best = from[wi];  // grey: a back edge
             }
         path_length here = best;
-        here.steps += 1;
-        if (nd.kind == node_kind::question) here.questions += 1;
-        if (nd.kind == node_kind::jump) {
-            const path_length inside = ctx.longest_path(nd.tree_ref);
-            here.steps += inside.steps;
-            here.questions += inside.questions;
-        }
+        here.add({1, nd.kind == node_kind::question ? 1u : 0u});
+        if (nd.kind == node_kind::jump) here.add(ctx.longest_path(nd.tree_ref));
         from[vi] = here;
         color[vi] = black;
     }
@@ -1167,8 +1173,11 @@ private:
 
     // path-stats: longest path over the reachable nodes with back edges dropped.
     void report_path_stats() {
-        const path_length longest = longest_from_start(m_tree, m_graph, m_ctx);
-        const auto count = [](int k, const char* one, const char* many) {
+        // Through the context, so a jump cycle back into this tree stops at it (the root
+        // counts as being walked), as for any other tree.
+        const path_length longest = m_ctx.longest_path(m_tree.id);
+        const auto count = [](std::uint64_t k, const char* one, const char* many) {
+            if (k == std::numeric_limits<std::uint64_t>::max()) return std::string("more than 10^19 ") + many;
             return std::to_string(k) + " " + (k == 1 ? one : many);
         };
         add(severity::info, "path-stats",

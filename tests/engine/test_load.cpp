@@ -1101,6 +1101,15 @@ TEST_CASE("load: a node placed twice in the layout keeps its first position, eac
     REQUIRE(t.find_layout("a") != nullptr);
     CHECK(t.find_layout("a")->x == 1);
     CHECK(t.find_layout("b")->x == 2);
+
+    // node="" twice is a duplicate too; a <pos> without `node` is only missing-attribute.
+    const load_result empty = load(
+        "<tree format=\"1\" id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/><layout>"
+        "<pos node=\"\" x=\"1\" y=\"1\"/><pos node=\"\" x=\"2\" y=\"2\"/>"
+        "<pos x=\"3\" y=\"3\"/><pos x=\"4\" y=\"4\"/></layout></tree>");
+    INFO(dump(empty.problems));
+    CHECK(with_code(empty.problems, "duplicate-element").size() == 1);
+    CHECK(with_code(empty.problems, "missing-attribute").size() == 2);
 }
 
 TEST_CASE("load: format and version are digits with no sign or leading zero, as in the schema") {

@@ -246,6 +246,22 @@ TEST_CASE("validate: while a reached node lacks a target altogether, no node is 
     CHECK(question.loaded.problems[0].code == "unknown-element");
     CHECK(unreachable_ids(question.validated).empty());
 
+    // An unknown element that is no misspelt choice: the question is empty as well.
+    const auto picture = load_broken(tree_xml("f", "q", R"(
+  <question id="q"><text>x</text><picture/></question>
+  <end id="done" outcome="resolved"/>
+)"));
+    INFO(dump(picture.loaded.problems));
+    CHECK(with_code(picture.loaded.problems, "unknown-element").size() == 1);
+    CHECK(with_code(picture.loaded.problems, "empty-question").size() == 1);
+    // One with a `to` is taken for a choice, whatever its name.
+    const auto option = load_broken(tree_xml("f", "q", R"(
+  <question id="q"><text>x</text><option to="done">A</option></question>
+  <end id="done" outcome="resolved"/>
+)"));
+    CHECK(with_code(option.loaded.problems, "unknown-element").size() == 1);
+    CHECK(with_code(option.loaded.problems, "empty-question").empty());
+
     // A choice without `to` among others.
     const auto choice = load_broken(tree_xml("f", "q", R"(
   <question id="q"><choice to="a">A</choice><choice>B</choice></question>
@@ -765,6 +781,36 @@ TEST_CASE("validate: jumps across a library folder") {
         const auto stats = with_code(validate_tree(*t, &lib), "path-stats");
         REQUIRE(stats.size() == 1);
         CHECK(stats[0].message == "longest path: 3 steps, 1 question on the worst path");
+    }
+    SUBCASE("path-stats: a jump back into the tree being walked adds nothing") {
+        const auto t = parse(tree_xml("main", "q",
+                                      "  <question id=\"q\"><choice to=\"j\">A</choice></question>\n"
+                                      "  <jump id=\"j\" tree=\"main\" to=\"done\"/>\n"
+                                      "  <end id=\"done\" outcome=\"resolved\"/>\n"));
+        lib.add(t);
+        const auto stats = with_code(validate_tree(*t, &lib), "path-stats");
+        REQUIRE(stats.size() == 1);
+        CHECK(stats[0].message == "longest path: 3 steps, 1 question on the worst path");
+    }
+    SUBCASE("path-stats: lengths that double with every tree saturate instead of overflowing") {
+        // t0 is two steps; each next tree jumps twice into the one before: L(k) = 2 L(k-1) + 3.
+        dir.write("t0.xml", tree_xml("t0", "s", "  <step id=\"s\" to=\"e\"/>\n  <end id=\"e\" outcome=\"resolved\"/>\n"));
+        for (int k = 1; k <= 70; ++k) {
+            const std::string prev = "t" + std::to_string(k - 1);
+            const std::string id = "t" + std::to_string(k);
+            dir.write(id + ".xml", tree_xml(id, "a",
+                                            "  <jump id=\"a\" tree=\"" + prev + "\" to=\"b\"/>\n"
+                                            "  <jump id=\"b\" tree=\"" + prev + "\" to=\"e\"/>\n"
+                                            "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+        }
+        const auto t = lib.get("t70").found;
+        REQUIRE(t != nullptr);
+        const auto stats = with_code(validate_tree(*t, &lib), "path-stats");
+        REQUIRE(stats.size() == 1);
+        CHECK(stats[0].message == "longest path: more than 10^19 steps, 0 questions on the worst path");
+        const auto small = with_code(validate_tree(*lib.get("t3").found, &lib), "path-stats");
+        REQUIRE(small.size() == 1);
+        CHECK(small[0].message == "longest path: 37 steps, 0 questions on the worst path");
     }
     SUBCASE("jump-cycle through another tree") {
         dir.write("b.xml", tree_xml("b", "jb", "  <jump id=\"jb\" tree=\"main\"/>\n"));
