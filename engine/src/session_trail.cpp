@@ -252,7 +252,7 @@ void session_path::assign(std::span<const event> events) {
         return static_cast<std::uint32_t>(places.size() - 1);
     };
     for (const event& e : events) {
-        path_step s{e.kind, e.time_ms, place(e.tree_id, e.node), 0, is_found(e)};
+        path_step s{e.kind, is_found(e), e.time_ms, place(e.tree_id, e.node), 0};
         if (has_detail(e.kind)) {
             const path_place d = detail_place(e);
             s.detail = place(d.tree_id, d.node);

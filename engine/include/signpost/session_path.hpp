@@ -21,13 +21,14 @@ struct path_place {
 
 struct path_step {
     event_kind kind = event_kind::enter;
+    bool found = false;  // enter: the agent went there with find, not through a link
     std::int64_t time_ms = 0;
     std::uint32_t place = 0;   // where it happened (the event's tree and node)
     // back: the place returned to (same tree); end: a place whose `node` is the end status
     // ("completed", "escalated", "abandoned"; its tree is ""). Unused for other kinds.
     std::uint32_t detail = 0;
-    bool found = false;  // enter: the agent went there with find, not through a link
 };
+static_assert(sizeof(path_step) <= 24, "a session's steps are read in bulk: keep a step small");
 
 // Whether an event is an `enter` the agent made with find.
 inline bool is_found(const event& e) { return e.kind == event_kind::enter && e.detail == found_by_search; }
