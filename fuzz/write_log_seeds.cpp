@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
         "UPDATE sessions SET trail_events=trail_events-1",
         "DROP TRIGGER events_beyond_trail; INSERT INTO events SELECT session_id,seq+100,time_ms,kind,tree_id,node,"
         "choice,detail,outcome FROM events",
+        // Moves made with find: marked on the events, and a one-step trail of kind 8.
+        "UPDATE events SET detail='find' WHERE kind='enter'",
+        "UPDATE sessions SET trail=x'01080000000174016E', trail_events=1",
     };
     for (std::size_t i = 0; i < edits.size(); ++i) write(dir / ("sql-" + std::to_string(i)), "S" + edits[i]);
     return 0;
