@@ -29,6 +29,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <malloc.h>
@@ -212,16 +213,36 @@ double rss_now() {
     return static_cast<double>(pages_resident) * static_cast<double>(::sysconf(_SC_PAGESIZE));
 }
 
-// Runs in a forked child so the heap is not already full of freed fixture memory that
-// the load could reuse (which would hide its real cost).
-memory_figures measure_memory(std::size_t nodes) {
+// Runs `work` in a forked child and returns what it returned (a plain struct with an `ok`
+// flag), or a default one when the child could not run or report: so a measurement neither
+// starts from nor leaves behind this process's heap.
+template <typename Figures, typename Work>
+Figures in_child(Work&& work) {
+    static_assert(std::is_trivially_copyable_v<Figures>);
     int fds[2];
-    memory_figures out;
+    Figures out{};
     if (::pipe(fds) != 0) return out;
     const pid_t pid = ::fork();
     if (pid < 0) return out;
     if (pid == 0) {
         ::close(fds[0]);
+        const Figures m = work();
+        const auto written = ::write(fds[1], &m, sizeof m);
+        ::_exit(written == static_cast<ssize_t>(sizeof m) ? 0 : 1);
+    }
+    ::close(fds[1]);
+    Figures m{};
+    if (::read(fds[0], &m, sizeof m) == static_cast<ssize_t>(sizeof m)) out = m;
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return out;
+}
+
+// In a child, so the heap is not already full of freed fixture memory that the load could
+// reuse (which would hide its real cost).
+memory_figures measure_memory(std::size_t nodes) {
+    return in_child<memory_figures>([nodes] {
         memory_figures m;
         m.nodes = nodes;
         {
@@ -236,16 +257,8 @@ memory_figures measure_memory(std::size_t nodes) {
             m.heap_bytes = static_cast<double>(::mallinfo2().uordblks - heap0);
             m.ok = r.ok();
         }
-        const auto written = ::write(fds[1], &m, sizeof m);
-        ::_exit(written == static_cast<ssize_t>(sizeof m) ? 0 : 1);
-    }
-    ::close(fds[1]);
-    memory_figures m;
-    if (::read(fds[0], &m, sizeof m) == static_cast<ssize_t>(sizeof m)) out = m;
-    ::close(fds[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return out;
+        return m;
+    });
 }
 
 // [SECTION] Heap traffic of one load
@@ -263,13 +276,7 @@ struct heap_floor {
 // recording and the replays do not leave the benchmarks' heap fragmented (they slowed
 // pugixml's own parse by a third when run in the same process).
 heap_floor measure_heap_floor(const fixture& f) {
-    int fds[2];
-    heap_floor out;
-    if (::pipe(fds) != 0) return out;
-    const pid_t pid = ::fork();
-    if (pid < 0) return out;
-    if (pid == 0) {
-        ::close(fds[0]);
+    return in_child<heap_floor>([&f] {
         heap_floor h;
         std::vector<heap_log::step> steps;
         {
@@ -297,16 +304,8 @@ heap_floor measure_heap_floor(const fixture& f) {
         }
         for (const auto& st : steps) h.blocks += st.release ? 0 : 1;
         h.ok = true;
-        const auto written = ::write(fds[1], &h, sizeof h);
-        ::_exit(written == static_cast<ssize_t>(sizeof h) ? 0 : 1);
-    }
-    ::close(fds[1]);
-    heap_floor h;
-    if (::read(fds[0], &h, sizeof h) == static_cast<ssize_t>(sizeof h)) out = h;
-    ::close(fds[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return out;
+        return h;
+    });
 }
 
 // [SECTION] Benchmarks
