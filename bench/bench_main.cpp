@@ -49,7 +49,20 @@
 // replay: the model's strings, vectors and expression nodes, and the loader's scratch.
 // pugixml allocates through malloc directly, so its pages are not in the log. The
 // replacement adds a thread-local test to every allocation of every benchmark here (the
-// same in every run since it came in); it ignores std::get_new_handler().
+// same in every run since it came in); it ignores std::get_new_handler(). Sanitizers
+// replace operator new themselves (and check that what it gave is not passed to free), so
+// under them there are no hooks and no heap floor.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SIGNPOST_BENCH_HEAP_HOOKS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define SIGNPOST_BENCH_HEAP_HOOKS 0
+#endif
+#endif
+#ifndef SIGNPOST_BENCH_HEAP_HOOKS
+#define SIGNPOST_BENCH_HEAP_HOOKS 1
+#endif
+
 namespace heap_log {
 struct step {
     std::size_t size = 0;   // allocate `size` bytes into slot `slot`
@@ -102,21 +115,42 @@ void note_delete(void* p) {
 }
 }  // namespace heap_log
 
-// Out of line: inlined into a delete-expression, GCC 12 takes the free() for a mismatch.
-[[gnu::noinline]] void* operator new(std::size_t size) {
+#if SIGNPOST_BENCH_HEAP_HOOKS
+// Every form that gets its memory from malloc is replaced (the nothrow ones are what
+// std::stable_sort's buffer uses), so all of them agree on malloc/free. Out of line:
+// inlined into a delete-expression, GCC 12 takes the free() for a mismatch.
+namespace heap_log {
+void* allocate(std::size_t size) noexcept {
     void* p = std::malloc(size ? size : 1);
-    if (!p) throw std::bad_alloc();
-    heap_log::note_new(p, size);
+    note_new(p, size);
     return p;
 }
-[[gnu::noinline]] void operator delete(void* p) noexcept {
-    heap_log::note_delete(p);
+void release(void* p) noexcept {
+    note_delete(p);
     std::free(p);
 }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
-    heap_log::note_delete(p);
-    std::free(p);
+}  // namespace heap_log
+[[gnu::noinline]] void* operator new(std::size_t size) {
+    if (void* p = heap_log::allocate(size)) return p;
+    throw std::bad_alloc();
 }
+[[gnu::noinline]] void* operator new[](std::size_t size) {
+    if (void* p = heap_log::allocate(size)) return p;
+    throw std::bad_alloc();
+}
+[[gnu::noinline]] void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    return heap_log::allocate(size);
+}
+[[gnu::noinline]] void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    return heap_log::allocate(size);
+}
+[[gnu::noinline]] void operator delete(void* p) noexcept { heap_log::release(p); }
+[[gnu::noinline]] void operator delete[](void* p) noexcept { heap_log::release(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { heap_log::release(p); }
+[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { heap_log::release(p); }
+[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { heap_log::release(p); }
+[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { heap_log::release(p); }
+#endif
 
 namespace {
 
@@ -276,6 +310,7 @@ struct heap_floor {
 // recording and the replays do not leave the benchmarks' heap fragmented (they slowed
 // pugixml's own parse by a third when run in the same process).
 heap_floor measure_heap_floor(const fixture& f) {
+    if (!SIGNPOST_BENCH_HEAP_HOOKS) return {};
     return in_child<heap_floor>([&f] {
         heap_floor h;
         std::vector<heap_log::step> steps;
