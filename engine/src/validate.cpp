@@ -201,7 +201,6 @@ struct end_sets {
     std::vector<std::string> names;  // set on every path to every end
 };
 
-// Steps (nodes passed) and questions asked on a path.
 // Steps (nodes passed) and questions asked on a path. Trees that jump into the same tree
 // twice, in a chain, double the length at every level, so the sums saturate instead of
 // overflowing.
@@ -219,9 +218,6 @@ struct path_length {
         questions = plus(questions, o.questions);
     }
 };
-
-class validation;
-path_length longest_from_start(const tree& t, const node_graph& g, validation& ctx);
 
 class validation {
 public:
@@ -307,6 +303,8 @@ public:
     path_length longest_path(const std::string& ref);
 
 private:
+    path_length longest_from_start(const tree& t);
+
     enum class state { not_started, in_progress, done };
     struct tree_facts {
         bool looked_up = false;
@@ -459,7 +457,7 @@ path_length validation::longest_path(const std::string& ref) {
     if (f.path_state == state::in_progress) return {};
     if (f.path_state == state::done) return f.path;
     f.path_state = state::in_progress;
-    const path_length result = longest_from_start(*sub, graph_of(*sub), *this);
+    const path_length result = longest_from_start(*sub);
     auto& after = facts(sub->id);
     after.path = result;
     after.path_state = state::done;
@@ -469,7 +467,8 @@ path_length validation::longest_path(const std::string& ref) {
 // Depth-first, without recursion (trees can be 100k nodes deep); back edges are left out,
 // so a loop counts once. A jump adds the longest path of its tree; its `to` counts only
 // when that tree can come back.
-path_length longest_from_start(const tree& t, const node_graph& g, validation& ctx) {
+path_length validation::longest_from_start(const tree& t) {
+    const node_graph& g = graph_of(t);
     if (g.start < 0) return {};
     const std::size_t n = static_cast<std::size_t>(g.size());
     enum : char { white, grey, black };
@@ -495,7 +494,7 @@ path_length longest_from_start(const tree& t, const node_graph& g, validation& c
         calls.pop_back();
         const node& nd = t.nodes[vi];
         path_length best;
-        const bool comes_back = nd.kind != node_kind::jump || !ctx.jump_only_escalates(nd.tree_ref);
+        const bool comes_back = nd.kind != node_kind::jump || !jump_only_escalates(nd.tree_ref);
         if (comes_back)
             for (const edge& e : g.out(v)) {
                 const std::size_t wi = static_cast<std::size_t>(e.to);
@@ -503,7 +502,7 @@ path_length longest_from_start(const tree& t, const node_graph& g, validation& c
             }
         path_length here = best;
         here.add({1, nd.kind == node_kind::question ? 1u : 0u});
-        if (nd.kind == node_kind::jump) here.add(ctx.longest_path(nd.tree_ref));
+        if (nd.kind == node_kind::jump) here.add(longest_path(nd.tree_ref));
         from[vi] = here;
         color[vi] = black;
     }
