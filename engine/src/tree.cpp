@@ -92,14 +92,14 @@ source_pos node::pos_of(std::string_view name) const {
     return p ? *p : pos;
 }
 
-template <typename Names>
-void tree::name_table::build(std::size_t count, Names names) {
+template <typename T>
+void tree::name_table::build(const std::vector<T>& items, std::string T::*key) {
     std::size_t capacity = 16;
-    while (capacity < count * 2) capacity *= 2;  // at most half full
+    while (capacity < items.size() * 2) capacity *= 2;  // at most half full
     m_slots.assign(capacity, 0);
     const std::size_t mask = capacity - 1;
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::string_view name = names(i);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string_view name = items[i].*key;
         const auto hash = static_cast<std::uint32_t>(std::hash<std::string_view>{}(name));
         for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
             const std::uint64_t slot = m_slots[at];
@@ -107,14 +107,14 @@ void tree::name_table::build(std::size_t count, Names names) {
                 m_slots[at] = std::uint64_t{hash} << 32 | (i + 1);
                 break;
             }
-            if (slot >> 32 == hash && names(static_cast<std::size_t>(slot & 0xFFFFFFFFu) - 1) == name) break;
+            if (slot >> 32 == hash && items[static_cast<std::size_t>(slot & 0xFFFFFFFFu) - 1].*key == name) break;
         }
     }
 }
 
-template <typename Names>
-int tree::name_table::find(std::string_view name, std::size_t count, Names names, bool& stale) const {
-    stale = false;
+template <typename T>
+int tree::name_table::find(std::string_view name, const std::vector<T>& items, std::string T::*key,
+                           bool* stale) const {
     if (m_slots.empty()) return -1;
     const std::size_t mask = m_slots.size() - 1;
     const auto hash = static_cast<std::uint32_t>(std::hash<std::string_view>{}(name));
@@ -123,16 +123,16 @@ int tree::name_table::find(std::string_view name, std::size_t count, Names names
         if (slot == 0) return -1;
         if (slot >> 32 != hash) continue;
         const auto i = static_cast<std::size_t>(slot & 0xFFFFFFFFu) - 1;
-        if (i < count && names(i) == name) return static_cast<int>(i);
-        stale = true;  // or two names with one hash: rare, and the callers' scan is right either way
+        if (i < items.size() && items[i].*key == name) return static_cast<int>(i);
+        if (stale) *stale = true;  // or two names with one hash: rare, and a scan is right either way
     }
 }
 
 void tree::reindex() {
     // The first of duplicate ids is kept: the loader reports the later ones.
-    m_index.build(nodes.size(), [&](std::size_t i) -> std::string_view { return nodes[i].id; });
-    m_var_index.build(variables.size(), [&](std::size_t i) -> std::string_view { return variables[i].name; });
-    m_layout_index.build(layout.size(), [&](std::size_t i) -> std::string_view { return layout[i].node; });
+    m_index.build(nodes, &node::id);
+    m_var_index.build(variables, &variable::name);
+    m_layout_index.build(layout, &layout_entry::node);
 }
 
 const node* tree::find(std::string_view node_id) const {
@@ -147,8 +147,7 @@ node* tree::find(std::string_view node_id) {
 
 int tree::index_of(std::string_view node_id) const {
     bool stale = false;
-    const int i = m_index.find(node_id, nodes.size(), [&](std::size_t k) -> std::string_view { return nodes[k].id; },
-                               stale);
+    const int i = m_index.find(node_id, nodes, &node::id, &stale);
     if (i >= 0 || !stale) return i;
     // Stale index (nodes edited without reindex()): a scan still gives the right answer.
     const auto found = std::find_if(nodes.begin(), nodes.end(),
@@ -157,16 +156,12 @@ int tree::index_of(std::string_view node_id) const {
 }
 
 const variable* tree::find_variable(std::string_view name) const {
-    bool stale = false;
-    const int i = m_var_index.find(
-        name, variables.size(), [&](std::size_t k) -> std::string_view { return variables[k].name; }, stale);
+    const int i = m_var_index.find(name, variables, &variable::name);
     return i < 0 ? nullptr : &variables[static_cast<std::size_t>(i)];
 }
 
 const layout_entry* tree::find_layout(std::string_view node_id) const {
-    bool stale = false;
-    const int i = m_layout_index.find(
-        node_id, layout.size(), [&](std::size_t k) -> std::string_view { return layout[k].node; }, stale);
+    const int i = m_layout_index.find(node_id, layout, &layout_entry::node);
     if (i >= 0) return &layout[static_cast<std::size_t>(i)];
     // Not indexed (or edited since reindex()): fall back to a scan.
     const auto it = std::find_if(layout.begin(), layout.end(),

@@ -157,13 +157,14 @@ private:
     // the vector itself, so a table left stale by an edit gives no wrong answer.
     class name_table {
     public:
-        // Indexes names(i) for i < count; the first of equal names wins.
-        template <typename Names>
-        void build(std::size_t count, Names names);
-        // The index whose name is `name`, or -1; `stale` is set when a slot with the
+        // Indexes items[i].*key; the first of equal names wins.
+        template <typename T>
+        void build(const std::vector<T>& items, std::string T::*key);
+        // The index whose name is `name`, or -1; `*stale` is set when a slot with the
         // name's hash held another name, which an edit since build() can cause.
-        template <typename Names>
-        int find(std::string_view name, std::size_t count, Names names, bool& stale) const;
+        template <typename T>
+        int find(std::string_view name, const std::vector<T>& items, std::string T::*key,
+                 bool* stale = nullptr) const;
 
     private:
         std::vector<std::uint64_t> m_slots;  // 0 = empty, else hash << 32 | (index + 1)
