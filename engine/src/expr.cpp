@@ -447,7 +447,6 @@ private:
     }
     void leave() { --m_depth; }
 
-    using node_ptr = node_ref;
     using term = expr_scratch::term;
 
     expr_node& at(node_ref n) { return m_build.nodes[static_cast<std::size_t>(n.index)]; }
@@ -472,7 +471,7 @@ private:
     }
 
     template <typename OpOf>
-    node_ptr parse_chain(expr_kind kind, node_ptr (parser::*next)(), OpOf op_of) {
+    node_ref parse_chain(expr_kind kind, node_ref (parser::*next)(), OpOf op_of) {
         const auto first = (this->*next)();
         if (!first || op_of(m_tok.kind) == expr_op::none) return first;
         // Operands read inside later operands are completed (and taken off `pending`)
@@ -492,19 +491,19 @@ private:
         return make_operator(kind, at(first).offset, from);
     }
 
-    node_ptr parse_and() {
+    node_ref parse_and() {
         return parse_chain(expr_kind::all_of, &parser::parse_not, [](tok k) {
             return k == tok::kw_and ? expr_op::logical_and : expr_op::none;
         });
     }
 
-    node_ptr parse_not() {
+    node_ref parse_not() {
         if (m_tok.kind != tok::kw_not) return parse_cmp();
         return parse_prefix(expr_kind::logical_not, &parser::parse_not);
     }
 
     // `not x` or `- x`: one operand, recursion guarded by the depth limit.
-    node_ptr parse_prefix(expr_kind kind, node_ptr (parser::*operand)()) {
+    node_ref parse_prefix(expr_kind kind, node_ref (parser::*operand)()) {
         const auto offset = m_tok.offset;
         if (!enter(offset) || !count_node(offset)) return nullptr;
         advance();
@@ -528,7 +527,7 @@ private:
         }
     }
 
-    node_ptr parse_cmp() {
+    node_ref parse_cmp() {
         const auto lhs = parse_add();
         if (!lhs) return nullptr;
         const auto op = comparison_of(m_tok.kind);
@@ -547,24 +546,24 @@ private:
         return make_operator(expr_kind::compare, at(lhs).offset, from);
     }
 
-    node_ptr parse_add() {
+    node_ref parse_add() {
         return parse_chain(expr_kind::sum, &parser::parse_mul, [](tok k) {
             return k == tok::plus ? expr_op::add : k == tok::minus ? expr_op::sub : expr_op::none;
         });
     }
 
-    node_ptr parse_mul() {
+    node_ref parse_mul() {
         return parse_chain(expr_kind::product, &parser::parse_unary, [](tok k) {
             return k == tok::star ? expr_op::mul : k == tok::slash ? expr_op::div : expr_op::none;
         });
     }
 
-    node_ptr parse_unary() {
+    node_ref parse_unary() {
         if (m_tok.kind != tok::minus) return parse_primary();
         return parse_prefix(expr_kind::negate, &parser::parse_unary);
     }
 
-    node_ptr parse_primary() {
+    node_ref parse_primary() {
         switch (m_tok.kind) {
             case tok::number:
             case tok::string:
@@ -578,7 +577,7 @@ private:
         }
     }
 
-    node_ptr parse_leaf() {
+    node_ref parse_leaf() {
         if (!count_node(m_tok.offset)) return nullptr;
         const auto ref = make_node(expr_kind::literal, rel(m_tok.offset));
         expr_node& n = at(ref);
@@ -596,7 +595,7 @@ private:
         return ref;
     }
 
-    node_ptr parse_parenthesised() {
+    node_ref parse_parenthesised() {
         const auto open = m_tok.offset;
         if (!enter(open)) return nullptr;
         advance();
