@@ -82,6 +82,16 @@ void note_new(void* p, std::size_t size) {
     steps->push_back({size, slot, false});
     recording = true;
 }
+void note_delete(void* p) {
+    if (!recording || !p) return;
+    recording = false;
+    if (const auto it = slots->find(p); it != slots->end()) {
+        steps->push_back({0, it->second, true});
+        slots->erase(it);
+    }
+    recording = true;
+}
+
 // Records this thread's allocations into `into` while it lives, even if the code recorded
 // throws.
 class recorder {
@@ -103,16 +113,6 @@ public:
 private:
     std::unordered_map<void*, std::size_t> m_slots;
 };
-
-void note_delete(void* p) {
-    if (!recording || !p) return;
-    recording = false;
-    if (const auto it = slots->find(p); it != slots->end()) {
-        steps->push_back({0, it->second, true});
-        slots->erase(it);
-    }
-    recording = true;
-}
 }  // namespace heap_log
 
 #if SIGNPOST_BENCH_HEAP_HOOKS

@@ -1038,7 +1038,7 @@ TEST_CASE("log: a move made with find keeps its mark on the trail and in the eve
     CHECK(trail_hex(db, id).substr(0, 2) == "01");
     check_same_paths(db);
     // With the events gone, the trail alone still says which move was made with find.
-    raw_query(db, "DELETE FROM events");
+    raw_exec(db, "DELETE FROM events");
     const auto paths = paths_of(db, true);
     REQUIRE(paths.size() == 1);
     const auto& events = paths[0].second;
