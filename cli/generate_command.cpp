@@ -86,6 +86,7 @@ int run_generate(const generate_options& o) {
                with_thousands(summary.events), neutralise_controls(root->id), neutralise_controls(o.out));
     fmt::print("  completed {}, escalated {}, abandoned {}, player crashed {}\n", with_thousands(summary.completed),
                with_thousands(summary.escalated), with_thousands(summary.abandoned), with_thousands(summary.crashed));
+    if (summary.finds > 0) fmt::print("  moves made with find: {}\n", with_thousands(summary.finds));
     if (summary.sessions > 0) {
         fmt::print("  calls from {} to {} UTC\n", format_utc_time(summary.first_started_ms),
                    format_utc_time(summary.last_started_ms));

@@ -324,6 +324,7 @@ struct recorded_call {
     session_status status = session_status::active;
     bool crashed = false;
     bool unfillable = false;
+    std::uint64_t finds = 0;
 };
 
 class recording_sink final : public event_sink {
@@ -398,6 +399,17 @@ public:
             if (random.chance(m_options.restart_rate)) {
                 s.restart();
                 continue;
+            }
+            // Drawn only where find is allowed, so logs of other trees stay as they were.
+            if (v.tree_ptr->allow_find && random.chance(m_options.find_rate)) {
+                const auto& nodes = v.tree_ptr->nodes;
+                const node& to = nodes[random.below(nodes.size())];
+                const bool interactive = to.kind == node_kind::question || to.kind == node_kind::step ||
+                                         to.kind == node_kind::form;
+                if (interactive && &to != &n && s.go_to(to.id).ok) {
+                    ++call.finds;
+                    continue;
+                }
             }
             bool acted = false;
             switch (n.kind) {
@@ -591,6 +603,7 @@ log_result generate_log(std::shared_ptr<const tree> root, const tree_library* li
                 else if (call.status == session_status::escalated) ++summary.escalated;
                 else if (call.status == session_status::abandoned) ++summary.abandoned;
                 if (call.unfillable) ++summary.unfillable_forms;
+                summary.finds += call.finds;
                 out.add_session(call.info, std::move(call.events));
             }
         }

@@ -1061,7 +1061,15 @@ TEST_CASE("stats: generated logs are the same for a seed, and realistic") {
     CHECK(r.sessions.started == 600);
     CHECK(r.sessions.back_presses > 0);
     CHECK(r.retired_nodes.empty());
-    CHECK(r.retired_links.empty());  // the generator never uses find
+    // The outage tree allows find: the generator uses it now and then, and the report
+    // counts every such move as found, never as a link (a find between unlinked nodes
+    // would show up as a retired link) or an exit.
+    CHECK(a.finds > 0);
+    CHECK(r.sessions.finds == a.finds);
+    std::uint64_t found = 0;
+    for (const node_figures& n : r.nodes) found += n.found;
+    CHECK(found == a.finds);
+    CHECK(r.retired_links.empty());
     for (const node_figures& n : r.nodes) {
         if (n.dwell.count == 0) continue;
         CHECK(n.dwell.median_ms >= 800);

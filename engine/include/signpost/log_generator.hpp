@@ -29,6 +29,9 @@ struct generator_options {
     double crash_rate = 0.005;    // share left open, as a crashed player leaves them
     double note_rate = 0.02;      // chance of an agent note at each step
     double restart_rate = 0.003;  // chance of "start over" at each step
+    // Chance of a find (the player's Ctrl+F) at each step of a tree with allow-find: the
+    // agent goes straight to another question, step or form of that tree.
+    double find_rate = 0.01;
     // A call taking more steps than this is ended as abandoned (loops in the tree).
     int max_steps = 200;
     // The root tree's file hash and tree version written with each session.
@@ -42,6 +45,7 @@ struct generator_summary {
     std::uint64_t escalated = 0;
     std::uint64_t abandoned = 0;
     std::uint64_t crashed = 0;
+    std::uint64_t finds = 0;  // moves made with find
     // Forms no generated value could satisfy (those calls were abandoned).
     std::uint64_t unfillable_forms = 0;
     std::int64_t first_started_ms = 0;
