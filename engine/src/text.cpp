@@ -1,7 +1,10 @@
 #include "signpost/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+
+#include <fmt/format.h>
 
 namespace signpost {
 
@@ -151,6 +154,7 @@ struct quantifier {
     std::size_t length = 0;
     bool repeats = false;   // may match its operand more than once
     bool variable = false;  // may match a varying number of times (so the engine must guess)
+    unsigned long copies = 1;  // how many copies of its operand a regex engine builds: {n,m} makes m
 };
 quantifier read_quantifier(std::string_view p, std::size_t i) {
     quantifier q;
@@ -179,7 +183,7 @@ quantifier read_quantifier(std::string_view p, std::size_t i) {
             if (!digits(k, max)) unbounded = true;
         }
         if (k >= p.size() || p[k] != '}') return q;
-        q = {k + 1 - i, unbounded || max > 1, unbounded || max > min};
+        q = {k + 1 - i, unbounded || max > 1, unbounded || max > min, std::max(1ul, unbounded ? min + 1 : max)};
     }
     if (q.length && i + q.length < p.size() && p[i + q.length] == '?') ++q.length;  // lazy form
     return q;
@@ -188,47 +192,64 @@ quantifier read_quantifier(std::string_view p, std::size_t i) {
 }  // namespace
 
 std::optional<std::string> pattern_risk(std::string_view p) {
-    // Per open group: does its body contain a variable repetition?
-    std::vector<bool> groups{false};
+    // Per open group: does its body contain a variable repetition, and how many pieces
+    // (characters, classes) its body makes once counted repeats are copied out.
+    struct group {
+        bool varies = false;
+        unsigned long size = 0;
+    };
+    // std::regex copies the operand of {n} n times (and its own int maths overflows on a
+    // huge n): past this, a pattern costs megabytes and seconds before matching anything.
+    static constexpr unsigned long max_expanded = 20'000;
+    const auto too_big = [] {
+        return fmt::format("its repeat counts ({{n}}, {{n,m}}) multiply out to more than {} pieces; use smaller "
+                           "counts, or + and * instead",
+                           max_expanded);
+    };
+    auto add = [&](group& g, unsigned long size, unsigned long copies) {
+        g.size += std::min(size * copies, max_expanded + 1);  // both <= max_expanded + 1: no overflow
+        return g.size > max_expanded;
+    };
+    std::vector<group> groups{{}};
     for (std::size_t i = 0; i < p.size();) {
         const char c = p[i];
+        std::size_t atom = 0;  // length of a one-piece operand starting at i
         if (c == '\\') {
             if (i + 1 < p.size() && p[i + 1] >= '1' && p[i + 1] <= '9')
                 return "backreferences like \\" + std::string(1, p[i + 1]) +
                        " can take exponential time; match the text without referring back";
-            i += 2;
-            continue;
-        }
-        if (c == '[') {  // a character class: quantifier characters are literal inside
-            ++i;
-            while (i < p.size() && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
-            ++i;
-            continue;
-        }
-        if (c == '(') {
-            groups.push_back(false);
+            atom = 2;
+        } else if (c == '[') {  // a character class: quantifier characters are literal inside
+            std::size_t k = i + 1;
+            while (k < p.size() && p[k] != ']') k += p[k] == '\\' ? 2 : 1;
+            atom = std::min(k + 1, p.size()) - i;
+        } else if (c == '(') {
+            groups.push_back({});
             ++i;
             if (i < p.size() && p[i] == '?') i += 2;  // (?:  (?=  (?!  are not quantifiers
             continue;
-        }
-        if (c == ')' && groups.size() > 1) {
-            const bool inner = groups.back();
+        } else if (c == ')' && groups.size() > 1) {
+            const group inner = groups.back();
             groups.pop_back();
             const quantifier q = read_quantifier(p, i + 1);
-            if (inner && q.repeats)
+            if (inner.varies && q.repeats)
                 return "nested repetition like (a+)+ can take exponential time; remove the inner or outer "
                        "repetition";
-            groups.back() = groups.back() || inner || (q.variable && q.repeats);
+            groups.back().varies = groups.back().varies || inner.varies || (q.variable && q.repeats);
+            if (add(groups.back(), std::max(1ul, inner.size), q.copies)) return too_big();
             i += 1 + q.length;
             continue;
+        } else if (read_quantifier(p, i).length == 0) {
+            atom = 1;
         }
+        i += atom;
         const quantifier q = read_quantifier(p, i);
         if (q.length) {
-            if (q.variable && q.repeats) groups.back() = true;  // a lone ? is harmless
+            if (q.variable && q.repeats) groups.back().varies = true;  // a lone ? is harmless
             i += q.length;
-            continue;
         }
-        ++i;
+        if (atom && add(groups.back(), 1, q.copies)) return too_big();
+        if (!atom && !q.length) ++i;
     }
     return std::nullopt;
 }

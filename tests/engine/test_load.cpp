@@ -1432,6 +1432,28 @@ TEST_CASE("load: pattern_risk refuses nested repetition and backreferences") {
     }
 }
 
+TEST_CASE("load: pattern_risk refuses repeat counts that multiply out to a huge regex") {
+    // std::regex copies the operand of {n} n times, and its own int maths overflows on a
+    // count past INT_MAX (found by fuzz_session).
+    for (const char* huge : {"[0-9]{4}-[0-9]{2333333333333333333333333}-[0-9]{2}", "a{20001}", "[a-z]{5,30000}",
+                             "((ab){200}){200}", "(x{100}){1000,}", "(((a{30}){30}){30})", "a{200}b{200}(c{20}){999}"}) {
+        CAPTURE(huge);
+        const auto why = pattern_risk(huge);
+        REQUIRE(why.has_value());
+        CHECK(why->find("repeat counts") != std::string::npos);
+    }
+    for (const char* fine : {"a{20000}", "[0-9]{4}-[0-9]{2}-[0-9]{2}", "((ab){100}){100}", "x{0}", "[a-z]{1,1000}",
+                             "(a{9}|b{9}){99}", "\\{99999\\}", "[{99999}]", "a{,99999}"}) {
+        CAPTURE(fine);
+        CHECK_FALSE(pattern_risk(fine).has_value());
+    }
+    const load_result r = load(with_body(
+        "  <form id=\"b\" to=\"a\"><field var=\"account\" pattern=\"[0-9]{4}-[0-9]{99999999999999999999}\"/></form>\n"));
+    const auto found = with_code(r.problems, "invalid-pattern");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].message.find("repeat counts") != std::string::npos);
+}
+
 TEST_CASE("load: a pattern that can backtrack exponentially is invalid-pattern at the attribute") {
     const load_result r = load(with_body(
         "  <form id=\"b\" to=\"a\"><field var=\"account\" pattern=\"([a-zA-Z0-9]+\\.?)+@example\\.com\"/></form>\n"));
