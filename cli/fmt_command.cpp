@@ -19,14 +19,6 @@ namespace {
 
 enum class fmt_outcome { canonical, rewritten, not_canonical, failed };
 
-// The file a rewrite replaces: through a symlink to its target, so the link survives.
-std::string write_target(const std::string& path) {
-    std::error_code ec;
-    if (!fs::is_symlink(path, ec)) return path;
-    fs::path target = fs::canonical(path, ec);
-    return ec ? path : target.string();
-}
-
 void print_error(const std::string& file, const std::string& message) {
     fmt::print("{}\n", neutralise_controls(fmt::format("{}: error: {}", file, message)));
 }
@@ -68,7 +60,7 @@ fmt_outcome format_file(const std::string& file, bool check_only, bool drop_comm
                                       loaded.comments, loaded.comments == 1 ? "" : "s"));
         return fmt_outcome::failed;
     }
-    if (auto error = write_file_atomic(write_target(file), canonical)) {
+    if (auto error = write_file_atomic(file, canonical)) {
         print_error(file, *error);
         return fmt_outcome::failed;
     }

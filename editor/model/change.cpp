@@ -5,6 +5,10 @@
 #include <iterator>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
+#include "signpost/save.hpp"
+
 namespace signpost::editor {
 
 tree_header header_of(const tree& t) {
@@ -94,6 +98,24 @@ bool keys_change(const tree_change& c) {
 }
 
 }  // namespace
+
+std::optional<std::string> find_unstorable_text(const tree_change& c) {
+    std::optional<std::string> why;
+    if (c.header) {
+        const tree_header& h = c.header->second;
+        for (const auto& [name, text] : {std::pair<const char*, const std::string&>{"id", h.id}, {"title", h.title},
+                                         {"start", h.start}, {"description", h.description}})
+            if ((why = unstorable_text(text))) return fmt::format("the tree's {}: {}", name, *why);
+    }
+    if (c.variables)
+        for (const variable& v : c.variables->second)
+            if ((why = signpost::find_unstorable_text(v))) return why;
+    for (const node_op& op : c.nodes)
+        if (op.after && (why = signpost::find_unstorable_text(*op.after))) return why;
+    for (const layout_op& op : c.layout)
+        if (op.after && (why = unstorable_text(op.after->node))) return fmt::format("layout entry: {}", *why);
+    return std::nullopt;
+}
 
 void apply_change(tree& t, const tree_change& c) {
     if (c.header) set_header(t, c.header->second);

@@ -57,6 +57,11 @@ struct tree_change {
     bool empty() const;
 };
 
+// The first text `c` would put into the tree that a tree file cannot hold (a control
+// character, U+FFFE...: signpost::unstorable_text), as a message for the author, or nullopt.
+// Commands refuse such edits, so the editor never holds a tree it could not save and reopen.
+std::optional<std::string> find_unstorable_text(const tree_change& c);
+
 // Redoes `c` on `t` (t must be in the state `c` was recorded from). Reindexes `t` when ids move.
 void apply_change(tree& t, const tree_change& c);
 // Undoes `c` on `t` (t must be in the state right after `c`). Reindexes `t` when ids move.

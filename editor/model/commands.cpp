@@ -195,6 +195,11 @@ public:
             if (!r.key.empty()) m_key = r.key;
             m_created = r.created();
             m_change = r.finish();
+            if (auto why = find_unstorable_text(m_change)) {
+                m_change = {};
+                m_created.clear();
+                return why;
+            }
             m_built = true;
             m_build = nullptr;  // drop captured arguments (clipboard text...)
         }

@@ -205,7 +205,7 @@ void document::wait_for_validation() {
 
 std::optional<std::string> document::save() {
     if (m_path.empty()) return std::string("the document has no file yet: use Save As");
-    if (auto error = write_file_atomic(m_path, save_tree_string(m_tree))) return error;
+    if (auto error = save_tree_file(m_tree, m_path)) return error;
     m_saved_revision = m_history.revision();
     m_forced_dirty = false;
     m_history.seal();  // later typing must not merge into the saved step
@@ -238,7 +238,7 @@ std::optional<std::string> document::write_autosave() {
     const fs::path parent = fs::path(target).parent_path();
     if (!parent.empty()) fs::create_directories(parent, ec);
     if (ec) return "cannot create " + parent.string() + ": " + ec.message();
-    return write_file_atomic(target, save_tree_string(m_tree));
+    return save_tree_file(m_tree, target);
 }
 
 void document::discard_autosave() {

@@ -6,12 +6,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "signpost/text.hpp"
 
 // Index
 // [SECTION] XML text building
@@ -366,29 +371,69 @@ bool write_all(int fd, std::string_view content) {
     return true;
 }
 
+// Where writing `path` must land: a symlink is followed to its target (a dangling one to
+// where it points), so the link survives and the file it names is the one replaced.
+std::string resolve_links(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(path, ec))) return path;
+    const fs::path target = fs::canonical(path, ec);
+    if (!ec) return target.string();
+    fs::path pointed = fs::read_symlink(path, ec);
+    if (ec) return path;
+    if (pointed.is_relative()) pointed = fs::path(path).parent_path() / pointed;
+    return pointed.lexically_normal().string();
+}
+
+// A device, pipe or socket is written into, never replaced: `-o /dev/stdout` or a FIFO
+// must get the bytes, and /dev/null must stay a device.
+std::optional<std::string> write_special(const std::string& path, std::string_view content) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return io_error(path, errno);
+    const bool written = write_all(fd, content);
+    const int err = errno;
+    if (::close(fd) != 0 && written) return io_error(path, errno);
+    if (!written) return io_error(path, err);
+    return std::nullopt;
+}
+
 }  // namespace
 
-std::optional<std::string> write_file_atomic(const std::string& path, std::string_view content) {
-    if (path.empty()) return "cannot write '': empty file name";
+std::optional<std::string> write_file_atomic(const std::string& requested, std::string_view content) {
+    if (requested.empty()) return "cannot write '': empty file name";
+    const std::string path = resolve_links(requested);
+    struct stat old {};
+    const bool exists = ::stat(path.c_str(), &old) == 0;
+    if (exists && S_ISDIR(old.st_mode)) return io_error(requested, EISDIR);
+    if (exists && !S_ISREG(old.st_mode)) return write_special(path, content);
+    // A file nobody may write was made read-only on purpose; renaming over it would
+    // silently undo that (and root could do it to any file).
+    if (exists && (old.st_mode & 0222) == 0)
+        return "cannot write '" + requested + "': the file is read-only; make it writable first (chmod u+w)";
+
     const auto slash = path.rfind('/');
     const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    if (base.empty()) return io_error(path, EISDIR);
+    if (base.empty()) return io_error(requested, EISDIR);
 
     std::string temp_path;
     const int fd = create_temp(dir == "/" ? "" : dir, base, temp_path);
-    if (fd < 0) return io_error(path, errno);
+    if (fd < 0) return io_error(requested, errno);
 
     auto fail = [&](int err, bool close_fd) -> std::optional<std::string> {
         if (close_fd) ::close(fd);
         ::unlink(temp_path.c_str());
-        return io_error(path, err);
+        return io_error(requested, err);
     };
 
-    // Replacing a file keeps its permissions (a script may be group-writable on purpose).
-    struct stat old {};
-    if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
+    // Replacing a file keeps its permissions (a script may be group-writable on purpose)
+    // and, as far as this user may, its owner and group: a file in a shared folder must
+    // stay the team's after one person rewrote it.
+    if (exists) {
         if (::fchmod(fd, old.st_mode & 07777) != 0) return fail(errno, true);
+        if (::fchown(fd, old.st_uid, old.st_gid) != 0) (void)::fchown(fd, static_cast<uid_t>(-1), old.st_gid);
+        // fchown may clear set-id bits; put the mode back.
+        (void)::fchmod(fd, old.st_mode & 07777);
     }
     if (!write_all(fd, content)) return fail(errno, true);
     if (::fsync(fd) != 0) return fail(errno, true);
@@ -405,7 +450,90 @@ std::optional<std::string> write_file_atomic(const std::string& path, std::strin
     return std::nullopt;
 }
 
+std::optional<std::string> unstorable_text(std::string_view text) {
+    if (const auto bad = find_invalid_utf8(text))
+        return fmt::format("is not valid UTF-8 (byte 0x{:02X} at byte {})", static_cast<unsigned char>(text[*bad]),
+                           *bad + 1);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            return fmt::format("holds the control character U+{:04X}, which a tree file cannot hold", c);
+        // U+FFFE and U+FFFF are EF BF BE and EF BF BF (the text is valid UTF-8 by now).
+        if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+            (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE)
+            return fmt::format("holds U+{}, a noncharacter a tree file cannot hold",
+                               static_cast<unsigned char>(text[i + 2]) == 0xBE ? "FFFE" : "FFFF");
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+// The first of `texts` (name, text) that cannot be stored, as "name: why".
+std::optional<std::string> first_unstorable(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> texts) {
+    for (const auto& [name, text] : texts)
+        if (auto why = unstorable_text(text)) return fmt::format("{}: {}", name, *why);
+    return std::nullopt;
+}
+
+std::string quoted_for_message(std::string_view id) {
+    return unstorable_text(id) ? std::string("(an id that cannot be stored)") : fmt::format("'{}'", id);
+}
+
+}  // namespace
+
+std::optional<std::string> find_unstorable_text(const node& n) {
+    auto where = [&](const std::optional<std::string>& why) {
+        return fmt::format("node {}, {}", quoted_for_message(n.id), *why);
+    };
+    if (auto why = first_unstorable({{"id", n.id}, {"title", n.title}, {"text", n.text}, {"hint", n.hint},
+                                      {"otherwise", n.otherwise}, {"to", n.to}, {"tree", n.tree_ref},
+                                      {"team", n.team}, {"priority", n.priority}, {"outcome", n.outcome}}))
+        return where(why);
+    for (std::size_t i = 0; i < n.choices.size(); ++i) {
+        const choice& c = n.choices[i];
+        const std::string_view condition = c.condition ? std::string_view(c.condition->source()) : std::string_view();
+        if (auto why = first_unstorable({{"label", c.label}, {"to", c.to}, {"if", condition}, {"set", c.set_source}}))
+            return where(fmt::format("answer {} {}", i + 1, *why));
+    }
+    for (std::size_t i = 0; i < n.branches.size(); ++i) {
+        const branch& b = n.branches[i];
+        if (auto why = first_unstorable({{"to", b.to}, {"if", b.condition.source()}}))
+            return where(fmt::format("branch {} {}", i + 1, *why));
+    }
+    for (std::size_t i = 0; i < n.fields.size(); ++i) {
+        const field& f = n.fields[i];
+        if (auto why = first_unstorable({{"var", f.variable}, {"label", f.label}, {"pattern", f.pattern},
+                                          {"placeholder", f.placeholder}}))
+            return where(fmt::format("field {} {}", i + 1, *why));
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> find_unstorable_text(const variable& v) {
+    auto why = first_unstorable({{"name", v.name}, {"label", v.label}, {"default", v.default_text.value_or("")}});
+    for (std::size_t i = 0; !why && i < v.options.size(); ++i) why = first_unstorable({{"option", v.options[i]}});
+    if (why) return fmt::format("variable {}, {}", quoted_for_message(v.name), *why);
+    return std::nullopt;
+}
+
+std::optional<std::string> find_unstorable_text(const tree& t) {
+    if (auto why = first_unstorable({{"id", t.id}, {"title", t.title}, {"start", t.start},
+                                      {"description", t.description}}))
+        return fmt::format("the tree's {}", *why);
+    for (const variable& v : t.variables)
+        if (auto why = find_unstorable_text(v)) return why;
+    for (const node& n : t.nodes)
+        if (auto why = find_unstorable_text(n)) return why;
+    for (const layout_entry& e : t.layout)
+        if (auto why = unstorable_text(e.node)) return fmt::format("layout entry: {}", *why);
+    return std::nullopt;
+}
+
 std::optional<std::string> save_tree_file(const tree& t, const std::string& path) {
+    if (auto why = find_unstorable_text(t))
+        return fmt::format("not saved: {}; remove it and save again", *why);
     return write_file_atomic(path, save_tree_string(t));
 }
 

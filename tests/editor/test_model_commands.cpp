@@ -402,6 +402,42 @@ TEST_CASE("model: dragging a pin to empty space makes a linked node in one step"
     CHECK(text_of(d) == now);
 }
 
+TEST_CASE("model: text a tree file cannot hold is refused, whatever the command") {
+    // ImGui lets U+FFFE through a paste; XML cannot store it (nor controls but tab,
+    // newline and carriage return), so the saved file would not open again.
+    auto d = model_test::sample_document();
+    const std::string before = text_of(d);
+    const std::size_t depth = d.edits().undo_depth();
+    const std::string nonchar = "Power \xEF\xBF\xBE";
+    auto refused = [&](std::unique_ptr<command> c, const std::string& where) {
+        CAPTURE(where);
+        const auto error = d.execute(std::move(c));
+        REQUIRE(error.has_value());
+        CAPTURE(*error);
+        CHECK(error->find(where) != std::string::npos);
+        CHECK(text_of(d) == before);
+        CHECK(d.edits().undo_depth() == depth);
+        CHECK_FALSE(d.dirty());
+    };
+    refused(set_node_property("power", node_property::title, nonchar), "node 'power', title: holds U+FFFE");
+    refused(set_node_property("reboot", node_property::text, "Unplug\x01 it."), "node 'reboot', text: holds the control "
+                                                                             "character U+0001");
+    refused(add_choice("power", "Yes\x1b[31m", "fixed"), "node 'power', answer 4 label: holds the control character "
+                                                         "U+001B");
+    field f = get(d, "acct").fields.at(0);
+    f.placeholder = "\xEF\xBF\xBF";
+    refused(set_field("acct", 0, f), "node 'acct', field 1 placeholder: holds U+FFFF");
+    tree_header h = header_of(d.current());
+    h.description = "bad \xFF byte";
+    refused(set_tree_header(h), "the tree's description: is not valid UTF-8");
+    variable v;
+    v.name = "note";
+    v.label = "Note\x07";
+    refused(add_variable(v), "variable 'note', label: holds the control character U+0007");
+    // Tabs, newlines and carriage returns are text like any other.
+    round_trip(d, set_node_property("reboot", node_property::text, "Unplug it.\r\n\tWait."));
+}
+
 TEST_CASE("model: tree header") {
     auto d = model_test::sample_document();
     tree_header h = header_of(d.current());

@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/resource.h>
@@ -367,6 +368,116 @@ TEST_CASE("save: atomic write creates and replaces files") {
     SUBCASE("save_tree_file writes the canonical text") {
         REQUIRE_FALSE(save_tree_file(sample_tree(), target.string()));
         CHECK(read_all(target) == sample_xml);
+    }
+}
+
+TEST_CASE("save: text unstorable_text lets through saves and loads back, and what it refuses is never written") {
+    auto utf8 = [](char32_t cp) {
+        std::string out;
+        if (cp < 0x80) out += static_cast<char>(cp);
+        else if (cp < 0x800) out += {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+        else if (cp < 0x10000)
+            out += {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                    static_cast<char>(0x80 | (cp & 0x3F))};
+        else
+            out += {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+                    static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+        return out;
+    };
+    std::vector<std::string> samples;
+    for (char32_t cp = 0; cp < 0x80; ++cp) samples.push_back("a" + utf8(cp) + "b");
+    for (char32_t cp : {0x85u, 0xA0u, 0x7FFu, 0xD7FFu, 0xE000u, 0xFDD0u, 0xFFFDu, 0xFFFEu, 0xFFFFu, 0x1F600u, 0x10FFFFu})
+        samples.push_back("a" + utf8(cp) + "b");
+    for (const char* raw : {"\xFF", "\xC0\x80", "\xED\xA0\x80", "\xE2\x82", "\x80"}) samples.push_back(std::string("a") + raw);
+
+    temp_dir dir;
+    const fs::path file = dir.path / "t.xml";
+    std::size_t refused = 0;
+    for (const std::string& text : samples) {
+        CAPTURE(text);
+        tree t = sample_tree();
+        t.nodes[0].title = text;
+        t.nodes[0].text = text;
+        const auto why = unstorable_text(text);
+        const load_result back = load_tree_string(save_tree_string(t), "t.xml");
+        write_plain(file, "before\n");
+        const auto error = save_tree_file(t, file.string());
+        if (!why) {
+            REQUIRE(back.ok());
+            CHECK(back.loaded->nodes[0].title == text);
+            CHECK(back.loaded->nodes[0].text == text);
+            CHECK_FALSE(error);
+        } else {
+            ++refused;
+            CHECK_FALSE(back.ok());  // so the saver must not write it
+            REQUIRE(error);
+            CHECK(error->find("node 'power', title: ") != std::string::npos);
+            CHECK(read_all(file) == "before\n");
+        }
+    }
+    // 29 controls (not tab, newline, carriage return), U+FFFE, U+FFFF and 5 broken sequences.
+    CHECK(refused == 29 + 2 + 5);
+
+    tree t = sample_tree();
+    t.variables[0].options[1] = "pl\x01us";
+    CHECK(find_unstorable_text(t) == "variable 'plan', option: holds the control character U+0001, which a tree file "
+                                     "cannot hold");
+    t = sample_tree();
+    t.description = "x\xEF\xBF\xBE";
+    CHECK(find_unstorable_text(t) == "the tree's description: holds U+FFFE, a noncharacter a tree file cannot hold");
+}
+
+TEST_CASE("save: atomic write goes through links, into pipes, and keeps owner and read-only marks") {
+    temp_dir dir;
+    const fs::path target = dir.path / "real.xml";
+
+    SUBCASE("a symlink stays a link and its target gets the content") {
+        write_plain(target, "old\n");
+        fs::create_symlink("real.xml", dir.path / "link.xml");
+        REQUIRE_FALSE(write_file_atomic((dir.path / "link.xml").string(), "new\n"));
+        CHECK(fs::is_symlink(dir.path / "link.xml"));
+        CHECK(read_all(target) == "new\n");
+    }
+    SUBCASE("a dangling symlink creates the file it points to") {
+        fs::create_symlink("real.xml", dir.path / "link.xml");
+        REQUIRE_FALSE(write_file_atomic((dir.path / "link.xml").string(), "made\n"));
+        CHECK(fs::is_symlink(dir.path / "link.xml"));
+        CHECK(read_all(target) == "made\n");
+    }
+    SUBCASE("a FIFO is written into, not replaced") {
+        const fs::path fifo = dir.path / "out.pipe";
+        REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+        std::string received;
+        std::thread reader([&] { received = read_all(fifo); });
+        const auto err = write_file_atomic(fifo.string(), "through the pipe\n");
+        reader.join();
+        REQUIRE_FALSE(err);
+        CHECK(received == "through the pipe\n");
+        CHECK(fs::is_fifo(fifo));
+        CHECK(dir.entries() == std::vector<std::string>{"out.pipe"});
+    }
+    SUBCASE("a file nobody may write is refused and kept, even for root") {
+        write_plain(target, "keep\n");
+        REQUIRE(::chmod(target.c_str(), 0444) == 0);
+        const auto err = write_file_atomic(target.string(), "new\n");
+        REQUIRE(err);
+        CHECK(err->find("read-only") != std::string::npos);
+        CHECK(read_all(target) == "keep\n");
+        CHECK(dir.entries() == std::vector<std::string>{"real.xml"});
+    }
+    SUBCASE("the owner and group of a replaced file stay (when this user may keep them)") {
+        write_plain(target, "old\n");
+        if (::geteuid() != 0) {
+            MESSAGE("not root: only root can hand a file to another user; owner check skipped");
+            return;
+        }
+        REQUIRE(::chown(target.c_str(), 65534, 65534) == 0);
+        REQUIRE_FALSE(write_file_atomic(target.string(), "new\n"));
+        struct stat st {};
+        REQUIRE(::stat(target.c_str(), &st) == 0);
+        CHECK(st.st_uid == 65534u);
+        CHECK(st.st_gid == 65534u);
+        CHECK(read_all(target) == "new\n");
     }
 }
 
