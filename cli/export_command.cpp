@@ -1,19 +1,24 @@
 // `signpost export`: a tree as Graphviz DOT, Mermaid or JSON.
 
-#include <cstdio>
 #include <string>
 
 #include <fmt/core.h>
 
 #include "commands.hpp"
 #include "signpost/load.hpp"
-#include "signpost/save.hpp"
 #include "signpost/text.hpp"
+#include "output_file.hpp"
 #include "tree_files.hpp"
 
 namespace signpost::cli {
 
 int run_export(const export_options& o) {
+    if (same_file(o.output, o.path)) {
+        fmt::print(stderr, "signpost export: error: -o {} is the tree being exported; write the export to another "
+                           "file\n",
+                   neutralise_controls(o.output));
+        return exit_usage;
+    }
     load_result loaded = load_tree_file(o.path);
     if (!loaded.ok()) {
         // Findings go to stderr: stdout may be piped into dot or a docs build.
@@ -24,21 +29,7 @@ int run_export(const export_options& o) {
         return exit_problems;
     }
     const std::string text = export_tree(*loaded.loaded, o.format);
-
-    if (!o.output.empty() && o.output != "-") {
-        if (auto error = write_file_atomic(o.output, text)) {
-            // The message already names the file.
-            fmt::print(stderr, "signpost: error: {}\n", neutralise_controls(*error));
-            return exit_problems;
-        }
-        return exit_ok;
-    }
-    const bool written = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
-    if (std::fflush(stdout) != 0 || !written) {
-        fmt::print(stderr, "signpost: error: cannot write to standard output\n");
-        return exit_problems;
-    }
-    return exit_ok;
+    return write_output(o.output, text, "signpost export") ? exit_ok : exit_problems;
 }
 
 }  // namespace signpost::cli

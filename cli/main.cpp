@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -121,7 +122,7 @@ command add_report(CLI::App& app, report_options& o) {
     sub->add_option("--agent", o.agent, "Only this agent's sessions")->type_name("NAME");
     sub->add_option("--tree-version", o.tree_version, "Only sessions recorded against this tree version")
         ->type_name("N")
-        ->check(CLI::PositiveNumber.description(""));
+        ->check(CLI::Range(1, std::numeric_limits<int>::max()).description(""));
     sub->add_flag("--by-agent", o.by_agent, "Also show figures per agent (for coaching, not ranking)");
     sub->add_option("--format,-f", "Output format (default text)")
         ->type_name("text|json|csv")
@@ -136,7 +137,7 @@ command add_report(CLI::App& app, report_options& o) {
         ->type_name("OUT");
     sub->add_option("--html", o.html,
                     "Write a self-contained HTML report with charts to this file (then nothing "
-                    "else is printed unless --format is given)")
+                    "else is printed unless --format or --output is given)")
         ->type_name("FILE");
     sub->add_option("--top", o.top, "How many paths and problem spots to list (default 10)")
         ->type_name("N")
@@ -145,7 +146,7 @@ command add_report(CLI::App& app, report_options& o) {
                     "How long to wait for a writer holding a lock, in ms (default 5000)")
         ->type_name("MS")
         ->check(CLI::Range(0, 600000).description(""));
-    sub->add_flag("!--no-progress", o.progress, "Never show a progress bar");
+    sub->add_flag_callback("--no-progress", [&o] { o.progress = false; }, "Never show a progress bar");
     return {sub, [&o] { return run_report(o); }};
 }
 

@@ -19,6 +19,7 @@
 #include "signpost/statistics.hpp"
 #include "signpost/text.hpp"
 #include "signpost/utc_time.hpp"
+#include "output_file.hpp"
 #include "tree_files.hpp"
 
 #ifndef SIGNPOST_VERSION
@@ -47,22 +48,6 @@ std::optional<std::int64_t> parse_bound(const std::string& option, const std::st
     }
     if (end && is_utc_day(text)) *t += 24LL * 3600 * 1000;
     return t;
-}
-
-bool write_output(const std::string& path, const std::string& text) {
-    if (!path.empty() && path != "-") {
-        if (auto problem = write_file_atomic(path, text)) {
-            error(*problem);
-            return false;
-        }
-        return true;
-    }
-    const bool written = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
-    if (std::fflush(stdout) != 0 || !written) {
-        error("cannot write to standard output");
-        return false;
-    }
-    return true;
 }
 
 // With --tree, the log must hold that tree: a wrong file would give a report of nothing.
@@ -146,6 +131,21 @@ int run_report(const report_options& o) {
         error("no --log was given and there is no home folder for the default log");
         return exit_usage;
     }
+    // The log is only ever read: an output that names it (or the tree) would replace it.
+    for (const auto& [flag, out] : {std::pair<const char*, const std::string&>{"-o", o.output}, {"--html", o.html}}) {
+        for (const auto& [what, in] : {std::pair<const char*, const std::string&>{"the session log", log_path},
+                                       {"the --tree file", o.tree}}) {
+            if (same_file(out, in)) {
+                error(fmt::format("{} {} is {}, which the report only reads; write the report to another file",
+                                  flag, out, what));
+                return exit_usage;
+            }
+        }
+    }
+    if (same_file(o.output, o.html)) {
+        error(fmt::format("-o and --html name the same file ({}); give them different files", o.output));
+        return exit_usage;
+    }
     log_read_options read_options;
     read_options.busy_timeout_ms = o.busy_timeout_ms;
     log_reader reader;
@@ -206,7 +206,7 @@ int run_report(const report_options& o) {
             error(*problem);
             return exit_problems;
         }
-        if (!o.format_given) {
+        if (!o.format_given && o.output.empty()) {
             std::uint64_t sessions = 0;
             for (const tree_report& r : reports) sessions += r.sessions.started;
             fmt::print(stderr, "Wrote {} ({} session{})\n", neutralise_controls(o.html), with_thousands(sessions),
@@ -220,7 +220,7 @@ int run_report(const report_options& o) {
         case report_output::csv: text = report_csv(reports, context.scope); break;
         case report_output::text: text = report_text(reports, context); break;
     }
-    return write_output(o.output, text) ? exit_ok : exit_problems;
+    return write_output(o.output, text, "signpost report") ? exit_ok : exit_problems;
 }
 
 }  // namespace signpost::cli

@@ -413,6 +413,12 @@ expect_rc "export dot -o" 0
 expect_equal "export -o prints nothing" "$out" ""
 expect_same_file "export -o writes what stdout shows" "$tmp/out.dot" "$tmp/stdout.dot"
 
+cp "$clean" "$tmp/self.xml"
+run export --format json -o "$tmp/self.xml" "$tmp/self.xml"
+expect_rc "export -o onto its own input" 2
+expect_line "export -o onto its own input says so" "is the tree being exported" "$err"
+expect_same_file "export -o onto its own input leaves the tree" "$tmp/self.xml" "$clean"
+
 run export --format mermaid "$clean"
 expect_rc "export mermaid" 0
 expect_line "export mermaid starts a flowchart" '^(flowchart|graph) ' "$(head -n 1 <<<"$out")"

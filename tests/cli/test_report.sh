@@ -361,6 +361,32 @@ kill "$holder_pid" 2>/dev/null
 wait "$holder_pid" 2>/dev/null
 holder_pid=
 
+# Outputs that name an input are refused before anything is written: the log (also
+# through a link), the tree, or one output twice.
+before=$(fingerprint "$db")
+ln -s "$db" "$tmp/link-to-log.db"
+for args in "--html $db" "-o $db --format csv" "-o $tmp/link-to-log.db" \
+            "--tree $tmp/tree-copy.xml -o $tmp/tree-copy.xml"; do
+    cp "$trees/internet-outage.xml" "$tmp/tree-copy.xml"
+    # shellcheck disable=SC2086
+    run report --log "$db" $args
+    expect_rc "report $args" 2
+    expect_line "report $args says why" "which the report only reads; write the report to another file" "$err"
+    cmp -s "$tmp/tree-copy.xml" "$trees/internet-outage.xml" && pass || fail "report $args changed the tree"
+done
+expect_equal "outputs naming the log leave it as it was" "$(fingerprint "$db")" "$before"
+run report --log "$db" -o "$tmp/same.out" --html "$tmp/./same.out" --format json
+expect_rc "-o and --html the same file" 2
+expect_line "-o and --html the same file says so" "name the same file" "$err"
+[ -e "$tmp/same.out" ] && fail "-o and --html the same file: something was written" || pass
+# --html with -o and no --format: the text report goes to -o (it used to go nowhere).
+run report --log "$db" --html "$tmp/with-o.html" -o "$tmp/with-o.txt"
+expect_rc "--html and -o" 0
+expect_line "--html and -o writes the text report to -o" "^internet-outage \(internet-outage\)" \
+    "$(cat "$tmp/with-o.txt" 2>/dev/null)"
+[ -s "$tmp/with-o.html" ] && pass || fail "--html and -o: no HTML page"
+rm -f "$tmp/link-to-log.db" "$tmp/tree-copy.xml" "$tmp/with-o.html" "$tmp/with-o.txt"
+
 # Everything above read the log, through every path of the report: it must be as it was.
 # (The lock holder above wrote the same value back, which changes nothing but SQLite's
 # change counter and the WAL, so the fingerprint is taken again after it.)
