@@ -24,17 +24,13 @@ void print_error(const std::string& file, const std::string& message) {
 }
 
 fmt_outcome format_file(const std::string& file, bool check_only, bool drop_comments) {
-    load_result loaded = load_tree_file(file);
+    std::string current;  // the bytes loaded, to compare with the canonical text
+    load_result loaded = load_tree_file(file, &current);
     if (!loaded.ok()) {
         // A broken file is never rewritten: the saver would drop what the loader skipped.
         for (const diagnostic& d : loaded.problems)
             if (d.level != severity::info) print_diagnostic(stdout, d);
         if (loaded.problems.empty()) print_error(file, "cannot be loaded as a tree");
-        return fmt_outcome::failed;
-    }
-    std::string current;
-    if (!read_whole_file(file, current)) {
-        print_error(file, "cannot read the file");
         return fmt_outcome::failed;
     }
     const std::string canonical = save_tree_string(*loaded.loaded);

@@ -15,6 +15,7 @@
 #include "signpost/session_log.hpp"
 #include "signpost/text.hpp"
 #include "signpost/utc_time.hpp"
+#include "signpost/validate.hpp"
 #include "tree_files.hpp"
 
 namespace fs = std::filesystem;
@@ -45,20 +46,26 @@ int run_generate(const generate_options& o) {
         options.start_ms = *start;
     }
 
-    load_result loaded = load_tree_file(o.tree);
-    if (!loaded.ok()) {
-        for (const diagnostic& d : loaded.problems)
-            if (d.level != severity::info) print_diagnostic(stderr, d);
-        if (loaded.problems.empty()) error(fmt::format("'{}' cannot be loaded as a tree", o.tree));
-        return exit_problems;
-    }
-    std::shared_ptr<const tree> root = loaded.loaded;
     std::string bytes;
-    if (read_whole_file(o.tree, bytes)) options.tree_hash = content_hash(bytes);
+    load_result loaded = load_tree_file(o.tree, &bytes);
     std::vector<std::string> folders{folder_of(o.tree)};
     folders.insert(folders.end(), o.libraries.begin(), o.libraries.end());
     tree_library library(folders);
-    library.add(root);
+    // As the player: a tree with errors (load or validation, across its jumps) does not run,
+    // so calls through it could never be logged.
+    diagnostics problems = loaded.problems;
+    if (loaded.loaded) {
+        library.add(loaded.loaded);
+        for (diagnostic& d : validate_tree(*loaded.loaded, &library)) problems.push_back(std::move(d));
+    }
+    if (!loaded.loaded || has_errors(problems)) {
+        for (const diagnostic& d : problems)
+            if (d.level == severity::error) print_diagnostic(stderr, d);
+        if (!has_errors(problems)) error(fmt::format("'{}' cannot be loaded as a tree", o.tree));
+        return exit_problems;
+    }
+    std::shared_ptr<const tree> root = loaded.loaded;
+    options.tree_hash = content_hash(bytes);
 
     // A generator must never mix made-up calls into a real log by accident.
     std::error_code ec;

@@ -109,7 +109,8 @@ int run_report(const report_options& o) {
     std::string current_hash;
     std::vector<std::string> folders;
     if (!o.tree.empty()) {
-        load_result loaded = load_tree_file(o.tree);
+        std::string bytes;
+        load_result loaded = load_tree_file(o.tree, &bytes);
         if (!loaded.ok()) {
             for (const diagnostic& d : loaded.problems)
                 if (d.level != severity::info) print_diagnostic(stderr, d);
@@ -117,8 +118,7 @@ int run_report(const report_options& o) {
             return exit_problems;
         }
         current = loaded.loaded;
-        std::string bytes;
-        if (read_whole_file(o.tree, bytes)) current_hash = content_hash(bytes);
+        current_hash = content_hash(bytes);
         folders.push_back(folder_of(o.tree));
     }
     folders.insert(folders.end(), o.libraries.begin(), o.libraries.end());

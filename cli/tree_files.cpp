@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <system_error>
 
@@ -81,13 +79,6 @@ std::string folder_of(const std::string& file) {
 
 void print_diagnostic(std::FILE* out, const diagnostic& d) {
     fmt::print(out, "{}\n", neutralise_controls(format(d)));
-}
-
-bool read_whole_file(const std::string& path, std::string& content) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return !in.bad();
 }
 
 std::string count_of(std::size_t n, std::string_view singular) {

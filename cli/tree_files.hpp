@@ -26,9 +26,6 @@ struct tree_file_list {
 // Prints format(d) on one line, with terminal control characters from the file defused.
 void print_diagnostic(std::FILE* out, const diagnostic& d);
 
-// The whole file as bytes; false when it cannot be read.
-[[nodiscard]] bool read_whole_file(const std::string& path, std::string& content);
-
 // "1 file", "2 files".
 [[nodiscard]] std::string count_of(std::size_t n, std::string_view singular);
 

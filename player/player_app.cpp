@@ -1,8 +1,6 @@
 #include "player_app.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "signpost/load.hpp"
 #include "signpost/validate.hpp"
@@ -28,12 +26,8 @@ std::int64_t player_app::file_stamp() const {
 
 std::optional<std::string> player_app::load_script(std::shared_ptr<const tree>& out, std::string& hash) {
     // One read serves both the load and the hash, so the log names exactly what ran.
-    std::ifstream file(m_options.tree_path, std::ios::binary);
-    std::ostringstream bytes;
-    if (file) bytes << file.rdbuf();
-    load_result loaded = file && bytes.str().size() <= max_tree_bytes
-                             ? load_tree_string(bytes.str(), m_options.tree_path)
-                             : load_tree_file(m_options.tree_path);
+    std::string bytes;
+    load_result loaded = load_tree_file(m_options.tree_path, &bytes);
     std::vector<std::string> folders{fs::path(m_options.tree_path).parent_path().string()};
     if (folders[0].empty()) folders[0] = ".";
     for (const std::string& dir : m_options.library_dirs) folders.push_back(dir);
@@ -51,7 +45,7 @@ std::optional<std::string> player_app::load_script(std::shared_ptr<const tree>& 
         return report;
     }
     out = loaded.loaded;
-    hash = content_hash(bytes.str());
+    hash = content_hash(bytes);
     m_library = std::move(library);
     return std::nullopt;
 }

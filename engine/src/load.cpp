@@ -1739,7 +1739,7 @@ load_result load_tree_string_as_file(std::string_view xml, std::string path) {
     return load_tree(xml, std::move(path), true);
 }
 
-load_result load_tree_file(const std::string& path) {
+load_result load_tree_file(const std::string& path, std::string* bytes) {
     load_result out;
     const auto fail = [&](std::string code, std::string message) {
         out.problems.push_back(file_problem(std::move(code), std::move(message), path));
@@ -1774,7 +1774,9 @@ load_result load_tree_file(const std::string& path) {
             break;
         }
     }
-    return load_tree(content, path, true);
+    out = load_tree(content, path, true);
+    if (bytes) *bytes = std::move(content);
+    return out;
 }
 
 }  // namespace signpost

@@ -124,6 +124,12 @@ run generate-log --tree "$tmp/missing.xml" --sessions 10 --out "$tmp/y.db"
 expect_rc "generate-log with a missing tree" 1
 expect_line "generate-log prints the load error" '\[read-error\]$' "$err"
 
+# Like the player, the generator runs no tree with errors, validation across jumps included.
+run generate-log --tree "$src/tests/data/broken/jump-cycle.xml" --sessions 10 --out "$tmp/z.db"
+expect_rc "generate-log with a tree that fails validation" 1
+expect_line "generate-log prints the validation error" '\[jump-cycle\]$' "$err"
+[ -e "$tmp/z.db" ] && fail "generate-log with a broken tree wrote a log" || pass
+
 # [SECTION] report: figures agree with the log ----------------------------------------------
 
 before=$(fingerprint "$db")

@@ -44,6 +44,17 @@ out=$("$player" --console --log - "$tmp/x.xml" 2>&1 </dev/null)
 code=$?
 if [ $code -eq 1 ] && grep -q 'x.xml:1:' <<<"$out"; then ok "broken tree refused"; else bad "broken tree refused ($code): $out"; fi
 
+# A folder, and a device that never ends, get the loader's own messages (the player used
+# to read the whole stream first: /dev/zero ran it out of memory).
+mkdir -p "$tmp/folder.xml"
+out=$("$player" --console --log - "$tmp/folder.xml" 2>&1 </dev/null)
+code=$?
+if [ $code -eq 1 ] && grep -q 'it is a directory \[read-error\]' <<<"$out"; then ok "folder refused"; else bad "folder refused ($code): $out"; fi
+# (No ulimit -v: sanitizer builds reserve terabytes of address space.)
+out=$(timeout 60 "$player" --console --log - /dev/zero 2>&1 </dev/null)
+code=$?
+if [ $code -eq 1 ] && grep -q '\[too-large\]' <<<"$out"; then ok "endless device refused"; else bad "endless device refused ($code): $out"; fi
+
 # Many players write one log at the same time: every event of every session is there.
 answers=$(cat "$src/tests/player/outage-answers.txt")
 "$player" --log - --library "$lib" --answers "$answers" "$tree" > "$tmp/single.txt" 2>&1

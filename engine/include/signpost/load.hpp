@@ -32,7 +32,9 @@ struct load_result {
 // Reads and parses a file. A missing or unreadable file is a "read-error" diagnostic. A file
 // named <name>.xml whose tree id is not <name> gets an "id-file-mismatch" warning: jumps
 // find trees by file name. (load_tree_string does not check: its name may be no path.)
-[[nodiscard]] load_result load_tree_file(const std::string& path);
+// When `bytes` is given, it receives the bytes read (empty when none were), so a caller
+// can hash exactly what was loaded without reading the file again.
+[[nodiscard]] load_result load_tree_file(const std::string& path, std::string* bytes = nullptr);
 
 // Parses text that is, or is about to be saved as, the file at `path` (an editor's unsaved
 // state): like load_tree_file, file name checks included, without reading the file.
