@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return cli.exit(e);
+        // --help arrives here too, with exit code 0; every usage error exits 2.
+        return cli.exit(e) == 0 ? 0 : 2;
     }
     std::vector<ui::scripted_input> keys;
     if (std::string error; !after.empty() && !ui::parse_scripted_inputs(after, keys, error)) {

@@ -1,8 +1,10 @@
 #include "console.hpp"
 
 #include <cctype>
-#include <cstdlib>
+#include <charconv>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "signpost/text.hpp"
 
@@ -53,34 +55,103 @@ void show(const player_app& app, std::ostream& out) {
 
 const char* help_text =
     "commands: NUMBER choose, Enter continue, b back, r restart, n NOTE add a note, "
-    "g NODE go to (if allowed), q [REASON] end the call, ? help\n";
+    "g NODE go to (if allowed), q [REASON] end the call, ? help\n"
+    "in a form: type each value; Enter keeps the value shown in [ ], - clears it; "
+    ":b :r :n :g :q :? are the commands above\n";
 
-// Asks for each field of the form in turn; returns false when input ended.
-bool fill_form(player_app& app, std::istream& in, std::ostream& out) {
+// The choice number typed: digits only (no sign, no trailing text), or nullopt.
+std::optional<int> choice_number(const std::string& line) {
+    if (line.empty() || line.size() > 9) return std::nullopt;
+    int n = 0;
+    const auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), n);
+    if (ec != std::errc{} || end != line.data() + line.size() || line[0] == '+' || line[0] == '-') return std::nullopt;
+    return n;
+}
+
+// The command letter of `line` ("b", "n text", "q reason"...) when it is one, else 0.
+char command_of(const std::string& line) {
+    if (line.empty() || std::string_view("?hbrngq").find(line[0]) == std::string_view::npos) return 0;
+    if (line.size() > 1 && line[1] != ' ') return 0;
+    return line[0];
+}
+
+enum class command_result { done, input_ended };
+
+// Runs one of the letter commands (command_of(line) != 0).
+command_result run_command(player_app& app, const std::string& line, std::istream& in, std::ostream& out) {
+    const std::string rest = trim(line.substr(1));
+    switch (command_of(line)) {
+        case '?':
+        case 'h': out << help_text; break;
+        case 'b': app.back(); break;
+        case 'r': app.restart(); break;
+        case 'n': {
+            std::string text = rest;
+            if (text.empty()) {
+                out << "note: " << std::flush;
+                if (!std::getline(in, text)) return command_result::input_ended;
+            }
+            app.note_draft = trim(text);
+            app.add_note();
+            break;
+        }
+        case 'g':
+            if (rest.empty()) app.action_error = "g needs the id of the step to go to";
+            else app.go_to(rest);
+            break;
+        case 'q':
+            app.end_reason = rest;
+            app.end_call();
+            break;
+        default: break;
+    }
+    return command_result::done;
+}
+
+enum class form_result { submitted, left, input_ended };
+
+// Asks for each field of the form in turn. A line ":CMD" runs a command instead; one that
+// moves the call (back, restart, go to, end) leaves the form.
+form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
     bool retry = false;
     for (;;) {
-        const view& v = app.call().current();
-        for (const view_field& f : v.fields) {
+        const node* form = app.call().current().node_ptr;
+        // By index, with a copy: a note or help in between may rebuild the view.
+        for (std::size_t i = 0; i < app.call().current().fields.size(); ++i) {
+            const view_field f = app.call().current().fields[i];
             // On a retry only the fields that were refused are asked again.
             if (retry && app.field_error_for(f.variable).empty()) continue;
-            out << terminal_text(f.label) << (f.required ? " *" : "");
-            if (f.type == var_type::choice) {
-                out << " (";
-                for (std::size_t i = 0; i < f.options.size(); ++i) out << (i ? "/" : "") << neutralise_controls(f.options[i]);
-                out << ")";
-            } else if (f.type == var_type::flag) {
-                out << " (yes/no)";
+            for (;;) {
+                out << terminal_text(f.label) << (f.required ? " *" : "");
+                if (f.type == var_type::choice) {
+                    out << " (";
+                    for (std::size_t i = 0; i < f.options.size(); ++i)
+                        out << (i ? "/" : "") << neutralise_controls(f.options[i]);
+                    out << ")";
+                } else if (f.type == var_type::flag) {
+                    out << " (yes/no)";
+                }
+                const std::string current = app.form_inputs[f.variable];
+                if (!current.empty()) out << " [" << neutralise_controls(current) << "]";
+                out << ": " << std::flush;
+                std::string line;
+                if (!std::getline(in, line)) return form_result::input_ended;
+                line = trim(line);
+                if (line.size() > 1 && line[0] == ':' && command_of(line.substr(1))) {
+                    app.action_error.clear();
+                    if (run_command(app, line.substr(1), in, out) == command_result::input_ended)
+                        return form_result::input_ended;
+                    if (!app.action_error.empty()) out << "! " << neutralise_controls(app.action_error) << '\n';
+                    if (app.call().finished() || app.call().current().node_ptr != form) return form_result::left;
+                    continue;  // help or a note: ask this field again
+                }
+                if (line == "-") app.form_inputs[f.variable].clear();
+                else if (!line.empty()) app.form_inputs[f.variable] = line;
+                break;
             }
-            const std::string current = app.form_inputs[f.variable];
-            if (!current.empty()) out << " [" << neutralise_controls(current) << "]";
-            out << ": " << std::flush;
-            std::string line;
-            if (!std::getline(in, line)) return false;
-            line = trim(line);
-            if (!line.empty()) app.form_inputs[f.variable] = line;
         }
         app.submit();
-        if (app.field_errors.empty() && app.action_error.empty()) return true;
+        if (app.field_errors.empty() && app.action_error.empty()) return form_result::submitted;
         for (const field_error& e : app.field_errors) out << "  ! " << neutralise_controls(e.variable) << ": " << neutralise_controls(e.message) << '\n';
         if (!app.action_error.empty()) out << "  ! " << neutralise_controls(app.action_error) << '\n';
         retry = !app.field_errors.empty();
@@ -92,14 +163,11 @@ bool fill_form(player_app& app, std::istream& in, std::ostream& out) {
 int run_console(player_app& app, std::istream& in, std::ostream& out) {
     out << neutralise_controls(app.script().title) << " (version " << app.script().version << ")\n" << help_text;
     bool input_ended = false;
-    while (!app.call().finished()) {
+    while (!app.call().finished() && !input_ended) {
         show(app, out);
         const view& v = app.call().current();
         if (v.node_ptr && v.node_ptr->kind == node_kind::form && v.stuck.empty()) {
-            if (!fill_form(app, in, out)) {
-                input_ended = true;
-                break;
-            }
+            input_ended = fill_form(app, in, out) == form_result::input_ended;
             continue;
         }
         out << "> " << std::flush;
@@ -109,34 +177,17 @@ int run_console(player_app& app, std::istream& in, std::ostream& out) {
             break;
         }
         line = trim(line);
+        // The form's ":b" spelling works here too.
+        if (line.size() > 1 && line[0] == ':' && command_of(line.substr(1))) line.erase(0, 1);
         app.action_error.clear();
         if (line.empty() || line == "c") {
             if (v.node_ptr && v.node_ptr->kind == node_kind::step) app.next();
-        } else if (line == "?" || line == "h") {
-            out << help_text;
-        } else if (line == "b") {
-            app.back();
-        } else if (line == "r") {
-            app.restart();
-        } else if (line[0] == 'n' && (line.size() == 1 || line[1] == ' ')) {
-            std::string text = trim(line.substr(1));
-            if (text.empty()) {
-                out << "note: " << std::flush;
-                if (!std::getline(in, text)) {
-                    input_ended = true;
-                    break;
-                }
-            }
-            app.note_draft = trim(text);
-            app.add_note();
-        } else if (line[0] == 'g' && line.size() > 2 && line[1] == ' ') {
-            app.go_to(trim(line.substr(2)));
-        } else if (line[0] == 'q' && (line.size() == 1 || line[1] == ' ')) {
-            app.end_reason = trim(line.substr(1));
-            app.end_call();
+        } else if (command_of(line)) {
+            input_ended = run_command(app, line, in, out) == command_result::input_ended;
+        } else if (const auto n = choice_number(line)) {
+            app.choose(*n - 1);
         } else if (std::isdigit(static_cast<unsigned char>(line[0]))) {
-            const int n = std::atoi(line.c_str());
-            app.choose(n - 1);
+            app.action_error = "there is no choice " + line + ": type the number of one of the choices listed";
         } else {
             app.action_error = "unknown command '" + line + "'";
         }

@@ -29,20 +29,31 @@ int main(int argc, char** argv) {
     bool console = false;
     std::string answers, screenshot, after;
     cli.add_option("tree", options.tree_path, "The script to play (a tree XML file)")->required();
-    cli.add_flag("--console", console, "Play in the terminal instead of a window");
-    cli.add_option("--answers", answers,
-                   "Console: answer with these inputs (comma-separated, e.g. 1,2,1), print the transcript and exit");
+    auto* console_flag = cli.add_flag("--console", console, "Play in the terminal instead of a window");
+    auto* answers_option =
+        cli.add_option("--answers", answers,
+                       "Console: answer with these inputs (comma-separated, e.g. 1,2,1), print the transcript and exit");
     cli.add_option("--agent", options.agent, "Agent name recorded with each call (default: your login name)");
     cli.add_option("--library", options.library_dirs, "Folder of trees that jumps may run (repeat for more)")
-        ->allow_extra_args(false);
+        ->allow_extra_args(false)
+        ->check(CLI::ExistingDirectory);
     cli.add_option("--log", options.log_path,
                    "Session log database (default: ~/.local/share/signpost/sessions.db; '-' records nothing)");
-    cli.add_option("--screenshot", screenshot, "Window: play --after, render, write this PNG and exit");
-    cli.add_option("--after", after, "Keys to play before --screenshot, e.g. \"1,2,Enter,text:12345678,Ctrl+R\"");
+    // The window's options mean nothing in the console: refused rather than ignored.
+    cli.add_option("--screenshot", screenshot, "Window: play --after, render, write this PNG and exit")
+        ->excludes(console_flag)
+        ->excludes(answers_option);
+    cli.add_option("--after", after, "Keys to play before --screenshot, e.g. \"1,2,Enter,text:12345678,Ctrl+R\"")
+        ->excludes(console_flag)
+        ->excludes(answers_option);
+    cli.footer("Exit status: 0 the call ended or the window was closed, 1 the tree cannot be played, 2 usage error "
+               "or no window could be opened, 3 (console) the input ended before the call did (the call is "
+               "recorded as abandoned)");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return cli.exit(e);
+        // --help arrives here too, with exit code 0; every usage error exits 2.
+        return cli.exit(e) == 0 ? 0 : 2;
     }
     if (options.agent.empty()) options.agent = login_name();
 

@@ -75,6 +75,42 @@ TEST_CASE("console: unknown commands and out-of-range numbers are refused, not f
     CHECK(r.status == session_status::completed);
 }
 
+TEST_CASE("console: a form takes :commands, so the agent can leave it, and - clears a field") {
+    // Inside the form every line is a value, except ":b", ":q"... Plain "b" is a value.
+    const auto r = play(test::player_tree_xml, "1\nb\n:?\n:n caller reads digits slowly\n:b\n1\n:q caller left\n");
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::abandoned);
+    CHECK(r.output.find("  ! account:") != std::string::npos);  // "b" was tried as the account number
+    CHECK(r.transcript.find("caller reads digits slowly") != std::string::npos);
+    CHECK(r.transcript.find("caller left") != std::string::npos);
+    // Help was shown inside the form (once at the start, once for :?).
+    const auto first = r.output.find(":b :r :n :g :q :? are the commands above");
+    REQUIRE(first != std::string::npos);
+    CHECK(r.output.find(":b :r :n :g :q :? are the commands above", first + 1) != std::string::npos);
+    // :b went back to the question: it was shown again.
+    CHECK(r.output.find("== Power light ==", r.output.find("== Account ==")) != std::string::npos);
+
+    // A wrong value is offered again in [ ]; "-" clears it, so the required field is refused.
+    const auto cleared = play(test::player_tree_xml, "1\nabc\n-\n12345678\n1\n");
+    CHECK(cleared.code == 0);
+    CHECK(cleared.status == session_status::completed);
+    CHECK(cleared.output.find("Account number * [abc]: ") != std::string::npos);
+    CHECK(cleared.output.find("  ! account: Required") != std::string::npos);
+}
+
+TEST_CASE("console: a choice number is digits only, and a huge one is no choice") {
+    const auto r = play(test::player_tree_xml, "4294967297\n1x\n+1\n99999999999999999999\n2\n\n1\n12345678\n1\n");
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::completed);
+    CHECK(r.output.find("! there is no choice 4294967297") != std::string::npos);
+    CHECK(r.output.find("! there is no choice 1x") != std::string::npos);
+    CHECK(r.output.find("! unknown command '+1'") != std::string::npos);
+    CHECK(r.output.find("! there is no choice 99999999999999999999") != std::string::npos);
+    // None of them chose anything: the first answer taken was "No" (2), to the reboot step.
+    REQUIRE(r.output.find("== Reboot ==") != std::string::npos);
+    CHECK(r.output.find("== Reboot ==") < r.output.find("== Account =="));
+}
+
 TEST_CASE("console: control characters in tree text cannot reach the terminal") {
     std::string xml = test::player_tree_xml;
     // A C1 CSI (U+009B, legal in XML) and an ESC written as a raw byte would recolour or

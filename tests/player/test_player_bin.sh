@@ -55,6 +55,14 @@ out=$(timeout 60 "$player" --console --log - /dev/zero 2>&1 </dev/null)
 code=$?
 if [ $code -eq 1 ] && grep -q '\[too-large\]' <<<"$out"; then ok "endless device refused"; else bad "endless device refused ($code): $out"; fi
 
+# Options that cannot do what they say are usage errors (exit 2), not ignored.
+for args in "--library $tmp/no-such-folder" "--screenshot $tmp/x.png" "--answers 1 --after 1"; do
+  # shellcheck disable=SC2086
+  out=$("$player" --console --log - $args "$tree" 2>&1 </dev/null)
+  code=$?
+  if [ $code -eq 2 ]; then ok "usage error: $args"; else bad "usage error: $args ($code): $out"; fi
+done
+
 # Many players write one log at the same time: every event of every session is there.
 answers=$(cat "$src/tests/player/outage-answers.txt")
 "$player" --log - --library "$lib" --answers "$answers" "$tree" > "$tmp/single.txt" 2>&1
