@@ -1224,8 +1224,23 @@ void mark_if_writer_lost(session_record& s, std::int64_t now, const std::string&
 
 }  // namespace
 
+// The URI a reader opens `path` with. A log in a folder this user cannot write, with no
+// -wal or -shm file beside it, cannot be opened the usual way (SQLite must create the
+// -shm to read a WAL database): it is read as an immutable snapshot instead. No player can
+// be writing it then either, since writing would need those files in that folder.
+std::string reader_uri(const std::string& path) {
+    std::string uri = file_uri(path);
+    std::error_code ec;
+    const fs::path folder = fs::path(path).parent_path();
+    const std::string dir = folder.empty() ? "." : folder.string();
+    if (::access(dir.c_str(), W_OK) != 0 && !fs::exists(path + "-wal", ec) && !fs::exists(path + "-shm", ec))
+        uri += "?immutable=1";
+    return uri;
+}
+
 struct log_reader::impl {
     std::string path;
+    std::string uri;  // reader_uri(path)
     db_ptr db;
     log_read_options options;
     int version = 0;
@@ -1241,8 +1256,8 @@ struct log_reader::impl {
     // the log.
     log_result open_connection(db_ptr& out) const {
         sqlite3* raw = nullptr;
-        int opened = sqlite3_open_v2(file_uri(path).c_str(), &raw,
-                                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+        int opened = sqlite3_open_v2(uri.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                     nullptr);
         out.reset(raw);
         if (opened != SQLITE_OK)
             return {false, fmt::format("cannot open the session log '{}': {}", path, sqlite_message(raw, opened))};
@@ -1269,8 +1284,9 @@ log_result log_reader::open(const std::string& path, log_read_options options) {
     if (!fs::exists(st)) return {false, fmt::format("there is no session log at '{}' (no such file)", path)};
     if (fs::is_directory(st)) return {false, fmt::format("'{}' is a folder, not a session log", path)};
 
+    m.uri = reader_uri(path);
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file_uri(path).c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+    int rc = sqlite3_open_v2(m.uri.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
     db_ptr db(raw);
     if (rc != SQLITE_OK)
         return {false, fmt::format("cannot open the session log '{}': {}", path, sqlite_message(raw, rc))};

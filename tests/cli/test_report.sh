@@ -367,6 +367,26 @@ kill "$holder_pid" 2>/dev/null
 wait "$holder_pid" 2>/dev/null
 holder_pid=
 
+# A log in a folder this user may not write (a supervisor reading the team's log), with
+# no -wal/-shm beside it: read as a snapshot, with the same figures, and nothing created.
+ro=$(mktemp -d)
+cp "$db" "$ro/team.db"
+chmod 644 "$ro/team.db"
+chmod 555 "$ro"
+as_reader=()
+if [ "$(id -u)" -eq 0 ]; then
+    as_reader=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+run report --log "$db" --format json
+want=$(sed 's#"log": "[^"]*"#"log": ""#' <<<"$out")
+"${as_reader[@]}" "$bin" report --log "$ro/team.db" --format json >"$ro.out" 2>"$ro.err"
+rc=$?
+expect_equal "report on a log in a read-only folder" "$rc" "0"
+expect_equal "the read-only log gives the same figures" "$(sed 's#"log": "[^"]*"#"log": ""#' "$ro.out")" "$want"
+expect_equal "nothing is created beside the read-only log" "$(ls -A "$ro")" "team.db"
+chmod 755 "$ro"
+rm -rf "$ro" "$ro.out" "$ro.err"
+
 # Outputs that name an input are refused before anything is written: the log (also
 # through a link), the tree, or one output twice.
 before=$(fingerprint "$db")
