@@ -13,6 +13,7 @@
 #include "signpost/load.hpp"
 #include "signpost/text.hpp"
 #include "signpost/validate.hpp"
+#include "output_file.hpp"
 #include "tree_files.hpp"
 
 namespace signpost::cli {
@@ -163,6 +164,7 @@ int run_check(const check_options& o) {
     else
         print_text(reports, list.files.size(), t);
 
+    if (!stdout_written("signpost check")) return exit_problems;
     if (t.errors > 0 || (o.strict && t.warnings > 0)) return exit_problems;
     // A mistyped folder in CI must not pass by checking nothing.
     if (list.files.empty()) {

@@ -9,6 +9,7 @@
 #include "signpost/load.hpp"
 #include "signpost/save.hpp"
 #include "signpost/text.hpp"
+#include "output_file.hpp"
 #include "tree_files.hpp"
 
 namespace fs = std::filesystem;
@@ -76,6 +77,7 @@ int run_fmt(const fmt_options& o) {
         const fmt_outcome r = format_file(file, o.check, o.drop_comments);
         if (r == fmt_outcome::not_canonical || r == fmt_outcome::failed) rc = exit_problems;
     }
+    if (!stdout_written("signpost fmt")) return exit_problems;
     return rc;
 }
 

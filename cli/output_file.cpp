@@ -22,11 +22,13 @@ bool write_output(const std::string& path, std::string_view text, std::string_vi
         return true;
     }
     const bool written = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
-    if (std::fflush(stdout) != 0 || !written) {
-        fmt::print(stderr, "{}: error: cannot write to standard output\n", who);
-        return false;
-    }
-    return true;
+    return stdout_written(who) && written;
+}
+
+bool stdout_written(std::string_view who) {
+    if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return true;
+    fmt::print(stderr, "{}: error: cannot write to standard output\n", who);
+    return false;
 }
 
 bool same_file(const std::string& a, const std::string& b) {

@@ -42,10 +42,18 @@ void collect_folder(const fs::path& folder, std::vector<fs::path>& found, diagno
             ec.clear();
             continue;
         }
-        std::error_code type_ec;  // a dangling link is simply not a tree file
-        if (p.extension() == ".xml" && it->is_regular_file(type_ec)) here.push_back(p);
+        // A link whose target is gone is listed too: the loader then says it cannot be read.
+        std::error_code type_ec;
+        if (p.extension() == ".xml" && (it->is_regular_file(type_ec) || it->is_symlink(type_ec))) here.push_back(p);
     }
     if (ec) problems.push_back(walk_error(folder, ec));
+    // A mistyped folder (or a hook pointed at the wrong one) must not pass by checking nothing.
+    if (!ec && here.empty()) {
+        diagnostic d = walk_error(folder, ec);
+        d.code = "no-trees";
+        d.message = "no tree files (*.xml) in this folder; check the path";
+        problems.push_back(std::move(d));
+    }
     std::sort(here.begin(), here.end());
     found.insert(found.end(), here.begin(), here.end());
 }

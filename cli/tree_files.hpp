@@ -12,12 +12,13 @@ namespace signpost::cli {
 
 struct tree_file_list {
     std::vector<std::string> files;
-    diagnostics problems;  // folders that could not be walked (read-error)
+    diagnostics problems;  // folders that could not be walked (read-error) or hold no tree (no-trees)
 };
 
 // Folders become the *.xml files below them, sorted, skipping hidden entries (editor
-// backups, .git). Other paths are kept as typed, so a missing one reaches the loader and is
-// reported as read-error. A file named twice is kept once.
+// backups, .git); a folder with none is a "no-trees" problem. Other paths are kept as
+// typed, so a missing one reaches the loader and is reported as read-error. A file named
+// twice is kept once.
 [[nodiscard]] tree_file_list expand_tree_paths(const std::vector<std::string>& paths);
 
 // The folder a tree file's jump targets are looked up in first ("." for a bare name).

@@ -450,7 +450,25 @@ fi
 mkdir -p "$tmp/no-trees"
 run check "$tmp/no-trees"
 expect_rc "check on a folder without trees" 1
-expect_line "check on a folder without trees says why" "no tree files" "$err"
+expect_line "check on a folder without trees says why" "no-trees: error: no tree files \(\*\.xml\) in this folder.*\[no-trees\]$"
+# fmt too (a git hook pointed at the wrong folder), and an empty folder among good ones.
+run fmt --check "$tmp/no-trees"
+expect_rc "fmt --check on a folder without trees" 1
+expect_line "fmt on a folder without trees says why" "\[no-trees\]$"
+run check "$src/trees" "$tmp/no-trees"
+expect_rc "check with one folder without trees" 1
+# A link named *.xml whose target is gone is reported, not skipped.
+mkdir -p "$tmp/dangling"
+cp "$clean" "$tmp/dangling/"
+ln -s "$tmp/dangling/gone.xml" "$tmp/dangling/link.xml"
+run check "$tmp/dangling"
+expect_rc "check with a dangling link" 1
+expect_line "check reports the dangling link" "link\.xml: error: .*\[read-error\]$"
+# Findings that cannot be written (a full disk) fail the run instead of passing truncated.
+"$bin" check "$src/trees" >/dev/full 2>"$tmp/stderr"
+rc=$?
+expect_rc "check > /dev/full" 1
+expect_line "check > /dev/full says why" "cannot write to standard output" "$(cat "$tmp/stderr")"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
