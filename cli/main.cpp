@@ -1,6 +1,7 @@
 // The `signpost` command-line tool: one function per subcommand wires its options to the
 // command line; the work itself is in the run_* functions (commands.hpp).
 
+#include <charconv>
 #include <cstdio>
 #include <exception>
 #include <functional>
@@ -9,8 +10,10 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/core.h>
 
 #include "commands.hpp"
+#include "signpost/text.hpp"
 
 #ifndef SIGNPOST_VERSION
 #define SIGNPOST_VERSION "unknown"
@@ -19,6 +22,20 @@
 namespace signpost::cli {
 
 namespace {
+
+// A chance between 0 and `most`: CLI::Range lets NaN through (every comparison with it is
+// false), and a NaN rate would make every random draw false without a word.
+CLI::Validator probability(double most) {
+    return CLI::Validator(
+        [most](std::string& text) -> std::string {
+            double v = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec != std::errc{} || end != text.data() + text.size() || !(v >= 0 && v <= most))
+                return fmt::format("'{}' is not a number from 0 to {}", text, most);
+            return {};
+        },
+        "");
+}
 
 // A registered subcommand and what to run when it was the one given.
 struct command {
@@ -175,10 +192,10 @@ command add_generate(CLI::App& app, generate_options& o) {
     sub->add_option("--start", o.start, "First working day, UTC (default 2025-01-06)")->type_name("DATE");
     sub->add_option("--back-rate", o.back_rate, "Chance of a back press at each step (default 0.05)")
         ->type_name("P")
-        ->check(CLI::Range(0.0, 0.5).description(""));
+        ->check(probability(0.5));
     sub->add_option("--abandon-rate", o.abandon_rate, "Share of calls ended early (default 0.03)")
         ->type_name("P")
-        ->check(CLI::Range(0.0, 1.0).description(""));
+        ->check(probability(1.0));
     sub->add_flag("--append", o.append, "Add to an existing log instead of refusing to touch it");
     return {sub, [&o] { return run_generate(o); }};
 }
@@ -202,6 +219,20 @@ int run(int argc, char** argv) {
         add_generate(app, generate),
     };
 
+    // CLI11 would only say "A subcommand is required" for a mistyped one.
+    if (argc > 1 && argv[1][0] != '-') {
+        std::string names;
+        bool known = false;
+        for (const command& c : commands) {
+            known = known || c.app->get_name() == argv[1];
+            names += (names.empty() ? "" : ", ") + c.app->get_name();
+        }
+        if (!known) {
+            std::fprintf(stderr, "signpost: '%s' is not a command; the commands are %s (signpost --help)\n",
+                         neutralise_controls(argv[1]).c_str(), names.c_str());
+            return exit_usage;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -161,6 +161,15 @@ expect_rc "--help" 0
 for sub in check fmt export; do
     expect_line "--help lists $sub" "^ +$sub( |$)"
 done
+run nosuch
+expect_rc "an unknown command" 2
+expect_line "an unknown command is named, with the list" "'nosuch' is not a command; the commands are check, fmt, export, report, generate-log" "$err"
+for rate in nan 0.7 -0 1e400 0.1x; do
+    run generate-log --tree "$src/trees/internet-outage.xml" --out "$tmp/never.db" --back-rate "$rate"
+    if [ "$rate" = -0 ]; then expect_rc "--back-rate $rate" 0; else expect_rc "--back-rate $rate" 2; fi
+done
+rm -f "$tmp/never.db"
+
 run --version
 expect_rc "--version" 0
 expect_line "--version" '^signpost [0-9]+\.[0-9]+'
