@@ -47,7 +47,8 @@ constexpr std::size_t max_pattern_length = 512;
 // starts after it (as in position_at).
 class line_index {
 public:
-    explicit line_index(std::string_view text) : m_text(text) {
+    explicit line_index(std::string_view text)
+        : m_text(text), m_has_cr(std::memchr(text.data(), '\r', text.size()) != nullptr) {
         m_line_starts.push_back(text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
     }
 
@@ -76,6 +77,16 @@ private:
     void scan_to(std::size_t offset) {
         const char* base = m_text.data();
         std::size_t i = m_scanned;
+        if (m_has_cr) {
+            // XML ends a line at \n, \r\n and a lone \r (old Mac files): byte by byte.
+            for (; i < offset; ++i) {
+                const char c = base[i];
+                if (c == '\n' || (c == '\r' && (i + 1 == m_text.size() || base[i + 1] != '\n')))
+                    m_line_starts.push_back(static_cast<std::uint32_t>(i + 1));
+            }
+            m_scanned = offset;
+            return;
+        }
         while (i < offset) {
             const void* nl = std::memchr(base + i, '\n', offset - i);
             if (!nl) break;
@@ -92,6 +103,7 @@ private:
     }
 
     std::string_view m_text;
+    bool m_has_cr;  // else every line ends at \n and memchr finds them
     std::vector<std::uint32_t> m_line_starts;
     std::size_t m_scanned = 0;  // newlines before this offset are in m_line_starts
     std::size_t m_last_line = static_cast<std::size_t>(-1);

@@ -729,6 +729,25 @@ TEST_CASE("load: positions inside expressions") {
             load(with_body("  <logic id=\"b\"><branch if=\"n &gt; 1 and\r\n      zz\" to=\"a\"/></logic>\n"));
         CHECK(only(r, "undeclared-variable").pos == source_pos{9, 7});
     }
+    SUBCASE("a condition spanning lines that end in a lone CR") {
+        const load_result r =
+            load(with_body("  <logic id=\"b\"><branch if=\"n &gt; 1 and\r      zz\" to=\"a\"/></logic>\n"));
+        CHECK(only(r, "undeclared-variable").pos == source_pos{9, 7});
+    }
+    SUBCASE("a whole file with CR line ends (old Mac) or CRLF has the same positions as with LF") {
+        const std::string lf = with_body("  <logic id=\"b\"><branch if=\"n &gt; 1 and\n      zz\" to=\"a\"/></logic>\n"
+                                         "  <bogus/>\n");
+        std::string cr = lf, crlf;
+        std::replace(cr.begin(), cr.end(), '\n', '\r');
+        for (const char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+        const load_result a = load(lf), b = load(cr), c = load(crlf);
+        CHECK(only(a, "undeclared-variable").pos == source_pos{9, 7});
+        CHECK(only(b, "undeclared-variable").pos == source_pos{9, 7});
+        CHECK(only(c, "undeclared-variable").pos == source_pos{9, 7});
+        CHECK(only(a, "unknown-element").pos == source_pos{10, 3});
+        CHECK(only(b, "unknown-element").pos == source_pos{10, 3});
+        CHECK(only(c, "unknown-element").pos == source_pos{10, 3});
+    }
     SUBCASE("single quotes and spaces around '='") {
         const load_result r = load(with_body("  <logic id=\"b\"><branch if = 'zz' to=\"a\"/></logic>\n"));
         CHECK(only(r, "undeclared-variable").pos == source_pos{8, 31});
