@@ -371,29 +371,64 @@ bool write_all(int fd, std::string_view content) {
     return true;
 }
 
-// Where writing `path` must land: a symlink is followed to its target (a dangling one to
-// where it points), so the link survives and the file it names is the one replaced.
-std::string resolve_links(const std::string& path) {
+// Where writing `path` must land: links are followed to the file they name (a dangling
+// one to where it points), so the link survives and its target is the file replaced.
+// Hop by hop, at most 40 (then ELOOP), each relative target taken from the link's real
+// folder. A link in a sticky world-writable folder (/tmp) is followed only when this user
+// or the folder's owner owns it, as the kernel's protected_symlinks does: else anyone
+// could plant one there and have a save overwrite a file of theirs choosing.
+// Returns the path, or nullopt with `err` set.
+std::optional<std::string> resolve_links(const std::string& path, int& err) {
     namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::is_symlink(fs::symlink_status(path, ec))) return path;
-    const fs::path target = fs::canonical(path, ec);
-    if (!ec) return target.string();
-    fs::path pointed = fs::read_symlink(path, ec);
-    if (ec) return path;
-    if (pointed.is_relative()) pointed = fs::path(path).parent_path() / pointed;
-    return pointed.lexically_normal().string();
+    fs::path at = path;
+    for (int hops = 0; hops < 40; ++hops) {
+        struct stat link {};
+        if (::lstat(at.c_str(), &link) != 0 || !S_ISLNK(link.st_mode)) return at.string();
+        std::error_code ec;
+        const fs::path parent = at.has_parent_path() ? at.parent_path() : fs::path(".");
+        struct stat folder {};
+        if (::stat(parent.c_str(), &folder) == 0 && (folder.st_mode & S_ISVTX) && (folder.st_mode & S_IWOTH) &&
+            link.st_uid != ::geteuid() && link.st_uid != folder.st_uid) {
+            err = EACCES;
+            return std::nullopt;
+        }
+        const fs::path target = fs::read_symlink(at, ec);
+        if (ec) {
+            err = ec.value();
+            return std::nullopt;
+        }
+        const fs::path real_parent = fs::canonical(parent, ec);
+        at = target.is_absolute() ? target : (ec ? parent : real_parent) / target;
+    }
+    err = ELOOP;
+    return std::nullopt;
 }
 
-// A device, pipe or socket is written into, never replaced: `-o /dev/stdout` or a FIFO
-// must get the bytes, and /dev/null must stay a device.
-std::optional<std::string> write_special(const std::string& path, std::string_view content) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) return io_error(path, errno);
+// `path` names standard output or error (/dev/stdout, /proc/self/fd/1, or the very file
+// they are redirected to): the descriptor to write through, else -1. Reopening the path
+// would start at offset 0 (or replace the file) and clobber what the shell appended.
+int standard_stream(const std::string& path) {
+    struct stat target {};
+    if (::stat(path.c_str(), &target) != 0) return -1;
+    for (const int fd : {STDOUT_FILENO, STDERR_FILENO}) {
+        struct stat stream {};
+        if (::fstat(fd, &stream) == 0 && stream.st_dev == target.st_dev && stream.st_ino == target.st_ino &&
+            (path.starts_with("/dev/") || path.starts_with("/proc/")))
+            return fd;
+    }
+    return -1;
+}
+
+// A device, pipe or socket is written into, never replaced: a FIFO must get the bytes,
+// and /dev/null must stay a device. So is a /proc/self/fd/N or /dev/fd/N path (an open
+// file's name, truncated first if it is a plain file). Errors name `shown`.
+std::optional<std::string> write_special(const std::string& path, std::string_view content, const std::string& shown) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return io_error(shown, errno);
     const bool written = write_all(fd, content);
     const int err = errno;
-    if (::close(fd) != 0 && written) return io_error(path, errno);
-    if (!written) return io_error(path, err);
+    if (::close(fd) != 0 && written) return io_error(shown, errno);
+    if (!written) return io_error(shown, err);
     return std::nullopt;
 }
 
@@ -401,11 +436,26 @@ std::optional<std::string> write_special(const std::string& path, std::string_vi
 
 std::optional<std::string> write_file_atomic(const std::string& requested, std::string_view content) {
     if (requested.empty()) return "cannot write '': empty file name";
-    const std::string path = resolve_links(requested);
+    if (const int fd = standard_stream(requested); fd >= 0) {
+        if (!write_all(fd, content)) return io_error(requested, errno);
+        return std::nullopt;
+    }
+    if (requested.starts_with("/proc/") || requested.starts_with("/dev/fd/"))
+        return write_special(requested, content, requested);
+    int link_error = 0;
+    const std::optional<std::string> resolved = resolve_links(requested, link_error);
+    if (!resolved) {
+        if (link_error == EACCES)
+            return "cannot write '" + requested +
+                   "': it is a link in a shared folder, owned by another user; not followed (write to the file "
+                   "itself)";
+        return io_error(requested, link_error);
+    }
+    const std::string& path = *resolved;
     struct stat old {};
     const bool exists = ::stat(path.c_str(), &old) == 0;
     if (exists && S_ISDIR(old.st_mode)) return io_error(requested, EISDIR);
-    if (exists && !S_ISREG(old.st_mode)) return write_special(path, content);
+    if (exists && !S_ISREG(old.st_mode)) return write_special(path, content, requested);
     // A file nobody may write was made read-only on purpose; renaming over it would
     // silently undo that (and root could do it to any file).
     if (exists && (old.st_mode & 0222) == 0)

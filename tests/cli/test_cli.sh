@@ -422,6 +422,13 @@ expect_rc "export dot -o" 0
 expect_equal "export -o prints nothing" "$out" ""
 expect_same_file "export -o writes what stdout shows" "$tmp/out.dot" "$tmp/stdout.dot"
 
+# -o /dev/stdout writes through standard output: what the shell appended stays.
+echo "HEADER" > "$tmp/appended.txt"
+{ echo before; "$bin" export --format dot -o /dev/stdout "$clean"; echo after; } >> "$tmp/appended.txt" 2>/dev/null
+expect_equal "export -o /dev/stdout keeps what came before" "$(head -2 "$tmp/appended.txt" | tr '\n' ' ')" "HEADER before "
+expect_equal "export -o /dev/stdout keeps what comes after" "$(tail -1 "$tmp/appended.txt")" "after"
+expect_line "export -o /dev/stdout wrote the graph" "^digraph" "$(cat "$tmp/appended.txt")"
+
 cp "$clean" "$tmp/self.xml"
 run export --format json -o "$tmp/self.xml" "$tmp/self.xml"
 expect_rc "export -o onto its own input" 2

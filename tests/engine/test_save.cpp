@@ -444,6 +444,41 @@ TEST_CASE("save: atomic write goes through links, into pipes, and keeps owner an
         CHECK(fs::is_symlink(dir.path / "link.xml"));
         CHECK(read_all(target) == "made\n");
     }
+    SUBCASE("a chain of links is followed to its end, a loop is refused") {
+        fs::create_symlink("b.xml", dir.path / "a.xml");
+        fs::create_symlink("real.xml", dir.path / "b.xml");
+        REQUIRE_FALSE(write_file_atomic((dir.path / "a.xml").string(), "end of the chain\n"));
+        CHECK(fs::is_symlink(dir.path / "a.xml"));
+        CHECK(fs::is_symlink(dir.path / "b.xml"));
+        CHECK(read_all(target) == "end of the chain\n");
+        fs::create_symlink("y.xml", dir.path / "x.xml");
+        fs::create_symlink("x.xml", dir.path / "y.xml");
+        const auto err = write_file_atomic((dir.path / "x.xml").string(), "loop\n");
+        REQUIRE(err);
+        CHECK(err->find("Too many levels of symbolic links") != std::string::npos);
+        CHECK(fs::is_symlink(dir.path / "x.xml"));
+        CHECK(fs::is_symlink(dir.path / "y.xml"));
+    }
+    SUBCASE("a link another user planted in a shared sticky folder is not followed") {
+        if (::geteuid() != 0) {
+            MESSAGE("not root: cannot give a link to another user; check skipped");
+            return;
+        }
+        const fs::path shared = dir.path / "shared";
+        fs::create_directory(shared);
+        REQUIRE(::chmod(shared.c_str(), 01777) == 0);
+        write_plain(target, "precious\n");
+        fs::create_symlink(target, shared / "out.dot");
+        REQUIRE(::lchown((shared / "out.dot").c_str(), 65534, 65534) == 0);
+        const auto err = write_file_atomic((shared / "out.dot").string(), "overwritten\n");
+        REQUIRE(err);
+        CHECK(err->find("owned by another user; not followed") != std::string::npos);
+        CHECK(read_all(target) == "precious\n");
+        // The same link of one's own is followed.
+        REQUIRE(::lchown((shared / "out.dot").c_str(), 0, 0) == 0);
+        REQUIRE_FALSE(write_file_atomic((shared / "out.dot").string(), "mine\n"));
+        CHECK(read_all(target) == "mine\n");
+    }
     SUBCASE("a FIFO is written into, not replaced") {
         const fs::path fifo = dir.path / "out.pipe";
         REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
