@@ -131,9 +131,14 @@ int run_report(const report_options& o) {
         error("no --log was given and there is no home folder for the default log");
         return exit_usage;
     }
-    // The log is only ever read: an output that names it (or the tree) would replace it.
+    // The log is only ever read: an output that names it, its SQLite companions or the
+    // tree would replace them.
+    const std::string wal = log_path + "-wal", shm = log_path + "-shm", journal = log_path + "-journal";
     for (const auto& [flag, out] : {std::pair<const char*, const std::string&>{"-o", o.output}, {"--html", o.html}}) {
         for (const auto& [what, in] : {std::pair<const char*, const std::string&>{"the session log", log_path},
+                                       {"the session log's -wal file", wal},
+                                       {"the session log's -shm file", shm},
+                                       {"the session log's -journal file", journal},
                                        {"the --tree file", o.tree}}) {
             if (same_file(out, in)) {
                 error(fmt::format("{} {} is {}, which the report only reads; write the report to another file",

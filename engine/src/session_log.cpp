@@ -20,6 +20,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -1224,18 +1225,30 @@ void mark_if_writer_lost(session_record& s, std::int64_t now, const std::string&
 
 }  // namespace
 
-// The URI a reader opens `path` with. A log in a folder this user cannot write, with no
-// -wal or -shm file beside it, cannot be opened the usual way (SQLite must create the
-// -shm to read a WAL database): it is read as an immutable snapshot instead. No player can
-// be writing it then either, since writing would need those files in that folder.
-std::string reader_uri(const std::string& path) {
-    std::string uri = file_uri(path);
+// Whether SQLite cannot read the WAL log at `path` the usual way: it must create the
+// -shm file beside it for that, and the folder is not writable for this user.
+bool shm_blocked(const std::string& path) {
     std::error_code ec;
     const fs::path folder = fs::path(path).parent_path();
     const std::string dir = folder.empty() ? "." : folder.string();
-    if (::access(dir.c_str(), W_OK) != 0 && !fs::exists(path + "-wal", ec) && !fs::exists(path + "-shm", ec))
-        uri += "?immutable=1";
-    return uri;
+    return ::access(dir.c_str(), W_OK) != 0 && !fs::exists(path + "-wal", ec) && !fs::exists(path + "-shm", ec);
+}
+
+// The URI a reader opens `path` (links resolved: SQLite keeps -wal and -shm beside the
+// real file) with. When SQLite cannot create the -shm and nobody at all can change the
+// log (a read-only filesystem, or neither the log nor its folder writable by anyone), it
+// is read as an immutable snapshot. Where someone else may still write it, immutable
+// reading could see torn pages, so the open fails instead and says what to do.
+std::string reader_uri(const std::string& path) {
+    if (!shm_blocked(path)) return file_uri(path);
+    const fs::path folder = fs::path(path).parent_path();
+    const std::string dir = folder.empty() ? "." : folder.string();
+    struct statvfs fs_info {};
+    struct stat log_stat {}, dir_stat {};
+    const bool read_only_fs = ::statvfs(dir.c_str(), &fs_info) == 0 && (fs_info.f_flag & ST_RDONLY) != 0;
+    const bool nobody_writes = ::stat(path.c_str(), &log_stat) == 0 && ::stat(dir.c_str(), &dir_stat) == 0 &&
+                               (log_stat.st_mode & 0222) == 0 && (dir_stat.st_mode & 0222) == 0;
+    return read_only_fs || nobody_writes ? file_uri(path) + "?immutable=1" : file_uri(path);
 }
 
 struct log_reader::impl {
@@ -1284,7 +1297,9 @@ log_result log_reader::open(const std::string& path, log_read_options options) {
     if (!fs::exists(st)) return {false, fmt::format("there is no session log at '{}' (no such file)", path)};
     if (fs::is_directory(st)) return {false, fmt::format("'{}' is a folder, not a session log", path)};
 
-    m.uri = reader_uri(path);
+    std::error_code resolve_ec;
+    const fs::path real = fs::canonical(path, resolve_ec);
+    m.uri = reader_uri(resolve_ec ? path : real.string());
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(m.uri.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
     db_ptr db(raw);
@@ -1293,7 +1308,15 @@ log_result log_reader::open(const std::string& path, log_read_options options) {
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, options.busy_timeout_ms);
     log_identity id;
-    if (auto err = identify(raw, path, false, id); !err.empty()) return {false, err};
+    if (auto err = identify(raw, path, false, id); !err.empty()) {
+        if (shm_blocked(resolve_ec ? path : real.string()))
+            return {false, fmt::format("cannot read the session log '{}': SQLite needs to create '{}-shm' beside it "
+                                       "to read a log in WAL mode, and that folder is not writable for you; ask for "
+                                       "write access to the folder, or copy the log (with its -wal file, if any) "
+                                       "somewhere you can write and report on the copy",
+                                       path, (resolve_ec ? fs::path(path) : real).filename().string())};
+        return {false, err};
+    }
     if (id.empty)
         return {false, fmt::format("'{}' is an empty SQLite database, not a Signpost session log", path)};
     m.version = id.version;

@@ -368,22 +368,29 @@ wait "$holder_pid" 2>/dev/null
 holder_pid=
 
 # A log in a folder this user may not write (a supervisor reading the team's log), with
-# no -wal/-shm beside it: read as a snapshot, with the same figures, and nothing created.
+# no -wal/-shm beside it. If nobody can write it (log and folder read-only for all), it is
+# read as a snapshot: same figures, nothing created. If someone else still could, reading
+# it unlocked could see torn pages: refused, with what to do.
 ro=$(mktemp -d)
 cp "$db" "$ro/team.db"
-chmod 644 "$ro/team.db"
+chmod 444 "$ro/team.db"
 chmod 555 "$ro"
 as_reader=()
-if [ "$(id -u)" -eq 0 ]; then
-    as_reader=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
+if [ "$(id -u)" -eq 0 ]; then as_reader=(setpriv --reuid=65534 --regid=65534 --clear-groups); fi
 run report --log "$db" --format json
 want=$(sed 's#"log": "[^"]*"#"log": ""#' <<<"$out")
 "${as_reader[@]}" "$bin" report --log "$ro/team.db" --format json >"$ro.out" 2>"$ro.err"
 rc=$?
-expect_equal "report on a log in a read-only folder" "$rc" "0"
+expect_equal "report on a read-only log in a read-only folder" "$rc" "0"
 expect_equal "the read-only log gives the same figures" "$(sed 's#"log": "[^"]*"#"log": ""#' "$ro.out")" "$want"
 expect_equal "nothing is created beside the read-only log" "$(ls -A "$ro")" "team.db"
+chmod 755 "$ro"
+chmod 644 "$ro/team.db"
+chmod 555 "$ro"
+"${as_reader[@]}" "$bin" report --log "$ro/team.db" --format json >"$ro.out" 2>"$ro.err"
+rc=$?
+expect_equal "report on a writable log in a folder the reader cannot write" "$rc" "1"
+expect_line "that refusal says what to do" "SQLite needs to create 'team.db-shm'.*copy the log" "$(cat "$ro.err")"
 chmod 755 "$ro"
 rm -rf "$ro" "$ro.out" "$ro.err"
 
@@ -391,7 +398,7 @@ rm -rf "$ro" "$ro.out" "$ro.err"
 # through a link), the tree, or one output twice.
 before=$(fingerprint "$db")
 ln -s "$db" "$tmp/link-to-log.db"
-for args in "--html $db" "-o $db --format csv" "-o $tmp/link-to-log.db" \
+for args in "--html $db" "-o $db --format csv" "-o $tmp/link-to-log.db" "-o $db-wal" \
             "--tree $tmp/tree-copy.xml -o $tmp/tree-copy.xml"; do
     cp "$trees/internet-outage.xml" "$tmp/tree-copy.xml"
     # shellcheck disable=SC2086
