@@ -134,8 +134,15 @@ std::string trim(std::string_view s) {
 std::unique_ptr<const std::regex> compile_pattern(const std::string& pattern) {
     // std::regex backtracks without limit: a risky pattern could freeze the call.
     if (pattern_risk(pattern)) return nullptr;
+    // pattern_risk cannot see every exponential case (a?a?a?...aaa backtracks too), so
+    // libstdc++ is asked for its breadth-first matcher, polynomial in the input, which it
+    // offers for patterns without backreferences (pattern_risk refused those).
+    auto flags = std::regex::ECMAScript;
+#if defined(__GLIBCXX__)
+    flags |= std::regex_constants::__polynomial;
+#endif
     try {
-        return std::make_unique<const std::regex>(pattern, std::regex::ECMAScript);
+        return std::make_unique<const std::regex>(pattern, flags);
     } catch (const std::regex_error&) {
         return nullptr;
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "signpost/clock.hpp"
+#include "signpost/text.hpp"
 #include "signpost/event.hpp"
 #include "signpost/library.hpp"
 #include "signpost/load.hpp"
@@ -951,6 +952,24 @@ TEST_CASE("session: a pattern that can backtrack exponentially is not run") {
     REQUIRE(r.field_errors.size() == 1);
     CHECK(r.field_errors[0].message == "Cannot check the pattern " + risky);
     CHECK(node_id(s) == "f");
+}
+
+TEST_CASE("session: patterns are matched in polynomial time, even those pattern_risk lets through") {
+    // a?a?...a?aa...a: no nested repetition, so the loader accepts it, but a backtracking
+    // matcher tries every way to skip the a? (2^40 here, hours; a review found 30 s at 30).
+    std::string chain;
+    for (int i = 0; i < 40; ++i) chain += "a?";
+    chain += std::string(40, 'a');
+    REQUIRE_FALSE(pattern_risk(chain).has_value());
+    for (const auto& [input, matches] : {std::pair{std::string(40, 'a'), true}, {std::string(39, 'a'), false},
+                                         {std::string(80, 'a'), true}, {std::string(81, 'a'), false}}) {
+        CAPTURE(input.size());
+        manual_clock clk(0);
+        session s(with_pattern(chain), nullptr, clk);
+        const action_result r = s.submit({{"code", input}});
+        CHECK(r.ok == matches);
+        CHECK(node_id(s) == (matches ? "done" : "f"));
+    }
 }
 
 TEST_CASE("session: a question whose every choice is ruled out says so") {
