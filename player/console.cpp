@@ -115,7 +115,6 @@ enum class form_result { submitted, left, input_ended };
 form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
     bool retry = false;
     for (;;) {
-        const node* form = app.call().current().node_ptr;
         // By index, with a copy: a note or help in between may rebuild the view.
         for (std::size_t i = 0; i < app.call().current().fields.size(); ++i) {
             const view_field f = app.call().current().fields[i];
@@ -137,13 +136,15 @@ form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
                 std::string line;
                 if (!std::getline(in, line)) return form_result::input_ended;
                 line = trim(line);
-                if (line.size() > 1 && line[0] == ':' && command_of(line.substr(1))) {
+                if (const char command = line.size() > 1 && line[0] == ':' ? command_of(line.substr(1)) : 0) {
                     app.action_error.clear();
                     if (run_command(app, line.substr(1), in, out) == command_result::input_ended)
                         return form_result::input_ended;
                     if (!app.action_error.empty()) out << "! " << neutralise_controls(app.action_error) << '\n';
-                    if (app.call().finished() || app.call().current().node_ptr != form) return form_result::left;
-                    continue;  // help or a note: ask this field again
+                    // Help and notes ask this field again. Anything else may have moved the
+                    // call (restart or find can land on this same form): start over from it.
+                    if (command == '?' || command == 'h' || command == 'n') continue;
+                    return form_result::left;
                 }
                 if (line == "-") app.form_inputs[f.variable].clear();
                 else if (!line.empty()) app.form_inputs[f.variable] = line;

@@ -98,6 +98,28 @@ TEST_CASE("console: a form takes :commands, so the agent can leave it, and - cle
     CHECK(cleared.output.find("  ! account: Required") != std::string::npos);
 }
 
+TEST_CASE("console: restarting from inside the first form asks it again from its first field") {
+    const std::string xml = R"(<tree format="1" id="router" start="f">
+  <variables><variable name="x" type="text"/><variable name="y" type="text"/></variables>
+  <form id="f" title="Details" to="done">
+    <field var="x" label="First"/>
+    <field var="y" label="Second" required="true"/>
+  </form>
+  <end id="done" outcome="resolved"/>
+</tree>
+)";
+    const auto r = play(xml, "first-x\n:r\ntwo\nthree\n");
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::completed);
+    // The form was shown again after the restart, and both answers are the new ones.
+    const auto shown = r.output.find("== Details ==");
+    REQUIRE(shown != std::string::npos);
+    CHECK(r.output.find("== Details ==", shown + 1) != std::string::npos);
+    CHECK(r.transcript.find("two") != std::string::npos);
+    CHECK(r.transcript.find("three") != std::string::npos);
+    CHECK(r.transcript.find("first-x") == std::string::npos);
+}
+
 TEST_CASE("console: a choice number is digits only, and a huge one is no choice") {
     const auto r = play(test::player_tree_xml, "4294967297\n1x\n+1\n99999999999999999999\n2\n\n1\n12345678\n1\n");
     CHECK(r.code == 0);
