@@ -43,8 +43,13 @@ void collect_folder(const fs::path& folder, std::vector<fs::path>& found, diagno
             continue;
         }
         // A link whose target is gone is listed too: the loader then says it cannot be read.
-        std::error_code type_ec;
-        if (p.extension() == ".xml" && (it->is_regular_file(type_ec) || it->is_symlink(type_ec))) here.push_back(p);
+        // (Links to folders, FIFOs or devices are no tree files: a FIFO would block a read.)
+        if (p.extension() == ".xml") {
+            std::error_code type_ec;
+            const bool regular = it->is_regular_file(type_ec);
+            const bool dangling = !regular && it->is_symlink(type_ec) && !fs::exists(p, type_ec);
+            if (regular || dangling) here.push_back(p);
+        }
     }
     if (ec) problems.push_back(walk_error(folder, ec));
     // A mistyped folder (or a hook pointed at the wrong one) must not pass by checking nothing.

@@ -747,6 +747,11 @@ TEST_CASE("load: positions inside expressions") {
         CHECK(only(a, "unknown-element").pos == source_pos{10, 3});
         CHECK(only(b, "unknown-element").pos == source_pos{10, 3});
         CHECK(only(c, "unknown-element").pos == source_pos{10, 3});
+        // Findings placed before the parse (bad bytes) count lines the same way.
+        std::string bad = cr;
+        bad.insert(bad.find("<bogus/>") + 1, "\xFF");
+        CHECK(only(load(bad), "invalid-utf8").pos == source_pos{10, 4});
+        CHECK(position_at("a\rb\r\nc\nd", 7) == source_pos{4, 1});
     }
     SUBCASE("single quotes and spaces around '='") {
         const load_result r = load(with_body("  <logic id=\"b\"><branch if = 'zz' to=\"a\"/></logic>\n"));

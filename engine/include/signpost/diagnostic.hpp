@@ -38,7 +38,8 @@ std::string format(const diagnostic& d);
 bool has_errors(const diagnostics& list);
 
 // Byte offset -> 1-based line/column (column counts UTF-8 code points, tabs as one; a
-// UTF-8 byte order mark at the start of the text is not counted).
+// UTF-8 byte order mark at the start of the text is not counted; lines end at \n, \r\n
+// or a lone \r, as in XML).
 source_pos position_at(std::string_view text, std::size_t offset);
 
 // The closest candidate to `word` by edit distance (insertions, deletions, substitutions
