@@ -4,7 +4,7 @@
 # tree: corpora and crash files live in a temp folder; reproducers of a failure are copied
 # to build-fuzz/fuzz-artifacts/ and the run fails.
 #
-#   fuzz/run.sh [SECONDS [TARGET...]]     default: 20 s each for fuzz_load fuzz_expr fuzz_session_log fuzz_session
+#   fuzz/run.sh [SECONDS [TARGET...]]     default: 20 s each for fuzz_load fuzz_expr fuzz_session_log fuzz_session fuzz_editor
 #   fuzz/run.sh 0                         build the targets only (libFuzzer's 0 would mean no limit)
 #   SIGNPOST_FUZZ_CORPUS=DIR fuzz/run.sh  keep the grown corpora in DIR/<target> (for long runs)
 #
@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-20}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_load fuzz_expr fuzz_session_log fuzz_session)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_load fuzz_expr fuzz_session_log fuzz_session fuzz_editor)
 build=$root/build-fuzz
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -49,9 +49,10 @@ seed() {
       ;;
     fuzz_session_log)
       "$build/fuzz/signpost-fuzz-log-seeds" "$dir" ;;
-    fuzz_session)
-      # Each sample tree, a NUL, then action bytes: a fixed walk and three pseudo-random
-      # ones (cksum of the name seeds awk's generator, so the corpus is the same every run).
+    fuzz_session|fuzz_editor)
+      # Each sample tree, a NUL, then action (or command) bytes: a fixed walk and three
+      # pseudo-random ones (cksum of the name seeds awk's generator, so the corpus is the
+      # same every run).
       local f name k
       for f in "$root"/trees/*.xml; do
         name=$(basename "$f" .xml)
@@ -80,7 +81,7 @@ for target in "${targets[@]}"; do
   fi
   dict=()
   dict_name=$target
-  [ "$target" = fuzz_session ] && dict_name=fuzz_load  # its input is mostly a tree
+  case "$target" in fuzz_session|fuzz_editor) dict_name=fuzz_load ;; esac  # their input is mostly a tree
   [ -f "$root/fuzz/$dict_name.dict" ] && dict=(-dict="$root/fuzz/$dict_name.dict")
   log=$work/$target.log
   printf 'fuzz/run.sh: %-17s %s s on %s seeds ... ' "$target" "$seconds" "$(ls "$corpus" | wc -l)"

@@ -10,6 +10,7 @@
 
 #include "model/expression_text.hpp"
 #include "signpost/expr.hpp"
+#include "signpost/text.hpp"
 #include "signpost/load.hpp"
 #include "signpost/save.hpp"
 
@@ -546,6 +547,8 @@ std::unique_ptr<command> offset_nodes(const tree& t, const std::vector<std::stri
 
 std::unique_ptr<command> set_node_property(std::string id, node_property property, std::string value) {
     const std::string key = "prop:" + id + ":" + property_name(property);
+    // Element texts are kept as a save and reopen will give them back.
+    if (property == node_property::text || property == node_property::hint) value = normalise_element_text(value);
     return make(std::string("Edit ") + property_name(property), key,
                 [id = std::move(id), property, value = std::move(value)](recorder& r) -> std::optional<std::string> {
                     int i = -1;
@@ -668,6 +671,7 @@ std::string slot_key(const char* what, const std::string& id, int index) {
 }  // namespace
 
 std::unique_ptr<command> add_choice(std::string id, std::string label, std::string to) {
+    label = normalise_element_text(label);
     return make("Add answer", {}, [id = std::move(id), label = std::move(label), to = std::move(to)](recorder& r) -> std::optional<std::string> {
         int i = -1;
         if (auto e = need(r, id, i, node_kind::question)) return e;
@@ -704,6 +708,7 @@ std::unique_ptr<command> move_choice(std::string id, int from, int to) {
 }
 
 std::unique_ptr<command> set_choice_label(std::string id, int index, std::string label) {
+    label = normalise_element_text(label);
     auto key = slot_key("choice-label", id, index);
     return edit_choice(
         "Edit answer", std::move(key), std::move(id), index, [label](choice& c) { c.label = label; },
@@ -798,9 +803,10 @@ std::unique_ptr<command> set_otherwise(std::string id, std::string to) {
 // [SECTION] fields
 
 std::unique_ptr<command> add_field(std::string id, field f) {
-    return make("Add field", {}, [id = std::move(id), f = std::move(f)](recorder& r) -> std::optional<std::string> {
+    return make("Add field", {}, [id = std::move(id), f = std::move(f)](recorder& r) mutable -> std::optional<std::string> {
         int i = -1;
         if (auto e = need(r, id, i, node_kind::form)) return e;
+        f.label = field_label(r.base(), f);  // as the loader fills it in
         r.edit(static_cast<std::size_t>(i)).fields.push_back(f);
         return std::nullopt;
     });
@@ -831,9 +837,10 @@ std::unique_ptr<command> move_field(std::string id, int from, int to) {
 }
 
 std::unique_ptr<command> set_field(std::string id, int index, field f) {
-    return make("Edit field", slot_key("field", id, index), [id = std::move(id), index, f = std::move(f)](recorder& r) -> std::optional<std::string> {
+    return make("Edit field", slot_key("field", id, index), [id = std::move(id), index, f = std::move(f)](recorder& r) mutable -> std::optional<std::string> {
         int i = -1;
         if (auto e = need(r, id, i, node_kind::form)) return e;
+        f.label = field_label(r.base(), f);  // as the loader fills it in
         const node& now = r.view(static_cast<std::size_t>(i));
         if (auto e = need_index(index, now.fields.size(), "field")) return e;
         const field& old = now.fields[static_cast<std::size_t>(index)];
@@ -870,6 +877,7 @@ std::unique_ptr<command> connect_to_new_node(pin from, node_kind kind, vec2 pos)
 // [SECTION] tree
 
 std::unique_ptr<command> set_tree_header(tree_header header) {
+    header.description = normalise_element_text(header.description);
     return make("Edit tree", "tree", [header = std::move(header)](recorder& r) -> std::optional<std::string> {
         if (!is_valid_id(header.id))
             return quoted(header.id) + " is not a valid tree id: use letters, digits, '-', '_' and '.'";

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
+#include <string_view>
 #include <system_error>
 
 #include "model/commands.hpp"
@@ -91,12 +93,21 @@ std::string document::display_name() const {
 }
 
 void document::place_unpositioned() {
+    // One entry per id: a broken file may hold two nodes with one id, and a second <pos>
+    // for it would be dropped (and reported) when the saved file is opened again.
     std::vector<std::size_t> missing;
-    for (std::size_t i = 0; i < m_tree.nodes.size(); ++i)
-        if (!m_tree.find_layout(m_tree.nodes[i].id)) missing.push_back(i);
+    std::set<std::string_view> placed;
+    bool none_placed = true;
+    for (std::size_t i = 0; i < m_tree.nodes.size(); ++i) {
+        if (m_tree.find_layout(m_tree.nodes[i].id)) none_placed = false;
+        else if (placed.insert(m_tree.nodes[i].id).second) missing.push_back(i);
+    }
     if (missing.empty()) return;
-    if (missing.size() == m_tree.nodes.size()) {
-        m_tree.layout = auto_layout(m_tree);
+    if (none_placed) {
+        std::vector<layout_entry> all = auto_layout(m_tree);
+        std::set<std::string> laid;  // owning: erase_if moves the entries it keeps
+        std::erase_if(all, [&](const layout_entry& e) { return !laid.insert(e.node).second; });
+        m_tree.layout = std::move(all);
     } else {
         // Keep the author's arrangement; stack the newcomers in a column to its right.
         double right = 0;

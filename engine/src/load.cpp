@@ -234,56 +234,6 @@ std::vector<std::string> split_tokens(std::string_view s) {
     return out;
 }
 
-// Element text as authors mean it: no leading/trailing blank lines, no trailing spaces,
-// and the indentation shared by all lines removed, so text may be indented with the XML.
-std::string normalise_text(std::string_view raw) {
-    // Calls `each(line)` for every line, trailing blanks removed; two passes over the lines
-    // (measure, then copy) instead of a list of them: this runs for every text in a tree.
-    const auto for_lines = [raw](auto&& each) {
-        for (std::size_t start = 0;;) {
-            const std::size_t nl = raw.find('\n', start);
-            std::string_view line = raw.substr(start, nl == std::string_view::npos ? raw.npos : nl - start);
-            while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
-                line.remove_suffix(1);
-            each(line);
-            if (nl == std::string_view::npos) return;
-            start = nl + 1;
-        }
-    };
-    std::size_t count = 0;
-    std::size_t first = 0;  // first and one past the last non-empty line
-    std::size_t last = 0;
-    std::string_view common;
-    bool have_common = false;
-    for_lines([&](std::string_view line) {
-        ++count;
-        if (line.empty()) return;
-        if (!have_common) first = count - 1;
-        last = count;
-        const auto lead = line.substr(0, line.find_first_not_of(" \t"));
-        if (!have_common) {
-            common = lead;
-            have_common = true;
-            return;
-        }
-        std::size_t k = 0;
-        while (k < common.size() && k < lead.size() && common[k] == lead[k]) ++k;
-        common = common.substr(0, k);
-    });
-    if (!have_common) return {};
-
-    std::string out;
-    out.reserve(raw.size());
-    std::size_t i = 0;
-    for_lines([&](std::string_view line) {
-        const std::size_t index = i++;
-        if (index < first || index >= last) return;
-        if (index > first) out += '\n';
-        if (!line.empty()) out += line.substr(common.size());
-    });
-    return out;
-}
-
 // Values quoted in messages are cut short: a 10 MB attribute must not become a 10 MB message.
 std::string quote_value(std::string_view s) {
     constexpr std::size_t max = 60;
@@ -830,7 +780,7 @@ void loader::read_tree(pugi::xml_node root) {
             read_attrs(c, {}, "");
             const element_text& text = read_text(c, "");
             check_references(text, "", "description");
-            t.description = normalise_text(text.text);
+            t.description = normalise_element_text(text.text);
         } else if (name == "layout") {
             if (once(layout_seen, c)) read_layout(c);
         } else if (const auto kind = parse_node_kind(name)) {
@@ -1009,9 +959,10 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
         }
         n.priority = "normal";
         if (const attr* a = attrs.find("priority")) {
-            if (contains(priorities, a->value)) {
-                n.priority = a->value;
-            } else {
+            // Kept as written even when wrong, like every other value: the editor opens a
+            // broken file to fix it, and a save must not swap the author's word for "normal".
+            n.priority = a->value;
+            if (!contains(priorities, a->value)) {
                 std::string message = "unknown priority " + quote_value(a->value);
                 const std::string hint = suggestion(a->value, priorities);
                 message += hint.empty() ? "; use low, normal, high or urgent" : "; " + hint;
@@ -1072,7 +1023,7 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
             read_attrs(c, {}, n.id);
             const element_text& text = read_text(c, n.id);
             check_references(text, n.id, name);
-            (is_text ? n.text : n.hint) = normalise_text(text.text);
+            (is_text ? n.text : n.hint) = normalise_element_text(text.text);
             n.attr_pos[name] = element_pos(c);
         } else if (kind == node_kind::question && name == "choice") {
             read_choice(c, n, early_id);
@@ -1130,7 +1081,7 @@ void loader::read_choice(pugi::xml_node el, node& n, std::string_view node_id) {
     if (const attr* a = attrs.find("set")) read_assignments(*a, c, n.id);
     const element_text& label = read_text(el, n.id);
     check_references(label, n.id, "label");
-    c.label = normalise_text(label.text);
+    c.label = normalise_element_text(label.text);
     if (c.label.empty())
         error("missing-text", "choice has no label; write what the agent picks between <choice> and </choice>",
               c.pos, n.id, "label");
@@ -1156,10 +1107,8 @@ void loader::read_field(pugi::xml_node el, node& n, std::unordered_set<std::stri
                   f.pos, n.id, "field");
         }
     }
-    if (const attr* a = attrs.find("label"); a && !a->value.empty())  // empty = the default, as when saved
-        f.label = a->value;
-    else
-        f.label = v && !v->label.empty() ? v->label : f.variable;
+    if (const attr* a = attrs.find("label")) f.label = a->value;  // empty = the default, as when saved
+    f.label = field_label(*m_tree, f);
     if (const attr* a = attrs.find("required")) {
         if (const auto b = parse_bool(a->value))
             f.required = *b;
@@ -1753,6 +1702,7 @@ load_result load_tree_string_as_file(std::string_view xml, std::string path) {
 
 load_result load_tree_file(const std::string& path, std::string* bytes) {
     load_result out;
+    if (bytes) bytes->clear();
     const auto fail = [&](std::string code, std::string message) {
         out.problems.push_back(file_problem(std::move(code), std::move(message), path));
         return out;

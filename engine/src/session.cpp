@@ -106,12 +106,6 @@ std::string markdown_escaped(const std::string& plain) {
 
 std::string node_title(const node& n) { return n.title.empty() ? n.id : n.title; }
 
-std::string field_label(const tree& t, const field& f) {
-    if (!f.label.empty()) return f.label;
-    if (const variable* v = t.find_variable(f.variable); v && !v->label.empty()) return v->label;
-    return f.variable;
-}
-
 // Longest field input accepted, in characters (UTF-8 code points).
 constexpr std::size_t max_input_length = 1000;
 

@@ -191,6 +191,55 @@ quantifier read_quantifier(std::string_view p, std::size_t i) {
 
 }  // namespace
 
+// Element text as authors mean it, so text may be indented with the XML.
+std::string normalise_element_text(std::string_view raw) {
+    // Calls `each(line)` for every line, trailing blanks removed; two passes over the lines
+    // (measure, then copy) instead of a list of them: this runs for every text in a tree.
+    const auto for_lines = [raw](auto&& each) {
+        for (std::size_t start = 0;;) {
+            const std::size_t nl = raw.find('\n', start);
+            std::string_view line = raw.substr(start, nl == std::string_view::npos ? raw.npos : nl - start);
+            while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
+                line.remove_suffix(1);
+            each(line);
+            if (nl == std::string_view::npos) return;
+            start = nl + 1;
+        }
+    };
+    std::size_t count = 0;
+    std::size_t first = 0;  // first and one past the last non-empty line
+    std::size_t last = 0;
+    std::string_view common;
+    bool have_common = false;
+    for_lines([&](std::string_view line) {
+        ++count;
+        if (line.empty()) return;
+        if (!have_common) first = count - 1;
+        last = count;
+        const auto lead = line.substr(0, line.find_first_not_of(" \t"));
+        if (!have_common) {
+            common = lead;
+            have_common = true;
+            return;
+        }
+        std::size_t k = 0;
+        while (k < common.size() && k < lead.size() && common[k] == lead[k]) ++k;
+        common = common.substr(0, k);
+    });
+    if (!have_common) return {};
+
+    std::string out;
+    out.reserve(raw.size());
+    std::size_t i = 0;
+    for_lines([&](std::string_view line) {
+        const std::size_t index = i++;
+        if (index < first || index >= last) return;
+        if (index > first) out += '\n';
+        if (!line.empty()) out += line.substr(common.size());
+    });
+    return out;
+}
+
 std::optional<std::string> pattern_risk(std::string_view p) {
     // Per open group: does its body contain a variable repetition, and how many pieces
     // (characters, classes) its body makes once counted repeats are copied out.
@@ -207,7 +256,9 @@ std::optional<std::string> pattern_risk(std::string_view p) {
                            max_expanded);
     };
     auto add = [&](group& g, unsigned long size, unsigned long copies) {
-        g.size += std::min(size * copies, max_expanded + 1);  // both <= max_expanded + 1: no overflow
+        // size <= max_expanded + 1 and copies < 10^6: the product fits 64 bits anywhere.
+        g.size += static_cast<unsigned long>(
+            std::min<std::uint64_t>(std::uint64_t{size} * copies, std::uint64_t{max_expanded} + 1));
         return g.size > max_expanded;
     };
     std::vector<group> groups{{}};

@@ -200,4 +200,10 @@ bool is_valid_id(std::string_view id) {
                        [](char c) { return is_ascii_alnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
+std::string field_label(const tree& t, const field& f) {
+    if (!f.label.empty()) return f.label;
+    if (const variable* v = t.find_variable(f.variable); v && !v->label.empty()) return v->label;
+    return f.variable;
+}
+
 }  // namespace signpost

@@ -163,6 +163,34 @@ TEST_CASE("model: open keeps positions and places only the nodes without one") {
     CHECK(!r.doc->dirty());
 }
 
+TEST_CASE("model: a broken file's work in progress survives save and reopen unchanged") {
+    // Found by fuzz_editor: each of these came back different after a save and reopen.
+    temp_dir dir;
+    const std::string path = dir.file("wip.xml");
+    write(path, R"(<tree format="1" id="wip" start="a">
+  <variables><variable name="who" type="text" label="Caller"/></variables>
+  <form id="a" to="b"><field var="who"/></form>
+  <escalate id="b" team="Desk" priority="whenever"/>
+  <end id="b" outcome="resolved"/>
+</tree>
+)");
+    const auto r = document::open(path);
+    REQUIRE(r.doc);
+    // Two nodes named b, neither placed: one <pos> for the id, not two.
+    std::size_t b_entries = 0;
+    for (const auto& e : r.doc->current().layout) b_entries += e.node == "b";
+    CHECK(b_entries == 1);
+    // The wrong priority is kept as written (and reported), not swapped for "normal".
+    CHECK(r.doc->current().nodes[1].priority == "whenever");
+    // A field added without a label gets the one the loader would give it.
+    REQUIRE_FALSE(r.doc->execute(add_field("a", field{"who", "", false, "", "", {}})));
+    CHECK(r.doc->current().nodes[0].fields.back().label == "Caller");
+    const std::string saved = save_tree_string(r.doc->current());
+    const load_result again = load_tree_string(saved, "wip.xml");
+    REQUIRE(again.loaded);
+    CHECK(save_tree_string(*again.loaded) == saved);
+}
+
 TEST_CASE("model: diagnostics go stale on edits and refresh lazily in the background") {
     auto d = model_test::sample_document();
     d.revalidate();

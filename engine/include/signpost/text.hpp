@@ -46,6 +46,13 @@ std::string neutralise_controls(std::string_view text);
 // "label (url)", list items as "- item").
 std::string markdown_to_plain(std::string_view markdown);
 
+// What the loader makes of an element's text (<text>, <hint>, <description>, a choice's
+// label): trailing blanks of each line and the indentation common to all lines removed,
+// blank lines at the start and end dropped. The saver writes a text so that this gives it
+// back, so a text set in memory (the editor) goes through it too, or a save and reopen
+// would change it.
+std::string normalise_element_text(std::string_view raw);
+
 // Why an ECMAScript `pattern` could make std::regex backtrack for an exponential time on a
 // short input, or nullopt when it looks safe: a repeated group whose body itself repeats
 // (`(a+)+`, `([a-z]*\.?)*`), or a backreference (`\1`). Conservative: it may refuse a

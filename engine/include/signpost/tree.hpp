@@ -174,6 +174,11 @@ private:
     name_table m_layout_index;
 };
 
+// The label a form field is shown with: its own, else its variable's label, else the
+// variable's name. The loader fills a missing label in this way, and so does the editor,
+// so a tree in memory is what saving and reopening it gives.
+std::string field_label(const tree& t, const field& f);
+
 // Declared variables of a tree as a type_scope for the expression checker.
 class tree_type_scope final : public type_scope {
 public:
