@@ -27,69 +27,55 @@ using namespace signpost;
 using namespace signpost::editor;
 using fuzz::require;
 
-class command_bytes {
-public:
-    explicit command_bytes(std::string_view bytes) : m_bytes(bytes) {}
-    bool done() const { return m_at >= m_bytes.size(); }
-    std::uint8_t next() { return done() ? 0 : static_cast<std::uint8_t>(m_bytes[m_at++]); }
-    int small(int n) { return n <= 0 ? 0 : next() % n; }
-    // A string of up to 63 bytes from the input.
-    std::string text() {
-        const std::size_t n = std::min<std::size_t>(next() % 64, m_bytes.size() - std::min(m_at, m_bytes.size()));
-        std::string out(m_bytes.substr(m_at, n));
-        m_at += n;
-        return out;
-    }
-    vec2 position() { return {static_cast<double>(next()) * 8 - 400, static_cast<double>(next()) * 8 - 400}; }
+using command_bytes = fuzz::byte_reader;
 
-private:
-    std::string_view m_bytes;
-    std::size_t m_at = 0;
-};
+vec2 position(command_bytes& in) {
+    return {static_cast<double>(in.next()) * 8 - 400, static_cast<double>(in.next()) * 8 - 400};
+}
 
 std::string text_of(const document& d) { return save_tree_string(d.current()); }
 
 // An id of the tree (or, now and then, one it does not have).
 std::string some_id(const document& d, command_bytes& in) {
     const auto& nodes = d.current().nodes;
-    const int pick = in.small(static_cast<int>(nodes.size()) + 1);
+    const int pick = in.below(static_cast<int>(nodes.size()) + 1);
     return pick < static_cast<int>(nodes.size()) ? nodes[static_cast<std::size_t>(pick)].id : in.text();
 }
 
 std::vector<std::string> some_ids(const document& d, command_bytes& in) {
     std::vector<std::string> ids;
-    for (int n = in.small(4); n >= 0; --n) ids.push_back(some_id(d, in));
+    for (int n = in.below(4); n >= 0; --n) ids.push_back(some_id(d, in));
     return ids;
 }
 
 std::string some_variable(const document& d, command_bytes& in) {
     const auto& vars = d.current().variables;
-    const int pick = in.small(static_cast<int>(vars.size()) + 1);
+    const int pick = in.below(static_cast<int>(vars.size()) + 1);
     return pick < static_cast<int>(vars.size()) ? vars[static_cast<std::size_t>(pick)].name : in.text();
 }
 
-node_kind some_kind(command_bytes& in) { return static_cast<node_kind>(in.small(7)); }
+node_kind some_kind(command_bytes& in) { return static_cast<node_kind>(in.below(7)); }
 
 std::unique_ptr<command> make_command(const document& d, command_bytes& in) {
-    switch (in.small(32)) {
-        case 0: return add_node(some_kind(in), in.position());
+    switch (in.below(32)) {
+        case 0: return add_node(some_kind(in), position(in));
         case 1: return delete_nodes(some_ids(d, in));
-        case 2: return move_nodes({{some_id(d, in), in.position()}});
-        case 3: return offset_nodes(d.current(), some_ids(d, in), in.position());
-        case 4: return set_node_property(some_id(d, in), static_cast<node_property>(in.small(8)), in.text());
+        case 2: return move_nodes({{some_id(d, in), position(in)}});
+        case 3: return offset_nodes(d.current(), some_ids(d, in), position(in));
+        case 4: return set_node_property(some_id(d, in), static_cast<node_property>(in.below(8)), in.text());
         case 5: return rename_node(some_id(d, in), in.text());
         case 6: return change_kind(some_id(d, in), some_kind(in));
         case 7: return add_choice(some_id(d, in), in.text(), some_id(d, in));
-        case 8: return remove_choice(some_id(d, in), in.small(6) - 1);
-        case 9: return move_choice(some_id(d, in), in.small(6) - 1, in.small(6) - 1);
-        case 10: return set_choice_label(some_id(d, in), in.small(5), in.text());
-        case 11: return set_choice_target(some_id(d, in), in.small(5), some_id(d, in));
-        case 12: return set_choice_condition(some_id(d, in), in.small(5), in.text());
-        case 13: return set_choice_assignments(some_id(d, in), in.small(5), in.text());
+        case 8: return remove_choice(some_id(d, in), in.below(6) - 1);
+        case 9: return move_choice(some_id(d, in), in.below(6) - 1, in.below(6) - 1);
+        case 10: return set_choice_label(some_id(d, in), in.below(5), in.text());
+        case 11: return set_choice_target(some_id(d, in), in.below(5), some_id(d, in));
+        case 12: return set_choice_condition(some_id(d, in), in.below(5), in.text());
+        case 13: return set_choice_assignments(some_id(d, in), in.below(5), in.text());
         case 14: return add_branch(some_id(d, in), in.text(), some_id(d, in));
-        case 15: return remove_branch(some_id(d, in), in.small(5));
-        case 16: return set_branch_condition(some_id(d, in), in.small(5), in.text());
-        case 17: return set_branch_target(some_id(d, in), in.small(5), some_id(d, in));
+        case 15: return remove_branch(some_id(d, in), in.below(5));
+        case 16: return set_branch_condition(some_id(d, in), in.below(5), in.text());
+        case 17: return set_branch_target(some_id(d, in), in.below(5), some_id(d, in));
         case 18: return set_otherwise(some_id(d, in), some_id(d, in));
         case 19: {
             field f;
@@ -99,15 +85,15 @@ std::unique_ptr<command> make_command(const document& d, command_bytes& in) {
             f.pattern = in.text();
             f.placeholder = in.text();
             if (in.next() % 2) return add_field(some_id(d, in), f);
-            return set_field(some_id(d, in), in.small(4), f);
+            return set_field(some_id(d, in), in.below(4), f);
         }
-        case 20: return remove_field(some_id(d, in), in.small(4));
-        case 21: return connect({some_id(d, in), static_cast<pin_slot>(in.small(4)), in.small(5)}, some_id(d, in));
-        case 22: return connect_to_new_node({some_id(d, in), static_cast<pin_slot>(in.small(4)), in.small(5)},
-                                            some_kind(in), in.position());
+        case 20: return remove_field(some_id(d, in), in.below(4));
+        case 21: return connect({some_id(d, in), static_cast<pin_slot>(in.below(4)), in.below(5)}, some_id(d, in));
+        case 22: return connect_to_new_node({some_id(d, in), static_cast<pin_slot>(in.below(4)), in.below(5)},
+                                            some_kind(in), position(in));
         case 23: {
             tree_header h = header_of(d.current());
-            switch (in.small(5)) {
+            switch (in.below(5)) {
                 case 0: h.id = in.text(); break;
                 case 1: h.title = in.text(); break;
                 case 2: h.start = some_id(d, in); break;
@@ -118,9 +104,9 @@ std::unique_ptr<command> make_command(const document& d, command_bytes& in) {
         }
         case 24: {
             variable v;
-            v.name = in.small(2) ? in.text() : some_variable(d, in);
-            v.type = static_cast<var_type>(in.small(4));
-            for (int n = in.small(4); n > 0; --n) v.options.push_back(in.text());
+            v.name = in.below(2) ? in.text() : some_variable(d, in);
+            v.type = static_cast<var_type>(in.below(4));
+            for (int n = in.below(4); n > 0; --n) v.options.push_back(in.text());
             if (in.next() % 2) v.default_text = in.text();
             v.label = in.text();
             if (in.next() % 2) return add_variable(v);
@@ -128,13 +114,13 @@ std::unique_ptr<command> make_command(const document& d, command_bytes& in) {
         }
         case 25: return rename_variable(some_variable(d, in), in.text());
         case 26: return remove_variable(some_variable(d, in));
-        case 27: return paste_nodes(copy_nodes(d.current(), some_ids(d, in)), in.position());
-        case 28: return paste_nodes(in.text(), in.position());
-        case 29: return duplicate_nodes(d.current(), some_ids(d, in), in.position());
+        case 27: return paste_nodes(copy_nodes(d.current(), some_ids(d, in)), position(in));
+        case 28: return paste_nodes(in.text(), position(in));
+        case 29: return duplicate_nodes(d.current(), some_ids(d, in), position(in));
         case 30: return apply_auto_layout();
         default: {
             std::vector<std::unique_ptr<command>> parts;
-            for (int n = in.small(3) + 1; n > 0; --n) parts.push_back(make_command(d, in));
+            for (int n = in.below(3) + 1; n > 0; --n) parts.push_back(make_command(d, in));
             return batch("fuzz batch", std::move(parts));
         }
     }

@@ -28,17 +28,7 @@ namespace {
 
 using namespace signpost;
 using fuzz::require;
-
-class action_bytes {
-public:
-    explicit action_bytes(std::string_view bytes) : m_bytes(bytes) {}
-    bool done() const { return m_at >= m_bytes.size(); }
-    std::uint8_t next() { return done() ? 0 : static_cast<std::uint8_t>(m_bytes[m_at++]); }
-
-private:
-    std::string_view m_bytes;
-    std::size_t m_at = 0;
-};
+using action_bytes = fuzz::byte_reader;
 
 class event_log final : public event_sink {
 public:
