@@ -5,6 +5,7 @@
 # to build-fuzz/fuzz-artifacts/ and the run fails.
 #
 #   fuzz/run.sh [SECONDS [TARGET...]]     default: 20 s each for fuzz_load fuzz_expr fuzz_session_log fuzz_session fuzz_editor
+#                                         fuzz_text
 #   fuzz/run.sh 0                         build the targets only (libFuzzer's 0 would mean no limit)
 #   SIGNPOST_FUZZ_CORPUS=DIR fuzz/run.sh  keep the grown corpora in DIR/<target> (for long runs)
 #
@@ -14,7 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-20}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_load fuzz_expr fuzz_session_log fuzz_session fuzz_editor)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_load fuzz_expr fuzz_session_log fuzz_session fuzz_editor fuzz_text)
 build=$root/build-fuzz
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -39,6 +40,9 @@ seed() {
   case "$target" in
     fuzz_load)
       cp "$root"/trees/*.xml "$root"/tests/data/broken/*.xml "$dir"/ ;;
+    fuzz_text)
+      # The texts of the sample trees (Markdown, {references}) and the docs' Markdown.
+      cp "$root"/trees/*.xml "$root"/docs/*.md "$dir"/ ;;
     fuzz_expr)
       local n=0 value
       while IFS= read -r value; do

@@ -1,6 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "signpost/markdown.hpp"
@@ -31,6 +36,22 @@ TEST_CASE("markdown: plain text is one paragraph with one unstyled span") {
     CHECK_FALSE(s.italic);
     CHECK_FALSE(s.code);
     CHECK(s.link.empty());
+}
+
+TEST_CASE("markdown: only the text given is read, even when no NUL byte follows it") {
+    // md4c 0.4.8 calls strcspn() on its input, which reads on to a NUL: on a view of a
+    // buffer without one it read past the end (fuzz_text, ASan). The bytes of a sample
+    // tree reach that call; here they sit in a buffer with nothing after them, so the
+    // sanitizer build would catch a read past it.
+    std::ifstream in(SIGNPOST_SOURCE_DIR "/trees/identity-verification.xml", std::ios::binary);
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(bytes.size() > 1000);
+    const auto exact = std::make_unique<char[]>(bytes.size());
+    std::copy(bytes.begin(), bytes.end(), exact.get());
+    const std::string_view text(exact.get(), bytes.size());
+    const std::vector<md_block> blocks = parse_markdown(text);
+    CHECK_FALSE(blocks.empty());
+    CHECK(markdown_to_plain(text).find("identity") != std::string::npos);
 }
 
 TEST_CASE("markdown: empty text gives no blocks") {
