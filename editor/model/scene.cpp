@@ -32,9 +32,20 @@ void spatial_index::rebuild(std::vector<rect> boxes) {
     if (n == 0) return;
     rect all = m_boxes[0];
     for (const rect& b : m_boxes) all = united(all, b);
+    // Positions so far apart that their spread is no finite number (x=1e308 and -1e308):
+    // no grid at all, every item is checked on each query.
+    if (!std::isfinite(all.width()) || !std::isfinite(all.height())) {
+        m_loose.resize(n);
+        for (std::size_t i = 0; i < n; ++i) m_loose[i] = i;
+        m_is_loose.assign(n, 1);
+        return;
+    }
     const double area = std::max(1.0, all.width()) * std::max(1.0, all.height());
     const double max_cells = std::max(min_cells, cells_per_item * static_cast<double>(n));
-    m_cell = std::max(m_requested_cell, std::sqrt(area / max_cells));
+    // Bounded by area and by each side: one node at x=1e18 in a one-row layout has a small
+    // area per cell but would want billions of columns.
+    m_cell = std::max({m_requested_cell, std::sqrt(area / max_cells), all.width() / max_cells,
+                       all.height() / max_cells});
     m_origin = all.min;
     m_columns = static_cast<long long>(all.width() / m_cell) + 1;
     m_rows = static_cast<long long>(all.height() / m_cell) + 1;

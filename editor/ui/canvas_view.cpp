@@ -169,12 +169,21 @@ void canvas_view::draw(editor_app& app) {
     for (const double step : {snap_grid, snap_grid * 5}) {
         if (step * m_view.zoom < 10) continue;
         const ImU32 colour = step > snap_grid ? colour_grid_major : colour_grid_minor;
-        for (double x = std::floor(visible.min.x / step) * step; x <= visible.max.x; x += step) {
-            const float sx = to_screen({x, 0}).x;
+        // Lines counted, not stepped to: far out (x = 1e19) adding the step no longer
+        // changes x, and the loop would never end.
+        const auto lines = [&](double from, double to) {
+            const double first = std::floor(from / step);
+            const double count = std::min(1000.0, std::floor((to - first * step) / step) + 1);
+            return std::pair{first, count > 0 ? static_cast<int>(count) : 0};
+        };
+        const auto [x_first, x_count] = lines(visible.min.x, visible.max.x);
+        for (int i = 0; i < x_count; ++i) {
+            const float sx = to_screen({(x_first + i) * step, 0}).x;
             dl->AddLine(ImVec2(sx, m_origin.y), ImVec2(sx, end.y), colour);
         }
-        for (double y = std::floor(visible.min.y / step) * step; y <= visible.max.y; y += step) {
-            const float sy = to_screen({0, y}).y;
+        const auto [y_first, y_count] = lines(visible.min.y, visible.max.y);
+        for (int i = 0; i < y_count; ++i) {
+            const float sy = to_screen({0, (y_first + i) * step}).y;
             dl->AddLine(ImVec2(m_origin.x, sy), ImVec2(end.x, sy), colour);
         }
     }

@@ -188,6 +188,21 @@ TEST_CASE("model: the culling index returns exactly the intersecting boxes") {
     CHECK(empty.query({{0, 0}, {10, 10}}).empty());
 }
 
+TEST_CASE("model: the culling index stays small and exact with nodes absurdly far apart") {
+    // A legal file may place a node at x=1e18 (or 1e308): the grid sized itself by area
+    // alone and asked for billions of cells (bad_alloc in the editor, found by a review).
+    for (const double far : {1e6, 1e14, 1e18, 1e300, 1.7e308}) {
+        CAPTURE(far);
+        std::vector<rect> boxes{rect_at({0, 0}, {220, 100}), rect_at({far, 0}, {220, 100}),
+                                rect_at({-far, far}, {220, 100}), rect_at({300, 40}, {220, 100})};
+        spatial_index index;
+        index.rebuild(boxes);
+        CHECK(index.query({{0, 0}, {600, 200}}) == std::vector<std::size_t>{0, 3});
+        CHECK(index.query_point({far + 10, 10}) == std::vector<std::size_t>{1});
+        CHECK(index.query_point({-far + 10, far + 10}) == std::vector<std::size_t>{2});
+    }
+}
+
 TEST_CASE("model: the culling index stays exact when items move without a rebuild") {
     std::mt19937 rng(5);
     std::uniform_real_distribution<double> pos(-3000, 3000);
