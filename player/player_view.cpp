@@ -33,6 +33,16 @@ bool control(player_view_state& state, const std::string& label, ImVec2 size = I
 
 std::string plain(std::string_view markdown) { return markdown_to_plain(markdown); }
 
+// `text` cut to at most `most` characters (code points), with "…" when cut.
+std::string shortened(const std::string& text, std::size_t most) {
+    std::size_t points = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0u) == 0x80u) continue;
+        if (++points > most) return text.substr(0, i) + "\xE2\x80\xA6";
+    }
+    return text;
+}
+
 void draw_header(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     const tree& t = app.call().root_tree();
     ImGui::PushFont(fonts.heading);
@@ -44,14 +54,17 @@ void draw_header(player_app& app, player_view_state& state, const ui::font_set& 
     if (const std::string w = app.log_warning(); !w.empty())
         ImGui::TextColored(colour_warning, "Log: %s", w.c_str());
 
-    // Breadcrumb: every step so far; clicking one goes back there.
+    // Breadcrumb: every step so far, in one row that scrolls sideways and follows the
+    // newest step (a long call, or long titles, must not push the current step out of
+    // sight); clicking a step goes back there.
     const auto& crumbs = app.call().breadcrumb();
-    const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    ImGui::BeginChild("breadcrumb", ImVec2(0, ImGui::GetFrameHeight() + style.ScrollbarSize + style.ItemSpacing.y),
+                      false, ImGuiWindowFlags_HorizontalScrollbar);
     for (std::size_t i = 0; i < crumbs.size(); ++i) {
         const bool last = i + 1 == crumbs.size();
-        std::string label = crumbs[i].title + "##crumb" + std::to_string(i);
-        const float w = ImGui::CalcTextSize(crumbs[i].title.c_str()).x + 30;
-        if (i > 0 && ImGui::GetItemRectMax().x + w < right) ImGui::SameLine();
+        const std::string shown = shortened(crumbs[i].title, 40);
+        const std::string label = shown + "##crumb" + std::to_string(i);
         if (last) {
             ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
             control(state, label);
@@ -59,12 +72,18 @@ void draw_header(player_app& app, player_view_state& state, const ui::font_set& 
         } else if (control(state, label) && !app.call().finished()) {
             app.back_to(i);
         }
+        if (shown != crumbs[i].title && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", crumbs[i].title.c_str());
+        if (last && state.crumbs_followed != crumbs.size()) {
+            ImGui::SetScrollHereX(1.0f);
+            state.crumbs_followed = crumbs.size();
+        }
         if (!last) {
             ImGui::SameLine(0, 4);
             ImGui::TextColored(colour_muted, "\xE2\x80\xBA");
             ImGui::SameLine(0, 4);
         }
     }
+    ImGui::EndChild();
     ImGui::Separator();
 }
 

@@ -29,6 +29,7 @@ struct player_view_state {
     const node* focused_node = nullptr;  // the step the keyboard focus was last set up for
     std::size_t focused_depth = 0;
     std::vector<drawn_control> controls;  // rebuilt every frame
+    std::size_t crumbs_followed = 0;      // breadcrumb length last scrolled to its end
     std::string transcript_copied;        // last text put on the clipboard
     // The ended call's transcript, built once rather than every frame, and the number of
     // the call it belongs to (player_app::call_number; 0 = none yet).

@@ -69,6 +69,9 @@ void draw_markdown(std::string_view markdown, const font_set& fonts) {
             const float gap = fonts.size * 0.4f;
             ImGui::SetCursorPosX(ImGui::GetCursorPosX() - ImGui::CalcTextSize(marker.c_str()).x - gap);
             ImGui::TextUnformatted(marker.c_str());
+            // The gap as an item of its own: the first word goes right after the last item.
+            ImGui::SameLine(0, 0);
+            ImGui::Dummy(ImVec2(gap, 0));
         }
         word_flow flow(right, item);
         for (const md_span& span : block.spans) {

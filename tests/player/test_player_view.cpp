@@ -71,6 +71,26 @@ TEST_CASE("player view: number keys choose, Enter continues, Backspace goes back
     CHECK(r.app->call().variables().at("reboots") == value{0.0});
 }
 
+TEST_CASE("player view: the breadcrumb of a long call keeps the current step in sight") {
+    // Its row used to run off the right edge: the current step was never visible.
+    player_rig r;
+    for (int i = 0; i < 15; ++i) {
+        r.ui.press(ui::key::digit_0 + 2);  // No: to the reboot step
+        r.ui.press(ui::key::enter);        // Continue: back to the question
+    }
+    REQUIRE(r.app->call().breadcrumb().size() == 31);
+    r.ui.frame({});
+    r.ui.frame({});  // the scroll to the newest step lands on the next frame
+    const player::drawn_control* current = r.find("Power light##crumb30");
+    REQUIRE(current);
+    CHECK(current->min.x >= 0);
+    CHECK(current->max.x <= 1280);
+    // Earlier steps are still there, scrolled out to the left.
+    const player::drawn_control* first = r.find("Power light##crumb0");
+    REQUIRE(first);
+    CHECK(first->max.x < 0);
+}
+
 TEST_CASE("player view: clicking a choice button takes it") {
     player_rig r;
     r.click("2   No");
