@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
+#include <vector>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -28,6 +30,24 @@ bool plain_pressed(int k) { return !ImGui::GetIO().KeyCtrl && ImGui::IsKeyPresse
 bool control(player_view_state& state, const std::string& label, ImVec2 size = ImVec2(0, 0)) {
     const bool clicked = ImGui::Button(label.c_str(), size);
     state.controls.push_back({label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+    return clicked;
+}
+
+// A full-width button whose text wraps onto as many lines as it needs (an answer label
+// can be a sentence or two). Recorded like control() under `text` + `id`.
+bool wrapped_control(player_view_state& state, const std::string& text, const std::string& id, float min_height) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float wrap = std::max(1.0f, width - style.FramePadding.x * 2);
+    const ImVec2 text_size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    const float height = std::max(min_height, text_size.y + style.FramePadding.y * 2);
+    const bool clicked = ImGui::Button(id.c_str(), ImVec2(width, height));
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    const ImVec2 at(min.x + style.FramePadding.x, min.y + (height - text_size.y) * 0.5f);
+    ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at, ImGui::GetColorU32(ImGuiCol_Text),
+                                        text.c_str(), nullptr, wrap);
+    state.controls.push_back({text + id, min, max});
     return clicked;
 }
 
@@ -98,7 +118,18 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
         ImGui::PopFont();
         ImGui::PushID(static_cast<int>(i));
         ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, fonts.size * 24));
-        if (state.focus_form && i == 0) ImGui::SetKeyboardFocusHere();
+        // After a refused submit, the first refused field is brought into view and focused:
+        // in a long form its error would otherwise sit below the fold, unseen.
+        const bool first_refused = state.show_first_error && !app.field_error_for(f.variable).empty();
+        if (first_refused) state.show_first_error = false;
+        // Focused a frame after the scroll: focusing at once scrolled only as far as the
+        // input itself, leaving its error below the fold.
+        if (state.focus_field == f.variable) {
+            ImGui::SetKeyboardFocusHere();
+            state.focus_field.clear();
+        } else if (state.focus_form && i == 0) {
+            ImGui::SetKeyboardFocusHere();
+        }
         if (f.type == var_type::choice) {
             const char* preview = input.empty() ? "(choose)" : input.c_str();
             if (ImGui::BeginCombo("##in", preview)) {
@@ -117,11 +148,18 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
         ImGui::PopID();
         if (const std::string err = app.field_error_for(f.variable); !err.empty())
             ImGui::TextColored(colour_error, "%s", err.c_str());
+        if (first_refused) {
+            ImGui::SetScrollHereY(0.5f);  // the field and its error mid-view
+            state.focus_field = f.variable;
+        }
         ImGui::Spacing();
     }
     state.focus_form = false;
     if (control(state, "Submit  (Enter)", ImVec2(fonts.size * 12, fonts.size * 2.2f))) submit = true;
-    if (submit || (plain_pressed(ui::key::enter) && !ImGui::IsAnyItemActive())) app.submit();
+    if (submit || (plain_pressed(ui::key::enter) && !ImGui::IsAnyItemActive())) {
+        app.submit();
+        state.show_first_error = !app.field_errors.empty();
+    }
 }
 
 void draw_node(player_app& app, player_view_state& state, const ui::font_set& fonts) {
@@ -145,10 +183,8 @@ void draw_node(player_app& app, player_view_state& state, const ui::font_set& fo
     case node_kind::question: {
         for (std::size_t i = 0; i < v.choices.size(); ++i) {
             const std::string number = i < 9 ? std::to_string(i + 1) : " ";
-            const std::string label = number + "   " + plain(v.choices[i].label) + "##choice" + std::to_string(i);
-            ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
-            const bool clicked = control(state, label, ImVec2(ImGui::GetContentRegionAvail().x, fonts.size * 2.4f));
-            ImGui::PopStyleVar();
+            const bool clicked = wrapped_control(state, number + "   " + plain(v.choices[i].label),
+                                                 "##choice" + std::to_string(i), fonts.size * 2.4f);
             if (clicked || (i < 9 && !typing && plain_pressed(ui::key::digit_0 + static_cast<int>(i) + 1))) {
                 app.choose(static_cast<int>(i));
                 return;
@@ -201,14 +237,35 @@ void draw_side(player_app& app, player_view_state& state, const ui::font_set& fo
         ImGui::PushFont(fonts.bold);
         ImGui::TextUnformatted("Call data");
         ImGui::PopFont();
-        for (const auto& [name, val] : values) {
+        // In the order the script declares them (the tree the agent is in first, then the
+        // root tree's), not by name: "Field 2" after "Field 19" reads badly.
+        const auto rank = [&](const std::string& name) {
+            const auto position = [&](const tree* t) -> std::ptrdiff_t {
+                if (!t) return -1;
+                const variable* d = t->find_variable(name);
+                return d ? d - t->variables.data() : -1;
+            };
+            if (const auto here = position(v.tree_ptr); here >= 0) return std::pair<int, std::ptrdiff_t>{0, here};
+            if (const auto root = position(&app.script()); root >= 0) return std::pair<int, std::ptrdiff_t>{1, root};
+            return std::pair<int, std::ptrdiff_t>{2, 0};
+        };
+        std::vector<std::pair<std::string, value>> ordered(values.begin(), values.end());
+        std::stable_sort(ordered.begin(), ordered.end(),
+                         [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+        for (const auto& [name, val] : ordered) {
             // Sub-trees declare their own variables; prefer the label where the agent is now.
             const variable* decl = v.tree_ptr ? v.tree_ptr->find_variable(name) : nullptr;
             if (!decl || decl->label.empty()) decl = app.script().find_variable(name);
             const std::string label = decl && !decl->label.empty() ? decl->label : name;
+            const std::string shown = to_display(val);
+            ImGui::PushTextWrapPos(0);
             ImGui::TextColored(colour_muted, "%s:", label.c_str());
-            ImGui::SameLine();
-            ImGui::TextUnformatted(to_display(val).c_str());
+            // On the same line when both fit, else below: a long label must not hide the value.
+            if (ImGui::GetItemRectMax().x + ImGui::CalcTextSize(shown.c_str()).x + fonts.size <
+                ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+                ImGui::SameLine();
+            ImGui::TextUnformatted(shown.c_str());
+            ImGui::PopTextWrapPos();
         }
     }
 }
@@ -237,7 +294,10 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
         ImGui::TextColored(colour_done, "Call finished: %s", s.outcome().c_str());
         break;
     case session_status::escalated:
-        ImGui::TextColored(colour_escalated, "Escalated to %s (priority %s)", s.team().c_str(), s.priority().c_str());
+        // Priority first: a long team name must not push it out of sight.
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(colour_escalated, "Escalated, priority %s, to %s", s.priority().c_str(), s.team().c_str());
+        ImGui::PopTextWrapPos();
         break;
     default:
         ImGui::TextColored(colour_muted, "Call ended early%s%s", s.abandon_reason().empty() ? "" : ": ",
@@ -245,13 +305,21 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
         break;
     }
     ImGui::PopFont();
-    if (s.status() == session_status::escalated && !s.handoff().empty()) {
+    // The summary (or the end node's text) scrolls within at most 40% of the screen, so the
+    // buttons and the transcript below stay in view however long it is.
+    const bool handoff = s.status() == session_status::escalated && !s.handoff().empty();
+    const std::string& body = handoff ? s.handoff() : s.current().text;
+    if (handoff) {
         ImGui::PushFont(fonts.bold);
         ImGui::TextUnformatted("Hand-off summary");
         ImGui::PopFont();
-        ui::draw_markdown(s.handoff(), fonts);
-    } else if (const view& v = s.current(); v.node_ptr && !v.text.empty()) {
-        ui::draw_markdown(v.text, fonts);
+    }
+    if (!body.empty()) {
+        const float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+        const float needed = ImGui::CalcTextSize(plain(body).c_str(), nullptr, false, wrap).y + fonts.size;
+        ImGui::BeginChild("end-text", ImVec2(0, std::min(needed, ImGui::GetContentRegionAvail().y * 0.4f)));
+        ui::draw_markdown(body, fonts);
+        ImGui::EndChild();
     }
     ImGui::Spacing();
     if (state.transcript_of != app.call_number()) {

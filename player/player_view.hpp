@@ -26,6 +26,8 @@ struct player_view_state {
     std::string find_query;
     bool end_dialog_open = false;
     bool focus_form = false;
+    bool show_first_error = false;  // a submit was refused: scroll to its first refused field
+    std::string focus_field;        // the variable whose input takes the focus next frame
     const node* focused_node = nullptr;  // the step the keyboard focus was last set up for
     std::size_t focused_depth = 0;
     std::vector<drawn_control> controls;  // rebuilt every frame

@@ -20,9 +20,9 @@ struct player_rig {
     player::player_view_state state;
     test::headless_ui ui;
 
-    player_rig() {
+    explicit player_rig(const std::string& xml = test::player_tree_xml) {
         player::player_options o;
-        o.tree_path = dir.write("router.xml", test::player_tree_xml);
+        o.tree_path = dir.write("router.xml", xml);
         o.agent = "alice";
         o.log_path = dir.file("sessions.db");
         app = std::make_unique<player::player_app>(o, clk);
@@ -89,6 +89,45 @@ TEST_CASE("player view: the breadcrumb of a long call keeps the current step in 
     const player::drawn_control* first = r.find("Power light##crumb0");
     REQUIRE(first);
     CHECK(first->max.x < 0);
+}
+
+TEST_CASE("player view: a refused submit of a long form brings the first refused field and its error into view") {
+    std::string xml = R"(<tree format="1" id="router" start="f"><variables>)";
+    for (int i = 1; i <= 40; ++i) xml += "<variable name=\"v" + std::to_string(i) + "\" type=\"text\"/>";
+    xml += R"(</variables><form id="f" title="Forty fields" to="done">)";
+    for (int i = 1; i <= 40; ++i)
+        xml += "<field var=\"v" + std::to_string(i) + "\" label=\"Field " + std::to_string(i) + "\"" +
+               (i == 35 ? " required=\"true\"" : "") + "/>";
+    xml += R"(</form><end id="done" outcome="resolved"/></tree>)";
+    player_rig r(xml);
+    r.click("field:v1");
+    r.ui.press(ui::key::enter);  // Submit is below the fold too
+    for (int i = 0; i < 4; ++i) r.ui.frame({});
+    REQUIRE_FALSE(r.app->field_error_for("v35").empty());
+    const player::drawn_control* refused = r.find("field:v35");
+    REQUIRE(refused);
+    // Mid-view, not below the fold (the window is 800 high; the footer takes the bottom).
+    CHECK(refused->min.y > 80);
+    CHECK(refused->max.y < 600);
+    // And it has the keyboard: typing goes into it.
+    r.ui.type("fixed");
+    CHECK(r.app->form_inputs["v35"] == "fixed");
+}
+
+TEST_CASE("player view: a long answer wraps inside a taller button and is still taken by a click") {
+    std::string xml = test::player_tree_xml;
+    std::string longer = "No, and the customer says";
+    for (int i = 0; i < 8; ++i) longer += " they already unplugged it, waited a full minute, and the light stayed off";
+    xml.replace(xml.find(">No<") + 1, 2, longer);
+    player_rig r(xml);
+    const player::drawn_control* yes = r.find("1   Yes, it is lit");
+    const player::drawn_control* no = r.find("2   No, and the customer");
+    REQUIRE(yes);
+    REQUIRE(no);
+    CHECK(no->max.y - no->min.y > (yes->max.y - yes->min.y) * 1.5f);  // several lines, not cut
+    CHECK(no->max.x <= 1280);
+    r.click("2   No, and the customer");
+    CHECK(r.node() == "reboot");
 }
 
 TEST_CASE("player view: clicking a choice button takes it") {
