@@ -15,10 +15,21 @@ std::string font_directory() {
 namespace {
 
 // Latin, Latin Extended-A, general punctuation (dashes, quotes, bullets, ellipsis),
-// currency, arrows, check marks and the replacement character: what service scripts use.
+// currency, arrows, check marks and the replacement character: what service scripts use
+// most, rasterised sharper (oversampled).
 const ImWchar glyph_ranges[] = {
     0x0020, 0x017F, 0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF,
     0x2500, 0x257F, 0x25A0, 0x25FF, 0x2713, 0x2717, 0xFFFD, 0xFFFD, 0,
+};
+// The rest of what DejaVu draws for left-to-right scripts, merged in without
+// oversampling to keep the atlas small: Latin Extended-B and Additional (Romanian,
+// Vietnamese...), IPA and spacing modifiers, combining accents, Greek, Cyrillic,
+// Armenian, Georgian, letterlike symbols, number forms, maths, technical symbols,
+// miscellaneous symbols and dingbats. Right-to-left scripts are left out: Dear ImGui
+// neither reorders nor shapes them, so their words would read backwards.
+const ImWchar extended_ranges[] = {
+    0x0180, 0x036F, 0x0370, 0x03FF, 0x0400, 0x052F, 0x0531, 0x058F, 0x10A0, 0x10FF,
+    0x1E00, 0x1FFF, 0x2100, 0x23FF, 0x2600, 0x27BF, 0,
 };
 
 ImFont* add_face(const std::string& file, float size, std::string* error) {
@@ -31,7 +42,14 @@ ImFont* add_face(const std::string& file, float size, std::string* error) {
     ImFontConfig config;
     config.OversampleH = 2;
     config.OversampleV = 1;
-    return ImGui::GetIO().Fonts->AddFontFromFileTTF(path.c_str(), size, &config, glyph_ranges);
+    ImFont* font = ImGui::GetIO().Fonts->AddFontFromFileTTF(path.c_str(), size, &config, glyph_ranges);
+    if (!font) return nullptr;
+    ImFontConfig merged;
+    merged.MergeMode = true;
+    merged.OversampleH = 1;
+    merged.OversampleV = 1;
+    ImGui::GetIO().Fonts->AddFontFromFileTTF(path.c_str(), size, &merged, extended_ranges);
+    return font;
 }
 
 }  // namespace

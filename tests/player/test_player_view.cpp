@@ -130,6 +130,21 @@ TEST_CASE("player view: a long answer wraps inside a taller button and is still 
     CHECK(r.node() == "reboot");
 }
 
+TEST_CASE("player view: the fonts draw Latin, Greek and Cyrillic scripts, not boxes") {
+    player_rig r;
+    const ui::font_set& fonts = r.ui.fonts();
+    // Romanian s-comma, Vietnamese e with circumflex and tilde, Greek, Cyrillic, Armenian,
+    // Georgian, a combining acute, a telephone sign: each face has them.
+    for (const ImWchar c : {0x0219, 0x1EC5, 0x03BB, 0x0416, 0x0531, 0x10D0, 0x0301, 0x260E})
+        for (ImFont* face : {fonts.regular, fonts.bold, fonts.italic, fonts.heading}) {
+            CAPTURE(static_cast<int>(c));
+            CHECK(face->FindGlyphNoFallback(c) != nullptr);
+        }
+    // The transcript's monospaced face has fewer (DejaVu Sans Mono has no Vietnamese).
+    for (const ImWchar c : {0x0219, 0x03BB, 0x0416})
+        CHECK(fonts.mono->FindGlyphNoFallback(c) != nullptr);
+}
+
 TEST_CASE("player view: clicking a choice button takes it") {
     player_rig r;
     r.click("2   No");
