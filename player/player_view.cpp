@@ -66,10 +66,16 @@ std::string shortened(const std::string& text, std::size_t most) {
 void draw_header(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     const tree& t = app.call().root_tree();
     ImGui::PushFont(fonts.heading);
+    ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(t.title.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::PopFont();
-    ImGui::SameLine();
-    ImGui::TextColored(colour_muted, "version %d  \xC2\xB7  agent %s", t.version, app.call().agent().c_str());
+    // Beside the title when it fits, else under it: a long title must not hide the version.
+    const std::string about = "version " + std::to_string(t.version) + "  \xC2\xB7  agent " + app.call().agent();
+    if (ImGui::GetItemRectMax().x + ImGui::CalcTextSize(about.c_str()).x + fonts.size <
+        ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+        ImGui::SameLine();
+    ImGui::TextColored(colour_muted, "%s", about.c_str());
     if (!app.notice().empty()) ImGui::TextColored(colour_warning, "%s", app.notice().c_str());
     if (const std::string w = app.log_warning(); !w.empty())
         ImGui::TextColored(colour_warning, "Log: %s", w.c_str());

@@ -1,5 +1,6 @@
 #include "markdown_view.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include <imgui.h>
@@ -23,12 +24,37 @@ ImFont* face_for(const md_span& s, const font_set& fonts) {
 // Lays words out one by one so bold/italic runs wrap together with the text around them.
 class word_flow {
 public:
-    word_flow(float right_edge, bool line_has_content) : m_right(right_edge), m_started(line_has_content) {}
+    word_flow(float right_edge, bool line_has_content)
+        : m_right(right_edge), m_left(ImGui::GetCursorScreenPos().x), m_started(line_has_content) {}
 
     void line_break() { m_started = false; }
 
     void word(std::string_view w, ImFont* font, const std::string& link) {
         if (w.empty()) return;
+        ImGui::PushFont(font);
+        const float line = std::max(1.0f, m_right - m_left);
+        if (ImGui::CalcTextSize(w.data(), w.data() + w.size()).x > line) {
+            // Longer than a whole line (a URL, a long reference number): broken where each
+            // line ends instead of running off the edge.
+            ImGui::PopFont();
+            line_break();
+            while (!w.empty()) {
+                const char* end = font->CalcWordWrapPositionA(1.0f, w.data(), w.data() + w.size(), line);
+                std::size_t n = static_cast<std::size_t>(end - w.data());
+                if (n == 0) n = 1;
+                while (n < w.size() && (static_cast<unsigned char>(w[n]) & 0xC0u) == 0x80u) ++n;  // whole characters
+                piece(w.substr(0, n), font, link);
+                line_break();
+                w.remove_prefix(n);
+            }
+            return;
+        }
+        ImGui::PopFont();
+        piece(w, font, link);
+    }
+
+private:
+    void piece(std::string_view w, ImFont* font, const std::string& link) {
         ImGui::PushFont(font);
         const ImVec2 size = ImGui::CalcTextSize(w.data(), w.data() + w.size());
         if (m_started && ImGui::GetItemRectMax().x + size.x <= m_right) ImGui::SameLine(0, 0);
@@ -45,8 +71,8 @@ public:
         m_started = true;
     }
 
-private:
     float m_right;
+    float m_left;  // where lines start (after a list item's indent)
     bool m_started;
 };
 
