@@ -106,10 +106,22 @@ void problems_view::draw(editor_app& app) {
                 ImGui::PushID(row);
                 ImGui::PushStyleColor(ImGuiCol_Text, severity_colour(d.level));
                 if (ImGui::Selectable(to_string(d.level), false, ImGuiSelectableFlags_SpanAllColumns)) clicked = &d;
+                const bool row_hovered = ImGui::IsItemHovered();
                 ImGui::PopStyleColor();
                 app.record("problem:" + d.code + (d.node_id.empty() ? "" : ":" + d.node_id));
                 ImGui::TableNextColumn();
+                // Rows stay one line (the clipper needs equal heights): a message wider
+                // than its column is shown whole, wrapped, when its row is hovered.
+                const bool cut = ImGui::CalcTextSize(d.message.c_str()).x > ImGui::GetContentRegionAvail().x;
                 ImGui::TextUnformatted(d.message.c_str());
+                if (cut && row_hovered) {
+                    app.record("problem-tooltip:" + d.code);
+                    ImGui::BeginTooltip();
+                    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36);
+                    ImGui::TextUnformatted(d.message.c_str());
+                    ImGui::PopTextWrapPos();
+                    ImGui::EndTooltip();
+                }
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(d.node_id.empty() ? "(tree)" : d.node_id.c_str());
                 ImGui::TableNextColumn();

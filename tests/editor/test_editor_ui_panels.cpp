@@ -44,6 +44,24 @@ TEST_CASE("editor panels: problems follow the edits, and a click selects the nod
     CHECK(r.doc().selection().primary() == "acct");
 }
 
+TEST_CASE("editor panels: a problem too long for its column is shown whole when its row is hovered") {
+    rig r;
+    // Unlink the form's "next": its message is a long sentence.
+    r.ui.click(r.pin_at("acct", pin_slot::next));
+    r.ui.press(ui::key::del);
+    r.wait_for_problems();
+    std::string code;
+    for (const diagnostic& d : r.doc().problems())
+        if (d.node_id == "acct" && d.level == severity::error) code = d.code;
+    REQUIRE_FALSE(code.empty());
+    r.ui.press(ui::key::escape);
+    const drawn_control& row = r.reveal("problem:" + code + ":acct");
+    CHECK_FALSE(r.drawn("problem-tooltip:" + code));
+    r.ui.move_mouse(ImVec2(row.min.x + 12, row.centre().y));
+    r.settle(2);
+    CHECK(r.drawn("problem-tooltip:" + code));
+}
+
 TEST_CASE("editor panels: the preview plays the tree and the canvas follows the call") {
     rig r;
     r.click("tab:preview");
