@@ -6,6 +6,8 @@
 #include <string_view>
 #include <system_error>
 
+#include <sys/stat.h>
+
 #include "model/commands.hpp"
 #include "model/files.hpp"
 #include "model/layout.hpp"
@@ -34,7 +36,8 @@ std::vector<std::string> library_folders(const std::string& path, const std::vec
 
 }  // namespace
 
-document::document(tree t, std::string path) : m_tree(std::move(t)), m_path(std::move(path)) {
+document::document(tree t, std::string path)
+    : m_tree(std::move(t)), m_path(std::move(path)), m_on_disk(stamp_of(m_path)) {
     m_tree.file = m_path;
     m_tree.reindex();
     place_unpositioned();
@@ -214,9 +217,23 @@ void document::wait_for_validation() {
     if (m_job.valid()) collect(m_job.get());
 }
 
-std::optional<std::string> document::save() {
+document::disk_stamp document::stamp_of(const std::string& path) {
+    struct stat st {};
+    if (path.empty() || ::stat(path.c_str(), &st) != 0) return {};
+    return {true, static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+            static_cast<std::uint64_t>(st.st_size),
+            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+bool document::changed_on_disk() const { return !m_path.empty() && stamp_of(m_path) != m_on_disk; }
+
+std::optional<std::string> document::save(bool overwrite_changes_on_disk) {
     if (m_path.empty()) return std::string("the document has no file yet: use Save As");
+    if (!overwrite_changes_on_disk && changed_on_disk())
+        return display_name() + (m_on_disk.exists && !stamp_of(m_path).exists ? " was removed" : " was changed") +
+               " on disk since it was opened (another program, or a git pull): saving would overwrite that";
     if (auto error = save_tree_file(m_tree, m_path)) return error;
+    m_on_disk = stamp_of(m_path);
     m_saved_revision = m_history.revision();
     m_forced_dirty = false;
     m_history.seal();  // later typing must not merge into the saved step
@@ -229,7 +246,7 @@ std::optional<std::string> document::save_as(const std::string& path) {
     const std::string old_path = m_path;
     const std::string old_autosave = autosave_path();
     m_path = path;
-    if (auto error = save()) {
+    if (auto error = save(true)) {  // the Save As dialog asked before replacing a file
         m_path = old_path;
         return error;
     }

@@ -119,8 +119,13 @@ public:
 
     // [SECTION] files
     // Writes the canonical text to path() atomically; error when untitled or writing fails.
-    // Clears dirty and removes the autosave.
-    [[nodiscard]] std::optional<std::string> save();
+    // Clears dirty and removes the autosave. Refuses (an error, and changed_on_disk() true)
+    // when another program changed or removed the file since this document read or wrote
+    // it, unless `overwrite_changes_on_disk`: a git pull must not be undone by a save.
+    [[nodiscard]] std::optional<std::string> save(bool overwrite_changes_on_disk = false);
+    // The file is no longer what this document read or last wrote (another program, an
+    // editor instance or a git pull changed, replaced or removed it).
+    bool changed_on_disk() const;
     // Saves under a new path (the document takes that path).
     [[nodiscard]] std::optional<std::string> save_as(const std::string& path);
     // Writes the autosave file (the UI calls this every few seconds while dirty).
@@ -135,8 +140,18 @@ private:
     // Lays out nodes without a position (all of them when none has one); not an undo step.
     void place_unpositioned();
 
+    // What the file was when this document read or wrote it, to notice others' changes.
+    struct disk_stamp {
+        bool exists = false;
+        std::uint64_t device = 0, inode = 0, size = 0;
+        std::int64_t modified_ns = 0;
+        friend bool operator==(const disk_stamp&, const disk_stamp&) = default;
+    };
+    static disk_stamp stamp_of(const std::string& path);
+
     tree m_tree;
     std::string m_path;
+    disk_stamp m_on_disk;
     history m_history;
     editor::selection m_selection;
     std::uint64_t m_generation = 1;

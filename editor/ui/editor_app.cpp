@@ -35,6 +35,8 @@ void editor_app::start() {
         // Nothing opened: a new tree, with the file's diagnostics still on show.
         adopt(document::from_template("new-tree"));
         if (m_failed_path.empty()) set_status("New tree from the template: pick a node and edit it in the inspector");
+        // An untitled tree's autosave left by a crash is offered back like a file's.
+        if (m_options.tree_path.empty()) m_recovery = recovery_for("");
     }
 }
 
@@ -164,16 +166,18 @@ void editor_app::open_file(const std::string& path) {
     if (ask_before_losing(pending_action::open_file, path)) open_now(path);
 }
 
-bool editor_app::save() {
+bool editor_app::save(bool overwrite_changes_on_disk) {
     if (m_doc->untitled()) {
         m_dialog.show(file_purpose::save_tree, fs::current_path().string(), m_doc->current().id + ".xml");
         return false;
     }
     m_doc->edits().seal();
-    if (const auto error = m_doc->save()) {
+    if (const auto error = m_doc->save(overwrite_changes_on_disk)) {
+        m_disk_conflict = m_doc->changed_on_disk();
         set_status("Not saved: " + *error, true);
         return false;
     }
+    m_disk_conflict = false;
     remember(m_doc->path());
     m_failed_path.clear();
     m_failed_problems.clear();
@@ -246,9 +250,25 @@ void editor_app::open_statistics(const std::string& log_path) {
     show_statistics_tab();
 }
 
+void editor_app::resolve_disk_conflict(disk_choice choice) {
+    m_disk_conflict = false;
+    switch (choice) {
+    case disk_choice::overwrite: (void)save(true); break;
+    case disk_choice::reload: {
+        m_doc->discard_autosave();  // the author chose the file as it is now
+        const std::string path = m_doc->path();  // a copy: opening replaces the document
+        open_now(path);
+        break;
+    }
+    case disk_choice::cancel: set_status("Not saved: the file on disk was left as it is", true); break;
+    }
+}
+
 bool editor_app::request_close() {
     if (!m_doc->dirty()) {
-        m_doc->discard_autosave();
+        // An autosave offered for recovery and not yet answered is the author's only copy
+        // of those edits: closing must not delete it.
+        if (!m_recovery) m_doc->discard_autosave();
         return true;
     }
     m_pending = pending_action::quit;

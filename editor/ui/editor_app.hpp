@@ -102,8 +102,10 @@ public:
     // first when there are unsaved edits.
     void new_document(std::size_t which = 0);
     void open_file(const std::string& path);
-    // Saves; an untitled document asks for a path instead. True when written.
-    bool save();
+    // Saves; an untitled document asks for a path instead. True when written. When the file
+    // changed on disk since it was read, nothing is written and disk_conflict() asks what to
+    // do, unless `overwrite_changes_on_disk`.
+    bool save(bool overwrite_changes_on_disk = false);
     bool save_as(const std::string& path);
     // Opens a session log for the statistics overlay.
     void open_statistics(const std::string& log_path);
@@ -127,6 +129,11 @@ public:
     // Runs the pending action after the author chose (save first or discard); clears it.
     void resolve_pending(bool save_first);
     void cancel_pending() { m_pending = pending_action::none; }
+    // A save found the file changed on disk (another program, a git pull): the prompt asks
+    // whether to overwrite it, reload it (dropping the edits here) or do nothing yet.
+    bool disk_conflict() const { return m_disk_conflict; }
+    enum class disk_choice { overwrite, reload, cancel };
+    void resolve_disk_conflict(disk_choice choice);
     // A recovery file offered for the document just opened.
     const std::optional<std::string>& recovery_offer() const { return m_recovery; }
     void accept_recovery();
@@ -165,6 +172,7 @@ private:
     std::string m_pending_path;
     std::size_t m_pending_template = 0;
     std::optional<std::string> m_recovery;
+    bool m_disk_conflict = false;
     std::string m_failed_path;
     diagnostics m_failed_problems;
     bool m_failed_fatal = false;

@@ -38,6 +38,7 @@ void file_dialog::show(file_purpose purpose, const std::string& folder, const st
     m_visible = true;
     m_open_requested = true;
     m_error.clear();
+    m_replace_confirmed.clear();
     std::error_code ec;
     std::string dir = folder;
     if (dir.empty() || !fs::is_directory(dir, ec)) dir = fs::current_path(ec).string();
@@ -130,9 +131,19 @@ std::optional<std::string> file_dialog::draw(editor_app& app) {
         } else {
             fs::path result = typed;
             if (m_purpose == file_purpose::save_tree && result.extension() != ".xml") result += ".xml";
-            chosen = result.lexically_normal().string();
-            m_visible = false;
-            ImGui::CloseCurrentPopup();
+            const std::string path = result.lexically_normal().string();
+            // Save As onto another existing file (the suggested <tree id>.xml often is one)
+            // replaces it: asked once, by a second Save on the same name.
+            const bool other_file = m_purpose == file_purpose::save_tree && fs::exists(result, ec) &&
+                                    !(fs::equivalent(result, app.doc().path(), ec) && !ec);
+            if (other_file && m_replace_confirmed != path) {
+                m_replace_confirmed = path;
+                m_error = result.filename().string() + " already exists: press Save again to replace it";
+            } else {
+                chosen = path;
+                m_visible = false;
+                ImGui::CloseCurrentPopup();
+            }
         }
     } else if (cancel) {
         m_visible = false;

@@ -38,6 +38,7 @@ private:
     std::string m_folder;
     std::vector<entry> m_entries;
     std::string m_error;
+    std::string m_replace_confirmed;  // the existing file a first Save was warned about
 };
 
 }  // namespace signpost::editor

@@ -1,6 +1,7 @@
 #include "menus.hpp"
 
 #include <filesystem>
+#include <optional>
 
 #include <imgui.h>
 
@@ -168,13 +169,43 @@ void draw_prompts(editor_app& app) {
         ImGui::EndPopup();
     }
 
+    // The file changed on disk since it was read: a save would undo someone else's work.
+    if (app.disk_conflict() && !ImGui::IsPopupOpen("File changed on disk")) ImGui::OpenPopup("File changed on disk");
+    ImGui::SetNextWindowSize(ImVec2(em * 34, 0));
+    if (ImGui::BeginPopupModal("File changed on disk", nullptr, ImGuiWindowFlags_NoResize)) {
+        ImGui::TextWrapped("%s was changed on disk since it was opened (another program, another editor, or a git "
+                           "pull). Saving now would overwrite those changes.",
+                           app.doc().display_name().c_str());
+        ImGui::Spacing();
+        using choice = editor_app::disk_choice;
+        std::optional<choice> chosen;
+        if (ImGui::Button("Overwrite with mine", ImVec2(em * 10, 0))) chosen = choice::overwrite;
+        app.record("disk:Overwrite");
+        ImGui::SameLine();
+        if (ImGui::Button("Reload, dropping my edits", ImVec2(em * 13, 0))) chosen = choice::reload;
+        app.record("disk:Reload");
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel", ImVec2(em * 6, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+            chosen = choice::cancel;
+        app.record("disk:Cancel");
+        if (chosen) {
+            ImGui::CloseCurrentPopup();
+            app.resolve_disk_conflict(*chosen);
+        }
+        ImGui::EndPopup();
+    }
+
     // An autosave newer than the file: the editor (or the machine) stopped with edits unsaved.
     if (app.recovery_offer() && !ImGui::IsPopupOpen("Recover unsaved edits?")) ImGui::OpenPopup("Recover unsaved edits?");
     ImGui::SetNextWindowSize(ImVec2(em * 30, 0));
     if (ImGui::BeginPopupModal("Recover unsaved edits?", nullptr, ImGuiWindowFlags_NoResize)) {
-        ImGui::TextWrapped("%s has an autosave newer than the file: the editor was closed before these edits were "
-                           "saved. Recover them?",
-                           app.doc().display_name().c_str());
+        if (app.doc().untitled())
+            ImGui::TextWrapped("An untitled tree was being edited when the editor last stopped, and its edits were "
+                               "never saved. Recover them?");
+        else
+            ImGui::TextWrapped("%s has an autosave newer than the file: the editor was closed before these edits "
+                               "were saved. Recover them?",
+                               app.doc().display_name().c_str());
         ImGui::Spacing();
         if (ImGui::Button("Recover", ImVec2(em * 7, 0))) {
             app.accept_recovery();

@@ -10,6 +10,8 @@ signpost=$4
 . "$src/tests/xvfb.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Untitled autosaves (offered back at start) go here, not to the user's state folder.
+export XDG_STATE_HOME=$tmp/state
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); echo "ok: $1"; }

@@ -2,6 +2,8 @@
 // the file dialog, Open, broken files, autosave and recovery.
 #include "test_editor_ui_rig.hpp"
 
+#include <iterator>
+
 #include "model/files.hpp"
 
 using namespace editor_ui_test;
@@ -186,4 +188,111 @@ TEST_CASE("editor files: opened and saved files go to the recent list") {
     recent_files again(o.recent_store);
     again.load();
     CHECK(again.items() == app.recent().items());
+}
+
+TEST_CASE("editor files: a file changed on disk is not overwritten by Save without asking") {
+    // A git pull (or another editor) rewrites the file while it is open here with edits.
+    rig r;
+    nudge(r);
+    {
+        std::string text;
+        std::ifstream in(r.tree_path);
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        const auto at = text.find("Power light");
+        REQUIRE(at != std::string::npos);
+        text.replace(at, 11, "Power LED");
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a new modification time
+        std::ofstream(r.tree_path + ".pull") << text;
+        fs::rename(r.tree_path + ".pull", r.tree_path);
+    }
+    CHECK(r.doc().changed_on_disk());
+    r.ui.press(ui::letter('S'), true);
+    r.settle();
+    CHECK(r.doc().dirty());  // nothing written
+    CHECK(load_tree_file(r.tree_path).loaded->find("power")->title == "Power LED");
+    REQUIRE(r.drawn("disk:Overwrite"));
+
+    // Cancel keeps both; Reload takes theirs and drops the edits here.
+    r.click("disk:Cancel");
+    r.settle();
+    CHECK_FALSE(r.drawn("disk:Overwrite"));
+    r.ui.press(ui::letter('S'), true);
+    r.settle();
+    r.click("disk:Reload");
+    r.settle();
+    CHECK_FALSE(r.doc().dirty());
+    CHECK(r.t().find("power")->title == "Power LED");
+    CHECK_FALSE(r.doc().changed_on_disk());
+
+    // After a reload, saving works as usual; Overwrite replaces a later outside change.
+    nudge(r);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    { std::ofstream(r.tree_path, std::ios::app) << "\n"; }
+    r.ui.press(ui::letter('S'), true);
+    r.settle();
+    r.click("disk:Overwrite");
+    r.settle();
+    CHECK_FALSE(r.doc().dirty());
+    CHECK_FALSE(r.doc().changed_on_disk());
+    CHECK(load_tree_file(r.tree_path).loaded->find_layout("fixed")->x == r.position("fixed").x);
+}
+
+TEST_CASE("editor files: Save As onto another existing file asks once before replacing it") {
+    rig r;
+    const std::string other = r.dir.write("other.xml", router_xml);
+    const std::string before = [&] {
+        std::ifstream in(other);
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }();
+    nudge(r);
+    r.app->dialog().show(file_purpose::save_tree, r.dir.path.string(), "other.xml");
+    r.settle();
+    r.click("dialog:Save");
+    r.settle();
+    CHECK(r.app->dialog().visible());  // warned, not written
+    CHECK(r.doc().path() == r.tree_path);
+    {
+        std::ifstream in(other);
+        CHECK(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()) == before);
+    }
+    r.click("dialog:Save");  // the second Save on the same name replaces it
+    r.settle();
+    CHECK_FALSE(r.app->dialog().visible());
+    CHECK(fs::equivalent(r.doc().path(), other));
+    CHECK(load_tree_file(other).loaded->find_layout("fixed")->x == r.position("fixed").x);
+}
+
+TEST_CASE("editor files: closing while the recovery is offered keeps the autosave") {
+    rig r;
+    nudge(r);
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    const std::string autosave = autosave_path_for(r.tree_path);
+    REQUIRE(fs::exists(autosave));
+    r.app = r.make_app(r.tree_path);  // after a crash
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    CHECK(r.app->request_close());  // the window closed before the author answered
+    CHECK(fs::exists(autosave));
+}
+
+TEST_CASE("editor files: an untitled tree's autosave is offered back at the next start") {
+    rig r("");  // no file: an untitled tree
+    REQUIRE(r.doc().untitled());
+    REQUIRE_FALSE(r.app->recovery_offer());
+    nudge(r, r.t().nodes.back().id);
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    const std::string autosave = autosave_path_for("");
+    REQUIRE(fs::exists(autosave));
+    const vec2 moved = r.position(r.t().nodes.back().id);
+
+    r.app = r.make_app("");  // after a crash
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    r.click("recover:Recover");
+    r.settle();
+    CHECK(r.doc().untitled());
+    CHECK(r.doc().dirty());
+    CHECK(r.position(r.t().nodes.back().id) == moved);
 }

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -75,7 +77,25 @@ public:
     fs::path path;
 };
 
+// Untitled autosaves go to $XDG_STATE_HOME: each rig gets a folder of its own, so no test
+// sees another's (or the user's) autosave offered back at start.
+struct private_state_home {
+    temp_dir dir;
+    std::optional<std::string> before;
+    private_state_home() {
+        if (const char* old = std::getenv("XDG_STATE_HOME")) before = old;
+        ::setenv("XDG_STATE_HOME", dir.path.c_str(), 1);
+    }
+    ~private_state_home() {
+        if (before) ::setenv("XDG_STATE_HOME", before->c_str(), 1);
+        else ::unsetenv("XDG_STATE_HOME");
+    }
+    private_state_home(const private_state_home&) = delete;
+    private_state_home& operator=(const private_state_home&) = delete;
+};
+
 struct rig {
+    private_state_home state_home;
     temp_dir dir;
     std::string tree_path;
     document::clock::time_point now = document::clock::now();
