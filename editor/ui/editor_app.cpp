@@ -105,6 +105,7 @@ void editor_app::new_now(std::size_t which) {
     const auto starters = starter_templates();
     const starter_template& starter = starters[which < starters.size() ? which : 0];
     adopt(document::from_starter(starter));
+    m_lossy_warning.clear();
     m_failed_path.clear();
     m_failed_problems.clear();
     set_status("New tree from the \"" + std::string(starter.name) +
@@ -124,6 +125,17 @@ void editor_app::open_now(const std::string& path) {
         return;
     }
     const bool broken = has_errors(r.problems);
+    std::size_t errors = 0;
+    for (const diagnostic& d : r.problems) errors += d.level == severity::error;
+    m_lossy_warning.clear();
+    if (broken)
+        m_lossy_warning = "it opened with " + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") +
+                          " (see Problems): what the loader could not read (a misspelt element, a bad value) is "
+                          "not in the editor and would be gone from the file";
+    if (r.comments > 0)
+        m_lossy_warning += std::string(m_lossy_warning.empty() ? "it" : "; and it") + " has " +
+                           std::to_string(r.comments) + " XML comment" + (r.comments == 1 ? "" : "s") +
+                           ", which the saved file does not keep";
     m_failed_fatal = false;
     m_failed_path = broken ? path : std::string();
     m_failed_problems = broken ? r.problems : diagnostics{};
@@ -171,6 +183,10 @@ bool editor_app::save(bool overwrite_changes_on_disk) {
         m_dialog.show(file_purpose::save_tree, fs::current_path().string(), m_doc->current().id + ".xml");
         return false;
     }
+    if (!m_lossy_warning.empty()) {
+        m_lossy_asked = true;  // the prompt saves (or not) when the author has read it
+        return false;
+    }
     m_doc->edits().seal();
     if (const auto error = m_doc->save(overwrite_changes_on_disk)) {
         m_disk_conflict = m_doc->changed_on_disk();
@@ -191,6 +207,7 @@ bool editor_app::save_as(const std::string& path) {
         set_status("Not saved: " + *error, true);
         return false;
     }
+    m_lossy_warning.clear();  // the original file stays as it was
     remember(m_doc->path());
     m_failed_path.clear();
     m_failed_problems.clear();
@@ -248,6 +265,16 @@ void editor_app::open_statistics(const std::string& log_path) {
         set_status("Cannot read " + log_path + ": " + m_statistics.error(), true);
     }
     show_statistics_tab();
+}
+
+void editor_app::resolve_lossy_save(bool save_anyway) {
+    m_lossy_asked = false;
+    if (!save_anyway) {
+        set_status("Not saved: use Save As to keep the original file as it is", true);
+        return;
+    }
+    m_lossy_warning.clear();  // asked once per opened file
+    (void)save();
 }
 
 void editor_app::resolve_disk_conflict(disk_choice choice) {

@@ -132,6 +132,11 @@ public:
     // A save found the file changed on disk (another program, a git pull): the prompt asks
     // whether to overwrite it, reload it (dropping the edits here) or do nothing yet.
     bool disk_conflict() const { return m_disk_conflict; }
+    // The open file had load errors or XML comments, so a save rewrites it without what the
+    // loader could not read, or without the comments: the first save asks first, saying so.
+    const std::string& lossy_save_warning() const { return m_lossy_warning; }
+    bool lossy_save_asked() const { return m_lossy_asked; }
+    void resolve_lossy_save(bool save_anyway);
     enum class disk_choice { overwrite, reload, cancel };
     void resolve_disk_conflict(disk_choice choice);
     // A recovery file offered for the document just opened.
@@ -173,6 +178,8 @@ private:
     std::size_t m_pending_template = 0;
     std::optional<std::string> m_recovery;
     bool m_disk_conflict = false;
+    std::string m_lossy_warning;  // what the first save of this file would drop ("" = nothing)
+    bool m_lossy_asked = false;   // the prompt about it is up
     std::string m_failed_path;
     diagnostics m_failed_problems;
     bool m_failed_fatal = false;

@@ -169,6 +169,37 @@ void draw_prompts(editor_app& app) {
         ImGui::EndPopup();
     }
 
+    // The first save of a file that opened with errors or comments drops what the editor
+    // could not read: said before it happens.
+    if (app.lossy_save_asked() && !ImGui::IsPopupOpen("Save this file?")) ImGui::OpenPopup("Save this file?");
+    ImGui::SetNextWindowSize(ImVec2(em * 34, 0));
+    if (ImGui::BeginPopupModal("Save this file?", nullptr, ImGuiWindowFlags_NoResize)) {
+        ImGui::TextWrapped("Saving rewrites %s in canonical form, but %s. Save anyway, or save under another name "
+                           "and keep the original as it is?",
+                           app.doc().display_name().c_str(), app.lossy_save_warning().c_str());
+        ImGui::Spacing();
+        std::optional<bool> anyway;
+        if (ImGui::Button("Save anyway", ImVec2(em * 8, 0))) anyway = true;
+        app.record("lossy:Anyway");
+        ImGui::SameLine();
+        if (ImGui::Button("Save as...", ImVec2(em * 8, 0))) {
+            anyway = false;
+            const std::string path = app.doc().path();
+            app.dialog().show(file_purpose::save_tree, std::filesystem::path(path).parent_path().string(),
+                              std::filesystem::path(path).stem().string() + "-fixed.xml");
+        }
+        app.record("lossy:Rename");
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel", ImVec2(em * 6, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+            anyway = false;
+        app.record("lossy:Cancel");
+        if (anyway) {
+            ImGui::CloseCurrentPopup();
+            app.resolve_lossy_save(*anyway);
+        }
+        ImGui::EndPopup();
+    }
+
     // The file changed on disk since it was read: a save would undo someone else's work.
     if (app.disk_conflict() && !ImGui::IsPopupOpen("File changed on disk")) ImGui::OpenPopup("File changed on disk");
     ImGui::SetNextWindowSize(ImVec2(em * 34, 0));

@@ -296,3 +296,46 @@ TEST_CASE("editor files: an untitled tree's autosave is offered back at the next
     CHECK(r.doc().dirty());
     CHECK(r.position(r.t().nodes.back().id) == moved);
 }
+
+TEST_CASE("editor files: the first save of a file that opened with errors or comments says what it drops") {
+    const char* xml = R"(<tree format="1" id="lossy" start="a">
+  <!-- ask the team lead before changing this -->
+  <question id="a"><text>Ready?</text>
+    <choice to="b">Yes</choice>
+    <chioce to="b">Maybe</chioce>
+  </question>
+  <end id="b" outcome="resolved"/>
+</tree>
+)";
+    rig r(xml, "lossy.xml");
+    const auto on_disk = [&] {
+        std::ifstream in(r.tree_path);
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    };
+    const std::string original = on_disk();
+    REQUIRE(r.app->lossy_save_warning().find("error") != std::string::npos);
+    CHECK(r.app->lossy_save_warning().find("1 XML comment") != std::string::npos);
+    nudge(r, "b");
+    r.ui.press(ui::letter('S'), true);
+    r.settle();
+    REQUIRE(r.drawn("lossy:Anyway"));
+    CHECK(on_disk() == original);  // nothing written while asking
+    r.click("lossy:Cancel");
+    r.settle();
+    CHECK(on_disk() == original);
+    CHECK(r.doc().dirty());
+
+    r.ui.press(ui::letter('S'), true);
+    r.settle();
+    r.click("lossy:Anyway");
+    r.settle();
+    CHECK_FALSE(r.doc().dirty());
+    CHECK(on_disk() != original);
+    CHECK(on_disk().find("Maybe") == std::string::npos);  // what the author agreed to drop
+    // Asked once per opened file: the next save just saves.
+    nudge(r, "b");
+    r.ui.press(ui::letter('S'), true);
+    r.settle();
+    CHECK_FALSE(r.drawn("lossy:Anyway"));
+    CHECK_FALSE(r.doc().dirty());
+}
