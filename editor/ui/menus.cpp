@@ -1,7 +1,11 @@
 #include "menus.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
+#include <string>
+#include <utility>
 
 #include <imgui.h>
 
@@ -136,6 +140,35 @@ void draw_menu_bar(editor_app& app) {
     ImGui::EndMenuBar();
 }
 
+namespace {
+
+// A modal question with a row of buttons; Escape presses the last. The index of the button
+// pressed this frame (the popup then closes), else nullopt. `buttons` are (label, the id
+// tests click by).
+std::optional<int> choice_prompt(editor_app& app, const char* title, const std::string& message,
+                                 std::initializer_list<std::pair<const char*, const char*>> buttons) {
+    const float em = app.fonts().size;
+    if (!ImGui::IsPopupOpen(title)) ImGui::OpenPopup(title);
+    ImGui::SetNextWindowSize(ImVec2(em * 34, 0));
+    if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoResize)) return std::nullopt;
+    ImGui::TextWrapped("%s", message.c_str());
+    ImGui::Spacing();
+    std::optional<int> pressed;
+    int index = 0;
+    for (const auto& [label, id] : buttons) {
+        if (index > 0) ImGui::SameLine();
+        if (ImGui::Button(label, ImVec2(std::max(em * 6, ImGui::CalcTextSize(label).x + em), 0))) pressed = index;
+        app.record(id);
+        ++index;
+    }
+    if (!pressed && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) pressed = index - 1;
+    if (pressed) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    return pressed;
+}
+
+}  // namespace
+
 void draw_prompts(editor_app& app) {
     const float em = app.fonts().size;
     // Unsaved changes: asked before New, Open and Quit would drop them.
@@ -171,59 +204,32 @@ void draw_prompts(editor_app& app) {
 
     // The first save of a file that opened with errors or comments drops what the editor
     // could not read: said before it happens.
-    if (app.lossy_save_asked() && !ImGui::IsPopupOpen("Save this file?")) ImGui::OpenPopup("Save this file?");
-    ImGui::SetNextWindowSize(ImVec2(em * 34, 0));
-    if (ImGui::BeginPopupModal("Save this file?", nullptr, ImGuiWindowFlags_NoResize)) {
-        ImGui::TextWrapped("Saving rewrites %s in canonical form, but %s. Save anyway, or save under another name "
-                           "and keep the original as it is?",
-                           app.doc().display_name().c_str(), app.lossy_save_warning().c_str());
-        ImGui::Spacing();
-        std::optional<bool> anyway;
-        if (ImGui::Button("Save anyway", ImVec2(em * 8, 0))) anyway = true;
-        app.record("lossy:Anyway");
-        ImGui::SameLine();
-        if (ImGui::Button("Save as...", ImVec2(em * 8, 0))) {
-            anyway = false;
-            const std::string path = app.doc().path();
-            app.dialog().show(file_purpose::save_tree, std::filesystem::path(path).parent_path().string(),
-                              std::filesystem::path(path).stem().string() + "-fixed.xml");
+    if (app.lossy_save_asked()) {
+        const std::string message = "Saving rewrites " + app.doc().display_name() + " in canonical form, but " +
+                                    app.lossy_save_warning() +
+                                    ". Save anyway, or save under another name and keep the original as it is?";
+        const std::optional<int> pressed =
+            choice_prompt(app, "Save this file?", message,
+                          {{"Save anyway", "lossy:Anyway"}, {"Save as...", "lossy:Rename"}, {"Cancel", "lossy:Cancel"}});
+        if (pressed) app.resolve_lossy_save(*pressed == 0);
+        if (pressed == 1) {
+            const std::filesystem::path path = app.doc().path();
+            app.dialog().show(file_purpose::save_tree, path.parent_path().string(), path.stem().string() + "-fixed.xml");
         }
-        app.record("lossy:Rename");
-        ImGui::SameLine();
-        if (ImGui::Button("Cancel", ImVec2(em * 6, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
-            anyway = false;
-        app.record("lossy:Cancel");
-        if (anyway) {
-            ImGui::CloseCurrentPopup();
-            app.resolve_lossy_save(*anyway);
-        }
-        ImGui::EndPopup();
     }
 
     // The file changed on disk since it was read: a save would undo someone else's work.
-    if (app.disk_conflict() && !ImGui::IsPopupOpen("File changed on disk")) ImGui::OpenPopup("File changed on disk");
-    ImGui::SetNextWindowSize(ImVec2(em * 34, 0));
-    if (ImGui::BeginPopupModal("File changed on disk", nullptr, ImGuiWindowFlags_NoResize)) {
-        ImGui::TextWrapped("%s was changed on disk since it was opened (another program, another editor, or a git "
-                           "pull). Saving now would overwrite those changes.",
-                           app.doc().display_name().c_str());
-        ImGui::Spacing();
+    if (app.disk_conflict()) {
+        const std::string message = app.doc().display_name() +
+                                    " was changed on disk since it was opened (another program, another editor, or a "
+                                    "git pull). Saving now would overwrite those changes.";
         using choice = editor_app::disk_choice;
-        std::optional<choice> chosen;
-        if (ImGui::Button("Overwrite with mine", ImVec2(em * 10, 0))) chosen = choice::overwrite;
-        app.record("disk:Overwrite");
-        ImGui::SameLine();
-        if (ImGui::Button("Reload, dropping my edits", ImVec2(em * 13, 0))) chosen = choice::reload;
-        app.record("disk:Reload");
-        ImGui::SameLine();
-        if (ImGui::Button("Cancel", ImVec2(em * 6, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
-            chosen = choice::cancel;
-        app.record("disk:Cancel");
-        if (chosen) {
-            ImGui::CloseCurrentPopup();
-            app.resolve_disk_conflict(*chosen);
-        }
-        ImGui::EndPopup();
+        const std::optional<int> pressed = choice_prompt(
+            app, "File changed on disk", message,
+            {{"Overwrite with mine", "disk:Overwrite"}, {"Reload, dropping my edits", "disk:Reload"},
+             {"Cancel", "disk:Cancel"}});
+        if (pressed)
+            app.resolve_disk_conflict(*pressed == 0 ? choice::overwrite : *pressed == 1 ? choice::reload : choice::cancel);
     }
 
     // An autosave newer than the file: the editor (or the machine) stopped with edits unsaved.
