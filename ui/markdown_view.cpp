@@ -37,14 +37,17 @@ public:
             // Longer than a whole line (a URL, a long reference number): broken where each
             // line ends instead of running off the edge.
             ImGui::PopFont();
-            line_break();
+            // Each piece fills a line; the first goes on the current line if it fits there,
+            // and what follows the last piece may share its line.
+            bool first = true;
             while (!w.empty()) {
                 const char* end = font->CalcWordWrapPositionA(1.0f, w.data(), w.data() + w.size(), line);
                 std::size_t n = static_cast<std::size_t>(end - w.data());
                 if (n == 0) n = 1;
                 while (n < w.size() && (static_cast<unsigned char>(w[n]) & 0xC0u) == 0x80u) ++n;  // whole characters
+                if (!first) line_break();
                 piece(w.substr(0, n), font, link);
-                line_break();
+                first = false;
                 w.remove_prefix(n);
             }
             return;

@@ -85,6 +85,7 @@ open_result document::open_recovered(const std::string& path, std::vector<std::s
     out.doc = std::make_unique<document>(*loaded.loaded, path);
     out.doc->m_library_dirs = std::move(library_dirs);
     out.doc->m_forced_dirty = true;
+    out.doc->m_owns_autosave = true;  // saving the recovered edits retires it
     out.doc->revalidate();
     out.problems = out.doc->problems();
     return out;
@@ -266,12 +267,18 @@ std::optional<std::string> document::write_autosave() {
     const fs::path parent = fs::path(target).parent_path();
     if (!parent.empty()) fs::create_directories(parent, ec);
     if (ec) return "cannot create " + parent.string() + ": " + ec.message();
-    return save_tree_file(m_tree, target);
+    if (auto error = save_tree_file(m_tree, target)) return error;
+    m_owns_autosave = true;
+    return std::nullopt;
 }
 
 void document::discard_autosave() {
+    // Only an autosave this document wrote (or recovered from): another editor on the same
+    // file, or a crash not yet offered back, may have left the one there.
+    if (!m_owns_autosave) return;
     std::error_code ec;
     fs::remove(autosave_path(), ec);
+    m_owns_autosave = false;
 }
 
 }  // namespace signpost::editor

@@ -132,7 +132,8 @@ public:
     [[nodiscard]] std::optional<std::string> write_autosave();
     // Where write_autosave() writes.
     std::string autosave_path() const;
-    // Removes the autosave (on save and on a clean close).
+    // Removes the autosave (on save and on a clean close) if this document wrote it or was
+    // recovered from it; one left by another instance or an unanswered crash stays.
     void discard_autosave();
 
 private:
@@ -152,6 +153,7 @@ private:
     tree m_tree;
     std::string m_path;
     disk_stamp m_on_disk;
+    bool m_owns_autosave = false;  // this document wrote (or was recovered from) the autosave
     history m_history;
     editor::selection m_selection;
     std::uint64_t m_generation = 1;

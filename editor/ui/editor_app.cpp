@@ -36,7 +36,7 @@ void editor_app::start() {
         adopt(document::from_template("new-tree"));
         if (m_failed_path.empty()) set_status("New tree from the template: pick a node and edit it in the inspector");
         // An untitled tree's autosave left by a crash is offered back like a file's.
-        if (m_options.tree_path.empty()) m_recovery = recovery_for("");
+        m_recovery = recovery_for("");
     }
 }
 
@@ -112,7 +112,7 @@ void editor_app::new_now(std::size_t which) {
                "\" template: pick a node and edit it in the inspector");
 }
 
-void editor_app::open_now(const std::string& path) {
+bool editor_app::open_now(const std::string& path) {
     open_result r = document::open(path, m_options.library_dirs);
     m_recovery.reset();
     if (!r.doc) {
@@ -122,7 +122,7 @@ void editor_app::open_now(const std::string& path) {
         m_failed_fatal = true;
         show_problems_tab();
         set_status("Cannot open " + path + ": see Problems", true);
-        return;
+        return false;
     }
     const bool broken = has_errors(r.problems);
     std::size_t errors = 0;
@@ -154,6 +154,7 @@ void editor_app::open_now(const std::string& path) {
     } else {
         set_status("Opened " + path);
     }
+    return true;
 }
 
 void editor_app::remember(const std::string& path) {
@@ -189,7 +190,7 @@ bool editor_app::save(bool overwrite_changes_on_disk) {
     }
     m_doc->edits().seal();
     if (const auto error = m_doc->save(overwrite_changes_on_disk)) {
-        m_disk_conflict = m_doc->changed_on_disk();
+        m_disk_conflict = !overwrite_changes_on_disk && m_doc->changed_on_disk();
         set_status("Not saved: " + *error, true);
         return false;
     }
@@ -202,6 +203,10 @@ bool editor_app::save(bool overwrite_changes_on_disk) {
 }
 
 bool editor_app::save_as(const std::string& path) {
+    // Onto the document's own file it is a plain save, with its checks (changed on disk,
+    // what a broken file loses): the suggested name usually is that file.
+    std::error_code ec;
+    if (!m_doc->untitled() && fs::equivalent(path, m_doc->path(), ec) && !ec) return save();
     m_doc->edits().seal();
     if (const auto error = m_doc->save_as(path)) {
         set_status("Not saved: " + *error, true);
@@ -223,14 +228,22 @@ void editor_app::resolve_pending(bool save_first) {
             return;
         }
         if (!save()) {
-            m_pending = pending_action::none;
+            // A prompt about this save (what it drops, a change on disk) is up: the action
+            // goes on once that save is done; otherwise it is dropped with the error shown.
+            if (m_lossy_asked || m_disk_conflict) m_continue_after_prompt = true;
+            else m_pending = pending_action::none;
             return;
         }
     } else {
         m_doc->discard_autosave();  // the author chose to drop these edits
     }
+    run_pending();
+}
+
+void editor_app::run_pending() {
     const pending_action action = m_pending;
     m_pending = pending_action::none;
+    m_continue_after_prompt = false;
     switch (action) {
     case pending_action::new_document: new_now(m_pending_template); break;
     case pending_action::open_file: open_now(m_pending_path); break;
@@ -249,7 +262,7 @@ void editor_app::accept_recovery() {
         return;
     }
     adopt(std::move(r.doc));
-    set_status("Recovered the unsaved edits of " + path + ": save to keep them");
+    set_status("Recovered the unsaved edits of " + m_doc->display_name() + ": save to keep them");
 }
 
 void editor_app::decline_recovery() {
@@ -267,27 +280,51 @@ void editor_app::open_statistics(const std::string& log_path) {
     show_statistics_tab();
 }
 
-void editor_app::resolve_lossy_save(bool save_anyway) {
+void editor_app::resolve_lossy_save(lossy_choice choice) {
     m_lossy_asked = false;
-    if (!save_anyway) {
+    const bool go_on = m_continue_after_prompt;
+    m_continue_after_prompt = false;
+    switch (choice) {
+    case lossy_choice::save_anyway:
+        m_lossy_warning.clear();  // asked once per opened file
+        if (save() && go_on) run_pending();
+        else if (!m_disk_conflict) m_pending = pending_action::none;
+        else m_continue_after_prompt = go_on;  // the disk prompt decides next
+        return;
+    case lossy_choice::save_as: {
+        m_continue_after_save = go_on;  // the Save As dialog finishes the job
+        const fs::path path = m_doc->path();
+        m_dialog.show(file_purpose::save_tree, path.parent_path().string(), path.stem().string() + "-fixed.xml");
+        return;
+    }
+    case lossy_choice::cancel:
+        m_pending = pending_action::none;
         set_status("Not saved: use Save As to keep the original file as it is", true);
         return;
     }
-    m_lossy_warning.clear();  // asked once per opened file
-    (void)save();
 }
 
 void editor_app::resolve_disk_conflict(disk_choice choice) {
     m_disk_conflict = false;
+    const bool go_on = m_continue_after_prompt;
+    m_continue_after_prompt = false;
     switch (choice) {
-    case disk_choice::overwrite: (void)save(true); break;
+    case disk_choice::overwrite:
+        if (save(true) && go_on) run_pending();
+        else m_pending = pending_action::none;
+        return;
     case disk_choice::reload: {
-        m_doc->discard_autosave();  // the author chose the file as it is now
         const std::string path = m_doc->path();  // a copy: opening replaces the document
-        open_now(path);
-        break;
+        // The edits here are dropped only once the file has opened: a removed file, or one
+        // with conflict markers, keeps them (and their autosave).
+        if (open_now(path)) remove_autosave(path);
+        m_pending = pending_action::none;
+        return;
     }
-    case disk_choice::cancel: set_status("Not saved: the file on disk was left as it is", true); break;
+    case disk_choice::cancel:
+        m_pending = pending_action::none;
+        set_status("Not saved: the file on disk was left as it is", true);
+        return;
     }
 }
 

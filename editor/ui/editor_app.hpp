@@ -136,7 +136,8 @@ public:
     // loader could not read, or without the comments: the first save asks first, saying so.
     const std::string& lossy_save_warning() const { return m_lossy_warning; }
     bool lossy_save_asked() const { return m_lossy_asked; }
-    void resolve_lossy_save(bool save_anyway);
+    enum class lossy_choice { save_anyway, save_as, cancel };
+    void resolve_lossy_save(lossy_choice choice);
     enum class disk_choice { overwrite, reload, cancel };
     void resolve_disk_conflict(disk_choice choice);
     // A recovery file offered for the document just opened.
@@ -149,7 +150,8 @@ public:
 
 private:
     void adopt(std::unique_ptr<document> doc);
-    void open_now(const std::string& path);
+    bool open_now(const std::string& path);  // true when a tree came back
+    void run_pending();  // the New/Open/Quit the author answered "save first" or "don't save" to
     void new_now(std::size_t which);
     void handle_shortcuts();
     void autosave_if_due();
@@ -184,6 +186,7 @@ private:
     diagnostics m_failed_problems;
     bool m_failed_fatal = false;
     bool m_continue_after_save = false;  // a "save changes?" answer waits for Save As
+    bool m_continue_after_prompt = false;  // ... or for the lossy-save or disk-conflict prompt
     bool m_select_preview_tab = false;
     bool m_select_statistics_tab = false;
     bool m_select_problems_tab = false;

@@ -172,7 +172,9 @@ std::optional<int> choice_prompt(editor_app& app, const char* title, const std::
 void draw_prompts(editor_app& app) {
     const float em = app.fonts().size;
     // Unsaved changes: asked before New, Open and Quit would drop them.
-    if (app.pending() != pending_action::none && !app.dialog().visible()) {
+    // Not over another prompt (two modals would reopen each other every frame).
+    if (app.pending() != pending_action::none && !app.dialog().visible() && !app.lossy_save_asked() &&
+        !app.disk_conflict() && !app.recovery_offer()) {
         if (!ImGui::IsPopupOpen("Unsaved changes")) ImGui::OpenPopup("Unsaved changes");
     }
     ImGui::SetNextWindowSize(ImVec2(em * 28, 0));
@@ -211,18 +213,16 @@ void draw_prompts(editor_app& app) {
         const std::optional<int> pressed =
             choice_prompt(app, "Save this file?", message,
                           {{"Save anyway", "lossy:Anyway"}, {"Save as...", "lossy:Rename"}, {"Cancel", "lossy:Cancel"}});
-        if (pressed) app.resolve_lossy_save(*pressed == 0);
-        if (pressed == 1) {
-            const std::filesystem::path path = app.doc().path();
-            app.dialog().show(file_purpose::save_tree, path.parent_path().string(), path.stem().string() + "-fixed.xml");
-        }
+        using choice = editor_app::lossy_choice;
+        if (pressed)
+            app.resolve_lossy_save(*pressed == 0 ? choice::save_anyway : *pressed == 1 ? choice::save_as : choice::cancel);
     }
 
     // The file changed on disk since it was read: a save would undo someone else's work.
     if (app.disk_conflict()) {
         const std::string message = app.doc().display_name() +
-                                    " was changed on disk since it was opened (another program, another editor, or a "
-                                    "git pull). Saving now would overwrite those changes.";
+                                    " was changed or removed on disk since it was opened (another program, another "
+                                    "editor, or a git pull). Saving now would overwrite that.";
         using choice = editor_app::disk_choice;
         const std::optional<int> pressed = choice_prompt(
             app, "File changed on disk", message,

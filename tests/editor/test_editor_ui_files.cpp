@@ -339,3 +339,61 @@ TEST_CASE("editor files: the first save of a file that opened with errors or com
     CHECK_FALSE(r.drawn("lossy:Anyway"));
     CHECK_FALSE(r.doc().dirty());
 }
+
+TEST_CASE("editor files: Save As onto the open file itself goes through Save's checks") {
+    rig r;
+    nudge(r);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    { std::ofstream(r.tree_path, std::ios::app) << "\n"; }  // a change on disk
+    r.app->dialog().show(file_purpose::save_tree, r.dir.path.string(), fs::path(r.tree_path).filename().string());
+    r.settle();
+    r.click("dialog:Save");
+    r.settle();
+    CHECK(r.drawn("disk:Overwrite"));  // asked, not silently overwritten
+    CHECK(r.doc().dirty());
+    r.click("disk:Cancel");
+}
+
+TEST_CASE("editor files: Reload of a file removed on disk keeps the edits and their autosave") {
+    rig r;
+    nudge(r);
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    const std::string autosave = autosave_path_for(r.tree_path);
+    REQUIRE(fs::exists(autosave));
+    fs::remove(r.tree_path);
+    r.ui.press(ui::letter('S'), true);
+    r.settle();
+    r.click("disk:Reload");
+    r.settle();
+    CHECK(r.doc().dirty());
+    CHECK(fs::exists(autosave));
+    CHECK_FALSE(r.drawn("disk:Overwrite"));
+}
+
+TEST_CASE("editor files: closing, answering Save, then Save anyway on a lossy file still closes") {
+    rig r(R"(<tree format="1" id="lossy" start="a"><!-- note --><end id="a" outcome="resolved"/></tree>)", "lossy.xml");
+    nudge(r, "a");
+    CHECK_FALSE(r.app->request_close());
+    r.settle();
+    r.click("prompt:Save");
+    r.settle();
+    REQUIRE(r.drawn("lossy:Anyway"));
+    CHECK_FALSE(r.drawn("prompt:Save"));  // one prompt at a time
+    CHECK_FALSE(r.app->quit_requested());
+    r.click("lossy:Anyway");
+    r.settle();
+    CHECK(r.app->quit_requested());
+    CHECK_FALSE(r.doc().dirty());
+}
+
+TEST_CASE("editor files: an untitled autosave is offered when a file given at start cannot be opened") {
+    rig r("");
+    nudge(r, r.t().nodes.back().id);
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    REQUIRE(fs::exists(autosave_path_for("")));
+    r.app = r.make_app(r.dir.file("typo.xml"));  // a crash, then a start with a wrong path
+    r.settle();
+    CHECK(r.app->recovery_offer());
+}

@@ -351,6 +351,22 @@ TEST_CASE("model: untitled autosave lives under XDG_STATE_HOME") {
         ::unsetenv("XDG_STATE_HOME");
 }
 
+TEST_CASE("model: a document removes only an autosave it wrote") {
+    // Two editors on one file: the one that closes cleanly must not delete the other's.
+    temp_dir dir;
+    const std::string path = dir.file("shared.xml");
+    write(path, model_test::sample_xml);
+    const auto a = document::open(path);
+    const auto b = document::open(path);
+    REQUIRE(a.doc);
+    REQUIRE(b.doc);
+    REQUIRE_FALSE(a.doc->write_autosave());
+    b.doc->discard_autosave();
+    CHECK(fs::exists(a.doc->autosave_path()));
+    a.doc->discard_autosave();
+    CHECK_FALSE(fs::exists(a.doc->autosave_path()));
+}
+
 TEST_CASE("model: recent files, newest first, no repeats, at most ten, persisted") {
     temp_dir dir;
     const std::string store = dir.file("config/signpost/recent-files");
