@@ -24,10 +24,8 @@ using fuzz::require;
 
 // Every finding must say what and where, inside the input.
 void check_diagnostics(const diagnostics& list, std::string_view input) {
-    // Lines end at \n, \r\n or a lone \r, as in XML.
     std::size_t lines = 1;
-    for (std::size_t i = 0; i < input.size(); ++i)
-        lines += input[i] == '\n' || (input[i] == '\r' && (i + 1 == input.size() || input[i + 1] != '\n'));
+    for (std::size_t i = 0; i < input.size(); ++i) lines += ends_line(input, i);
     for (const auto& d : list) {
         require(!d.code.empty(), "diagnostic without a code", d.message);
         require(!d.message.empty(), "diagnostic without a message", d.code);

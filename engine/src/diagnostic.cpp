@@ -49,8 +49,7 @@ source_pos position_at(std::string_view text, std::size_t offset) {
     source_pos p{1, 1};
     for (std::size_t i = from; i < offset; ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
-        // Lines end at \n, \r\n and a lone \r, as in XML (the loader's cursor agrees).
-        if (c == '\n' || (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+        if (ends_line(text, i)) {
             ++p.line;
             p.column = 1;
         } else if ((c & 0xC0u) != 0x80u) {  // continuation bytes do not start a code point

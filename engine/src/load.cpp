@@ -78,12 +78,9 @@ private:
         const char* base = m_text.data();
         std::size_t i = m_scanned;
         if (m_has_cr) {
-            // XML ends a line at \n, \r\n and a lone \r (old Mac files): byte by byte.
-            for (; i < offset; ++i) {
-                const char c = base[i];
-                if (c == '\n' || (c == '\r' && (i + 1 == m_text.size() || base[i + 1] != '\n')))
-                    m_line_starts.push_back(static_cast<std::uint32_t>(i + 1));
-            }
+            // A lone \r ends a line too (old Mac files): byte by byte.
+            for (; i < offset; ++i)
+                if (ends_line(m_text, i)) m_line_starts.push_back(static_cast<std::uint32_t>(i + 1));
             m_scanned = offset;
             return;
         }

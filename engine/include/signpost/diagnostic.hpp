@@ -37,9 +37,14 @@ std::string format(const diagnostic& d);
 // True when any diagnostic in the list is an error.
 bool has_errors(const diagnostics& list);
 
+// True when the byte at `i` ends a line: \n, or a \r not followed by \n (XML's rule, so
+// \r\n counts once and old-Mac files with lone \r have lines too).
+inline bool ends_line(std::string_view text, std::size_t i) {
+    return text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
+}
+
 // Byte offset -> 1-based line/column (column counts UTF-8 code points, tabs as one; a
-// UTF-8 byte order mark at the start of the text is not counted; lines end at \n, \r\n
-// or a lone \r, as in XML).
+// UTF-8 byte order mark at the start of the text is not counted; lines end as ends_line says).
 source_pos position_at(std::string_view text, std::size_t offset);
 
 // The closest candidate to `word` by edit distance (insertions, deletions, substitutions
