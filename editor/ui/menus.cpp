@@ -175,33 +175,14 @@ void draw_prompts(editor_app& app) {
     // Not over another prompt (two modals would reopen each other every frame).
     if (app.pending() != pending_action::none && !app.dialog().visible() && !app.lossy_save_asked() &&
         !app.disk_conflict() && !app.recovery_offer()) {
-        if (!ImGui::IsPopupOpen("Unsaved changes")) ImGui::OpenPopup("Unsaved changes");
-    }
-    ImGui::SetNextWindowSize(ImVec2(em * 28, 0));
-    if (ImGui::BeginPopupModal("Unsaved changes", nullptr, ImGuiWindowFlags_NoResize)) {
-        const char* what = app.pending() == pending_action::quit ? "closing" : "going on";
-        ImGui::TextWrapped("%s has changes that are not saved. Save them before %s?", app.doc().display_name().c_str(), what);
-        ImGui::Spacing();
-        bool close = false;
-        if (ImGui::Button("Save", ImVec2(em * 6, 0))) {
-            close = true;
-            app.resolve_pending(true);
-        }
-        app.record("prompt:Save");
-        ImGui::SameLine();
-        if (ImGui::Button("Don't save", ImVec2(em * 6, 0))) {
-            close = true;
-            app.resolve_pending(false);
-        }
-        app.record("prompt:Discard");
-        ImGui::SameLine();
-        if (ImGui::Button("Cancel", ImVec2(em * 6, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
-            close = true;
-            app.cancel_pending();
-        }
-        app.record("prompt:Cancel");
-        if (close || app.pending() == pending_action::none) ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
+        const std::string message = app.doc().display_name() + " has changes that are not saved. Save them before " +
+                                    (app.pending() == pending_action::quit ? "closing" : "going on") + "?";
+        const std::optional<int> pressed = choice_prompt(
+            app, "Unsaved changes", message,
+            {{"Save", "prompt:Save"}, {"Don't save", "prompt:Discard"}, {"Cancel", "prompt:Cancel"}});
+        if (pressed == 0) app.resolve_pending(true);
+        else if (pressed == 1) app.resolve_pending(false);
+        else if (pressed == 2) app.cancel_pending();
     }
 
     // The first save of a file that opened with errors or comments drops what the editor
