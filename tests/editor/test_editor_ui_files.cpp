@@ -17,6 +17,16 @@ void nudge(rig& r, const std::string& id = "fixed") {
     REQUIRE(r.doc().dirty());
 }
 
+// An edit, then the simulated seconds after which it is autosaved; the autosave's path.
+std::string edit_and_autosave(rig& r) {
+    nudge(r, r.doc().untitled() ? r.t().nodes.back().id : std::string("fixed"));
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    const std::string autosave = autosave_path_for(r.doc().path());
+    REQUIRE(fs::exists(autosave));
+    return autosave;
+}
+
 }  // namespace
 
 TEST_CASE("editor files: closing with unsaved changes asks, and Don't save quits and drops the autosave") {
@@ -163,10 +173,7 @@ TEST_CASE("editor files: autosave while editing, and after a crash the edits are
 
 TEST_CASE("editor files: declining the recovery removes the autosave") {
     rig r;
-    nudge(r);
-    r.now += std::chrono::seconds(6);
-    r.settle();
-    REQUIRE(fs::exists(autosave_path_for(r.tree_path)));
+    edit_and_autosave(r);
     r.app = r.make_app(r.tree_path);
     r.settle();
     r.click("recover:Discard");
@@ -264,11 +271,7 @@ TEST_CASE("editor files: Save As onto another existing file asks once before rep
 
 TEST_CASE("editor files: closing while the recovery is offered keeps the autosave") {
     rig r;
-    nudge(r);
-    r.now += std::chrono::seconds(6);
-    r.settle();
-    const std::string autosave = autosave_path_for(r.tree_path);
-    REQUIRE(fs::exists(autosave));
+    const std::string autosave = edit_and_autosave(r);
     r.app = r.make_app(r.tree_path);  // after a crash
     r.settle();
     REQUIRE(r.app->recovery_offer());
@@ -280,11 +283,7 @@ TEST_CASE("editor files: an untitled tree's autosave is offered back at the next
     rig r("");  // no file: an untitled tree
     REQUIRE(r.doc().untitled());
     REQUIRE_FALSE(r.app->recovery_offer());
-    nudge(r, r.t().nodes.back().id);
-    r.now += std::chrono::seconds(6);
-    r.settle();
-    const std::string autosave = autosave_path_for("");
-    REQUIRE(fs::exists(autosave));
+    const std::string autosave = edit_and_autosave(r);
     const vec2 moved = r.position(r.t().nodes.back().id);
 
     r.app = r.make_app("");  // after a crash
@@ -356,11 +355,7 @@ TEST_CASE("editor files: Save As onto the open file itself goes through Save's c
 
 TEST_CASE("editor files: Reload of a file removed on disk keeps the edits and their autosave") {
     rig r;
-    nudge(r);
-    r.now += std::chrono::seconds(6);
-    r.settle();
-    const std::string autosave = autosave_path_for(r.tree_path);
-    REQUIRE(fs::exists(autosave));
+    const std::string autosave = edit_and_autosave(r);
     fs::remove(r.tree_path);
     r.ui.press(ui::letter('S'), true);
     r.settle();
@@ -389,10 +384,7 @@ TEST_CASE("editor files: closing, answering Save, then Save anyway on a lossy fi
 
 TEST_CASE("editor files: an untitled autosave is offered when a file given at start cannot be opened") {
     rig r("");
-    nudge(r, r.t().nodes.back().id);
-    r.now += std::chrono::seconds(6);
-    r.settle();
-    REQUIRE(fs::exists(autosave_path_for("")));
+    edit_and_autosave(r);
     r.app = r.make_app(r.dir.file("typo.xml"));  // a crash, then a start with a wrong path
     r.settle();
     CHECK(r.app->recovery_offer());
