@@ -21,6 +21,18 @@ inline void require(bool ok, std::string_view what, std::string_view detail = {}
     if (!ok) fail(what, detail);
 }
 
+// The first line where two texts differ, both ways, for the failure message.
+inline std::string first_difference(std::string_view a, std::string_view b) {
+    std::size_t line = 1, at = 0;
+    while (at < a.size() && at < b.size() && a[at] == b[at]) line += a[at++] == '\n';
+    const auto line_of = [&](std::string_view s) {
+        const std::size_t from = s.rfind('\n', at == 0 ? 0 : at - 1);
+        const std::size_t start = from == std::string_view::npos || at == 0 ? 0 : from + 1;
+        return std::string(s.substr(start, s.find('\n', at) - start));
+    };
+    return "line " + std::to_string(line) + ":\n  " + line_of(a) + "\n  " + line_of(b);
+}
+
 // Hands out the bytes of an input one at a time (0 once they run out), for targets that
 // turn bytes into actions.
 class byte_reader {

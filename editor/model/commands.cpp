@@ -1026,6 +1026,8 @@ std::optional<std::string> paste_into(recorder& r, const std::string& text, vec2
         renamed.emplace(n.id, id);
     }
     const auto remap = [&](std::string& to) {
+        // No target is no link, even when a broken node's id is empty too.
+        if (to.empty()) return;
         if (const auto hit = renamed.find(to); hit != renamed.end()) to = hit->second;
     };
     std::unordered_set<std::string> done;

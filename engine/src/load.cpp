@@ -522,7 +522,6 @@ private:
     std::vector<pending_target> m_targets;
     std::vector<raw_attr> m_tag;  // scratch for scan_start_tag
     std::vector<std::size_t> m_layout_offsets;  // of each <pos> read, for duplicates
-    std::vector<char> m_layout_named;           // whether that <pos> has a `node`
     // Where pugixml's copy of the source starts: names and values are parsed in place in it,
     // so their offsets there are their offsets in the source.
     std::uintptr_t m_base = 0;
@@ -849,23 +848,23 @@ void loader::read_variable(pugi::xml_node el) {
         }
     }
     if (const attr* a = attrs.find("options")) {
-        if (type_known && v.type != var_type::choice) {
+        // Kept even where they are an error, so the author's list survives saving the
+        // broken file (the saver writes them back) until the type is put right.
+        std::unordered_set<std::string> listed;  // a linear search per option is quadratic
+        for (auto& option : split_tokens(a->value)) {
+            if (!listed.insert(option).second)
+                error("invalid-attribute", "option " + quote_value(option) + " is listed twice", name_pos(*a), "",
+                      "options");
+            else
+                v.options.push_back(std::move(option));
+        }
+        if (type_known && v.type != var_type::choice)
             error("invalid-attribute",
                   "'options' is only for choice variables; '" + v.name + "' is a " + to_string(v.type),
                   name_pos(*a), "", "options");
-        } else {
-            std::unordered_set<std::string> listed;  // a linear search per option is quadratic
-            for (auto& option : split_tokens(a->value)) {
-                if (!listed.insert(option).second)
-                    error("invalid-attribute", "option " + quote_value(option) + " is listed twice", name_pos(*a), "",
-                          "options");
-                else
-                    v.options.push_back(std::move(option));
-            }
-            if (v.options.empty())
-                error("invalid-attribute", "options is empty; list the choices separated by spaces",
-                      name_pos(*a), "", "options");
-        }
+        else if (v.options.empty())
+            error("invalid-attribute", "options is empty; list the choices separated by spaces", name_pos(*a), "",
+                  "options");
     } else if (type_known && v.type == var_type::choice) {
         error("missing-attribute",
               "choice variable '" + v.name + "' needs 'options' (the allowed values, separated by spaces)", v.pos,
@@ -1174,7 +1173,6 @@ void loader::read_layout(pugi::xml_node el) {
     read_attrs(el, {}, "");
     m_tree->layout.reserve(m_tree->nodes.size());
     m_layout_offsets.reserve(m_tree->nodes.size());
-    m_layout_named.reserve(m_tree->nodes.size());
     for_children(el, "", [&](pugi::xml_node c) {
         if (std::string_view(c.name()) != "pos") {
             unknown_element(c, el, layout_children, "");
@@ -1197,9 +1195,11 @@ void loader::read_layout(pugi::xml_node el) {
                 error("invalid-attribute", std::string(axis) + " must be a finite number, not " + quote_value(a->value),
                       name_pos(*a), "", axis);
         }
+        // A position of no node places nothing; kept, it would be saved as node="" and
+        // every such <pos> would place the same node the next time.
+        if (!named) return;
         // Duplicates are found with the index, once it is built (drop_duplicate_layout).
         m_layout_offsets.push_back(element_offset(c));
-        m_layout_named.push_back(named != nullptr);
         m_tree->layout.push_back(std::move(entry));
     });
 }
@@ -1210,8 +1210,7 @@ void loader::drop_duplicate_layout() {
     bool any = false;
     for (std::size_t i = 0; i < t.layout.size(); ++i) {
         const layout_entry& entry = t.layout[i];
-        // The index keeps the first; a <pos> without `node` is missing-attribute, no duplicate.
-        if (!m_layout_named[i] || t.find_layout(entry.node) == &entry) continue;
+        if (t.find_layout(entry.node) == &entry) continue;  // the index keeps the first
         duplicate[i] = 1;
         any = true;
         error("duplicate-element", "<layout> places '" + entry.node + "' twice; keep one <pos>",

@@ -560,6 +560,28 @@ TEST_CASE("model: paste makes ids unique and remaps links among the pasted nodes
     CHECK(d.execute(paste_nodes("not xml", {0, 0})).has_value());
 }
 
+TEST_CASE("model: pasting a node whose id is empty links no empty target to it") {
+    // A broken file can hold a node with id=""; its pasted copy gets a fresh id, and the
+    // pasted nodes' missing targets must stay missing, not turn into links to that copy.
+    const std::string clip = R"(<tree format="1" id="clip" start="a">
+  <end id="" outcome="resolved"/>
+  <form id="f" title="F"><field var="x"/></form>
+  <logic id="l"><branch if="true" to="f"/></logic>
+  <variables><variable name="x" type="text"/></variables>
+</tree>)";
+    tree empty;
+    empty.id = "other";
+    document d(empty, "");
+    REQUIRE(!d.execute(paste_nodes(clip, {0, 0})));
+    const std::vector<std::string> created = d.last_created();
+    REQUIRE(created.size() == 3);
+    CHECK(!created[0].empty());
+    CHECK(get(d, created[1]).to.empty());
+    CHECK(get(d, created[1]).otherwise.empty());
+    CHECK(get(d, created[2]).otherwise.empty());
+    CHECK(get(d, created[2]).branches.at(0).to == created[1]);
+}
+
 TEST_CASE("model: paste into another tree declares the variables it needs") {
     auto src = model_test::sample_document();
     const std::string clip = copy_nodes(src.current(), {"route"});

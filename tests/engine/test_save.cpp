@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -798,6 +799,60 @@ TEST_CASE("save: every sample tree round-trips") {
         check_round_trip(read_all(entry.path()));
     }
     CHECK(count > 0);
+}
+
+// The editor opens a broken file and saves it. That first save may drop what could not be
+// read (the editor says so first); saving what it wrote must then lose nothing more.
+std::string second_save_difference(std::string_view xml) {
+    const load_result first = load_tree_string(xml, "broken.xml");
+    if (!first.loaded) return {};
+    const std::string saved = save_tree_string(*first.loaded);
+    const load_result again = load_tree_string(saved, "saved.xml");
+    if (!again.loaded) return "the first save does not open:\n" + saved;
+    const std::string resaved = save_tree_string(*again.loaded);
+    return resaved == saved ? std::string() : "first save:\n" + saved + "\nsecond save:\n" + resaved;
+}
+
+TEST_CASE("save: a broken file loses nothing more on its second save") {
+    int count = 0;
+    for (const auto& entry : fs::directory_iterator(fs::path(SIGNPOST_TEST_DATA) / "broken")) {
+        if (entry.path().extension() != ".xml") continue;
+        ++count;
+        CAPTURE(entry.path().string());
+        CHECK(second_save_difference(read_all(entry.path())) == "");
+    }
+    CHECK(count > 40);
+
+    SUBCASE("options of a variable whose type is misspelt are kept") {
+        const std::string xml = R"(<tree format="1" id="t" start="a">
+  <variables><variable name="plan" type="chioce" options="basic plus" default="basic"/></variables>
+  <end id="a" outcome="resolved"/>
+</tree>)";
+        const load_result loaded = load_tree_string(xml, "t.xml");
+        REQUIRE(loaded.loaded);
+        CHECK(has_errors(loaded.problems));
+        CHECK(loaded.loaded->variables.at(0).options == std::vector<std::string>{"basic", "plus"});
+        CHECK(second_save_difference(xml) == "");
+        // Put right, the list is there to use.
+        const load_result fixed = load_tree_string(std::regex_replace(save_tree_string(*loaded.loaded),
+                                                                      std::regex("type=\"text\""), "type=\"choice\""),
+                                                   "t.xml");
+        CHECK(fixed.ok());
+    }
+    SUBCASE("a <pos> that names no node is dropped, not saved as node=\"\"") {
+        const std::string xml = R"(<tree format="1" id="t" start="a">
+  <end id="a" outcome="resolved"/>
+  <layout><pos node="a" x="1" y="2"/><pos x="3" y="4"/><pos nodE="a" x="5" y="6"/></layout>
+</tree>)";
+        const load_result loaded = load_tree_string(xml, "t.xml");
+        REQUIRE(loaded.loaded);
+        CHECK(has_errors(loaded.problems));
+        REQUIRE(loaded.loaded->layout.size() == 1);
+        CHECK(loaded.loaded->layout[0].node == "a");
+        CHECK(loaded.loaded->layout[0].x == 1);
+        CHECK(save_tree_string(*loaded.loaded).find("node=\"\"") == std::string::npos);
+        CHECK(second_save_difference(xml) == "");
+    }
 }
 
 TEST_CASE("save: save_tree_file then load_tree_file gives the same tree") {
