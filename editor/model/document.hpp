@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/change.hpp"
+#include "model/files.hpp"
 #include "model/selection.hpp"
 #include "model/templates.hpp"
 #include "signpost/diagnostic.hpp"
@@ -26,8 +27,9 @@ struct open_result {
     std::unique_ptr<document> doc;
     // The loader's findings (and the validator's when a tree came back).
     diagnostics problems;
-    // An autosave newer than the file exists: offer document::open_recovered().
-    std::optional<std::string> recovery;
+    // An autosave of the file exists (even when the file did not open): offer
+    // document::open_recovered().
+    std::optional<autosave_offer> recovery;
     // XML comments in the file: the tree model has no place for them, so saving drops them.
     std::size_t comments = 0;
 };

@@ -24,6 +24,15 @@ std::optional<fs::path> env_dir(const char* name) {
     return p;
 }
 
+std::optional<std::string> read_whole(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream out;
+    out << in.rdbuf();
+    if (in.bad()) return std::nullopt;
+    return std::move(out).str();
+}
+
 fs::path home_dir() {
     if (auto h = env_dir("HOME")) return *h;
     return fs::temp_directory_path();
@@ -89,17 +98,19 @@ std::string autosave_path_for(const std::string& file) {
     return (p.parent_path() / ("." + p.filename().string() + ".autosave")).string();
 }
 
-std::optional<std::string> recovery_for(const std::string& file) {
-    const std::string autosave = autosave_path_for(file);
+std::optional<autosave_offer> recovery_for(const std::string& file) {
+    autosave_offer offer{file, autosave_path_for(file), false};
     std::error_code ec;
-    if (!fs::is_regular_file(autosave, ec)) return std::nullopt;
-    if (file.empty() || !fs::exists(file, ec)) return autosave;
+    if (!fs::is_regular_file(offer.autosave, ec)) return std::nullopt;
+    if (file.empty() || !fs::exists(file, ec)) return offer;
+    // Edits undone back to the saved text leave nothing to recover.
+    const std::optional<std::string> autosaved = read_whole(offer.autosave);
+    if (autosaved && autosaved == read_whole(file)) return std::nullopt;
     const auto saved = fs::last_write_time(file, ec);
-    if (ec) return autosave;
-    const auto auto_time = fs::last_write_time(autosave, ec);
-    if (ec) return std::nullopt;
-    if (auto_time > saved) return autosave;
-    return std::nullopt;
+    if (ec) return offer;
+    const auto auto_time = fs::last_write_time(offer.autosave, ec);
+    offer.older_than_file = !ec && auto_time < saved;
+    return offer;
 }
 
 void remove_autosave(const std::string& file) {

@@ -41,9 +41,19 @@ private:
 // (else ~/.local/state/signpost/...).
 std::string autosave_path_for(const std::string& file);
 
-// The autosave of `file` when one exists and is newer than `file` (or `file` is missing):
-// the editor offers to recover it. nullopt otherwise.
-std::optional<std::string> recovery_for(const std::string& file);
+// An autosave left behind by an editor that stopped before saving (a crash, a power cut,
+// a killed session): the editor offers it back.
+struct autosave_offer {
+    std::string file;      // the tree file it belongs to ("" = untitled)
+    std::string autosave;  // the autosave's own path
+    // The file was written after the autosave (a git pull or another program while the
+    // editor was down): recovering would put older edits over newer content.
+    bool older_than_file = false;
+};
+
+// The autosave of `file` when one exists and holds something other than the file itself.
+// Older autosaves are offered too, marked: only the author can tell which copy to keep.
+std::optional<autosave_offer> recovery_for(const std::string& file);
 
 // Deletes the autosave of `file` if present.
 void remove_autosave(const std::string& file);

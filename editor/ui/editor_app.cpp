@@ -35,8 +35,9 @@ void editor_app::start() {
         // Nothing opened: a new tree, with the file's diagnostics still on show.
         adopt(document::from_template("new-tree"));
         if (m_failed_path.empty()) set_status("New tree from the template: pick a node and edit it in the inspector");
-        // An untitled tree's autosave left by a crash is offered back like a file's.
-        m_recovery = recovery_for("");
+        // An untitled tree's autosave left by a crash is offered back like a file's (after
+        // the autosave of a file that failed to open, if any: one offer at a time).
+        if (!m_recovery) m_recovery = recovery_for("");
     }
 }
 
@@ -116,10 +117,12 @@ bool editor_app::open_now(const std::string& path) {
     open_result r = document::open(path, m_options.library_dirs);
     m_recovery.reset();
     if (!r.doc) {
-        // Nothing came back (not XML, not a tree...): show why and keep what was open.
+        // Nothing came back (not XML, not a tree, conflict markers...): show why and keep
+        // what was open. The author's unsaved edits to it may still be in its autosave.
         m_failed_path = path;
         m_failed_problems = std::move(r.problems);
         m_failed_fatal = true;
+        m_recovery = std::move(r.recovery);
         show_problems_tab();
         set_status("Cannot open " + path + ": see Problems", true);
         return false;
@@ -254,12 +257,19 @@ void editor_app::run_pending() {
 
 void editor_app::accept_recovery() {
     if (!m_recovery) return;
-    const std::string path = m_doc->path();
+    const std::string path = m_recovery->file;
     m_recovery.reset();
     open_result r = document::open_recovered(path, m_options.library_dirs);
     if (!r.doc) {
         set_status("The autosave could not be read", true);
         return;
+    }
+    if (path != m_doc->path()) {
+        // The file itself did not open: the recovered edits take its place.
+        m_failed_path.clear();
+        m_failed_problems.clear();
+        m_lossy_warning.clear();
+        remember(path);
     }
     adopt(std::move(r.doc));
     set_status("Recovered the unsaved edits of " + m_doc->display_name() + ": save to keep them");
@@ -267,7 +277,7 @@ void editor_app::accept_recovery() {
 
 void editor_app::decline_recovery() {
     if (!m_recovery) return;
-    remove_autosave(m_doc->path());
+    remove_autosave(m_recovery->file);
     m_recovery.reset();
 }
 

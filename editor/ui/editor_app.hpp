@@ -140,8 +140,9 @@ public:
     void resolve_lossy_save(lossy_choice choice);
     enum class disk_choice { overwrite, reload, cancel };
     void resolve_disk_conflict(disk_choice choice);
-    // A recovery file offered for the document just opened.
-    const std::optional<std::string>& recovery_offer() const { return m_recovery; }
+    // An autosave offered back: of the file just opened (or that failed to open), or of an
+    // untitled tree.
+    const std::optional<autosave_offer>& recovery_offer() const { return m_recovery; }
     void accept_recovery();
     void decline_recovery();
 
@@ -178,7 +179,7 @@ private:
     pending_action m_pending = pending_action::none;
     std::string m_pending_path;
     std::size_t m_pending_template = 0;
-    std::optional<std::string> m_recovery;
+    std::optional<autosave_offer> m_recovery;
     bool m_disk_conflict = false;
     std::string m_lossy_warning;  // what the first save of this file would drop ("" = nothing)
     bool m_lossy_asked = false;   // the prompt about it is up

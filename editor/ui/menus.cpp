@@ -213,17 +213,30 @@ void draw_prompts(editor_app& app) {
             app.resolve_disk_conflict(*pressed == 0 ? choice::overwrite : *pressed == 1 ? choice::reload : choice::cancel);
     }
 
-    // An autosave newer than the file: the editor (or the machine) stopped with edits unsaved.
+    // An autosave left behind: the editor (or the machine) stopped with edits unsaved.
     if (app.recovery_offer() && !ImGui::IsPopupOpen("Recover unsaved edits?")) ImGui::OpenPopup("Recover unsaved edits?");
     ImGui::SetNextWindowSize(ImVec2(em * 30, 0));
     if (ImGui::BeginPopupModal("Recover unsaved edits?", nullptr, ImGuiWindowFlags_NoResize)) {
-        if (app.doc().untitled())
-            ImGui::TextWrapped("An untitled tree was being edited when the editor last stopped, and its edits were "
-                               "never saved. Recover them?");
-        else
-            ImGui::TextWrapped("%s has an autosave newer than the file: the editor was closed before these edits "
-                               "were saved. Recover them?",
-                               app.doc().display_name().c_str());
+        if (const auto& offer = app.recovery_offer()) {
+            const std::string name = std::filesystem::path(offer->file).filename().string();
+            if (offer->file.empty())
+                ImGui::TextWrapped("An untitled tree was being edited when the editor last stopped, and its edits "
+                                   "were never saved. Recover them?");
+            else if (offer->file != app.doc().path())
+                ImGui::TextWrapped("%s cannot be opened (see Problems), but it has an autosave: edits made before "
+                                   "the editor last stopped. Recover them? Saving them replaces the file as it is "
+                                   "now.",
+                                   name.c_str());
+            else if (offer->older_than_file)
+                ImGui::TextWrapped("%s has an autosave of edits that were never saved, but the file has changed "
+                                   "since (a git pull, another editor). Recovering shows the autosave instead of "
+                                   "the newer file, and saving it replaces that file: use Save As to keep both.",
+                                   name.c_str());
+            else
+                ImGui::TextWrapped("%s has an autosave newer than the file: the editor was closed before these "
+                                   "edits were saved. Recover them?",
+                                   name.c_str());
+        }
         ImGui::Spacing();
         if (ImGui::Button("Recover", ImVec2(em * 7, 0))) {
             app.accept_recovery();

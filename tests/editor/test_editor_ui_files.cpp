@@ -171,6 +171,64 @@ TEST_CASE("editor files: autosave while editing, and after a crash the edits are
     CHECK(load_tree_file(r.tree_path).loaded->find_layout("fixed")->x == moved.x);
 }
 
+TEST_CASE("editor files: an autosave older than the file (a crash, then a git pull) is still offered") {
+    rig r;
+    nudge(r);
+    const vec2 moved = r.position("fixed");
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    const std::string autosave = autosave_path_for(r.tree_path);
+    REQUIRE(fs::exists(autosave));
+    // The editor crashes; a pull then changes the file (a new title), a minute later.
+    std::string pulled = router_xml;
+    pulled.replace(pulled.find("Router"), 6, "Pulled");
+    r.dir.write("router.xml", pulled);
+    fs::last_write_time(r.tree_path, fs::last_write_time(autosave) + std::chrono::seconds(60));
+
+    r.app = r.make_app(r.tree_path);
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    CHECK(r.app->recovery_offer()->older_than_file);
+    CHECK(r.t().title.find("Pulled") != std::string::npos);  // the file as pulled, until the author says
+    r.click("recover:Recover");
+    r.settle();
+    CHECK(r.position("fixed") == moved);
+    CHECK(r.doc().dirty());
+    CHECK(fs::exists(autosave));  // still the only copy of those edits until saved
+}
+
+TEST_CASE("editor files: a file that no longer opens offers its autosave, and recovering takes its place") {
+    rig r;
+    nudge(r);
+    const vec2 moved = r.position("fixed");
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    const std::string autosave = autosave_path_for(r.tree_path);
+    REQUIRE(fs::exists(autosave));
+    // The editor crashes; a merge then leaves conflict markers in the file.
+    r.dir.write("router.xml", std::string("<<<<<<< HEAD\n") + router_xml + "=======\n>>>>>>> theirs\n");
+
+    r.app = r.make_app(r.tree_path);
+    r.settle();
+    CHECK(r.app->failed_path() == r.tree_path);
+    REQUIRE(r.app->recovery_offer());
+    CHECK(r.app->recovery_offer()->file == r.tree_path);
+    CHECK(r.doc().path() != r.tree_path);
+    r.click("recover:Recover");
+    r.settle();
+    REQUIRE(r.doc().path() == r.tree_path);
+    CHECK(r.app->failed_path().empty());
+    CHECK(r.position("fixed") == moved);
+    CHECK(r.doc().dirty());
+    r.ui.press(ui::letter('S'), true);
+    r.settle();
+    CHECK_FALSE(r.doc().dirty());
+    const load_result saved = load_tree_file(r.tree_path);
+    REQUIRE(saved.ok());
+    CHECK(saved.loaded->find_layout("fixed")->x == moved.x);
+    CHECK_FALSE(fs::exists(autosave));
+}
+
 TEST_CASE("editor files: declining the recovery removes the autosave") {
     rig r;
     edit_and_autosave(r);

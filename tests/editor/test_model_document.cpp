@@ -292,7 +292,7 @@ TEST_CASE("model: revalidating a 5,000-node tree") {
     CHECK(text_of(d) == before);
 }
 
-TEST_CASE("model: autosave is offered back when newer than the file, and removed on save") {
+TEST_CASE("model: autosave is offered back after a crash, and removed on save") {
     temp_dir dir;
     const std::string path = dir.file("sample.xml");
     write(path, model_test::sample_xml);
@@ -308,7 +308,9 @@ TEST_CASE("model: autosave is offered back when newer than the file, and removed
     fs::last_write_time(d.autosave_path(), fs::last_write_time(path) + 60s);
     const auto offer = document::open(path);
     REQUIRE(offer.recovery);
-    CHECK(*offer.recovery == d.autosave_path());
+    CHECK(offer.recovery->autosave == d.autosave_path());
+    CHECK(offer.recovery->file == path);
+    CHECK_FALSE(offer.recovery->older_than_file);
     CHECK(offer.doc->current().find("power")->title == "Power");  // the file itself
 
     const auto recovered = document::open_recovered(path);
@@ -317,9 +319,12 @@ TEST_CASE("model: autosave is offered back when newer than the file, and removed
     CHECK(recovered.doc->dirty());
     CHECK(recovered.doc->current().find("power")->title == "Unsaved");
 
-    // An autosave older than the file is not offered.
+    // An autosave older than the file (the editor crashed, then a git pull) is offered
+    // too, marked, so the prompt can say the file is newer.
     fs::last_write_time(d.autosave_path(), fs::last_write_time(path) - 60s);
-    CHECK(!recovery_for(path));
+    const auto older = recovery_for(path);
+    REQUIRE(older);
+    CHECK(older->older_than_file);
     fs::last_write_time(d.autosave_path(), fs::last_write_time(path) + 60s);
 
     REQUIRE(!recovered.doc->save());
@@ -330,6 +335,34 @@ TEST_CASE("model: autosave is offered back when newer than the file, and removed
     REQUIRE(!d.write_autosave());
     d.discard_autosave();  // clean close
     CHECK(!fs::exists(d.autosave_path()));
+    remove_autosave(path);
+}
+
+TEST_CASE("model: an autosave of the file's own text is not offered, one of a file that fails to open is") {
+    temp_dir dir;
+    const std::string path = dir.file("sample.xml");
+    write(path, model_test::sample_xml);
+    auto r = document::open(path);
+    REQUIRE(r.doc);
+    REQUIRE(!r.doc->execute(set_node_property("power", node_property::title, "Unsaved")));
+    REQUIRE(!r.doc->write_autosave());
+    REQUIRE(recovery_for(path));
+    // Edits undone back to the file's text before the crash: nothing to recover.
+    const std::string autosaved = read(r.doc->autosave_path());
+    const std::string file_text = read(path);
+    write(r.doc->autosave_path(), file_text);
+    CHECK(!recovery_for(path));
+    write(r.doc->autosave_path(), autosaved);
+    // A merge left conflict markers in the file: it does not open, its autosave is offered.
+    write(path, "<<<<<<< HEAD\n" + file_text + "=======\n>>>>>>> theirs\n");
+    const auto conflicted = document::open(path);
+    CHECK(!conflicted.doc);
+    REQUIRE(conflicted.recovery);
+    CHECK(conflicted.recovery->file == path);
+    CHECK(conflicted.recovery->autosave == r.doc->autosave_path());
+    const auto recovered = document::open_recovered(path);
+    REQUIRE(recovered.doc);
+    CHECK(recovered.doc->current().find("power")->title == "Unsaved");
     remove_autosave(path);
 }
 
