@@ -114,8 +114,13 @@ inspector_view::edit_result inspector_view::text_input(editor_app& app, const st
     const std::string k = key(field);
     const bool mine = m_edit_key == k;
     std::string shown = value;
-    if (mine) shown = m_edit_buf;
-    else if (const auto it = m_drafts.find(k); it != m_drafts.end()) shown = it->second.text;
+    if (mine) {
+        shown = m_edit_buf;
+    } else if (const auto it = m_drafts.find(k); it != m_drafts.end()) {
+        if (!it->second.base) it->second.base = value;
+        if (*it->second.base == value) shown = it->second.text;
+        else m_drafts.erase(it);  // the field changed underneath: show what the tree holds
+    }
 
     // A problem clicked in the Problems list flashes the field it is about.
     const std::string base = field.substr(field.rfind('.') == std::string::npos ? 0 : field.rfind('.') + 1);
@@ -151,7 +156,7 @@ bool inspector_view::apply(editor_app& app, const std::string& field, const std:
     const std::optional<std::string> error = app.doc().execute(std::move(c));
     m_seen_generation = app.doc().generation();
     if (error) {
-        m_drafts[key(field)] = {text, *error};
+        m_drafts[key(field)] = {text, *error, std::nullopt};
         return false;
     }
     m_drafts.erase(key(field));
@@ -741,12 +746,12 @@ void inspector_view::draw(editor_app& app) {
     const std::string scope = primary.empty() ? "#tree" : primary;
     if (scope != m_scope) {
         m_scope = scope;
-        m_drafts.clear();
         m_edit_key.clear();
     }
-    // Undo or an edit elsewhere: drafts of refused text no longer describe the tree.
+    // Undo or an edit elsewhere: an error with no text of its own (a refused type or
+    // switch) no longer describes the tree. Drafts of text are checked by their box.
     if (doc.generation() != m_seen_generation) {
-        m_drafts.clear();
+        std::erase_if(m_drafts, [](const auto& d) { return !d.second.base; });
         m_seen_generation = doc.generation();
     }
     if (doc.selection().size() > 1) {

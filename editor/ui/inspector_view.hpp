@@ -33,9 +33,14 @@ private:
         bool left = false;     // the author left the field (Enter, Tab, click elsewhere)
         std::string text;
     };
+    // Text a command refused, kept in its box with the error until the author changes it,
+    // whichever node is selected meanwhile (typing is not thrown away by a click elsewhere).
     struct draft {
         std::string text;
         std::string error;
+        // The tree's value of the field when the draft was made (set the first time the box
+        // shows it). Once the value differs (undo, an edit elsewhere) the draft is dropped.
+        std::optional<std::string> base;
     };
 
     void draw_tree(editor_app& app);

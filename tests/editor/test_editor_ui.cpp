@@ -140,6 +140,47 @@ TEST_CASE("editor ui: expression fields show parse and type errors as the author
     CHECK(r.drawn("error:choice.0.if"));
 }
 
+TEST_CASE("editor ui: refused text stays in its box while other nodes are edited, until the field changes") {
+    rig r;
+    r.ui.click(r.node_at("acct"));
+    r.retype("id", "power");
+    r.enter();
+    CHECK(r.t().find("acct"));  // refused: the id is taken
+    CHECK_FALSE(r.app->inspector().field_error("id").empty());
+    // Another node is selected and edited meanwhile; the typing is still there on return.
+    r.ui.click(r.node_at("reboot"));
+    r.click("field:title");
+    r.ui.press(ui::key::end);
+    r.ui.type(" twice");
+    r.enter();
+    REQUIRE(r.t().find("reboot")->title == "Reboot twice");
+    r.ui.click(r.node_at("acct"));
+    CHECK_FALSE(r.app->inspector().field_error("id").empty());
+    r.click("field:id");
+    r.ui.press(ui::key::end);
+    r.ui.type("-form");
+    r.enter();
+    CHECK(r.t().find("power-form"));  // what was typed before, completed
+    CHECK(r.t().find("acct") == nullptr);
+
+    // Once the field's value changes underneath (here an undo), the draft gives way to it.
+    r.ui.press(ui::key::escape);
+    r.settle();
+    r.retype("var.0.name", "tries");
+    r.enter();
+    REQUIRE(r.t().find_variable("tries"));
+    r.retype("var.0.name", "account");
+    r.enter();
+    CHECK(r.t().find_variable("tries"));  // refused: the name is taken
+    CHECK_FALSE(r.app->inspector().field_error("var.0.name").empty());
+    r.ui.click(r.node_at("reboot"));
+    r.ui.press(ui::letter('Z'), true);
+    REQUIRE(r.t().find_variable("reboots"));
+    r.ui.press(ui::key::escape);
+    r.settle();
+    CHECK(r.app->inspector().field_error("var.0.name").empty());
+}
+
 TEST_CASE("editor ui: dragging nodes snaps them to the grid as one undo step") {
     rig r;
     const vec2 before = r.position("fixed");
