@@ -6,10 +6,14 @@
 
 #include "model/commands.hpp"
 #include "ui/editor_app.hpp"
+#include "ui/stop_signal.hpp"
 #include "ui/window.hpp"
 
 int main(int argc, char** argv) {
     using namespace signpost;
+    // First thing: a stop signal during start-up is noticed by the first frame, after the
+    // start-up edits (--auto-layout, --template) it would otherwise lose.
+    ui::catch_stop_signals();
     CLI::App cli{"Signpost editor: draw, check and try out call-center decision trees."};
     editor::editor_options options;
     std::string screenshot, select, stats, after, starter;
@@ -31,6 +35,9 @@ int main(int argc, char** argv) {
         ->type_name("NAME")
         ->excludes("tree");
     cli.add_flag("--auto-layout", auto_layout, "Lay the tree out automatically at start (an undoable edit)");
+    cli.footer("Exit status: 0 the window was closed, 1 the --screenshot could not be written, 2 usage error or no "
+               "window could be opened, 128+N stopped by signal N (SIGTERM, SIGHUP, SIGINT: unsaved edits are kept "
+               "in the autosave and offered back at the next start)");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -84,6 +91,10 @@ int main(int argc, char** argv) {
     window.screenshot = screenshot;
     window.after = keys;
     window.font_size = 16.0f;
+    window.on_stop = [&](int signal) {
+        const std::string said = app.keep_edits_for_stop();
+        if (!said.empty()) std::fprintf(stderr, "signpost-editor: %s: %s\n", ui::stop_signal_name(signal), said.c_str());
+    };
     return ui::run_window(
         window,
         [&](ui::frame_context& frame) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "signpost/text.hpp"
+#include "ui/stop_signal.hpp"
 
 namespace signpost::player {
 
@@ -194,11 +195,15 @@ int run_console(player_app& app, std::istream& in, std::ostream& out) {
         }
         if (!app.action_error.empty()) out << "! " << neutralise_controls(app.action_error) << '\n';
     }
+    // A stop signal interrupts the read waiting for input; the call ends for that reason.
+    const int signal = ui::stop_signal();
     if (input_ended && !app.call().finished()) {
-        app.end_reason = "input ended before the call finished";
+        app.end_reason = signal ? std::string("the player was stopped (") + ui::stop_signal_name(signal) + ")"
+                                : std::string("input ended before the call finished");
         app.end_call();
     }
     out << "\n--- transcript ---\n" << neutralise_controls(app.call().transcript()) << '\n';
+    if (input_ended && signal) return 128 + signal;
     return input_ended ? 3 : 0;
 }
 

@@ -10,6 +10,7 @@
 #include "console.hpp"
 #include "player_app.hpp"
 #include "player_view.hpp"
+#include "ui/stop_signal.hpp"
 #include "ui/window.hpp"
 
 namespace {
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
         ->excludes(answers_option);
     cli.footer("Exit status: 0 the call ended or the window was closed, 1 the tree cannot be played, 2 usage error "
                "or no window could be opened, 3 (console) the input ended before the call did (the call is "
+               "recorded as abandoned), 128+N stopped by signal N (SIGTERM, SIGHUP, SIGINT: the open call is "
                "recorded as abandoned)");
     try {
         cli.parse(argc, argv);
@@ -75,6 +77,8 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    // A logout or `kill` ends the open call as stopped instead of leaving it dangling.
+    ui::catch_stop_signals();
     if (console || !answers.empty()) {
         if (!answers.empty()) {
             std::string lines = answers;
@@ -90,6 +94,11 @@ int main(int argc, char** argv) {
     window.title = "Signpost \xE2\x80\x94 " + app.script().title;
     window.screenshot = screenshot;
     window.after = keys;
+    window.on_stop = [&](int signal) {
+        if (app.call().finished()) return;
+        app.end_reason = std::string("the player was stopped (") + ui::stop_signal_name(signal) + ")";
+        app.end_call();
+    };
     player::player_view_state state;
     return ui::run_window(
         window, [&](ui::frame_context& frame) { player::draw_player(app, state, frame.fonts); },

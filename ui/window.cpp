@@ -13,6 +13,7 @@
 #include <stb_image_write.h>
 
 #include "keys.hpp"
+#include "stop_signal.hpp"
 
 namespace signpost::ui {
 
@@ -153,6 +154,11 @@ int run_window(const window_options& options, const std::function<void(frame_con
     int exit_code = 0;
 
     while (!quit) {
+        if (const int signal = stop_signal()) {
+            if (options.on_stop) options.on_stop(signal);
+            exit_code = 128 + signal;
+            break;
+        }
         if (scripted) {
             glfwPollEvents();
         } else {

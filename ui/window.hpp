@@ -30,6 +30,9 @@ struct window_options {
     std::string screenshot;              // when set: play `after`, render, write PNG, exit
     std::vector<scripted_input> after;
     float font_size = 18.0f;
+    // Called once when a stop signal arrives (see stop_signal.hpp), before the window
+    // closes without asking: the last chance to keep what would be lost.
+    std::function<void(int signal)> on_stop;
 };
 
 struct frame_context {
@@ -38,7 +41,8 @@ struct frame_context {
     std::string title = {};  // when set, the window's title follows it (e.g. an unsaved marker)
 };
 
-// Opens the window and runs until it is closed. `frame` draws one frame of UI.
+// Opens the window and runs until it is closed (or a stop signal arrives: the exit code is
+// then 128 + the signal, as a shell reports a killed program). `frame` draws one frame of UI.
 // `should_close` is asked when the user closes the window; returning false keeps it open
 // (e.g. to show an unsaved-changes prompt). Returns the process exit code; on failure to
 // open a display prints a one-line error (mentioning `no_display_hint`) and returns 2.

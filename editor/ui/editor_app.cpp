@@ -349,6 +349,14 @@ bool editor_app::request_close() {
     return false;
 }
 
+std::string editor_app::keep_edits_for_stop() {
+    if (!m_doc || !m_doc->dirty() || !m_options.autosave) return {};
+    if (const auto error = m_doc->write_autosave())
+        return "unsaved edits of " + m_doc->display_name() + " could not be kept: " + *error;
+    return "unsaved edits of " + m_doc->display_name() + " kept in " + m_doc->autosave_path() +
+           "; they are offered back at the next start";
+}
+
 std::string editor_app::window_title() const {
     const std::string name = m_doc ? m_doc->display_name() : "untitled";
     return (m_doc && m_doc->dirty() ? "\xE2\x97\x8F " : "") + name + " \xE2\x80\x94 Signpost editor";

@@ -112,6 +112,9 @@ public:
     // The window's close button: true when it may close now; otherwise a prompt is shown.
     bool request_close();
     bool quit_requested() const { return m_quit; }
+    // The system asks the editor to stop now (a logout, `kill`): unsaved edits go to the
+    // autosave, offered back at the next start. Returns what to tell the author ("" = none).
+    std::string keep_edits_for_stop();
     // Quits without asking (after request_close() said yes).
     void request_quit_now() { m_quit = true; }
     // The window title, with a marker while there are unsaved changes.

@@ -88,6 +88,27 @@ run_shot "new tree" "$tmp/new.png"
 check_png "new tree picture" "$tmp/new.png" 50 0.3
 cmp -s "$tmp/new.png" "$tmp/broken.png" && bad "the broken file's diagnostics are not shown" || ok "the broken file's diagnostics are shown"
 
+# SIGTERM (a logout, kill) keeps unsaved edits in the autosave, and the next start offers
+# them back. --auto-layout is an edit: every node of this copy starts at x=0.
+sed 's/x="[0-9]*"/x="0"/' "$tree" > "$tmp/term.xml"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$editor" --auto-layout "$tmp/term.xml" > "$tmp/term.txt" 2>&1 &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"
+code=$?
+if [ $code -eq 143 ] && [ -s "$tmp/.term.xml.autosave" ] && grep -q "SIGTERM: unsaved edits of term.xml kept" "$tmp/term.txt"; then
+  ok "SIGTERM keeps unsaved edits in the autosave"
+else
+  bad "SIGTERM ($code): $(cat "$tmp/term.txt"); autosave: $(ls -la "$tmp"/.term.xml.autosave 2>&1)"
+fi
+at_zero_file=$(grep -c 'x="0"' "$tmp/term.xml")
+at_zero_kept=$(grep -c 'x="0"' "$tmp/.term.xml.autosave" 2>/dev/null)
+[ "${at_zero_kept:-99}" -lt "$at_zero_file" ] && ok "the autosave holds the laid-out tree" ||
+  bad "the autosave does not hold the edit ($at_zero_kept of $at_zero_file nodes still at x=0)"
+run_shot "recovery after SIGTERM" "$tmp/term.png" "$tmp/term.xml"
+[ -s "$tmp/.term.xml.autosave" ] && ok "the autosave waits for the author's answer" || bad "the autosave went before it was answered"
+
 # Bad arguments.
 out=$("$editor" --screenshot "$tmp/x.png" --select no-such-node "$tree" 2>&1)
 code=$?

@@ -229,6 +229,24 @@ TEST_CASE("editor files: a file that no longer opens offers its autosave, and re
     CHECK_FALSE(fs::exists(autosave));
 }
 
+TEST_CASE("editor files: a stop signal keeps unsaved edits in the autosave at once") {
+    rig r;
+    CHECK(r.app->keep_edits_for_stop().empty());  // nothing unsaved: nothing written
+    CHECK_FALSE(fs::exists(autosave_path_for(r.tree_path)));
+    nudge(r);
+    const vec2 moved = r.position("fixed");
+    // No waiting for the autosave interval: the process is about to end.
+    const std::string said = r.app->keep_edits_for_stop();
+    CHECK(said.find("kept in") != std::string::npos);
+    REQUIRE(fs::exists(autosave_path_for(r.tree_path)));
+    r.app = r.make_app(r.tree_path);
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    r.click("recover:Recover");
+    r.settle();
+    CHECK(r.position("fixed") == moved);
+}
+
 TEST_CASE("editor files: declining the recovery removes the autosave") {
     rig r;
     edit_and_autosave(r);

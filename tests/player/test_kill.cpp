@@ -97,3 +97,57 @@ TEST_CASE("kill: SIGKILL mid-call keeps every committed event and reads back as 
     CHECK(r);
     CHECK(sessions == 1);
 }
+
+TEST_CASE("kill: SIGTERM mid-call (a logout) ends the call as stopped and exits 143") {
+    test::temp_folder dir;
+    const std::string tree = dir.write("router.xml", test::player_tree_xml);
+    const std::string db = dir.file("sessions.db");
+
+    int to_player[2];
+    REQUIRE(pipe(to_player) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, to_player[0], STDIN_FILENO);
+    posix_spawn_file_actions_addclose(&actions, to_player[1]);
+    const std::string out = dir.file("out.txt");
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> args = {SIGNPOST_PLAYER_BIN, "--console", "--log", db, "--agent", "kim", tree};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, SIGNPOST_PLAYER_BIN, &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(to_player[0]);
+
+    const std::string input = "2\n";
+    REQUIRE(write(to_player[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+    int chosen = 0;
+    for (int i = 0; i < 200 && chosen < 1; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        chosen = count_events(db, "choose");
+    }
+    REQUIRE(chosen == 1);
+    // The player now waits for the next line; the pipe stays open, as a terminal would.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(to_player[1]);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
+
+    log_reader reader;
+    REQUIRE(reader.open(db));
+    int sessions = 0;
+    const auto r = reader.for_each_session({}, [&](const session_record& s, const std::vector<event>& events) {
+        ++sessions;
+        CHECK(s.status == session_status::abandoned);
+        CHECK_FALSE(s.writer_lost);  // ended by the player itself, not found dangling later
+        REQUIRE(!events.empty());
+        CHECK(events.back().kind == event_kind::end);
+        CHECK(events.back().outcome == "the player was stopped (SIGTERM)");
+    });
+    CHECK(r);
+    CHECK(sessions == 1);
+}

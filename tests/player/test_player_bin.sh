@@ -102,6 +102,20 @@ if start_xvfb; then
   fi
   events=$(sqlite3 "$tmp/w.db" "select count(*) from events where kind='choose'" 2>&1)
   [ "$events" = "1" ] && ok "window played the key" || bad "window played the key: choose events=$events"
+
+  # SIGTERM (a logout, kill) ends the open call as stopped instead of leaving it dangling.
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$player" --log "$tmp/term.db" --library "$lib" "$tree" > "$tmp/term.txt" 2>&1 &
+  pid=$!
+  sleep 2
+  kill -TERM "$pid"
+  wait "$pid"
+  code=$?
+  ended=$(sqlite3 "$tmp/term.db" "select detail || '|' || outcome from events where kind='end'" 2>&1)
+  if [ $code -eq 143 ] && [ "$ended" = "abandoned|the player was stopped (SIGTERM)" ]; then
+    ok "SIGTERM ends the window's call as stopped"
+  else
+    bad "SIGTERM (exit $code): end event '$ended' $(cat "$tmp/term.txt")"
+  fi
 else
   bad "Xvfb did not start"
 fi

@@ -1,0 +1,44 @@
+#include "ui/stop_signal.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <initializer_list>
+
+#include <signal.h>
+
+namespace signpost::ui {
+
+namespace {
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+extern "C" void record_stop_signal(int signal) {
+    g_stop_signal = signal;
+}
+}  // namespace
+
+void catch_stop_signals() {
+    struct sigaction action {};
+    action.sa_handler = record_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: a blocked read returns, and the caller looks
+    for (const int s : {SIGTERM, SIGHUP, SIGINT}) sigaction(s, &action, nullptr);
+}
+
+int stop_signal() {
+    return g_stop_signal;
+}
+
+const char* stop_signal_name(int signal) {
+    switch (signal) {
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    case SIGINT: return "SIGINT";
+    default: {
+        static char other[32];
+        std::snprintf(other, sizeof other, "signal %d", signal);
+        return other;
+    }
+    }
+}
+
+}  // namespace signpost::ui

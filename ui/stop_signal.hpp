@@ -1,0 +1,18 @@
+#pragma once
+// SIGTERM, SIGHUP and SIGINT (a logout, `kill`, Ctrl+C in the terminal) ask the player and
+// the editor to stop instead of killing them outright, so the editor can keep unsaved edits
+// in its autosave and the player can record the open call as ended, not leave it dangling.
+
+namespace signpost::ui {
+
+// Installs the handlers. They only record which signal came; a blocking read is
+// interrupted (no SA_RESTART) so a console waiting for input notices too.
+void catch_stop_signals();
+
+// The signal that asked the program to stop, or 0.
+int stop_signal();
+
+// "SIGTERM", "SIGHUP", "SIGINT" (or "signal N").
+const char* stop_signal_name(int signal);
+
+}  // namespace signpost::ui
