@@ -24,4 +24,29 @@ view_transform fit_view(const rect& content, vec2 viewport_size, double margin, 
     return v;
 }
 
+view_transform fit_view(const std::vector<rect>& boxes, vec2 viewport_size, double margin, double max_zoom_fit) {
+    if (boxes.empty()) return fit_view(rect{}, viewport_size, margin, max_zoom_fit);
+    rect all = boxes.front();
+    for (const rect& b : boxes) all = united(all, b);
+    view_transform v = fit_view(all, viewport_size, margin, max_zoom_fit);
+    const rect shown = v.visible_canvas(viewport_size);
+    if (shown.min.x <= all.min.x && shown.min.y <= all.min.y && shown.max.x >= all.max.x && shown.max.y >= all.max.y)
+        return v;
+    std::vector<double> xs, ys;
+    xs.reserve(boxes.size());
+    ys.reserve(boxes.size());
+    for (const rect& b : boxes) {
+        xs.push_back(b.center().x);
+        ys.push_back(b.center().y);
+    }
+    const auto middle = [](std::vector<double>& values) {
+        const auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+        std::nth_element(values.begin(), mid, values.end());
+        return *mid;
+    };
+    const vec2 centre{middle(xs), middle(ys)};
+    v.offset = viewport_size * 0.5 - centre * v.zoom;
+    return v;
+}
+
 }  // namespace signpost::editor

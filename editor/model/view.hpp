@@ -2,6 +2,8 @@
 // The canvas view: pan and zoom, and the conversions between screen and canvas space.
 // "Screen" means pixels relative to the canvas widget's top-left corner.
 
+#include <vector>
+
 #include "model/geometry.hpp"
 
 namespace signpost::editor {
@@ -38,6 +40,13 @@ double clamp_zoom(double zoom);
 // The view that shows all of `content` centred in a viewport of `viewport_size` pixels,
 // leaving `margin` pixels free around it; zoom clamped to [min_zoom, max_zoom_fit].
 view_transform fit_view(const rect& content, vec2 viewport_size, double margin = 40.0,
+                        double max_zoom_fit = 1.0);
+
+// The same for a set of boxes (the nodes). When even min_zoom cannot show them all (a node
+// dragged or pasted far away), the view centres on the median box centre instead of the
+// middle of everything, so the bulk of the tree is on screen rather than the empty space
+// between it and the outlier.
+view_transform fit_view(const std::vector<rect>& boxes, vec2 viewport_size, double margin = 40.0,
                         double max_zoom_fit = 1.0);
 
 }  // namespace signpost::editor

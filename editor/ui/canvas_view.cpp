@@ -136,7 +136,10 @@ void canvas_view::draw(editor_app& app) {
     app.record("canvas");
 
     if (m_fit_pending) {
-        m_view = fit_view(m_scene.bounds(), vv(m_size));
+        std::vector<rect> boxes;
+        boxes.reserve(m_scene.nodes().size());
+        for (const auto& g : m_scene.nodes()) boxes.push_back(g.box);
+        m_view = fit_view(boxes, vv(m_size));
         m_fit_pending = false;
         // A freshly opened big tree would fit only as unreadable specks: start readable,
         // at the start node, instead (F still fits everything).

@@ -64,11 +64,36 @@ TEST_CASE("model: zoom to fit puts the content centred inside the margins") {
     CHECK(s.center().x == Approx(500));
     CHECK(s.center().y == Approx(350));
     // Small content is not blown up past 1:1.
-    const view_transform small = fit_view({{0, 0}, {100, 50}}, viewport);
+    const view_transform small = fit_view(rect{{0, 0}, {100, 50}}, viewport);
     CHECK(small.zoom == Approx(1.0));
     CHECK(small.to_screen(vec2{50, 25}).x == Approx(500));
     // Huge content stops at the minimum zoom.
-    CHECK(fit_view({{0, 0}, {1e7, 10}}, viewport).zoom == min_zoom);
+    CHECK(fit_view(rect{{0, 0}, {1e7, 10}}, viewport).zoom == min_zoom);
+}
+
+TEST_CASE("model: fitting nodes with one far away shows the bulk of them, not the gap") {
+    const vec2 viewport{1000, 700};
+    std::vector<rect> boxes;
+    for (int i = 0; i < 9; ++i) boxes.push_back({{i * 300.0, 0}, {i * 300.0 + 240, 120}});
+    // All fit: the same view as fitting their bounds.
+    const view_transform near = fit_view(boxes, viewport);
+    rect all = boxes.front();
+    for (const rect& b : boxes) all = united(all, b);
+    CHECK(near.zoom == Approx(fit_view(all, viewport).zoom));
+    CHECK(near.offset.x == Approx(fit_view(all, viewport).offset.x));
+    // One node a million units away: min_zoom cannot show both, so the nine are shown.
+    boxes.push_back({{1e6, 1e6}, {1e6 + 240, 1e6 + 120}});
+    const view_transform far = fit_view(boxes, viewport);
+    CHECK(far.zoom == min_zoom);
+    const rect shown = far.visible_canvas(viewport);
+    for (int i = 0; i < 9; ++i) {
+        CAPTURE(i);
+        CHECK(shown.min.x <= boxes[static_cast<std::size_t>(i)].min.x);
+        CHECK(shown.max.x >= boxes[static_cast<std::size_t>(i)].max.x);
+        CHECK(shown.min.y <= boxes[static_cast<std::size_t>(i)].min.y);
+        CHECK(shown.max.y >= boxes[static_cast<std::size_t>(i)].max.y);
+    }
+    CHECK(fit_view(std::vector<rect>{}, viewport).zoom > 0);
 }
 
 TEST_CASE("model: node box size follows kind, outputs and text lines") {
