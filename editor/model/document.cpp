@@ -79,13 +79,14 @@ open_result document::open(const std::string& path, std::vector<std::string> lib
 
 open_result document::open_recovered(const std::string& path, std::vector<std::string> library_dirs) {
     open_result out;
-    const load_result loaded = load_tree_file(autosave_path_for(path));
+    std::string bytes;
+    const load_result loaded = load_tree_file(autosave_path_for(path), &bytes);
     out.problems = loaded.problems;
     if (!loaded.loaded) return out;
     out.doc = std::make_unique<document>(*loaded.loaded, path);
     out.doc->m_library_dirs = std::move(library_dirs);
     out.doc->m_forced_dirty = true;
-    out.doc->m_owns_autosave = true;  // saving the recovered edits retires it
+    out.doc->m_autosave_written = std::hash<std::string>{}(bytes);  // saving the recovered edits retires it
     out.doc->revalidate();
     out.problems = out.doc->problems();
     return out;
@@ -252,8 +253,7 @@ std::optional<std::string> document::save_as(const std::string& path) {
         return error;
     }
     m_tree.file = m_path;
-    std::error_code ec;
-    fs::remove(old_autosave, ec);
+    discard_autosave_at(old_autosave);
     // Problems name the file, and jumps now resolve from the new folder.
     m_validated_generation = 0;
     return std::nullopt;
@@ -268,17 +268,23 @@ std::optional<std::string> document::write_autosave() {
     if (!parent.empty()) fs::create_directories(parent, ec);
     if (ec) return "cannot create " + parent.string() + ": " + ec.message();
     if (auto error = save_tree_file(m_tree, target)) return error;
-    m_owns_autosave = true;
+    m_autosave_written = std::hash<std::string>{}(save_tree_string(m_tree));
     return std::nullopt;
 }
 
-void document::discard_autosave() {
-    // Only an autosave this document wrote (or recovered from): another editor on the same
-    // file, or a crash not yet offered back, may have left the one there.
-    if (!m_owns_autosave) return;
-    std::error_code ec;
-    fs::remove(autosave_path(), ec);
-    m_owns_autosave = false;
+void document::discard_autosave() { discard_autosave_at(autosave_path()); }
+
+void document::discard_autosave_at(const std::string& autosave) {
+    // Only an autosave this document wrote (or recovered from) and that still holds what it
+    // wrote: another editor on the same file, or a crash not yet offered back, may have
+    // left the one there.
+    if (!m_autosave_written) return;
+    const std::optional<std::string> there = read_whole(autosave);
+    if (there && std::hash<std::string>{}(*there) == *m_autosave_written) {
+        std::error_code ec;
+        fs::remove(autosave, ec);
+    }
+    m_autosave_written.reset();
 }
 
 }  // namespace signpost::editor

@@ -135,10 +135,12 @@ public:
     // Where write_autosave() writes.
     std::string autosave_path() const;
     // Removes the autosave (on save and on a clean close) if this document wrote it or was
-    // recovered from it; one left by another instance or an unanswered crash stays.
+    // recovered from it and it still holds those bytes; one left (or since rewritten) by
+    // another instance, or an unanswered crash, stays.
     void discard_autosave();
 
 private:
+    void discard_autosave_at(const std::string& autosave);
     void after_change();
     // Lays out nodes without a position (all of them when none has one); not an undo step.
     void place_unpositioned();
@@ -155,7 +157,10 @@ private:
     tree m_tree;
     std::string m_path;
     disk_stamp m_on_disk;
-    bool m_owns_autosave = false;  // this document wrote (or was recovered from) the autosave
+    // A hash of the bytes this document last wrote to (or recovered from) its autosave: it
+    // deletes the autosave only while it still holds those bytes, so another editor's on
+    // the same file survives this one's save.
+    std::optional<std::size_t> m_autosave_written;
     history m_history;
     editor::selection m_selection;
     std::uint64_t m_generation = 1;

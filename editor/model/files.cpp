@@ -24,6 +24,14 @@ std::optional<fs::path> env_dir(const char* name) {
     return p;
 }
 
+
+fs::path home_dir() {
+    if (auto h = env_dir("HOME")) return *h;
+    return fs::temp_directory_path();
+}
+
+}  // namespace
+
 std::optional<std::string> read_whole(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
@@ -32,13 +40,6 @@ std::optional<std::string> read_whole(const std::string& path) {
     if (in.bad()) return std::nullopt;
     return std::move(out).str();
 }
-
-fs::path home_dir() {
-    if (auto h = env_dir("HOME")) return *h;
-    return fs::temp_directory_path();
-}
-
-}  // namespace
 
 std::string absolute_path(const std::string& path) {
     if (path.empty()) return {};

@@ -55,6 +55,9 @@ struct autosave_offer {
 // Older autosaves are offered too, marked: only the author can tell which copy to keep.
 std::optional<autosave_offer> recovery_for(const std::string& file);
 
+// The bytes of a file, or nullopt when it cannot be read.
+std::optional<std::string> read_whole(const std::string& path);
+
 // Deletes the autosave of `file` if present.
 void remove_autosave(const std::string& file);
 

@@ -366,6 +366,28 @@ TEST_CASE("model: an autosave of the file's own text is not offered, one of a fi
     remove_autosave(path);
 }
 
+TEST_CASE("model: a save deletes the autosave only while it holds this document's own edits") {
+    // Two editors on one file share its autosave path; the one that saves must not delete
+    // what the other wrote there since.
+    temp_dir dir;
+    const std::string path = dir.file("sample.xml");
+    write(path, model_test::sample_xml);
+    auto a = document::open(path);
+    auto b = document::open(path);
+    REQUIRE(a.doc);
+    REQUIRE(b.doc);
+    REQUIRE(!a.doc->execute(set_node_property("power", node_property::title, "From A")));
+    REQUIRE(!a.doc->write_autosave());
+    REQUIRE(!b.doc->execute(set_node_property("reboot", node_property::title, "From B")));
+    REQUIRE(!b.doc->write_autosave());  // overwrites A's
+    REQUIRE(!a.doc->save());
+    REQUIRE(fs::exists(a.doc->autosave_path()));
+    CHECK(read(a.doc->autosave_path()).find("From B") != std::string::npos);
+    // B's own save (after the on-disk prompt says A saved first) retires it.
+    REQUIRE(!b.doc->save(true));
+    CHECK(!fs::exists(b.doc->autosave_path()));
+}
+
 TEST_CASE("model: untitled autosave lives under XDG_STATE_HOME") {
     temp_dir dir;
     const char* old = std::getenv("XDG_STATE_HOME");
