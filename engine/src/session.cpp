@@ -608,6 +608,21 @@ action_result session::back() {
     if (m_history.empty()) return failure("Nothing to go back to");
     const std::string left_tree = m_state->where->id;
     const std::string left_node = m_state->node_id;
+    undo_last();
+    emit_back(left_tree, left_node);
+    refresh_view();
+    return {};
+}
+
+void session::emit_back(const std::string& left_tree, const std::string& left_node) {
+    // The node returned to is named with its tree when that is not the tree left (a back
+    // across a jump): node ids are unique only within a tree.
+    const tree& now = *m_state->where;
+    emit(event_kind::back, left_tree, left_node, -1,
+         now.id == left_tree ? m_state->node_id : now.id + ":" + m_state->node_id);
+}
+
+void session::undo_last() {
     undo_step step = std::move(m_history.back());
     m_history.pop_back();
     state& st = *m_state;
@@ -629,19 +644,21 @@ action_result session::back() {
         m_crumbs.back().answer = std::move(step.last_answer);
         m_crumbs.back().fields.resize(step.last_field_count);
     }
-    emit(event_kind::back, left_tree, left_node, -1, m_state->node_id);
-    refresh_view();
-    return {};
 }
 
 action_result session::back_to(std::size_t index) {
     if (finished()) return failure(ended_message);
     if (index >= m_crumbs.size()) return failure(fmt::format("There is no step {}", index + 1));
     // Crumbs only ever grow between history entries, so the earliest saved state that
-    // still shows step `index` is the moment the agent stood on it.
-    while (!m_history.empty() && m_history.back().crumb_count >= index + 1) {
-        if (!back()) break;
-    }
+    // still shows step `index` is the moment the agent stood on it. One click is one move
+    // back, however many actions it undoes: one event, so statistics count one press and
+    // no stay on the steps passed over.
+    if (m_history.empty() || m_history.back().crumb_count < index + 1) return {};
+    const std::string left_tree = m_state->where->id;
+    const std::string left_node = m_state->node_id;
+    while (!m_history.empty() && m_history.back().crumb_count >= index + 1) undo_last();
+    emit_back(left_tree, left_node);
+    refresh_view();
     return {};
 }
 

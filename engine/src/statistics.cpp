@@ -273,16 +273,14 @@ struct path_statistics::impl {
                     ++backs;
                     // Back undoes the last action, which may have passed several automatic
                     // nodes: drop path entries down to the node returned to.
-                    const std::string_view returned_to = trail.places[e.detail].node;
+                    // Matched by node entry (tree and id): a sub-tree may reuse an id.
+                    const int to = node_at(e.detail);
                     std::size_t keep = path.size();
-                    while (keep > 1 && nodes[static_cast<std::size_t>(path[keep - 2])].id != returned_to) --keep;
-                    int to = -1;
+                    while (keep > 1 && path[keep - 2] != to) --keep;
                     if (keep > 1) {
                         path.resize(keep - 1);
-                        to = path.back();
                     } else {
                         // Not on the path (events missing?): trust the event.
-                        to = node_at(e.detail);
                         if (!path.empty()) path.pop_back();
                         path.push_back(to);
                     }

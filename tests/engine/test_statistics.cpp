@@ -837,6 +837,88 @@ TEST_CASE("stats: nodes of jumped trees are their own, and jump links are not dr
     CHECK(r.sessions.handling.median_ms == 85'000);
 }
 
+TEST_CASE("stats: back across a jump returns to the node of the right tree, and one click is one back") {
+    // The sub-tree reuses the id `x` of a root node: a back from the root's `y` to the
+    // sub-tree's question `x` must not count the root's logic `x` as returned to.
+    const auto root = load(R"(<tree format="1" id="r" start="a">
+  <question id="a" title="A"><text>a</text><choice to="j">go</choice></question>
+  <jump id="j" tree="sub" to="x"/>
+  <logic id="x"><otherwise to="y"/></logic>
+  <question id="y" title="Y"><text>y</text><choice to="e">done</choice></question>
+  <end id="e" outcome="resolved"/>
+</tree>)", "r.xml");
+    const auto sub = load(R"(<tree format="1" id="sub" start="x">
+  <question id="x" title="Sub X"><text>x</text><choice to="sub-end">ok</choice></question>
+  <end id="sub-end" outcome="resolved"/>
+</tree>)", "sub.xml");
+    tree_library library;
+    library.add(root);
+    library.add(sub);
+
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    manual_clock clk(t0);
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        session_info info;
+        info.tree_id = "r";
+        info.tree_version = 1;
+        w.begin_session(info);
+        session s(root, &library, clk, &w, "ann");
+        clk.advance(1000);
+        REQUIRE(s.choose(0));  // a -> j -> sub:x
+        clk.advance(2000);
+        REQUIRE(s.choose(0));  // sub:x -> sub:sub-end -> x -> y
+        REQUIRE(s.current().node_ptr->id == "y");
+        clk.advance(3000);
+        REQUIRE(s.back());     // y -> sub:x
+        REQUIRE(s.current().tree_ptr->id == "sub");
+        clk.advance(4000);
+        REQUIRE(s.choose(0));  // sub:x -> ... -> y
+        clk.advance(5000);
+        REQUIRE(s.back_to(0));  // one click on the first breadcrumb: y -> a, passing sub:x
+        REQUIRE(s.current().node_ptr->id == "a");
+        clk.advance(6000);
+        REQUIRE(s.choose(0));
+        clk.advance(7000);
+        REQUIRE(s.choose(0));
+        clk.advance(8000);
+        REQUIRE(s.choose(0));  // y -> e
+        REQUIRE(s.status() == session_status::completed);
+    }
+    for (const bool trails : {true, false}) {
+        CAPTURE(trails);
+        log_read_options ro;
+        ro.read_trails = trails;
+        log_reader reader;
+        REQUIRE(reader.open(db, ro));
+        statistics_options o;
+        o.current = root;
+        o.library = &library;
+        std::vector<tree_report> out;
+        REQUIRE(collect_reports(reader, {}, o, out));
+        const tree_report& r = out.at(0);
+        CHECK(r.retired_links.empty());  // no made-up link x -> sub:sub-end
+        CHECK(r.sessions.back_presses == 2);
+        const node_figures* sub_x = r.find_node("sub", "x");
+        const node_figures* root_x = r.find_node("r", "x");
+        REQUIRE(sub_x != nullptr);
+        REQUIRE(root_x != nullptr);
+        CHECK(sub_x->returns == 1);
+        CHECK(root_x->returns == 0);
+        CHECK(root_x->exits == 3);
+        CHECK(r.find_node("r", "a")->returns == 1);
+        // sub:x was passed over by the click, not stood on: its stays are 2 s, 4 s and 7 s.
+        CHECK(sub_x->dwell.count == 3);
+        CHECK(sub_x->dwell.median_ms == 4000);
+        REQUIRE(r.top_paths.size() == 1);
+        std::vector<std::string> names;
+        for (const auto& [t, n] : r.top_paths[0].steps) names.push_back(qualified_node(r.tree_id, t, n));
+        CHECK(names == std::vector<std::string>{"a", "j", "sub:x", "sub:sub-end", "x", "y", "e"});
+    }
+}
+
 TEST_CASE("stats: the bulk writer stores final statuses, crashed calls and every index") {
     temp_dir dir;
     const std::string db = dir.file("bulk.db");

@@ -155,6 +155,11 @@ private:
     void add_crumb(const tree& t, const node& n);
     void refresh_view();
     void push_history();
+    // Undoes the latest history entry (no event: back() and back_to() emit one for the
+    // agent's whole move).
+    void undo_last();
+    // The `back` event for a move from (left_tree, left_node) to where the session is now.
+    void emit_back(const std::string& left_tree, const std::string& left_node);
     // The step recording the action under way; null while (re)starting, which has no undo.
     undo_step* open_step();
     void set_variable(const std::string& name, value v);

@@ -24,7 +24,7 @@ struct path_step {
     bool found = false;  // enter: the agent went there with find, not through a link
     std::int64_t time_ms = 0;
     std::uint32_t place = 0;   // where it happened (the event's tree and node)
-    // back: the place returned to (same tree); end: a place whose `node` is the end status
+    // back: the place returned to; end: a place whose `node` is the end status
     // ("completed", "escalated", "abandoned"; its tree is ""). Unused for other kinds.
     std::uint32_t detail = 0;
 };
@@ -37,8 +37,15 @@ inline bool is_found(const event& e) { return e.kind == event_kind::enter && e.d
 inline bool has_detail(event_kind k) { return k == event_kind::back || k == event_kind::end; }
 
 // The place a back or end event's detail names (see path_step::detail), as views into `e`.
+// A back names the node returned to as `tree:node` when it is in another tree than the node
+// left (ids never hold ':'); older logs always used the event's tree.
 inline path_place detail_place(const event& e) {
-    if (e.kind == event_kind::back) return {e.tree_id, e.detail};
+    if (e.kind == event_kind::back) {
+        const std::string_view d = e.detail;
+        if (const auto colon = d.find(':'); colon != std::string_view::npos)
+            return {d.substr(0, colon), d.substr(colon + 1)};
+        return {e.tree_id, d};
+    }
     return {{}, e.detail};
 }
 
