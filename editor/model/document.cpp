@@ -274,13 +274,19 @@ std::optional<std::string> document::write_autosave() {
 
 void document::discard_autosave() { discard_autosave_at(autosave_path()); }
 
+bool document::wrote_autosave() const {
+    if (!m_autosave_written) return false;
+    const std::optional<std::string> there = read_whole(autosave_path());
+    return there && std::hash<std::string>{}(*there) == *m_autosave_written;
+}
+
 void document::discard_autosave_at(const std::string& autosave) {
     // Only an autosave this document wrote (or recovered from) and that still holds what it
     // wrote: another editor on the same file, or a crash not yet offered back, may have
     // left the one there.
     if (!m_autosave_written) return;
-    const std::optional<std::string> there = read_whole(autosave);
-    if (there && std::hash<std::string>{}(*there) == *m_autosave_written) {
+    if (const std::optional<std::string> there = read_whole(autosave);
+        there && std::hash<std::string>{}(*there) == *m_autosave_written) {
         std::error_code ec;
         fs::remove(autosave, ec);
     }

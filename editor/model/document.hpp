@@ -138,6 +138,8 @@ public:
     // recovered from it and it still holds those bytes; one left (or since rewritten) by
     // another instance, or an unanswered crash, stays.
     void discard_autosave();
+    // Whether the autosave on disk holds what this document last wrote (or recovered from).
+    bool wrote_autosave() const;
 
 private:
     void discard_autosave_at(const std::string& autosave);

@@ -37,7 +37,7 @@ void editor_app::start() {
         if (m_failed_path.empty()) set_status("New tree from the template: pick a node and edit it in the inspector");
         // An untitled tree's autosave left by a crash is offered back like a file's (after
         // the autosave of a file that failed to open, if any: one offer at a time).
-        if (!m_recovery) m_recovery = recovery_for("");
+        offer_untitled_recovery();
     }
 }
 
@@ -116,6 +116,9 @@ void editor_app::new_now(std::size_t which) {
 bool editor_app::open_now(const std::string& path) {
     open_result r = document::open(path, m_options.library_dirs);
     m_recovery.reset();
+    // Reopening the file being edited (Reload) finds this editor's own autosave: that is
+    // no crash to recover from.
+    if (r.recovery && m_doc && m_doc->path() == path && m_doc->wrote_autosave()) r.recovery.reset();
     if (!r.doc) {
         // Nothing came back (not XML, not a tree, conflict markers...): show why and keep
         // what was open. The author's unsaved edits to it may still be in its autosave.
@@ -266,19 +269,33 @@ void editor_app::accept_recovery() {
     }
     if (path != m_doc->path()) {
         // The file itself did not open: the recovered edits take its place.
-        m_failed_path.clear();
-        m_failed_problems.clear();
         m_lossy_warning.clear();
         remember(path);
     }
+    if (m_failed_path == path) {
+        m_failed_path.clear();
+        m_failed_problems.clear();
+    }
     adopt(std::move(r.doc));
     set_status("Recovered the unsaved edits of " + m_doc->display_name() + ": save to keep them");
+    offer_untitled_recovery();
 }
 
 void editor_app::decline_recovery() {
     if (!m_recovery) return;
     remove_autosave(m_recovery->file);
     m_recovery.reset();
+    offer_untitled_recovery();
+}
+
+void editor_app::offer_untitled_recovery() {
+    // One offer at a time: a file's offer answered, an untitled tree being shown may have
+    // a crash autosave of its own waiting (its next autosave would overwrite it).
+    if (!m_recovery && m_doc->untitled()) m_recovery = recovery_for("");
+}
+
+bool editor_app::autosave_on_offer() const {
+    return m_recovery && m_recovery->autosave == m_doc->autosave_path();
 }
 
 void editor_app::open_statistics(const std::string& log_path) {
@@ -350,7 +367,17 @@ bool editor_app::request_close() {
 }
 
 std::string editor_app::keep_edits_for_stop() {
-    if (!m_doc || !m_doc->dirty() || !m_options.autosave) return {};
+    if (!m_doc || !m_options.autosave) return {};
+    // The autosave there is a crash's, still offered back: it is worth more than start-up
+    // edits made since, and must not be written over.
+    if (autosave_on_offer())
+        return m_doc->dirty() ? "unsaved edits of " + m_doc->display_name() +
+                                    " not kept: the autosave from before is still waiting for an answer"
+                              : std::string();
+    if (!m_doc->dirty()) {
+        m_doc->discard_autosave();  // edits undone back to the file: nothing to offer
+        return {};
+    }
     if (const auto error = m_doc->write_autosave())
         return "unsaved edits of " + m_doc->display_name() + " could not be kept: " + *error;
     return "unsaved edits of " + m_doc->display_name() + " kept in " + m_doc->autosave_path() +
@@ -363,7 +390,12 @@ std::string editor_app::window_title() const {
 }
 
 void editor_app::autosave_if_due() {
-    if (!m_options.autosave || !m_doc->dirty() || m_doc->generation() == m_autosaved_generation) return;
+    if (!m_options.autosave || autosave_on_offer()) return;
+    if (!m_doc->dirty()) {
+        m_doc->discard_autosave();  // edits undone back to the file: nothing to offer
+        return;
+    }
+    if (m_doc->generation() == m_autosaved_generation) return;
     const auto now = m_now();
     if (now - m_last_autosave < m_options.autosave_every) return;
     m_last_autosave = now;

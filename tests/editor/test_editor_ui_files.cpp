@@ -4,11 +4,14 @@
 
 #include <iterator>
 
+#include "model/commands.hpp"
 #include "model/files.hpp"
 
 using namespace editor_ui_test;
 
 namespace {
+
+std::string read_file(const std::string& path) { return read_whole(path).value_or(std::string()); }
 
 // An edit through the canvas: drag the end node a little.
 void nudge(rig& r, const std::string& id = "fixed") {
@@ -464,4 +467,70 @@ TEST_CASE("editor files: an untitled autosave is offered when a file given at st
     r.app = r.make_app(r.dir.file("typo.xml"));  // a crash, then a start with a wrong path
     r.settle();
     CHECK(r.app->recovery_offer());
+}
+
+TEST_CASE("editor files: Reload onto a file that no longer opens does not offer this editor's own autosave") {
+    rig r;
+    const std::string autosave = edit_and_autosave(r);
+    r.dir.write("router.xml", std::string("<<<<<<< HEAD\n") + router_xml + "=======\n>>>>>>> theirs\n");
+    r.ui.press(ui::letter('S'), true);
+    r.settle();
+    r.click("disk:Reload");
+    r.settle();
+    CHECK_FALSE(r.app->recovery_offer());  // the editor is still running: no crash to recover
+    CHECK(r.doc().dirty());
+    CHECK(fs::exists(autosave));
+}
+
+TEST_CASE("editor files: a crash autosave waiting for an answer is never written over") {
+    rig r;
+    nudge(r);
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    const std::string autosave = autosave_path_for(r.tree_path);
+    const std::string crashed = read_file(autosave);
+    REQUIRE_FALSE(crashed.empty());
+
+    r.app = r.make_app(r.tree_path);  // after the crash
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    // A start-up edit (--auto-layout) and the autosave interval, or a stop signal, before
+    // the author answers: the crash's autosave stays as it was.
+    REQUIRE_FALSE(r.doc().execute(apply_auto_layout()));
+    r.now += std::chrono::seconds(30);
+    r.settle();
+    CHECK(read_file(autosave) == crashed);
+    CHECK(r.app->keep_edits_for_stop().find("not kept") != std::string::npos);
+    CHECK(read_file(autosave) == crashed);
+}
+
+TEST_CASE("editor files: edits undone back to the file leave no autosave to offer") {
+    rig r;
+    const std::string autosave = edit_and_autosave(r);
+    r.ui.press(ui::letter('Z'), true);
+    REQUIRE_FALSE(r.doc().dirty());
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    CHECK_FALSE(fs::exists(autosave));
+    r.app = r.make_app(r.tree_path);
+    r.settle();
+    CHECK_FALSE(r.app->recovery_offer());
+}
+
+TEST_CASE("editor files: after a file's offer is answered, an untitled crash autosave is offered next") {
+    rig r("");
+    edit_and_autosave(r);  // an untitled tree's crash autosave
+    const std::string untitled = autosave_path_for("");
+    // A file whose autosave is left too, and which no longer opens.
+    const std::string broken = r.dir.write("b.xml", "<<<<<<< HEAD\n");
+    r.dir.write(".b.xml.autosave", router_xml);
+    r.app = r.make_app(broken);
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    CHECK(r.app->recovery_offer()->file == broken);
+    r.click("recover:Discard");
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    CHECK(r.app->recovery_offer()->file.empty());
+    CHECK(fs::exists(untitled));
 }
