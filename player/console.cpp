@@ -22,6 +22,13 @@ std::string trim(std::string s) {
     return s.substr(b, e - b + 1);
 }
 
+// One line of input, or false when input ended or a stop signal came (looked at before
+// blocking too: a signal that arrived while the player was busy has no read to interrupt).
+bool read_line(std::istream& in, std::string& line) {
+    if (ui::stop_signal()) return false;
+    return static_cast<bool>(std::getline(in, line));
+}
+
 void indent(std::ostream& out, const std::string& text, const char* prefix) {
     std::size_t start = 0;
     while (start <= text.size()) {
@@ -90,7 +97,7 @@ command_result run_command(player_app& app, const std::string& line, std::istrea
             std::string text = rest;
             if (text.empty()) {
                 out << "note: " << std::flush;
-                if (!std::getline(in, text)) return command_result::input_ended;
+                if (!read_line(in, text)) return command_result::input_ended;
             }
             app.note_draft = trim(text);
             app.add_note();
@@ -135,7 +142,7 @@ form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
                 if (!current.empty()) out << " [" << neutralise_controls(current) << "]";
                 out << ": " << std::flush;
                 std::string line;
-                if (!std::getline(in, line)) return form_result::input_ended;
+                if (!read_line(in, line)) return form_result::input_ended;
                 line = trim(line);
                 if (const char command = line.size() > 1 && line[0] == ':' ? command_of(line.substr(1)) : 0) {
                     app.action_error.clear();
@@ -174,7 +181,7 @@ int run_console(player_app& app, std::istream& in, std::ostream& out) {
         }
         out << "> " << std::flush;
         std::string line;
-        if (!std::getline(in, line)) {
+        if (!read_line(in, line)) {
             input_ended = true;
             break;
         }

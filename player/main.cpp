@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
         }
     }
 
+    // Before the call starts: a SIGTERM (`kill`, a session manager) or Ctrl+C from then on
+    // ends the open call as stopped instead of leaving it dangling.
+    ui::catch_stop_signals();
     system_clock clk;
     player::player_app app(options, clk);
     if (auto error = app.start()) {
@@ -77,8 +80,6 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    // A logout or `kill` ends the open call as stopped instead of leaving it dangling.
-    ui::catch_stop_signals();
     if (console || !answers.empty()) {
         if (!answers.empty()) {
             std::string lines = answers;

@@ -21,7 +21,13 @@ void catch_stop_signals() {
     action.sa_handler = record_stop_signal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;  // no SA_RESTART: a blocked read returns, and the caller looks
-    for (const int s : {SIGTERM, SIGHUP, SIGINT}) sigaction(s, &action, nullptr);
+    for (const int s : {SIGTERM, SIGHUP, SIGINT}) {
+        // A signal the parent chose to ignore (nohup, a script's background job) stays
+        // ignored: that is a promise to the person who started the program.
+        struct sigaction before {};
+        if (sigaction(s, nullptr, &before) == 0 && before.sa_handler == SIG_IGN) continue;
+        sigaction(s, &action, nullptr);
+    }
 }
 
 int stop_signal() {

@@ -5,8 +5,9 @@
 
 namespace signpost::ui {
 
-// Installs the handlers. They only record which signal came; a blocking read is
-// interrupted (no SA_RESTART) so a console waiting for input notices too.
+// Installs the handlers, except for signals already ignored (nohup). They only record which
+// signal came; a blocking read is interrupted (no SA_RESTART) so a console waiting for input
+// notices too.
 void catch_stop_signals();
 
 // The signal that asked the program to stop, or 0.

@@ -151,3 +151,47 @@ TEST_CASE("kill: SIGTERM mid-call (a logout) ends the call as stopped and exits 
     CHECK(r);
     CHECK(sessions == 1);
 }
+
+TEST_CASE("kill: a SIGHUP the player was started ignoring (nohup) stays ignored") {
+    test::temp_folder dir;
+    const std::string tree = dir.write("router.xml", test::player_tree_xml);
+    const std::string db = dir.file("sessions.db");
+    int to_player[2];
+    REQUIRE(pipe(to_player) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, to_player[0], STDIN_FILENO);
+    posix_spawn_file_actions_addclose(&actions, to_player[1]);
+    const std::string out = dir.file("out.txt");
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> args = {SIGNPOST_PLAYER_BIN, "--console", "--log", db, tree};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    // As nohup does: the child inherits SIGHUP ignored.
+    struct sigaction ignore {}, before {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    REQUIRE(sigaction(SIGHUP, &ignore, &before) == 0);
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, SIGNPOST_PLAYER_BIN, &actions, nullptr, argv.data(), environ);
+    sigaction(SIGHUP, &before, nullptr);
+    posix_spawn_file_actions_destroy(&actions);
+    close(to_player[0]);
+    REQUIRE(spawned == 0);
+
+    int started = 0;
+    for (int i = 0; i < 200 && started < 1; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        started = count_events(db, "start");
+    }
+    REQUIRE(started == 1);
+    kill(pid, SIGHUP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    int status = 0;
+    CHECK(waitpid(pid, &status, WNOHANG) == 0);  // still running
+    close(to_player[1]);  // input ends: the console's own way out
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 3);
+}
