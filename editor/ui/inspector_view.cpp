@@ -84,6 +84,31 @@ bool small_button(editor_app& app, const std::string& label) {
 
 }  // namespace
 
+namespace {
+// What the indexed fields of a scope refer to, in order: enough to tell that an index now
+// names another item.
+std::string items_of(const tree& t, const std::string& node_id) {
+    std::string out;
+    const auto add = [&](std::string_view part) {
+        out += part;
+        out += '\x1f';
+    };
+    if (node_id.empty()) {
+        for (const variable& v : t.variables) add(v.name);
+        return out;
+    }
+    const node* n = t.find(node_id);
+    if (!n) return out;
+    for (const choice& c : n->choices) {
+        add(c.label);
+        add(c.to);
+    }
+    for (const branch& b : n->branches) add(b.to);
+    for (const field& f : n->fields) add(f.variable);
+    return out;
+}
+}  // namespace
+
 void inspector_view::reset() {
     m_scope.clear();
     m_edit_key.clear();
@@ -118,7 +143,8 @@ inspector_view::edit_result inspector_view::text_input(editor_app& app, const st
         shown = m_edit_buf;
     } else if (const auto it = m_drafts.find(k); it != m_drafts.end()) {
         if (!it->second.base) it->second.base = value;
-        if (*it->second.base == value) shown = it->second.text;
+        const bool indexed = field.find('.') != std::string::npos;  // "var.2.name", "choice.0.if"
+        if (*it->second.base == value && (!indexed || it->second.items == m_items)) shown = it->second.text;
         else m_drafts.erase(it);  // the field changed underneath: show what the tree holds
     }
 
@@ -156,7 +182,7 @@ bool inspector_view::apply(editor_app& app, const std::string& field, const std:
     const std::optional<std::string> error = app.doc().execute(std::move(c));
     m_seen_generation = app.doc().generation();
     if (error) {
-        m_drafts[key(field)] = {text, *error, std::nullopt};
+        m_drafts[key(field)] = {text, *error, std::nullopt, m_items};
         return false;
     }
     m_drafts.erase(key(field));
@@ -748,6 +774,7 @@ void inspector_view::draw(editor_app& app) {
         m_scope = scope;
         m_edit_key.clear();
     }
+    m_items = items_of(doc.current(), primary);
     // Undo or an edit elsewhere: an error with no text of its own (a refused type or
     // switch) no longer describes the tree. Drafts of text are checked by their box.
     if (doc.generation() != m_seen_generation) {

@@ -181,6 +181,32 @@ TEST_CASE("editor ui: refused text stays in its box while other nodes are edited
     CHECK(r.app->inspector().field_error("var.0.name").empty());
 }
 
+TEST_CASE("editor ui: a refused draft never moves to another item when the list changes") {
+    rig r(R"(<tree format="1" id="vars" start="e">
+  <variables>
+    <variable name="a" type="choice" options="yes no"/>
+    <variable name="b" type="choice" options="yes no"/>
+    <variable name="c" type="choice" options="yes no"/>
+  </variables>
+  <end id="e" outcome="resolved"/>
+</tree>)", "vars.xml");
+    r.ui.press(ui::key::escape);
+    r.settle();
+    r.click("field:var.0.options");
+    r.ui.press(ui::key::end);
+    r.ui.type(" no");
+    CHECK(r.t().variables.at(0).options == std::vector<std::string>{"yes", "no"});  // refused: listed twice
+    CHECK_FALSE(r.app->inspector().field_error("var.0.options").empty());
+    r.enter();
+    r.click("Remove variable##var.0");
+    r.settle();
+    REQUIRE(r.t().variables.size() == 2);
+    CHECK(r.t().variables.at(0).name == "b");
+    // b now has index 0 and the same options text, but the draft was typed over a's.
+    r.settle();
+    CHECK(r.app->inspector().field_error("var.0.options").empty());
+}
+
 TEST_CASE("editor ui: dragging nodes snaps them to the grid as one undo step") {
     rig r;
     const vec2 before = r.position("fixed");
