@@ -183,7 +183,9 @@ quantifier read_quantifier(std::string_view p, std::size_t i) {
             if (!digits(k, max)) unbounded = true;
         }
         if (k >= p.size() || p[k] != '}') return q;
-        q = {k + 1 - i, unbounded || max > 1, unbounded || max > min, std::max(1ul, unbounded ? min + 1 : max)};
+        // A minimum above the maximum ({99999999999,1}) is an error, but std::regex reads the
+        // number first (overflowing int): it counts as big as it is.
+        q = {k + 1 - i, unbounded || max > 1, unbounded || max > min, std::max({1ul, unbounded ? min + 1 : max, min})};
     }
     if (q.length && i + q.length < p.size() && p[i + q.length] == '?') ++q.length;  // lazy form
     return q;

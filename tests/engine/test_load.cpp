@@ -1460,7 +1460,8 @@ TEST_CASE("load: pattern_risk refuses repeat counts that multiply out to a huge 
     // std::regex copies the operand of {n} n times, and its own int maths overflows on a
     // count past INT_MAX (found by fuzz_session).
     for (const char* huge : {"[0-9]{4}-[0-9]{2333333333333333333333333}-[0-9]{2}", "a{20001}", "[a-z]{5,30000}",
-                             "((ab){200}){200}", "(x{100}){1000,}", "(((a{30}){30}){30})", "a{200}b{200}(c{20}){999}"}) {
+                             "((ab){200}){200}", "(x{100}){1000,}", "(((a{30}){30}){30})", "a{200}b{200}(c{20}){999}",
+                             "[a-z0-9.]{11111111111111111111,31}", "a{99999,1}"}) {
         CAPTURE(huge);
         const auto why = pattern_risk(huge);
         REQUIRE(why.has_value());
