@@ -654,17 +654,18 @@ std::string tree_section(const tree_report& r, const report_context& context) {
 
     out += "<div class=\"cards\">\n";
     out += card("Sessions", num(s.started));
-    out += card("Completed", share(s.completed), "ok");
-    out += card("Escalated", share(s.escalated), "warn");
-    out += card("Abandoned", share(s.abandoned), "bad");
+    out += card("Completed (of finished)", share(s.completed), "ok");
+    out += card("Escalated (of finished)", share(s.escalated), "warn");
+    out += card("Abandoned (of finished)", share(s.abandoned), "bad");
     out += card("Handling median", s.handling.count ? esc(human_duration(s.handling.median_ms)) : "&ndash;");
     out += card("Handling p90", s.handling.count ? esc(human_duration(s.handling.p90_ms)) : "&ndash;");
-    out += card("Sessions with Back", s.started ? pct(static_cast<double>(s.with_back) / static_cast<double>(s.started))
+    out += card("Sessions with Back (of all)", s.started ? pct(static_cast<double>(s.with_back) / static_cast<double>(s.started))
                                                 : "&ndash;");
     out += "</div>\n";
     std::string notes;
     if (s.writer_lost > 0)
-        notes += fmt::format("{} abandoned sessions were left open by a player that stopped (crash or power loss). ",
+        notes += fmt::format("{} abandoned sessions were left open by a player that stopped or fell silent (a crash, "
+                             "power loss, or no sign of life for 2 hours). ",
                              num(s.writer_lost));
     if (s.active > 0) notes += fmt::format("{} sessions are still in progress. ", num(s.active));
     if (s.finds > 0)
@@ -694,9 +695,14 @@ std::string tree_section(const tree_report& r, const report_context& context) {
         out += "<h3>Where calls end abandoned</h3>\n<table><thead><tr><th>Node</th><th>Title</th>"
                "<th class=\"n\">Abandoned</th><th class=\"n\">Of all abandoned</th></tr></thead><tbody>\n";
         for (const problem_spot& p : r.abandon_points)
-            out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-                               esc(qualified_node(r.tree_id, p.tree_id, p.node_id)), label(p.title), num(p.count),
-                               pct(p.value));
+            out += fmt::format("<tr><td>{}{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+                               esc(qualified_node(r.tree_id, p.tree_id, p.node_id)),
+                               p.retired ? " <span class=\"note\">(not in the file)</span>" : "", label(p.title),
+                               num(p.count), pct(p.value));
+        if (r.abandoned_elsewhere > 0)
+            out += fmt::format("<tr><td>(elsewhere)</td><td></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+                               num(r.abandoned_elsewhere),
+                               pct(static_cast<double>(r.abandoned_elsewhere) / static_cast<double>(r.sessions.abandoned)));
         out += "</tbody></table>\n";
     }
 

@@ -122,9 +122,13 @@ void session_section(std::string& out, const tree_report& r) {
     heading(out, "Sessions");
     table t({"", "", ""}, "lrr");
     t.row({"Started", count(s.started), ""});
-    t.row({"Completed", count(s.completed), finished ? percent(static_cast<double>(s.completed) / finished) : ""});
-    t.row({"Escalated", count(s.escalated), finished ? percent(static_cast<double>(s.escalated) / finished) : ""});
-    t.row({"Abandoned", count(s.abandoned), finished ? percent(static_cast<double>(s.abandoned) / finished) : ""});
+    // Shares are of finished sessions (those in progress have no ending yet): said in the row.
+    const auto of_finished = [&](std::uint64_t n) {
+        return finished ? percent(static_cast<double>(n) / static_cast<double>(finished)) + " of finished" : std::string();
+    };
+    t.row({"Completed", count(s.completed), of_finished(s.completed)});
+    t.row({"Escalated", count(s.escalated), of_finished(s.escalated)});
+    t.row({"Abandoned", count(s.abandoned), of_finished(s.abandoned)});
     if (s.writer_lost > 0) t.row({"  player stopped", count(s.writer_lost), ""});
     if (s.active > 0) t.row({"In progress", count(s.active), ""});
     std::string rendered = t.render();
@@ -222,8 +226,11 @@ void spot_section(std::string& out, const tree_report& r) {
         heading(out, "Where calls end abandoned");
         table t({"Node", "Title", "Abandoned", "Of all abandoned"}, "llrr", {36, 28});
         for (const problem_spot& s : r.abandon_points)
-            t.row({plain(qualified_node(r.tree_id, s.tree_id, s.node_id)), plain(s.title), count(s.count),
-                   percent(s.value)});
+            t.row({plain(qualified_node(r.tree_id, s.tree_id, s.node_id)) + (s.retired ? " (not in the file)" : ""),
+                   plain(s.title), count(s.count), percent(s.value)});
+        if (r.abandoned_elsewhere > 0)
+            t.row({"(elsewhere)", "", count(r.abandoned_elsewhere),
+                   percent(static_cast<double>(r.abandoned_elsewhere) / static_cast<double>(r.sessions.abandoned))});
         out += t.render();
     }
     if (r.highest_abandonment.empty() && r.highest_back_rate.empty() && r.slowest.empty()) return;

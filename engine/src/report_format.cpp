@@ -195,6 +195,7 @@ json spots_json(const tree_report& r, const std::vector<problem_spot>& spots, co
                       {value_name, value_is_ms ? ms(s.value) : share(s.value)},
                       {count_name, s.count}};
         if (out_of_name != nullptr) o.emplace_back(out_of_name, s.out_of);
+        if (s.retired) o.emplace_back("retired", true);
         a.push_back(std::move(o));
     }
     return a;
@@ -265,6 +266,7 @@ json tree_json(const tree_report& r, bool by_agent) {
                               {"other_sessions", r.other_path_sessions},
                               {"top", std::move(paths)}}},
         {"abandon_points", spots_json(r, r.abandon_points, "share", "abandoned", nullptr, false)},
+        {"abandoned_elsewhere", r.abandoned_elsewhere},
         {"problem_spots",
          json_object{
              {"highest_abandonment",

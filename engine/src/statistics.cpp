@@ -807,12 +807,24 @@ struct path_statistics::impl {
                 points.push_back(spot(n, ratio(n.abandoned_here, r.sessions.abandoned), n.abandoned_here,
                                       r.sessions.abandoned));
             if (n.visits < options.min_spot_visits) continue;
-            if (n.abandoned_here > 0) abandon.push_back(spot(n, n.abandon_rate, n.abandoned_here, n.sessions));
+            // The rate is per session: a few sessions going round in circles are no sample.
+            if (n.abandoned_here > 0 && n.sessions >= options.min_spot_visits)
+                abandon.push_back(spot(n, n.abandon_rate, n.abandoned_here, n.sessions));
             if (n.back_presses > 0) back.push_back(spot(n, n.back_rate, n.back_presses, n.visits));
             if (n.dwell.count >= options.min_spot_visits)
                 slow.push_back(spot(n, n.dwell.median_ms, n.dwell.count, 0));
         }
+        // Calls still end on nodes a newer file removed: where they ended is listed all the same.
+        for (const node_figures& n : r.retired_nodes)
+            if (n.abandoned_here > 0) {
+                points.push_back(spot(n, ratio(n.abandoned_here, r.sessions.abandoned), n.abandoned_here,
+                                      r.sessions.abandoned));
+                points.back().retired = true;
+            }
         r.abandon_points = top_spots(std::move(points));
+        std::uint64_t listed = 0;
+        for (const problem_spot& p : r.abandon_points) listed += p.count;
+        r.abandoned_elsewhere = r.sessions.abandoned > listed ? r.sessions.abandoned - listed : 0;
         r.highest_abandonment = top_spots(std::move(abandon));
         r.highest_back_rate = top_spots(std::move(back));
         r.slowest = top_spots(std::move(slow));

@@ -919,6 +919,96 @@ TEST_CASE("stats: back across a jump returns to the node of the right tree, and 
     }
 }
 
+namespace {
+// q1 -> q2 -> ... -> q7 -> e, one answer each; `last` names the final question's id.
+std::string chain_xml(int version, const std::string& last) {
+    std::string xml = "<tree format=\"1\" id=\"chain\" version=\"" + std::to_string(version) + "\" start=\"q1\">\n";
+    for (int i = 1; i <= 7; ++i) {
+        const std::string id = i == 7 ? last : "q" + std::to_string(i);
+        const std::string to = i == 7 ? "e" : (i == 6 ? last : "q" + std::to_string(i + 1));
+        xml += "  <question id=\"" + id + "\" title=\"Q" + std::to_string(i) + "\"><text>t</text><choice to=\"" + to +
+               "\">go</choice></question>\n";
+    }
+    return xml + "  <end id=\"e\" outcome=\"resolved\"/>\n</tree>\n";
+}
+}  // namespace
+
+TEST_CASE("stats: where calls end abandoned lists removed nodes and adds up, the abandon-rate spot needs 5 sessions") {
+    const auto v1 = load(chain_xml(1, "q7").c_str(), "chain.xml");
+    const auto v2 = load(chain_xml(2, "q7b").c_str(), "chain.xml");
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    manual_clock clk(t0);
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        // Abandoned on q7 (three times), q1 (twice), q2..q6 (once each): 10 in all.
+        for (const int at : {7, 7, 7, 1, 1, 2, 3, 4, 5, 6}) {
+            session_info info;
+            info.tree_id = "chain";
+            info.tree_version = 1;
+            w.begin_session(info);
+            session s(v1, nullptr, clk, &w, "ann");
+            for (int k = 1; k < at; ++k) {
+                clk.advance(1000);
+                REQUIRE(s.choose(0));
+            }
+            clk.advance(1000);
+            s.abandon("hung up");
+        }
+    }
+    log_reader reader;
+    REQUIRE(reader.open(db));
+    statistics_options o;
+    o.current = v2;  // q7 is q7b now: the log's q7 is version drift
+    std::vector<tree_report> out;
+    REQUIRE(collect_reports(reader, {}, o, out));
+    const tree_report& r = out.at(0);
+    REQUIRE(r.sessions.abandoned == 10);
+    REQUIRE(r.abandon_points.size() == 5);
+    CHECK(r.abandon_points[0].node_id == "q7");
+    CHECK(r.abandon_points[0].retired);
+    CHECK(r.abandon_points[0].count == 3);
+    CHECK(r.abandon_points[1].node_id == "q1");
+    CHECK_FALSE(r.abandon_points[1].retired);
+    std::uint64_t listed = 0;
+    for (const problem_spot& p : r.abandon_points) listed += p.count;
+    CHECK(listed == 8);
+    CHECK(r.abandoned_elsewhere == 2);
+    const std::string json = report_json({r}, report_scope{});
+    CHECK(json.find("\"abandoned_elsewhere\": 2") != std::string::npos);
+    CHECK(json.find("\"retired\": true") != std::string::npos);
+
+    // One call going back and forth over q2 five times, then abandoned there: 5 visits,
+    // but one session is no sample for a rate per session.
+    const std::string db2 = dir.file("loop.db");
+    {
+        log_writer w;
+        REQUIRE(w.open(db2));
+        session_info info;
+        info.tree_id = "chain";
+        info.tree_version = 1;
+        w.begin_session(info);
+        session s(v1, nullptr, clk, &w, "bob");
+        for (int k = 0; k < 5; ++k) {
+            clk.advance(1000);
+            REQUIRE(s.choose(0));  // q1 -> q2
+            if (k < 4) REQUIRE(s.back());
+        }
+        s.abandon("hung up");
+    }
+    log_reader loop;
+    REQUIRE(loop.open(db2));
+    o.current = v1;
+    out.clear();
+    REQUIRE(collect_reports(loop, {}, o, out));
+    const node_figures* q2 = out.at(0).find_node("chain", "q2");
+    REQUIRE(q2 != nullptr);
+    CHECK(q2->visits == 5);
+    CHECK(q2->abandoned_here == 1);
+    CHECK(out.at(0).highest_abandonment.empty());
+}
+
 TEST_CASE("stats: the bulk writer stores final statuses, crashed calls and every index") {
     temp_dir dir;
     const std::string db = dir.file("bulk.db");

@@ -161,6 +161,7 @@ struct problem_spot {
     double value = 0;                // a rate (0..1) or a duration in ms
     std::uint64_t count = 0;         // abandoned / back presses / stays
     std::uint64_t out_of = 0;        // sessions / visits / -
+    bool retired = false;            // the node is no longer in the tree file (version drift)
 };
 
 // Everything known about one root tree in the log.
@@ -184,7 +185,9 @@ struct tree_report {
     std::uint64_t distinct_paths = 0;         // distinct paths counted exactly
     std::uint64_t other_path_sessions = 0;    // finished sessions beyond max_distinct_paths
     std::size_t max_distinct_paths = 0;
-    std::vector<problem_spot> abandon_points;  // most abandoned sessions first
+    std::vector<problem_spot> abandon_points;  // most abandoned sessions first, retired nodes included
+    // Abandoned sessions that ended on a node not listed in abandon_points (past top_spots).
+    std::uint64_t abandoned_elsewhere = 0;
     std::vector<problem_spot> highest_abandonment;  // by abandon_rate
     std::vector<problem_spot> highest_back_rate;    // by back_rate
     std::vector<problem_spot> slowest;              // by median dwell
