@@ -496,7 +496,10 @@ std::string tree_drawing(const tree_report& r, const tree& t) {
 
 // [SECTION] Tables
 
-std::string dwell(const duration_figures& d, double v) { return d.count == 0 ? "&ndash;" : esc(human_duration(v)); }
+// A quantile past the sketch's exact range is marked "≈" (within 1%, docs/report.md).
+std::string dwell(const duration_figures& d, double v) {
+    return d.count == 0 ? "&ndash;" : (d.exact ? "" : "&asymp;") + esc(human_duration(v));
+}
 
 std::string node_rows(const tree_report& r, const std::vector<node_figures>& nodes, bool versions) {
     std::string out;
@@ -657,8 +660,8 @@ std::string tree_section(const tree_report& r, const report_context& context) {
     out += card("Completed (of finished)", share(s.completed), "ok");
     out += card("Escalated (of finished)", share(s.escalated), "warn");
     out += card("Abandoned (of finished)", share(s.abandoned), "bad");
-    out += card("Handling median", s.handling.count ? esc(human_duration(s.handling.median_ms)) : "&ndash;");
-    out += card("Handling p90", s.handling.count ? esc(human_duration(s.handling.p90_ms)) : "&ndash;");
+    out += card("Handling median", dwell(s.handling, s.handling.median_ms));
+    out += card("Handling p90", dwell(s.handling, s.handling.p90_ms));
     out += card("Sessions with Back (of all)", s.started ? pct(static_cast<double>(s.with_back) / static_cast<double>(s.started))
                                                 : "&ndash;");
     out += "</div>\n";
@@ -670,7 +673,9 @@ std::string tree_section(const tree_report& r, const report_context& context) {
     if (s.active > 0) notes += fmt::format("{} sessions are still in progress. ", num(s.active));
     if (s.finds > 0)
         notes += fmt::format("Agents moved with find {} times; those moves are not counted as links. ", num(s.finds));
-    if (!s.handling.exact) notes += "Medians over many samples are within 1%. ";
+    bool approximate = !s.handling.exact;
+    for (const node_figures& n : r.nodes) approximate = approximate || (n.dwell.count > 0 && !n.dwell.exact);
+    if (approximate) notes += "Medians and 90th percentiles marked &asymp; are within 1% (over 1,024 samples). ";
     if (!notes.empty()) out += "<p class=\"note\">" + notes + "</p>\n";
 
     out += "<h2>How calls end</h2>\n" + outcome_bars(r);

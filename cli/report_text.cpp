@@ -100,7 +100,10 @@ private:
 
 std::string count(std::uint64_t n) { return with_thousands(n); }
 
-std::string dwell_or_dash(const duration_figures& d, double v) { return d.count == 0 ? "-" : human_duration(v); }
+// A quantile past the sketch's exact range is marked "~" (within 1%, docs/report.md).
+std::string dwell_or_dash(const duration_figures& d, double v) {
+    return d.count == 0 ? "-" : (d.exact ? "" : "~") + human_duration(v);
+}
 
 std::string outcome_name(const outcome_figures& o) {
     switch (o.status) {

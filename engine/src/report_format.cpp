@@ -341,6 +341,7 @@ struct csv_writer {
         row(section, subject, p + "_mean_ms", number(round_to(d.mean_ms, 10)));
         row(section, subject, p + "_median_ms", number(round_to(d.median_ms, 10)));
         row(section, subject, p + "_p90_ms", number(round_to(d.p90_ms, 10)));
+        row(section, subject, p + "_exact", d.exact ? "true" : "false");
     }
     void node(const tree_report& r, std::string_view section, const node_figures& n) {
         const std::string subject = qualified_node(r.tree_id, n.tree_id, n.node_id);

@@ -124,6 +124,17 @@ run generate-log --tree "$tmp/missing.xml" --sessions 10 --out "$tmp/y.db"
 expect_rc "generate-log with a missing tree" 1
 expect_line "generate-log prints the load error" '\[read-error\]$' "$err"
 
+# Past 1,024 stays a quantile comes from buckets, within 1%: every output says so.
+run generate-log --tree "$trees/internet-outage.xml" --sessions 900 --seed 7 --out "$tmp/many.db"
+expect_rc "generate-log of 900 sessions" 0
+run report --log "$tmp/many.db" --tree "$trees/internet-outage.xml"
+expect_line "text marks an approximate dwell with ~" '^  identity-verification:ask-account .* ~[0-9]'
+run report --log "$tmp/many.db" --tree "$trees/internet-outage.xml" --format csv
+expect_line "CSV says which figures are approximate" '^internet-outage,node,identity-verification:ask-account,dwell_exact,false$'
+expect_line "CSV says which figures are exact" '^internet-outage,node,verify,dwell_exact,true$'
+run report --log "$tmp/many.db" --tree "$trees/internet-outage.xml" --html "$tmp/many.html"
+expect_line "HTML marks an approximate dwell" '&asymp;[0-9]' "$(cat "$tmp/many.html")"
+
 # Like the player, the generator runs no tree with errors, validation across jumps included.
 run generate-log --tree "$src/tests/data/broken/jump-cycle.xml" --sessions 10 --out "$tmp/z.db"
 expect_rc "generate-log with a tree that fails validation" 1
