@@ -131,6 +131,9 @@ void print(std::string& out, const json& j, int depth) {
 // [SECTION] Reports as JSON
 
 json durations(const duration_figures& d) {
+    // No samples, no figure: null, not a 0 that reads as "instant".
+    if (d.count == 0)
+        return json_object{{"count", d.count}, {"mean", nullptr}, {"median", nullptr}, {"p90", nullptr}, {"exact", true}};
     return json_object{{"count", d.count}, {"mean", ms(d.mean_ms)},     {"median", ms(d.median_ms)},
                        {"p90", ms(d.p90_ms)}, {"exact", d.exact}};
 }
@@ -338,9 +341,11 @@ struct csv_writer {
                    const duration_figures& d) {
         const std::string p(prefix);
         count(section, subject, p + "_count", d.count);
-        row(section, subject, p + "_mean_ms", number(round_to(d.mean_ms, 10)));
-        row(section, subject, p + "_median_ms", number(round_to(d.median_ms, 10)));
-        row(section, subject, p + "_p90_ms", number(round_to(d.p90_ms, 10)));
+        // No samples, no figure: an empty cell, not a 0 that reads as "instant".
+        const auto figure = [&](double v) { return d.count == 0 ? std::string() : number(round_to(v, 10)); };
+        row(section, subject, p + "_mean_ms", figure(d.mean_ms));
+        row(section, subject, p + "_median_ms", figure(d.median_ms));
+        row(section, subject, p + "_p90_ms", figure(d.p90_ms));
         row(section, subject, p + "_exact", d.exact ? "true" : "false");
     }
     void node(const tree_report& r, std::string_view section, const node_figures& n) {

@@ -638,6 +638,10 @@ TEST_CASE("stats: JSON output carries the exact figures") {
           "            \"exact\": true\n"
           "          }");
     CHECK(json.find("\"back_rate\": 0.1429,") != std::string::npos);
+    // No stays on a logic node: null figures, not 0.
+    CHECK(json.find("\"node\": \"route\",") != std::string::npos);
+    CHECK(json.find("\"dwell_ms\": {\n            \"count\": 0,\n            \"mean\": null,\n            \"median\": null,") !=
+          std::string::npos);
     CHECK(json.find("{\n          \"from\": \"power\",\n          \"to\": \"reboot\",\n          \"label\": \"No\",\n"
                     "          \"transitions\": 3,\n          \"share\": 0.6\n        }") != std::string::npos);
     CHECK(json.find("\"steps\": [\"power\", \"reboot\", \"route\", \"power\", \"reboot\", \"route\", \"acct\", "
@@ -667,6 +671,10 @@ TEST_CASE("stats: CSV is one figure per row") {
     CHECK(rows > 50);
     CHECK(csv.find("router,sessions,,started,5\n") != std::string::npos);
     CHECK(csv.find("router,node,power,dwell_median_ms,5000\n") != std::string::npos);
+    CHECK(csv.find("router,node,power,dwell_exact,true\n") != std::string::npos);
+    // A logic node has no stays: no median, rather than a 0 that reads as instant.
+    CHECK(csv.find("router,node,route,dwell_count,0\n") != std::string::npos);
+    CHECK(csv.find("router,node,route,dwell_median_ms,\n") != std::string::npos);
     CHECK(csv.find("router,link,power -> reboot,share,0.6\n") != std::string::npos);
     CHECK(csv.find("router,retired_node,lights,visits,1\n") != std::string::npos);
     CHECK(csv.find("router,outcome,escalated:Network Tier 2,sessions,1\n") != std::string::npos);
