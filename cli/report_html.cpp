@@ -604,7 +604,8 @@ std::string agent_table(const tree_report& r) {
     if (r.agents.empty()) return "<p class=\"note\">No sessions.</p>\n";
     std::string out =
         "<table><thead><tr><th>Agent</th><th class=\"n\">Sessions</th><th class=\"n\">Completed</th>"
-        "<th class=\"n\">Escalated</th><th class=\"n\">Abandoned</th><th class=\"n\">Handling median</th>"
+        "<th class=\"n\">Escalated</th><th class=\"n\">Abandoned</th><th class=\"n\">In progress</th>"
+        "<th class=\"n\">Handling median</th>"
         "<th class=\"n\">Back rate</th><th>Outcome mix</th></tr></thead><tbody>\n";
     for (const agent_figures& a : r.agents) {
         std::string mix;
@@ -612,9 +613,9 @@ std::string agent_table(const tree_report& r) {
             mix += (mix.empty() ? "" : ", ") + esc(outcome_name(o.status, o.outcome)) + " " + pct(o.share);
         out += fmt::format(
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-            "<td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+            "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
             esc(a.agent.empty() ? "(no name)" : a.agent), num(a.sessions), num(a.completed), num(a.escalated),
-            num(a.abandoned), dwell(a.handling, a.handling.median_ms), a.visits > 0 ? pct(a.back_rate) : "&ndash;",
+            num(a.abandoned), num(a.active), dwell(a.handling, a.handling.median_ms), a.visits > 0 ? pct(a.back_rate) : "&ndash;",
             mix);
     }
     return out + "</tbody></table>\n";

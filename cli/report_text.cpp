@@ -283,14 +283,20 @@ void agent_section(std::string& out, const tree_report& r, bool asked) {
         out += "  No sessions.\n";
         return;
     }
-    table t({"Agent", "Sessions", "Completed", "Escalated", "Abandoned", "Handling med", "Back rate", "Top outcome"},
-            "lrrrrrrl", {28, 0, 0, 0, 0, 0, 0, 40});
+    table t({"Agent", "Sessions", "Completed", "Escalated", "Abandoned", "In progress", "Handling med", "Back rate",
+             "Top outcome"},
+            "lrrrrrrrl", {28, 0, 0, 0, 0, 0, 0, 0, 40});
     for (const agent_figures& a : r.agents) {
-        std::string top = a.outcomes.empty() ? "-"
-                                             : fmt::format("{} ({})", outcome_name(a.outcomes.front()),
-                                                           percent(a.outcomes.front().share));
+        std::string top = "-";
+        if (!a.outcomes.empty()) {
+            // Outcomes are sorted by sessions; a tie for the top is said, not settled silently.
+            std::size_t tied = 1;
+            while (tied < a.outcomes.size() && a.outcomes[tied].sessions == a.outcomes.front().sessions) ++tied;
+            top = fmt::format("{} ({}){}", outcome_name(a.outcomes.front()), percent(a.outcomes.front().share),
+                              tied > 1 ? fmt::format(", tied with {} more", tied - 1) : std::string());
+        }
         t.row({plain(a.agent.empty() ? "(no name)" : a.agent), count(a.sessions), count(a.completed),
-               count(a.escalated), count(a.abandoned), dwell_or_dash(a.handling, a.handling.median_ms),
+               count(a.escalated), count(a.abandoned), count(a.active), dwell_or_dash(a.handling, a.handling.median_ms),
                a.visits > 0 ? percent(a.back_rate) : "-", top});
     }
     out += t.render();

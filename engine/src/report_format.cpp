@@ -52,11 +52,14 @@ struct json {
 json share(double v) { return round_to(v, 1e4); }
 json ms(double v) { return round_to(v, 10); }
 json text_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-json time_or_null(std::int64_t t, bool known) {
-    if (!known) return nullptr;
+std::string iso_utc(std::int64_t t) {
     std::string s = format_utc_time(t);
     s[10] = 'T';
     return s + "Z";
+}
+json time_or_null(std::int64_t t, bool known) {
+    if (!known) return nullptr;
+    return iso_utc(t);
 }
 
 void append_string(std::string& out, std::string_view s) {
@@ -400,10 +403,16 @@ std::string report_json(const std::vector<tree_report>& reports, const report_sc
     return out;
 }
 
-std::string report_csv(const std::vector<tree_report>& reports, const report_scope&) {
+std::string report_csv(const std::vector<tree_report>& reports, const report_scope& scope) {
     csv_writer w;
     for (const tree_report& r : reports) {
         w.tree = r.tree_id;
+        // The filters the figures are under, so a saved sheet cannot pass for the whole log.
+        const log_filter& f = scope.filter;
+        if (!f.agent.empty()) w.row("filter", "", "agent", f.agent, true);
+        if (f.since_ms) w.row("filter", "", "since", iso_utc(*f.since_ms));
+        if (f.until_ms) w.row("filter", "", "until", iso_utc(*f.until_ms));
+        if (scope.tree_version != 0) w.row("filter", "", "tree_version", std::to_string(scope.tree_version));
         const session_figures& s = r.sessions;
         w.count("sessions", "", "started", s.started);
         w.count("sessions", "", "completed", s.completed);
@@ -427,6 +436,7 @@ std::string report_csv(const std::vector<tree_report>& reports, const report_sco
             w.count("version", subject, "escalated", v.escalated);
             w.count("version", subject, "abandoned", v.abandoned);
             w.count("version", subject, "current", v.current ? 1 : 0);
+            w.count("version", subject, "counted", v.counted ? 1 : 0);
         }
         for (const node_figures& n : r.nodes) w.node(r, "node", n);
         for (const link_figures& l : r.links) w.link(r, "link", l);

@@ -188,6 +188,7 @@ expect_equal "csv: one figure per row, five columns" "$py" "True True True True"
 
 run report --log "$db" --tree "$trees/internet-outage.xml" --by-agent
 expect_line "--by-agent adds the agent table" '^Agents \(for coaching, not ranking'
+expect_line "the agent table counts calls in progress" '^  Agent +Sessions +Completed +Escalated +Abandoned +In progress '
 agent=$(python3 -c "import sqlite3; print(sqlite3.connect('$db').execute('select agent from sessions order by agent limit 1').fetchone()[0])")
 agent_count=$(python3 -c "import sqlite3; print(sqlite3.connect('$db').execute('select count(*) from sessions where agent = ?', ('$agent',)).fetchone()[0])")
 run report --log "$db" --agent "$agent" --format json

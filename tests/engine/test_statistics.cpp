@@ -672,6 +672,15 @@ TEST_CASE("stats: CSV is one figure per row") {
     CHECK(csv.find("router,sessions,,started,5\n") != std::string::npos);
     CHECK(csv.find("router,node,power,dwell_median_ms,5000\n") != std::string::npos);
     CHECK(csv.find("router,node,power,dwell_exact,true\n") != std::string::npos);
+    CHECK(csv.find(",filter,") == std::string::npos);  // no filters: no filter rows
+    report_scope filtered;
+    filtered.filter.agent = "bo";
+    filtered.filter.since_ms = t0;
+    filtered.tree_version = 1;
+    const std::string csv_filtered = report_csv(reports, filtered);
+    CHECK(csv_filtered.find("router,filter,,agent,bo\n") != std::string::npos);
+    CHECK(csv_filtered.find("router,filter,,since,2023-11-14T22:13:20Z\n") != std::string::npos);
+    CHECK(csv_filtered.find("router,filter,,tree_version,1\n") != std::string::npos);
     // A logic node has no stays: no median, rather than a 0 that reads as instant.
     CHECK(csv.find("router,node,route,dwell_count,0\n") != std::string::npos);
     CHECK(csv.find("router,node,route,dwell_median_ms,\n") != std::string::npos);
