@@ -176,12 +176,8 @@ TEST_CASE("editor files: autosave while editing, and after a crash the edits are
 
 TEST_CASE("editor files: an autosave older than the file (a crash, then a git pull) is still offered") {
     rig r;
-    nudge(r);
+    const std::string autosave = edit_and_autosave(r);
     const vec2 moved = r.position("fixed");
-    r.now += std::chrono::seconds(6);
-    r.settle();
-    const std::string autosave = autosave_path_for(r.tree_path);
-    REQUIRE(fs::exists(autosave));
     // The editor crashes; a pull then changes the file (a new title), a minute later.
     std::string pulled = router_xml;
     pulled.replace(pulled.find("Router"), 6, "Pulled");
@@ -202,12 +198,8 @@ TEST_CASE("editor files: an autosave older than the file (a crash, then a git pu
 
 TEST_CASE("editor files: a file that no longer opens offers its autosave, and recovering takes its place") {
     rig r;
-    nudge(r);
+    const std::string autosave = edit_and_autosave(r);
     const vec2 moved = r.position("fixed");
-    r.now += std::chrono::seconds(6);
-    r.settle();
-    const std::string autosave = autosave_path_for(r.tree_path);
-    REQUIRE(fs::exists(autosave));
     // The editor crashes; a merge then leaves conflict markers in the file.
     r.dir.write("router.xml", std::string("<<<<<<< HEAD\n") + router_xml + "=======\n>>>>>>> theirs\n");
 
@@ -484,10 +476,7 @@ TEST_CASE("editor files: Reload onto a file that no longer opens does not offer 
 
 TEST_CASE("editor files: a crash autosave waiting for an answer is never written over") {
     rig r;
-    nudge(r);
-    r.now += std::chrono::seconds(6);
-    r.settle();
-    const std::string autosave = autosave_path_for(r.tree_path);
+    const std::string autosave = edit_and_autosave(r);
     const std::string crashed = read_file(autosave);
     REQUIRE_FALSE(crashed.empty());
 

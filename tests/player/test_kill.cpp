@@ -37,13 +37,15 @@ int count_events(const std::string& db, const std::string& kind) {
     return n;
 }
 
-}  // namespace
+// A console player on `tree` writing `db`, its stdin a pipe this test holds open (as a
+// terminal would). `ignore_sighup`: started as nohup starts it.
+struct console_player {
+    pid_t pid = 0;
+    int input = -1;  // write end of the player's stdin
+};
 
-TEST_CASE("kill: SIGKILL mid-call keeps every committed event and reads back as abandoned") {
-    test::temp_folder dir;
-    const std::string tree = dir.write("router.xml", test::player_tree_xml);
-    const std::string db = dir.file("sessions.db");
-
+console_player spawn_console_player(test::temp_folder& dir, const std::string& tree, const std::string& db,
+                                    bool ignore_sighup = false) {
     int to_player[2];
     REQUIRE(pipe(to_player) == 0);
     posix_spawn_file_actions_t actions;
@@ -56,24 +58,48 @@ TEST_CASE("kill: SIGKILL mid-call keeps every committed event and reads back as 
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, SIGNPOST_PLAYER_BIN, &actions, nullptr, argv.data(), environ) == 0);
+    // The child inherits an ignored SIGHUP, as under nohup.
+    struct sigaction ignore {}, before {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    if (ignore_sighup) REQUIRE(sigaction(SIGHUP, &ignore, &before) == 0);
+    console_player p;
+    const int spawned = posix_spawn(&p.pid, SIGNPOST_PLAYER_BIN, &actions, nullptr, argv.data(), environ);
+    if (ignore_sighup) sigaction(SIGHUP, &before, nullptr);
     posix_spawn_file_actions_destroy(&actions);
     close(to_player[0]);
+    REQUIRE(spawned == 0);
+    p.input = to_player[1];
+    return p;
+}
+
+// Waits (up to 10 s) until the log holds `n` events of `kind`; returns how many it holds.
+int wait_for_events(const std::string& db, const std::string& kind, int n) {
+    int found = 0;
+    for (int i = 0; i < 200 && found < n; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        found = count_events(db, kind);
+    }
+    return found;
+}
+
+}  // namespace
+
+TEST_CASE("kill: SIGKILL mid-call keeps every committed event and reads back as abandoned") {
+    test::temp_folder dir;
+    const std::string tree = dir.write("router.xml", test::player_tree_xml);
+    const std::string db = dir.file("sessions.db");
+
+    const console_player p = spawn_console_player(dir, tree, db);
 
     // "No" (a reboot step), continue, "No" again: three agent actions, then wait for them.
     const std::string input = "2\n\n2\n";
-    REQUIRE(write(to_player[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
-    int chosen = 0;
-    for (int i = 0; i < 200 && chosen < 2; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        chosen = count_events(db, "choose");
-    }
-    REQUIRE(chosen == 2);
-    kill(pid, SIGKILL);
+    REQUIRE(write(p.input, input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+    REQUIRE(wait_for_events(db, "choose", 2) == 2);
+    kill(p.pid, SIGKILL);
     int status = 0;
-    waitpid(pid, &status, 0);
-    close(to_player[1]);
+    waitpid(p.pid, &status, 0);
+    close(p.input);
     CHECK(WIFSIGNALED(status));
 
     log_reader reader;
@@ -103,37 +129,17 @@ TEST_CASE("kill: SIGTERM mid-call (a logout) ends the call as stopped and exits 
     const std::string tree = dir.write("router.xml", test::player_tree_xml);
     const std::string db = dir.file("sessions.db");
 
-    int to_player[2];
-    REQUIRE(pipe(to_player) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, to_player[0], STDIN_FILENO);
-    posix_spawn_file_actions_addclose(&actions, to_player[1]);
-    const std::string out = dir.file("out.txt");
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> args = {SIGNPOST_PLAYER_BIN, "--console", "--log", db, "--agent", "kim", tree};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, SIGNPOST_PLAYER_BIN, &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(to_player[0]);
+    const console_player p = spawn_console_player(dir, tree, db);
 
     const std::string input = "2\n";
-    REQUIRE(write(to_player[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
-    int chosen = 0;
-    for (int i = 0; i < 200 && chosen < 1; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        chosen = count_events(db, "choose");
-    }
-    REQUIRE(chosen == 1);
+    REQUIRE(write(p.input, input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+    REQUIRE(wait_for_events(db, "choose", 1) == 1);
     // The player now waits for the next line; the pipe stays open, as a terminal would.
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    kill(pid, SIGTERM);
+    kill(p.pid, SIGTERM);
     int status = 0;
-    waitpid(pid, &status, 0);
-    close(to_player[1]);
+    waitpid(p.pid, &status, 0);
+    close(p.input);
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
 
@@ -156,42 +162,15 @@ TEST_CASE("kill: a SIGHUP the player was started ignoring (nohup) stays ignored"
     test::temp_folder dir;
     const std::string tree = dir.write("router.xml", test::player_tree_xml);
     const std::string db = dir.file("sessions.db");
-    int to_player[2];
-    REQUIRE(pipe(to_player) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, to_player[0], STDIN_FILENO);
-    posix_spawn_file_actions_addclose(&actions, to_player[1]);
-    const std::string out = dir.file("out.txt");
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> args = {SIGNPOST_PLAYER_BIN, "--console", "--log", db, tree};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    // As nohup does: the child inherits SIGHUP ignored.
-    struct sigaction ignore {}, before {};
-    ignore.sa_handler = SIG_IGN;
-    sigemptyset(&ignore.sa_mask);
-    REQUIRE(sigaction(SIGHUP, &ignore, &before) == 0);
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, SIGNPOST_PLAYER_BIN, &actions, nullptr, argv.data(), environ);
-    sigaction(SIGHUP, &before, nullptr);
-    posix_spawn_file_actions_destroy(&actions);
-    close(to_player[0]);
-    REQUIRE(spawned == 0);
+    const console_player p = spawn_console_player(dir, tree, db, true);
 
-    int started = 0;
-    for (int i = 0; i < 200 && started < 1; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        started = count_events(db, "start");
-    }
-    REQUIRE(started == 1);
-    kill(pid, SIGHUP);
+    REQUIRE(wait_for_events(db, "start", 1) == 1);
+    kill(p.pid, SIGHUP);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     int status = 0;
-    CHECK(waitpid(pid, &status, WNOHANG) == 0);  // still running
-    close(to_player[1]);  // input ends: the console's own way out
-    waitpid(pid, &status, 0);
+    CHECK(waitpid(p.pid, &status, WNOHANG) == 0);  // still running
+    close(p.input);  // input ends: the console's own way out
+    waitpid(p.pid, &status, 0);
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 3);
 }
