@@ -151,8 +151,13 @@ void outcome_section(std::string& out, const tree_report& r) {
     if (r.outcomes.empty()) return;
     heading(out, "Outcomes (finished sessions)");
     table t({"Outcome", "Sessions", "Share"}, "lrr", {48});
-    for (const outcome_figures& o : r.outcomes) t.row({outcome_name(o), count(o.sessions), percent(o.share)});
+    long tenths = 0;  // the shares as printed, in tenths of a percent
+    for (const outcome_figures& o : r.outcomes) {
+        t.row({outcome_name(o), count(o.sessions), percent(o.share)});
+        tenths += std::lround(o.share * 1000);
+    }
     out += t.render();
+    if (tenths != 1000) out += "  (shares are rounded to 0.1%, so they add up to " + percent(tenths / 1000.0) + ")\n";
 }
 
 void version_section(std::string& out, const tree_report& r) {

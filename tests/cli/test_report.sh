@@ -124,6 +124,20 @@ run generate-log --tree "$tmp/missing.xml" --sessions 10 --out "$tmp/y.db"
 expect_rc "generate-log with a missing tree" 1
 expect_line "generate-log prints the load error" '\[read-error\]$' "$err"
 
+# Rounded outcome shares that do not add up to 100.0% say so, and by how much.
+for seed in 3 5 8; do
+    run generate-log --tree "$trees/internet-outage.xml" --sessions 300 --seed $seed --out "$tmp/round-$seed.db"
+    run report --log "$tmp/round-$seed.db" --tree "$trees/internet-outage.xml"
+    printf '%s\n' "$out" > "$tmp/round.txt"
+    py "import re
+text = open('$tmp/round.txt').read()
+block = text.split('Outcomes (finished sessions)')[1].split('\n\n')[0]
+total = sum(round(float(m) * 10) for m in re.findall(r' ([0-9]+\.[0-9])%\n', block + '\n'))
+note = re.search(r'add up to ([0-9.]+)%', block)
+print('ok' if (total == 1000) == (note is None) and (note is None or round(float(note.group(1)) * 10) == total) else 'bad %d %s' % (total, note))"
+    expect_equal "outcome shares add up to 100.0% or say what they add up to (seed $seed)" "$py" "ok"
+done
+
 # Past 1,024 stays a quantile comes from buckets, within 1%: every output says so.
 run generate-log --tree "$trees/internet-outage.xml" --sessions 900 --seed 7 --out "$tmp/many.db"
 expect_rc "generate-log of 900 sessions" 0
