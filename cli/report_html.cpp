@@ -576,7 +576,8 @@ std::string spot_table(const tree_report& r) {
             fmt::format("{} of visits end with Back ({} of {})", pct(s.value), num(s.count), num(s.out_of)));
     for (const problem_spot& s : r.slowest)
         row("Slow", "warn", s,
-            fmt::format("median {} over {} stays", esc(human_duration(s.value)), num(s.count)));
+            fmt::format("median {}{} over {} stays", s.exact ? "" : "&asymp;", esc(human_duration(s.value)),
+                        num(s.count)));
     if (rows.empty()) return "<p class=\"note\">Nothing stands out yet (a node needs a few visits to count).</p>\n";
     return "<table><thead><tr><th>Problem</th><th>Node</th><th>Title</th><th>Figure</th></tr></thead><tbody>\n" +
            rows + "</tbody></table>\n";
@@ -709,6 +710,10 @@ std::string tree_section(const tree_report& r, const report_context& context) {
             out += fmt::format("<tr><td>(elsewhere)</td><td></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
                                num(r.abandoned_elsewhere),
                                pct(static_cast<double>(r.abandoned_elsewhere) / static_cast<double>(r.sessions.abandoned)));
+        if (r.abandoned_no_step > 0)
+            out += fmt::format("<tr><td>(no step recorded)</td><td></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+                               num(r.abandoned_no_step),
+                               pct(static_cast<double>(r.abandoned_no_step) / static_cast<double>(r.sessions.abandoned)));
         out += "</tbody></table>\n";
     }
 

@@ -239,6 +239,9 @@ void spot_section(std::string& out, const tree_report& r) {
         if (r.abandoned_elsewhere > 0)
             t.row({"(elsewhere)", "", count(r.abandoned_elsewhere),
                    percent(static_cast<double>(r.abandoned_elsewhere) / static_cast<double>(r.sessions.abandoned))});
+        if (r.abandoned_no_step > 0)
+            t.row({"(no step recorded)", "", count(r.abandoned_no_step),
+                   percent(static_cast<double>(r.abandoned_no_step) / static_cast<double>(r.sessions.abandoned))});
         out += t.render();
     }
     if (r.highest_abandonment.empty() && r.highest_back_rate.empty() && r.slowest.empty()) return;
@@ -252,13 +255,13 @@ void spot_section(std::string& out, const tree_report& r) {
                fmt::format("{} of visits ({} of {})", percent(s.value), count(s.count), count(s.out_of))});
     for (const problem_spot& s : r.slowest)
         t.row({"slow", plain(qualified_node(r.tree_id, s.tree_id, s.node_id)), plain(s.title),
-               fmt::format("median {} over {} stays", human_duration(s.value), count(s.count))});
+               fmt::format("median {}{} over {} stays", s.exact ? "" : "~", human_duration(s.value), count(s.count))});
     out += t.render();
 }
 
 void drift_section(std::string& out, const tree_report& r) {
     if (!r.retired_nodes.empty()) {
-        heading(out, "Version drift: nodes the log has but the tree file does not (not counted above)");
+        heading(out, "Version drift: nodes the log has but the tree file does not (not in the node table above)");
         table t({"Node", "Title", "Kind", "Visits", "Sessions", "Reach", "Dwell med", "Dwell p90", "Abandoned",
                  "Back", "Versions"},
                 "lllrrrrrrrl", {36, 28});

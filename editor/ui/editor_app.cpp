@@ -263,6 +263,8 @@ void editor_app::accept_recovery() {
     const std::string path = m_recovery->file;
     m_recovery.reset();
     open_result r = document::open_recovered(path, m_options.library_dirs);
+    // The untitled autosave is the one just recovered: it stays until saved, not re-offered.
+    const bool offer_next = !path.empty();
     if (!r.doc) {
         set_status("The autosave could not be read", true);
         return;
@@ -278,7 +280,7 @@ void editor_app::accept_recovery() {
     }
     adopt(std::move(r.doc));
     set_status("Recovered the unsaved edits of " + m_doc->display_name() + ": save to keep them");
-    offer_untitled_recovery();
+    if (offer_next) offer_untitled_recovery();
 }
 
 void editor_app::decline_recovery() {

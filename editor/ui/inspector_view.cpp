@@ -85,27 +85,16 @@ bool small_button(editor_app& app, const std::string& label) {
 }  // namespace
 
 namespace {
-// What the indexed fields of a scope refer to, in order: enough to tell that an index now
-// names another item.
+// How many items each indexed list of a scope holds: once an item is added or removed an
+// index may name another item. (Renaming or relabelling an item moves no index; the
+// inspector's own Up/Down buttons clear drafts, and a value changed underneath drops its
+// draft through the base check.)
 std::string items_of(const tree& t, const std::string& node_id) {
-    std::string out;
-    const auto add = [&](std::string_view part) {
-        out += part;
-        out += '\x1f';
-    };
-    if (node_id.empty()) {
-        for (const variable& v : t.variables) add(v.name);
-        return out;
-    }
+    if (node_id.empty()) return std::to_string(t.variables.size());
     const node* n = t.find(node_id);
-    if (!n) return out;
-    for (const choice& c : n->choices) {
-        add(c.label);
-        add(c.to);
-    }
-    for (const branch& b : n->branches) add(b.to);
-    for (const field& f : n->fields) add(f.variable);
-    return out;
+    if (!n) return {};
+    return std::to_string(n->choices.size()) + "/" + std::to_string(n->branches.size()) + "/" +
+           std::to_string(n->fields.size());
 }
 }  // namespace
 

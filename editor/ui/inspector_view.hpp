@@ -41,9 +41,9 @@ private:
         // The tree's value of the field when the draft was made (set the first time the box
         // shows it). Once the value differs (undo, an edit elsewhere) the draft is dropped.
         std::optional<std::string> base;
-        // The scope's items when it was made (see m_items): fields are keyed by index
-        // ("var.2.name"), so once items are added, removed or reordered the index may name
-        // another item, and the draft is dropped.
+        // The scope's item counts when it was made (see m_items): fields are keyed by index
+        // ("var.2.name"), so once items are added or removed the index may name another
+        // item, and the draft is dropped.
         std::string items;
     };
 
@@ -77,7 +77,7 @@ private:
     std::string key(const std::string& field) const { return m_scope + "/" + field; }
 
     std::string m_scope;  // node id, or "#tree"
-    std::string m_items;  // the scope's indexed items this frame: variable names, or a node's answers/branches/fields
+    std::string m_items;  // how many variables, or a node's answers/branches/fields, this frame
     std::string m_edit_key;
     std::string m_edit_buf;
     std::unordered_map<std::string, draft> m_drafts;

@@ -202,6 +202,7 @@ json spots_json(const tree_report& r, const std::vector<problem_spot>& spots, co
                       {count_name, s.count}};
         if (out_of_name != nullptr) o.emplace_back(out_of_name, s.out_of);
         if (s.retired) o.emplace_back("retired", true);
+        if (value_is_ms) o.emplace_back("exact", s.exact);
         a.push_back(std::move(o));
     }
     return a;
@@ -273,6 +274,7 @@ json tree_json(const tree_report& r, bool by_agent) {
                               {"top", std::move(paths)}}},
         {"abandon_points", spots_json(r, r.abandon_points, "share", "abandoned", nullptr, false)},
         {"abandoned_elsewhere", r.abandoned_elsewhere},
+        {"abandoned_no_step", r.abandoned_no_step},
         {"problem_spots",
          json_object{
              {"highest_abandonment",
@@ -388,7 +390,7 @@ std::string report_json(const std::vector<tree_report>& reports, const report_sc
     for (const tree_report& r : reports) trees.push_back(tree_json(r, scope.by_agent));
     json doc = json_object{
         {"report", "signpost path statistics"},
-        {"format_version", 1},
+        {"format_version", 2},
         {"log", scope.log_path},
         {"filters", json_object{{"tree", text_or_null(f.tree_id)},
                                 {"agent", text_or_null(f.agent)},

@@ -614,11 +614,11 @@ action_result session::back() {
     return {};
 }
 
-void session::emit_back(const std::string& left_tree, const std::string& left_node) {
+void session::emit_back(const std::string& left_tree, const std::string& left_node, bool more_follow) {
     // The node returned to is named with its tree when that is not the tree left (a back
     // across a jump): node ids are unique only within a tree.
     const tree& now = *m_state->where;
-    emit(event_kind::back, left_tree, left_node, -1,
+    emit(event_kind::back, left_tree, left_node, more_follow ? back_passes_on : -1,
          now.id == left_tree ? m_state->node_id : now.id + ":" + m_state->node_id);
 }
 
@@ -650,14 +650,15 @@ action_result session::back_to(std::size_t index) {
     if (finished()) return failure(ended_message);
     if (index >= m_crumbs.size()) return failure(fmt::format("There is no step {}", index + 1));
     // Crumbs only ever grow between history entries, so the earliest saved state that
-    // still shows step `index` is the moment the agent stood on it. One click is one move
-    // back, however many actions it undoes: one event, so statistics count one press and
-    // no stay on the steps passed over.
-    if (m_history.empty() || m_history.back().crumb_count < index + 1) return {};
-    const std::string left_tree = m_state->where->id;
-    const std::string left_node = m_state->node_id;
-    while (!m_history.empty() && m_history.back().crumb_count >= index + 1) undo_last();
-    emit_back(left_tree, left_node);
+    // still shows step `index` is the moment the agent stood on it. One back event per
+    // action undone (so a path is cut exactly, loops included), all but the last marked
+    // as passing on: statistics count one press and no stay on the steps passed over.
+    while (!m_history.empty() && m_history.back().crumb_count >= index + 1) {
+        const std::string left_tree = m_state->where->id;
+        const std::string left_node = m_state->node_id;
+        undo_last();
+        emit_back(left_tree, left_node, !m_history.empty() && m_history.back().crumb_count >= index + 1);
+    }
     refresh_view();
     return {};
 }

@@ -1468,7 +1468,8 @@ void read_session(const statement& q, session_record& s) {
 // most of what a scan of a large log costs).
 constexpr const char* event_columns = "seq, time_ms, kind, tree_id, node, choice, detail, outcome";
 constexpr const char* path_event_columns =
-    "seq, time_ms, kind, tree_id, node, CASE WHEN kind IN ('back', 'end', 'enter') THEN detail END";
+    "seq, time_ms, kind, tree_id, node, CASE WHEN kind = 'back' THEN choice END, "
+    "CASE WHEN kind IN ('back', 'end', 'enter') THEN detail END";
 
 // The columns starting at `at` into `e`; false for an unknown kind.
 bool read_event(const statement& q, int at, bool paths_only, event& e) {
@@ -1480,8 +1481,8 @@ bool read_event(const statement& q, int at, bool paths_only, event& e) {
     e.tree_id.assign(q.view(at + 3));
     e.node.assign(q.view(at + 4));
     if (paths_only) {
-        e.choice = -1;
-        e.detail.assign(q.view(at + 5));
+        e.choice = q.is_null(at + 5) ? -1 : static_cast<int>(q.int64(at + 5));  // back: passes on
+        e.detail.assign(q.view(at + 6));
         e.outcome.clear();
         return true;
     }
@@ -1580,9 +1581,18 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
                         e.sequence = static_cast<int>(i);
                         e.tree_id.assign(path->places[step.place].tree_id);
                         e.node.assign(path->places[step.place].node);
-                        e.choice = -1;
-                        if (has_detail(step.kind))
-                            e.detail.assign(path->places[step.detail].node);
+                        e.choice = step.passes_on ? back_passes_on : -1;
+                        if (has_detail(step.kind)) {
+                            // As the event was written: a back into another tree names it.
+                            const path_place& d = path->places[step.detail];
+                            if (step.kind == event_kind::back && d.tree_id != e.tree_id) {
+                                e.detail.assign(d.tree_id);
+                                e.detail += ':';
+                                e.detail += d.node;
+                            } else {
+                                e.detail.assign(d.node);
+                            }
+                        }
                         else if (step.found)
                             e.detail.assign(found_by_search);
                         else

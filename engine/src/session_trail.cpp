@@ -22,6 +22,8 @@ constexpr event_kind kind_codes[] = {event_kind::start, event_kind::enter, event
 // An `enter` made with find: a kind of its own in the trail (it has no detail place).
 // Readers that predate it find an unknown kind and read the session's events instead.
 constexpr unsigned char found_enter_code = 8;
+// A `back` that more back events of the same press follow (back_passes_on); likewise new.
+constexpr unsigned char passing_back_code = 9;
 
 char code_of(event_kind k) {
     for (std::size_t i = 0; i < std::size(kind_codes); ++i) {
@@ -122,6 +124,9 @@ bool walk_trail(std::string_view blob, OnPlace&& place, OnRecord&& record) {
         if (*code == found_enter_code) {
             r.kind = event_kind::enter;
             r.found = true;
+        } else if (*code == passing_back_code) {
+            r.kind = event_kind::back;
+            r.passes_on = true;
         } else if (*code < std::size(kind_codes)) {
             r.kind = kind_codes[*code];
         } else {
@@ -214,7 +219,9 @@ void trail_encoder::append(const event& e) {
         mark_unusable();
         return;
     }
-    m_bytes += is_found(e) ? static_cast<char>(found_enter_code) : code_of(e.kind);
+    m_bytes += is_found(e)    ? static_cast<char>(found_enter_code)
+               : passes_on(e) ? static_cast<char>(passing_back_code)
+                              : code_of(e.kind);
     put_varint(m_bytes, zigzag(wrapping_sub(e.time_ms, m_last_time)));
     m_last_time = e.time_ms;
     ref(e.tree_id, e.node);
@@ -252,7 +259,7 @@ void session_path::assign(std::span<const event> events) {
         return static_cast<std::uint32_t>(places.size() - 1);
     };
     for (const event& e : events) {
-        path_step s{e.kind, is_found(e), e.time_ms, place(e.tree_id, e.node), 0};
+        path_step s{e.kind, is_found(e), passes_on(e), e.time_ms, place(e.tree_id, e.node), 0};
         if (has_detail(e.kind)) {
             const path_place d = detail_place(e);
             s.detail = place(d.tree_id, d.node);

@@ -154,6 +154,14 @@ struct path_statistics::impl {
         return index;
     }
 
+    // The entry of a node met before or in a known file, or -1 (nothing is added).
+    int known_node(std::string_view tree_id, std::string_view node_id) {
+        const int t = tree_index(tree_id);
+        const auto& map = trees[static_cast<std::size_t>(t)].nodes;
+        const auto it = map.find(node_id);
+        return it == map.end() ? -1 : it->second;
+    }
+
     int node_index(std::string_view tree_id, std::string_view node_id) {
         int t = tree_index(tree_id);
         auto& map = trees[static_cast<std::size_t>(t)].nodes;
@@ -208,6 +216,7 @@ struct path_statistics::impl {
         bool stay_open = false;
         std::int64_t stay_start = 0;
         std::uint64_t backs = 0, visits = 0;
+        bool in_press = false;  // the back events so far pass on: more of one press follow
         path.clear();
 
         auto close_stay = [&](std::int64_t when, stay_end how) {
@@ -237,6 +246,7 @@ struct path_statistics::impl {
             return n;
         };
         for (const path_step& e : trail.steps) {
+            if (e.kind != event_kind::back) in_press = false;  // a damaged log may end a press early
             switch (e.kind) {
                 case event_kind::start:
                 case event_kind::note: break;
@@ -268,24 +278,42 @@ struct path_statistics::impl {
                 case event_kind::choose:
                 case event_kind::field: close_stay(e.time_ms, stay_end::action); break;
                 case event_kind::back: {
-                    close_stay(e.time_ms, stay_end::action);
-                    ++nodes[static_cast<std::size_t>(node_at(e.place))].back;
-                    ++backs;
+                    // One press (a Back, or a breadcrumb click undoing several actions, one
+                    // event each): counted once, on the node the agent pressed it on.
+                    if (!in_press) {
+                        close_stay(e.time_ms, stay_end::action);
+                        ++nodes[static_cast<std::size_t>(node_at(e.place))].back;
+                        ++backs;
+                    }
+                    in_press = e.passes_on;
                     // Back undoes the last action, which may have passed several automatic
-                    // nodes: drop path entries down to the node returned to.
-                    // Matched by node entry (tree and id): a sub-tree may reuse an id.
-                    const int to = node_at(e.detail);
+                    // nodes: drop path entries down to the node returned to, matched by
+                    // node entry (tree and id: a sub-tree may reuse an id).
+                    const path_place& back_to = trail.places[e.detail];
+                    int to = known_node(back_to.tree_id, back_to.node);
                     std::size_t keep = path.size();
                     while (keep > 1 && path[keep - 2] != to) --keep;
+                    if (keep <= 1) {
+                        // Logs from before 2026-11-27 named the node returned to with the
+                        // tree left, wrong across a jump: the latest entry with its id.
+                        keep = path.size();
+                        while (keep > 1 && nodes[static_cast<std::size_t>(path[keep - 2])].id != back_to.node) --keep;
+                        if (keep > 1) to = path[keep - 2];
+                    }
                     if (keep > 1) {
                         path.resize(keep - 1);
                     } else {
                         // Not on the path (events missing?): trust the event.
+                        to = node_at(e.detail);
                         if (!path.empty()) path.pop_back();
                         path.push_back(to);
                     }
-                    ++nodes[static_cast<std::size_t>(to)].returns;
-                    open_stay(to, e.time_ms);
+                    if (e.passes_on) {
+                        position = to;  // passed over, not stood on: no return, no stay
+                    } else {
+                        ++nodes[static_cast<std::size_t>(to)].returns;
+                        open_stay(to, e.time_ms);
+                    }
                     break;
                 }
                 case event_kind::restart:
@@ -811,8 +839,10 @@ struct path_statistics::impl {
             if (n.abandoned_here > 0 && n.sessions >= options.min_spot_visits)
                 abandon.push_back(spot(n, n.abandon_rate, n.abandoned_here, n.sessions));
             if (n.back_presses > 0) back.push_back(spot(n, n.back_rate, n.back_presses, n.visits));
-            if (n.dwell.count >= options.min_spot_visits)
+            if (n.dwell.count >= options.min_spot_visits) {
                 slow.push_back(spot(n, n.dwell.median_ms, n.dwell.count, 0));
+                slow.back().exact = n.dwell.exact;
+            }
         }
         // Calls still end on nodes a newer file removed: where they ended is listed all the same.
         for (const node_figures& n : r.retired_nodes)
@@ -821,10 +851,13 @@ struct path_statistics::impl {
                                       r.sessions.abandoned));
                 points.back().retired = true;
             }
+        std::uint64_t on_nodes = 0;
+        for (const problem_spot& p : points) on_nodes += p.count;
         r.abandon_points = top_spots(std::move(points));
         std::uint64_t listed = 0;
         for (const problem_spot& p : r.abandon_points) listed += p.count;
-        r.abandoned_elsewhere = r.sessions.abandoned > listed ? r.sessions.abandoned - listed : 0;
+        r.abandoned_elsewhere = on_nodes - listed;
+        r.abandoned_no_step = r.sessions.abandoned > on_nodes ? r.sessions.abandoned - on_nodes : 0;
         r.highest_abandonment = top_spots(std::move(abandon));
         r.highest_back_rate = top_spots(std::move(back));
         r.slowest = top_spots(std::move(slow));

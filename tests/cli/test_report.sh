@@ -143,6 +143,7 @@ run generate-log --tree "$trees/internet-outage.xml" --sessions 900 --seed 7 --o
 expect_rc "generate-log of 900 sessions" 0
 run report --log "$tmp/many.db" --tree "$trees/internet-outage.xml"
 expect_line "text marks an approximate dwell with ~" '^  identity-verification:ask-account .* ~[0-9]'
+expect_line "text marks an approximate slow-step median with ~" '^  slow .* median ~[0-9]'
 run report --log "$tmp/many.db" --tree "$trees/internet-outage.xml" --format csv
 expect_line "CSV says which figures are approximate" '^internet-outage,node,identity-verification:ask-account,dwell_exact,false$'
 expect_line "CSV says which figures are exact" '^internet-outage,node,verify,dwell_exact,true$'

@@ -198,6 +198,12 @@ TEST_CASE("editor ui: a refused draft never moves to another item when the list 
     CHECK(r.t().variables.at(0).options == std::vector<std::string>{"yes", "no"});  // refused: listed twice
     CHECK_FALSE(r.app->inspector().field_error("var.0.options").empty());
     r.enter();
+    // Renaming another variable moves no index: the draft stays.
+    r.retype("var.2.name", "cc");
+    r.enter();
+    REQUIRE(r.t().variables.at(2).name == "cc");
+    r.settle();
+    CHECK_FALSE(r.app->inspector().field_error("var.0.options").empty());
     r.click("Remove variable##var.0");
     r.settle();
     REQUIRE(r.t().variables.size() == 2);

@@ -365,6 +365,8 @@ TEST_CASE("editor files: an untitled tree's autosave is offered back at the next
     CHECK(r.doc().untitled());
     CHECK(r.doc().dirty());
     CHECK(r.position(r.t().nodes.back().id) == moved);
+    CHECK_FALSE(r.app->recovery_offer());  // recovered: not offered again
+    CHECK(fs::exists(autosave));           // the only copy on disk until saved
 }
 
 TEST_CASE("editor files: the first save of a file that opened with errors or comments says what it drops") {

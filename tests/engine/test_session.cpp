@@ -597,9 +597,12 @@ TEST_CASE("session: back_to returns to a breadcrumb entry, undoing everything af
     CHECK(s.breadcrumb().size() == 2);
     CHECK(node_id(s) == "reboot");
     CHECK(number(s, "reboots") == 1);
-    // One click, one back event (from the reboot step left to the one returned to), so
-    // statistics count one press and no stay on the question passed over.
-    CHECK(sink.trail(sink.events.size() - 1) == std::vector<std::string>{"back reboot reboot"});
+    // One back event per action undone, so a path is cut exactly; all but the last say
+    // more of the same press follow, so statistics count one press and no stay on the
+    // question passed over.
+    CHECK(sink.trail(sink.events.size() - 2) == std::vector<std::string>{"back reboot power", "back power reboot"});
+    CHECK(sink.events[sink.events.size() - 2].choice == back_passes_on);
+    CHECK(sink.events.back().choice == -1);
 
     const std::size_t events = sink.events.size();
     REQUIRE(s.back_to(1));  // already there: nothing happens

@@ -588,7 +588,7 @@ TEST_CASE("stats: JSON output carries the exact figures") {
     scope.by_agent = true;
     const std::string json = report_json(reports, scope);
 
-    CHECK(json.rfind("{\n  \"report\": \"signpost path statistics\",\n  \"format_version\": 1,", 0) == 0);
+    CHECK(json.rfind("{\n  \"report\": \"signpost path statistics\",\n  \"format_version\": 2,", 0) == 0);
     CHECK(json_block(json, "\"filters\"") ==
           "\"filters\": {\n"
           "    \"tree\": \"router\",\n"
@@ -904,6 +904,54 @@ TEST_CASE("stats: back across a jump returns to the node of the right tree, and 
         REQUIRE(s.choose(0));  // y -> e
         REQUIRE(s.status() == session_status::completed);
     }
+    // The same log as builds before 2026-11-27 wrote it: the node returned to without its
+    // tree, and no marker on the back events a breadcrumb click passed over (trails voided,
+    // so the events are read). With ids shared across trees that is ambiguous (the old
+    // figures come back); with ids of its own the node is found in the path.
+    for (const char* sub_question : {"x", "sx"}) {
+    const std::string old_db = dir.file(std::string("old-") + sub_question + ".db");
+    fs::copy_file(db, old_db);
+    {
+        sqlite3* raw = nullptr;
+        REQUIRE(sqlite3_open_v2(old_db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+        char* error = nullptr;
+        const std::string rename = std::string(sub_question) == "x" ? "" :
+            "UPDATE events SET node = 'sx' WHERE tree_id = 'sub' AND node = 'x';"
+            "UPDATE events SET detail = 'sub:sx' WHERE detail = 'sub:x';";
+        const int rc = sqlite3_exec(raw,
+                                    (rename + "UPDATE events SET detail = substr(detail, instr(detail, ':') + 1), "
+                                              "choice = NULL WHERE kind = 'back'; UPDATE sessions SET trail = x'00';")
+                                        .c_str(),
+                                    nullptr, nullptr, &error);
+        CHECK_MESSAGE(rc == SQLITE_OK, (error ? error : ""));
+        sqlite3_free(error);
+        sqlite3_close(raw);
+    }
+    const auto sub_renamed = load(std::regex_replace(std::string(R"(<tree format="1" id="sub" start="x">
+  <question id="x" title="Sub X"><text>x</text><choice to="sub-end">ok</choice></question>
+  <end id="sub-end" outcome="resolved"/>
+</tree>)"), std::regex("\"x\""), std::string("\"") + sub_question + "\"").c_str(), "sub.xml");
+    tree_library old_library;
+    old_library.add(root);
+    old_library.add(sub_renamed);
+    log_reader old_reader;
+    REQUIRE(old_reader.open(old_db));
+    statistics_options old_options;
+    old_options.current = root;
+    old_options.library = &old_library;
+    std::vector<tree_report> old_out;
+    REQUIRE(collect_reports(old_reader, {}, old_options, old_out));
+    const tree_report& old = old_out.at(0);
+    CAPTURE(sub_question);
+    CHECK(old.sessions.back_presses == 3);  // each action a click undid was a press then
+    if (std::string(sub_question) == "sx") {
+        CHECK(old.retired_nodes.empty());  // no made-up root:sx
+        CHECK(old.retired_links.empty());
+        CHECK(old.find_node("sub", "sx")->returns == 2);
+        CHECK(old.find_node("r", "x")->returns == 0);
+    }
+    }
+
     for (const bool trails : {true, false}) {
         CAPTURE(trails);
         log_read_options ro;
@@ -917,6 +965,7 @@ TEST_CASE("stats: back across a jump returns to the node of the right tree, and 
         REQUIRE(collect_reports(reader, {}, o, out));
         const tree_report& r = out.at(0);
         CHECK(r.retired_links.empty());  // no made-up link x -> sub:sub-end
+        CHECK(r.retired_nodes.empty());
         CHECK(r.sessions.back_presses == 2);
         const node_figures* sub_x = r.find_node("sub", "x");
         const node_figures* root_x = r.find_node("r", "x");
@@ -974,6 +1023,21 @@ TEST_CASE("stats: where calls end abandoned lists removed nodes and adds up, the
             s.abandon("hung up");
         }
     }
+    // The last call (abandoned on q6) loses every event after its start, as if its player
+    // died before its first step: it is abandoned on no node.
+    {
+        sqlite3* raw = nullptr;
+        REQUIRE(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+        char* error = nullptr;
+        const int rc = sqlite3_exec(raw,
+                                    "DELETE FROM events WHERE seq > 0 AND session_id = "
+                                    "(SELECT id FROM sessions ORDER BY rowid DESC LIMIT 1);"
+                                    "UPDATE sessions SET trail = x'00', end_node = '' WHERE rowid = (SELECT max(rowid) FROM sessions);",
+                                    nullptr, nullptr, &error);
+        CHECK_MESSAGE(rc == SQLITE_OK, (error ? error : ""));
+        sqlite3_free(error);
+        sqlite3_close(raw);
+    }
     log_reader reader;
     REQUIRE(reader.open(db));
     statistics_options o;
@@ -991,9 +1055,11 @@ TEST_CASE("stats: where calls end abandoned lists removed nodes and adds up, the
     std::uint64_t listed = 0;
     for (const problem_spot& p : r.abandon_points) listed += p.count;
     CHECK(listed == 8);
-    CHECK(r.abandoned_elsewhere == 2);
+    CHECK(r.abandoned_elsewhere == 1);  // q5 (q6's call has no node now)
+    CHECK(r.abandoned_no_step == 1);
     const std::string json = report_json({r}, report_scope{});
-    CHECK(json.find("\"abandoned_elsewhere\": 2") != std::string::npos);
+    CHECK(json.find("\"abandoned_elsewhere\": 1") != std::string::npos);
+    CHECK(json.find("\"abandoned_no_step\": 1") != std::string::npos);
     CHECK(json.find("\"retired\": true") != std::string::npos);
 
     // One call going back and forth over q2 five times, then abandoned there: 5 visits,
@@ -1024,6 +1090,57 @@ TEST_CASE("stats: where calls end abandoned lists removed nodes and adds up, the
     CHECK(q2->visits == 5);
     CHECK(q2->abandoned_here == 1);
     CHECK(out.at(0).highest_abandonment.empty());
+}
+
+TEST_CASE("stats: a breadcrumb click back through a loop cuts the path where the agent clicked") {
+    const auto t = load(R"(<tree format="1" id="loop" start="a">
+  <question id="a" title="A"><text>a</text><choice to="b">on</choice></question>
+  <question id="b" title="B"><text>b</text><choice to="a">again</choice><choice to="e">done</choice></question>
+  <end id="e" outcome="resolved"/>
+</tree>)", "loop.xml");
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    manual_clock clk(t0);
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        session_info info;
+        info.tree_id = "loop";
+        info.tree_version = 1;
+        w.begin_session(info);
+        session s(t, nullptr, clk, &w, "ann");
+        for (const int pick : {0, 0, 0}) {  // a -> b -> a -> b
+            clk.advance(1000);
+            REQUIRE(s.choose(pick));
+        }
+        clk.advance(1000);
+        REQUIRE(s.back_to(0));  // the first a, not the second
+        REQUIRE(s.breadcrumb().size() == 1);
+        clk.advance(1000);
+        REQUIRE(s.choose(0));
+        clk.advance(1000);
+        REQUIRE(s.choose(1));  // b -> e
+        REQUIRE(s.status() == session_status::completed);
+    }
+    for (const bool trails : {true, false}) {
+        CAPTURE(trails);
+        log_read_options ro;
+        ro.read_trails = trails;
+        log_reader reader;
+        REQUIRE(reader.open(db, ro));
+        statistics_options o;
+        o.current = t;
+        std::vector<tree_report> out;
+        REQUIRE(collect_reports(reader, {}, o, out));
+        const tree_report& r = out.at(0);
+        CHECK(r.sessions.back_presses == 1);
+        REQUIRE(r.top_paths.size() == 1);
+        std::vector<std::string> names;
+        for (const auto& [tree, n] : r.top_paths[0].steps) names.push_back(qualified_node(r.tree_id, tree, n));
+        CHECK(names == std::vector<std::string>{"a", "b", "e"});
+        CHECK(r.find_node("loop", "a")->returns == 1);
+        CHECK(r.find_node("loop", "b")->returns == 0);  // passed over, not returned to
+    }
 }
 
 TEST_CASE("stats: the bulk writer stores final statuses, crashed calls and every index") {

@@ -12,7 +12,8 @@ enum class event_kind {
     enter,    // the session arrived at a node (also logic/jump nodes it passed through);
               // detail = found_by_search when the agent went there with find, else ""
     choose,   // a choice was taken on `node`; choice = index in the node's choices, detail = label
-    back,     // went back from `node`; detail = the node returned to
+    back,     // went back from `node`; detail = the node returned to ("tree:node" across a
+              // jump); choice = back_passes_on when more back events of the same press follow
     restart,  // started over from `node` (the node it was on)
     field,    // a form field was captured on `node`; detail = "variable=value"
     note,     // the agent added a note on `node`; detail = the note
@@ -22,6 +23,11 @@ enum class event_kind {
 // The detail of an `enter` the agent made with find (session::go_to, the player's Ctrl+F)
 // rather than through a link of the tree.
 inline constexpr const char* found_by_search = "find";
+
+// The `choice` of a back event that is not the last of one press: a click on the
+// breadcrumb undoes several actions, one back event each, and statistics count one press
+// and no stay on the steps it passes over.
+inline constexpr int back_passes_on = 1;
 
 // "start", "enter", ...
 const char* to_string(event_kind k);

@@ -158,8 +158,9 @@ private:
     // Undoes the latest history entry (no event: back() and back_to() emit one for the
     // agent's whole move).
     void undo_last();
-    // The `back` event for a move from (left_tree, left_node) to where the session is now.
-    void emit_back(const std::string& left_tree, const std::string& left_node);
+    // The `back` event for a move from (left_tree, left_node) to where the session is now;
+    // `more_follow`: not the last of one press (back_passes_on).
+    void emit_back(const std::string& left_tree, const std::string& left_node, bool more_follow = false);
     // The step recording the action under way; null while (re)starting, which has no undo.
     undo_step* open_step();
     void set_variable(const std::string& name, value v);

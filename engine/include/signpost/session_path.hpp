@@ -22,6 +22,7 @@ struct path_place {
 struct path_step {
     event_kind kind = event_kind::enter;
     bool found = false;  // enter: the agent went there with find, not through a link
+    bool passes_on = false;  // back: more back steps of the same press follow (back_passes_on)
     std::int64_t time_ms = 0;
     std::uint32_t place = 0;   // where it happened (the event's tree and node)
     // back: the place returned to; end: a place whose `node` is the end status
@@ -32,6 +33,9 @@ static_assert(sizeof(path_step) <= 24, "a session's steps are read in bulk: keep
 
 // Whether an event is an `enter` the agent made with find.
 inline bool is_found(const event& e) { return e.kind == event_kind::enter && e.detail == found_by_search; }
+
+// Whether an event is a back that more back events of the same press follow.
+inline bool passes_on(const event& e) { return e.kind == event_kind::back && e.choice == back_passes_on; }
 
 // Whether steps of this kind have a `detail` place.
 inline bool has_detail(event_kind k) { return k == event_kind::back || k == event_kind::end; }

@@ -162,6 +162,7 @@ struct problem_spot {
     std::uint64_t count = 0;         // abandoned / back presses / stays
     std::uint64_t out_of = 0;        // sessions / visits / -
     bool retired = false;            // the node is no longer in the tree file (version drift)
+    bool exact = true;               // slowest: the median is exact (else within 1%)
 };
 
 // Everything known about one root tree in the log.
@@ -186,8 +187,10 @@ struct tree_report {
     std::uint64_t other_path_sessions = 0;    // finished sessions beyond max_distinct_paths
     std::size_t max_distinct_paths = 0;
     std::vector<problem_spot> abandon_points;  // most abandoned sessions first, retired nodes included
-    // Abandoned sessions that ended on a node not listed in abandon_points (past top_spots).
+    // Abandoned sessions that ended on a node not listed in abandon_points (past top_spots),
+    // and those with no node recorded at all (a player that stopped before its first step).
     std::uint64_t abandoned_elsewhere = 0;
+    std::uint64_t abandoned_no_step = 0;
     std::vector<problem_spot> highest_abandonment;  // by abandon_rate
     std::vector<problem_spot> highest_back_rate;    // by back_rate
     std::vector<problem_spot> slowest;              // by median dwell
