@@ -109,6 +109,28 @@ session_info info_for(const tree& t, const char* xml, const std::string& agent, 
 //  S3 ana  v2 +120000 power 3000, abandoned                           abandoned (3000)
 //  S4 ana  v1 +180000 power 7000 -> lights 9000 -> fixed               completed (16000)
 //  S5 cy   v2 +240000 power 5000 -> reboot 1000, then the player died  writer lost
+// Runs SQL on a log file (tests edit logs the way a damaged or older log would be).
+void run_sql(const std::string& db, const std::string& sql) {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &error);
+    CHECK_MESSAGE(rc == SQLITE_OK, (error ? error : ""));
+    sqlite3_free(error);
+    sqlite3_close(raw);
+}
+
+// The reports of a log file, read through trails or (trails = false) the events table.
+std::vector<tree_report> reports_of(const std::string& db, const statistics_options& o, bool trails = true) {
+    log_read_options ro;
+    ro.read_trails = trails;
+    log_reader reader;
+    REQUIRE(reader.open(db, ro));
+    std::vector<tree_report> out;
+    REQUIRE(collect_reports(reader, {}, o, out));
+    return out;
+}
+
 // The sample trees folder as a library, and the internet outage script loaded from it.
 struct sample_trees {
     std::string folder = std::string(SIGNPOST_SOURCE_DIR) + "/trees";
@@ -525,17 +547,10 @@ TEST_CASE("stats: times anywhere in the int64 range give durations, not overflow
     // A log is input: its times may be edited to anything. Durations between them are
     // saturated (the sanitizer build fails on signed overflow).
     router_log log;
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open_v2(log.db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(raw,
-                                "UPDATE sessions SET started_ms = -9223372036854775807 - 1 WHERE agent = 'bo';"
-                                "UPDATE events SET time_ms = -9223372036854775807 - 1 WHERE seq = 1;"
-                                "UPDATE events SET time_ms = 9223372036854775807 WHERE seq = 3;",
-                                nullptr, nullptr, &error);
-    CHECK_MESSAGE(rc == SQLITE_OK, (error ? error : ""));
-    sqlite3_free(error);
-    sqlite3_close(raw);
+    run_sql(log.db,
+            "UPDATE sessions SET started_ms = -9223372036854775807 - 1 WHERE agent = 'bo';"
+            "UPDATE events SET time_ms = -9223372036854775807 - 1 WHERE seq = 1;"
+            "UPDATE events SET time_ms = 9223372036854775807 WHERE seq = 3;");
 
     statistics_options options;
     options.by_agent = true;
@@ -911,22 +926,11 @@ TEST_CASE("stats: back across a jump returns to the node of the right tree, and 
     for (const char* sub_question : {"x", "sx"}) {
     const std::string old_db = dir.file(std::string("old-") + sub_question + ".db");
     fs::copy_file(db, old_db);
-    {
-        sqlite3* raw = nullptr;
-        REQUIRE(sqlite3_open_v2(old_db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-        char* error = nullptr;
-        const std::string rename = std::string(sub_question) == "x" ? "" :
-            "UPDATE events SET node = 'sx' WHERE tree_id = 'sub' AND node = 'x';"
-            "UPDATE events SET detail = 'sub:sx' WHERE detail = 'sub:x';";
-        const int rc = sqlite3_exec(raw,
-                                    (rename + "UPDATE events SET detail = substr(detail, instr(detail, ':') + 1), "
-                                              "choice = NULL WHERE kind = 'back'; UPDATE sessions SET trail = x'00';")
-                                        .c_str(),
-                                    nullptr, nullptr, &error);
-        CHECK_MESSAGE(rc == SQLITE_OK, (error ? error : ""));
-        sqlite3_free(error);
-        sqlite3_close(raw);
-    }
+    const std::string rename = std::string(sub_question) == "x" ? "" :
+        "UPDATE events SET node = 'sx' WHERE tree_id = 'sub' AND node = 'x';"
+        "UPDATE events SET detail = 'sub:sx' WHERE detail = 'sub:x';";
+    run_sql(old_db, rename + "UPDATE events SET detail = substr(detail, instr(detail, ':') + 1), choice = NULL "
+                             "WHERE kind = 'back'; UPDATE sessions SET trail = x'00';");
     const auto sub_renamed = load(std::regex_replace(std::string(R"(<tree format="1" id="sub" start="x">
   <question id="x" title="Sub X"><text>x</text><choice to="sub-end">ok</choice></question>
   <end id="sub-end" outcome="resolved"/>
@@ -934,13 +938,10 @@ TEST_CASE("stats: back across a jump returns to the node of the right tree, and 
     tree_library old_library;
     old_library.add(root);
     old_library.add(sub_renamed);
-    log_reader old_reader;
-    REQUIRE(old_reader.open(old_db));
     statistics_options old_options;
     old_options.current = root;
     old_options.library = &old_library;
-    std::vector<tree_report> old_out;
-    REQUIRE(collect_reports(old_reader, {}, old_options, old_out));
+    const std::vector<tree_report> old_out = reports_of(old_db, old_options);
     const tree_report& old = old_out.at(0);
     CAPTURE(sub_question);
     CHECK(old.sessions.back_presses == 3);  // each action a click undid was a press then
@@ -952,17 +953,12 @@ TEST_CASE("stats: back across a jump returns to the node of the right tree, and 
     }
     }
 
+    statistics_options o;
+    o.current = root;
+    o.library = &library;
     for (const bool trails : {true, false}) {
         CAPTURE(trails);
-        log_read_options ro;
-        ro.read_trails = trails;
-        log_reader reader;
-        REQUIRE(reader.open(db, ro));
-        statistics_options o;
-        o.current = root;
-        o.library = &library;
-        std::vector<tree_report> out;
-        REQUIRE(collect_reports(reader, {}, o, out));
+        const std::vector<tree_report> out = reports_of(db, o, trails);
         const tree_report& r = out.at(0);
         CHECK(r.retired_links.empty());  // no made-up link x -> sub:sub-end
         CHECK(r.retired_nodes.empty());
@@ -1025,25 +1021,11 @@ TEST_CASE("stats: where calls end abandoned lists removed nodes and adds up, the
     }
     // The last call (abandoned on q6) loses every event after its start, as if its player
     // died before its first step: it is abandoned on no node.
-    {
-        sqlite3* raw = nullptr;
-        REQUIRE(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-        char* error = nullptr;
-        const int rc = sqlite3_exec(raw,
-                                    "DELETE FROM events WHERE seq > 0 AND session_id = "
-                                    "(SELECT id FROM sessions ORDER BY rowid DESC LIMIT 1);"
-                                    "UPDATE sessions SET trail = x'00', end_node = '' WHERE rowid = (SELECT max(rowid) FROM sessions);",
-                                    nullptr, nullptr, &error);
-        CHECK_MESSAGE(rc == SQLITE_OK, (error ? error : ""));
-        sqlite3_free(error);
-        sqlite3_close(raw);
-    }
-    log_reader reader;
-    REQUIRE(reader.open(db));
+    run_sql(db, "DELETE FROM events WHERE seq > 0 AND session_id = (SELECT id FROM sessions ORDER BY rowid DESC LIMIT 1);"
+                "UPDATE sessions SET trail = x'00', end_node = '' WHERE rowid = (SELECT max(rowid) FROM sessions);");
     statistics_options o;
     o.current = v2;  // q7 is q7b now: the log's q7 is version drift
-    std::vector<tree_report> out;
-    REQUIRE(collect_reports(reader, {}, o, out));
+    const std::vector<tree_report> out = reports_of(db, o);
     const tree_report& r = out.at(0);
     REQUIRE(r.sessions.abandoned == 10);
     REQUIRE(r.abandon_points.size() == 5);
@@ -1080,16 +1062,13 @@ TEST_CASE("stats: where calls end abandoned lists removed nodes and adds up, the
         }
         s.abandon("hung up");
     }
-    log_reader loop;
-    REQUIRE(loop.open(db2));
     o.current = v1;
-    out.clear();
-    REQUIRE(collect_reports(loop, {}, o, out));
-    const node_figures* q2 = out.at(0).find_node("chain", "q2");
+    const std::vector<tree_report> looped = reports_of(db2, o);
+    const node_figures* q2 = looped.at(0).find_node("chain", "q2");
     REQUIRE(q2 != nullptr);
     CHECK(q2->visits == 5);
     CHECK(q2->abandoned_here == 1);
-    CHECK(out.at(0).highest_abandonment.empty());
+    CHECK(looped.at(0).highest_abandonment.empty());
 }
 
 TEST_CASE("stats: a breadcrumb click back through a loop cuts the path where the agent clicked") {
@@ -1122,16 +1101,11 @@ TEST_CASE("stats: a breadcrumb click back through a loop cuts the path where the
         REQUIRE(s.choose(1));  // b -> e
         REQUIRE(s.status() == session_status::completed);
     }
+    statistics_options o;
+    o.current = t;
     for (const bool trails : {true, false}) {
         CAPTURE(trails);
-        log_read_options ro;
-        ro.read_trails = trails;
-        log_reader reader;
-        REQUIRE(reader.open(db, ro));
-        statistics_options o;
-        o.current = t;
-        std::vector<tree_report> out;
-        REQUIRE(collect_reports(reader, {}, o, out));
+        const std::vector<tree_report> out = reports_of(db, o, trails);
         const tree_report& r = out.at(0);
         CHECK(r.sessions.back_presses == 1);
         REQUIRE(r.top_paths.size() == 1);
