@@ -109,6 +109,14 @@ session_info info_for(const tree& t, const char* xml, const std::string& agent, 
 //  S3 ana  v2 +120000 power 3000, abandoned                           abandoned (3000)
 //  S4 ana  v1 +180000 power 7000 -> lights 9000 -> fixed               completed (16000)
 //  S5 cy   v2 +240000 power 5000 -> reboot 1000, then the player died  writer lost
+// Starts a session of `t` in `w` (its events follow from a session sinking into `w`).
+void begin_logged(log_writer& w, const tree& t) {
+    session_info info;
+    info.tree_id = t.id;
+    info.tree_version = t.version;
+    w.begin_session(info);
+}
+
 // Runs SQL on a log file (tests edit logs the way a damaged or older log would be).
 void run_sql(const std::string& db, const std::string& sql) {
     sqlite3* raw = nullptr;
@@ -808,10 +816,7 @@ TEST_CASE("stats: nodes of jumped trees are their own, and jump links are not dr
     {
         log_writer w;
         REQUIRE(w.open(db));
-        session_info info;
-        info.tree_id = root->id;
-        info.tree_version = root->version;
-        w.begin_session(info);
+        begin_logged(w, *root);
         session s(root, &library, clk, &w, "ana");
         REQUIRE(s.current().node_ptr->id == "ask-account");
         clk.advance(20'000);
@@ -893,10 +898,7 @@ TEST_CASE("stats: back across a jump returns to the node of the right tree, and 
     {
         log_writer w;
         REQUIRE(w.open(db));
-        session_info info;
-        info.tree_id = "r";
-        info.tree_version = 1;
-        w.begin_session(info);
+        begin_logged(w, *root);
         session s(root, &library, clk, &w, "ann");
         clk.advance(1000);
         REQUIRE(s.choose(0));  // a -> j -> sub:x
@@ -1006,10 +1008,7 @@ TEST_CASE("stats: where calls end abandoned lists removed nodes and adds up, the
         REQUIRE(w.open(db));
         // Abandoned on q7 (three times), q1 (twice), q2..q6 (once each): 10 in all.
         for (const int at : {7, 7, 7, 1, 1, 2, 3, 4, 5, 6}) {
-            session_info info;
-            info.tree_id = "chain";
-            info.tree_version = 1;
-            w.begin_session(info);
+            begin_logged(w, *v1);
             session s(v1, nullptr, clk, &w, "ann");
             for (int k = 1; k < at; ++k) {
                 clk.advance(1000);
@@ -1050,10 +1049,7 @@ TEST_CASE("stats: where calls end abandoned lists removed nodes and adds up, the
     {
         log_writer w;
         REQUIRE(w.open(db2));
-        session_info info;
-        info.tree_id = "chain";
-        info.tree_version = 1;
-        w.begin_session(info);
+        begin_logged(w, *v1);
         session s(v1, nullptr, clk, &w, "bob");
         for (int k = 0; k < 5; ++k) {
             clk.advance(1000);
@@ -1083,10 +1079,7 @@ TEST_CASE("stats: a breadcrumb click back through a loop cuts the path where the
     {
         log_writer w;
         REQUIRE(w.open(db));
-        session_info info;
-        info.tree_id = "loop";
-        info.tree_version = 1;
-        w.begin_session(info);
+        begin_logged(w, *t);
         session s(t, nullptr, clk, &w, "ann");
         for (const int pick : {0, 0, 0}) {  // a -> b -> a -> b
             clk.advance(1000);
