@@ -102,6 +102,20 @@ void check_events(const std::vector<event>& events, const session& s, const tree
         if (e.kind == event_kind::choose)
             require(e.choice >= 0 && static_cast<std::size_t>(e.choice) < n->choices.size(),
                     "a choose event names a choice its node does not have", e.node);
+        if (e.kind == event_kind::back) {
+            // One press: the back events marked as passing on are followed by another back,
+            // which starts where this one returned to; the last is not marked.
+            const bool passing = e.choice == back_passes_on;
+            require(passing || e.choice == -1, "a back event with a choice other than the passing mark", e.node);
+            if (passing) {
+                require(i + 1 < events.size() && events[i + 1].kind == event_kind::back,
+                        "a back marked as passing on is not followed by a back", e.node);
+                const event& next = events[i + 1];
+                const std::string left = e.detail.find(':') == std::string::npos ? e.tree_id + ":" + e.detail : e.detail;
+                require(left == next.tree_id + ":" + next.node, "the next back of a press does not start where this one returned to",
+                        left + " / " + next.tree_id + ":" + next.node);
+            }
+        }
     }
     const bool ended = events.back().kind == event_kind::end;
     require(ended == s.finished(), "the end event and the session's status disagree");

@@ -1481,7 +1481,8 @@ bool read_event(const statement& q, int at, bool paths_only, event& e) {
     e.tree_id.assign(q.view(at + 3));
     e.node.assign(q.view(at + 4));
     if (paths_only) {
-        e.choice = q.is_null(at + 5) ? -1 : static_cast<int>(q.int64(at + 5));  // back: passes on
+        // Only a back's choice is read: exactly the passing mark, or none.
+        e.choice = !q.is_null(at + 5) && q.int64(at + 5) == back_passes_on ? back_passes_on : -1;
         e.detail.assign(q.view(at + 6));
         e.outcome.clear();
         return true;

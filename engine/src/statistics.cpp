@@ -154,12 +154,14 @@ struct path_statistics::impl {
         return index;
     }
 
-    // The entry of a node met before or in a known file, or -1 (nothing is added).
-    int known_node(std::string_view tree_id, std::string_view node_id) {
-        const int t = tree_index(tree_id);
-        const auto& map = trees[static_cast<std::size_t>(t)].nodes;
-        const auto it = map.find(node_id);
-        return it == map.end() ? -1 : it->second;
+    // The entry of a node met before or in a file read already, or -1 (nothing is added).
+    int known_node(std::string_view tree_id, std::string_view node_id) const {
+        for (const tree_entry& t : trees) {
+            if (t.id != tree_id) continue;
+            const auto it = t.nodes.find(node_id);
+            return it == t.nodes.end() ? -1 : it->second;
+        }
+        return -1;
     }
 
     int node_index(std::string_view tree_id, std::string_view node_id) {

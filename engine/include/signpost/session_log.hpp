@@ -179,7 +179,8 @@ public:
     // on order (path statistics). `events` is valid during the call only.
     // `paths_only` reads only what path statistics use, faster still: each event's kind,
     // time, tree, node and sequence, and the detail of `back` and `end` events (choice is
-    // -1, other details and outcomes are empty); from the session's trail where the log
+    // -1 but on a back that passes on, back_passes_on; other details and outcomes are
+    // empty); from the session's trail where the log
     // keeps one (one row per session instead of one per event).
     // `part` reads only that part of the log (all of it by default).
     [[nodiscard]] log_result scan_sessions(const log_filter& filter, const session_span_callback& fn,
