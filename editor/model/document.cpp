@@ -267,16 +267,19 @@ std::optional<std::string> document::write_autosave() {
     const fs::path parent = fs::path(target).parent_path();
     if (!parent.empty()) fs::create_directories(parent, ec);
     if (ec) return "cannot create " + parent.string() + ": " + ec.message();
-    if (auto error = save_tree_file(m_tree, target)) return error;
-    m_autosave_written = std::hash<std::string>{}(save_tree_string(m_tree));
+    std::string written;
+    if (auto error = save_tree_file(m_tree, target, &written)) return error;
+    m_autosave_written = std::hash<std::string>{}(written);
     return std::nullopt;
 }
 
 void document::discard_autosave() { discard_autosave_at(autosave_path()); }
 
-bool document::wrote_autosave() const {
+bool document::wrote_autosave() const { return holds_what_was_written(autosave_path()); }
+
+bool document::holds_what_was_written(const std::string& autosave) const {
     if (!m_autosave_written) return false;
-    const std::optional<std::string> there = read_whole(autosave_path());
+    const std::optional<std::string> there = read_whole(autosave);
     return there && std::hash<std::string>{}(*there) == *m_autosave_written;
 }
 
@@ -285,8 +288,7 @@ void document::discard_autosave_at(const std::string& autosave) {
     // wrote: another editor on the same file, or a crash not yet offered back, may have
     // left the one there.
     if (!m_autosave_written) return;
-    if (const std::optional<std::string> there = read_whole(autosave);
-        there && std::hash<std::string>{}(*there) == *m_autosave_written) {
+    if (holds_what_was_written(autosave)) {
         std::error_code ec;
         fs::remove(autosave, ec);
     }

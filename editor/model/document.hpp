@@ -143,6 +143,8 @@ public:
 
 private:
     void discard_autosave_at(const std::string& autosave);
+    // Whether `autosave` holds the bytes this document last wrote (or recovered from).
+    bool holds_what_was_written(const std::string& autosave) const;
     void after_change();
     // Lays out nodes without a position (all of them when none has one); not an undo step.
     void place_unpositioned();

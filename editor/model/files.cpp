@@ -24,7 +24,6 @@ std::optional<fs::path> env_dir(const char* name) {
     return p;
 }
 
-
 fs::path home_dir() {
     if (auto h = env_dir("HOME")) return *h;
     return fs::temp_directory_path();

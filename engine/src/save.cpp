@@ -581,10 +581,13 @@ std::optional<std::string> find_unstorable_text(const tree& t) {
     return std::nullopt;
 }
 
-std::optional<std::string> save_tree_file(const tree& t, const std::string& path) {
+std::optional<std::string> save_tree_file(const tree& t, const std::string& path, std::string* written) {
     if (auto why = find_unstorable_text(t))
         return fmt::format("not saved: {}; remove it and save again", *why);
-    return write_file_atomic(path, save_tree_string(t));
+    std::string text = save_tree_string(t);
+    if (auto error = write_file_atomic(path, text)) return error;
+    if (written) *written = std::move(text);
+    return std::nullopt;
 }
 
 }  // namespace signpost

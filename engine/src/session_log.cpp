@@ -1593,11 +1593,11 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
                             } else {
                                 e.detail.assign(d.node);
                             }
-                        }
-                        else if (step.found)
+                        } else if (step.found) {
                             e.detail.assign(found_by_search);
-                        else
+                        } else {
                             e.detail.clear();
+                        }
                         e.outcome.clear();
                     }
                     fn(s, std::span<const event>(list.data(), path->steps.size()));

@@ -31,7 +31,10 @@ namespace signpost {
 [[nodiscard]] std::optional<std::string> find_unstorable_text(const variable& v);
 [[nodiscard]] std::optional<std::string> find_unstorable_text(const tree& t);
 // save_tree_string + write_file_atomic. Returns an error message on failure; a tree with
-// text find_unstorable_text refuses is not written (the file is left as it was).
-[[nodiscard]] std::optional<std::string> save_tree_file(const tree& t, const std::string& path);
+// text find_unstorable_text refuses is not written (the file is left as it was). When
+// `written` is given it receives the bytes written (so a caller can know them without
+// saving twice).
+[[nodiscard]] std::optional<std::string> save_tree_file(const tree& t, const std::string& path,
+                                                        std::string* written = nullptr);
 
 }  // namespace signpost
