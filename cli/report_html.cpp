@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -706,14 +707,12 @@ std::string tree_section(const tree_report& r, const report_context& context) {
                                esc(qualified_node(r.tree_id, p.tree_id, p.node_id)),
                                p.retired ? " <span class=\"note\">(not in the file)</span>" : "", label(p.title),
                                num(p.count), pct(p.value));
-        if (r.abandoned_elsewhere > 0)
-            out += fmt::format("<tr><td>(elsewhere)</td><td></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-                               num(r.abandoned_elsewhere),
-                               pct(static_cast<double>(r.abandoned_elsewhere) / static_cast<double>(r.sessions.abandoned)));
-        if (r.abandoned_no_step > 0)
-            out += fmt::format("<tr><td>(no step recorded)</td><td></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-                               num(r.abandoned_no_step),
-                               pct(static_cast<double>(r.abandoned_no_step) / static_cast<double>(r.sessions.abandoned)));
+        // The rest, so the rows add up to every abandoned session.
+        for (const auto& [what, n] : {std::pair{"(elsewhere)", r.abandoned_elsewhere},
+                                      std::pair{"(no step recorded)", r.abandoned_no_step}})
+            if (n > 0)
+                out += fmt::format("<tr><td>{}</td><td></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", what,
+                                   num(n), pct(static_cast<double>(n) / static_cast<double>(r.sessions.abandoned)));
         out += "</tbody></table>\n";
     }
 

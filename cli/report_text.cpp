@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -236,12 +237,10 @@ void spot_section(std::string& out, const tree_report& r) {
         for (const problem_spot& s : r.abandon_points)
             t.row({plain(qualified_node(r.tree_id, s.tree_id, s.node_id)) + (s.retired ? " (not in the file)" : ""),
                    plain(s.title), count(s.count), percent(s.value)});
-        if (r.abandoned_elsewhere > 0)
-            t.row({"(elsewhere)", "", count(r.abandoned_elsewhere),
-                   percent(static_cast<double>(r.abandoned_elsewhere) / static_cast<double>(r.sessions.abandoned))});
-        if (r.abandoned_no_step > 0)
-            t.row({"(no step recorded)", "", count(r.abandoned_no_step),
-                   percent(static_cast<double>(r.abandoned_no_step) / static_cast<double>(r.sessions.abandoned))});
+        // The rest, so the rows add up to every abandoned session.
+        for (const auto& [what, n] : {std::pair{"(elsewhere)", r.abandoned_elsewhere},
+                                      std::pair{"(no step recorded)", r.abandoned_no_step}})
+            if (n > 0) t.row({what, "", count(n), percent(static_cast<double>(n) / static_cast<double>(r.sessions.abandoned))});
         out += t.render();
     }
     if (r.highest_abandonment.empty() && r.highest_back_rate.empty() && r.slowest.empty()) return;
