@@ -13,7 +13,7 @@ packages=(
   libpugixml-dev doctest-dev libcli11-dev libfmt-dev libmd4c-dev
   libsqlite3-dev sqlite3
   libimgui-dev libglfw3-dev libstb-dev libgl-dev
-  fonts-dejavu-core
+  fonts-dejavu-core fonts-noto-cjk
   libxml2-utils xvfb xauth
   libbenchmark-dev
 )

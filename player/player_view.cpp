@@ -11,6 +11,7 @@
 #include "signpost/text.hpp"
 #include "ui/keys.hpp"
 #include "ui/markdown_view.hpp"
+#include "ui/text_glyphs.hpp"
 
 namespace signpost::player {
 
@@ -331,6 +332,7 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
     if (state.transcript_of != app.call_number()) {
         state.transcript = s.transcript();
         state.transcript_of = app.call_number();
+        ui::want_glyphs(state.transcript);
     }
     std::string& transcript = state.transcript;
     const ImVec2 size(0, fonts.size * 1.8f);
@@ -401,6 +403,7 @@ void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_
             if (!state.find_query.empty() && !matches(n, state.find_query)) continue;
             if (first.empty()) first = n.id;
             const std::string label = (n.title.empty() ? n.id : n.title) + "##find" + n.id;
+            ui::want_glyphs(n.title);
             if (ImGui::Selectable(label.c_str()) && app.go_to(n.id)) {
                 ImGui::CloseCurrentPopup();
                 first.clear();
@@ -434,8 +437,16 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
         if (!typing && plain_pressed(ui::key::backspace) && !app.call().finished()) app.back();
     }
 
-    // A newly shown form takes the keyboard, so the agent can type straight away.
+    // Text this frame draws, for the font atlas (a script in Japanese...): the step, the
+    // header and the breadcrumb. Step text and what the agent types are noted where drawn.
     const view& shown = app.call().current();
+    ui::want_glyphs_for(shown);
+    for (const std::string& s : {app.call().root_tree().title, app.call().agent(), app.notice(), app.log_warning(),
+                                 app.call().outcome(), app.call().team(), app.call().abandon_reason()})
+        ui::want_glyphs(s);
+    for (const crumb& c : app.call().breadcrumb()) ui::want_glyphs(c.title);
+
+    // A newly shown form takes the keyboard, so the agent can type straight away.
     if (shown.node_ptr != state.focused_node || app.call().breadcrumb().size() != state.focused_depth) {
         state.focused_node = shown.node_ptr;
         state.focused_depth = app.call().breadcrumb().size();

@@ -1,7 +1,9 @@
 #pragma once
-// The UI fonts: DejaVu from Debian's fonts-dejavu-core, in the faces Markdown needs.
+// The UI fonts: DejaVu from Debian's fonts-dejavu-core, in the faces Markdown needs, and
+// Chinese, Japanese and Korean glyphs from Noto Sans CJK (fonts-noto-cjk) as text needs them.
 
 #include <string>
+#include <string_view>
 
 struct ImFont;
 
@@ -24,5 +26,24 @@ font_set load_fonts(float base_size, std::string* error = nullptr);
 
 // Where the DejaVu fonts are looked for (SIGNPOST_FONT_DIR overrides).
 std::string font_directory();
+
+// Where Noto Sans CJK is looked for (SIGNPOST_CJK_FONT_DIR overrides).
+std::string cjk_font_directory();
+
+// CJK glyphs are added to the atlas when text that uses them is first noted: a whole CJK
+// font is some 40,000 glyphs per face, far more than an atlas holds, and a script uses a
+// few hundred. Note text that is drawn (or about to be); text already covered costs a scan.
+// Right-to-left scripts are never added: Dear ImGui neither reorders nor shapes them.
+void want_glyphs(std::string_view utf8);
+void want_glyph(unsigned code_point);
+
+// Between frames (not between NewFrame and Render): notes the characters typed since the
+// last frame (and has text read from the clipboard noted from now on), then adds every
+// wanted glyph a font has and rebuilds the current context's atlas. Returns true when it rebuilt it: the renderer must upload the atlas again.
+// `warning` (once per atlas) says when the CJK font could not be read.
+bool add_wanted_glyphs(std::string* warning = nullptr);
+
+// True while noted text waits for add_wanted_glyphs (the window then draws again soon).
+bool glyphs_wanted();
 
 }  // namespace signpost::ui

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 #include <imgui.h>
 
@@ -79,9 +80,55 @@ private:
     bool m_started;
 };
 
+// Reads the code point at `i` (a malformed byte reads as itself) and moves `i` past it.
+unsigned next_code_point(std::string_view s, std::size_t& i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const int n = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
+    if (i + n >= s.size()) return static_cast<unsigned char>(s[i++]);
+    unsigned c = n == 0 ? b : b & (0x3F >> n);
+    for (int k = 1; k <= n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += n + 1;
+    return c;
+}
+
+// Chinese and Japanese are written without spaces: a line may break after any ideograph,
+// kana or CJK punctuation mark (Korean puts spaces between words, so Hangul does not).
+bool breaks_after(unsigned c) {
+    return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF01 && c <= 0xFF60);
+}
+
+// ...except before marks a line must not start with: closing brackets and punctuation,
+// the prolonged-sound mark, small kana, the iteration marks.
+bool starts_no_line(unsigned c) {
+    static const std::u32string_view marks =
+        U"\u3001\u3002\uFF0C\uFF0E\uFF1A\uFF1B\uFF01\uFF1F\uFF09\u300D\u300F\u3011\u3015\u3009\u300B"
+        U"\u3017\u3019\u301F\u30FC\u3005\u309D\u309E\u30FD\u30FE\u30FB"
+        U"\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308E"
+        U"\u30A1\u30A3\u30A5\u30A7\u30A9\u30C3\u30E3\u30E5\u30E7\u30EE\u30F5\u30F6"
+        U")]}.,;:!?";
+    return marks.find(static_cast<char32_t>(c)) != std::u32string_view::npos;
+}
+
+// The length of the first word of `text`: up to and with the spaces after it, or to the
+// first place a CJK line may break, whichever comes first.
+std::size_t first_word(std::string_view text) {
+    std::size_t end = text.find_first_of(" \n");
+    if (end != std::string_view::npos && text[end] == ' ') end = text.find_first_not_of(' ', end);
+    if (end == std::string_view::npos) end = text.size();
+    for (std::size_t i = 0; i < end;) {
+        const unsigned c = next_code_point(text, i);
+        if (!breaks_after(c) || i >= end) continue;
+        std::size_t j = i;
+        if (!starts_no_line(next_code_point(text, j))) return i;
+    }
+    return end;
+}
+
 }  // namespace
 
 void draw_markdown(std::string_view markdown, const font_set& fonts) {
+    want_glyphs(markdown);
     const auto blocks = parse_markdown(markdown);
     const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
     bool first = true;
@@ -113,9 +160,7 @@ void draw_markdown(std::string_view markdown, const font_set& fonts) {
                     continue;
                 }
                 // A word with its trailing spaces, so spacing follows the text exactly.
-                std::size_t end = rest.find_first_of(" \n");
-                if (end != std::string_view::npos && rest[end] == ' ') end = rest.find_first_not_of(' ', end);
-                if (end == std::string_view::npos) end = rest.size();
+                const std::size_t end = first_word(rest);
                 flow.word(rest.substr(0, end), font, span.link);
                 rest.remove_prefix(end);
             }

@@ -161,6 +161,8 @@ int run_window(const window_options& options, const std::function<void(frame_con
         }
         if (scripted) {
             glfwPollEvents();
+        } else if (glyphs_wanted()) {
+            glfwPollEvents();  // text drawn last frame waits for its glyphs: no idle wait
         } else {
             glfwWaitEventsTimeout(0.25);  // idle redraws stay cheap; file-change checks still run
             if (glfwWindowShouldClose(window)) {
@@ -187,6 +189,13 @@ int run_window(const window_options& options, const std::function<void(frame_con
                 ++step;
             }
         }
+        const bool uploaded = io.Fonts->TexID != nullptr;  // else the first NewFrame uploads it
+        std::string font_warning;
+        if (add_wanted_glyphs(&font_warning) && uploaded) {
+            ImGui_ImplOpenGL3_DestroyFontsTexture();
+            ImGui_ImplOpenGL3_CreateFontsTexture();
+        }
+        if (!font_warning.empty()) std::fprintf(stderr, "warning: %s\n", font_warning.c_str());
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();

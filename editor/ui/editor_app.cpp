@@ -14,7 +14,9 @@
 #include "menus.hpp"
 #include "model/commands.hpp"
 #include "palette.hpp"
+#include "ui/fonts.hpp"
 #include "ui/keys.hpp"
+#include "ui/text_glyphs.hpp"
 
 namespace signpost::editor {
 
@@ -49,6 +51,9 @@ void editor_app::adopt(std::unique_ptr<document> doc) {
     m_inspector.reset();
     m_outline.reset();
     m_doc->revalidate();
+    // Its text for the font atlas; what is typed or pasted later is noted as it comes.
+    ui::want_glyphs_for(m_doc->current());
+    ui::want_glyphs(m_doc->path());
     m_autosaved_generation = m_doc->generation();
     m_last_autosave = m_now();
     if (m_statistics.loaded()) m_statistics.reload(*this);
@@ -74,6 +79,7 @@ void editor_app::select_and_show(const std::string& node_id) {
 
 void editor_app::set_status(std::string message, bool error) {
     m_status = std::move(message);
+    ui::want_glyphs(m_status);
     m_status_error = error;
 }
 

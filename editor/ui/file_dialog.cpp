@@ -8,6 +8,7 @@
 
 #include "editor_app.hpp"
 #include "palette.hpp"
+#include "ui/fonts.hpp"
 #include "ui/keys.hpp"
 
 namespace signpost::editor {
@@ -60,7 +61,9 @@ void file_dialog::list(const std::string& folder) {
         const bool folder_entry = it->is_directory(type_ec);
         if (!folder_entry && !wanted(m_purpose, name)) continue;
         m_entries.push_back({name.string(), folder_entry});
+        ui::want_glyphs(m_entries.back().name);
     }
+    ui::want_glyphs(m_folder);
     if (ec) m_error = "Cannot list " + m_folder + ": " + ec.message();
     std::sort(m_entries.begin(), m_entries.end(), [](const entry& a, const entry& b) {
         return a.is_folder != b.is_folder ? a.is_folder : a.name < b.name;

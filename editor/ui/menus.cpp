@@ -12,6 +12,7 @@
 #include "editor_app.hpp"
 #include "model/commands.hpp"
 #include "palette.hpp"
+#include "ui/fonts.hpp"
 
 namespace signpost::editor {
 
@@ -33,8 +34,10 @@ void file_menu(editor_app& app) {
     if (ImGui::MenuItem("Open...", "Ctrl+O")) app.dialog().show(file_purpose::open_tree, here);
     if (ImGui::BeginMenu("Open recent", !app.recent().items().empty())) {
         std::string chosen;
-        for (const std::string& path : app.recent().items())
+        for (const std::string& path : app.recent().items()) {
+            ui::want_glyphs(path);
             if (ImGui::MenuItem(path.c_str())) chosen = path;
+        }
         ImGui::EndMenu();
         if (!chosen.empty()) {
             if (std::filesystem::exists(chosen)) {

@@ -9,6 +9,7 @@
 #include "palette.hpp"
 #include "signpost/text.hpp"
 #include "ui/markdown_view.hpp"
+#include "ui/text_glyphs.hpp"
 
 namespace signpost::editor {
 
@@ -87,6 +88,7 @@ void preview_view::draw_current(editor_app& app) {
     const ui::font_set& fonts = app.fonts();
     const view& v = m_session->current();
     if (!v.node_ptr) return;
+    ui::want_glyphs_for(v);
     if (v.jump_depth > 0) ImGui::TextColored(colours::muted, "inside %s (jump depth %d)", v.tree_ptr->id.c_str(), v.jump_depth);
     ImGui::PushFont(fonts.heading);
     ImGui::TextWrapped("%s", v.title.c_str());

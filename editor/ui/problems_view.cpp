@@ -8,6 +8,7 @@
 #include "palette.hpp"
 #include "signpost/load.hpp"
 #include "signpost/save.hpp"
+#include "ui/fonts.hpp"
 
 namespace signpost::editor {
 
@@ -112,6 +113,7 @@ void problems_view::draw(editor_app& app) {
                 ImGui::TableNextColumn();
                 // Rows stay one line (the clipper needs equal heights): a message wider
                 // than its column is shown whole, wrapped, when its row is hovered.
+                ui::want_glyphs(d.message);
                 const bool cut = ImGui::CalcTextSize(d.message.c_str()).x > ImGui::GetContentRegionAvail().x;
                 ImGui::TextUnformatted(d.message.c_str());
                 if (cut && row_hovered) {

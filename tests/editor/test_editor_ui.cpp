@@ -123,6 +123,28 @@ TEST_CASE("editor ui: a typing burst in one field is one undo step") {
     CHECK(r.t().find("reboot")->title == "Reboot");
 }
 
+TEST_CASE("editor ui: Chinese, Japanese and Korean text from the file, typed and pasted is drawn in its own glyphs") {
+    std::string xml = router_xml;
+    xml.replace(xml.find("title=\"Reboot\""), 14, "title=\"\xE9\x87\x8D\xE5\x90\xAF\"");  // 重启
+    rig r(xml);
+    const ImFont* f = r.ui.fonts().regular;
+    auto drawable = [&](unsigned c) { return f->FindGlyphNoFallback(static_cast<ImWchar>(c)) != nullptr; };
+    CHECK(drawable(0x91CD));         // 重, a title in the file
+    CHECK_FALSE(drawable(0x8DEF));   // 路, nowhere yet
+    CHECK_FALSE(drawable(0xCFE0));   // 쿠
+    r.ui.click(r.node_at("reboot"));
+    r.click("field:title");
+    r.ui.press(ui::key::end);
+    r.ui.type("\xE8\xB7\xAF");  // 路
+    CHECK(drawable(0x8DEF));
+    ImGui::SetClipboardText("\xEC\xBF\xA0\xED\x82\xA4");  // 쿠키
+    r.ui.press(ui::letter('V'), true);
+    r.enter();
+    CHECK(r.t().find("reboot")->title == "\xE9\x87\x8D\xE5\x90\xAF\xE8\xB7\xAF\xEC\xBF\xA0\xED\x82\xA4");
+    CHECK(drawable(0xCFE0));
+    CHECK(drawable(0xD0A4));
+}
+
 TEST_CASE("editor ui: expression fields show parse and type errors as the author types") {
     rig r;
     r.ui.click(r.node_at("power"));

@@ -103,6 +103,19 @@ TEST_CASE("model: node box size follows kind, outputs and text lines") {
     CHECK(preview_lines("a\nb") == 2);
     CHECK(preview_lines("a\nb\nc\nd\ne\nf") == node_max_text_lines);
     CHECK(preview_lines("ééé") == 1);
+    // Chinese, Japanese and Korean characters are drawn about twice as wide as Latin ones.
+    auto repeated = [](const std::string& s, int n) {
+        std::string out;
+        for (int i = 0; i < n; ++i) out += s;
+        return out;
+    };
+    const int half = node_chars_per_line / 2;
+    CHECK(preview_lines(repeated("\xE7\x82\xB9", half)) == 1);      // 点
+    CHECK(preview_lines(repeated("\xE7\x82\xB9", half + 1)) == 2);
+    CHECK(preview_lines(repeated("\xED\x95\x9C", half + 1)) == 2);  // 한
+    CHECK(preview_lines(repeated("\xEF\xBC\x81", half + 1)) == 2);  // fullwidth !
+    CHECK(preview_lines(repeated("\xF0\xA0\x80\x8B", half + 1)) == 2);  // U+2000B
+    CHECK(preview_lines(repeated("\xD0\x96", half + 1)) == 1);      // Cyrillic is narrow
 
     node q = make_node(node_kind::question, "q");
     q.text = "one line";

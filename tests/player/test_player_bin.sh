@@ -103,6 +103,32 @@ if start_xvfb; then
   events=$(sqlite3 "$tmp/w.db" "select count(*) from events where kind='choose'" 2>&1)
   [ "$events" = "1" ] && ok "window played the key" || bad "window played the key: choose events=$events"
 
+  # A script in Japanese: its characters come from Noto Sans CJK, added to the atlas (and
+  # uploaded again) once the text is seen. Without the font the window still opens, says
+  # which package is missing, and draws '?' instead: the two screenshots differ.
+  cat > "$tmp/router-ja.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<tree format="1" id="router-ja" version="1" title="ルーターの確認" start="power">
+  <question id="power" title="電源ランプ">
+    <text>ルーターの**電源ランプ**は点灯していますか？</text>
+    <choice to="done">はい</choice>
+    <choice to="done">いいえ</choice>
+  </question>
+  <end id="done" title="解決" outcome="resolved"/>
+</tree>
+XML
+  with_gl "$player" --log - --screenshot "$tmp/ja.png" "$tmp/router-ja.xml" > "$tmp/ja.txt" 2>&1
+  code=$?
+  SIGNPOST_CJK_FONT_DIR="$tmp/no-fonts" with_gl "$player" --log - --screenshot "$tmp/ja-nofont.png" \
+    "$tmp/router-ja.xml" > "$tmp/ja-nofont.txt" 2>&1
+  code2=$?
+  if [ $code -eq 0 ] && [ ! -s "$tmp/ja.txt" ] && [ $code2 -eq 0 ] && grep -q 'fonts-noto-cjk' "$tmp/ja-nofont.txt" &&
+     ! cmp -s "$tmp/ja.png" "$tmp/ja-nofont.png"; then
+    ok "a Japanese script is drawn with the CJK font, and without it says what is missing"
+  else
+    bad "Japanese script (exit $code / $code2): $(cat "$tmp/ja.txt" "$tmp/ja-nofont.txt")"
+  fi
+
   # SIGTERM (a logout, kill) ends the open call as stopped instead of leaving it dangling.
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$player" --log "$tmp/term.db" --library "$lib" "$tree" > "$tmp/term.txt" 2>&1 &
   pid=$!

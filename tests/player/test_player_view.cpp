@@ -8,6 +8,7 @@
 #include "signpost/clock.hpp"
 #include "ui/headless.hpp"
 #include "ui/keys.hpp"
+#include "ui/markdown_view.hpp"
 
 using namespace signpost;
 
@@ -222,4 +223,101 @@ TEST_CASE("player view: the end screen copies the transcript and starts the next
     CHECK(std::string(ImGui::GetClipboardText()) == r.app->call().transcript());
     CHECK(r.state.transcript.find("87654321") != std::string::npos);
     CHECK(r.state.transcript.find("12345678") == std::string::npos);
+}
+
+// [SECTION] scripts in Chinese, Japanese and Korean
+
+namespace {
+
+// Japanese, with a Korean hint, a Hebrew word (a right-to-left script, left out on purpose)
+// and a form whose answer the agent types.
+const char* japanese_tree_xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<tree format="1" id="router" version="1" title="ルーターの確認" start="power">
+  <variables>
+    <variable name="name" type="text" label="お名前"/>
+  </variables>
+  <question id="power" title="電源ランプ">
+    <text>ルーターの**電源ランプ**は点灯していますか？ *前面の*ランプです。שלום</text>
+    <hint>천천히 설명하세요.</hint>
+    <choice to="who">はい</choice>
+    <choice to="reboot">いいえ</choice>
+  </question>
+  <step id="reboot" title="再起動" to="power">
+    <text>请拔下电源线。</text>
+  </step>
+  <form id="who" title="お客様" to="done">
+    <field var="name" label="お名前"/>
+  </form>
+  <end id="done" title="解決" outcome="resolved"/>
+</tree>
+)";
+
+bool has_glyph(const ImFont* f, unsigned c) { return f->FindGlyphNoFallback(static_cast<ImWchar>(c)) != nullptr; }
+
+}  // namespace
+
+TEST_CASE("player view: a Japanese script draws its own characters in every face, at the Latin text's size") {
+    player_rig r(japanese_tree_xml);
+    r.ui.frame({});  // glyphs noted in a frame are in the atlas from the next
+    const ui::font_set& f = r.ui.fonts();
+    for (const ImFont* face : {f.regular, f.bold, f.italic, f.bold_italic, f.heading, f.mono}) {
+        CAPTURE(face->FontSize);
+        CHECK(has_glyph(face, 0x96FB));  // 電, in the title and in bold text
+        CHECK(has_glyph(face, 0x306F));  // は, a choice
+        CHECK(has_glyph(face, 0xCC9C));  // 천, the Korean hint
+        // Not yet shown: the reboot step's Chinese text, the typed name.
+        CHECK_FALSE(has_glyph(face, 0x62D4));  // 拔
+    }
+    // Merged at DejaVu's em, not its line height: an ideograph is one em wide, like an em space.
+    CHECK(f.regular->FindGlyph(0x96FB)->AdvanceX == doctest::Approx(f.regular->FindGlyph(0x2003)->AdvanceX).epsilon(0.08));
+    // Hebrew is not drawn (ImGui neither reorders nor shapes right-to-left text), so it is
+    // not added either.
+    CHECK_FALSE(has_glyph(f.regular, 0x05E9));
+
+    r.click("2   ");
+    REQUIRE(r.node() == "reboot");
+    r.ui.frame({});
+    CHECK(has_glyph(f.regular, 0x62D4));  // 拔: a step's text gets its glyphs when shown
+
+    r.click("Continue");
+    r.ui.press(ui::key::digit_0 + 1);
+    REQUIRE(r.node() == "who");
+    r.ui.type("山本");  // the form's field has the keyboard
+    CHECK(r.app->form_inputs["name"] == "山本");
+    CHECK(has_glyph(f.regular, 0x5C71));  // 山: typed text gets its glyphs before it is drawn
+    CHECK(has_glyph(f.mono, 0x672C));     // 本
+}
+
+TEST_CASE("player view: Japanese text wraps at any character, not only at spaces") {
+    test::headless_ui ui;
+    std::string text = "\xE9\x9B\xBB";  // 電, to measure with
+    float used = 0, line = 0, width = 0;
+    auto draw = [&] {
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(ImVec2(400, 600));
+        ImGui::Begin("wrap", nullptr, ImGuiWindowFlags_NoDecoration);
+        const float top = ImGui::GetCursorPosY();
+        width = ImGui::GetContentRegionAvail().x;
+        ui::draw_markdown(text, ui.fonts());
+        used = ImGui::GetCursorPosY() - top;
+        line = ImGui::GetTextLineHeightWithSpacing();
+        ImGui::End();
+    };
+    ui.frame(draw);
+    ui.frame(draw);
+    const float em = ui.fonts().regular->FindGlyph(0x96FB)->AdvanceX;
+    const int per_line = static_cast<int>(width / em);
+    REQUIRE(per_line > 12);
+    // 4 ideographs, then a bold run of a line and one more with no space between: as one
+    // word the bold run would start on a line of its own and take two more (three lines);
+    // broken between characters it fills the first line and ends on the second.
+    text.clear();
+    for (int i = 0; i < 4; ++i) text += "\xE9\x9B\xBB";  // 電
+    text += "**";
+    for (int i = 0; i < per_line + 1; ++i) text += "\xE6\xBA\x90";  // 源
+    text += "**";
+    ui.frame(draw);
+    ui.frame(draw);
+    CAPTURE(per_line);
+    CHECK(static_cast<int>(used / line + 0.5f) == 2);
 }

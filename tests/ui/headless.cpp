@@ -22,6 +22,12 @@ headless_ui::~headless_ui() { ImGui::DestroyContext(m_context); }
 
 void headless_ui::run(const std::function<void()>& draw) {
     ImGui::SetCurrentContext(m_context);
+    // As the window does between frames: glyphs for text noted last frame or just typed.
+    if (ui::add_wanted_glyphs()) {
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    }
     ImGui::NewFrame();
     if (draw) draw();
     else if (default_draw) default_draw();
