@@ -265,6 +265,8 @@ void draw_side(player_app& app, player_view_state& state, const ui::font_set& fo
             if (!decl || decl->label.empty()) decl = app.script().find_variable(name);
             const std::string label = decl && !decl->label.empty() ? decl->label : name;
             const std::string shown = to_display(val);
+            ui::want_glyphs(label);
+            ui::want_glyphs(shown);
             ImGui::PushTextWrapPos(0);
             ImGui::TextColored(colour_muted, "%s:", label.c_str());
             // On the same line when both fit, else below: a long label must not hide the value.

@@ -169,7 +169,7 @@ TEST_CASE("samples: the trees folder holds the expected scripts") {
     std::set<std::string> ids;
     for (const auto& f : files) ids.insert(stem(f));
     for (const char* id : {"internet-outage", "billing-dispute", "identity-verification", "password-reset",
-                           "open-door-escalation", "department-handoff", "agent-checkin"}) {
+                           "open-door-escalation", "department-handoff", "agent-checkin", "vpn-trouble-ja"}) {
         CAPTURE(id);
         CHECK(ids.contains(id));
     }
