@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
 
     // Before the call starts: a SIGTERM (`kill`, a session manager) or Ctrl+C from then on
     // ends the open call as stopped instead of leaving it dangling.
-    ui::catch_stop_signals();
+    ui::catch_stop_signals(/*stop_ends_input=*/console);
     system_clock clk;
     player::player_app app(options, clk);
     if (auto error = app.start()) {

@@ -1,22 +1,33 @@
 #include "ui/stop_signal.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <initializer_list>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 namespace signpost::ui {
 
 namespace {
 volatile std::sig_atomic_t g_stop_signal = 0;
+int g_null_input = -1;  // /dev/null, put in place of stdin by a stop (stop_ends_input)
 
 extern "C" void record_stop_signal(int signal) {
     g_stop_signal = signal;
+    // dup2 is async-signal-safe; errno is kept for the code the signal interrupted.
+    if (g_null_input >= 0) {
+        const int saved = errno;
+        dup2(g_null_input, STDIN_FILENO);
+        errno = saved;
+    }
 }
 }  // namespace
 
-void catch_stop_signals() {
+void catch_stop_signals(bool stop_ends_input) {
+    if (stop_ends_input && g_null_input < 0) g_null_input = open("/dev/null", O_RDONLY | O_CLOEXEC);
     struct sigaction action {};
     action.sa_handler = record_stop_signal;
     sigemptyset(&action.sa_mask);

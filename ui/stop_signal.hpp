@@ -5,10 +5,12 @@
 
 namespace signpost::ui {
 
-// Installs the handlers, except for signals already ignored (nohup). They only record which
+// Installs the handlers, except for signals already ignored (nohup). They record which
 // signal came; a blocking read is interrupted (no SA_RESTART) so a console waiting for input
-// notices too.
-void catch_stop_signals();
+// notices too. With `stop_ends_input`, standard input also reads as ended from the moment a
+// stop signal comes: a console that checked stop_signal() just before the signal and then
+// starts a read does not wait for another line.
+void catch_stop_signals(bool stop_ends_input = false);
 
 // The signal that asked the program to stop, or 0.
 int stop_signal();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <iostream>
 #include <spawn.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 
 #include "player_fixture.hpp"
 #include "signpost/session_log.hpp"
+#include "ui/stop_signal.hpp"
 
 extern char** environ;
 
@@ -173,4 +175,29 @@ TEST_CASE("kill: a SIGHUP the player was started ignoring (nohup) stays ignored"
     waitpid(p.pid, &status, 0);
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 3);
+}
+
+TEST_CASE("kill: after a stop signal the console's input reads as ended, even if the read starts after it") {
+    // The console checks for a stop before each read; a signal landing between that check
+    // and the read used to leave the read waiting for the agent's next line. Here it lands
+    // first, as in that gap: the read must end at once, not wait on the open pipe.
+    int pipe_fds[2];
+    REQUIRE(pipe(pipe_fds) == 0);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        dup2(pipe_fds[0], STDIN_FILENO);  // a terminal nobody types into: the write end stays open
+        alarm(10);                         // a read that waits is the failure
+        ui::catch_stop_signals(/*stop_ends_input=*/true);
+        raise(SIGTERM);
+        std::string line;
+        const bool read = static_cast<bool>(std::getline(std::cin, line));
+        _exit(!read && ui::stop_signal() == SIGTERM ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }
