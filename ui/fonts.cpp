@@ -71,10 +71,6 @@ bool in_ranges(const ImWchar* ranges, unsigned c) {
     return false;
 }
 
-bool right_to_left(unsigned c) {
-    return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
-}
-
 // Noto Sans CJK holds one face per region in a collection: Han characters are drawn as
 // the reader's region writes them. The region comes from the locale; others get the
 // Simplified Chinese forms. The monospaced faces follow the five proportional ones.
@@ -92,6 +88,12 @@ int cjk_face_index(bool mono) {
     else if (locale.starts_with("zh_TW")) region = 3;
     else if (locale.starts_with("zh_HK") || locale.starts_with("zh_MO")) region = 4;
     return region + (mono ? 5 : 0);
+}
+
+bool init_font(stbtt_fontinfo& info, const void* data, int index) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    const int offset = bytes ? stbtt_GetFontOffsetForIndex(bytes, index) : -1;
+    return offset >= 0 && stbtt_InitFont(&info, bytes, offset);
 }
 
 // The CJK font files, read once per process on first need (40 MB: every atlas shares them).
@@ -123,29 +125,43 @@ const cjk_font& the_cjk_font() {
                 return f;
             }
         }
-        const int offset = stbtt_GetFontOffsetForIndex(f.regular.data(), cjk_face_index(false));
-        if (offset < 0 || !stbtt_InitFont(&f.regular_info, f.regular.data(), offset))
+        if (!init_font(f.regular_info, f.regular.data(), cjk_face_index(false)))
             f.error = "cannot read the font in " + dir + "/NotoSansCJK-Regular.ttc";
         return f;
     }();
     return font;
 }
 
-// The CJK glyphs one atlas has and wants. load_fonts registers the atlas.
+// A font's line height (ascent - descent) in ems. ImGui sizes a font by its line height,
+// so a CJK font (1.45 em) merged at DejaVu's size (1.16 em) would draw a fifth smaller.
+float line_height_in_ems(const stbtt_fontinfo& info) {
+    int ascent = 0, descent = 0, gap = 0;
+    stbtt_GetFontVMetrics(&info, &ascent, &descent, &gap);
+    return static_cast<float>(ascent - descent) * stbtt_ScaleForMappingEmToPixels(&info, 1.0f);
+}
+
+// The CJK glyphs one atlas has and wants. load_fonts registers the atlas and its faces.
 struct glyph_supply {
     struct face {
         ImFont* font = nullptr;
         bool bold = false;
         bool mono = false;
+        float size = 0;         // its pixel size (the ImFont's is 0 until the atlas is built)
+        stbtt_fontinfo own{};   // its own (DejaVu) font, to ask which glyphs it lacks
+        bool own_ok = false;
+        int config = -1;        // its CJK entry in atlas->ConfigData, once added
     };
     ImFontAtlas* atlas = nullptr;
     std::vector<face> faces;
     std::bitset<0x10000> seen;    // noted once: wanted, added, or not drawable
-    std::vector<ImWchar> wanted;  // noted, not yet looked up in the font
+    std::vector<ImWchar> wanted;  // noted, not yet looked up
     std::vector<ImWchar> added;   // sorted; in the atlas
     std::vector<ImWchar> ranges;  // `added` as ImGui glyph ranges, 0-terminated
-    std::vector<int> configs;     // our merged entries in atlas->ConfigData
-    bool warned = false;
+    bool kana_added = false;
+    bool new_faces = false;  // faces added since the last build, to get the glyphs added so far
+    bool full = false;  // the last batch made the atlas too tall: nothing more is added
+    int max_texture_size = 16384;
+    bool warned_font = false;
     const char* (*read_clipboard)(void*) = nullptr;  // the context's own, wrapped
 };
 
@@ -168,71 +184,68 @@ glyph_supply* current_supply() {
     return nullptr;
 }
 
-glyph_supply& reset_supply(ImFontAtlas* atlas) {
-    auto& all = supplies();
-    auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return s->atlas == atlas; });
-    if (it == all.end()) it = all.insert(all.end(), std::make_unique<glyph_supply>());
-    **it = glyph_supply{};
-    (*it)->atlas = atlas;
-    return **it;
+// Whether the face draws `c` from its own font (in the ranges it was loaded with).
+bool drawn_by_own_font(const glyph_supply::face& f, unsigned c) {
+    return f.own_ok && (in_ranges(glyph_ranges, c) || in_ranges(extended_ranges, c)) &&
+           stbtt_FindGlyphIndex(&f.own, static_cast<int>(c)) != 0;
 }
 
-// A font's line height (ascent - descent) in ems. ImGui sizes a font by its line height,
-// so a CJK font (1.45 em) merged at DejaVu's size (1.16 em) would draw a fifth smaller.
-float line_height_in_ems(const stbtt_fontinfo& info) {
-    int ascent = 0, descent = 0, gap = 0;
-    stbtt_GetFontVMetrics(&info, &ascent, &descent, &gap);
-    return static_cast<float>(ascent - descent) * stbtt_ScaleForMappingEmToPixels(&info, 1.0f);
+bool is_our_config(const glyph_supply& s, const glyph_supply::face& f, const cjk_font& cjk) {
+    if (f.config < 0 || f.config >= s.atlas->ConfigData.Size) return false;
+    const ImFontConfig& c = s.atlas->ConfigData[f.config];
+    return c.MergeMode && c.DstFont == f.font && (c.FontData == cjk.regular.data() || c.FontData == cjk.bold.data());
 }
 
-// The size to merge the CJK font at into `face` so both have the same em.
-float cjk_size_for(const ImFontAtlas* atlas, const ImFont* face, const cjk_font& cjk) {
-    for (const ImFontConfig& c : atlas->ConfigData) {
-        if (c.DstFont != face || c.MergeMode) continue;
-        const float size = c.SizePixels;  // the face's FontSize is 0 until the atlas is built
-        const auto* data = static_cast<const unsigned char*>(c.FontData);
-        stbtt_fontinfo info{};
-        const int offset = stbtt_GetFontOffsetForIndex(data, c.FontNo);
-        if (offset < 0 || !stbtt_InitFont(&info, data, offset)) break;
-        const float own = line_height_in_ems(info);
-        return own > 0 ? size * line_height_in_ems(cjk.regular_info) / own : size;
+// Merges the CJK font into a face at the same em, sharing one copy of each file.
+void add_cjk_config(glyph_supply& s, glyph_supply::face& f, const cjk_font& cjk) {
+    const std::vector<unsigned char>& data = f.bold ? cjk.bold : cjk.regular;
+    const float own = f.own_ok ? line_height_in_ems(f.own) : 0;
+    ImFontConfig config;
+    config.MergeMode = true;
+    config.DstFont = f.font;  // not the last font added: every face gets the glyphs
+    config.FontNo = cjk_face_index(f.mono);
+    config.OversampleH = 1;
+    config.OversampleV = 1;
+    // "Owned" only while it is added, so the atlas does not copy 20 MB per face; it is
+    // ours and never freed by the atlas.
+    config.FontDataOwnedByAtlas = true;
+    s.atlas->AddFontFromMemoryTTF(const_cast<unsigned char*>(data.data()), static_cast<int>(data.size()),
+                                  own > 0 ? f.size * line_height_in_ems(cjk.regular_info) / own : f.size, &config,
+                                  s.ranges.data());
+    s.atlas->ConfigData.back().FontDataOwnedByAtlas = false;
+    f.config = s.atlas->ConfigData.Size - 1;
+}
+
+// Chinese and Japanese text brings the kana and CJK punctuation with it, so typing
+// through an input method does not rebuild the atlas at every new kana.
+bool is_chinese_or_japanese(unsigned c) { return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x4E00 && c <= 0x9FFF); }
+
+void set_glyph_ranges(glyph_supply& s) {
+    s.ranges.clear();
+    for (ImWchar c : s.added) {
+        if (!s.ranges.empty() && s.ranges.back() + 1 == c) s.ranges.back() = c;
+        else s.ranges.insert(s.ranges.end(), {c, c});
     }
-    return face->FontSize;
+    s.ranges.push_back(0);
+    for (const glyph_supply::face& f : s.faces) s.atlas->ConfigData[f.config].GlyphRanges = s.ranges.data();
 }
 
-// Merges the CJK font into every face (once), sharing one copy of each file.
-void add_cjk_configs(glyph_supply& s, const cjk_font& cjk) {
-    ImFontAtlas* atlas = s.atlas;
-    for (const glyph_supply::face& f : s.faces) {
-        const std::vector<unsigned char>& data = f.bold ? cjk.bold : cjk.regular;
-        ImFontConfig config;
-        config.MergeMode = true;
-        config.DstFont = f.font;  // not the last font added: every face gets the glyphs
-        config.FontNo = cjk_face_index(f.mono);
-        config.OversampleH = 1;
-        config.OversampleV = 1;
-        config.FontDataOwnedByAtlas = false;
-        atlas->AddFontFromMemoryTTF(const_cast<unsigned char*>(data.data()), static_cast<int>(data.size()), cjk_size_for(atlas, f.font, cjk), &config,
-                                    s.ranges.data());
-        // The atlas copies data it does not own; one copy of a 20 MB file per face is
-        // too many, so the entry points back at ours.
-        ImFontConfig& added = atlas->ConfigData.back();
-        if (added.FontData != data.data()) {
-            ImGui::MemFree(added.FontData);
-            added.FontData = const_cast<unsigned char*>(data.data());  // never written
-            added.FontDataOwnedByAtlas = false;
-        }
-        s.configs.push_back(atlas->ConfigData.Size - 1);
-    }
+// Pasted text is noted like typed text, so its glyphs are there when it is drawn.
+const char* read_clipboard_noting_glyphs(void* user_data) {
+    const glyph_supply* s = current_supply();
+    const char* text = s && s->read_clipboard ? s->read_clipboard(user_data) : nullptr;
+    if (text) want_glyphs(text);
+    return text;
 }
 
 }  // namespace
 
 font_set load_fonts(float base_size, std::string* error) {
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
     font_set f;
     f.size = base_size;
     f.regular = add_face("DejaVuSans.ttf", base_size, error);
-    if (!f.regular) f.regular = ImGui::GetIO().Fonts->AddFontDefault();
+    if (!f.regular) f.regular = atlas->AddFontDefault();
     auto or_regular = [&](ImFont* face) { return face ? face : f.regular; };
     f.bold = or_regular(add_face("DejaVuSans-Bold.ttf", base_size, error));
     f.italic = or_regular(add_face("DejaVuSans-Oblique.ttf", base_size, error));
@@ -241,28 +254,49 @@ font_set load_fonts(float base_size, std::string* error) {
     f.mono = or_regular(add_face("DejaVuSansMono.ttf", base_size * 0.95f, error));
     ImGui::GetIO().FontDefault = f.regular;
 
-    glyph_supply& supply = reset_supply(ImGui::GetIO().Fonts);
+    // The atlas's supply: kept if there is one (fonts loaded again into the same atlas keep
+    // the glyphs added so far), else made, with what was noted before there was a window.
+    auto& all = supplies();
+    auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return s->atlas == atlas; });
+    if (it == all.end()) {
+        it = all.insert(all.end(), std::make_unique<glyph_supply>());
+        glyph_supply& early = early_supply();
+        (*it)->atlas = atlas;
+        (*it)->seen = early.seen;
+        (*it)->wanted = std::move(early.wanted);
+        early = glyph_supply{};
+    }
+    glyph_supply& supply = **it;
+    // Faces no longer in the atlas (cleared, or a supply left by an atlas that was freed
+    // and whose address came back) are dropped; those of this call are added.
+    std::erase_if(supply.faces, [&](const glyph_supply::face& g) {
+        return std::find(atlas->Fonts.begin(), atlas->Fonts.end(), g.font) == atlas->Fonts.end();
+    });
     for (auto [font, bold, mono] : {std::tuple{f.regular, false, false}, {f.bold, true, false},
                                     {f.italic, false, false}, {f.bold_italic, true, false},
                                     {f.heading, true, false}, {f.mono, false, true}}) {
         const bool known = std::any_of(supply.faces.begin(), supply.faces.end(),
                                        [&](const glyph_supply::face& g) { return g.font == font; });
-        if (font && !known) supply.faces.push_back({font, bold, mono});
+        if (!font || known) continue;
+        glyph_supply::face face{font, bold, mono};
+        for (const ImFontConfig& c : atlas->ConfigData) {
+            if (c.DstFont != font || c.MergeMode) continue;
+            face.size = c.SizePixels;
+            face.own_ok = init_font(face.own, c.FontData, c.FontNo);
+            break;
+        }
+        supply.faces.push_back(face);
+        supply.new_faces = !supply.added.empty();
     }
-    supply.seen = early_supply().seen;
-    supply.wanted = std::move(early_supply().wanted);
-    early_supply() = glyph_supply{};
     return f;
 }
 
 void want_glyph(unsigned c) {
     // ImWchar is 16 bits in Debian's ImGui: characters past the BMP cannot be drawn.
-    if (c < 0x80 || c > 0xFFFF) return;
+    if (c < 0x80 || c > 0xFFFF || (c >= 0xD800 && c <= 0xDFFF)) return;
     glyph_supply* s = current_supply();
     if (!s || s->seen[c]) return;
     s->seen[c] = true;
-    if (in_ranges(glyph_ranges, c) || in_ranges(extended_ranges, c) || right_to_left(c)) return;
-    if (c >= 0xD800 && c <= 0xDFFF) return;
     s->wanted.push_back(static_cast<ImWchar>(c));
 }
 
@@ -300,22 +334,14 @@ void want_glyphs(std::string_view text) {
     }
 }
 
+void set_max_texture_size(int pixels) {
+    if (glyph_supply* s = current_supply(); s && s->atlas && pixels > 0) s->max_texture_size = std::min(pixels, 16384);
+}
+
 bool glyphs_wanted() {
     const glyph_supply* s = current_supply();
     return s && s->atlas && !s->wanted.empty();
 }
-
-namespace {
-
-// Pasted text is noted like typed text, so its glyphs are there when it is drawn.
-const char* read_clipboard_noting_glyphs(void* user_data) {
-    const glyph_supply* s = current_supply();
-    const char* text = s && s->read_clipboard ? s->read_clipboard(user_data) : nullptr;
-    if (text) want_glyphs(text);
-    return text;
-}
-
-}  // namespace
 
 bool add_wanted_glyphs(std::string* warning) {
     glyph_supply* s = current_supply();
@@ -327,29 +353,53 @@ bool add_wanted_glyphs(std::string* warning) {
         io.GetClipboardTextFn = &read_clipboard_noting_glyphs;
     }
     for (ImWchar c : io.InputQueueCharacters) want_glyph(c);
-    if (s->wanted.empty()) return false;
+    if (s->wanted.empty() && !s->new_faces) return false;
     std::vector<ImWchar> wanted;
     wanted.swap(s->wanted);
+    // Drawn already: every face has it from its own font (some faces lack a few characters
+    // of their ranges, e.g. the monospaced one has no roman numerals).
+    std::erase_if(wanted, [&](ImWchar c) {
+        return std::all_of(s->faces.begin(), s->faces.end(),
+                           [&](const glyph_supply::face& f) { return drawn_by_own_font(f, c); });
+    });
+    if (wanted.empty() && !s->new_faces) return false;
     const cjk_font& cjk = the_cjk_font();
     if (!cjk.error.empty()) {
-        if (warning && !s->warned) *warning = cjk.error;
-        s->warned = true;
+        if (warning && !s->warned_font) *warning = cjk.error;
+        s->warned_font = true;
         return false;
     }
+    if (!s->kana_added && std::any_of(wanted.begin(), wanted.end(), is_chinese_or_japanese)) {
+        s->kana_added = true;
+        for (unsigned c = 0x3000; c <= 0x30FF; ++c) {
+            if (!s->seen[c]) wanted.push_back(static_cast<ImWchar>(c));
+            s->seen[c] = true;
+        }
+    }
     std::erase_if(wanted, [&](ImWchar c) { return stbtt_FindGlyphIndex(&cjk.regular_info, c) == 0; });
-    if (wanted.empty()) return false;
+    if (s->full) wanted.clear();
+    if (wanted.empty() && !s->new_faces) return false;
+    s->new_faces = false;
+    const std::vector<ImWchar> before = s->added;
     s->added.insert(s->added.end(), wanted.begin(), wanted.end());
     std::sort(s->added.begin(), s->added.end());
-    s->ranges.clear();
-    for (ImWchar c : s->added) {
-        if (!s->ranges.empty() && s->ranges.back() + 1 == c) s->ranges.back() = c;
-        else s->ranges.insert(s->ranges.end(), {c, c});
-    }
-    s->ranges.push_back(0);
-    if (s->configs.empty()) add_cjk_configs(*s, cjk);
-    for (int i : s->configs) s->atlas->ConfigData[i].GlyphRanges = s->ranges.data();
+    for (glyph_supply::face& f : s->faces)
+        if (!is_our_config(*s, f, cjk)) add_cjk_config(*s, f, cjk);
+    set_glyph_ranges(*s);
     s->atlas->ClearTexData();
     s->atlas->Build();
+    if (s->atlas->TexHeight > s->max_texture_size || s->atlas->TexWidth > s->max_texture_size) {
+        // A texture the GPU refuses draws no text at all: this batch is taken back, and the
+        // characters from here on stay '?' (kept as written, only not drawn).
+        s->full = true;
+        s->added = before;
+        set_glyph_ranges(*s);
+        s->atlas->ClearTexData();
+        s->atlas->Build();
+        if (warning)
+            *warning = "more Chinese, Japanese or Korean characters than one font texture holds at this size (" +
+                       std::to_string(s->added.size()) + " fit); the rest are drawn as '?'";
+    }
     return true;
 }
 

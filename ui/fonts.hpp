@@ -33,7 +33,8 @@ std::string cjk_font_directory();
 // CJK glyphs are added to the atlas when text that uses them is first noted: a whole CJK
 // font is some 40,000 glyphs per face, far more than an atlas holds, and a script uses a
 // few hundred. Note text that is drawn (or about to be); text already covered costs a scan.
-// Right-to-left scripts are never added: Dear ImGui neither reorders nor shapes them.
+// Characters no font here draws (right-to-left and shaped scripts, past U+FFFF) stay as
+// ImGui's replacement mark.
 void want_glyphs(std::string_view utf8);
 void want_glyph(unsigned code_point);
 
@@ -42,6 +43,11 @@ void want_glyph(unsigned code_point);
 // wanted glyph a font has and rebuilds the current context's atlas. Returns true when it rebuilt it: the renderer must upload the atlas again.
 // `warning` (once per atlas) says when the CJK font could not be read.
 bool add_wanted_glyphs(std::string* warning = nullptr);
+
+// The renderer's largest texture side (GL_MAX_TEXTURE_SIZE; at most 16384 is used, 16384
+// when not set). CJK glyphs that would make the atlas larger are not added: a texture the
+// GPU refuses would draw no text at all.
+void set_max_texture_size(int pixels);
 
 // True while noted text waits for add_wanted_glyphs (the window then draws again soon).
 bool glyphs_wanted();

@@ -93,7 +93,11 @@ unsigned next_code_point(std::string_view s, std::size_t& i) {
 
 // Chinese and Japanese are written without spaces: a line may break after any ideograph,
 // kana or CJK punctuation mark (Korean puts spaces between words, so Hangul does not).
+// Not after an opening bracket, which belongs with what follows it.
 bool breaks_after(unsigned c) {
+    static const std::u32string_view opening = U"\u3008\u300A\u300C\u300E\u3010\u3014\u3016\u3018\u301A\u301D"
+                                               U"\uFF08\uFF3B\uFF5B\uFF5F";
+    if (opening.find(static_cast<char32_t>(c)) != std::u32string_view::npos) return false;
     return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
            (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF01 && c <= 0xFF60);
 }
@@ -113,12 +117,12 @@ bool starts_no_line(unsigned c) {
 // The length of the first word of `text`: up to and with the spaces after it, or to the
 // first place a CJK line may break, whichever comes first.
 std::size_t first_word(std::string_view text) {
-    std::size_t end = text.find_first_of(" \n");
-    if (end != std::string_view::npos && text[end] == ' ') end = text.find_first_not_of(' ', end);
+    const std::size_t space = std::min(text.find_first_of(" \n"), text.size());
+    std::size_t end = space < text.size() && text[space] == ' ' ? text.find_first_not_of(' ', space) : space;
     if (end == std::string_view::npos) end = text.size();
-    for (std::size_t i = 0; i < end;) {
+    for (std::size_t i = 0; i < space;) {
         const unsigned c = next_code_point(text, i);
-        if (!breaks_after(c) || i >= end) continue;
+        if (i >= space || !breaks_after(c)) continue;  // before a space: the spaces go with it
         std::size_t j = i;
         if (!starts_no_line(next_code_point(text, j))) return i;
     }

@@ -142,6 +142,9 @@ int run_window(const window_options& options, const std::function<void(frame_con
 
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330");
+    GLint max_texture_size = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_texture_size);
+    set_max_texture_size(max_texture_size);
 
     bool quit = false;
     frame_context ctx{fonts, quit, options.title};

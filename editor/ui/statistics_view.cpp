@@ -7,6 +7,7 @@
 #include "editor_app.hpp"
 #include "palette.hpp"
 #include "signpost/session_log.hpp"
+#include "ui/fonts.hpp"
 
 namespace signpost::editor {
 
@@ -124,6 +125,7 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
         const bool here = n->tree_id == r.tree_id && t.find(n->node_id);
         std::string label = n->title.empty() || n->title == n->node_id ? n->node_id : n->node_id + "  \xC2\xB7  " + n->title;
         if (n->tree_id != r.tree_id) label = n->tree_id + " / " + label;
+        ui::want_glyphs(label);  // a sub-tree's or a retired node's title comes from the log
         if (!here) ImGui::PushStyleColor(ImGuiCol_Text, colours::muted);
         ImGui::PushID(n);
         if (ImGui::Selectable(label.c_str(), here && app.doc().selection().contains(n->node_id),
@@ -159,6 +161,7 @@ void statistics_view::draw_side(editor_app& app, const tree_report& r) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             const std::string what = std::string(to_string(o.status)) + (o.outcome.empty() ? "" : ": " + o.outcome);
+            ui::want_glyphs(what);
             ImGui::TextUnformatted(what.c_str());
             ImGui::TableNextColumn();
             ImGui::Text("%.0f%%", o.share * 100);
@@ -196,6 +199,7 @@ void statistics_view::draw(editor_app& app) {
     if (!m_report) {
         if (!m_error.empty()) {
             ImGui::PushTextWrapPos(0);
+            ui::want_glyphs(m_error);
             ImGui::TextColored(colours::error, "%s", m_error.c_str());
             ImGui::PopTextWrapPos();
         }

@@ -229,7 +229,7 @@ TEST_CASE("player view: the end screen copies the transcript and starts the next
 
 namespace {
 
-// Japanese, with a Korean hint, a Hebrew word (a right-to-left script, left out on purpose)
+// Japanese, with a Korean hint, a code span with marks the monospaced DejaVu face lacks,
 // and a form whose answer the agent types.
 const char* japanese_tree_xml = R"(<?xml version="1.0" encoding="UTF-8"?>
 <tree format="1" id="router" version="1" title="ルーターの確認" start="power">
@@ -237,7 +237,7 @@ const char* japanese_tree_xml = R"(<?xml version="1.0" encoding="UTF-8"?>
     <variable name="name" type="text" label="お名前"/>
   </variables>
   <question id="power" title="電源ランプ">
-    <text>ルーターの**電源ランプ**は点灯していますか？ *前面の*ランプです。שלום</text>
+    <text>ルーターの**電源ランプ**は点灯していますか？ *前面の*ランプです。`※ Ⅰ`</text>
     <hint>천천히 설명하세요.</hint>
     <choice to="who">はい</choice>
     <choice to="reboot">いいえ</choice>
@@ -270,9 +270,10 @@ TEST_CASE("player view: a Japanese script draws its own characters in every face
     }
     // Merged at DejaVu's em, not its line height: an ideograph is one em wide, like an em space.
     CHECK(f.regular->FindGlyph(0x96FB)->AdvanceX == doctest::Approx(f.regular->FindGlyph(0x2003)->AdvanceX).epsilon(0.08));
-    // Hebrew is not drawn (ImGui neither reorders nor shapes right-to-left text), so it is
-    // not added either.
-    CHECK_FALSE(has_glyph(f.regular, 0x05E9));
+    // ※ and Ⅰ are in the monospaced face's ranges, but its font lacks them: they come from
+    // the CJK font (the other faces draw their own).
+    CHECK(has_glyph(f.mono, 0x203B));
+    CHECK(has_glyph(f.mono, 0x2160));
 
     r.click("2   ");
     REQUIRE(r.node() == "reboot");
@@ -282,10 +283,13 @@ TEST_CASE("player view: a Japanese script draws its own characters in every face
     r.click("Continue");
     r.ui.press(ui::key::digit_0 + 1);
     REQUIRE(r.node() == "who");
-    r.ui.type("山本");  // the form's field has the keyboard
-    CHECK(r.app->form_inputs["name"] == "山本");
-    CHECK(has_glyph(f.regular, 0x5C71));  // 山: typed text gets its glyphs before it is drawn
+    // Typed text gets its glyphs before the frame that draws it: checked after that one frame.
+    ImGui::GetIO().AddInputCharactersUTF8("山本");  // the form's field has the keyboard
+    r.ui.frame({});
+    CHECK(has_glyph(f.regular, 0x5C71));  // 山
     CHECK(has_glyph(f.mono, 0x672C));     // 本
+    r.ui.frame({});
+    CHECK(r.app->form_inputs["name"] == "山本");
 }
 
 TEST_CASE("player view: Japanese text wraps at any character, not only at spaces") {
@@ -320,4 +324,32 @@ TEST_CASE("player view: Japanese text wraps at any character, not only at spaces
     ui.frame(draw);
     CAPTURE(per_line);
     CHECK(static_cast<int>(used / line + 0.5f) == 2);
+}
+
+TEST_CASE("player view: fonts loaded again into the same atlas keep the CJK glyphs and get new ones") {
+    test::headless_ui ui;
+    auto draw = [&](const char* text) {
+        return [&ui, text] {
+            ImGui::Begin("text");
+            ui::draw_markdown(text, ui.fonts());
+            ImGui::End();
+        };
+    };
+    ui.frame(draw("\xE9\x9B\xBB"));  // 電
+    ui.frame(draw("\xE9\x9B\xBB"));
+    REQUIRE(ui.fonts().regular->FindGlyphNoFallback(0x96FB));
+    // As a change of display scale would: the faces again, at another size, same atlas.
+    const ui::font_set again = ui::load_fonts(27.0f);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // as a renderer would, for the new faces
+    ui.frame({});
+    CHECK(again.regular->FindGlyphNoFallback(0x96FB));  // added before: the new faces get it too
+    ui.frame(draw("\xE6\xBA\x90"));  // 源
+    ui.frame(draw("\xE6\xBA\x90"));
+    for (const ImFont* face : {ui.fonts().regular, again.regular, again.mono}) {
+        CHECK(face->FindGlyphNoFallback(0x96FB));
+        CHECK(face->FindGlyphNoFallback(0x6E90));
+    }
+    CHECK(again.regular->FindGlyph(0x96FB)->AdvanceX > ui.fonts().regular->FindGlyph(0x96FB)->AdvanceX);
 }
