@@ -77,16 +77,20 @@ open_result document::open(const std::string& path, std::vector<std::string> lib
     return out;
 }
 
-open_result document::open_recovered(const std::string& path, std::vector<std::string> library_dirs) {
+open_result document::open_recovered(const std::string& path, std::vector<std::string> library_dirs,
+                                     const std::string& autosave) {
     open_result out;
     std::string bytes;
-    const load_result loaded = load_tree_file(autosave_path_for(path), &bytes);
+    const std::string from = autosave.empty() ? autosave_path_for(path) : autosave;
+    const load_result loaded = load_tree_file(from, &bytes);
     out.problems = loaded.problems;
     if (!loaded.loaded) return out;
     out.doc = std::make_unique<document>(*loaded.loaded, path);
     out.doc->m_library_dirs = std::move(library_dirs);
     out.doc->m_forced_dirty = true;
     out.doc->m_autosave_written = std::hash<std::string>{}(bytes);  // saving the recovered edits retires it
+    for (int slot = 0; slot < autosave_slots; ++slot)
+        if (autosave_path_for(path, slot) == from) out.doc->claim_autosave_slot(slot);
     out.doc->revalidate();
     out.problems = out.doc->problems();
     return out;
@@ -254,14 +258,44 @@ std::optional<std::string> document::save_as(const std::string& path) {
     }
     m_tree.file = m_path;
     discard_autosave_at(old_autosave);
+    m_autosave_lock.reset();  // the new path's slot is taken at the next autosave
+    m_autosave_slot = -1;
     // Problems name the file, and jumps now resolve from the new folder.
     m_validated_generation = 0;
     return std::nullopt;
 }
 
-std::string document::autosave_path() const { return autosave_path_for(m_path); }
+void document::claim_autosave_slot(int recovered) {
+    m_autosave_lock.reset();
+    m_autosave_slot = -1;
+    if (recovered >= 0 && try_autosave_slot(recovered, true)) return;
+    for (int slot = 0; slot < autosave_slots; ++slot)
+        if (try_autosave_slot(slot, false)) return;
+}
+
+bool document::try_autosave_slot(int slot, bool take_over) {
+    const std::string path = autosave_path_for(m_path, slot);
+    std::optional<autosave_lock> lock = autosave_lock::take(path);
+    if (!lock) return false;  // another editor's, live
+    // A crash's autosave waits there to be offered back: never written over (one that holds
+    // just the file, with nothing to recover, may be).
+    std::error_code ec;
+    if (!take_over && fs::exists(path, ec)) {
+        const std::optional<std::string> there = read_whole(path);
+        if (!there || m_path.empty() || there != read_whole(m_path)) return false;
+    }
+    m_autosave_lock = std::move(lock);
+    m_autosave_slot = slot;
+    return true;
+}
+
+std::string document::autosave_path() const { return autosave_path_for(m_path, std::max(m_autosave_slot, 0)); }
 
 std::optional<std::string> document::write_autosave() {
+    if (m_autosave_slot < 0) claim_autosave_slot();
+    if (m_autosave_slot < 0)
+        return "every autosave of " + display_name() + " is in use (" + std::to_string(autosave_slots) +
+               " editors have it open, or crashed ones left theirs): save to keep the edits";
     const std::string target = autosave_path();
     std::error_code ec;
     const fs::path parent = fs::path(target).parent_path();

@@ -51,9 +51,11 @@ public:
     // `library_dirs`: folders of trees that jumps may run, searched after the file's own
     // folder when checking (the editor's --library).
     static open_result open(const std::string& path, std::vector<std::string> library_dirs = {});
-    // Opens the autosave of `path` instead of the file: path() is `path` and the document
-    // is dirty (the recovered edits are not saved yet).
-    static open_result open_recovered(const std::string& path, std::vector<std::string> library_dirs = {});
+    // Opens the autosave of `path` instead of the file (`autosave`: the one offered, else
+    // the first slot's): path() is `path`, the document is dirty (the recovered edits are
+    // not saved yet) and it goes on autosaving there.
+    static open_result open_recovered(const std::string& path, std::vector<std::string> library_dirs = {},
+                                      const std::string& autosave = {});
     // Wraps a tree built in memory (tests, tools); `path` may be "".
     document(tree t, std::string path);
     // Waits for a running background check.
@@ -132,7 +134,10 @@ public:
     [[nodiscard]] std::optional<std::string> save_as(const std::string& path);
     // Writes the autosave file (the UI calls this every few seconds while dirty).
     [[nodiscard]] std::optional<std::string> write_autosave();
-    // Where write_autosave() writes.
+    // Where write_autosave() writes: the first autosave slot of path() that no other
+    // editor holds and that no crash's autosave waits in (see autosave_lock), taken at the
+    // first write (or the recovered one) and held while the document lives; the first
+    // slot's path until then.
     std::string autosave_path() const;
     // Removes the autosave (on save and on a clean close) if this document wrote it or was
     // recovered from it and it still holds those bytes; one left (or since rewritten) by
@@ -142,6 +147,10 @@ public:
     bool wrote_autosave() const;
 
 private:
+    // Holds an autosave slot of path(): `recovered` first (the one its edits came from),
+    // else the first free one. None when every slot is taken.
+    void claim_autosave_slot(int recovered = -1);
+    bool try_autosave_slot(int slot, bool take_over);
     void discard_autosave_at(const std::string& autosave);
     // Whether `autosave` holds the bytes this document last wrote (or recovered from).
     bool holds_what_was_written(const std::string& autosave) const;
@@ -165,6 +174,8 @@ private:
     // deletes the autosave only while it still holds those bytes, so another editor's on
     // the same file survives this one's save.
     std::optional<std::size_t> m_autosave_written;
+    int m_autosave_slot = -1;
+    std::optional<autosave_lock> m_autosave_lock;
     history m_history;
     editor::selection m_selection;
     std::uint64_t m_generation = 1;

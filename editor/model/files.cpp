@@ -1,6 +1,13 @@
 #include "model/files.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -89,28 +96,83 @@ void recent_files::remove(const std::string& path) {
     std::erase(m_items, absolute_path(path));
 }
 
-std::string autosave_path_for(const std::string& file) {
+std::string autosave_path_for(const std::string& file, int slot) {
+    const std::string number = slot > 0 ? std::to_string(slot + 1) : std::string();
     if (file.empty()) {
         const fs::path base = env_dir("XDG_STATE_HOME").value_or(home_dir() / ".local" / "state");
-        return (base / "signpost" / "untitled.xml.autosave").string();
+        return (base / "signpost" / ("untitled" + (number.empty() ? "" : "-" + number) + ".xml.autosave")).string();
     }
     const fs::path p(file);
-    return (p.parent_path() / ("." + p.filename().string() + ".autosave")).string();
+    return (p.parent_path() / ("." + p.filename().string() + (number.empty() ? "" : "." + number) + ".autosave"))
+        .string();
+}
+
+namespace {
+
+// Where the lock of an autosave lives: named by a hash of its absolute path, so the tree's
+// folder (often a git work tree) gets no lock files.
+std::string lock_path_for(const std::string& autosave) {
+    std::uint64_t h = 14695981039346656037ull;  // FNV-1a
+    for (const unsigned char c : absolute_path(autosave)) h = (h ^ c) * 1099511628211ull;
+    char name[32];
+    std::snprintf(name, sizeof name, "%016llx.lock", static_cast<unsigned long long>(h));
+    const fs::path base = env_dir("XDG_STATE_HOME").value_or(home_dir() / ".local" / "state");
+    return (base / "signpost" / "locks" / name).string();
+}
+
+}  // namespace
+
+std::optional<autosave_lock> autosave_lock::take(const std::string& autosave) {
+    const std::string path = lock_path_for(autosave);
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return autosave_lock(-1);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const bool taken = errno == EWOULDBLOCK;
+        ::close(fd);
+        if (taken) return std::nullopt;
+        return autosave_lock(-1);
+    }
+    return autosave_lock(fd);
+}
+
+bool autosave_lock::held(const std::string& autosave) {
+    const int fd = ::open(lock_path_for(autosave).c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool taken = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);  // lets go of the hold just taken, if any
+    return taken;
+}
+
+autosave_lock& autosave_lock::operator=(autosave_lock&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = std::exchange(other.m_fd, -1);
+    }
+    return *this;
+}
+
+autosave_lock::~autosave_lock() {
+    if (m_fd >= 0) ::close(m_fd);
 }
 
 std::optional<autosave_offer> recovery_for(const std::string& file) {
-    autosave_offer offer{file, autosave_path_for(file), false};
     std::error_code ec;
-    if (!fs::is_regular_file(offer.autosave, ec)) return std::nullopt;
-    if (file.empty() || !fs::exists(file, ec)) return offer;
-    // Edits undone back to the saved text leave nothing to recover.
-    const std::optional<std::string> autosaved = read_whole(offer.autosave);
-    if (autosaved && autosaved == read_whole(file)) return std::nullopt;
-    const auto saved = fs::last_write_time(file, ec);
-    if (ec) return offer;
-    const auto auto_time = fs::last_write_time(offer.autosave, ec);
-    offer.older_than_file = !ec && auto_time < saved;
-    return offer;
+    for (int slot = 0; slot < autosave_slots; ++slot) {
+        autosave_offer offer{file, autosave_path_for(file, slot), false};
+        if (!fs::is_regular_file(offer.autosave, ec) || autosave_lock::held(offer.autosave)) continue;
+        if (file.empty() || !fs::exists(file, ec)) return offer;
+        // Edits undone back to the saved text leave nothing to recover.
+        const std::optional<std::string> autosaved = read_whole(offer.autosave);
+        if (autosaved && autosaved == read_whole(file)) continue;
+        const auto saved = fs::last_write_time(file, ec);
+        if (ec) return offer;
+        const auto auto_time = fs::last_write_time(offer.autosave, ec);
+        offer.older_than_file = !ec && auto_time < saved;
+        return offer;
+    }
+    return std::nullopt;
 }
 
 void remove_autosave(const std::string& file) {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace signpost::editor {
@@ -36,10 +37,37 @@ private:
     std::vector<std::string> m_items;
 };
 
-// The autosave file of a tree file: `<dir>/.<name>.autosave` (e.g. ".outage.xml.autosave").
-// For an untitled document (empty path): $XDG_STATE_HOME/signpost/untitled.xml.autosave
-// (else ~/.local/state/signpost/...).
-std::string autosave_path_for(const std::string& file);
+// The autosave files of a tree file, one per editor that has it open at once (slots):
+// slot 0 is `<dir>/.<name>.autosave` (e.g. ".outage.xml.autosave"), slot k
+// `<dir>/.<name>.<k+1>.autosave`. For an untitled document (empty path):
+// $XDG_STATE_HOME/signpost/untitled.xml.autosave, untitled-<k+1>.xml.autosave (else
+// ~/.local/state/signpost/...).
+inline constexpr int autosave_slots = 8;
+std::string autosave_path_for(const std::string& file, int slot = 0);
+
+// An editor's hold on one autosave path while it has the file open, so a second editor on
+// the same file writes to another slot and a live editor's autosave is never offered to
+// another as a crash's. A lock file under $XDG_STATE_HOME/signpost/locks (flock): the
+// kernel lets go when the process ends, however it ends.
+class autosave_lock {
+public:
+    // The hold, or nullopt when another editor (or another document here) has it. Where
+    // no lock can be made at all (no state folder), a hold that guards nothing: autosaving
+    // matters more.
+    static std::optional<autosave_lock> take(const std::string& autosave);
+    // Whether an editor holds `autosave` now.
+    static bool held(const std::string& autosave);
+
+    autosave_lock(autosave_lock&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+    autosave_lock& operator=(autosave_lock&& other) noexcept;
+    autosave_lock(const autosave_lock&) = delete;
+    autosave_lock& operator=(const autosave_lock&) = delete;
+    ~autosave_lock();
+
+private:
+    explicit autosave_lock(int fd) : m_fd(fd) {}
+    int m_fd = -1;
+};
 
 // An autosave left behind by an editor that stopped before saving (a crash, a power cut,
 // a killed session): the editor offers it back.
@@ -51,7 +79,8 @@ struct autosave_offer {
     bool older_than_file = false;
 };
 
-// The autosave of `file` when one exists and holds something other than the file itself.
+// An autosave of `file` that no editor holds (left by one that stopped before saving) and
+// that holds something other than the file itself; the lowest slot first, one at a time.
 // Older autosaves are offered too, marked: only the author can tell which copy to keep.
 std::optional<autosave_offer> recovery_for(const std::string& file);
 

@@ -267,8 +267,9 @@ void editor_app::run_pending() {
 void editor_app::accept_recovery() {
     if (!m_recovery) return;
     const std::string path = m_recovery->file;
+    const std::string autosave = m_recovery->autosave;
     m_recovery.reset();
-    open_result r = document::open_recovered(path, m_options.library_dirs);
+    open_result r = document::open_recovered(path, m_options.library_dirs, autosave);
     // The untitled autosave is the one just recovered: it stays until saved, not re-offered.
     const bool offer_next = !path.empty();
     if (!r.doc) {
@@ -284,6 +285,7 @@ void editor_app::accept_recovery() {
         m_failed_path.clear();
         m_failed_problems.clear();
     }
+    m_doc->discard_autosave();  // edits made while the offer waited give way to the recovered ones
     adopt(std::move(r.doc));
     set_status("Recovered the unsaved edits of " + m_doc->display_name() + ": save to keep them");
     if (offer_next) offer_untitled_recovery();
@@ -291,7 +293,8 @@ void editor_app::accept_recovery() {
 
 void editor_app::decline_recovery() {
     if (!m_recovery) return;
-    remove_autosave(m_recovery->file);
+    std::error_code ec;
+    fs::remove(m_recovery->autosave, ec);
     m_recovery.reset();
     offer_untitled_recovery();
 }
@@ -300,10 +303,6 @@ void editor_app::offer_untitled_recovery() {
     // One offer at a time: a file's offer answered, an untitled tree being shown may have
     // a crash autosave of its own waiting (its next autosave would overwrite it).
     if (!m_recovery && m_doc->untitled()) m_recovery = recovery_for("");
-}
-
-bool editor_app::autosave_on_offer() const {
-    return m_recovery && m_recovery->autosave == m_doc->autosave_path();
 }
 
 void editor_app::open_statistics(const std::string& log_path) {
@@ -350,9 +349,11 @@ void editor_app::resolve_disk_conflict(disk_choice choice) {
         return;
     case disk_choice::reload: {
         const std::string path = m_doc->path();  // a copy: opening replaces the document
+        const std::string own_autosave = m_doc->wrote_autosave() ? m_doc->autosave_path() : std::string();
         // The edits here are dropped only once the file has opened: a removed file, or one
         // with conflict markers, keeps them (and their autosave).
-        if (open_now(path)) remove_autosave(path);
+        std::error_code ec;
+        if (open_now(path) && !own_autosave.empty()) fs::remove(own_autosave, ec);
         m_pending = pending_action::none;
         return;
     }
@@ -376,12 +377,6 @@ bool editor_app::request_close() {
 
 std::string editor_app::keep_edits_for_stop() {
     if (!m_doc || !m_options.autosave) return {};
-    // The autosave there is a crash's, still offered back: it is worth more than start-up
-    // edits made since, and must not be written over.
-    if (autosave_on_offer())
-        return m_doc->dirty() ? "unsaved edits of " + m_doc->display_name() +
-                                    " not kept: the autosave from before is still waiting for an answer"
-                              : std::string();
     if (!m_doc->dirty()) {
         m_doc->discard_autosave();  // edits undone back to the file: nothing to offer
         return {};
@@ -398,7 +393,7 @@ std::string editor_app::window_title() const {
 }
 
 void editor_app::autosave_if_due() {
-    if (!m_options.autosave || autosave_on_offer()) return;
+    if (!m_options.autosave) return;
     if (!m_doc->dirty()) {
         m_doc->discard_autosave();  // edits undone back to the file: nothing to offer
         return;

@@ -161,8 +161,6 @@ private:
     void autosave_if_due();
     // Offers an untitled tree's crash autosave when no other offer is up.
     void offer_untitled_recovery();
-    // Whether the autosave this document would write is the one offered back (a crash's).
-    bool autosave_on_offer() const;
     void remember(const std::string& path);
     bool ask_before_losing(pending_action action, const std::string& path = {});
 

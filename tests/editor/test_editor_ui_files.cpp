@@ -161,7 +161,7 @@ TEST_CASE("editor files: autosave while editing, and after a crash the edits are
     REQUIRE(fs::exists(autosave));
 
     // The editor "crashes" (no clean close) and starts again on the same file.
-    r.app = r.make_app(r.tree_path);
+    r.restart_after_crash(r.tree_path);
     r.settle();
     REQUIRE(r.app->recovery_offer());
     CHECK(r.position("fixed") != moved);  // the file as saved
@@ -184,7 +184,7 @@ TEST_CASE("editor files: an autosave older than the file (a crash, then a git pu
     r.dir.write("router.xml", pulled);
     fs::last_write_time(r.tree_path, fs::last_write_time(autosave) + std::chrono::seconds(60));
 
-    r.app = r.make_app(r.tree_path);
+    r.restart_after_crash(r.tree_path);
     r.settle();
     REQUIRE(r.app->recovery_offer());
     CHECK(r.app->recovery_offer()->older_than_file);
@@ -203,7 +203,7 @@ TEST_CASE("editor files: a file that no longer opens offers its autosave, and re
     // The editor crashes; a merge then leaves conflict markers in the file.
     r.dir.write("router.xml", std::string("<<<<<<< HEAD\n") + router_xml + "=======\n>>>>>>> theirs\n");
 
-    r.app = r.make_app(r.tree_path);
+    r.restart_after_crash(r.tree_path);
     r.settle();
     CHECK(r.app->failed_path() == r.tree_path);
     REQUIRE(r.app->recovery_offer());
@@ -234,7 +234,7 @@ TEST_CASE("editor files: a stop signal keeps unsaved edits in the autosave at on
     const std::string said = r.app->keep_edits_for_stop();
     CHECK(said.find("kept in") != std::string::npos);
     REQUIRE(fs::exists(autosave_path_for(r.tree_path)));
-    r.app = r.make_app(r.tree_path);
+    r.restart_after_crash(r.tree_path);
     r.settle();
     REQUIRE(r.app->recovery_offer());
     r.click("recover:Recover");
@@ -245,7 +245,7 @@ TEST_CASE("editor files: a stop signal keeps unsaved edits in the autosave at on
 TEST_CASE("editor files: declining the recovery removes the autosave") {
     rig r;
     edit_and_autosave(r);
-    r.app = r.make_app(r.tree_path);
+    r.restart_after_crash(r.tree_path);
     r.settle();
     r.click("recover:Discard");
     r.settle();
@@ -343,7 +343,7 @@ TEST_CASE("editor files: Save As onto another existing file asks once before rep
 TEST_CASE("editor files: closing while the recovery is offered keeps the autosave") {
     rig r;
     const std::string autosave = edit_and_autosave(r);
-    r.app = r.make_app(r.tree_path);  // after a crash
+    r.restart_after_crash(r.tree_path);  // after a crash
     r.settle();
     REQUIRE(r.app->recovery_offer());
     CHECK(r.app->request_close());  // the window closed before the author answered
@@ -357,7 +357,7 @@ TEST_CASE("editor files: an untitled tree's autosave is offered back at the next
     const std::string autosave = edit_and_autosave(r);
     const vec2 moved = r.position(r.t().nodes.back().id);
 
-    r.app = r.make_app("");  // after a crash
+    r.restart_after_crash("");  // after a crash
     r.settle();
     REQUIRE(r.app->recovery_offer());
     r.click("recover:Recover");
@@ -458,7 +458,7 @@ TEST_CASE("editor files: closing, answering Save, then Save anyway on a lossy fi
 TEST_CASE("editor files: an untitled autosave is offered when a file given at start cannot be opened") {
     rig r("");
     edit_and_autosave(r);
-    r.app = r.make_app(r.dir.file("typo.xml"));  // a crash, then a start with a wrong path
+    r.restart_after_crash(r.dir.file("typo.xml"));  // a crash, then a start with a wrong path
     r.settle();
     CHECK(r.app->recovery_offer());
 }
@@ -482,17 +482,25 @@ TEST_CASE("editor files: a crash autosave waiting for an answer is never written
     const std::string crashed = read_file(autosave);
     REQUIRE_FALSE(crashed.empty());
 
-    r.app = r.make_app(r.tree_path);  // after the crash
+    r.restart_after_crash(r.tree_path);  // after the crash
     r.settle();
     REQUIRE(r.app->recovery_offer());
     // A start-up edit (--auto-layout) and the autosave interval, or a stop signal, before
-    // the author answers: the crash's autosave stays as it was.
+    // the author answers: the crash's autosave stays as it was, the new edits are kept in
+    // an autosave of their own.
     REQUIRE_FALSE(r.doc().execute(apply_auto_layout()));
     r.now += std::chrono::seconds(30);
     r.settle();
     CHECK(read_file(autosave) == crashed);
-    CHECK(r.app->keep_edits_for_stop().find("not kept") != std::string::npos);
+    const std::string said = r.app->keep_edits_for_stop();
+    CHECK(said.find("kept in " + autosave_path_for(r.tree_path, 1)) != std::string::npos);
     CHECK(read_file(autosave) == crashed);
+    CHECK(fs::exists(autosave_path_for(r.tree_path, 1)));
+    // Recovering the crash's edits replaces the start-up ones, and their autosave goes.
+    r.click("recover:Recover");
+    r.settle();
+    CHECK(r.doc().autosave_path() == autosave);
+    CHECK_FALSE(fs::exists(autosave_path_for(r.tree_path, 1)));
 }
 
 TEST_CASE("editor files: edits undone back to the file leave no autosave to offer") {
@@ -503,7 +511,7 @@ TEST_CASE("editor files: edits undone back to the file leave no autosave to offe
     r.now += std::chrono::seconds(6);
     r.settle();
     CHECK_FALSE(fs::exists(autosave));
-    r.app = r.make_app(r.tree_path);
+    r.restart_after_crash(r.tree_path);
     r.settle();
     CHECK_FALSE(r.app->recovery_offer());
 }
@@ -515,7 +523,7 @@ TEST_CASE("editor files: after a file's offer is answered, an untitled crash aut
     // A file whose autosave is left too, and which no longer opens.
     const std::string broken = r.dir.write("b.xml", "<<<<<<< HEAD\n");
     r.dir.write(".b.xml.autosave", router_xml);
-    r.app = r.make_app(broken);
+    r.restart_after_crash(broken);
     r.settle();
     REQUIRE(r.app->recovery_offer());
     CHECK(r.app->recovery_offer()->file == broken);

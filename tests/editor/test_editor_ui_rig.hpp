@@ -109,6 +109,13 @@ struct rig {
         settle();
     }
 
+    // The editor stops with no clean close (a crash, a kill) and starts again on `path`:
+    // the old one is gone first, as a crashed process is, and so are its holds on autosaves.
+    void restart_after_crash(const std::string& path) {
+        app.reset();
+        app = make_app(path);
+    }
+
     std::unique_ptr<editor_app> make_app(const std::string& path) {
         editor_options o;
         o.tree_path = path;

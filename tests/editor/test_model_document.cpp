@@ -298,44 +298,54 @@ TEST_CASE("model: autosave is offered back after a crash, and removed on save") 
     write(path, model_test::sample_xml);
     auto r = document::open(path);
     REQUIRE(r.doc);
-    document& d = *r.doc;
-    CHECK(d.autosave_path() == dir.file(".sample.xml.autosave"));
+    CHECK(r.doc->autosave_path() == dir.file(".sample.xml.autosave"));
     CHECK(!recovery_for(path));
-    REQUIRE(!d.execute(set_node_property("power", node_property::title, "Unsaved")));
-    REQUIRE(!d.write_autosave());
-    CHECK(fs::exists(d.autosave_path()));
+    REQUIRE(!r.doc->execute(set_node_property("power", node_property::title, "Unsaved")));
+    REQUIRE(!r.doc->write_autosave());
+    const std::string autosave = r.doc->autosave_path();
+    CHECK(autosave == dir.file(".sample.xml.autosave"));
+    CHECK(fs::exists(autosave));
+    CHECK(!recovery_for(path));  // the editor is still running: nothing to recover
+    r.doc.reset();               // it crashes (no clean close)
     // Make the timestamps unambiguous: the autosave is a minute newer.
-    fs::last_write_time(d.autosave_path(), fs::last_write_time(path) + 60s);
+    fs::last_write_time(autosave, fs::last_write_time(path) + 60s);
     const auto offer = document::open(path);
     REQUIRE(offer.recovery);
-    CHECK(offer.recovery->autosave == d.autosave_path());
+    CHECK(offer.recovery->autosave == autosave);
     CHECK(offer.recovery->file == path);
     CHECK_FALSE(offer.recovery->older_than_file);
     CHECK(offer.doc->current().find("power")->title == "Power");  // the file itself
 
-    const auto recovered = document::open_recovered(path);
+    const auto recovered = document::open_recovered(path, {}, offer.recovery->autosave);
     REQUIRE(recovered.doc);
     CHECK(recovered.doc->path() == path);
     CHECK(recovered.doc->dirty());
     CHECK(recovered.doc->current().find("power")->title == "Unsaved");
+    CHECK(recovered.doc->autosave_path() == autosave);  // it goes on autosaving there
 
     // An autosave older than the file (the editor crashed, then a git pull) is offered
     // too, marked, so the prompt can say the file is newer.
-    fs::last_write_time(d.autosave_path(), fs::last_write_time(path) - 60s);
+    const auto held = recovery_for(path);
+    CHECK_FALSE(held);  // the recovered document holds it now
+    REQUIRE(!recovered.doc->save());
+    CHECK(!recovered.doc->dirty());
+    CHECK(!fs::exists(autosave));
+    CHECK(read(path).find("Unsaved") != std::string::npos);
+}
+
+TEST_CASE("model: an autosave older than the file is offered, marked") {
+    temp_dir dir;
+    const std::string path = dir.file("sample.xml");
+    write(path, model_test::sample_xml);
+    auto r = document::open(path);
+    REQUIRE(!r.doc->execute(set_node_property("power", node_property::title, "Unsaved")));
+    REQUIRE(!r.doc->write_autosave());
+    const std::string autosave = r.doc->autosave_path();
+    r.doc.reset();  // a crash, then a git pull
+    fs::last_write_time(autosave, fs::last_write_time(path) - 60s);
     const auto older = recovery_for(path);
     REQUIRE(older);
     CHECK(older->older_than_file);
-    fs::last_write_time(d.autosave_path(), fs::last_write_time(path) + 60s);
-
-    REQUIRE(!recovered.doc->save());
-    CHECK(!recovered.doc->dirty());
-    CHECK(!fs::exists(d.autosave_path()));
-    CHECK(read(path).find("Unsaved") != std::string::npos);
-
-    REQUIRE(!d.write_autosave());
-    d.discard_autosave();  // clean close
-    CHECK(!fs::exists(d.autosave_path()));
-    remove_autosave(path);
 }
 
 TEST_CASE("model: an autosave of the file's own text is not offered, one of a file that fails to open is") {
@@ -346,29 +356,28 @@ TEST_CASE("model: an autosave of the file's own text is not offered, one of a fi
     REQUIRE(r.doc);
     REQUIRE(!r.doc->execute(set_node_property("power", node_property::title, "Unsaved")));
     REQUIRE(!r.doc->write_autosave());
+    const std::string autosave = r.doc->autosave_path();
+    r.doc.reset();  // a crash
     REQUIRE(recovery_for(path));
     // Edits undone back to the file's text before the crash: nothing to recover.
-    const std::string autosaved = read(r.doc->autosave_path());
+    const std::string autosaved = read(autosave);
     const std::string file_text = read(path);
-    write(r.doc->autosave_path(), file_text);
+    write(autosave, file_text);
     CHECK(!recovery_for(path));
-    write(r.doc->autosave_path(), autosaved);
+    write(autosave, autosaved);
     // A merge left conflict markers in the file: it does not open, its autosave is offered.
     write(path, "<<<<<<< HEAD\n" + file_text + "=======\n>>>>>>> theirs\n");
     const auto conflicted = document::open(path);
     CHECK(!conflicted.doc);
     REQUIRE(conflicted.recovery);
     CHECK(conflicted.recovery->file == path);
-    CHECK(conflicted.recovery->autosave == r.doc->autosave_path());
-    const auto recovered = document::open_recovered(path);
+    CHECK(conflicted.recovery->autosave == autosave);
+    const auto recovered = document::open_recovered(path, {}, conflicted.recovery->autosave);
     REQUIRE(recovered.doc);
     CHECK(recovered.doc->current().find("power")->title == "Unsaved");
-    remove_autosave(path);
 }
 
-TEST_CASE("model: a save deletes the autosave only while it holds this document's own edits") {
-    // Two editors on one file share its autosave path; the one that saves must not delete
-    // what the other wrote there since.
+TEST_CASE("model: two editors on one file autosave apart, and a crashed one's edits wait for it") {
     temp_dir dir;
     const std::string path = dir.file("sample.xml");
     write(path, model_test::sample_xml);
@@ -379,13 +388,38 @@ TEST_CASE("model: a save deletes the autosave only while it holds this document'
     REQUIRE(!a.doc->execute(set_node_property("power", node_property::title, "From A")));
     REQUIRE(!a.doc->write_autosave());
     REQUIRE(!b.doc->execute(set_node_property("reboot", node_property::title, "From B")));
-    REQUIRE(!b.doc->write_autosave());  // overwrites A's
-    REQUIRE(!a.doc->save());
-    REQUIRE(fs::exists(a.doc->autosave_path()));
-    CHECK(read(a.doc->autosave_path()).find("From B") != std::string::npos);
-    // B's own save (after the on-disk prompt says A saved first) retires it.
+    REQUIRE(!b.doc->write_autosave());
+    const std::string a_autosave = a.doc->autosave_path();
+    CHECK(a_autosave == dir.file(".sample.xml.autosave"));
+    CHECK(b.doc->autosave_path() == dir.file(".sample.xml.2.autosave"));
+    CHECK(read(a_autosave).find("From B") == std::string::npos);
+    CHECK(!recovery_for(path));  // both running: neither is a crash's
+
+    a.doc.reset();  // A crashes
+    const auto offer = recovery_for(path);
+    REQUIRE(offer);
+    CHECK(offer->autosave == a_autosave);
+    // B goes on, and so does a third editor opened now: neither writes over A's edits.
+    REQUIRE(!b.doc->execute(set_node_property("fixed", node_property::title, "More from B")));
+    REQUIRE(!b.doc->write_autosave());
+    auto c = document::open(path);
+    REQUIRE(c.recovery);  // C is offered A's edits
+    REQUIRE(!c.doc->execute(set_node_property("fixed", node_property::title, "From C")));
+    REQUIRE(!c.doc->write_autosave());
+    CHECK(c.doc->autosave_path() == dir.file(".sample.xml.3.autosave"));
+    CHECK(read(a_autosave).find("From A") != std::string::npos);
+    CHECK(read(a_autosave).find("More from B") == std::string::npos);
+    CHECK(read(a_autosave).find("From C") == std::string::npos);
+    // B saves (over A's file change prompt): its own autosave goes, A's stays offered.
     REQUIRE(!b.doc->save(true));
-    CHECK(!fs::exists(b.doc->autosave_path()));
+    CHECK(!fs::exists(dir.file(".sample.xml.2.autosave")));
+    CHECK(fs::exists(a_autosave));
+    // Once C is closed too, only A's is left to offer.
+    c.doc->discard_autosave();
+    c.doc.reset();
+    const auto left = recovery_for(path);
+    REQUIRE(left);
+    CHECK(left->autosave == a_autosave);
 }
 
 TEST_CASE("model: untitled autosave lives under XDG_STATE_HOME") {
@@ -394,12 +428,19 @@ TEST_CASE("model: untitled autosave lives under XDG_STATE_HOME") {
     const std::string saved = old ? old : "";
     ::setenv("XDG_STATE_HOME", dir.path.c_str(), 1);
     auto d = document::from_template();
+    auto e = document::from_template();  // a second editor with a new tree
     CHECK(d->autosave_path() == (dir.path / "signpost" / "untitled.xml.autosave").string());
     REQUIRE(!d->write_autosave());
+    REQUIRE(!e->write_autosave());
+    CHECK(e->autosave_path() == (dir.path / "signpost" / "untitled-2.xml.autosave").string());
     CHECK(fs::exists(d->autosave_path()));
-    CHECK(recovery_for(""));
+    CHECK(!recovery_for(""));  // both running
+    e.reset();                 // the second crashes
+    const auto offer = recovery_for("");
+    REQUIRE(offer);
+    CHECK(offer->autosave == (dir.path / "signpost" / "untitled-2.xml.autosave").string());
     d->discard_autosave();
-    CHECK(!recovery_for(""));
+    CHECK(!fs::exists(d->autosave_path()));
     if (old)
         ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
     else
