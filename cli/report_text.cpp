@@ -26,25 +26,10 @@ std::string percent(double share) { return fmt::format("{:.1f}%", share * 100); 
 
 namespace {
 
-// Terminal columns of UTF-8 text: one per code point (good enough for the scripts' text).
-std::size_t columns(std::string_view s) {
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xc0) != 0x80) ++n;
-    return n;
-}
-
 // Cuts to `width` columns, marking the cut with an ellipsis.
 std::string fit(std::string_view s, std::size_t width) {
-    if (columns(s) <= width) return std::string(s);
-    std::string out;
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        if ((c & 0xc0) != 0x80 && ++n > width - 1) break;
-        out += s[i];
-    }
-    return out + "\u2026";
+    if (display_width(s) <= width) return std::string(s);
+    return std::string(fit_display_width(s, width - 1)) + "\u2026";
 }
 
 // Text from trees and the log, made safe and plain for a terminal.
@@ -71,14 +56,14 @@ public:
 
     std::string render() const {
         std::vector<std::size_t> width(m_headers.size(), 0);
-        for (std::size_t i = 0; i < m_headers.size(); ++i) width[i] = columns(m_headers[i]);
+        for (std::size_t i = 0; i < m_headers.size(); ++i) width[i] = display_width(m_headers[i]);
         for (const auto& r : m_rows)
-            for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], columns(r[i]));
+            for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
         std::string out;
         auto line = [&](const std::vector<std::string>& cells) {
             std::string text = "  ";
             for (std::size_t i = 0; i < cells.size(); ++i) {
-                const std::size_t pad = width[i] - columns(cells[i]);
+                const std::size_t pad = width[i] - display_width(cells[i]);
                 const bool last = i + 1 == cells.size();
                 if (m_align[i] == 'r') text += std::string(pad, ' ') + cells[i];
                 else text += cells[i] + (last ? "" : std::string(pad, ' '));

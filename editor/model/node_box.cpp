@@ -2,34 +2,11 @@
 
 #include <algorithm>
 
+#include "signpost/text.hpp"
+
 namespace signpost::editor {
 
 namespace {
-
-// Columns `s` takes on a preview line: a code point each (continuation bytes are not
-// counted), two for the wide characters of Chinese, Japanese and Korean, which are drawn
-// about twice as wide as a Latin letter.
-int columns(std::string_view s) {
-    int n = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        if ((b & 0xC0u) == 0x80u) continue;
-        ++n;
-        // Wide: Hangul jamo and syllables, CJK radicals to Yi, compatibility ideographs,
-        // vertical and fullwidth forms, and the supplementary ideographic planes (U+2xxxx).
-        if (i + 2 < s.size()) {
-            const unsigned c = (b & 0x0Fu) << 12 | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6 |
-                               (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
-            const bool wide = (b & 0xF0u) == 0xE0u &&
-                              ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
-                               (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-                               (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-                               (c >= 0xFFE0 && c <= 0xFFE6));
-            if (wide || (b == 0xF0u && static_cast<unsigned char>(s[i + 1]) >= 0xA0u)) ++n;
-        }
-    }
-    return n;
-}
 
 double text_block_height(const node& n) {
     const int lines = preview_lines(n.text);
@@ -44,7 +21,7 @@ int preview_lines(std::string_view text) {
     std::size_t start = 0;
     while (start <= text.size() && lines < node_max_text_lines) {
         const std::size_t end = std::min(text.find('\n', start), text.size());
-        const int len = columns(text.substr(start, end - start));
+        const int len = static_cast<int>(display_width(text.substr(start, end - start)));
         lines += std::max(1, (len + node_chars_per_line - 1) / node_chars_per_line);
         start = end + 1;
     }

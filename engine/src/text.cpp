@@ -80,6 +80,49 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
     return std::nullopt;
 }
 
+int display_width(char32_t c) {
+    // Zero width: combining marks, zero-width spaces and joiners, variation selectors.
+    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
+        (c >= 0x200B && c <= 0x200F) || (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE00 && c <= 0xFE0F) ||
+        (c >= 0xFE20 && c <= 0xFE2F))
+        return 0;
+    // Wide (Unicode's East Asian Width W and F, the main blocks): Hangul jamo, CJK radicals
+    // to Yi, Hangul syllables, compatibility ideographs, vertical and fullwidth forms,
+    // emoji, the supplementary ideographic planes.
+    if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF) ||
+        (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+        (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+        (c >= 0xFE10 && c <= 0xFE19) || (c >= 0xFE30 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF60) ||
+        (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x1F900 && c <= 0x1F9FF) ||
+        (c >= 0x20000 && c <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+std::size_t display_width(std::string_view text) {
+    std::size_t columns = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t c = 0;
+        const std::size_t n = decode_utf8(text, i, c);
+        columns += n ? static_cast<std::size_t>(display_width(c)) : 1;
+        i += n ? n : 1;
+    }
+    return columns;
+}
+
+std::string_view fit_display_width(std::string_view text, std::size_t columns) {
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t c = 0;
+        const std::size_t n = decode_utf8(text, i, c);
+        const std::size_t w = n ? static_cast<std::size_t>(display_width(c)) : 1;
+        if (used + w > columns) return text.substr(0, i);
+        used += w;
+        i += n ? n : 1;
+    }
+    return text;
+}
+
 std::vector<text_reference> find_references(std::string_view text) {
     std::vector<text_reference> out;
     // Only '{' can start a reference ("}}" is a literal brace that never holds one), so the

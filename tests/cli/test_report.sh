@@ -456,5 +456,29 @@ run report --log "$db" --since 2025-01-07 --format json
 run report --log "$db" --tree "$trees/password-reset.xml"
 expect_equal "reports never change the log (bytes, times, companion files)" "$(fingerprint "$db")" "$before"
 
+# Chinese, Japanese and Korean characters take two columns on a terminal: a Japanese
+# script's tables line up, and long titles are cut by columns, not characters.
+run generate-log --tree "$trees/vpn-trouble-ja.xml" --sessions 30 --seed 4 --out "$tmp/ja.db"
+run report --log "$tmp/ja.db" --tree "$trees/vpn-trouble-ja.xml"
+printf '%s\n' "$out" > "$tmp/ja-report.txt"
+py "
+import re, unicodedata
+def cols(s): return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in s)
+lines = open('$tmp/ja-report.txt', encoding='utf-8').read().split('\n')
+start = next(i for i, l in enumerate(lines) if l.startswith('Nodes')) + 1
+kinds, titles = set(), set()
+for l in lines[start:]:
+    if not l.strip(): break
+    for kind in ('Kind', 'question', 'form', 'step', 'logic', 'end', 'escalate'):
+        i = l.find('  ' + kind + ' ')
+        if i >= 0:
+            kinds.add(cols(l[:i]))
+            break
+    titles.add(cols(re.split(' {2,}', l.strip())[1]))
+print(len(kinds), max(titles))
+"
+# The longest title is cut to the column's 28: 13 wide characters and the ellipsis.
+expect_equal "a Japanese script's node table lines up in terminal columns" "$py" "1 27"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -135,3 +135,28 @@ TEST_CASE("text: neutralise_controls makes text terminal-safe") {
         CHECK(neutralise_controls("ok\xE2\x82") == "ok" + replacement + replacement);  // truncated
     }
 }
+
+TEST_CASE("text: display width counts the columns a terminal gives each character") {
+    CHECK(display_width("") == 0);
+    CHECK(display_width("router") == 6);
+    CHECK(display_width("caf\xC3\xA9") == 4);                  // café, precomposed
+    CHECK(display_width("cafe\xCC\x81") == 4);                 // café, e + combining acute
+    CHECK(display_width("\xE9\x9B\xBB\xE6\xBA\x90") == 4);     // 電源: wide
+    CHECK(display_width("\xEC\xB2\x9C") == 2);                 // 천: Hangul syllable
+    CHECK(display_width("\xEF\xBC\x81") == 2);                 // ！ fullwidth
+    CHECK(display_width("\xEF\xBD\xB1") == 1);                 // ｱ halfwidth katakana
+    CHECK(display_width("\xD0\x96") == 1);                     // Ж
+    CHECK(display_width("\xF0\x9F\x98\x80") == 2);             // 😀
+    CHECK(display_width("\xF0\xA0\x80\x8B") == 2);             // U+2000B, a supplementary ideograph
+    CHECK(display_width("a\xE2\x80\x8B" "b") == 2);            // zero-width space
+    CHECK(display_width("ok\xE2\x82") == 4);                   // a truncated sequence: a column per byte
+}
+
+TEST_CASE("text: fitting to a width cuts between whole characters") {
+    const std::string title = "\xE9\x9B\xBB\xE6\xBA\x90" "ab";  // 電源ab: 6 columns
+    CHECK(fit_display_width(title, 6) == title);
+    CHECK(fit_display_width(title, 5) == "\xE9\x9B\xBB\xE6\xBA\x90" "a");
+    CHECK(fit_display_width(title, 3) == "\xE9\x9B\xBB");  // 源 would make 4
+    CHECK(fit_display_width(title, 1).empty());
+    CHECK(fit_display_width("abc", 0).empty());
+}

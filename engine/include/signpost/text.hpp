@@ -13,6 +13,15 @@ namespace signpost {
 // code points above U+10FFFF count as invalid), or nullopt when `s` is valid.
 std::optional<std::size_t> find_invalid_utf8(std::string_view s);
 
+// Columns a character takes on a terminal, which is also about how wide the windows draw
+// it: 2 for the wide and fullwidth characters of Chinese, Japanese and Korean and for
+// emoji, 0 for combining marks and zero-width characters, 1 otherwise.
+int display_width(char32_t c);
+// The columns of UTF-8 text (an invalid byte counts as one).
+std::size_t display_width(std::string_view text);
+// The longest start of `text` that takes at most `columns`, cut between whole characters.
+std::string_view fit_display_width(std::string_view text, std::size_t columns);
+
 // "a, b, c": the words of a message listing names or options.
 template <typename Words>
 std::string comma_list(const Words& words) {
