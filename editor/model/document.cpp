@@ -251,12 +251,17 @@ std::optional<std::string> document::save_as(const std::string& path) {
     if (path.empty()) return std::string("no file name given");
     const std::string old_path = m_path;
     const std::string old_autosave = autosave_path();
+    // save() retires the autosave of the path it writes; the one to retire is the old
+    // path's, while its slot is still held (another editor's at the new path stays).
+    const std::optional<std::size_t> written = std::exchange(m_autosave_written, std::nullopt);
     m_path = path;
     if (auto error = save(true)) {  // the Save As dialog asked before replacing a file
         m_path = old_path;
+        m_autosave_written = written;
         return error;
     }
     m_tree.file = m_path;
+    m_autosave_written = written;
     discard_autosave_at(old_autosave);
     m_autosave_lock.reset();  // the new path's slot is taken at the next autosave
     m_autosave_slot = -1;

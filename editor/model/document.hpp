@@ -145,6 +145,9 @@ public:
     void discard_autosave();
     // Whether the autosave on disk holds what this document last wrote (or recovered from).
     bool wrote_autosave() const;
+    // False when the autosave slot is held without a lock (no state folder to keep locks
+    // in): another editor on the same file might then write the same autosave.
+    bool autosave_guarded() const { return !m_autosave_lock || m_autosave_lock->guards(); }
 
 private:
     // Holds an autosave slot of path(): `recovered` first (the one its edits came from),

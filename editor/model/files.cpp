@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -109,11 +110,19 @@ std::string autosave_path_for(const std::string& file, int slot) {
 
 namespace {
 
-// Where the lock of an autosave lives: named by a hash of its absolute path, so the tree's
-// folder (often a git work tree) gets no lock files.
+// Where the lock of an autosave lives: named by its folder's identity (device and inode,
+// the same through a symlink or a bind mount) and its name, so the tree's folder (often a
+// git work tree) gets no lock files.
 std::string lock_path_for(const std::string& autosave) {
+    const fs::path p(absolute_path(autosave));
+    std::string key = p.filename().string();
+    struct stat folder {};
+    if (::stat(p.parent_path().c_str(), &folder) == 0)
+        key += "@" + std::to_string(folder.st_dev) + ":" + std::to_string(folder.st_ino);
+    else
+        key += "@" + p.parent_path().string();
     std::uint64_t h = 14695981039346656037ull;  // FNV-1a
-    for (const unsigned char c : absolute_path(autosave)) h = (h ^ c) * 1099511628211ull;
+    for (const unsigned char c : key) h = (h ^ c) * 1099511628211ull;
     char name[32];
     std::snprintf(name, sizeof name, "%016llx.lock", static_cast<unsigned long long>(h));
     const fs::path base = env_dir("XDG_STATE_HOME").value_or(home_dir() / ".local" / "state");
@@ -123,18 +132,21 @@ std::string lock_path_for(const std::string& autosave) {
 }  // namespace
 
 std::optional<autosave_lock> autosave_lock::take(const std::string& autosave) {
-    const std::string path = lock_path_for(autosave);
+    // The autosave's folder first (an untitled one's may not be there yet): the lock is
+    // named by that folder's inode, which must not change once a hold is taken.
     std::error_code ec;
+    fs::create_directories(fs::path(absolute_path(autosave)).parent_path(), ec);
+    const std::string path = lock_path_for(autosave);
     fs::create_directories(fs::path(path).parent_path(), ec);
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return autosave_lock(-1);
+    if (fd < 0) return autosave_lock(-1, false);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const bool taken = errno == EWOULDBLOCK;
         ::close(fd);
         if (taken) return std::nullopt;
-        return autosave_lock(-1);
+        return autosave_lock(-1, false);
     }
-    return autosave_lock(fd);
+    return autosave_lock(fd, true);
 }
 
 bool autosave_lock::held(const std::string& autosave) {
@@ -149,6 +161,7 @@ autosave_lock& autosave_lock::operator=(autosave_lock&& other) noexcept {
     if (this != &other) {
         if (m_fd >= 0) ::close(m_fd);
         m_fd = std::exchange(other.m_fd, -1);
+        m_guards = other.m_guards;
     }
     return *this;
 }
@@ -173,11 +186,6 @@ std::optional<autosave_offer> recovery_for(const std::string& file) {
         return offer;
     }
     return std::nullopt;
-}
-
-void remove_autosave(const std::string& file) {
-    std::error_code ec;
-    fs::remove(autosave_path_for(file), ec);
 }
 
 }  // namespace signpost::editor

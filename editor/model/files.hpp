@@ -47,26 +47,31 @@ std::string autosave_path_for(const std::string& file, int slot = 0);
 
 // An editor's hold on one autosave path while it has the file open, so a second editor on
 // the same file writes to another slot and a live editor's autosave is never offered to
-// another as a crash's. A lock file under $XDG_STATE_HOME/signpost/locks (flock): the
-// kernel lets go when the process ends, however it ends.
+// another as a crash's. A lock file under $XDG_STATE_HOME/signpost/locks (flock), named by
+// the folder's device and inode (the same through symlinks and bind mounts) and the file
+// name: the kernel lets go when the process ends, however it ends. Editors run with
+// different XDG_STATE_HOME (another user, sudo) do not see each other's holds.
 class autosave_lock {
 public:
     // The hold, or nullopt when another editor (or another document here) has it. Where
-    // no lock can be made at all (no state folder), a hold that guards nothing: autosaving
-    // matters more.
+    // no lock can be made at all (no state folder), a hold that guards nothing (guards()
+    // false): autosaving matters more.
     static std::optional<autosave_lock> take(const std::string& autosave);
     // Whether an editor holds `autosave` now.
     static bool held(const std::string& autosave);
+    bool guards() const { return m_guards; }
 
-    autosave_lock(autosave_lock&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+    autosave_lock(autosave_lock&& other) noexcept
+        : m_fd(std::exchange(other.m_fd, -1)), m_guards(other.m_guards) {}
     autosave_lock& operator=(autosave_lock&& other) noexcept;
     autosave_lock(const autosave_lock&) = delete;
     autosave_lock& operator=(const autosave_lock&) = delete;
     ~autosave_lock();
 
 private:
-    explicit autosave_lock(int fd) : m_fd(fd) {}
+    autosave_lock(int fd, bool guards) : m_fd(fd), m_guards(guards) {}
     int m_fd = -1;
+    bool m_guards = false;
 };
 
 // An autosave left behind by an editor that stopped before saving (a crash, a power cut,
@@ -86,9 +91,6 @@ std::optional<autosave_offer> recovery_for(const std::string& file);
 
 // The bytes of a file, or nullopt when it cannot be read.
 std::optional<std::string> read_whole(const std::string& path);
-
-// Deletes the autosave of `file` if present.
-void remove_autosave(const std::string& file);
 
 // Absolute, lexically normal form of a path ("" stays "").
 std::string absolute_path(const std::string& path);

@@ -124,7 +124,9 @@ bool editor_app::open_now(const std::string& path) {
     m_recovery.reset();
     // Reopening the file being edited (Reload) finds this editor's own autosave: that is
     // no crash to recover from.
-    if (r.recovery && m_doc && m_doc->path() == path && m_doc->wrote_autosave()) r.recovery.reset();
+    if (r.recovery && m_doc && m_doc->path() == path && r.recovery->autosave == m_doc->autosave_path() &&
+        m_doc->wrote_autosave())
+        r.recovery.reset();
     if (!r.doc) {
         // Nothing came back (not XML, not a tree, conflict markers...): show why and keep
         // what was open. The author's unsaved edits to it may still be in its autosave.
@@ -269,6 +271,12 @@ void editor_app::accept_recovery() {
     const std::string path = m_recovery->file;
     const std::string autosave = m_recovery->autosave;
     m_recovery.reset();
+    if (autosave_lock::held(autosave)) {
+        // Another editor on the same file answered the same offer first and writes there now.
+        set_status("Another editor has recovered these edits already: they are in its window", true);
+        offer_untitled_recovery();
+        return;
+    }
     open_result r = document::open_recovered(path, m_options.library_dirs, autosave);
     // The untitled autosave is the one just recovered: it stays until saved, not re-offered.
     const bool offer_next = !path.empty();
@@ -293,8 +301,11 @@ void editor_app::accept_recovery() {
 
 void editor_app::decline_recovery() {
     if (!m_recovery) return;
-    std::error_code ec;
-    fs::remove(m_recovery->autosave, ec);
+    // Only while no other editor holds it: one that recovered it meanwhile writes there.
+    if (const std::optional<autosave_lock> hold = autosave_lock::take(m_recovery->autosave)) {
+        std::error_code ec;
+        fs::remove(m_recovery->autosave, ec);
+    }
     m_recovery.reset();
     offer_untitled_recovery();
 }
@@ -403,7 +414,14 @@ void editor_app::autosave_if_due() {
     if (now - m_last_autosave < m_options.autosave_every) return;
     m_last_autosave = now;
     m_autosaved_generation = m_doc->generation();
-    if (const auto error = m_doc->write_autosave()) set_status("Autosave failed: " + *error, true);
+    if (const auto error = m_doc->write_autosave()) {
+        set_status("Autosave failed: " + *error, true);
+    } else if (!m_doc->autosave_guarded() && !m_unguarded_said) {
+        m_unguarded_said = true;
+        set_status("Autosave works, but without a lock (the state folder cannot be written): another editor "
+                   "on this file could write the same autosave",
+                   true);
+    }
 }
 
 // [SECTION] frame

@@ -203,6 +203,7 @@ private:
     float m_bottom_height = 0;
     std::uint64_t m_autosaved_generation = 0;
     document::clock::time_point m_last_autosave{};
+    bool m_unguarded_said = false;  // the autosave-without-a-lock warning, once
     std::function<document::clock::time_point()> m_now = [] { return document::clock::now(); };
 };
 

@@ -340,6 +340,33 @@ TEST_CASE("editor files: Save As onto another existing file asks once before rep
     CHECK(load_tree_file(other).loaded->find_layout("fixed")->x == r.position("fixed").x);
 }
 
+TEST_CASE("editor files: an offer another editor answered first is neither recovered twice nor deleted") {
+    rig r;
+    const std::string autosave = edit_and_autosave(r);
+    r.restart_after_crash(r.tree_path);
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    // Another editor on the same file was offered the same crash's edits and recovered them.
+    auto other = document::open_recovered(r.tree_path, {}, autosave);
+    REQUIRE(other.doc);
+    r.click("recover:Discard");
+    r.settle();
+    CHECK(fs::exists(autosave));  // the other editor's, live
+
+    r.restart_after_crash(r.tree_path);
+    r.settle();
+    CHECK_FALSE(r.app->recovery_offer());  // held: not a crash's any more
+    other.doc.reset();                    // the other editor crashes in turn
+    r.restart_after_crash(r.tree_path);
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    auto third = document::open_recovered(r.tree_path, {}, autosave);  // and someone recovers it first
+    r.click("recover:Recover");
+    r.settle();
+    CHECK_FALSE(r.doc().dirty());  // still the file: the edits are in the other window
+    CHECK(r.app->status().find("Another editor") != std::string::npos);
+}
+
 TEST_CASE("editor files: closing while the recovery is offered keeps the autosave") {
     rig r;
     const std::string autosave = edit_and_autosave(r);

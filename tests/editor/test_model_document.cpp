@@ -322,6 +322,7 @@ TEST_CASE("model: autosave is offered back after a crash, and removed on save") 
     CHECK(recovered.doc->dirty());
     CHECK(recovered.doc->current().find("power")->title == "Unsaved");
     CHECK(recovered.doc->autosave_path() == autosave);  // it goes on autosaving there
+    CHECK(autosave_lock::held(autosave));
 
     // An autosave older than the file (the editor crashed, then a git pull) is offered
     // too, marked, so the prompt can say the file is newer.
@@ -393,6 +394,8 @@ TEST_CASE("model: two editors on one file autosave apart, and a crashed one's ed
     CHECK(a_autosave == dir.file(".sample.xml.autosave"));
     CHECK(b.doc->autosave_path() == dir.file(".sample.xml.2.autosave"));
     CHECK(read(a_autosave).find("From B") == std::string::npos);
+    CHECK(autosave_lock::held(a_autosave));
+    CHECK(autosave_lock::held(b.doc->autosave_path()));
     CHECK(!recovery_for(path));  // both running: neither is a crash's
 
     a.doc.reset();  // A crashes
@@ -422,6 +425,41 @@ TEST_CASE("model: two editors on one file autosave apart, and a crashed one's ed
     CHECK(left->autosave == a_autosave);
 }
 
+TEST_CASE("model: editors reaching one folder through a symlink share its autosave slots") {
+    temp_dir dir;
+    fs::create_directories(dir.path / "real");
+    fs::create_directory_symlink(dir.path / "real", dir.path / "link");
+    const std::string real = (dir.path / "real" / "sample.xml").string();
+    const std::string link = (dir.path / "link" / "sample.xml").string();
+    write(real, model_test::sample_xml);
+    auto a = document::open(real);
+    auto b = document::open(link);
+    REQUIRE(!a.doc->execute(set_node_property("power", node_property::title, "From A")));
+    REQUIRE(!a.doc->write_autosave());
+    REQUIRE(!b.doc->execute(set_node_property("power", node_property::title, "From B")));
+    REQUIRE(!b.doc->write_autosave());
+    CHECK(fs::path(b.doc->autosave_path()).filename() == ".sample.xml.2.autosave");
+    CHECK(read(dir.file("real/.sample.xml.autosave")).find("From A") != std::string::npos);
+    CHECK(!recovery_for(link));  // A's is live, seen through the other path too
+    CHECK(!recovery_for(real));
+}
+
+TEST_CASE("model: Save As retires the old name's autosave") {
+    temp_dir dir;
+    const std::string path = dir.file("sample.xml");
+    write(path, model_test::sample_xml);
+    auto r = document::open(path);
+    REQUIRE(!r.doc->execute(set_node_property("power", node_property::title, "Unsaved")));
+    REQUIRE(!r.doc->write_autosave());
+    const std::string old_autosave = r.doc->autosave_path();
+    REQUIRE(fs::exists(old_autosave));
+    REQUIRE(!r.doc->save_as(dir.file("copy.xml")));
+    CHECK(!fs::exists(old_autosave));
+    r.doc.reset();
+    CHECK(!recovery_for(path));  // nothing offered over the file the edits did not go to
+    CHECK(!recovery_for(dir.file("copy.xml")));
+}
+
 TEST_CASE("model: untitled autosave lives under XDG_STATE_HOME") {
     temp_dir dir;
     const char* old = std::getenv("XDG_STATE_HOME");
@@ -439,8 +477,10 @@ TEST_CASE("model: untitled autosave lives under XDG_STATE_HOME") {
     const auto offer = recovery_for("");
     REQUIRE(offer);
     CHECK(offer->autosave == (dir.path / "signpost" / "untitled-2.xml.autosave").string());
-    d->discard_autosave();
-    CHECK(!fs::exists(d->autosave_path()));
+    // Saved under a name: the untitled autosave is retired, not offered at the next start.
+    const std::string untitled = d->autosave_path();
+    REQUIRE(!d->save_as(dir.file("named.xml")));
+    CHECK(!fs::exists(untitled));
     if (old)
         ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
     else
