@@ -292,6 +292,22 @@ TEST_CASE("model: revalidating a 5,000-node tree") {
     CHECK(text_of(d) == before);
 }
 
+// A sample file open in a document, with an unsaved edit in its autosave.
+struct edited_file {
+    temp_dir dir;
+    std::string path = dir.file("sample.xml");
+    open_result opened;
+    std::string autosave;
+    edited_file() {
+        write(path, model_test::sample_xml);
+        opened = document::open(path);
+        REQUIRE(opened.doc);
+        REQUIRE(!opened.doc->execute(set_node_property("power", node_property::title, "Unsaved")));
+        REQUIRE(!opened.doc->write_autosave());
+        autosave = opened.doc->autosave_path();
+    }
+};
+
 TEST_CASE("model: autosave is offered back after a crash, and removed on save") {
     temp_dir dir;
     const std::string path = dir.file("sample.xml");
@@ -335,30 +351,19 @@ TEST_CASE("model: autosave is offered back after a crash, and removed on save") 
 }
 
 TEST_CASE("model: an autosave older than the file is offered, marked") {
-    temp_dir dir;
-    const std::string path = dir.file("sample.xml");
-    write(path, model_test::sample_xml);
-    auto r = document::open(path);
-    REQUIRE(!r.doc->execute(set_node_property("power", node_property::title, "Unsaved")));
-    REQUIRE(!r.doc->write_autosave());
-    const std::string autosave = r.doc->autosave_path();
-    r.doc.reset();  // a crash, then a git pull
-    fs::last_write_time(autosave, fs::last_write_time(path) - 60s);
-    const auto older = recovery_for(path);
+    edited_file f;
+    f.opened.doc.reset();  // a crash, then a git pull
+    fs::last_write_time(f.autosave, fs::last_write_time(f.path) - 60s);
+    const auto older = recovery_for(f.path);
     REQUIRE(older);
     CHECK(older->older_than_file);
 }
 
 TEST_CASE("model: an autosave of the file's own text is not offered, one of a file that fails to open is") {
-    temp_dir dir;
-    const std::string path = dir.file("sample.xml");
-    write(path, model_test::sample_xml);
-    auto r = document::open(path);
-    REQUIRE(r.doc);
-    REQUIRE(!r.doc->execute(set_node_property("power", node_property::title, "Unsaved")));
-    REQUIRE(!r.doc->write_autosave());
-    const std::string autosave = r.doc->autosave_path();
-    r.doc.reset();  // a crash
+    edited_file f;
+    const std::string& path = f.path;
+    const std::string& autosave = f.autosave;
+    f.opened.doc.reset();  // a crash
     REQUIRE(recovery_for(path));
     // Edits undone back to the file's text before the crash: nothing to recover.
     const std::string autosaved = read(autosave);
@@ -445,19 +450,13 @@ TEST_CASE("model: editors reaching one folder through a symlink share its autosa
 }
 
 TEST_CASE("model: Save As retires the old name's autosave") {
-    temp_dir dir;
-    const std::string path = dir.file("sample.xml");
-    write(path, model_test::sample_xml);
-    auto r = document::open(path);
-    REQUIRE(!r.doc->execute(set_node_property("power", node_property::title, "Unsaved")));
-    REQUIRE(!r.doc->write_autosave());
-    const std::string old_autosave = r.doc->autosave_path();
-    REQUIRE(fs::exists(old_autosave));
-    REQUIRE(!r.doc->save_as(dir.file("copy.xml")));
-    CHECK(!fs::exists(old_autosave));
-    r.doc.reset();
-    CHECK(!recovery_for(path));  // nothing offered over the file the edits did not go to
-    CHECK(!recovery_for(dir.file("copy.xml")));
+    edited_file f;
+    REQUIRE(fs::exists(f.autosave));
+    REQUIRE(!f.opened.doc->save_as(f.dir.file("copy.xml")));
+    CHECK(!fs::exists(f.autosave));
+    f.opened.doc.reset();
+    CHECK(!recovery_for(f.path));  // nothing offered over the file the edits did not go to
+    CHECK(!recovery_for(f.dir.file("copy.xml")));
 }
 
 TEST_CASE("model: untitled autosave lives under XDG_STATE_HOME") {
