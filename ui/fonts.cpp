@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <bitset>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -152,6 +154,10 @@ struct glyph_supply {
         int config = -1;        // its CJK entry in atlas->ConfigData, once added
     };
     ImFontAtlas* atlas = nullptr;
+    // Written into the name of the atlas's first font entry: an atlas that does not hold
+    // it is not the one this supply was made for (it was cleared, or freed and another
+    // came at its address, with fonts at the old fonts' addresses too).
+    std::string token;
     std::vector<face> faces;
     std::bitset<0x10000> seen;    // noted once: wanted, added, or not drawable
     std::vector<ImWchar> wanted;  // noted, not yet looked up
@@ -175,6 +181,12 @@ std::vector<std::unique_ptr<glyph_supply>>& supplies() {
 glyph_supply& early_supply() {
     static glyph_supply early;
     return early;
+}
+
+bool holds_token(const ImFontAtlas* atlas, const std::string& token) {
+    return !token.empty() && std::any_of(atlas->ConfigData.begin(), atlas->ConfigData.end(), [&](const ImFontConfig& c) {
+               return token == std::string_view(c.Name, strnlen(c.Name, sizeof c.Name));
+           });
 }
 
 glyph_supply* current_supply() {
@@ -258,7 +270,10 @@ font_set load_fonts(float base_size, std::string* error) {
     // the glyphs added so far), else made, with what was noted before there was a window.
     auto& all = supplies();
     auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return s->atlas == atlas; });
-    if (it == all.end()) {
+    if (it != all.end() && !holds_token(atlas, (*it)->token)) {
+        **it = glyph_supply{};  // another atlas at a freed one's address: nothing carries over
+        (*it)->atlas = atlas;
+    } else if (it == all.end()) {
         it = all.insert(all.end(), std::make_unique<glyph_supply>());
         glyph_supply& early = early_supply();
         (*it)->atlas = atlas;
@@ -267,11 +282,11 @@ font_set load_fonts(float base_size, std::string* error) {
         early = glyph_supply{};
     }
     glyph_supply& supply = **it;
-    // Faces no longer in the atlas (cleared, or a supply left by an atlas that was freed
-    // and whose address came back) are dropped; those of this call are added.
-    std::erase_if(supply.faces, [&](const glyph_supply::face& g) {
-        return std::find(atlas->Fonts.begin(), atlas->Fonts.end(), g.font) == atlas->Fonts.end();
-    });
+    if (supply.token.empty()) {
+        static int made = 0;
+        supply.token = "signpost glyph supply " + std::to_string(++made);
+        std::snprintf(atlas->ConfigData[0].Name, sizeof atlas->ConfigData[0].Name, "%s", supply.token.c_str());
+    }
     for (auto [font, bold, mono] : {std::tuple{f.regular, false, false}, {f.bold, true, false},
                                     {f.italic, false, false}, {f.bold_italic, true, false},
                                     {f.heading, true, false}, {f.mono, false, true}}) {
@@ -287,6 +302,7 @@ font_set load_fonts(float base_size, std::string* error) {
         }
         supply.faces.push_back(face);
         supply.new_faces = !supply.added.empty();
+        supply.full = false;  // another size: what fits is measured again
     }
     return f;
 }
@@ -345,7 +361,7 @@ bool glyphs_wanted() {
 
 bool add_wanted_glyphs(std::string* warning) {
     glyph_supply* s = current_supply();
-    if (!s || !s->atlas) return false;
+    if (!s || !s->atlas || !holds_token(s->atlas, s->token)) return false;
     ImGuiIO& io = ImGui::GetIO();
     // Here rather than in load_fonts: a platform backend sets its clipboard after the fonts.
     if (io.GetClipboardTextFn != &read_clipboard_noting_glyphs) {
@@ -388,14 +404,21 @@ bool add_wanted_glyphs(std::string* warning) {
     set_glyph_ranges(*s);
     s->atlas->ClearTexData();
     s->atlas->Build();
-    if (s->atlas->TexHeight > s->max_texture_size || s->atlas->TexWidth > s->max_texture_size) {
-        // A texture the GPU refuses draws no text at all: this batch is taken back, and the
-        // characters from here on stay '?' (kept as written, only not drawn).
+    const auto too_large = [&] {
+        return s->atlas->TexHeight > s->max_texture_size || s->atlas->TexWidth > s->max_texture_size;
+    };
+    if (too_large()) {
+        // A texture the GPU refuses draws no text at all: this batch is taken back (and all
+        // CJK glyphs if that is not enough: faces added at another size get them all), and
+        // the characters from here on stay '?' (kept as written, only not drawn).
         s->full = true;
-        s->added = before;
-        set_glyph_ranges(*s);
-        s->atlas->ClearTexData();
-        s->atlas->Build();
+        for (const std::vector<ImWchar>& fewer : {before, std::vector<ImWchar>{}}) {
+            s->added = fewer;
+            set_glyph_ranges(*s);
+            s->atlas->ClearTexData();
+            s->atlas->Build();
+            if (!too_large()) break;
+        }
         if (warning)
             *warning = "more Chinese, Japanese or Korean characters than one font texture holds at this size (" +
                        std::to_string(s->added.size()) + " fit); the rest are drawn as '?'";

@@ -150,6 +150,11 @@ TEST_CASE("text: display width counts the columns a terminal gives each characte
     CHECK(display_width("\xF0\xA0\x80\x8B") == 2);             // U+2000B, a supplementary ideograph
     CHECK(display_width("a\xE2\x80\x8B" "b") == 2);            // zero-width space
     CHECK(display_width("ok\xE2\x82") == 4);                   // a truncated sequence: a column per byte
+    CHECK(display_width("\xE2\x9C\x85") == 2);                 // ✅ emoji presentation
+    CHECK(display_width("\xF0\x9F\x9A\x80") == 2);             // 🚀
+    CHECK(display_width("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB") == 2);  // 한 as jamo: 2 + 0 + 0
+    CHECK(display_width("\xE3\x81\x8B\xE3\x82\x99") == 2);   // か + combining voicing mark
+    CHECK(display_width("\xEF\xBB\xBF" "a") == 1);              // byte order mark
 }
 
 TEST_CASE("text: fitting to a width cuts between whole characters") {

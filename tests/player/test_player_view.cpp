@@ -353,3 +353,49 @@ TEST_CASE("player view: fonts loaded again into the same atlas keep the CJK glyp
     }
     CHECK(again.regular->FindGlyph(0x96FB)->AdvanceX > ui.fonts().regular->FindGlyph(0x96FB)->AdvanceX);
 }
+
+TEST_CASE("player view: an atlas made after another was freed starts its own glyph supply") {
+    // glibc gives a freed block of the same size back first: the new context's atlas and
+    // fonts come at the old ones' addresses. Nothing of the old supply may be used.
+    for (int round = 0; round < 4; ++round) {
+        CAPTURE(round);
+        test::headless_ui ui;
+        auto draw = [&] {
+            ImGui::Begin("text");
+            ui::draw_markdown("caf\xC3\xA9 `\xE2\x80\xBB` \xE9\x9B\xBB", ui.fonts());  // café `※` 電
+            ImGui::End();
+        };
+        ui.frame(draw);
+        ui.frame(draw);
+        CHECK(ui.fonts().mono->FindGlyphNoFallback(0x203B));    // ※: the mono face lacks it
+        CHECK(ui.fonts().regular->FindGlyphNoFallback(0x96FB)); // 電
+        CHECK(ui.fonts().regular->FindGlyph(0x96FB)->AdvanceX ==
+              doctest::Approx(ui.fonts().regular->FindGlyph(0x2003)->AdvanceX).epsilon(0.08));
+    }
+}
+
+TEST_CASE("player view: CJK glyphs stop where the texture would pass the GPU's limit") {
+    test::headless_ui ui;
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    const int latin_only = atlas->TexHeight;
+    ui::set_max_texture_size(latin_only);  // a GPU whose limit the Latin glyphs already reach
+    // 3,000 ideographs from U+4E00 on, in UTF-8: more than the space left can take.
+    std::string many;
+    for (unsigned c = 0x4E00; c < 0x4E00 + 3000; ++c) {
+        many += static_cast<char>(0xE0 | (c >> 12));
+        many += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        many += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    ui::want_glyphs(many);
+    std::string warning;
+    CHECK(ui::add_wanted_glyphs(&warning));  // built, then taken back
+    CHECK(warning.find("the rest are drawn as '?'") != std::string::npos);
+    CHECK(atlas->TexHeight <= latin_only);
+    CHECK_FALSE(ui.fonts().regular->FindGlyphNoFallback(0x4E00));
+    CHECK(ui.fonts().regular->FindGlyphNoFallback(0xE9));  // é: the fonts' own glyphs are all there
+    // Full: later characters are not tried (each try would rebuild twice).
+    ui::want_glyphs("\xE9\x9B\xBB");  // 電
+    CHECK_FALSE(ui::add_wanted_glyphs());
+    ui.frame({});  // and the atlas is usable
+    CHECK(ui.last_vertex_count >= 0);
+}
