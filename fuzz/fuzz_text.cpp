@@ -7,7 +7,9 @@
 //     through is written by the saver (as a node's text and hint, a choice label and the
 //     description) and read back by the loader unchanged;
 //   - markdown_to_plain and parse_markdown keep valid UTF-8 valid;
-//   - interpolate without any known name changes nothing but doubled braces.
+//   - interpolate without any known name changes nothing but doubled braces;
+//   - fit_display_width gives a start of the text that fits the width and cuts no valid
+//     text inside a character, and the widths of the pieces add up.
 
 #include <cstddef>
 #include <cstdint>
@@ -82,6 +84,22 @@ void check_element_text(std::string_view input) {
     require(back.loaded->description == text, "the description came back different", saved);
 }
 
+void check_display_width(std::string_view input, bool valid) {
+    const std::size_t total = display_width(input);
+    require(total <= input.size() * 2, "display_width gave more than two columns a byte");
+    for (const std::size_t columns : {std::size_t{0}, std::size_t{1}, total / 2, total}) {
+        const std::string_view cut = fit_display_width(input, columns);
+        require(cut.data() == input.data() && cut.size() <= input.size(), "fit_display_width is not a start of the text");
+        require(display_width(cut) <= columns, "fit_display_width gave more than asked", std::string(cut));
+        if (valid) {
+            require(!find_invalid_utf8(cut), "fit_display_width cut inside a character", std::string(cut));
+            require(display_width(cut) + display_width(input.substr(cut.size())) == total,
+                    "the widths of a cut text do not add up", std::string(cut));
+        }
+    }
+    require(fit_display_width(input, total) == input, "the whole width did not fit the whole text");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -100,5 +118,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string same = interpolate(input, [](std::string_view) { return std::optional<std::string>(); });
     require(same.size() <= input.size(), "interpolate with no known names made the text longer", same);
     (void)pattern_risk(input);
+    check_display_width(input, valid);
     return 0;
 }
