@@ -1,6 +1,7 @@
 #include "player_view.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cctype>
 #include <utility>
 #include <vector>
@@ -53,6 +54,41 @@ bool wrapped_control(player_view_state& state, const std::string& text, const st
 }
 
 std::string plain(std::string_view markdown) { return markdown_to_plain(markdown); }
+
+// `text` with each line longer than `width` broken where it reaches it (ImGui's multi-line
+// box does not scroll sideways: the rest of a long hand-off line was out of sight), the
+// continuations indented like their line. Breaks fall between words, or anywhere in a word
+// longer than the line (Chinese and Japanese have no spaces).
+std::string wrapped(std::string_view text, const ImFont* font, float width) {
+    std::string out;
+    for (std::size_t start = 0; start <= text.size();) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string_view line = text.substr(start, end - start);
+        const std::string indent(std::min(line.find_first_not_of(' '), line.size()), ' ');
+        const float indent_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, indent.c_str()).x;
+        const char* p = line.data();
+        const char* line_end = line.data() + line.size();
+        for (bool first = true; first || p < line_end; first = false) {
+            const float room = std::max(width - (first ? 0 : indent_width), font->FontSize * 2);
+            const char* cut = p == line_end ? p : font->CalcWordWrapPositionA(1.0f, p, line_end, room);
+            if (cut == p && p < line_end) {
+                cut = p + 1;  // at least one whole character
+                while (cut < line_end && (static_cast<unsigned char>(*cut) & 0xC0u) == 0x80u) ++cut;
+            }
+            std::string_view piece(p, static_cast<std::size_t>(cut - p));
+            while (!piece.empty() && piece.back() == ' ') piece.remove_suffix(1);
+            if (!first) out += "\n" + indent;
+            out += piece;
+            p = cut;
+            while (p < line_end && *p == ' ') ++p;  // the spaces at a break are not carried over
+        }
+        if (end == text.size()) break;
+        out += '\n';
+        start = end + 1;
+    }
+    return out;
+}
 
 // `text` cut to at most `most` characters (code points), with "…" when cut.
 std::string shortened(const std::string& text, std::size_t most) {
@@ -353,7 +389,15 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
         ImGui::TextColored(colour_done, "Copied");
     }
     ImGui::PushFont(fonts.mono);
-    ImGui::InputTextMultiline("##transcript", &transcript, ImVec2(-1, -1), ImGuiInputTextFlags_ReadOnly);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float width = ImGui::GetContentRegionAvail().x - style.FramePadding.x * 2 - style.ScrollbarSize;
+    // Again every frame (a few kilobytes): the width changes with the window, and so do
+    // the glyphs' widths when the atlas gets a script's characters after their first frame.
+    if (std::string shown = wrapped(transcript, fonts.mono, width); shown != state.transcript_shown)
+        state.transcript_shown = std::move(shown);
+    state.transcript_shown_width = width;
+    // Shown wrapped; copied as it is (Copy transcript, above).
+    ImGui::InputTextMultiline("##transcript", &state.transcript_shown, ImVec2(-1, -1), ImGuiInputTextFlags_ReadOnly);
     ImGui::PopFont();
 }
 

@@ -37,6 +37,9 @@ struct player_view_state {
     // the call it belongs to (player_app::call_number; 0 = none yet).
     std::string transcript;
     std::uint64_t transcript_of = 0;
+    // It as shown: long lines broken at the box's width (the last frame's).
+    std::string transcript_shown;
+    float transcript_shown_width = 0;
 };
 
 // Draws one frame of the player filling the main viewport.

@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cfloat>
+
 #include "player_fixture.hpp"
 #include "player_view.hpp"
 #include "signpost/clock.hpp"
@@ -398,4 +401,47 @@ TEST_CASE("player view: CJK glyphs stop where the texture would pass the GPU's l
     CHECK_FALSE(ui::add_wanted_glyphs());
     ui.frame({});  // and the atlas is usable
     CHECK(ui.last_vertex_count >= 0);
+}
+
+TEST_CASE("player view: the end screen's transcript breaks long lines at the box's edge, and copies them whole") {
+    // A hand-off line in Japanese: no spaces, far wider than a narrow window.
+    std::string xml = test::player_tree_xml;
+    const std::string handoff = "<text>Account {account}, {reboots} reboots.</text>";
+    std::string long_text;
+    for (int i = 0; i < 60; ++i) long_text += "\xE5\x9B\x9E\xE7\xB7\x9A";  // 回線
+    xml.replace(xml.find(handoff), handoff.size(), "<text>" + long_text + "</text>");
+    player_rig r(xml);
+    ImGui::GetIO().DisplaySize = ImVec2(520, 800);
+    r.ui.press(ui::key::digit_0 + 1);
+    r.ui.type("12345678");
+    r.click("Submit");
+    r.ui.press(ui::key::digit_0 + 2);
+    REQUIRE(r.app->call().status() == session_status::escalated);
+    r.ui.frame({});
+    r.ui.frame({});
+    const std::string& shown = r.state.transcript_shown;
+    REQUIRE_FALSE(shown.empty());
+    CHECK(std::count(shown.begin(), shown.end(), '\n') > std::count(r.state.transcript.begin(), r.state.transcript.end(), '\n'));
+    const ImFont* mono = r.ui.fonts().mono;
+    std::size_t start = 0;
+    while (start < shown.size()) {
+        const std::size_t end = std::min(shown.find('\n', start), shown.size());
+        const std::string line = shown.substr(start, end - start);
+        CAPTURE(line);
+        CHECK(mono->CalcTextSizeA(mono->FontSize, FLT_MAX, 0, line.c_str()).x <= r.state.transcript_shown_width + 0.5f);
+        start = end + 1;
+    }
+    // Nothing lost: with the breaks taken out, the text is the transcript's.
+    std::string joined;
+    for (const char c : shown)
+        if (c != '\n') joined += c;
+    std::string original;
+    for (const char c : r.state.transcript)
+        if (c != '\n') original += c;
+    CHECK(joined.find(long_text.substr(0, 30)) != std::string::npos);
+    std::erase(joined, ' ');
+    std::erase(original, ' ');
+    CHECK(joined == original);
+    r.ui.press(ui::letter('C'), true);
+    CHECK(std::string(ImGui::GetClipboardText()) == r.state.transcript);  // copied as it is
 }
