@@ -65,8 +65,12 @@ std::string wrapped(std::string_view text, const ImFont* font, float width) {
         std::size_t end = text.find('\n', start);
         if (end == std::string_view::npos) end = text.size();
         const std::string_view line = text.substr(start, end - start);
-        const std::string indent(std::min(line.find_first_not_of(' '), line.size()), ' ');
-        const float indent_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, indent.c_str()).x;
+        std::string indent(std::min(line.find_first_not_of(' '), line.size()), ' ');
+        float indent_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, indent.c_str()).x;
+        if (indent_width > width / 3) {  // a deep indent would leave a few characters a line
+            indent.clear();
+            indent_width = 0;
+        }
         const char* p = line.data();
         const char* line_end = line.data() + line.size();
         for (bool first = true; first || p < line_end; first = false) {
@@ -398,6 +402,8 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
     state.transcript_shown_width = width;
     // Shown wrapped; copied as it is (Copy transcript, above).
     ImGui::InputTextMultiline("##transcript", &state.transcript_shown, ImVec2(-1, -1), ImGuiInputTextFlags_ReadOnly);
+    // Ctrl+C in the box copies its (wrapped) text: the transcript as it is replaces it.
+    if (ImGui::IsItemActive() && ctrl_pressed(ui::letter('C'))) ImGui::SetClipboardText(transcript.c_str());
     ImGui::PopFont();
 }
 

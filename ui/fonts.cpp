@@ -271,8 +271,14 @@ font_set load_fonts(float base_size, std::string* error) {
     auto& all = supplies();
     auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return s->atlas == atlas; });
     if (it != all.end() && !holds_token(atlas, (*it)->token)) {
-        **it = glyph_supply{};  // another atlas at a freed one's address: nothing carries over
-        (*it)->atlas = atlas;
+        // Another atlas at a freed one's address (or this one cleared): nothing of the old
+        // fonts carries over; text noted for it since, and its context's clipboard, do.
+        glyph_supply fresh;
+        fresh.atlas = atlas;
+        fresh.wanted = std::move((*it)->wanted);
+        for (ImWchar c : fresh.wanted) fresh.seen[c] = true;
+        fresh.read_clipboard = (*it)->read_clipboard;
+        **it = std::move(fresh);
     } else if (it == all.end()) {
         it = all.insert(all.end(), std::make_unique<glyph_supply>());
         glyph_supply& early = early_supply();

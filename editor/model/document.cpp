@@ -306,6 +306,14 @@ std::optional<std::string> document::write_autosave() {
     const fs::path parent = fs::path(target).parent_path();
     if (!parent.empty()) fs::create_directories(parent, ec);
     if (ec) return "cannot create " + parent.string() + ": " + ec.message();
+    if (m_autosave_lock && !m_autosave_lock->names(target)) {
+        // The folder was removed and made again: the hold is taken again on its new lock
+        // (or another slot, should another editor have that one now).
+        if (std::optional<autosave_lock> again = autosave_lock::take(target)) m_autosave_lock = std::move(again);
+        else claim_autosave_slot();
+        if (m_autosave_slot < 0) return "every autosave of " + display_name() + " is in use: save to keep the edits";
+        return write_autosave();
+    }
     std::string written;
     if (auto error = save_tree_file(m_tree, target, &written)) return error;
     m_autosave_written = std::hash<std::string>{}(written);

@@ -114,13 +114,17 @@ namespace {
 // the same through a symlink or a bind mount) and its name, so the tree's folder (often a
 // git work tree) gets no lock files.
 std::string lock_path_for(const std::string& autosave) {
-    const fs::path p(absolute_path(autosave));
+    // The folder as the kernel finds it: `link/../x` is not tidied into `x` first (after a
+    // symlink, `..` leads elsewhere).
+    std::error_code ec;
+    fs::path p = fs::absolute(autosave, ec);
+    if (ec) p = autosave;
     std::string key = p.filename().string();
     struct stat folder {};
     if (::stat(p.parent_path().c_str(), &folder) == 0)
         key += "@" + std::to_string(folder.st_dev) + ":" + std::to_string(folder.st_ino);
     else
-        key += "@" + p.parent_path().string();
+        key += "@" + p.parent_path().lexically_normal().string();
     std::uint64_t h = 14695981039346656037ull;  // FNV-1a
     for (const unsigned char c : key) h = (h ^ c) * 1099511628211ull;
     char name[32];
@@ -139,14 +143,14 @@ std::optional<autosave_lock> autosave_lock::take(const std::string& autosave) {
     const std::string path = lock_path_for(autosave);
     fs::create_directories(fs::path(path).parent_path(), ec);
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return autosave_lock(-1, false);
+    if (fd < 0) return autosave_lock(-1, false, path);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const bool taken = errno == EWOULDBLOCK;
         ::close(fd);
         if (taken) return std::nullopt;
-        return autosave_lock(-1, false);
+        return autosave_lock(-1, false, path);
     }
-    return autosave_lock(fd, true);
+    return autosave_lock(fd, true, path);
 }
 
 bool autosave_lock::held(const std::string& autosave) {
@@ -162,9 +166,12 @@ autosave_lock& autosave_lock::operator=(autosave_lock&& other) noexcept {
         if (m_fd >= 0) ::close(m_fd);
         m_fd = std::exchange(other.m_fd, -1);
         m_guards = other.m_guards;
+        m_name = std::move(other.m_name);
     }
     return *this;
 }
+
+bool autosave_lock::names(const std::string& autosave) const { return m_name == lock_path_for(autosave); }
 
 autosave_lock::~autosave_lock() {
     if (m_fd >= 0) ::close(m_fd);

@@ -60,18 +60,23 @@ public:
     // Whether an editor holds `autosave` now.
     static bool held(const std::string& autosave);
     bool guards() const { return m_guards; }
+    // Whether this hold is on the lock `autosave` has now: the folder's inode changes when
+    // it is removed and made again (a git checkout), and a hold on the old one guards
+    // nothing.
+    bool names(const std::string& autosave) const;
 
     autosave_lock(autosave_lock&& other) noexcept
-        : m_fd(std::exchange(other.m_fd, -1)), m_guards(other.m_guards) {}
+        : m_fd(std::exchange(other.m_fd, -1)), m_guards(other.m_guards), m_name(std::move(other.m_name)) {}
     autosave_lock& operator=(autosave_lock&& other) noexcept;
     autosave_lock(const autosave_lock&) = delete;
     autosave_lock& operator=(const autosave_lock&) = delete;
     ~autosave_lock();
 
 private:
-    autosave_lock(int fd, bool guards) : m_fd(fd), m_guards(guards) {}
+    autosave_lock(int fd, bool guards, std::string name) : m_fd(fd), m_guards(guards), m_name(std::move(name)) {}
     int m_fd = -1;
     bool m_guards = false;
+    std::string m_name;  // the lock file
 };
 
 // An autosave left behind by an editor that stopped before saving (a crash, a power cut,

@@ -449,6 +449,37 @@ TEST_CASE("model: editors reaching one folder through a symlink share its autosa
     CHECK(!recovery_for(real));
 }
 
+TEST_CASE("model: an autosave lock follows its folder when it is removed and made again, and through link/..") {
+    temp_dir dir;
+    fs::create_directories(dir.path / "work");
+    const std::string path = dir.file("work/sample.xml");
+    write(path, model_test::sample_xml);
+    auto a = document::open(path);
+    REQUIRE(!a.doc->execute(set_node_property("power", node_property::title, "From A")));
+    REQUIRE(!a.doc->write_autosave());
+    // A checkout of a branch without the folder, and back: a new folder (a new inode).
+    fs::remove_all(dir.path / "work");
+    fs::create_directories(dir.path / "work");
+    write(path, model_test::sample_xml);
+    REQUIRE(!a.doc->execute(set_node_property("power", node_property::title, "From A again")));
+    REQUIRE(!a.doc->write_autosave());
+    CHECK(autosave_lock::held(a.doc->autosave_path()));
+    CHECK(!recovery_for(path));  // still A's, live
+
+    // a/link/../x is real/x for the kernel (after a symlink, '..' leads to the link's parent).
+    fs::create_directories(dir.path / "real" / "sub");
+    fs::create_directories(dir.path / "a");
+    fs::create_directory_symlink(dir.path / "real" / "sub", dir.path / "a" / "link");
+    const std::string real = dir.file("real/sample.xml");
+    write(real, model_test::sample_xml);
+    auto b = document::open(dir.file("a/link/../sample.xml"));
+    REQUIRE(b.doc);
+    REQUIRE(!b.doc->execute(set_node_property("power", node_property::title, "From B")));
+    REQUIRE(!b.doc->write_autosave());
+    REQUIRE(fs::exists(dir.file("real/.sample.xml.autosave")));
+    CHECK(!recovery_for(real));  // B's, live, seen from the plain path
+}
+
 TEST_CASE("model: Save As retires the old name's autosave") {
     edited_file f;
     REQUIRE(fs::exists(f.autosave));

@@ -444,4 +444,11 @@ TEST_CASE("player view: the end screen's transcript breaks long lines at the box
     CHECK(joined == original);
     r.ui.press(ui::letter('C'), true);
     CHECK(std::string(ImGui::GetClipboardText()) == r.state.transcript);  // copied as it is
+    // Also with text selected in the box itself, where ImGui would copy what it shows.
+    ImGui::SetClipboardText("");
+    r.ui.click(ImVec2(200, 760));
+    REQUIRE(ImGui::GetIO().WantTextInput);
+    r.ui.press(ui::letter('A'), true);  // select all
+    r.ui.press(ui::letter('C'), true);
+    CHECK(std::string(ImGui::GetClipboardText()) == r.state.transcript);
 }
