@@ -493,9 +493,13 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
     // header and the breadcrumb. Step text and what the agent types are noted where drawn.
     const view& shown = app.call().current();
     ui::want_glyphs_for(shown);
-    for (const std::string& s : {app.call().root_tree().title, app.call().agent(), app.notice(), app.log_warning(),
-                                 app.call().outcome(), app.call().team(), app.call().abandon_reason()})
-        ui::want_glyphs(s);
+    ui::want_glyphs(app.call().root_tree().title);
+    ui::want_glyphs(app.call().agent());
+    ui::want_glyphs(app.notice());
+    ui::want_glyphs(app.log_warning());
+    ui::want_glyphs(app.call().outcome());
+    ui::want_glyphs(app.call().team());
+    ui::want_glyphs(app.call().abandon_reason());
     for (const crumb& c : app.call().breadcrumb()) ui::want_glyphs(c.title);
 
     // A newly shown form takes the keyboard, so the agent can type straight away.

@@ -14,6 +14,8 @@
 #include <imgui.h>
 #include <stb_truetype.h>
 
+#include "signpost/text.hpp"
+
 namespace signpost::ui {
 
 std::string font_directory() {
@@ -65,7 +67,6 @@ ImFont* add_face(const std::string& file, float size, std::string* error) {
     ImGui::GetIO().Fonts->AddFontFromFileTTF(path.c_str(), size, &merged, extended_ranges);
     return font;
 }
-
 
 bool in_ranges(const ImWchar* ranges, unsigned c) {
     for (; ranges[0]; ranges += 2)
@@ -323,36 +324,17 @@ void want_glyph(unsigned c) {
 }
 
 void want_glyphs(std::string_view text) {
-    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-    const auto* end = p + text.size();
-    while (p < end) {
-        if (*p < 0x80) {
-            ++p;
+    for (std::size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
             continue;
         }
-        // Malformed sequences are skipped a byte at a time: what is drawn for them is
-        // ImGui's replacement character, which the atlas has.
-        unsigned c = 0;
-        int n = 0;
-        if ((*p & 0xE0) == 0xC0) c = *p & 0x1F, n = 1;
-        else if ((*p & 0xF0) == 0xE0) c = *p & 0x0F, n = 2;
-        else if ((*p & 0xF8) == 0xF0) c = *p & 0x07, n = 3;
-        else {
-            ++p;
-            continue;
-        }
-        if (end - p <= n) break;
-        bool ok = true;
-        for (int i = 1; i <= n; ++i) {
-            if ((p[i] & 0xC0) != 0x80) ok = false;
-            c = (c << 6) | (p[i] & 0x3F);
-        }
-        if (!ok) {
-            ++p;
-            continue;
-        }
-        want_glyph(c);
-        p += n + 1;
+        // A malformed byte is skipped: ImGui draws its replacement character, which the
+        // atlas has.
+        char32_t c = 0;
+        const std::size_t n = decode_utf8(text, i, c);
+        if (n) want_glyph(c);
+        i += n ? n : 1;
     }
 }
 

@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "signpost/markdown.hpp"
+#include "signpost/text.hpp"
 
 namespace signpost::ui {
 
@@ -82,12 +83,10 @@ private:
 
 // Reads the code point at `i` (a malformed byte reads as itself) and moves `i` past it.
 unsigned next_code_point(std::string_view s, std::size_t& i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const int n = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
-    if (i + n >= s.size()) return static_cast<unsigned char>(s[i++]);
-    unsigned c = n == 0 ? b : b & (0x3F >> n);
-    for (int k = 1; k <= n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    i += n + 1;
+    char32_t c = 0;
+    const std::size_t n = decode_utf8(s, i, c);
+    if (n == 0) return static_cast<unsigned char>(s[i++]);
+    i += n;
     return c;
 }
 

@@ -11,35 +11,6 @@ namespace signpost {
 
 namespace {
 
-// Decodes one UTF-8 sequence at `i`. Returns its length and sets `cp`, or 0 when the bytes
-// there are not valid UTF-8 (overlong, surrogate, above U+10FFFF, truncated, stray byte).
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char lead = byte(i);
-    if (lead < 0x80) {
-        cp = lead;
-        return 1;
-    }
-    std::size_t length = 0;
-    char32_t min = 0;
-    if ((lead & 0xE0u) == 0xC0u) {
-        length = 2, cp = lead & 0x1Fu, min = 0x80;
-    } else if ((lead & 0xF0u) == 0xE0u) {
-        length = 3, cp = lead & 0x0Fu, min = 0x800;
-    } else if ((lead & 0xF8u) == 0xF0u) {
-        length = 4, cp = lead & 0x07u, min = 0x10000;
-    } else {
-        return 0;  // continuation byte without a lead, or 0xF8..0xFF
-    }
-    if (s.size() - i < length) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(i + k) & 0xC0u) != 0x80u) return 0;
-        cp = (cp << 6) | (byte(i + k) & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return length;
-}
-
 bool is_name_start(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
@@ -120,6 +91,33 @@ constexpr code_range wide[] = {
 };
 
 }  // namespace
+
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) {
+        cp = lead;
+        return 1;
+    }
+    std::size_t length = 0;
+    char32_t min = 0;
+    if ((lead & 0xE0u) == 0xC0u) {
+        length = 2, cp = lead & 0x1Fu, min = 0x80;
+    } else if ((lead & 0xF0u) == 0xE0u) {
+        length = 3, cp = lead & 0x0Fu, min = 0x800;
+    } else if ((lead & 0xF8u) == 0xF0u) {
+        length = 4, cp = lead & 0x07u, min = 0x10000;
+    } else {
+        return 0;  // continuation byte without a lead, or 0xF8..0xFF
+    }
+    if (s.size() - i < length) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((byte(i + k) & 0xC0u) != 0x80u) return 0;
+        cp = (cp << 6) | (byte(i + k) & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return length;
+}
 
 int display_width(char32_t c) {
     if (in_table(zero_width, std::size(zero_width), c)) return 0;
