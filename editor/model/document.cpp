@@ -311,8 +311,7 @@ std::optional<std::string> document::write_autosave() {
         // (or another slot, should another editor have that one now).
         if (std::optional<autosave_lock> again = autosave_lock::take(target)) m_autosave_lock = std::move(again);
         else claim_autosave_slot();
-        if (m_autosave_slot < 0) return "every autosave of " + display_name() + " is in use: save to keep the edits";
-        return write_autosave();
+        return write_autosave();  // with the new hold, or saying that every slot is in use
     }
     std::string written;
     if (auto error = save_tree_file(m_tree, target, &written)) return error;
