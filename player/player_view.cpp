@@ -275,7 +275,8 @@ void draw_side(player_app& app, player_view_state& state, const ui::font_set& fo
     ImGui::PushFont(fonts.bold);
     ImGui::TextUnformatted("Call notes");
     ImGui::PopFont();
-    ImGui::InputTextMultiline("##note", &app.note_draft, ImVec2(-1, fonts.size * 4));
+    state.note_box.draw("##note", app.note_draft, ImVec2(-1, fonts.size * 4));
+    state.controls.push_back({"##note", ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
     if (control(state, "Add note") && !app.note_draft.empty()) app.add_note();
     for (const auto& [node, text] : app.call().notes()) ImGui::BulletText("%s", text.c_str());
     const auto values = app.call().variables();

@@ -10,6 +10,7 @@
 
 #include "player_app.hpp"
 #include "ui/fonts.hpp"
+#include "ui/wrapped_text_box.hpp"
 
 namespace signpost::player {
 
@@ -40,6 +41,7 @@ struct player_view_state {
     // It as shown: long lines broken at the box's width (the last frame's).
     std::string transcript_shown;
     float transcript_shown_width = 0;
+    ui::wrapped_text_box note_box;  // the call-notes box
 };
 
 // Draws one frame of the player filling the main viewport.

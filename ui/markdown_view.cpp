@@ -8,6 +8,7 @@
 
 #include "signpost/markdown.hpp"
 #include "signpost/text.hpp"
+#include "soft_wrap.hpp"
 
 namespace signpost::ui {
 
@@ -90,29 +91,6 @@ unsigned next_code_point(std::string_view s, std::size_t& i) {
     return c;
 }
 
-// Chinese and Japanese are written without spaces: a line may break after any ideograph,
-// kana or CJK punctuation mark (Korean puts spaces between words, so Hangul does not).
-// Not after an opening bracket, which belongs with what follows it.
-bool breaks_after(unsigned c) {
-    static const std::u32string_view opening = U"\u3008\u300A\u300C\u300E\u3010\u3014\u3016\u3018\u301A\u301D"
-                                               U"\uFF08\uFF3B\uFF5B\uFF5F";
-    if (opening.find(static_cast<char32_t>(c)) != std::u32string_view::npos) return false;
-    return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF01 && c <= 0xFF60);
-}
-
-// ...except before marks a line must not start with: closing brackets and punctuation,
-// the prolonged-sound mark, small kana, the iteration marks.
-bool starts_no_line(unsigned c) {
-    static const std::u32string_view marks =
-        U"\u3001\u3002\uFF0C\uFF0E\uFF1A\uFF1B\uFF01\uFF1F\uFF09\u300D\u300F\u3011\u3015\u3009\u300B"
-        U"\u3017\u3019\u301F\u30FC\u3005\u309D\u309E\u30FD\u30FE\u30FB"
-        U"\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308E"
-        U"\u30A1\u30A3\u30A5\u30A7\u30A9\u30C3\u30E3\u30E5\u30E7\u30EE\u30F5\u30F6"
-        U")]}.,;:!?";
-    return marks.find(static_cast<char32_t>(c)) != std::u32string_view::npos;
-}
-
 // The length of the first word of `text`: up to and with the spaces after it, or to the
 // first place a CJK line may break, whichever comes first.
 std::size_t first_word(std::string_view text) {
@@ -121,9 +99,9 @@ std::size_t first_word(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     for (std::size_t i = 0; i < space;) {
         const unsigned c = next_code_point(text, i);
-        if (i >= space || !breaks_after(c)) continue;  // before a space: the spaces go with it
+        if (i >= space || !may_break_after(c)) continue;  // before a space: the spaces go with it
         std::size_t j = i;
-        if (!starts_no_line(next_code_point(text, j))) return i;
+        if (may_start_line(next_code_point(text, j))) return i;
     }
     return end;
 }

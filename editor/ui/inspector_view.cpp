@@ -102,6 +102,7 @@ void inspector_view::reset() {
     m_scope.clear();
     m_edit_key.clear();
     m_edit_buf.clear();
+    m_text_box.reset();
     m_drafts.clear();
     m_flash_field.clear();
 }
@@ -148,7 +149,7 @@ inspector_view::edit_result inspector_view::text_input(editor_app& app, const st
     edit_result r;
     const std::string id = "##" + field;
     ImGui::SetNextItemWidth(-1);
-    if (multiline) r.changed = ImGui::InputTextMultiline(id.c_str(), &shown, ImVec2(-1, height));
+    if (multiline) r.changed = m_text_box.draw(id.c_str(), shown, ImVec2(-1, height));
     else if (hint) r.changed = ImGui::InputTextWithHint(id.c_str(), hint, &shown);
     else r.changed = ImGui::InputText(id.c_str(), &shown);
     if (flash) ImGui::PopStyleColor();

@@ -11,6 +11,7 @@
 
 #include "model/expression_text.hpp"
 #include "signpost/tree.hpp"
+#include "ui/wrapped_text_box.hpp"
 
 namespace signpost::editor {
 
@@ -80,6 +81,7 @@ private:
     std::string m_items;  // how many variables, or a node's answers/branches/fields, this frame
     std::string m_edit_key;
     std::string m_edit_buf;
+    ui::wrapped_text_box m_text_box;  // the multi-line fields (one is edited at a time)
     std::unordered_map<std::string, draft> m_drafts;
     std::string m_picker_filter;
     std::uint64_t m_seen_generation = 0;

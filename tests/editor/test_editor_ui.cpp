@@ -3,6 +3,10 @@
 // and, after saving, on the file as the engine loads it.
 #include "test_editor_ui_rig.hpp"
 
+#include <imgui_internal.h>
+
+#include <algorithm>
+
 #include "signpost/save.hpp"
 
 using namespace editor_ui_test;
@@ -15,6 +19,12 @@ std::string choice_target(const tree& t, const std::string& id, std::size_t inde
     REQUIRE(n);
     REQUIRE(index < n->choices.size());
     return n->choices[index].to;
+}
+
+// What the text box being edited holds (ImGui's own copy: with the wrap's line breaks).
+std::string active_box_text() {
+    const ImGuiInputTextState& s = ImGui::GetCurrentContext()->InputTextState;
+    return s.TextA.Data ? std::string(s.TextA.Data, static_cast<std::size_t>(s.CurLenA)) : std::string();
 }
 
 }  // namespace
@@ -121,6 +131,75 @@ TEST_CASE("editor ui: a typing burst in one field is one undo step") {
     CHECK(r.doc().edits().undo_depth() == 1);
     r.ui.press(ui::letter('Z'), true);
     CHECK(r.t().find("reboot")->title == "Reboot");
+}
+
+TEST_CASE("editor ui: the text box wraps long lines at its width and keeps the text as typed") {
+    rig r;
+    r.ui.click(r.node_at("reboot"));
+    r.click("field:text");
+    r.ui.press(ui::key::end, true);
+    const std::string more =
+        " Then wait until every light on the front of the router is steady again, which can take up to two "
+        "minutes, and ask the customer to read out what each light shows.";
+    r.ui.type(more);
+    const std::string typed = "Unplug the router for 30 seconds." + more;
+    CHECK(r.t().find("reboot")->text == typed);
+    // Shown on several lines, each break standing for a space of the text.
+    const std::string shown = active_box_text();
+    CHECK(std::count(shown.begin(), shown.end(), '\n') >= 2);
+    std::string spaced = shown;
+    std::replace(spaced.begin(), spaced.end(), '\n', ' ');
+    CHECK(spaced == typed);
+
+    // Copy takes the text as written, not the lines as shown.
+    r.ui.press(ui::letter('A'), true);
+    r.ui.press(ui::letter('C'), true);
+    CHECK(std::string(ImGui::GetClipboardText()) == typed);
+
+    // Backspace at the start of the second line takes the space the break stood for.
+    r.ui.press(ui::key::home, true);
+    r.ui.press(ui::key::down);
+    r.ui.press(ui::key::home);
+    r.ui.press(ui::key::backspace);
+    std::string joined = typed;
+    joined.erase(shown.find('\n'), 1);
+    CHECK(r.t().find("reboot")->text == joined);
+
+    // Escape puts back what the box held when editing began.
+    r.ui.press(ui::key::escape);
+    CHECK(r.t().find("reboot")->text == "Unplug the router for 30 seconds.");
+}
+
+TEST_CASE("editor ui: Ctrl+Z in a wrapped text box undoes its own typing, a word at a time") {
+    rig r;
+    r.ui.click(r.node_at("reboot"));
+    r.click("field:text");
+    r.ui.press(ui::key::end, true);
+    const std::string before = "Unplug the router for 30 seconds.";
+    // The box holds what was typed; the tree holds it as saving gives it back (no trailing space).
+    const auto box = [] {
+        std::string shown = active_box_text();
+        std::replace(shown.begin(), shown.end(), '\n', ' ');  // the text has no line breaks of its own
+        return shown;
+    };
+    for (const char* piece : {" ", "N", "o", "w", " ", "t", "h", "e", "n"}) r.ui.type(piece);
+    CHECK(r.t().find("reboot")->text == before + " Now then");
+    r.ui.press(ui::letter('Z'), true);
+    CHECK(box() == before + " Now ");
+    CHECK(r.t().find("reboot")->text == before + " Now");
+    r.ui.press(ui::letter('Z'), true);
+    CHECK(box() == before + " Now");
+    r.ui.press(ui::letter('Z'), true);
+    CHECK(box() == before + " ");
+    r.ui.press(ui::letter('Y'), true);
+    CHECK(box() == before + " Now");
+    // Typing after an undo goes on from where the undo left the cursor.
+    r.ui.type("!");
+    CHECK(r.t().find("reboot")->text == before + " Now!");
+    // Undo goes no further back than where editing began.
+    for (int i = 0; i < 6; ++i) r.ui.press(ui::letter('Z'), true);
+    CHECK(box() == before);
+    CHECK(r.t().find("reboot")->text == before);
 }
 
 TEST_CASE("editor ui: Chinese, Japanese and Korean text from the file, typed and pasted is drawn in its own glyphs") {

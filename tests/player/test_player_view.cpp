@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cfloat>
 
+#include <imgui_internal.h>
+
 #include "player_fixture.hpp"
 #include "player_view.hpp"
 #include "signpost/clock.hpp"
@@ -195,6 +197,24 @@ TEST_CASE("player view: End call records an abandoned call with its reason") {
     CHECK(r.app->call().status() == session_status::abandoned);
     CHECK(r.app->call().abandon_reason() == "customer hung up");
     CHECK(r.find("Next call"));
+}
+
+TEST_CASE("player view: a long call note wraps in its box and is kept as typed") {
+    player_rig r;
+    r.click("##note");
+    const std::string note =
+        "Customer says the router was moved to another room yesterday and the lights have blinked orange "
+        "since then; asked them to check the cable at the wall.";
+    r.ui.type(note);
+    CHECK(r.app->note_draft == note);
+    // Shown on more lines than the text has (none): the box wraps it.
+    const ImGuiInputTextState& box = ImGui::GetCurrentContext()->InputTextState;
+    const std::string shown(box.TextA.Data, static_cast<std::size_t>(box.CurLenA));
+    CHECK(std::count(shown.begin(), shown.end(), '\n') >= 1);
+    r.click("Add note");
+    REQUIRE(r.app->call().notes().size() == 1);
+    CHECK(r.app->call().notes()[0].second == note);
+    CHECK(r.app->note_draft.empty());
 }
 
 TEST_CASE("player view: the end screen copies the transcript and starts the next call") {
