@@ -123,8 +123,8 @@ const cjk_font& the_cjk_font() {
         for (const auto& [file, data] : {std::pair{"NotoSansCJK-Regular.ttc", &f.regular},
                                          std::pair{"NotoSansCJK-Bold.ttc", &f.bold}}) {
             if (!read_file(dir + "/" + file, *data)) {
-                f.error = "cannot read " + dir + "/" + file +
-                          "; Chinese, Japanese and Korean text is drawn as '?' (Debian package fonts-noto-cjk)";
+                f.error = "Chinese, Japanese and Korean text is drawn as '?': cannot read " + dir + "/" + file +
+                          " (install the Debian package fonts-noto-cjk)";
                 return f;
             }
         }

@@ -1,4 +1,5 @@
 #include "window.hpp"
+#include "notices.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -137,7 +138,11 @@ int run_window(const window_options& options, const std::function<void(frame_con
     const float scale = std::clamp(std::max(xscale, yscale), 1.0f, 4.0f);
     std::string font_error;
     const font_set fonts = load_fonts(options.font_size * scale, &font_error);
-    if (!font_error.empty()) std::fprintf(stderr, "warning: %s; using a fallback font\n", font_error.c_str());
+    notice_list notices;
+    if (!font_error.empty()) {
+        std::fprintf(stderr, "warning: %s; using a fallback font\n", font_error.c_str());
+        notices.add(font_error + "; using a fallback font (Debian package fonts-dejavu-core)");
+    }
     ImGui::GetStyle().ScaleAllSizes(scale);
 
     ImGui_ImplGlfw_InitForOpenGL(window, true);
@@ -198,11 +203,15 @@ int run_window(const window_options& options, const std::function<void(frame_con
             ImGui_ImplOpenGL3_DestroyFontsTexture();
             ImGui_ImplOpenGL3_CreateFontsTexture();
         }
-        if (!font_warning.empty()) std::fprintf(stderr, "warning: %s\n", font_warning.c_str());
+        if (!font_warning.empty()) {
+            std::fprintf(stderr, "warning: %s\n", font_warning.c_str());
+            notices.add(font_warning);
+        }
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
         frame(ctx);
+        notices.draw();
         if (!ctx.title.empty() && ctx.title != shown_title) {
             shown_title = ctx.title;
             glfwSetWindowTitle(window, shown_title.c_str());

@@ -14,6 +14,7 @@
 #include "ui/headless.hpp"
 #include "ui/keys.hpp"
 #include "ui/markdown_view.hpp"
+#include "ui/notices.hpp"
 
 using namespace signpost;
 
@@ -471,4 +472,40 @@ TEST_CASE("player view: the end screen's transcript breaks long lines at the box
     r.ui.press(ui::letter('A'), true);  // select all
     r.ui.press(ui::letter('C'), true);
     CHECK(std::string(ImGui::GetClipboardText()) == r.state.transcript);
+}
+
+TEST_CASE("player view: a font warning shows in the window until dismissed, and once only") {
+    player_rig r;
+    ui::notice_list notices;
+    const auto draw = [&] {
+        player::draw_player(*r.app, r.state, r.ui.fonts());
+        notices.draw();
+    };
+    const std::string warning = "Chinese, Japanese and Korean text is drawn as '?': cannot read /x (install fonts-noto-cjk)";
+    notices.add(warning);
+    notices.add(warning);
+    r.ui.frame(draw);
+    r.ui.frame(draw);  // an auto-sized window takes its size in its first frame, unseen
+    REQUIRE(notices.shown().size() == 1);
+    const ImGuiWindow* box = ImGui::FindWindowByName("##notices");
+    REQUIRE(box);
+    CHECK(box->Active);
+    // In the window, at its bottom right, over the player.
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    CHECK(box->Pos.x > display.x / 2);
+    CHECK(box->Pos.x + box->Size.x <= display.x);
+    CHECK(box->Pos.y + box->Size.y <= display.y);
+    // Dismiss is the last line of the box.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    r.ui.click(ImVec2(box->Pos.x + style.WindowPadding.x + 10,
+                      box->Pos.y + box->Size.y - style.WindowPadding.y - ImGui::GetFrameHeight() / 2),
+               draw);
+    CHECK(notices.shown().empty());
+    notices.add(warning);  // the same warning again (the next texture rebuild) stays dismissed
+    CHECK(notices.shown().empty());
+    r.ui.frame(draw);
+    r.ui.frame(draw);
+    CHECK_FALSE(ImGui::FindWindowByName("##notices")->Active);
+    notices.add("another warning");
+    CHECK(notices.shown().size() == 1);
 }
