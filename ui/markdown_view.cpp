@@ -132,7 +132,11 @@ void draw_markdown(std::string_view markdown, const font_set& fonts) {
         }
         word_flow flow(right, item);
         for (const md_span& span : block.spans) {
-            ImFont* font = block.kind == md_block_kind::heading ? fonts.heading : face_for(span, fonts);
+            // Two sizes of heading: # and ## large, ### to ###### bold at the text's size.
+            ImFont* font = block.kind != md_block_kind::heading ? face_for(span, fonts)
+                           : block.number <= 2                  ? fonts.heading
+                           : span.italic                        ? fonts.bold_italic
+                                                                : fonts.bold;
             std::string_view rest = span.text;
             while (!rest.empty()) {
                 if (rest.front() == '\n') {

@@ -316,6 +316,31 @@ TEST_CASE("player view: a Japanese script draws its own characters in every face
     CHECK(r.app->form_inputs["name"] == "山本");
 }
 
+TEST_CASE("player view: Markdown headings # and ## are large, ### and below bold at the text's size") {
+    test::headless_ui ui;
+    std::string text;
+    float used = 0;
+    auto draw = [&] {
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(ImVec2(400, 600));
+        ImGui::Begin("headings", nullptr, ImGuiWindowFlags_NoDecoration);
+        const float top = ImGui::GetCursorPosY();
+        ui::draw_markdown(text, ui.fonts());
+        used = ImGui::GetCursorPosY() - top;
+        ImGui::End();
+    };
+    const auto height = [&](const std::string& markdown) {
+        text = markdown;
+        ui.frame(draw);
+        return used;
+    };
+    const float plain = height("Text");
+    CHECK(height("# Title") > plain * 1.2f);
+    CHECK(height("## Section") == height("# Title"));
+    CHECK(height("### Part") == plain);
+    CHECK(height("###### Note") == plain);
+}
+
 TEST_CASE("player view: Japanese text wraps at any character, not only at spaces") {
     test::headless_ui ui;
     std::string text = "\xE9\x9B\xBB";  // 電, to measure with
