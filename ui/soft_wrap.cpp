@@ -52,38 +52,31 @@ bool may_start_line(char32_t c) {
 }
 
 std::size_t wrapped_text::to_text(std::size_t shown_pos) const {
-    std::size_t added = 0;
-    for (const soft_break& b : breaks) {
-        if (b.at >= shown_pos) break;
-        if (!b.replaces_space) ++added;
+    std::ptrdiff_t delta = 0;  // text offset - shown offset, before the piece
+    for (const shown_piece& p : pieces) {
+        if (p.at >= shown_pos) break;
+        if (shown_pos < p.at + p.shown_length()) return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(p.at) + delta);
+        delta += static_cast<std::ptrdiff_t>(p.text_length) - static_cast<std::ptrdiff_t>(p.shown_length());
     }
-    return shown_pos - added;
+    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(shown_pos) + delta);
 }
 
 std::size_t wrapped_text::to_shown(std::size_t text_pos) const {
-    std::size_t added = 0;
-    for (const soft_break& b : breaks) {
-        if (b.replaces_space) {
-            if (b.at - added >= text_pos) break;
-            continue;
+    std::ptrdiff_t delta = 0;  // shown offset - text offset, before the piece
+    const auto text_at = [&](const shown_piece& p) {
+        return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(p.at) - delta);
+    };
+    for (const shown_piece& p : pieces) {
+        const std::size_t at = text_at(p);
+        if (p.what == shown_piece::kind::added_break) {
+            if (at > text_pos) break;  // an added break at the place: after it
+        } else {
+            if (at >= text_pos) break;
+            if (text_pos < at + p.text_length) return p.at;  // inside a stand-in: before it
         }
-        if (b.at - added > text_pos) break;  // an added break at the place: after it
-        ++added;
+        delta += static_cast<std::ptrdiff_t>(p.shown_length()) - static_cast<std::ptrdiff_t>(p.text_length);
     }
-    return text_pos + added;
-}
-
-std::string wrapped_text::text() const {
-    std::string out;
-    out.reserve(shown.size());
-    std::size_t from = 0;
-    for (const soft_break& b : breaks) {
-        out.append(shown, from, b.at - from);
-        if (b.replaces_space) out += ' ';
-        from = b.at + 1;
-    }
-    out.append(shown, from, none);
-    return out;
+    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(text_pos) + delta);
 }
 
 wrapped_text wrap_text(std::string_view text, float width, const char_advance& advance) {
@@ -139,15 +132,30 @@ wrapped_text wrap_text(std::string_view text, float width, const char_advance& a
     }
 
     wrapped_text out;
+    out.text = std::string(text);
     out.shown.reserve(text.size() + cuts.size());
-    std::size_t from = 0;
-    for (const cut& c : cuts) {
-        out.shown.append(text, from, c.at - from);
-        out.breaks.push_back({out.shown.size(), c.replaces_space});
-        out.shown += '\n';
-        from = c.replaces_space ? c.at + 1 : c.at;
+    std::size_t next_cut = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        if (next_cut < cuts.size() && cuts[next_cut].at == i) {
+            const bool space = cuts[next_cut++].replaces_space;
+            out.pieces.push_back({out.shown.size(), space ? shown_piece::kind::break_for_space
+                                                          : shown_piece::kind::added_break,
+                                  space ? 1u : 0u});
+            out.shown += '\n';
+            if (space) ++i;
+            continue;
+        }
+        char32_t c = 0;
+        const std::size_t length = decode_utf8(text, i, c);
+        if (length == 0 || c > 0xFFFF) {
+            out.pieces.push_back({out.shown.size(), shown_piece::kind::stand_in, length == 0 ? 1 : length});
+            out.shown += "\xEF\xBF\xBD";
+            i += length == 0 ? 1 : length;
+            continue;
+        }
+        out.shown.append(text, i, length);
+        i += length;
     }
-    out.shown.append(text, from, none);
     return out;
 }
 
@@ -173,7 +181,7 @@ edited_text read_edit(const wrapped_text& before, const box_edit& edit) {
 
     const std::size_t old_end = old.size() - suffix;
     const std::size_t new_end = now.size() - suffix;
-    const std::string text = before.text();
+    const std::string& text = before.text;
     std::size_t text_begin = before.to_text(prefix);
     std::size_t text_end = before.to_text(old_end);
     const std::string_view typed = now.substr(prefix, new_end - prefix);

@@ -24,16 +24,25 @@ bool may_start_line(char32_t c);
 // The width a character takes in the box's font.
 using char_advance = std::function<float(char32_t)>;
 
-// A line break the wrap put in.
-struct soft_break {
-    std::size_t at = 0;           // byte offset of its '\n' in the shown text
-    bool replaces_space = false;  // it stands for a space of the text; else it was added
+// A place where the shown text differs from the text.
+struct shown_piece {
+    enum class kind {
+        break_for_space,  // '\n' shown for a space where the line breaks
+        added_break,      // '\n' shown where a line breaks inside a word: no character
+        stand_in,         // U+FFFD shown for a character ImGui cannot hold (past U+FFFF, malformed)
+    };
+    std::size_t at = 0;  // byte offset in the shown text
+    kind what = kind::break_for_space;
+    std::size_t text_length = 1;  // bytes of text it stands for (0 for an added break)
+
+    std::size_t shown_length() const { return what == kind::stand_in ? 3 : 1; }
 };
 
 // Text as a wrapping box shows it.
 struct wrapped_text {
+    std::string text;
     std::string shown;
-    std::vector<soft_break> breaks;  // ascending
+    std::vector<shown_piece> pieces;  // by `at`
 
     // Byte offset in the text of a byte offset in `shown` (an added break is no character:
     // the place before it and the place after it are the same place in the text).
@@ -41,13 +50,12 @@ struct wrapped_text {
     // Byte offset in `shown` of a byte offset in the text; where a break was added, the
     // place after it (the start of the next line).
     std::size_t to_shown(std::size_t text_pos) const;
-    // The text itself, without the breaks.
-    std::string text() const;
 };
 
 // Breaks the lines of `text` that are wider than `width`: at a space (the last of a run),
 // else after a Chinese or Japanese character, else inside a word that fills the line.
-// Lines the text breaks itself ('\n') stay as they are.
+// Lines the text breaks itself ('\n') stay as they are. ImGui 1.86 keeps 16-bit characters:
+// an emoji (or a malformed byte) is shown as U+FFFD and kept in the text as it was.
 wrapped_text wrap_text(std::string_view text, float width, const char_advance& advance);
 
 // What a box showing `before` holds after one edit (typing, a paste, a cut, Backspace,
@@ -66,8 +74,9 @@ struct edited_text {
 };
 
 // The text after the edit. What was typed is taken as typed (Enter is a line break of the
-// text); removing a break that stood for a space removes the space; Backspace or Delete on
-// a break that was added removes the character before or after it, as it would with no wrap.
+// text); removing a break that stood for a space removes the space, removing a U+FFFD that
+// stood in for a character removes it; Backspace or Delete on a break that was added
+// removes the character before or after it, as it would with no wrap.
 edited_text read_edit(const wrapped_text& before, const box_edit& edit);
 
 }  // namespace signpost::ui

@@ -1,7 +1,9 @@
 #include "wrapped_text_box.hpp"
 
 #include <algorithm>
+#include <cstring>
 
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 namespace signpost::ui {
@@ -13,6 +15,21 @@ constexpr std::size_t max_undo_steps = 200;
 bool pressed(ImGuiKey key) { return ImGui::IsKeyPressed(ImGui::GetIO().KeyMap[key]); }
 
 std::size_t to_size(int n) { return n < 0 ? 0 : static_cast<std::size_t>(n); }
+
+// The box's text as ImGui holds it (up to a NUL, should one ever be in it).
+std::string_view box_text(const ImGuiInputTextCallbackData* data) {
+    return {data->Buf, strnlen(data->Buf, to_size(data->BufTextLen))};
+}
+
+// Puts `shown` into the box, and makes it what Escape goes back to.
+void replace_box_text(ImGuiInputTextCallbackData* data, const std::string& shown, ImGuiID id) {
+    data->DeleteChars(0, data->BufTextLen);
+    data->InsertChars(0, shown.data(), shown.data() + shown.size());
+    if (ImGuiInputTextState* state = ImGui::GetInputTextState(id)) {
+        state->InitialTextA.resize(static_cast<int>(shown.size()) + 1);
+        std::memcpy(state->InitialTextA.Data, shown.c_str(), shown.size() + 1);
+    }
+}
 
 }  // namespace
 
@@ -29,6 +46,9 @@ bool wrapped_text_box::draw(const char* label, std::string& text, const ImVec2& 
     m_width = std::max(1.0f, outer - style.FramePadding.x * 2 - style.ScrollbarSize - 2);
 
     m_drawing = ImGui::GetID(label);
+    // Changed underneath while being edited (the player's Restart clears the note): the
+    // change wins, and editing starts over from it.
+    if (m_id == m_drawing && text != m_returned) m_id = 0;
     const bool editing = m_id == m_drawing && m_frame == ImGui::GetFrameCount() - 1;
     std::string buffer;
     if (editing) {
@@ -48,14 +68,12 @@ bool wrapped_text_box::draw(const char* label, std::string& text, const ImVec2& 
                               ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_NoUndoRedo, &on_callback,
                               this);
     if (m_id != m_drawing) return false;
-    if (buffer != m_shown.shown) {
-        // Changed without a callback: Escape, which puts back what the box began with.
-        m_text = buffer == m_initial.shown ? m_initial.text() : buffer;
-        m_shown = wrap_text(m_text, m_width, m_advance);
-    }
+    // Changed with no callback: Escape, which puts back what the box began with.
+    if (buffer != m_shown.shown) m_shown = wrap_text(m_initial.text, m_width, m_advance);
     if (!ImGui::IsItemActive()) m_id = 0;
-    if (m_text == text) return false;
-    text = m_text;
+    m_returned = m_shown.text;
+    if (m_shown.text == text) return false;
+    text = m_shown.text;
     return true;
 }
 
@@ -71,16 +89,15 @@ void wrapped_text_box::callback(ImGuiInputTextCallbackData* data) {
         m_id = m_drawing;
         m_shown = m_offered;
         m_initial = m_offered;
-        m_text = m_shown.text();
         m_shown_width = m_width;
         m_undo.clear();
         m_redo.clear();
         m_typing = false;
         m_select_start = m_select_end = m_cursor_after = to_size(data->CursorPos);
-        if (std::string_view(data->Buf, to_size(data->BufTextLen)) != m_shown.shown) {
-            // Still active from before a reset(): it shows what it was given now.
-            data->DeleteChars(0, data->BufTextLen);
-            data->InsertChars(0, m_shown.shown.data(), m_shown.shown.data() + m_shown.shown.size());
+        if (box_text(data) != m_shown.shown) {
+            // Still active from before a reset() or a change underneath: it shows what it
+            // was given now.
+            replace_box_text(data, m_shown.shown, m_id);
             data->CursorPos = data->SelectionStart = data->SelectionEnd = 0;
             m_select_start = m_select_end = m_cursor_after = 0;
         }
@@ -88,50 +105,54 @@ void wrapped_text_box::callback(ImGuiInputTextCallbackData* data) {
     m_frame = frame;
 
     const ImGuiIO& io = ImGui::GetIO();
-    const std::string_view now(data->Buf, to_size(data->BufTextLen));
+    const std::string_view now = box_text(data);
     const std::size_t cursor = to_size(data->CursorPos);
     const bool ctrl = io.KeyCtrl;
     const auto selected_text = [this] {
         // Copy and Cut with nothing selected take the whole text (as ImGui does).
-        if (m_select_start == m_select_end) return m_text;
+        if (m_select_start == m_select_end) return m_shown.text;
         const std::size_t from = m_shown.to_text(m_select_start);
-        return m_text.substr(from, m_shown.to_text(m_select_end) - from);
+        return m_shown.text.substr(from, m_shown.to_text(m_select_end) - from);
     };
+    // Typing Enter over a selected break gives the same bytes: ImGui's own flag tells.
+    const ImGuiInputTextState* state = ImGui::GetInputTextState(m_id);
+    const bool edited = now != m_shown.shown || (state && state->Edited);
 
     if (ctrl && !io.KeyShift && pressed(ImGuiKey_Z)) {
         restore(data, m_undo, m_redo);
     } else if (ctrl && (pressed(ImGuiKey_Y) || (io.KeyShift && pressed(ImGuiKey_Z)))) {
         restore(data, m_redo, m_undo);
-    } else if (now != m_shown.shown) {
+    } else if (edited) {
         // ImGui copied the shown text, with the breaks as line ends: copy the text instead.
         if ((ctrl && pressed(ImGuiKey_X)) || (io.KeyShift && pressed(ImGuiKey_Delete)))
             ImGui::SetClipboardText(selected_text().c_str());
         const std::size_t before = m_shown.to_text(m_select_end);
-        edited_text e = now == m_initial.shown
-                            ? edited_text{m_initial.text(), m_initial.to_text(cursor)}
-                            : read_edit(m_shown, {now, cursor, m_select_start, m_select_end});
+        edited_text e = read_edit(m_shown, {now, cursor, m_select_start, m_select_end});
         // Typing joins one undo step until a space, a line break, or the cursor moving.
-        const std::size_t added = e.text.size() - std::min(e.text.size(), m_text.size());
+        const std::string& old = m_shown.text;
+        const std::size_t added = e.text.size() - std::min(e.text.size(), old.size());
         const bool typing = m_select_start == m_select_end && added > 0 && added <= 4 && e.cursor == before + added &&
-                            e.text.compare(0, before, m_text, 0, before) == 0 && e.text[before] != ' ' &&
+                            e.text.compare(0, before, old, 0, before) == 0 && e.text[before] != ' ' &&
                             e.text[before] != '\n';
         if (!(typing && m_typing)) {
-            m_undo.push_back({m_text, before});
+            m_undo.push_back({old, before});
             if (m_undo.size() > max_undo_steps) m_undo.erase(m_undo.begin());
         }
         m_redo.clear();
         m_typing = typing;
-        m_text = std::move(e.text);
-        rewrap(data, now, e.cursor, e.cursor);
+        rewrap(data, std::move(e.text), e.cursor, e.cursor);
     } else {
         if ((ctrl && (pressed(ImGuiKey_C) || pressed(ImGuiKey_Insert))))
             ImGui::SetClipboardText(selected_text().c_str());
         if (cursor != m_cursor_after) m_typing = false;
         if (m_width != m_shown_width) {
-            // The box was made wider or narrower: the same text, the same selection.
-            const std::size_t anchor = to_size(data->SelectionStart == data->CursorPos ? data->SelectionEnd
-                                                                                       : data->SelectionStart);
-            rewrap(data, now, m_shown.to_text(cursor), m_shown.to_text(anchor));
+            // The box was made wider or narrower: the same text, the same selection (ImGui
+            // leaves an old selection's ends behind when the cursor moves: no selection then).
+            const int anchor = data->SelectionStart == data->SelectionEnd ? data->CursorPos
+                               : data->SelectionStart == data->CursorPos  ? data->SelectionEnd
+                                                                          : data->SelectionStart;
+            std::string text = m_shown.text;
+            rewrap(data, std::move(text), m_shown.to_text(cursor), m_shown.to_text(to_size(anchor)));
         }
     }
     m_select_start = to_size(std::min(data->SelectionStart, data->SelectionEnd));
@@ -140,11 +161,11 @@ void wrapped_text_box::callback(ImGuiInputTextCallbackData* data) {
     m_cursor_after = to_size(data->CursorPos);
 }
 
-void wrapped_text_box::rewrap(ImGuiInputTextCallbackData* data, std::string_view now, std::size_t cursor,
+void wrapped_text_box::rewrap(ImGuiInputTextCallbackData* data, std::string text, std::size_t cursor,
                               std::size_t anchor) {
-    wrapped_text w = wrap_text(m_text, m_width, m_advance);
+    wrapped_text w = wrap_text(text, m_width, m_advance);
     m_shown_width = m_width;
-    if (w.shown != now) {
+    if (w.shown != box_text(data)) {
         data->DeleteChars(0, data->BufTextLen);
         data->InsertChars(0, w.shown.data(), w.shown.data() + w.shown.size());
     }
@@ -157,13 +178,11 @@ void wrapped_text_box::rewrap(ImGuiInputTextCallbackData* data, std::string_view
 void wrapped_text_box::restore(ImGuiInputTextCallbackData* data, std::vector<edited_text>& from,
                                std::vector<edited_text>& to) {
     if (from.empty()) return;
-    const std::string_view now(data->Buf, to_size(data->BufTextLen));
-    to.push_back({m_text, m_shown.to_text(to_size(data->CursorPos))});
+    to.push_back({m_shown.text, m_shown.to_text(to_size(data->CursorPos))});
     edited_text back = std::move(from.back());
     from.pop_back();
-    m_text = std::move(back.text);
     m_typing = false;
-    rewrap(data, now, back.cursor, back.cursor);
+    rewrap(data, std::move(back.text), back.cursor, back.cursor);
 }
 
 }  // namespace signpost::ui

@@ -28,8 +28,8 @@ public:
 private:
     static int on_callback(ImGuiInputTextCallbackData* data);
     void callback(ImGuiInputTextCallbackData* data);
-    // Wraps m_text into the box, with the cursor and the selection's other end (in the text).
-    void rewrap(ImGuiInputTextCallbackData* data, std::string_view now, std::size_t cursor, std::size_t anchor);
+    // Wraps `text` into the box, with the cursor and the selection's other end (in the text).
+    void rewrap(ImGuiInputTextCallbackData* data, std::string text, std::size_t cursor, std::size_t anchor);
     // Undo (from m_undo to m_redo) or redo.
     void restore(ImGuiInputTextCallbackData* data, std::vector<edited_text>& from, std::vector<edited_text>& to);
 
@@ -42,8 +42,8 @@ private:
     // The box being edited (0 = none) and its state since its last frame.
     ImGuiID m_id = 0;
     int m_frame = -1;
-    std::string m_text;
-    wrapped_text m_shown;
+    wrapped_text m_shown;          // its text, and as the box holds it
+    std::string m_returned;        // the text draw() last gave back
     wrapped_text m_initial;       // as it was when editing began (Escape goes back to it)
     float m_shown_width = 0;
     std::size_t m_select_start = 0;  // in m_shown.shown
