@@ -222,17 +222,20 @@ struct session::undo_step {
 struct session::pattern_cache {
     std::unordered_map<std::string, std::unique_ptr<const std::regex>> compiled;
 
-    // Whole-input match of a pattern, compiled on first use.
-    std::optional<std::string> check(const std::string& pattern, const std::string& input) {
+    // Whole-input match of a field's pattern, compiled on first use: what is wrong, if anything.
+    std::optional<std::string> check(const field& f, const std::string& input) {
+        const std::string& pattern = f.pattern;
         auto it = compiled.find(pattern);
         if (it == compiled.end()) it = compiled.emplace(pattern, compile_pattern(pattern)).first;
         if (!it->second) return "Cannot check the pattern " + pattern;
         try {
             if (std::regex_match(input, *it->second)) return std::nullopt;
-            return "Must match " + pattern;
         } catch (const std::regex_error&) {  // too complex to run on this input
             return "Cannot check the pattern " + pattern;
         }
+        // Agents do not read regular expressions: the example the field shows, when it has one.
+        if (!f.placeholder.empty()) return "Should look like " + f.placeholder;
+        return "Must match " + pattern;
     }
 };
 
@@ -577,7 +580,7 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
             continue;
         }
         if (!f.pattern.empty()) {
-            if (auto problem = m_patterns->check(f.pattern, input)) {
+            if (auto problem = m_patterns->check(f, input)) {
                 errors.push_back({f.variable, *problem});
                 continue;
             }

@@ -67,7 +67,7 @@ struct crumb {
 
 struct field_error {
     std::string variable;
-    std::string message;  // "Required", "Must match [0-9]{8}", "Not a number", ...
+    std::string message;  // "Required", "Should look like E123456" (the placeholder), "Must match [0-9]{8}" (none), "Not a number", ...
 };
 
 // What an action did. `ok` false: nothing changed, `error` says why.
