@@ -7,7 +7,8 @@
 //   - every action that worked and is followed by a back() that works is undone exactly
 //     (node, breadcrumb, variables, stuck reason);
 //   - the event stream is numbered 0, 1, 2 ..., starts with `start`, names nodes that exist
-//     (and choices they have), and ends with one `end` that matches the session's status.
+//     (and choices they have), and ends with one `end` that matches the session's status,
+//     followed by nothing but after-call notes.
 
 #include <algorithm>
 #include <cstddef>
@@ -94,7 +95,10 @@ void check_events(const std::vector<event>& events, const session& s, const tree
     for (std::size_t i = 0; i < events.size(); ++i) {
         const event& e = events[i];
         require(e.sequence == static_cast<int>(i), "events are not numbered 0, 1, 2 ...", std::to_string(i));
-        require(e.kind != event_kind::end || i + 1 == events.size(), "an event follows the end event");
+        require(e.kind != event_kind::end ||
+                    std::all_of(events.begin() + static_cast<std::ptrdiff_t>(i) + 1, events.end(),
+                                [](const event& later) { return later.kind == event_kind::note; }),
+                "an event other than a note follows the end event");
         const auto t = library.get(e.tree_id).found;
         require(t != nullptr, "an event names a tree that is not loaded", e.tree_id);
         const node* n = t->find(e.node);
@@ -117,9 +121,10 @@ void check_events(const std::vector<event>& events, const session& s, const tree
             }
         }
     }
-    const bool ended = events.back().kind == event_kind::end;
+    const auto end = std::find_if(events.begin(), events.end(), [](const event& e) { return e.kind == event_kind::end; });
+    const bool ended = end != events.end();
     require(ended == s.finished(), "the end event and the session's status disagree");
-    if (ended) require(events.back().detail == to_string(s.status()), "the end event's status is not the session's");
+    if (ended) require(end->detail == to_string(s.status()), "the end event's status is not the session's");
 }
 
 // Answers for a form: each field left out, empty, or given a value chosen by one byte.

@@ -209,6 +209,9 @@ int run_console(player_app& app, std::istream& in, std::ostream& out) {
                                 : std::string("input ended before the call finished");
         app.end_call();
     }
+    // The end or hand-off step says what to tell the caller: it is shown before the transcript
+    // (an abandoned call's last step is not: it was never done).
+    if (app.call().finished() && app.call().status() != session_status::abandoned) show(app, out);
     out << "\n--- transcript ---\n" << neutralise_controls(app.call().transcript()) << '\n';
     if (input_ended && signal) return 128 + signal;
     return input_ended ? 3 : 0;

@@ -133,8 +133,7 @@ void player_app::back_to(std::size_t crumb) {
 
 void player_app::restart() {
     m_session->restart();
-    action_error.clear();
-    note_draft.clear();
+    action_error.clear();  // a note being typed stays: it is about the same caller
     m_drafts_for = nullptr;
     sync_drafts();
 }
@@ -170,6 +169,8 @@ void player_app::poll_file_change() {
 
 void player_app::next_call() {
     if (m_session && !m_session->finished()) m_session->abandon("next call started");
+    // A note typed and not added belongs to the call it was typed in: kept as an after-call note.
+    if (m_session) add_note();
     const std::int64_t stamp = file_stamp();
     if (stamp != m_stamp) {
         std::shared_ptr<const tree> fresh;

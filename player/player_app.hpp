@@ -47,10 +47,12 @@ public:
     void back();
     void back_to(std::size_t crumb);
     void restart();
+    // Adds `note_draft` as a note (an after-call note once the call has ended) and clears it.
     void add_note();
     void end_call();  // abandoned, with `end_reason` as the reason
     bool go_to(const std::string& node_id);
-    // Starts the next call, on a newer version of the script when the file changed.
+    // Starts the next call, on a newer version of the script when the file changed. A note
+    // still being typed is added to the call that ends.
     void next_call();
 
     // Called every frame/loop: notices a republished script (checked at most every second).

@@ -253,32 +253,42 @@ void draw_node(player_app& app, player_view_state& state, const ui::font_set& fo
     if (!app.action_error.empty()) ImGui::TextColored(colour_error, "%s", app.action_error.c_str());
 }
 
-void draw_side(player_app& app, player_view_state& state, const ui::font_set& fonts) {
-    const view& v = app.call().current();
-    if (!v.hint.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, colour_hint_bg);
-        // Sized to its text: ImGui 1.86 children cannot grow by themselves.
-        const ImGuiStyle& style = ImGui::GetStyle();
-        const float wrap = ImGui::GetContentRegionAvail().x - 2 * style.WindowPadding.x;
-        const float text_h = ImGui::CalcTextSize(plain(v.hint).c_str(), nullptr, false, wrap).y;
-        const float h = std::min(text_h * 1.15f + ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y +
-                                     style.ItemSpacing.y * 2,
-                                 ImGui::GetContentRegionAvail().y * 0.5f);
-        ImGui::BeginChild("hint", ImVec2(0, h), true);
-        ImGui::PushFont(fonts.bold);
-        ImGui::TextColored(colour_warning, "Agent note");
-        ImGui::PopFont();
-        ui::draw_markdown(v.hint, fonts);
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
-    }
+// The step's agent-only note, in its own coloured box sized to its text (at most `share`
+// of the height left).
+void draw_agent_note(const std::string& hint, const ui::font_set& fonts, float share) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, colour_hint_bg);
+    // Sized to its text: ImGui 1.86 children cannot grow by themselves.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float wrap = ImGui::GetContentRegionAvail().x - 2 * style.WindowPadding.x;
+    const float text_h = ImGui::CalcTextSize(plain(hint).c_str(), nullptr, false, wrap).y;
+    const float h = std::min(text_h * 1.15f + ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y +
+                                 style.ItemSpacing.y * 2,
+                             ImGui::GetContentRegionAvail().y * share);
+    ImGui::BeginChild("hint", ImVec2(0, h), true);
     ImGui::PushFont(fonts.bold);
-    ImGui::TextUnformatted("Call notes");
+    ImGui::TextColored(colour_warning, "Agent note");
     ImGui::PopFont();
-    state.note_box.draw("##note", app.note_draft, ImVec2(-1, fonts.size * 4));
+    ui::draw_markdown(hint, fonts);
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+}
+
+// The call's notes: the box to type one, Add note, and those added so far.
+void draw_notes(player_app& app, player_view_state& state, const ui::font_set& fonts, const char* heading,
+                float lines) {
+    ImGui::PushFont(fonts.bold);
+    ImGui::TextUnformatted(heading);
+    ImGui::PopFont();
+    state.note_box.draw("##note", app.note_draft, ImVec2(-1, fonts.size * lines));
     state.controls.push_back({"##note", ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
     if (control(state, "Add note") && !app.note_draft.empty()) app.add_note();
     for (const auto& [node, text] : app.call().notes()) ImGui::BulletText("%s", text.c_str());
+}
+
+void draw_side(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    const view& v = app.call().current();
+    if (!v.hint.empty()) draw_agent_note(v.hint, fonts, 0.5f);
+    draw_notes(app, state, fonts, "Call notes", 4);
     const auto values = app.call().variables();
     if (!values.empty()) {
         ImGui::Spacing();
@@ -338,27 +348,34 @@ void draw_footer(player_app& app, player_view_state& state, const ui::font_set& 
 
 void draw_end_screen(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     const session& s = app.call();
+    const view& last = s.current();
     ImGui::PushFont(fonts.heading);
+    ImGui::PushTextWrapPos(0);
     switch (s.status()) {
     case session_status::completed:
-        ImGui::TextColored(colour_done, "Call finished: %s", s.outcome().c_str());
+        // The end step's title says what happened; its outcome code is for the statistics.
+        ImGui::TextColored(colour_done, "Call finished: %s", last.title.c_str());
         break;
     case session_status::escalated:
         // Priority first: a long team name must not push it out of sight.
-        ImGui::PushTextWrapPos(0);
         ImGui::TextColored(colour_escalated, "Escalated, priority %s, to %s", s.priority().c_str(), s.team().c_str());
-        ImGui::PopTextWrapPos();
         break;
     default:
         ImGui::TextColored(colour_muted, "Call ended early%s%s", s.abandon_reason().empty() ? "" : ": ",
                            s.abandon_reason().c_str());
         break;
     }
+    ImGui::PopTextWrapPos();
     ImGui::PopFont();
+    if (s.status() == session_status::completed && !s.outcome().empty())
+        ImGui::TextColored(colour_muted, "Outcome: %s", s.outcome().c_str());
+    // An abandoned call's last step was never done: named, not shown as if it were to do.
+    if (s.status() == session_status::abandoned && last.node_ptr)
+        ImGui::TextColored(colour_muted, "It was at: %s", last.title.c_str());
     // The summary (or the end node's text) scrolls within at most 40% of the screen, so the
     // buttons and the transcript below stay in view however long it is.
     const bool handoff = s.status() == session_status::escalated && !s.handoff().empty();
-    const std::string& body = handoff ? s.handoff() : s.current().text;
+    const std::string& body = s.status() == session_status::abandoned ? std::string() : handoff ? s.handoff() : last.text;
     if (handoff) {
         ImGui::PushFont(fonts.bold);
         ImGui::TextUnformatted("Hand-off summary");
@@ -371,15 +388,24 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
         ui::draw_markdown(body, fonts);
         ImGui::EndChild();
     }
+    // What the end or hand-off step tells the agent ("tell the caller to call the emergency
+    // services now") matters most here.
+    if (s.status() != session_status::abandoned && !last.hint.empty()) draw_agent_note(last.hint, fonts, 0.3f);
     ImGui::Spacing();
-    if (state.transcript_of != app.call_number()) {
+    // After-call work: notes go on after the caller has gone (a hand-off may say "see agent notes").
+    draw_notes(app, state, fonts, "Notes (after the call too)", 2.5f);
+    ImGui::Spacing();
+    if (state.transcript_of != app.call_number() || state.transcript_notes != s.notes().size()) {
         state.transcript = s.transcript();
         state.transcript_of = app.call_number();
+        state.transcript_notes = s.notes().size();
         ui::want_glyphs(state.transcript);
     }
     std::string& transcript = state.transcript;
     const ImVec2 size(0, fonts.size * 1.8f);
-    if (control(state, "Copy transcript  (Ctrl+C)", size) || ctrl_pressed(ui::letter('C'))) {
+    // Ctrl+C in the notes box copies what is selected there, not the transcript.
+    const bool typing = ImGui::GetIO().WantTextInput && !state.transcript_box_active;
+    if (control(state, "Copy transcript  (Ctrl+C)", size) || (!typing && ctrl_pressed(ui::letter('C')))) {
         ImGui::SetClipboardText(transcript.c_str());
         state.transcript_copied = transcript;
     }
@@ -403,6 +429,7 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
     state.transcript_shown_width = width;
     // Shown wrapped; copied as it is (Copy transcript, above).
     ImGui::InputTextMultiline("##transcript", &state.transcript_shown, ImVec2(-1, -1), ImGuiInputTextFlags_ReadOnly);
+    state.transcript_box_active = ImGui::IsItemActive();
     // Ctrl+C in the box copies its (wrapped) text: the transcript as it is replaces it.
     if (ImGui::IsItemActive() && ctrl_pressed(ui::letter('C'))) ImGui::SetClipboardText(transcript.c_str());
     ImGui::PopFont();

@@ -38,6 +38,8 @@ struct player_view_state {
     // the call it belongs to (player_app::call_number; 0 = none yet).
     std::string transcript;
     std::uint64_t transcript_of = 0;
+    std::size_t transcript_notes = 0;  // notes it was built with (after-call notes rebuild it)
+    bool transcript_box_active = false;  // last frame
     // It as shown: long lines broken at the box's width (the last frame's).
     std::string transcript_shown;
     float transcript_shown_width = 0;

@@ -686,9 +686,11 @@ action_result session::go_to(const std::string& node_id) {
 }
 
 void session::note(const std::string& text) {
-    if (finished() || trim(text).empty()) return;
+    if (trim(text).empty()) return;
+    // Also once the call has ended: after-call work, the write-up once the caller is gone
+    // (a hand-off may say "see agent notes"). Logged after the end event.
     m_notes.emplace_back(m_state->node_id, text);
-    m_note_titles.push_back(m_view.title);
+    m_note_titles.push_back(finished() ? "after the call" : m_view.title);
     emit(event_kind::note, m_state->where->id, m_state->node_id, -1, text);
 }
 

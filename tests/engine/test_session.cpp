@@ -238,12 +238,19 @@ TEST_CASE("session: choose applies sets, steps continue, logic routes, escalate 
     CHECK_FALSE(s.submit({}));
     CHECK_FALSE(s.can_go_back());
     const auto before = sink.events.size();
-    s.note("too late");
     s.restart();
     s.abandon("late");
     CHECK(sink.events.size() == before);
     CHECK(s.status() == session_status::escalated);
-    CHECK(s.notes().empty());
+    // ...but a note: after-call work, logged after the end, on the node the call ended on.
+    s.note("caller will send photos of the router lights");
+    REQUIRE(sink.events.size() == before + 1);
+    CHECK(sink.events.back().kind == event_kind::note);
+    CHECK(sink.events.back().node == "tier2");
+    CHECK(s.status() == session_status::escalated);
+    REQUIRE(s.notes().size() == 1);
+    CHECK(s.transcript().find("- after the call: caller will send photos of the router lights") !=
+          std::string::npos);
 }
 
 TEST_CASE("session: choices with conditions are listed by visible position, events record the real index") {

@@ -803,6 +803,48 @@ TEST_CASE("stats: a move made with find is counted apart, never as a link") {
     }
 }
 
+TEST_CASE("stats: notes written after the call ended change none of its figures") {
+    const char* xml = R"(<tree format="1" id="acw" start="a">
+  <question id="a" title="A"><choice to="c">Done</choice></question>
+  <end id="c" outcome="resolved"/>
+</tree>)";
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    auto t = load(xml, "acw.xml");
+    manual_clock clk(t0);
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        for (const bool after_call_notes : {false, true}) {
+            w.begin_session(info_for(*t, xml, "ana", clk.now_ms(), after_call_notes ? "s2" : "s1"));
+            session s(t, nullptr, clk, &w, "ana");
+            clk.advance(4000);
+            REQUIRE(s.choose(0));
+            REQUIRE(s.status() == session_status::completed);
+            if (after_call_notes) {
+                clk.advance(90'000);  // after-call work
+                s.note("sent the how-to link by mail");
+                s.note("caller wants a callback on Monday");
+            }
+            clk.advance(1000);
+        }
+    }
+    for (const bool trails : {true, false}) {
+        CAPTURE(trails);
+        statistics_options o;
+        o.current = t;
+        const tree_report r = reports_of(db, o, trails).at(0);
+        CHECK(r.sessions.completed == 2);
+        CHECK(r.sessions.abandoned == 0);
+        CHECK(r.sessions.handling.count == 2);
+        CHECK(r.sessions.handling.p90_ms == 4000);  // both calls: the note time is not handling time
+        CHECK(node_of(r, "a").dwell.count == 2);
+        CHECK(node_of(r, "c").visits == 2);
+        REQUIRE(r.top_paths.size() == 1);  // one path, both sessions
+        CHECK(r.top_paths[0].sessions == 2);
+    }
+}
+
 TEST_CASE("stats: nodes of jumped trees are their own, and jump links are not drift") {
     sample_trees samples;
     tree_library& library = samples.library;

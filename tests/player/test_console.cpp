@@ -52,6 +52,19 @@ TEST_CASE("console: numbered choices, continue, form and the transcript at the e
     CHECK(r.output.find("--- transcript ---") != std::string::npos);
     CHECK(r.output.find("12345678") != std::string::npos);
     CHECK(r.output.find("resolved") != std::string::npos);
+    // The end step says what to tell the caller: shown before the transcript.
+    const auto said = r.output.find("== Fixed ==\nThank the customer.");
+    CHECK(said != std::string::npos);
+    CHECK(said < r.output.find("--- transcript ---"));
+}
+
+TEST_CASE("console: an abandoned call does not show its last step as if it were to do") {
+    const auto r = play(test::player_tree_xml, "q caller hung up\n");
+    CHECK(r.status == session_status::abandoned);
+    // Shown once, when the call was on it; not again after the end.
+    const auto first = r.output.find("== Power light ==");
+    REQUIRE(first != std::string::npos);
+    CHECK(r.output.find("== Power light ==", first + 1) == std::string::npos);
 }
 
 TEST_CASE("console: b goes back, r restarts, n adds a note, q ends the call with a reason") {

@@ -148,3 +148,48 @@ TEST_CASE("player app: find jumps only when the tree allows it") {
     app.back();
     CHECK(app.call().current().node_ptr->id == "power");
 }
+
+TEST_CASE("player app: notes after the call ends are after-call work: logged after the end, the call's figures unchanged") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", test::player_tree_xml);
+    o.log_path = dir.file("log.db");
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    app.choose(0);
+    app.form_inputs["account"] = "12345678";
+    app.submit();
+    app.choose(1);  // not working: escalated to Tier 2, the call ends
+    REQUIRE(app.call().status() == session_status::escalated);
+    clk.advance(60'000);  // the caller is gone; the agent writes up the call
+    app.note_draft = "caller will send photos of the router lights";
+    app.add_note();
+    CHECK(app.note_draft.empty());
+    // A note typed and not added when the next call starts is kept too.
+    app.note_draft = "router is in the basement";
+    app.next_call();
+    CHECK(app.note_draft.empty());
+
+    log_reader reader;
+    REQUIRE(reader.open(o.log_path));
+    std::vector<session_record> sessions;
+    std::vector<std::vector<event>> events;
+    CHECK(reader.for_each_session({}, [&](const session_record& s, const std::vector<event>& e) {
+        sessions.push_back(s);
+        events.push_back(e);
+    }));
+    REQUIRE(sessions.size() == 2);  // the escalated call and the next one, in progress
+    CHECK(sessions[0].status == session_status::escalated);
+    REQUIRE(events[0].size() >= 3);
+    const auto n = events[0].size();
+    CHECK(events[0][n - 3].kind == event_kind::end);
+    CHECK(events[0][n - 2].kind == event_kind::note);
+    CHECK(events[0][n - 2].detail == "caller will send photos of the router lights");
+    CHECK(events[0][n - 1].kind == event_kind::note);
+    CHECK(events[0][n - 1].detail == "router is in the basement");
+    // The call took until its end, not until the last note.
+    REQUIRE(sessions[0].ended_ms);
+    CHECK(*sessions[0].ended_ms == events[0][n - 3].time_ms);
+    CHECK(events[0][n - 2].time_ms - *sessions[0].ended_ms == 60'000);
+}

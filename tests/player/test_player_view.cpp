@@ -534,3 +534,28 @@ TEST_CASE("player view: a font warning shows in the window until dismissed, and 
     notices.add("another warning");
     CHECK(notices.shown().size() == 1);
 }
+
+TEST_CASE("player view: the end screen shows the hand-off step's agent note and takes after-call notes") {
+    std::string xml = test::player_tree_xml;
+    const std::string text = "<text>Account {account}, {reboots} reboots.</text>";
+    xml.replace(xml.find(text), text.size(), text + "<hint>Stay on the line until Tier 2 picks up.</hint>");
+    player_rig r(xml);
+    r.app->choose(0);
+    r.app->form_inputs["account"] = "12345678";
+    r.app->submit();
+    r.app->choose(1);
+    REQUIRE(r.app->call().status() == session_status::escalated);
+    r.ui.frame({});
+    r.ui.frame({});
+    // The agent note is drawn (its box is a child window named after it).
+    bool note_box = false;
+    for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+        if (std::string(w->Name).find("/hint_") != std::string::npos && w->Active) note_box = true;
+    CHECK(note_box);
+    r.click("##note");
+    r.ui.type("Tier 2 took it at 10:42");
+    r.click("Add note");
+    REQUIRE(r.app->call().notes().size() == 1);
+    r.ui.frame({});
+    CHECK(r.state.transcript.find("- after the call: Tier 2 took it at 10:42") != std::string::npos);
+}

@@ -109,7 +109,8 @@ public:
     // Moves straight to a node of the current tree (the player's find); only when the
     // tree has allow-find="true".
     action_result go_to(const std::string& node_id);
-    // Adds an agent note to the current step (shown in the transcript).
+    // Adds an agent note to the current step (shown in the transcript). After the call has
+    // ended it is an after-call note ("after the call" in the transcript, an event after `end`).
     void note(const std::string& text);
     // Ends the call early ("End call"): status abandoned, with an optional reason.
     void abandon(const std::string& reason = "");
