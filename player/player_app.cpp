@@ -138,6 +138,50 @@ void player_app::restart() {
     sync_drafts();
 }
 
+const tree* player_app::tree_by_id(const std::string& id) const {
+    if (id == m_session->root_tree().id) return &m_session->root_tree();
+    // The library keeps what it loaded, so the pointer outlives this call.
+    return m_library ? m_library->get(id).found.get() : nullptr;
+}
+
+std::vector<call_data_row> player_app::call_data() const {
+    const view& v = m_session->current();
+    std::vector<const tree*> trees{v.tree_ptr, &m_session->root_tree()};
+    for (const crumb& c : m_session->breadcrumb())
+        if (std::none_of(trees.begin(), trees.end(), [&](const tree* t) { return t && t->id == c.tree_id; }))
+            trees.push_back(tree_by_id(c.tree_id));
+    struct row {
+        std::size_t tree = 0;       // where declared first
+        std::ptrdiff_t place = 0;   // its place among that tree's variables
+        call_data_row shown;
+    };
+    std::vector<row> rows;
+    for (const auto& [name, val] : m_session->variables()) {
+        row r{trees.size(), 0, {name, to_display(val)}};
+        bool labelled = false;
+        for (std::size_t i = 0; i < trees.size(); ++i) {
+            const variable* d = trees[i] ? trees[i]->find_variable(name) : nullptr;
+            if (!d) continue;
+            if (r.tree == trees.size()) {
+                r.tree = i;
+                r.place = d - trees[i]->variables.data();
+            }
+            if (!labelled && !d->label.empty()) {
+                r.shown.label = d->label;
+                labelled = true;
+            }
+        }
+        rows.push_back(std::move(r));
+    }
+    // Not by name: "Field 2" after "Field 19" reads badly.
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const row& a, const row& b) { return std::pair(a.tree, a.place) < std::pair(b.tree, b.place); });
+    std::vector<call_data_row> out;
+    out.reserve(rows.size());
+    for (row& r : rows) out.push_back(std::move(r.shown));
+    return out;
+}
+
 void player_app::add_note() {
     if (note_draft.empty()) return;
     m_session->note(note_draft);

@@ -24,6 +24,11 @@ struct player_options {
     std::string log_path;  // "" = the default log; "-" = do not record (previews, demos)
 };
 
+struct call_data_row {
+    std::string label;
+    std::string value;
+};
+
 class player_app {
 public:
     player_app(player_options options, clock& clk);
@@ -69,6 +74,13 @@ public:
     const std::string& notice() const { return m_notice; }
     // Why the log cannot record (shown as a warning; the call goes on).
     std::string log_warning() const;
+
+    // A tree the call can run, by id (the script's sub-scripts), or null.
+    const tree* tree_by_id(const std::string& id) const;
+    // The call's variables for the side panel: labelled by their declaration (in the tree
+    // the agent is in, the script, or a sub-script the call went through: its variables stay
+    // after it returns), in the order the scripts declare them, values as shown.
+    std::vector<call_data_row> call_data() const;
 
     // Error for a field, or "".
     std::string field_error_for(const std::string& variable) const;

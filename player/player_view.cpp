@@ -289,33 +289,13 @@ void draw_side(player_app& app, player_view_state& state, const ui::font_set& fo
     const view& v = app.call().current();
     if (!v.hint.empty()) draw_agent_note(v.hint, fonts, 0.5f);
     draw_notes(app, state, fonts, "Call notes", 4);
-    const auto values = app.call().variables();
-    if (!values.empty()) {
+    const std::vector<player::call_data_row> rows = app.call_data();
+    if (!rows.empty()) {
         ImGui::Spacing();
         ImGui::PushFont(fonts.bold);
         ImGui::TextUnformatted("Call data");
         ImGui::PopFont();
-        // In the order the script declares them (the tree the agent is in first, then the
-        // root tree's), not by name: "Field 2" after "Field 19" reads badly.
-        const auto rank = [&](const std::string& name) {
-            const auto position = [&](const tree* t) -> std::ptrdiff_t {
-                if (!t) return -1;
-                const variable* d = t->find_variable(name);
-                return d ? d - t->variables.data() : -1;
-            };
-            if (const auto here = position(v.tree_ptr); here >= 0) return std::pair<int, std::ptrdiff_t>{0, here};
-            if (const auto root = position(&app.script()); root >= 0) return std::pair<int, std::ptrdiff_t>{1, root};
-            return std::pair<int, std::ptrdiff_t>{2, 0};
-        };
-        std::vector<std::pair<std::string, value>> ordered(values.begin(), values.end());
-        std::stable_sort(ordered.begin(), ordered.end(),
-                         [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
-        for (const auto& [name, val] : ordered) {
-            // Sub-trees declare their own variables; prefer the label where the agent is now.
-            const variable* decl = v.tree_ptr ? v.tree_ptr->find_variable(name) : nullptr;
-            if (!decl || decl->label.empty()) decl = app.script().find_variable(name);
-            const std::string label = decl && !decl->label.empty() ? decl->label : name;
-            const std::string shown = to_display(val);
+        for (const auto& [label, shown] : rows) {
             ui::want_glyphs(label);
             ui::want_glyphs(shown);
             ImGui::PushTextWrapPos(0);
@@ -465,35 +445,101 @@ bool matches(const node& n, const std::string& query) {
            lower(n.text).find(q) != std::string::npos;
 }
 
+// Goes to a step found by search; a step that ends the call is only gone to when confirmed.
+void find_go(player_app& app, player_view_state& state, const node& n, bool confirmed) {
+    const bool ends_call = n.kind == node_kind::end || n.kind == node_kind::escalate;
+    if (ends_call && !confirmed) {
+        state.find_confirm = n.id;
+        state.find_error.clear();
+        return;
+    }
+    state.find_confirm.clear();
+    if (app.go_to(n.id)) {
+        state.find_error.clear();
+        ImGui::CloseCurrentPopup();
+    } else {
+        state.find_error = app.action_error;  // said in the dialog, not behind it
+        app.action_error.clear();
+    }
+}
+
 void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     if (state.find_open) {
         ImGui::OpenPopup("Find a step");
         state.find_open = false;
+        state.find_confirm.clear();
+        state.find_error.clear();
     }
     ImGui::SetNextWindowSize(ImVec2(fonts.size * 32, fonts.size * 22));
-    if (ImGui::BeginPopupModal("Find a step", nullptr, ImGuiWindowFlags_NoResize)) {
-        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        const bool enter = ImGui::InputTextWithHint("##find", "Search steps by title or text", &state.find_query,
-                                                    ImGuiInputTextFlags_EnterReturnsTrue);
-        const tree* t = app.call().current().tree_ptr;
-        std::string first;
-        ImGui::BeginChild("results", ImVec2(0, -fonts.size * 2.2f));
-        for (const node& n : t->nodes) {
-            if (n.kind == node_kind::logic || n.kind == node_kind::jump) continue;
-            if (!state.find_query.empty() && !matches(n, state.find_query)) continue;
-            if (first.empty()) first = n.id;
-            const std::string label = (n.title.empty() ? n.id : n.title) + "##find" + n.id;
-            ui::want_glyphs(n.title);
-            if (ImGui::Selectable(label.c_str()) && app.go_to(n.id)) {
-                ImGui::CloseCurrentPopup();
-                first.clear();
-            }
-        }
-        ImGui::EndChild();
-        if (enter && !first.empty() && app.go_to(first)) ImGui::CloseCurrentPopup();
+    if (!ImGui::BeginPopupModal("Find a step", nullptr, ImGuiWindowFlags_NoResize)) return;
+    const tree* t = app.call().current().tree_ptr;
+    if (!t->allow_find) {
+        // Inside a sub-script that does not allow it (an identity check, say).
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextWrapped("Find is not available in this part of the call: \"%s\" does not allow jumping to a step. "
+                           "Finish it first; the call then goes back to \"%s\".",
+                           t->title.empty() ? t->id.c_str() : t->title.c_str(), app.script().title.c_str());
+        ImGui::PopTextWrapPos();
         if (control(state, "Close") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
+        return;
     }
+    if (!state.find_confirm.empty()) {
+        // A step that ends the call: said plainly, confirmed with Enter or a click.
+        const node* n = t->find(state.find_confirm);
+        if (!n) {
+            state.find_confirm.clear();
+        } else {
+            ImGui::PushTextWrapPos(0);
+            if (n->kind == node_kind::escalate)
+                ImGui::TextColored(colour_escalated, "\"%s\" hands the call off to %s and ends it here.",
+                                   n->title.c_str(), n->team.c_str());
+            else
+                ImGui::TextColored(colour_warning, "\"%s\" ends the call here.", n->title.c_str());
+            ImGui::TextWrapped("Steps in between are skipped: what they would ask is not in the call data.");
+            ImGui::PopTextWrapPos();
+            const ImVec2 size(0, fonts.size * 1.8f);
+            const bool yes = control(state, n->kind == node_kind::escalate ? "Hand off now  (Enter)" : "End the call  (Enter)",
+                                     size) ||
+                             plain_pressed(ui::key::enter) || plain_pressed(ui::key::keypad_enter);
+            ImGui::SameLine();
+            const bool no = control(state, "Back to the search  (Esc)", size) || ImGui::IsKeyPressed(ui::key::escape, false);
+            if (yes) find_go(app, state, *n, true);
+            else if (no) {
+                state.find_confirm.clear();
+                state.find_focus = true;  // typing goes on in the search box
+            }
+            ImGui::EndPopup();
+            return;
+        }
+    }
+    if (ImGui::IsWindowAppearing() || state.find_focus) ImGui::SetKeyboardFocusHere();
+    state.find_focus = false;
+    const bool enter = ImGui::InputTextWithHint("##find", "Search steps by title or text", &state.find_query,
+                                                ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
+    const node* first = nullptr;
+    const node* picked = nullptr;
+    ImGui::BeginChild("results", ImVec2(0, -fonts.size * (state.find_error.empty() ? 2.2f : 3.6f)));
+    for (const node& n : t->nodes) {
+        if (n.kind == node_kind::logic || n.kind == node_kind::jump) continue;
+        if (!state.find_query.empty() && !matches(n, state.find_query)) continue;
+        if (!first) first = &n;
+        std::string label = n.title.empty() ? n.id : n.title;
+        if (n.kind == node_kind::escalate) label += "  (hands off to " + n.team + ")";
+        if (n.kind == node_kind::end) label += "  (ends the call)";
+        ui::want_glyphs(label);
+        if (ImGui::Selectable((label + "##find" + n.id).c_str())) picked = &n;
+    }
+    ImGui::EndChild();
+    if (!picked && enter && first) picked = first;
+    if (picked) find_go(app, state, *picked, false);
+    if (!state.find_error.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(colour_error, "%s", state.find_error.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    if (control(state, "Close") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
 }
 
 }  // namespace

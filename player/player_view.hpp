@@ -25,6 +25,9 @@ struct drawn_control {
 struct player_view_state {
     bool find_open = false;
     std::string find_query;
+    std::string find_confirm;  // an end or hand-off step picked in find: asked again before going
+    std::string find_error;    // why the last pick did not go
+    bool find_focus = false;   // put the keyboard back in the search box next frame
     bool end_dialog_open = false;
     bool focus_form = false;
     bool show_first_error = false;  // a submit was refused: scroll to its first refused field

@@ -193,3 +193,37 @@ TEST_CASE("player app: notes after the call ends are after-call work: logged aft
     CHECK(*sessions[0].ended_ms == events[0][n - 3].time_ms);
     CHECK(events[0][n - 2].time_ms - *sessions[0].ended_ms == 60'000);
 }
+
+TEST_CASE("player app: call data keeps a sub-script's labels after the call returns from it") {
+    test::temp_folder dir;
+    dir.write("check.xml", R"(<tree format="1" id="check" start="ask">
+  <variables>
+    <variable name="method" type="choice" options="badge code" label="Verification method"/>
+    <variable name="tries" type="number" default="1"/>
+  </variables>
+  <question id="ask" title="How?"><choice to="ok" set="method = 'badge'">Badge</choice></question>
+  <end id="ok" outcome="verified"/>
+</tree>)");
+    const char* root = R"(<tree format="1" id="desk" start="verify">
+  <variables>
+    <variable name="reason" type="text" default="lockout" label="Reason for the call"/>
+  </variables>
+  <jump id="verify" tree="check" to="done"/>
+  <step id="done" title="Done" to="bye"/>
+  <end id="bye" outcome="resolved"/>
+</tree>)";
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("desk.xml", root);
+    o.log_path = "-";
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    app.choose(0);
+    REQUIRE(app.call().current().node_ptr->id == "done");  // back in the script
+    const auto rows = app.call_data();
+    std::vector<std::pair<std::string, std::string>> shown;
+    for (const auto& r : rows) shown.emplace_back(r.label, r.value);
+    // The script's own first, then the sub-script's in its order, labelled where it can be.
+    CHECK(shown == std::vector<std::pair<std::string, std::string>>{
+                       {"Reason for the call", "lockout"}, {"Verification method", "badge"}, {"tries", "1"}});
+}

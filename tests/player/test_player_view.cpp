@@ -559,3 +559,63 @@ TEST_CASE("player view: the end screen shows the hand-off step's agent note and 
     r.ui.frame({});
     CHECK(r.state.transcript.find("- after the call: Tier 2 took it at 10:42") != std::string::npos);
 }
+
+TEST_CASE("player view: find asks before going to a step that ends or hands off the call") {
+    std::string xml = test::player_tree_xml;
+    xml.replace(xml.find("start=\"power\""), 13, "start=\"power\" allow-find=\"true\"");
+    player_rig r(xml);
+    r.ui.press(ui::letter('F'), true);
+    r.ui.type("tier");
+    r.ui.press(ui::key::enter);
+    // Not gone yet: the dialog says what it would do.
+    CHECK_FALSE(r.app->call().finished());
+    CHECK(r.find("Hand off now"));
+    r.ui.press(ui::key::escape);  // back to the search, still on the same step
+    CHECK_FALSE(r.app->call().finished());
+    CHECK(r.node() == "power");
+    CHECK_FALSE(r.find("Hand off now"));
+    r.ui.press(ui::key::enter);  // the query is still there: the same step again
+    REQUIRE(r.find("Hand off now"));
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().status() == session_status::escalated);
+
+    // A step that goes on is gone to at once.
+    r.app->next_call();
+    r.ui.frame({});
+    r.ui.press(ui::letter('F'), true);
+    r.ui.type("reboot");
+    r.ui.press(ui::key::enter);
+    CHECK(r.node() == "reboot");
+}
+
+TEST_CASE("player view: find inside a sub-script that does not allow it says so in the dialog") {
+    test::temp_folder dir;
+    dir.write("check.xml", R"(<tree format="1" id="check" start="ask">
+  <question id="ask" title="Verified?"><choice to="ok">Yes</choice></question>
+  <end id="ok" outcome="verified"/>
+</tree>)");
+    std::string xml = test::player_tree_xml;
+    xml.replace(xml.find("start=\"power\""), 13, "start=\"verify\" allow-find=\"true\"");
+    xml.replace(xml.find("  <question id=\"power\""), 0, "  <jump id=\"verify\" tree=\"check\" to=\"power\"/>\n");
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", xml);
+    o.log_path = "-";
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    REQUIRE(app.call().current().node_ptr->id == "ask");
+    player::player_view_state state;
+    test::headless_ui ui;
+    ui.default_draw = [&] { player::draw_player(app, state, ui.fonts()); };
+    ui.frame({});
+    ui.press(ui::letter('F'), true);
+    ui.press(ui::key::enter);
+    // Before: the sub-script's steps were listed and every pick failed behind the dialog
+    // with "This script does not allow jumping to a step".
+    CHECK(app.action_error.empty());
+    CHECK(state.find_error.empty());
+    CHECK(app.call().current().node_ptr->id == "ask");
+    const bool close_drawn = std::any_of(state.controls.begin(), state.controls.end(),
+                                         [](const player::drawn_control& c) { return c.label == "Close"; });
+    CHECK(close_drawn);
+}
