@@ -1,5 +1,6 @@
 #include "player_app.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "signpost/load.hpp"
@@ -103,6 +104,45 @@ void take(player_app& app, const action_result& r) {
     app.action_error = r.ok ? std::string{} : r.error;
     app.field_errors = r.field_errors;
 }
+
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+// A choice typed as one of its options in another case, or as the start of only one of
+// them, is that option: the agent types "pl" for "plus" (a drop-down list cannot be used
+// from the keyboard).
+void complete_choices(const view& v, std::map<std::string, std::string>& inputs) {
+    for (const view_field& f : v.fields) {
+        if (f.type != var_type::choice) continue;
+        const auto it = inputs.find(f.variable);
+        if (it == inputs.end() || it->second.empty()) continue;
+        if (std::find(f.options.begin(), f.options.end(), it->second) != f.options.end()) continue;
+        std::string typed = it->second;
+        typed.erase(0, typed.find_first_not_of(' '));
+        typed.erase(typed.find_last_not_of(' ') + 1);
+        typed = lower_ascii(typed);
+        if (typed.empty()) continue;
+        const std::string* match = nullptr;
+        int starts = 0;
+        for (const std::string& option : f.options) {
+            const std::string o = lower_ascii(option);
+            if (o == typed) {
+                match = &option;
+                starts = 1;
+                break;
+            }
+            if (o.rfind(typed, 0) == 0) {
+                match = &option;
+                ++starts;
+            }
+        }
+        if (starts == 1) it->second = *match;
+    }
+}
 }  // namespace
 
 void player_app::choose(int visible) {
@@ -116,6 +156,7 @@ void player_app::next() {
 }
 
 void player_app::submit() {
+    complete_choices(m_session->current(), form_inputs);
     const action_result r = m_session->submit(form_inputs);
     take(*this, r);
     if (r.ok) sync_drafts();

@@ -178,8 +178,15 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             ImGui::SetKeyboardFocusHere();
         }
         if (f.type == var_type::choice) {
-            const char* preview = input.empty() ? "(choose)" : input.c_str();
-            if (ImGui::BeginCombo("##in", preview)) {
+            // Typed (the start of one option is enough: it is completed on submit) or picked
+            // from the list beside it: a drop-down alone cannot be used from the keyboard,
+            // and took the focus from the typing.
+            std::string hint = "type or pick: ";
+            for (std::size_t o = 0; o < f.options.size(); ++o) hint += (o ? ", " : "") + f.options[o];
+            if (ImGui::InputTextWithHint("##in", hint.c_str(), &input, ImGuiInputTextFlags_EnterReturnsTrue)) submit = true;
+            state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+            ImGui::SameLine(0, 2);
+            if (ImGui::BeginCombo("##pick", nullptr, ImGuiComboFlags_NoPreview)) {
                 for (const std::string& option : f.options)
                     if (ImGui::Selectable(option.c_str(), option == input)) input = option;
                 ImGui::EndCombo();
@@ -191,7 +198,8 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             const char* hint = f.placeholder.empty() ? "" : f.placeholder.c_str();
             if (ImGui::InputTextWithHint("##in", hint, &input, ImGuiInputTextFlags_EnterReturnsTrue)) submit = true;
         }
-        state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+        if (f.type != var_type::choice)
+            state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
         ImGui::PopID();
         if (const std::string err = app.field_error_for(f.variable); !err.empty())
             ImGui::TextColored(colour_error, "%s", err.c_str());
@@ -424,8 +432,9 @@ void draw_end_dialog(player_app& app, player_view_state& state, const ui::font_s
     if (ImGui::BeginPopupModal("End call", nullptr, ImGuiWindowFlags_NoResize)) {
         ImGui::TextWrapped("End this call before the script finished? It is recorded as abandoned.");
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        ImGui::InputTextWithHint("##reason", "Reason (optional)", &app.end_reason);
-        if (control(state, "End call now") ) {
+        const bool enter = ImGui::InputTextWithHint("##reason", "Reason (optional)", &app.end_reason,
+                                                    ImGuiInputTextFlags_EnterReturnsTrue);
+        if (control(state, "End call now  (Enter)") || enter) {
             app.end_call();
             ImGui::CloseCurrentPopup();
         }

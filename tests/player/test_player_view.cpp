@@ -619,3 +619,41 @@ TEST_CASE("player view: find inside a sub-script that does not allow it says so 
                                          [](const player::drawn_control& c) { return c.label == "Close"; });
     CHECK(close_drawn);
 }
+
+TEST_CASE("player view: a choice field is typed (a unique start is enough) and Enter ends a call with its reason") {
+    const char* xml = R"(<tree format="1" id="plans" start="ask">
+  <variables>
+    <variable name="plan" type="choice" options="basic plus premium" label="Plan"/>
+    <variable name="since" type="text" label="Down since"/>
+  </variables>
+  <form id="ask" title="Service" to="done">
+    <field var="plan" required="true"/>
+    <field var="since" required="true"/>
+  </form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml);
+    r.ui.frame({});  // the focus set on arrival is in place from the next frame
+    // The focus is on the first field, a choice: what is typed goes in.
+    r.ui.type("p");
+    r.ui.press(ui::key::tab);
+    r.ui.type("today 8:30");
+    r.ui.press(ui::key::enter);
+    // "p" is the start of two options: refused, with the options named.
+    CHECK(r.node() == "ask");
+    CHECK(r.app->field_error_for("plan").find("basic, plus, premium") != std::string::npos);
+    r.click("field:plan");
+    r.ui.press(ui::letter('A'), true);
+    r.ui.type("PL");
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().status() == session_status::completed);
+    CHECK(r.app->call().variables().at("plan") == value{std::string("plus")});
+
+    r.app->next_call();
+    r.ui.frame({});
+    r.click("End call");
+    r.ui.type("caller hung up");
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().status() == session_status::abandoned);
+    CHECK(r.app->call().abandon_reason() == "caller hung up");
+}
