@@ -94,7 +94,15 @@ void player_app::sync_drafts() {
     m_drafts_for = v.node_ptr;
     m_drafts_depth = m_session->breadcrumb().size();
     form_inputs.clear();
-    for (const view_field& f : v.fields) form_inputs[f.variable] = f.value;
+    // A form gone back to shows what was typed in it before (Back undid the values, not the
+    // typing: the agent corrects one field instead of asking the caller for all again).
+    const auto typed = v.node_ptr ? m_typed.find(v.node_ptr) : m_typed.end();
+    for (const view_field& f : v.fields) {
+        std::string shown = f.value;
+        if (typed != m_typed.end())
+            if (const auto it = typed->second.find(f.variable); it != typed->second.end()) shown = it->second;
+        form_inputs[f.variable] = std::move(shown);
+    }
     field_errors.clear();
 }
 
@@ -157,6 +165,7 @@ void player_app::next() {
 
 void player_app::submit() {
     complete_choices(m_session->current(), form_inputs);
+    if (const node* form = m_session->current().node_ptr) m_typed[form] = form_inputs;
     const action_result r = m_session->submit(form_inputs);
     take(*this, r);
     if (r.ok) sync_drafts();
@@ -276,6 +285,7 @@ void player_app::next_call() {
         m_notice.clear();
     }
     m_pending_reload = false;
+    m_typed.clear();
     note_draft.clear();
     end_reason.clear();
     action_error.clear();

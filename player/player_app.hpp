@@ -100,6 +100,8 @@ private:
     std::unique_ptr<log_writer> m_log;
     std::unique_ptr<session> m_session;
     const node* m_drafts_for = nullptr;
+    // What was submitted in each form of this call, to show again when it is gone back to.
+    std::map<const node*, std::map<std::string, std::string>> m_typed;
     std::size_t m_drafts_depth = 0;
     std::string m_notice;
     std::int64_t m_stamp = 0;

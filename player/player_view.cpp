@@ -318,6 +318,12 @@ void draw_side(player_app& app, player_view_state& state, const ui::font_set& fo
     }
 }
 
+// Restart asks first once the call has got anywhere: one key must not throw away its answers.
+void ask_restart(player_app& app, player_view_state& state) {
+    if (app.call().breadcrumb().size() <= 1) app.restart();
+    else state.restart_dialog_open = true;
+}
+
 void draw_footer(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     ImGui::Separator();
     const ImVec2 size(0, fonts.size * 1.8f);
@@ -325,7 +331,7 @@ void draw_footer(player_app& app, player_view_state& state, const ui::font_set& 
     if (control(state, "Back  (Backspace)", size)) app.back();
     ImGui::EndDisabled();
     ImGui::SameLine();
-    if (control(state, "Restart  (Ctrl+R)", size)) app.restart();
+    if (control(state, "Restart  (Ctrl+R)", size)) ask_restart(app, state);
     if (app.call().root_tree().allow_find) {
         ImGui::SameLine();
         if (control(state, "Find  (Ctrl+F)", size)) state.find_open = true;
@@ -421,6 +427,26 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
     // Ctrl+C in the box copies its (wrapped) text: the transcript as it is replaces it.
     if (ImGui::IsItemActive() && ctrl_pressed(ui::letter('C'))) ImGui::SetClipboardText(transcript.c_str());
     ImGui::PopFont();
+}
+
+void draw_restart_dialog(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    if (state.restart_dialog_open) {
+        ImGui::OpenPopup("Restart the call");
+        state.restart_dialog_open = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(fonts.size * 28, 0));
+    if (ImGui::BeginPopupModal("Restart the call", nullptr, ImGuiWindowFlags_NoResize)) {
+        ImGui::TextWrapped("Start this call again from the first step? The answers given so far are undone "
+                           "(notes stay, and forms show what was typed in them).");
+        if (control(state, "Restart  (Enter)") || plain_pressed(ui::key::enter) ||
+            plain_pressed(ui::key::keypad_enter)) {
+            app.restart();
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (control(state, "Cancel  (Esc)") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
 }
 
 void draw_end_dialog(player_app& app, player_view_state& state, const ui::font_set& fonts) {
@@ -566,7 +592,7 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
     const bool popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
     const bool typing = ImGui::GetIO().WantTextInput;
     if (!popup_open) {
-        if (ctrl_pressed(ui::letter('R')) && !app.call().finished()) app.restart();
+        if (ctrl_pressed(ui::letter('R')) && !app.call().finished()) ask_restart(app, state);
         if (ctrl_pressed(ui::letter('F')) && app.call().root_tree().allow_find && !app.call().finished())
             state.find_open = true;
         if (!typing && plain_pressed(ui::key::backspace) && !app.call().finished()) app.back();
@@ -608,6 +634,7 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
         draw_footer(app, state, fonts);
         draw_end_dialog(app, state, fonts);
         draw_find_dialog(app, state, fonts);
+        draw_restart_dialog(app, state, fonts);
     }
     ImGui::End();
 }

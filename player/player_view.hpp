@@ -24,6 +24,7 @@ struct drawn_control {
 // What the view keeps between frames (open dialogs, the find query).
 struct player_view_state {
     bool find_open = false;
+    bool restart_dialog_open = false;
     std::string find_query;
     std::string find_confirm;  // an end or hand-off step picked in find: asked again before going
     std::string find_error;    // why the last pick did not go

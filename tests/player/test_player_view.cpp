@@ -185,9 +185,36 @@ TEST_CASE("player view: Ctrl+R restarts and the breadcrumb goes back to a step")
     r.click("Reboot##crumb1");
     CHECK(r.node() == "reboot");
     CHECK(r.app->call().breadcrumb().size() == 2);
+    // With answers given, Ctrl+R asks first: Escape keeps the call as it is, Enter restarts.
     r.ui.press(ui::letter('R'), true);
+    CHECK(r.node() == "reboot");
+    REQUIRE(r.find("Restart  (Enter)"));
+    r.ui.press(ui::key::escape);
+    CHECK(r.node() == "reboot");
+    CHECK(r.app->call().breadcrumb().size() == 2);
+    r.ui.press(ui::letter('R'), true);
+    r.ui.press(ui::key::enter);
     CHECK(r.node() == "power");
     CHECK(r.app->call().breadcrumb().size() == 1);
+    // At the first step there is nothing to lose: no question.
+    r.ui.press(ui::letter('R'), true);
+    CHECK_FALSE(r.find("Restart  (Enter)"));
+}
+
+TEST_CASE("player view: a form gone back to shows what was typed in it") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 1);  // to the account form
+    r.ui.frame({});
+    r.ui.type("12345678");
+    r.ui.press(ui::key::enter);
+    REQUIRE(r.node() == "works");
+    r.ui.press(ui::key::backspace);
+    REQUIRE(r.node() == "acct");
+    CHECK(r.app->form_inputs["account"] == "12345678");
+    // A new call starts with empty forms.
+    r.app->next_call();
+    r.app->choose(0);
+    CHECK(r.app->form_inputs["account"].empty());
 }
 
 TEST_CASE("player view: End call records an abandoned call with its reason") {
