@@ -42,6 +42,12 @@ void indent(std::ostream& out, const std::string& text, const char* prefix) {
 void show(const player_app& app, std::ostream& out) {
     const view& v = app.call().current();
     if (!v.node_ptr) return;
+    // Sub-script ends passed on the way here: their text is still to be said.
+    for (const passed_end& p : v.passed) {
+        out << "\n-- " << terminal_text(p.tree_title) << ": " << terminal_text(p.title) << " --\n";
+        if (!p.text.empty()) indent(out, terminal_text(p.text), "");
+        if (!p.hint.empty()) indent(out, terminal_text(p.hint), "  (agent note) ");
+    }
     out << "\n== " << terminal_text(v.title) << " ==\n";
     if (!v.text.empty()) indent(out, terminal_text(v.text), "");
     if (!v.hint.empty()) indent(out, terminal_text(v.hint), "  (agent note) ");

@@ -217,9 +217,44 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
     }
 }
 
+// The step's agent-only note, in its own coloured box sized to its text (at most `share`
+// of the height left).
+void draw_agent_note(const std::string& hint, const ui::font_set& fonts, float share) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, colour_hint_bg);
+    // Sized to its text: ImGui 1.86 children cannot grow by themselves.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float wrap = ImGui::GetContentRegionAvail().x - 2 * style.WindowPadding.x;
+    const float text_h = ImGui::CalcTextSize(plain(hint).c_str(), nullptr, false, wrap).y;
+    const float h = std::min(text_h * 1.15f + ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y +
+                                 style.ItemSpacing.y * 2,
+                             ImGui::GetContentRegionAvail().y * share);
+    ImGui::BeginChild("hint", ImVec2(0, h), true);
+    ImGui::PushFont(fonts.bold);
+    ImGui::TextColored(colour_warning, "Agent note");
+    ImGui::PopFont();
+    ui::draw_markdown(hint, fonts);
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+}
+
 void draw_node(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     const view& v = app.call().current();
     if (!v.node_ptr) return;
+    // A sub-script's end the call went through on its way here: what it says is still to be
+    // said ("Thank the caller: ..."), though the script already went on.
+    for (std::size_t i = 0; i < v.passed.size(); ++i) {
+        const passed_end& p = v.passed[i];
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::PushFont(fonts.bold);
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(colour_done, "%s: %s", p.tree_title.c_str(), p.title.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopFont();
+        ui::draw_markdown(p.text, fonts);
+        if (!p.hint.empty()) draw_agent_note(p.hint, fonts, 0.25f);
+        ImGui::Separator();
+        ImGui::PopID();
+    }
     ImGui::PushFont(fonts.heading);
     ImGui::TextWrapped("%s", v.title.c_str());
     ImGui::PopFont();
@@ -259,26 +294,6 @@ void draw_node(player_app& app, player_view_state& state, const ui::font_set& fo
         break;
     }
     if (!app.action_error.empty()) ImGui::TextColored(colour_error, "%s", app.action_error.c_str());
-}
-
-// The step's agent-only note, in its own coloured box sized to its text (at most `share`
-// of the height left).
-void draw_agent_note(const std::string& hint, const ui::font_set& fonts, float share) {
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, colour_hint_bg);
-    // Sized to its text: ImGui 1.86 children cannot grow by themselves.
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float wrap = ImGui::GetContentRegionAvail().x - 2 * style.WindowPadding.x;
-    const float text_h = ImGui::CalcTextSize(plain(hint).c_str(), nullptr, false, wrap).y;
-    const float h = std::min(text_h * 1.15f + ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y +
-                                 style.ItemSpacing.y * 2,
-                             ImGui::GetContentRegionAvail().y * share);
-    ImGui::BeginChild("hint", ImVec2(0, h), true);
-    ImGui::PushFont(fonts.bold);
-    ImGui::TextColored(colour_warning, "Agent note");
-    ImGui::PopFont();
-    ui::draw_markdown(hint, fonts);
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
 }
 
 // The call's notes: the box to type one, Add note, and those added so far.

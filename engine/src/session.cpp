@@ -326,6 +326,7 @@ void session::add_crumb(const tree& t, const node& n) {
 void session::arrive(std::shared_ptr<const tree> t, std::string node_id, std::string how) {
     state& st = *m_state;
     st.stuck.clear();
+    m_passed.clear();
     int moves = 0;
     // Every automatic move is counted before it has any effect, so a runaway stops on
     // the node that would have moved again, with nothing half done.
@@ -362,6 +363,9 @@ void session::arrive(std::shared_ptr<const tree> t, std::string node_id, std::st
                         step->calls_returned.push_back(st.calls.back());
                         --step->calls_kept;
                     }
+                    if (!n->text.empty() || !n->hint.empty())
+                        m_passed.push_back({t->title.empty() ? t->id : t->title, node_title(*n), fill_in(*t, n->text),
+                                            fill_in(*t, n->hint)});
                     call_frame frame = std::move(st.calls.back());
                     st.calls.pop_back();
                     t = std::move(frame.caller);
@@ -434,6 +438,21 @@ void session::finish(session_status s, const node& end_node) {
     }
 }
 
+// Unset variables show as nothing; names the tree does not declare stay as written.
+std::function<std::optional<std::string>(std::string_view)> session::variable_lookup(const tree& t) const {
+    return [this, &t](std::string_view name) -> std::optional<std::string> {
+        const state& st = *m_state;
+        if (auto it = st.vars.find(std::string(name)); it != st.vars.end())
+            return markdown_escaped(to_display(it->second));
+        if (t.find_variable(name)) return std::string();
+        return std::nullopt;
+    };
+}
+
+std::string session::fill_in(const tree& t, const std::string& text) const {
+    return interpolate(text, variable_lookup(t));
+}
+
 void session::refresh_view() {
     const state& st = *m_state;
     view v;
@@ -444,14 +463,9 @@ void session::refresh_view() {
     const node* n = t.find(st.node_id);
     v.node_ptr = n;
     v.title = n ? node_title(*n) : st.node_id;
+    v.passed = m_passed;
     if (n) {
-        // Unset variables show as nothing; names the tree does not declare stay as written.
-        auto lookup = [&](std::string_view name) -> std::optional<std::string> {
-            if (auto it = st.vars.find(std::string(name)); it != st.vars.end())
-                return markdown_escaped(to_display(it->second));
-            if (t.find_variable(name)) return std::string();
-            return std::nullopt;
-        };
+        const auto lookup = variable_lookup(t);
         v.text = interpolate(n->text, lookup);
         v.hint = interpolate(n->hint, lookup);
         if (n->kind == node_kind::question) {
@@ -626,6 +640,7 @@ void session::emit_back(const std::string& left_tree, const std::string& left_no
 }
 
 void session::undo_last() {
+    m_passed.clear();
     undo_step step = std::move(m_history.back());
     m_history.pop_back();
     state& st = *m_state;

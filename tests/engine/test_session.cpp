@@ -570,6 +570,33 @@ TEST_CASE("session: jump runs the sub-tree, returns to `to`, and back crosses th
     CHECK(s.outcome() == "unverified");
 }
 
+TEST_CASE("session: the text of a sub-tree's end is carried to the step after the return") {
+    std::string verify(verify_xml);
+    const std::string ok = R"(<end id="ok" title="Verified" outcome="verified"/>)";
+    verify.replace(verify.find(ok), ok.size(),
+                   R"(<end id="ok" title="Verified" outcome="verified"><text>Thank the caller ({tries} tries).</text>)"
+                   R"(<hint>Do not read the date back.</hint></end>)");
+    manual_clock clk(0);
+    tree_library lib;
+    lib.add(load(verify));
+    session s(load(billing_xml), &lib, clk);
+    REQUIRE(s.choose(0));
+    CHECK(s.current().passed.empty());  // into the sub-tree: nothing passed yet
+    REQUIRE(s.choose(0));  // Matches -> ok (end, with text) -> back in billing at refund
+    CHECK(node_id(s) == "refund");
+    REQUIRE(s.current().passed.size() == 1);
+    const passed_end& p = s.current().passed[0];
+    CHECK(p.tree_title == "Verify");
+    CHECK(p.title == "Verified");
+    CHECK(p.text == "Thank the caller (1 tries).");  // filled in as it was there
+    CHECK(p.hint == "Do not read the date back.");
+    // Only the step right after the return shows it: gone after Back, and after the next move.
+    REQUIRE(s.back());
+    CHECK(s.current().passed.empty());
+    REQUIRE(s.choose(1));  // Does not match -> no (an end without text) -> after -> refused
+    CHECK(s.current().passed.empty());
+}
+
 TEST_CASE("session: a jump without `to` ends the call at the sub-tree's end") {
     manual_clock clk(0);
     recording_sink sink;

@@ -1,6 +1,8 @@
 // The console player driven through streams, as a script or tmux would drive it.
 #include <doctest/doctest.h>
 #include <sstream>
+#include <utility>
+#include <vector>
 #include <unistd.h>
 
 #include "console.hpp"
@@ -18,8 +20,10 @@ struct console_run {
     std::string transcript;
 };
 
-console_run play(const std::string& xml, const std::string& input) {
+console_run play(const std::string& xml, const std::string& input,
+                 const std::vector<std::pair<std::string, std::string>>& other_trees = {}) {
     test::temp_folder dir;
+    for (const auto& [name, text] : other_trees) dir.write(name, text);
     manual_clock clk{1'700'000'000'000};
     player::player_options o;
     o.tree_path = dir.write("router.xml", xml);
@@ -187,4 +191,21 @@ TEST_CASE("console: control characters in tree text cannot reach the terminal") 
 TEST_CASE("console: terminal_text drops Markdown markers and neutralises controls") {
     CHECK(player::terminal_text("**bold** and *it*") == "bold and it");
     CHECK(player::terminal_text("a\x1B[2Jb").find('\x1B') == std::string::npos);
+}
+
+TEST_CASE("console: the text of a sub-script's end is shown on the step after the return") {
+    const char* check = R"(<tree format="1" id="check" title="Identity check" start="ask">
+  <question id="ask" title="Verified?"><choice to="ok">Yes</choice></question>
+  <end id="ok" title="Verified" outcome="verified"><text>Thank the caller.</text></end>
+</tree>)";
+    const char* desk = R"(<tree format="1" id="desk" start="verify">
+  <jump id="verify" tree="check" to="done"/>
+  <step id="done" title="Help them" to="bye"/>
+  <end id="bye" outcome="resolved"/>
+</tree>)";
+    const auto r = play(desk, "1\n\n", {{"check.xml", check}});
+    CHECK(r.status == session_status::completed);
+    const auto said = r.output.find("-- Identity check: Verified --\nThank the caller.\n");
+    REQUIRE(said != std::string::npos);
+    CHECK(said < r.output.find("== Help them =="));
 }

@@ -3,10 +3,12 @@
 // The player and the editor's preview both drive this; neither knows how it works inside.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "signpost/clock.hpp"
@@ -41,6 +43,16 @@ struct view_field {
 };
 
 // Where the session is now.
+// The end of a sub-script that an action passed through on its way back to the calling
+// script (a jump with `to`): its text is meant for the agent ("Thank the caller: ...") but
+// the walk does not stop there, so the view carries it to the step that follows.
+struct passed_end {
+    std::string tree_title;  // the sub-script's title, or its id
+    std::string title;       // the end node's title, or its id
+    std::string text;        // with {variables} filled in, as they were there
+    std::string hint;
+};
+
 struct view {
     const tree* tree_ptr = nullptr;  // the tree the node belongs to
     const node* node_ptr = nullptr;  // null only before start
@@ -53,6 +65,8 @@ struct view {
     // When the script cannot go on (a jump target that does not load, a logic node with
     // no matching branch, a runaway logic loop): why. The agent can still go back or end.
     std::string stuck;
+    // Sub-script ends with text the last action went through, in order (empty after Back).
+    std::vector<passed_end> passed;
 };
 
 // One step of the walk so far: what the breadcrumb shows and the transcript lists.
@@ -155,6 +169,9 @@ private:
     void arrive(std::shared_ptr<const tree> t, std::string node_id, std::string how = {});
     void add_crumb(const tree& t, const node& n);
     void refresh_view();
+    // {name} in a text of tree `t`, filled in with the call's values.
+    std::function<std::optional<std::string>(std::string_view)> variable_lookup(const tree& t) const;
+    std::string fill_in(const tree& t, const std::string& text) const;
     void push_history();
     // Undoes the latest history entry (no event: back() and back_to() emit one for the
     // agent's whole move).
@@ -180,6 +197,7 @@ private:
     std::vector<std::pair<std::string, std::string>> m_notes;
     std::vector<std::string> m_note_titles;  // title of each note's node, for the transcript
     view m_view;
+    std::vector<passed_end> m_passed;  // for the view: see view::passed
     session_status m_status = session_status::active;
     std::string m_outcome, m_team, m_priority, m_handoff, m_abandon_reason;
     std::int64_t m_started_ms = 0;
