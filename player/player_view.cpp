@@ -27,6 +27,7 @@ const ImVec4 colour_escalated(1.0f, 0.62f, 0.25f, 1.0f);
 
 bool ctrl_pressed(int k) { return ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
 bool plain_pressed(int k) { return !ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
+bool dialog_open() { return ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId); }
 
 // A button that records where it was drawn, so tests can click it like a person.
 bool control(player_view_state& state, const std::string& label, ImVec2 size = ImVec2(0, 0)) {
@@ -211,7 +212,7 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
     }
     state.focus_form = false;
     if (control(state, "Submit  (Enter)", ImVec2(fonts.size * 12, fonts.size * 2.2f))) submit = true;
-    if (submit || (plain_pressed(ui::key::enter) && !ImGui::IsAnyItemActive())) {
+    if (submit || (plain_pressed(ui::key::enter) && !ImGui::IsAnyItemActive() && !dialog_open())) {
         app.submit();
         state.show_first_error = !app.field_errors.empty();
     }
@@ -268,7 +269,9 @@ void draw_node(player_app& app, player_view_state& state, const ui::font_set& fo
         ImGui::PopTextWrapPos();
     }
     ImGui::Spacing();
-    const bool typing = ImGui::GetIO().WantTextInput;
+    // Keys typed into a box, or meant for a dialog over the step (Enter confirming a
+    // restart), are not the step's.
+    const bool typing = ImGui::GetIO().WantTextInput || dialog_open();
     switch (v.node_ptr->kind) {
     case node_kind::question: {
         for (std::size_t i = 0; i < v.choices.size(); ++i) {
@@ -604,7 +607,7 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
 
-    const bool popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+    const bool popup_open = dialog_open();
     const bool typing = ImGui::GetIO().WantTextInput;
     if (!popup_open) {
         if (ctrl_pressed(ui::letter('R')) && !app.call().finished()) ask_restart(app, state);

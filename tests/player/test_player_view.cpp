@@ -11,6 +11,7 @@
 #include "player_fixture.hpp"
 #include "player_view.hpp"
 #include "signpost/clock.hpp"
+#include "signpost/session_log.hpp"
 #include "ui/headless.hpp"
 #include "ui/keys.hpp"
 #include "ui/markdown_view.hpp"
@@ -683,4 +684,24 @@ TEST_CASE("player view: a choice field is typed (a unique start is enough) and E
     r.ui.press(ui::key::enter);
     CHECK(r.app->call().status() == session_status::abandoned);
     CHECK(r.app->call().abandon_reason() == "caller hung up");
+}
+
+TEST_CASE("player view: Enter that confirms a dialog is not also taken by the step beneath it") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 2);  // to the Reboot step, whose Continue is Enter
+    REQUIRE(r.node() == "reboot");
+    r.ui.press(ui::letter('R'), true);
+    REQUIRE(r.find("Restart  (Enter)"));
+    r.ui.press(ui::key::enter);
+    CHECK(r.node() == "power");
+    r.app.reset();  // the log is complete once the player is gone
+    log_reader reader;
+    REQUIRE(reader.open(r.dir.file("sessions.db")));
+    std::vector<std::string> kinds;
+    CHECK(reader.for_each_session({}, [&](const session_record&, const std::vector<event>& events) {
+        for (const event& e : events) kinds.push_back(std::string(to_string(e.kind)) + " " + e.node);
+    }));
+    // No Continue on the Reboot step between the choice and the restart.
+    CHECK(kinds == std::vector<std::string>{"start power", "enter power", "choose power", "enter reboot",
+                                            "restart reboot", "enter power", "end power"});
 }
