@@ -15,6 +15,8 @@ player_app::player_app(player_options options, clock& clk) : m_options(std::move
 player_app::~player_app() {
     // A call still open when the player closes is recorded as abandoned, not left dangling.
     if (m_session && !m_session->finished()) m_session->abandon("player closed");
+    // A note still being typed (the wrap-up on the end screen at the end of a shift) is kept.
+    if (m_session) add_note();
 }
 
 std::int64_t player_app::file_stamp() const {
@@ -95,8 +97,10 @@ void player_app::sync_drafts() {
     m_drafts_depth = m_session->breadcrumb().size();
     form_inputs.clear();
     // A form gone back to shows what was typed in it before (Back undid the values, not the
-    // typing: the agent corrects one field instead of asking the caller for all again).
-    const auto typed = v.node_ptr ? m_typed.find(v.node_ptr) : m_typed.end();
+    // typing: the agent corrects one field instead of asking the caller for all again). Not
+    // when the script comes to it again: then it shows the values as the script has them.
+    const auto typed = v.node_ptr && m_went_back ? m_typed.find(v.node_ptr) : m_typed.end();
+    m_went_back = false;
     for (const view_field& f : v.fields) {
         std::string shown = f.value;
         if (typed != m_typed.end())
@@ -173,11 +177,13 @@ void player_app::submit() {
 
 void player_app::back() {
     take(*this, m_session->back());
+    m_went_back = true;
     sync_drafts();
 }
 
 void player_app::back_to(std::size_t crumb) {
     take(*this, m_session->back_to(crumb));
+    m_went_back = true;
     sync_drafts();
 }
 

@@ -102,6 +102,7 @@ private:
     const node* m_drafts_for = nullptr;
     // What was submitted in each form of this call, to show again when it is gone back to.
     std::map<const node*, std::map<std::string, std::string>> m_typed;
+    bool m_went_back = false;  // the last move was Back: a form shows what was typed in it
     std::size_t m_drafts_depth = 0;
     std::string m_notice;
     std::int64_t m_stamp = 0;

@@ -238,11 +238,9 @@ void draw_agent_note(const std::string& hint, const ui::font_set& fonts, float s
     ImGui::PopStyleColor();
 }
 
-void draw_node(player_app& app, player_view_state& state, const ui::font_set& fonts) {
-    const view& v = app.call().current();
-    if (!v.node_ptr) return;
-    // A sub-script's end the call went through on its way here: what it says is still to be
-    // said ("Thank the caller: ..."), though the script already went on.
+// Sub-script ends the call went through on its way here: what they say is still to be
+// said ("Thank the caller: ..."), though the script already went on.
+void draw_passed(const view& v, const ui::font_set& fonts) {
     for (std::size_t i = 0; i < v.passed.size(); ++i) {
         const passed_end& p = v.passed[i];
         ImGui::PushID(static_cast<int>(i));
@@ -256,6 +254,12 @@ void draw_node(player_app& app, player_view_state& state, const ui::font_set& fo
         ImGui::Separator();
         ImGui::PopID();
     }
+}
+
+void draw_node(player_app& app, player_view_state& state, const ui::font_set& fonts) {
+    const view& v = app.call().current();
+    if (!v.node_ptr) return;
+    draw_passed(v, fonts);
     ImGui::PushFont(fonts.heading);
     ImGui::TextWrapped("%s", v.title.c_str());
     ImGui::PopFont();
@@ -384,6 +388,8 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
     // An abandoned call's last step was never done: named, not shown as if it were to do.
     if (s.status() == session_status::abandoned && last.node_ptr)
         ImGui::TextColored(colour_muted, "It was at: %s", last.title.c_str());
+    // A sub-script's end passed on the way to this end (an identity check's "Thank the caller").
+    if (s.status() != session_status::abandoned) draw_passed(last, fonts);
     // The summary (or the end node's text) scrolls within at most 40% of the screen, so the
     // buttons and the transcript below stay in view however long it is.
     const bool handoff = s.status() == session_status::escalated && !s.handoff().empty();
@@ -455,7 +461,7 @@ void draw_restart_dialog(player_app& app, player_view_state& state, const ui::fo
     ImGui::SetNextWindowSize(ImVec2(fonts.size * 28, 0));
     if (ImGui::BeginPopupModal("Restart the call", nullptr, ImGuiWindowFlags_NoResize)) {
         ImGui::TextWrapped("Start this call again from the first step? The answers given so far are undone "
-                           "(notes stay, and forms show what was typed in them).");
+                           "(notes stay).");
         if (control(state, "Restart  (Enter)") || plain_pressed(ui::key::enter) ||
             plain_pressed(ui::key::keypad_enter)) {
             app.restart();
@@ -499,8 +505,14 @@ bool matches(const node& n, const std::string& query) {
 }
 
 // Goes to a step found by search; a step that ends the call is only gone to when confirmed.
+// True when going to `n` ends the call: a hand-off, or an end that does not return to a
+// calling script.
+bool ends_call(const player_app& app, const node& n) {
+    return n.kind == node_kind::escalate || (n.kind == node_kind::end && !app.call().current().end_returns);
+}
+
 void find_go(player_app& app, player_view_state& state, const node& n, bool confirmed) {
-    const bool ends_call = n.kind == node_kind::end || n.kind == node_kind::escalate;
+    const bool ends_call = signpost::player::ends_call(app, n);
     if (ends_call && !confirmed) {
         state.find_confirm = n.id;
         state.find_error.clear();
@@ -544,11 +556,12 @@ void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_
             state.find_confirm.clear();
         } else {
             ImGui::PushTextWrapPos(0);
+            const std::string title = n->title.empty() ? n->id : n->title;
             if (n->kind == node_kind::escalate)
                 ImGui::TextColored(colour_escalated, "\"%s\" hands the call off to %s and ends it here.",
-                                   n->title.c_str(), n->team.c_str());
+                                   title.c_str(), n->team.c_str());
             else
-                ImGui::TextColored(colour_warning, "\"%s\" ends the call here.", n->title.c_str());
+                ImGui::TextColored(colour_warning, "\"%s\" ends the call here.", title.c_str());
             ImGui::TextWrapped("Steps in between are skipped: what they would ask is not in the call data.");
             ImGui::PopTextWrapPos();
             const ImVec2 size(0, fonts.size * 1.8f);
@@ -579,7 +592,7 @@ void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_
         if (!first) first = &n;
         std::string label = n.title.empty() ? n.id : n.title;
         if (n.kind == node_kind::escalate) label += "  (hands off to " + n.team + ")";
-        if (n.kind == node_kind::end) label += "  (ends the call)";
+        if (n.kind == node_kind::end) label += ends_call(app, n) ? "  (ends the call)" : "  (returns to the calling script)";
         ui::want_glyphs(label);
         if (ImGui::Selectable((label + "##find" + n.id).c_str())) picked = &n;
     }

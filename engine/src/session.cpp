@@ -458,6 +458,7 @@ void session::refresh_view() {
     view v;
     v.tree_ptr = st.where.get();
     v.jump_depth = static_cast<int>(st.calls.size());
+    v.end_returns = !st.calls.empty() && !st.calls.back().return_node.empty();
     v.stuck = st.stuck;
     const tree& t = *st.where;
     const node* n = t.find(st.node_id);

@@ -1919,12 +1919,15 @@ struct log_bulk_writer::impl {
         s.bind(11, last.time_ms);
         s.bind(12, host);
         s.bind(13, pid);
-        if (last.kind == event_kind::end) {
-            auto status = parse_status(last.detail);
-            s.bind(7, last.time_ms);
-            s.bind(8, status && *status != session_status::active ? std::string_view(last.detail) : "abandoned");
-            s.bind_or_null(9, last.outcome);
-            s.bind_or_null(10, last.node);
+        // The end event, with only after-call notes after it.
+        const auto end = std::find_if(b.events.rbegin(), b.events.rend(),
+                                      [](const event& e) { return e.kind != event_kind::note; });
+        if (end != b.events.rend() && end->kind == event_kind::end) {
+            auto status = parse_status(end->detail);
+            s.bind(7, end->time_ms);
+            s.bind(8, status && *status != session_status::active ? std::string_view(end->detail) : "abandoned");
+            s.bind_or_null(9, end->outcome);
+            s.bind_or_null(10, end->node);
         } else {
             s.bind_null(7);
             s.bind(8, std::string_view("active"));
@@ -2113,8 +2116,8 @@ void log_bulk_writer::on_event(const event& e) {
         auto_info.tree_version = 0;
         m.begin(auto_info);
     }
+    // Kept open past its end: after-call notes may follow. The next session or finish() stores it.
     m.current.events.push_back(e);
-    if (e.kind == event_kind::end) m.store();
 }
 
 void log_bulk_writer::add_session(const session_info& info, std::vector<event> events) {

@@ -582,6 +582,7 @@ TEST_CASE("session: the text of a sub-tree's end is carried to the step after th
     session s(load(billing_xml), &lib, clk);
     REQUIRE(s.choose(0));
     CHECK(s.current().passed.empty());  // into the sub-tree: nothing passed yet
+    CHECK(s.current().end_returns);     // its ends go back to billing
     REQUIRE(s.choose(0));  // Matches -> ok (end, with text) -> back in billing at refund
     CHECK(node_id(s) == "refund");
     REQUIRE(s.current().passed.size() == 1);
@@ -590,6 +591,7 @@ TEST_CASE("session: the text of a sub-tree's end is carried to the step after th
     CHECK(p.title == "Verified");
     CHECK(p.text == "Thank the caller (1 tries).");  // filled in as it was there
     CHECK(p.hint == "Do not read the date back.");
+    CHECK_FALSE(s.current().end_returns);  // billing's own ends end the call
     // Only the step right after the return shows it: gone after Back, and after the next move.
     REQUIRE(s.back());
     CHECK(s.current().passed.empty());

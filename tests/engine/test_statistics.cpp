@@ -1224,6 +1224,61 @@ TEST_CASE("stats: the bulk writer stores final statuses, crashed calls and every
     CHECK(count == 6);
 }
 
+TEST_CASE("stats: the bulk writer keeps after-call notes with the session they follow") {
+    temp_dir dir;
+    const std::string db = dir.file("bulk.db");
+    auto v2 = load(router_v2, "router.xml");
+    manual_clock clk(t0);
+    log_bulk_writer bulk;
+    REQUIRE(bulk.open(db));
+    for (int i = 0; i < 2; ++i) {
+        session_info info = info_for(*v2, router_v2, "ana", clk.now_ms());
+        info.id = "session-" + std::to_string(i);
+        bulk.begin_session(info);
+        session s(v2, nullptr, clk, &bulk, "ana");
+        clk.advance(1000);
+        REQUIRE(s.choose(0));
+        clk.advance(30'000);
+        s.note("wrap-up " + std::to_string(i));
+    }
+    // And a whole session given at once, its end followed by a note.
+    struct collected : event_sink {
+        std::vector<event> events;
+        void on_event(const event& e) override { events.push_back(e); }
+    } sink;
+    {
+        session s(v2, nullptr, clk, &sink, "bo");
+        REQUIRE(s.choose(0));
+        clk.advance(1000);
+        s.note("after");
+    }
+    const std::vector<event> events = sink.events;
+    session_info info = info_for(*v2, router_v2, "bo", clk.now_ms());
+    info.id = "session-2";
+    bulk.add_session(info, events);
+    REQUIRE(bulk.finish());
+    CHECK(bulk.sessions_written() == 3);
+
+    log_reader reader;
+    REQUIRE(reader.open(db));
+    std::vector<session_record> seen;
+    std::vector<event> last_events;
+    REQUIRE(reader.for_each_session({}, [&](const session_record& s, const std::vector<event>& e) {
+        seen.push_back(s);
+        last_events.push_back(e.back());
+    }));
+    // Not a made-up session per note, and each one completed at its end, not at its note.
+    REQUIRE(seen.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CAPTURE(i);
+        CHECK(seen[i].status == session_status::completed);
+        CHECK(last_events[i].kind == event_kind::note);
+        REQUIRE(seen[i].ended_ms);
+        CHECK(*seen[i].ended_ms < last_events[i].time_ms);
+    }
+    CHECK(last_events[0].detail == "wrap-up 0");
+}
+
 TEST_CASE("stats: the bulk writer refuses files that are not Signpost logs") {
     temp_dir dir;
     const std::string text = dir.file("notes.txt");

@@ -227,3 +227,56 @@ TEST_CASE("player app: call data keeps a sub-script's labels after the call retu
     CHECK(shown == std::vector<std::pair<std::string, std::string>>{
                        {"Reason for the call", "lockout"}, {"Verification method", "badge"}, {"tries", "1"}});
 }
+
+TEST_CASE("player app: a form shows what was typed only when gone back to, not when the script comes to it again") {
+    const char* xml = R"(<tree format="1" id="acct" start="ask">
+  <variables><variable name="account" type="text" label="Account"/></variables>
+  <form id="ask" title="Account" to="check"><field var="account" required="true"/></form>
+  <question id="check" title="Found?">
+    <choice to="ok">Yes</choice>
+    <choice to="ask" set="account = ''">No: ask for it again</choice>
+  </question>
+  <end id="ok" outcome="resolved"/>
+</tree>)";
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("acct.xml", xml);
+    o.log_path = "-";
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    app.form_inputs["account"] = "11112222";
+    app.submit();
+    REQUIRE(app.call().current().node_ptr->id == "check");
+    app.back();
+    CHECK(app.form_inputs["account"] == "11112222");  // gone back to: as typed
+    app.submit();
+    app.choose(1);  // the script clears the number and asks again
+    REQUIRE(app.call().current().node_ptr->id == "ask");
+    CHECK(app.form_inputs["account"].empty());
+}
+
+TEST_CASE("player app: a note still being typed when the player closes is kept with the call") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", test::player_tree_xml);
+    o.log_path = dir.file("log.db");
+    {
+        player::player_app app(o, clk);
+        REQUIRE_FALSE(app.start());
+        app.choose(0);
+        app.form_inputs["account"] = "12345678";
+        app.submit();
+        app.choose(0);  // fixed: the call is over
+        REQUIRE(app.call().status() == session_status::completed);
+        app.note_draft = "end of shift wrap-up";
+    }
+    log_reader reader;
+    REQUIRE(reader.open(o.log_path));
+    std::vector<event> events;
+    CHECK(reader.for_each_session({}, [&](const session_record&, const std::vector<event>& e) { events = e; }));
+    REQUIRE_FALSE(events.empty());
+    CHECK(events.back().kind == event_kind::note);
+    CHECK(events.back().detail == "end of shift wrap-up");
+}

@@ -62,6 +62,9 @@ struct view {
     std::vector<view_choice> choices;  // question
     std::vector<view_field> fields;    // form
     int jump_depth = 0;                // 0 in the root tree
+    // An end node of this tree returns to the calling script (a jump with `to`) instead of
+    // ending the call.
+    bool end_returns = false;
     // When the script cannot go on (a jump target that does not load, a logic node with
     // no matching branch, a runaway logic loop): why. The agent can still go back or end.
     std::string stuck;
