@@ -173,6 +173,25 @@ form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
     }
 }
 
+// After-call work: notes until an empty line (or the end of the input).
+void after_call_notes(player_app& app, std::istream& in, std::ostream& out) {
+    out << "\nThe call is over. n NOTE adds an after-call note; an empty line finishes.\n";
+    for (;;) {
+        out << "> " << std::flush;
+        std::string line;
+        if (!read_line(in, line)) return;
+        line = trim(line);
+        if (line.empty()) return;
+        if (line.size() > 1 && line[0] == ':') line.erase(0, 1);
+        if (command_of(line) == 'n' && !trim(line.substr(1)).empty()) {
+            app.note_draft = trim(line.substr(1));
+            app.add_note();
+        } else {
+            out << "! the call is over: n NOTE adds a note, an empty line finishes\n";
+        }
+    }
+}
+
 }  // namespace
 
 int run_console(player_app& app, std::istream& in, std::ostream& out) {
@@ -218,6 +237,7 @@ int run_console(player_app& app, std::istream& in, std::ostream& out) {
     // The end or hand-off step says what to tell the caller: it is shown before the transcript
     // (an abandoned call's last step is not: it was never done).
     if (app.call().finished() && app.call().status() != session_status::abandoned) show(app, out);
+    if (!input_ended) after_call_notes(app, in, out);
     out << "\n--- transcript ---\n" << neutralise_controls(app.call().transcript()) << '\n';
     if (input_ended && signal) return 128 + signal;
     return input_ended ? 3 : 0;

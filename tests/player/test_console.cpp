@@ -209,3 +209,16 @@ TEST_CASE("console: the text of a sub-script's end is shown on the step after th
     REQUIRE(said != std::string::npos);
     CHECK(said < r.output.find("== Help them =="));
 }
+
+TEST_CASE("console: after the call, n adds after-call notes until an empty line") {
+    const auto r = play(test::player_tree_xml, "1\n12345678\n1\nn caller will call back Monday\nhello\n\nn too late\n");
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::completed);
+    CHECK(r.output.find("The call is over.") != std::string::npos);
+    CHECK(r.output.find("! the call is over") != std::string::npos);  // "hello" is no note
+    CHECK(r.transcript.find("- after the call: caller will call back Monday") != std::string::npos);
+    CHECK(r.transcript.find("too late") == std::string::npos);  // after the empty line: not read
+    // The transcript printed at the end has the note too.
+    CHECK(r.output.find("after the call: caller will call back Monday", r.output.find("--- transcript ---")) !=
+          std::string::npos);
+}
