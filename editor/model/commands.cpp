@@ -513,9 +513,13 @@ std::unique_ptr<command> delete_nodes(std::vector<std::string> ids) {
                                  std::any_of(n.choices.begin(), n.choices.end(), [&](const choice& c) { return gone(c.to); }) ||
                                  std::any_of(n.branches.begin(), n.branches.end(), [&](const branch& b) { return gone(b.to); });
             if (!touches) continue;
+            // Answers and branches that led there stay, unlinked: their labels, conditions and
+            // `set`s are the author's work, and Problems lists each one to link again.
             node& e = r.edit(i);
-            std::erase_if(e.choices, [&](const choice& c) { return gone(c.to); });
-            std::erase_if(e.branches, [&](const branch& b) { return gone(b.to); });
+            for (choice& c : e.choices)
+                if (gone(c.to)) c.to.clear();
+            for (branch& b : e.branches)
+                if (gone(b.to)) b.to.clear();
             if (gone(e.to)) e.to.clear();
             if (gone(e.otherwise)) e.otherwise.clear();
         }

@@ -655,7 +655,7 @@ void canvas_view::draw_popups(editor_app& app) {
             }
             if (ImGui::MenuItem("Duplicate", "Ctrl+D")) app.run(duplicate_nodes(t, doc.selection().ids()));
             if (ImGui::MenuItem("Copy", "Ctrl+C")) ImGui::SetClipboardText(copy_nodes(t, doc.selection().ids()).c_str());
-            if (ImGui::MenuItem("Delete", "Delete")) app.run(delete_nodes(doc.selection().ids()));
+            if (ImGui::MenuItem("Delete", "Delete")) app.delete_selection();
         }
         ImGui::EndPopup();
     }
@@ -687,7 +687,7 @@ void canvas_view::handle_keys(editor_app& app) {
     const bool ctrl = io.KeyCtrl;
     if ((pressed(ui::key::del) || pressed(ui::key::backspace)) && !ctrl) {
         if (!doc.selection().empty()) {
-            app.run(delete_nodes(doc.selection().ids()));
+            app.delete_selection();
             doc.edits().seal();
         } else if (m_selected_link) {
             app.run(disconnect(*m_selected_link));
@@ -699,7 +699,7 @@ void canvas_view::handle_keys(editor_app& app) {
     if (ctrl && (pressed(ui::letter('C')) || pressed(ui::letter('X'))) && !doc.selection().empty()) {
         ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids()).c_str());
         if (pressed(ui::letter('X'))) {
-            app.run(delete_nodes(doc.selection().ids()));
+            app.delete_selection();
             doc.edits().seal();
         } else {
             app.set_status(std::to_string(doc.selection().size()) + " node(s) copied");

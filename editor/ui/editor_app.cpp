@@ -72,6 +72,28 @@ bool editor_app::run(std::unique_ptr<command> c) {
     return true;
 }
 
+void editor_app::delete_selection() {
+    const std::vector<std::string> ids = m_doc->selection().ids();
+    const tree& t = m_doc->current();
+    const auto doomed = [&](const std::string& id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); };
+    std::size_t unlinked = 0;
+    for (const node& n : t.nodes) {
+        if (doomed(n.id)) continue;
+        for (const choice& c : n.choices) unlinked += !c.to.empty() && doomed(c.to);
+        for (const branch& b : n.branches) unlinked += !b.to.empty() && doomed(b.to);
+    }
+    const std::string what = ids.size() == 1 ? "'" + ids.front() + "'" : std::to_string(ids.size()) + " nodes";
+    if (!run(delete_nodes(ids))) return;
+    if (unlinked == 0) {
+        set_status("Deleted " + what);
+        return;
+    }
+    set_status("Deleted " + what + "; " + std::to_string(unlinked) +
+               (unlinked == 1 ? " answer or branch that led to it is unlinked"
+                              : " answers or branches that led to them are unlinked") +
+               " (see Problems; Ctrl+Z undoes)");
+}
+
 void editor_app::select_and_show(const std::string& node_id) {
     m_doc->selection().select_only(node_id);
     m_canvas.request_centre(node_id);
@@ -212,8 +234,23 @@ bool editor_app::save(bool overwrite_changes_on_disk) {
     remember(m_doc->path());
     m_failed_path.clear();
     m_failed_problems.clear();
-    set_status("Saved " + m_doc->path());
+    say_saved();
     return true;
+}
+
+void editor_app::say_saved() {
+    // Saved either way (nothing is lost), but a tree with errors is one players refuse: said
+    // now, not found out on the floor.
+    if (m_doc->problems_stale()) m_doc->revalidate();
+    std::size_t errors = 0;
+    for (const diagnostic& d : m_doc->problems()) errors += d.level == severity::error;
+    if (errors == 0) {
+        set_status("Saved " + m_doc->path());
+        return;
+    }
+    set_status("Saved " + m_doc->path() + ", with " + std::to_string(errors) + (errors == 1 ? " error" : " errors") +
+                   " (see Problems): players refuse it until that is fixed",
+               true);
 }
 
 bool editor_app::save_as(const std::string& path) {
@@ -230,7 +267,7 @@ bool editor_app::save_as(const std::string& path) {
     remember(m_doc->path());
     m_failed_path.clear();
     m_failed_problems.clear();
-    set_status("Saved " + m_doc->path());
+    say_saved();
     return true;
 }
 

@@ -70,6 +70,9 @@ public:
     const document& doc() const { return *m_doc; }
     // Runs a command; an error goes to the status line. Selects nodes it created.
     bool run(std::unique_ptr<command> c);
+    // Deletes the selected nodes (Delete, Cut); the status line says how many answers and
+    // branches that led to them are left unlinked.
+    void delete_selection();
     // Selects `node_id` and centres the canvas on it.
     void select_and_show(const std::string& node_id);
     void set_status(std::string message, bool error = false);
@@ -153,6 +156,8 @@ public:
     void set_time_source(std::function<document::clock::time_point()> now) { m_now = std::move(now); }
 
 private:
+    // "Saved FILE" on the status line, or with the count of errors the saved tree has.
+    void say_saved();
     void adopt(std::unique_ptr<document> doc);
     bool open_now(const std::string& path);  // true when a tree came back
     void run_pending();  // the New/Open/Quit the author answered "save first" or "don't save" to

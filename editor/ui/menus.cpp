@@ -72,12 +72,12 @@ void edit_menu(editor_app& app) {
     const bool any = !doc.selection().empty();
     if (ImGui::MenuItem("Cut", "Ctrl+X", false, any)) {
         ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids()).c_str());
-        app.run(delete_nodes(doc.selection().ids()));
+        app.delete_selection();
     }
     if (ImGui::MenuItem("Copy", "Ctrl+C", false, any))
         ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids()).c_str());
     if (ImGui::MenuItem("Duplicate", "Ctrl+D", false, any)) app.run(duplicate_nodes(doc.current(), doc.selection().ids()));
-    if (ImGui::MenuItem("Delete", "Delete", false, any)) app.run(delete_nodes(doc.selection().ids()));
+    if (ImGui::MenuItem("Delete", "Delete", false, any)) app.delete_selection();
     ImGui::Separator();
     if (ImGui::MenuItem("Select all", "Ctrl+A")) doc.selection().select_all(doc.current());
     if (ImGui::MenuItem("Select none", "Escape", false, any)) doc.selection().clear();

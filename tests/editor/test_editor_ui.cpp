@@ -224,6 +224,26 @@ TEST_CASE("editor ui: Chinese, Japanese and Korean text from the file, typed and
     CHECK(drawable(0xD0A4));
 }
 
+TEST_CASE("editor ui: saving a tree with errors saves it and says players refuse it") {
+    rig r;
+    r.ui.click(r.node_at("power"));
+    r.click("field:choice.0.if");
+    r.ui.type("reboots >");
+    r.enter();
+    r.ui.press(ui::letter('S'), true);
+    CHECK_FALSE(r.doc().dirty());  // saved all the same: nothing is lost
+    CHECK(r.app->status().find("with 1 error") != std::string::npos);
+    CHECK(r.app->status().find("players refuse it") != std::string::npos);
+    // Fixed and saved again: a plain "Saved".
+    r.click("field:choice.0.if");
+    r.ui.press(ui::key::end);
+    r.ui.type(" 1");
+    r.enter();
+    r.ui.press(ui::letter('S'), true);
+    CHECK(r.app->status().rfind("Saved ", 0) == 0);
+    CHECK(r.app->status().find("error") == std::string::npos);
+}
+
 TEST_CASE("editor ui: expression fields show parse and type errors as the author types") {
     rig r;
     r.ui.click(r.node_at("power"));
@@ -361,7 +381,10 @@ TEST_CASE("editor ui: box select, Ctrl+click, delete, copy/paste and duplicate w
     r.ui.click(r.node_at("reboot"));
     r.ui.press(ui::letter('X'), true);
     CHECK(r.t().find("reboot") == nullptr);
-    CHECK(r.t().find("power")->choices.size() == 1);  // the answer into the cut node went with it
+    // The answer into the cut node stays, unlinked, and the status line says so.
+    REQUIRE(r.t().find("power")->choices.size() == 2);
+    CHECK(r.t().find("power")->choices[1].to.empty());
+    CHECK(r.app->status().find("1 answer or branch that led to it is unlinked") != std::string::npos);
 }
 
 TEST_CASE("editor ui: pan with the right button, zoom around the cursor, F fits") {

@@ -66,7 +66,7 @@ TEST_CASE("model: add node to a tree without a start makes it the start") {
     CHECK(d.current().nodes.empty());
 }
 
-TEST_CASE("model: delete removes choices and branches to the nodes and clears to, otherwise, start") {
+TEST_CASE("model: delete unlinks the answers and branches to the nodes and clears to, otherwise, start") {
     auto d = model_test::sample_document();
     round_trip(d, delete_nodes({"route", "power"}));
     const tree& t = d.current();
@@ -82,13 +82,24 @@ TEST_CASE("model: delete removes choices and branches to the nodes and clears to
     auto d2 = model_test::sample_document();
     REQUIRE(!d2.execute(delete_nodes({"reboot", "fixed"})));
     const node& q = get(d2, "power");
-    REQUIRE(q.choices.size() == 2);  // the "No" answer went with its target
+    // The "No" answer stays, unlinked, with its label and `set`: the author's work is kept
+    // and Problems says to link it again.
+    REQUIRE(q.choices.size() == 3);
     CHECK(q.choices[0].to == "acct");
-    CHECK(q.choices[1].to == "route");
+    CHECK(q.choices[1].to.empty());
+    CHECK(q.choices[1].label == "No");
+    CHECK_FALSE(q.choices[1].sets.empty());
+    CHECK(q.choices[2].to == "route");
     CHECK(get(d2, "route").otherwise.empty());
     CHECK(get(d2, "route").branches.size() == 1);
     REQUIRE(!d2.execute(delete_nodes({"tier2"})));
-    CHECK(get(d2, "route").branches.empty());
+    REQUIRE(get(d2, "route").branches.size() == 1);
+    CHECK(get(d2, "route").branches[0].to.empty());
+    CHECK_FALSE(get(d2, "route").branches[0].condition.source().empty());
+    d2.revalidate();
+    std::size_t unlinked = 0;
+    for (const diagnostic& p : d2.problems()) unlinked += p.node_id == "power" || p.node_id == "route";
+    CHECK(unlinked >= 2);
 
     CHECK(d2.execute(delete_nodes({"nope"})).has_value());
 }
