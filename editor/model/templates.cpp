@@ -15,10 +15,7 @@ constexpr std::string_view blank_xml = R"(<tree format="1" id="new-tree" title="
 
 // A customer call: verify, try the usual fixes in order, escalate what is left.
 constexpr std::string_view troubleshooting_xml = R"(<tree format="1" id="new-tree" title="Troubleshooting call" start="verify">
-  <description>
-    A customer reports a problem. Confirm who they are, try the usual fixes in order, and hand
-    the call to the next tier with the facts when nothing works.
-  </description>
+  <description>A customer reports a problem. Confirm who they are, try the usual fixes in order, and hand the call to the next tier with the facts when nothing works.</description>
   <variables>
     <variable name="caller" type="text" label="Caller"/>
     <variable name="account" type="text" label="Account number"/>
@@ -62,10 +59,7 @@ constexpr std::string_view troubleshooting_xml = R"(<tree format="1" id="new-tre
 
 // One department asking another for help: capture, triage by urgency, escalate upwards.
 constexpr std::string_view internal_escalation_xml = R"(<tree format="1" id="new-tree" title="Internal escalation" start="request">
-  <description>
-    A colleague from another department needs something from your team. Write the request
-    down, decide who acts, and take it to your manager (and beyond) when it cannot wait.
-  </description>
+  <description>A colleague from another department needs something from your team. Write the request down, decide who acts, and take it to your manager (and beyond) when it cannot wait.</description>
   <variables>
     <variable name="department" type="text" label="Requesting department"/>
     <variable name="need" type="text" label="What they need"/>
@@ -98,10 +92,7 @@ constexpr std::string_view internal_escalation_xml = R"(<tree format="1" id="new
 
 // A supervisor checking in with an agent: wellbeing first, then support or coaching.
 constexpr std::string_view check_in_xml = R"(<tree format="1" id="new-tree" title="Supervisor check-in" start="how-are-you">
-  <description>
-    A short, private check-in with an agent. Listen first; offer a break or support before
-    talking about calls.
-  </description>
+  <description>A short, private check-in with an agent. Listen first; offer a break or support before talking about calls.</description>
   <question id="how-are-you" title="How are you doing?">
     <text>Find a quiet moment and ask how they are doing today. Listen without interrupting.</text>
     <hint>Not in front of the team. If they do not want to talk now, offer another time.</hint>

@@ -142,9 +142,11 @@ void canvas_view::draw(editor_app& app) {
         m_view = fit_view(boxes, vv(m_size));
         m_fit_pending = false;
         // A freshly opened big tree would fit only as unreadable specks: start readable,
-        // at the start node, instead (F still fits everything).
+        // at the start node, instead (F still fits everything). A small one (a template)
+        // is better seen whole, if a little small.
         const int start = m_scene.index_of(app.doc().current().start);
-        if (m_first_view && m_view.zoom < readable_zoom && start >= 0) {
+        const bool big = m_scene.nodes().size() > 12;
+        if (m_first_view && big && m_view.zoom < readable_zoom && start >= 0) {
             const rect box = m_scene.nodes()[static_cast<std::size_t>(start)].box;
             m_view.zoom = readable_zoom;
             m_view.offset = vec2{60.0, m_size.y * 0.45} - vec2{box.min.x, box.center().y} * m_view.zoom;
