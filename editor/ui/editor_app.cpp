@@ -32,11 +32,24 @@ editor_app::~editor_app() {
 
 void editor_app::start() {
     if (m_options.remember_recent) m_recent.load();
-    if (!m_options.tree_path.empty()) open_now(m_options.tree_path);
+    const std::string& path = m_options.tree_path;
+    std::error_code ec;
+    const fs::path folder = fs::path(path).parent_path();
+    if (!path.empty() && !fs::exists(path, ec) && !ec && (folder.empty() || fs::is_directory(folder, ec))) {
+        // `signpost-editor my-script.xml` for a file not there yet starts it: a new tree that
+        // Ctrl+S writes to that name (its id is the name, as the format wants).
+        m_new_file = path;
+    } else if (!path.empty()) {
+        open_now(path);
+    }
     if (!m_doc) {
         // Nothing opened: a new tree, with the file's diagnostics still on show.
-        adopt(document::from_template("new-tree"));
-        if (m_failed_path.empty()) set_status("New tree from the template: pick a node and edit it in the inspector");
+        const std::string stem = fs::path(m_new_file).stem().string();
+        adopt(document::from_template(!m_new_file.empty() && is_valid_id(stem) ? stem : "new-tree"));
+        if (!m_new_file.empty())
+            set_status("New file " + m_new_file + ": not written yet (Ctrl+S writes it)");
+        else if (m_failed_path.empty())
+            set_status("New tree from the template: pick a node and edit it in the inspector");
         // An untitled tree's autosave left by a crash is offered back like a file's (after
         // the autosave of a file that failed to open, if any: one offer at a time).
         offer_untitled_recovery();
@@ -131,6 +144,7 @@ std::vector<std::string> editor_app::library_folders() const {
 // [SECTION] files
 
 void editor_app::new_now(std::size_t which) {
+    m_new_file.clear();
     const auto starters = starter_templates();
     const starter_template& starter = starters[which < starters.size() ? which : 0];
     adopt(document::from_starter(starter));
@@ -143,6 +157,7 @@ void editor_app::new_now(std::size_t which) {
 
 bool editor_app::open_now(const std::string& path) {
     open_result r = document::open(path, m_options.library_dirs);
+    if (r.doc) m_new_file.clear();
     m_recovery.reset();
     // Reopening the file being edited (Reload) finds this editor's own autosave: that is
     // no crash to recover from.
@@ -216,6 +231,8 @@ void editor_app::open_file(const std::string& path) {
 }
 
 bool editor_app::save(bool overwrite_changes_on_disk) {
+    std::error_code ec;
+    if (m_doc->untitled() && !m_new_file.empty() && !fs::exists(m_new_file, ec) && !ec) return save_as(m_new_file);
     if (m_doc->untitled()) {
         m_dialog.show(file_purpose::save_tree, fs::current_path().string(), m_doc->current().id + ".xml");
         return false;
@@ -264,6 +281,7 @@ bool editor_app::save_as(const std::string& path) {
         return false;
     }
     m_lossy_warning.clear();  // the original file stays as it was
+    m_new_file.clear();
     remember(m_doc->path());
     m_failed_path.clear();
     m_failed_problems.clear();

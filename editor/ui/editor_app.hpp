@@ -194,6 +194,7 @@ private:
     std::string m_lossy_warning;  // what the first save of this file would drop ("" = nothing)
     bool m_lossy_asked = false;   // the prompt about it is up
     std::string m_failed_path;
+    std::string m_new_file;  // the file named at start that is not there yet: Ctrl+S writes it
     diagnostics m_failed_problems;
     bool m_failed_fatal = false;
     bool m_continue_after_save = false;  // a "save changes?" answer waits for Save As

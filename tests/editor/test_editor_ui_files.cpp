@@ -560,3 +560,20 @@ TEST_CASE("editor files: after a file's offer is answered, an untitled crash aut
     CHECK(r.app->recovery_offer()->file.empty());
     CHECK(fs::exists(untitled));
 }
+
+TEST_CASE("editor files: a file named at start that is not there yet is a new tree Ctrl+S writes to it") {
+    rig r("");
+    const std::string path = r.dir.file("printer-jam.xml");
+    r.app = r.make_app(path);
+    r.settle();
+    CHECK(r.app->status().find("New file " + path) != std::string::npos);
+    CHECK(r.doc().untitled());
+    CHECK(r.t().id == "printer-jam");  // the id is the file's name, as the format wants
+    r.ui.press(ui::letter('S'), true);
+    CHECK_FALSE(r.doc().untitled());
+    CHECK(r.doc().path() == path);
+    CHECK(std::filesystem::exists(path));
+    const load_result back = load_tree_file(path);
+    CHECK(back.ok());
+    CHECK(back.loaded->id == "printer-jam");
+}
