@@ -179,10 +179,15 @@ bool inspector_view::apply(editor_app& app, const std::string& field, const std:
     return true;
 }
 
-void inspector_view::show_error(const std::string& field) {
+void inspector_view::show_error(const std::string& field, const std::string& still, editor_app* app) {
     if (const auto it = m_drafts.find(key(field)); it != m_drafts.end() && !it->second.error.empty()) {
         ImGui::PushTextWrapPos(0);
         ImGui::TextColored(colours::error, "%s", it->second.error.c_str());
+        // A refused rename leaves the new name in the box: it must not look applied.
+        if (!still.empty()) {
+            ImGui::TextColored(colours::error, "Not renamed: it is still '%s'.", still.c_str());
+            if (app) app->record("not-renamed:" + field);
+        }
         ImGui::PopTextWrapPos();
     }
 }
@@ -284,7 +289,7 @@ void inspector_view::draw_tree(editor_app& app) {
         changed.id = id.text;
         apply(app, "id", id.text, set_tree_header(changed));
     }
-    show_error("id");
+    show_error("id", t.id, &app);
 
     label(app, "Title", "title");
     live_text(app, "title", t.title, [h](const std::string& v) {
@@ -353,7 +358,7 @@ void inspector_view::draw_variables(editor_app& app) {
         label(app, "Name (renames every use)", "name", static_cast<int>(i));
         const edit_result name = text_input(app, f + ".name", v.name);
         if (name.left && name.text != v.name && !name.text.empty()) apply(app, f + ".name", name.text, rename_variable(v.name, name.text));
-        show_error(f + ".name");
+        show_error(f + ".name", v.name, &app);
 
         label(app, "Type", "type", static_cast<int>(i));
         int type = static_cast<int>(v.type);
@@ -473,7 +478,7 @@ void inspector_view::draw_node(editor_app& app, const node& n) {
             return;  // the node has a new id; draw it next frame
         }
     }
-    show_error("id");
+    show_error("id", id, &app);
 
     label(app, "Kind", "kind");
     int kind = static_cast<int>(n.kind);

@@ -74,7 +74,9 @@ private:
     bool apply(editor_app& app, const std::string& field, const std::string& text, std::unique_ptr<command> c);
     // Label column + highlight when a problem asked to focus this field.
     void label(editor_app& app, const char* text, const std::string& field, int index = -1);
-    void show_error(const std::string& field);
+    // The refused draft's error under its field; for renames, `still` is the name kept
+    // (said, and recorded in `app` for tests as "not-renamed:FIELD").
+    void show_error(const std::string& field, const std::string& still = {}, editor_app* app = nullptr);
     std::string key(const std::string& field) const { return m_scope + "/" + field; }
 
     std::string m_scope;  // node id, or "#tree"

@@ -105,6 +105,8 @@ TEST_CASE("editor ui: renaming a node in the inspector updates every link, undo 
     r.enter();
     CHECK(r.t().find("account-form"));
     CHECK_FALSE(r.app->inspector().field_error("id").empty());
+    r.settle(1);
+    CHECK(r.drawn("not-renamed:id"));  // the new name stays in the box: said not to be applied
 
     r.ui.click(r.node_at("power"));  // leave the inspector, so Ctrl+Z is the document's
     r.ui.press(ui::letter('Z'), true);
