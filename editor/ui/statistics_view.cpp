@@ -53,6 +53,16 @@ bool statistics_view::reload(editor_app& app) {
         m_report = tree_report{};
         m_report->tree_id = current->id;
     }
+    // None of this tree's calls: say which trees the log has calls of (the wrong log, or a
+    // tree renamed since), instead of a canvas of links marked "never".
+    m_other_trees.clear();
+    if (m_report->sessions.started == 0) {
+        std::vector<tree_report> all;
+        statistics_options any;
+        any.library = &library;
+        if (collect_reports(reader, {}, any, all))
+            for (const tree_report& rep : all) m_other_trees.emplace_back(rep.tree_id, rep.sessions.started);
+    }
 
     // What the canvas needs, keyed by node id of the edited tree.
     m_traffic = {};
@@ -212,6 +222,21 @@ void statistics_view::draw(editor_app& app) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Close")) {
         close();
+        return;
+    }
+    if (s.started == 0) {
+        ImGui::PushTextWrapPos(0);
+        std::string message = "This log has no calls of '" + r.tree_id + "'.";
+        if (!m_other_trees.empty()) {
+            message += " It has calls of: ";
+            for (std::size_t i = 0; i < m_other_trees.size(); ++i)
+                message += (i ? ", " : "") + m_other_trees[i].first + " (" + std::to_string(m_other_trees[i].second) + ")";
+            message += ". Is it the log of another tree, or was this tree's id changed?";
+        }
+        ui::want_glyphs(message);
+        ImGui::TextColored(colours::warning, "%s", message.c_str());
+        ImGui::PopTextWrapPos();
+        app.record("stats:no-calls");
         return;
     }
     ImGui::SameLine();

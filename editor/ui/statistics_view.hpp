@@ -27,7 +27,12 @@ public:
     void draw(editor_app& app);
 
     // What the canvas draws while statistics are shown (null when closed or hidden).
-    const canvas_traffic* traffic() const { return loaded() && show_on_canvas ? &m_traffic : nullptr; }
+    // Null too when the log has no calls of this tree (every link would read "never").
+    const canvas_traffic* traffic() const {
+        return loaded() && show_on_canvas && m_report->sessions.started > 0 ? &m_traffic : nullptr;
+    }
+    // When the log has no calls of this tree: the trees it has calls of, with how many.
+    const std::vector<std::pair<std::string, std::uint64_t>>& other_trees() const { return m_other_trees; }
     // The figures (null when closed).
     const tree_report* report() const { return m_report ? &*m_report : nullptr; }
 
@@ -41,6 +46,7 @@ private:
     std::string m_path;
     std::string m_error;
     std::optional<tree_report> m_report;
+    std::vector<std::pair<std::string, std::uint64_t>> m_other_trees;  // when the log has none of this tree's calls
     canvas_traffic m_traffic;
     int m_sort_column = 1;
     bool m_sort_ascending = false;

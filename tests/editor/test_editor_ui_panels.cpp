@@ -134,3 +134,26 @@ TEST_CASE("editor panels: only what is in view is drawn, and far out boxes becom
     CHECK(r.canvas().transform().zoom < simple_zoom);  // drawn as blocks
     CHECK(r.canvas().drawn_nodes() >= 150);
 }
+
+TEST_CASE("editor panels: a log with no calls of this tree says whose calls it has, and colours nothing") {
+    rig r;
+    const std::string log = r.dir.file("sessions.db");
+    {
+        log_bulk_writer out;
+        REQUIRE(out.open(log));
+        generator_options o;
+        o.sessions = 50;
+        generator_summary summary;
+        auto other = std::make_shared<tree>(r.t());
+        other->id = "printer";  // the log of another tree
+        REQUIRE(generate_log(other, nullptr, o, out, summary));
+    }
+    r.app->open_statistics(log);
+    r.settle();
+    REQUIRE(r.app->statistics().loaded());
+    CHECK(r.drawn("stats:no-calls"));
+    CHECK(r.canvas().traffic == nullptr);  // no links marked "never"
+    CHECK(r.app->statistics().report()->sessions.started == 0);
+    using calls = std::vector<std::pair<std::string, std::uint64_t>>;
+    CHECK(r.app->statistics().other_trees() == calls{{"printer", 50}});
+}
