@@ -641,6 +641,15 @@ void editor_app::draw(const ui::font_set& fonts) {
     if (!m_status.empty()) {
         ImGui::SameLine();
         ImGui::TextColored(m_status_error ? colours::error : colours::muted, " \xC2\xB7  %s", m_status.c_str());
+        // One line: a long message (a save error with its path) runs past the edge; all of it
+        // is in the tooltip.
+        if (ImGui::IsItemHovered() && ImGui::GetItemRectMax().x > ImGui::GetWindowPos().x + ImGui::GetWindowWidth()) {
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+            ImGui::TextUnformatted(m_status.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+        }
     }
 
     draw_prompts(*this);

@@ -349,7 +349,11 @@ void inspector_view::draw_variables(editor_app& app) {
     ImGui::PushFont(app.fonts().bold);
     ImGui::TextUnformatted("Variables");
     ImGui::PopFont();
-    if (t.variables.empty()) ImGui::TextColored(colours::muted, "None yet. Variables hold what the agent captures.");
+    if (t.variables.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(colours::muted, "None yet. Variables hold what the agent captures.");
+        ImGui::PopTextWrapPos();
+    }
     for (std::size_t i = 0; i < t.variables.size(); ++i) {
         const variable v = t.variables[i];  // a copy: commands below replace the list
         const std::string f = "var." + std::to_string(i);
