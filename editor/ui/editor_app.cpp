@@ -343,6 +343,13 @@ void editor_app::accept_recovery() {
         // The file itself did not open: the recovered edits take its place.
         m_lossy_warning.clear();
         remember(path);
+    } else if (m_failed_path == path && !m_lossy_warning.empty()) {
+        // The warning was about the file as opened ("see Problems"); Problems now shows the
+        // recovered tree, which may have none.
+        const bool comments = m_lossy_warning.find("XML comment") != std::string::npos;
+        m_lossy_warning = "the file on disk opened with errors: what the loader could not read from it is not in "
+                          "the recovered edits either, and would be gone from the file";
+        if (comments) m_lossy_warning += "; and its XML comments are not kept";
     }
     if (m_failed_path == path) {
         m_failed_path.clear();

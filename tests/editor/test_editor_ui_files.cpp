@@ -577,3 +577,27 @@ TEST_CASE("editor files: a file named at start that is not there yet is a new tr
     CHECK(back.ok());
     CHECK(back.loaded->id == "printer-jam");
 }
+
+TEST_CASE("editor files: recovering edits of a file that opened with errors says the errors were the file's") {
+    const char* xml = R"(<tree format="1" id="lossy" start="a">
+  <question id="a"><text>Ready?</text>
+    <choice to="b">Yes</choice>
+    <chioce to="b">Maybe</chioce>
+  </question>
+  <end id="b" outcome="resolved"/>
+</tree>
+)";
+    rig r(xml, "lossy.xml");
+    REQUIRE(r.app->lossy_save_warning().find("see Problems") != std::string::npos);
+    nudge(r, "b");
+    r.now += std::chrono::seconds(6);
+    r.settle();
+    r.restart_after_crash(r.tree_path);
+    r.settle();
+    REQUIRE(r.app->recovery_offer());
+    r.click("recover:Recover");
+    r.settle();
+    // Problems shows the recovered tree now: the warning no longer points there.
+    CHECK(r.app->lossy_save_warning().find("see Problems") == std::string::npos);
+    CHECK(r.app->lossy_save_warning().find("the file on disk opened with errors") != std::string::npos);
+}
