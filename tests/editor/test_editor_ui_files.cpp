@@ -30,6 +30,18 @@ std::string edit_and_autosave(rig& r) {
     return autosave;
 }
 
+// A file the editor opens with an error (a misspelt element) and an XML comment: what its
+// first save would drop.
+const char* lossy_xml = R"(<tree format="1" id="lossy" start="a">
+  <!-- ask the team lead before changing this -->
+  <question id="a"><text>Ready?</text>
+    <choice to="b">Yes</choice>
+    <chioce to="b">Maybe</chioce>
+  </question>
+  <end id="b" outcome="resolved"/>
+</tree>
+)";
+
 }  // namespace
 
 TEST_CASE("editor files: closing with unsaved changes asks, and Don't save quits and drops the autosave") {
@@ -397,16 +409,7 @@ TEST_CASE("editor files: an untitled tree's autosave is offered back at the next
 }
 
 TEST_CASE("editor files: the first save of a file that opened with errors or comments says what it drops") {
-    const char* xml = R"(<tree format="1" id="lossy" start="a">
-  <!-- ask the team lead before changing this -->
-  <question id="a"><text>Ready?</text>
-    <choice to="b">Yes</choice>
-    <chioce to="b">Maybe</chioce>
-  </question>
-  <end id="b" outcome="resolved"/>
-</tree>
-)";
-    rig r(xml, "lossy.xml");
+    rig r(lossy_xml, "lossy.xml");
     const auto on_disk = [&] {
         std::ifstream in(r.tree_path);
         return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -579,15 +582,7 @@ TEST_CASE("editor files: a file named at start that is not there yet is a new tr
 }
 
 TEST_CASE("editor files: recovering edits of a file that opened with errors says the errors were the file's") {
-    const char* xml = R"(<tree format="1" id="lossy" start="a">
-  <question id="a"><text>Ready?</text>
-    <choice to="b">Yes</choice>
-    <chioce to="b">Maybe</chioce>
-  </question>
-  <end id="b" outcome="resolved"/>
-</tree>
-)";
-    rig r(xml, "lossy.xml");
+    rig r(lossy_xml, "lossy.xml");
     REQUIRE(r.app->lossy_save_warning().find("see Problems") != std::string::npos);
     nudge(r, "b");
     r.now += std::chrono::seconds(6);

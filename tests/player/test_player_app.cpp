@@ -16,6 +16,24 @@ std::string with_version(std::string xml, int version) {
     return xml;
 }
 
+// Options for the fixture script in `dir`, logging to `log` ("-": no log).
+player::player_options router_options(const test::temp_folder& dir, const std::string& log) {
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", test::player_tree_xml);
+    o.log_path = log == "-" ? log : dir.file(log);
+    return o;
+}
+
+// Plays the fixture script to its last question and takes `last` there (0: fixed, the call
+// completes; 1: escalated to Tier 2).
+void play_to_the_end(player::player_app& app, int last) {
+    app.choose(0);
+    app.form_inputs["account"] = "12345678";
+    app.submit();
+    app.choose(last);
+    REQUIRE(app.call().finished());
+}
+
 }  // namespace
 
 TEST_CASE("player app: a republished script is used from the next call, never mid-call") {
@@ -152,15 +170,10 @@ TEST_CASE("player app: find jumps only when the tree allows it") {
 TEST_CASE("player app: notes after the call ends are after-call work: logged after the end, the call's figures unchanged") {
     test::temp_folder dir;
     manual_clock clk{1'700'000'000'000};
-    player::player_options o;
-    o.tree_path = dir.write("router.xml", test::player_tree_xml);
-    o.log_path = dir.file("log.db");
+    const player::player_options o = router_options(dir, "log.db");
     player::player_app app(o, clk);
     REQUIRE_FALSE(app.start());
-    app.choose(0);
-    app.form_inputs["account"] = "12345678";
-    app.submit();
-    app.choose(1);  // not working: escalated to Tier 2, the call ends
+    play_to_the_end(app, 1);  // not working: escalated to Tier 2, the call ends
     REQUIRE(app.call().status() == session_status::escalated);
     clk.advance(60'000);  // the caller is gone; the agent writes up the call
     app.note_draft = "caller will send photos of the router lights";
@@ -259,16 +272,11 @@ TEST_CASE("player app: a form shows what was typed only when gone back to, not w
 TEST_CASE("player app: a note still being typed when the player closes is kept with the call") {
     test::temp_folder dir;
     manual_clock clk{1'700'000'000'000};
-    player::player_options o;
-    o.tree_path = dir.write("router.xml", test::player_tree_xml);
-    o.log_path = dir.file("log.db");
+    const player::player_options o = router_options(dir, "log.db");
     {
         player::player_app app(o, clk);
         REQUIRE_FALSE(app.start());
-        app.choose(0);
-        app.form_inputs["account"] = "12345678";
-        app.submit();
-        app.choose(0);  // fixed: the call is over
+        play_to_the_end(app, 0);  // fixed: the call is over
         REQUIRE(app.call().status() == session_status::completed);
         app.note_draft = "end of shift wrap-up";
     }
