@@ -512,8 +512,7 @@ bool ends_call(const player_app& app, const node& n) {
 }
 
 void find_go(player_app& app, player_view_state& state, const node& n, bool confirmed) {
-    const bool ends_call = signpost::player::ends_call(app, n);
-    if (ends_call && !confirmed) {
+    if (ends_call(app, n) && !confirmed) {
         state.find_confirm = n.id;
         state.find_error.clear();
         return;

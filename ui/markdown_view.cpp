@@ -7,7 +7,6 @@
 #include <imgui.h>
 
 #include "signpost/markdown.hpp"
-#include "signpost/text.hpp"
 #include "soft_wrap.hpp"
 
 namespace signpost::ui {
@@ -82,26 +81,17 @@ private:
     bool m_started;
 };
 
-// Reads the code point at `i` (a malformed byte reads as itself) and moves `i` past it.
-unsigned next_code_point(std::string_view s, std::size_t& i) {
-    char32_t c = 0;
-    const std::size_t n = decode_utf8(s, i, c);
-    if (n == 0) return static_cast<unsigned char>(s[i++]);
-    i += n;
-    return c;
-}
-
 // The length of the first word of `text`: up to and with the spaces after it, or to the
 // first place a CJK line may break, whichever comes first.
 std::size_t first_word(std::string_view text) {
     const std::size_t space = std::min(text.find_first_of(" \n"), text.size());
     std::size_t end = space < text.size() && text[space] == ' ' ? text.find_first_not_of(' ', space) : space;
     if (end == std::string_view::npos) end = text.size();
-    for (std::size_t i = 0; i < space;) {
-        const unsigned c = next_code_point(text, i);
+    for (std::size_t i = 0, length = 0; i < space;) {
+        const char32_t c = code_point_at(text, i, length);
+        i += length;
         if (i >= space || !may_break_after(c)) continue;  // before a space: the spaces go with it
-        std::size_t j = i;
-        if (may_start_line(next_code_point(text, j))) return i;
+        if (may_start_line(code_point_at(text, i, length))) return i;
     }
     return end;
 }

@@ -12,17 +12,6 @@ constexpr std::size_t none = std::string_view::npos;
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0u) == 0x80u; }
 
-// The code point at `i` (a malformed byte reads as U+FFFD) and its length in bytes.
-char32_t code_point_at(std::string_view s, std::size_t i, std::size_t& length) {
-    char32_t c = 0;
-    length = decode_utf8(s, i, c);
-    if (length == 0) {
-        length = 1;
-        return 0xFFFD;
-    }
-    return c;
-}
-
 // Start of the code point before byte `i`.
 std::size_t previous_start(std::string_view s, std::size_t i) {
     if (i == 0) return 0;
@@ -32,6 +21,16 @@ std::size_t previous_start(std::string_view s, std::size_t i) {
 }
 
 }  // namespace
+
+char32_t code_point_at(std::string_view s, std::size_t i, std::size_t& length) {
+    char32_t c = 0;
+    length = decode_utf8(s, i, c);
+    if (length == 0) {
+        length = 1;
+        return 0xFFFD;
+    }
+    return c;
+}
 
 bool may_break_after(char32_t c) {
     static const std::u32string_view opening = U"\u3008\u300A\u300C\u300E\u3010\u3014\u3016\u3018\u301A\u301D"

@@ -13,6 +13,10 @@
 
 namespace signpost::ui {
 
+// The code point at byte `i` of UTF-8 text and its length in bytes (a malformed byte reads
+// as U+FFFD, one byte long).
+char32_t code_point_at(std::string_view s, std::size_t i, std::size_t& length);
+
 // Chinese and Japanese are written without spaces: a line may break after any ideograph,
 // kana or CJK punctuation mark (Korean puts spaces between words, so Hangul does not).
 // Not after an opening bracket, which belongs with what follows it.
