@@ -105,6 +105,9 @@ void player_app::sync_drafts() {
         std::string shown = f.value;
         if (typed != m_typed.end())
             if (const auto it = typed->second.find(f.variable); it != typed->second.end()) shown = it->second;
+        // A flag is asked as yes or no, so that is how its value is shown.
+        if (f.type == var_type::flag && shown == "true") shown = "yes";
+        if (f.type == var_type::flag && shown == "false") shown = "no";
         form_inputs[f.variable] = std::move(shown);
     }
     field_errors.clear();
@@ -124,15 +127,23 @@ std::string lower_ascii(std::string_view s) {
     return out;
 }
 
-// A choice typed as one of its options in another case, or as the start of only one of
-// them, is that option: the agent types "pl" for "plus" (a drop-down list cannot be used
-// from the keyboard).
-void complete_choices(const view& v, std::map<std::string, std::string>& inputs) {
+// What a field of this type may be typed as, completed from its start; empty for free text.
+std::vector<std::string> completions(const view_field& f) {
+    if (f.type == var_type::choice) return f.options;
+    if (f.type == var_type::flag) return {"yes", "no", "true", "false"};
+    return {};
+}
+
+// A choice or flag typed as one of its options in another case, or as the start of only
+// one of them, is that option: the agent types "pl" for "plus" or "y" for "yes" (a
+// drop-down list or a checkbox cannot be used from the keyboard).
+void complete_typed(const view& v, std::map<std::string, std::string>& inputs) {
     for (const view_field& f : v.fields) {
-        if (f.type != var_type::choice) continue;
+        const std::vector<std::string> options = completions(f);
+        if (options.empty()) continue;
         const auto it = inputs.find(f.variable);
         if (it == inputs.end() || it->second.empty()) continue;
-        if (std::find(f.options.begin(), f.options.end(), it->second) != f.options.end()) continue;
+        if (std::find(options.begin(), options.end(), it->second) != options.end()) continue;
         std::string typed = it->second;
         typed.erase(0, typed.find_first_not_of(' '));
         typed.erase(typed.find_last_not_of(' ') + 1);
@@ -140,7 +151,7 @@ void complete_choices(const view& v, std::map<std::string, std::string>& inputs)
         if (typed.empty()) continue;
         const std::string* match = nullptr;
         int starts = 0;
-        for (const std::string& option : f.options) {
+        for (const std::string& option : options) {
             const std::string o = lower_ascii(option);
             if (o == typed) {
                 match = &option;
@@ -168,7 +179,7 @@ void player_app::next() {
 }
 
 void player_app::submit() {
-    complete_choices(m_session->current(), form_inputs);
+    complete_typed(m_session->current(), form_inputs);
     if (const node* form = m_session->current().node_ptr) m_typed[form] = form_inputs;
     const action_result r = m_session->submit(form_inputs);
     take(*this, r);

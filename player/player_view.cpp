@@ -10,6 +10,7 @@
 #include <imgui_stdlib.h>
 
 #include "signpost/text.hpp"
+#include "signpost/value.hpp"
 #include "ui/keys.hpp"
 #include "ui/markdown_view.hpp"
 #include "ui/text_glyphs.hpp"
@@ -193,13 +194,22 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
                 ImGui::EndCombo();
             }
         } else if (f.type == var_type::flag) {
-            bool on = input == "true" || input == "yes";
-            if (ImGui::Checkbox("##in", &on)) input = on ? "true" : "false";
+            // Typed like a choice ("y" is enough), with a checkbox beside it for the mouse:
+            // a checkbox alone cannot be reached from the keyboard, and left unticked it
+            // gave no answer at all, so a required "no" took two clicks.
+            ImGui::SetNextItemWidth(fonts.size * 8);
+            if (ImGui::InputTextWithHint("##in", "yes or no", &input, ImGuiInputTextFlags_EnterReturnsTrue)) submit = true;
+            state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+            ImGui::SameLine();
+            const std::optional<value> typed = parse_value(var_type::flag, input);
+            bool on = typed && std::get<bool>(*typed);
+            if (ImGui::Checkbox("##tick", &on)) input = on ? "yes" : "no";
+            state.controls.push_back({"tick:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
         } else {
             const char* hint = f.placeholder.empty() ? "" : f.placeholder.c_str();
             if (ImGui::InputTextWithHint("##in", hint, &input, ImGuiInputTextFlags_EnterReturnsTrue)) submit = true;
         }
-        if (f.type != var_type::choice)
+        if (f.type != var_type::choice && f.type != var_type::flag)
             state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
         ImGui::PopID();
         if (const std::string err = app.field_error_for(f.variable); !err.empty())

@@ -583,7 +583,7 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
         std::optional<value> parsed = parse_value(type, input);
         if (!parsed) {
             errors.push_back({f.variable, type == var_type::number ? "Not a number"
-                                          : type == var_type::flag ? "Must be true or false"
+                                          : type == var_type::flag ? "Must be yes or no"
                                                                    : "Not a valid value"});
             continue;
         }

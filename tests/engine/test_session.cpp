@@ -421,7 +421,7 @@ TEST_CASE("session: form validation reports every bad field and stores nothing")
     CHECK(r.field_errors[1].variable == "count");
     CHECK(r.field_errors[1].message == "Not a number");
     CHECK(r.field_errors[2].variable == "urgent");
-    CHECK(r.field_errors[2].message == "Must be true or false");
+    CHECK(r.field_errors[2].message == "Must be yes or no");
     CHECK(r.field_errors[3].variable == "plan");
     CHECK(r.field_errors[3].message == "Must be one of: basic, plus");
 

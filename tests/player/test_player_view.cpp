@@ -686,6 +686,47 @@ TEST_CASE("player view: a choice field is typed (a unique start is enough) and E
     CHECK(r.app->call().abandon_reason() == "caller hung up");
 }
 
+TEST_CASE("player view: a flag field is typed yes or no from the keyboard, or ticked") {
+    const char* xml = R"(<tree format="1" id="consent" start="ask">
+  <variables>
+    <variable name="recorded" type="flag" label="Caller agrees to recording"/>
+    <variable name="callback" type="flag" default="true" label="Call back later"/>
+  </variables>
+  <form id="ask" title="Consent" to="done">
+    <field var="recorded" required="true"/>
+    <field var="callback"/>
+  </form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml);
+    r.ui.frame({});
+    // A flag with a value shows it as the question is asked: yes or no.
+    CHECK(r.app->form_inputs.at("callback") == "yes");
+    // The first field has the focus: "n" is the start of "no" only.
+    r.ui.type("n");
+    r.ui.press(ui::key::tab);
+    r.ui.press(ui::letter('A'), true);
+    r.ui.type("f");  // "false", another way to say it
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().status() == session_status::completed);
+    CHECK(r.app->call().variables().at("recorded") == value{false});
+    CHECK(r.app->call().variables().at("callback") == value{false});
+
+    r.app->next_call();
+    r.ui.frame({});
+    r.ui.frame({});  // the focus set on arrival is in place from the next frame
+    // Unknown words are refused with what to type; the box beside it ticks and unticks.
+    r.ui.type("maybe");
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->field_error_for("recorded") == "Must be yes or no");
+    r.click("tick:recorded");
+    CHECK(r.app->form_inputs.at("recorded") == "yes");
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().status() == session_status::completed);
+    CHECK(r.app->call().variables().at("recorded") == value{true});
+    CHECK(r.app->call().variables().at("callback") == value{true});
+}
+
 TEST_CASE("player view: Enter that confirms a dialog is not also taken by the step beneath it") {
     player_rig r;
     r.ui.press(ui::key::digit_0 + 2);  // to the Reboot step, whose Continue is Enter
