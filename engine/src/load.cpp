@@ -1363,6 +1363,9 @@ struct syntax_scan {
     std::string closing_at_mismatch;
     bool mismatch_at_end = false;
     std::size_t comments = 0;  // pugixml skips them; savers cannot write them back
+    // The scan stopped at a value whose quote was never closed (its last problem); pugixml's
+    // error after it is a consequence, not news.
+    bool unclosed_quote = false;
 };
 
 constexpr std::size_t max_syntax_problems = 100;
@@ -1541,6 +1544,7 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 while (j < src.size() && is_name_byte(static_cast<unsigned char>(src[j]))) ++j;
                 const std::string_view name = src.substr(name_start, j - name_start);
                 char quote = 0;
+                std::size_t quote_at = 0;
                 for (; j < src.size(); ++j) {
                     if (quote) {
                         // Skip the plain bytes of a value; only quotes, '<' and '&' matter.
@@ -1549,14 +1553,25 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                     }
                     const char d = src[j];
                     if (quote) {
-                        if (d == quote)
+                        if (d == quote) {
                             quote = 0;
-                        else if (d == '<')
+                        } else if (d == '<' && src.substr(quote_at, j - quote_at).find('\n') != std::string_view::npos) {
+                            // A value running on over lines into a tag is a quote never closed:
+                            // every later '<' would be reported too, each with advice that
+                            // would damage the file.
+                            problems.push_back({quote_at, std::string("this attribute value has no closing quote: it "
+                                                                      "runs on past the end of the line; add ") +
+                                                              quote + " where the value ends"});
+                            out.unclosed_quote = true;
+                            return out;
+                        } else if (d == '<') {
                             problems.push_back({j, "'<' is not allowed inside an attribute value; write '&lt;'"});
+                        }
                         else if (d == '&')
                             check_reference(src, j, problems);
                     } else if (d == '"' || d == '\'') {
                         quote = d;
+                        quote_at = j;
                     } else if (d == '>' || d == '<') {
                         break;
                     }
@@ -1670,7 +1685,8 @@ load_result load_tree(std::string_view xml, std::string file, bool from_disk) {
         const auto off = static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0));
         const bool known = std::any_of(scan.problems.begin(), scan.problems.end(),
                                        [&](const syntax_problem& p) { return p.offset == off; });
-        if (!known) scan.problems.push_back({off, parser_message(parsed.status, parsed.description(), scan)});
+        const bool after_unclosed = scan.unclosed_quote && off >= scan.problems.back().offset;
+        if (!known && !after_unclosed) scan.problems.push_back({off, parser_message(parsed.status, parsed.description(), scan)});
     }
     if (!scan.problems.empty()) {
         std::stable_sort(scan.problems.begin(), scan.problems.end(),

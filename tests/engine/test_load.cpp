@@ -881,6 +881,10 @@ TEST_CASE("load: XML that is not well-formed is refused at the exact line and co
         {head + "  <end id=\"b\" outcome=\"x\"><text>Thanks.", 3, 39, "the file ends while <text> is still open"},
         {"", 1, 1, "the file is empty or has no root element"},
         {"<tree format=1 id=\"t\" start=\"a\"/>", 1, 14, "malformed attribute: values must be quoted"},
+        // A quote never closed is one error at the quote, not one per '<' after it (each
+        // saying to write &lt;, which would damage the file) plus pugixml's.
+        {head + "  <end id=\"b\" outcome=\"done>\n  <end id=\"c\" outcome=\"x\"/>\n  <end id=\"d\"/>\n</tree>\n", 3,
+         23, "this attribute value has no closing quote: it runs on past the end of the line; add \""},
     };
     for (const auto& c : cases) {
         CAPTURE(c.xml);
