@@ -685,15 +685,25 @@ private:
                 const auto first_error = std::find_if(found.problems.begin(), found.problems.end(),
                                                       [](const diagnostic& d) { return d.level == severity::error; });
                 std::string why;
-                if (first_error == found.problems.end())
+                std::string advice = "; add the tree to the library or fix the id";
+                const std::string_view ext = ".xml";
+                const std::string_view ref = nd.tree_ref;
+                if (first_error == found.problems.end()) {
                     why = "could not be loaded";
-                else if (first_error->code == "missing-tree")
+                } else if (first_error->code == "missing-tree") {
                     why = "is not available: " + first_error->message;
-                else
+                    // Trees are named by id; the library adds the file name's ".xml" itself.
+                    if (ref.size() > ext.size() && ref.substr(ref.size() - ext.size()) == ext)
+                        advice = "; write the tree's id without .xml: " +
+                                 quote(std::string(ref.substr(0, ref.size() - ext.size())));
+                } else {
+                    // The tree was found: what stops it is in its own file.
                     why = "has errors (" + format(*first_error) + ")";
+                    advice = first_error->file.empty() ? "; fix the errors in that tree"
+                                                       : "; fix the errors in " + first_error->file;
+                }
                 add(severity::error, "missing-tree",
-                    "jump " + quote(nd.id) + " runs tree " + quote(nd.tree_ref) + ", which " + why +
-                        "; add the tree to the library or fix the id",
+                    "jump " + quote(nd.id) + " runs tree " + quote(nd.tree_ref) + ", which " + why + advice,
                     nd.pos_of("tree"), nd.id, "tree");
                 continue;
             }

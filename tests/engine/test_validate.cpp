@@ -739,12 +739,24 @@ TEST_CASE("validate: jumps across a library folder") {
         CHECK(found[0].field == "tree");
         CHECK(found[0].pos == t->find("j")->pos_of("tree"));
         CHECK(found[0].message.find("ghost") != std::string::npos);
+        CHECK(found[0].message.find("add the tree to the library or fix the id") != std::string::npos);
         CHECK(findings(validate_tree(*t, nullptr)).empty());
     }
-    SUBCASE("a broken target is missing too") {
-        dir.write("bad.xml", tree_xml("bad", "nowhere", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+    SUBCASE("a tree named by its file name is told to drop the .xml") {
+        dir.write("sub.xml", tree_xml("sub", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
+        const auto t = parse(jumper("sub.xml", " to=\"done\""));
+        const auto found = with_code(validate_tree(*t, &lib), "missing-tree");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].message.find("write the tree's id without .xml: 'sub'") != std::string::npos);
+    }
+    SUBCASE("a broken target is missing too, and the fix is in its file") {
+        const std::string bad = dir.write("bad.xml", tree_xml("bad", "nowhere", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
         const auto t = parse(jumper("bad", " to=\"done\""));
-        CHECK(with_code(validate_tree(*t, &lib), "missing-tree").size() == 1);
+        const auto found = with_code(validate_tree(*t, &lib), "missing-tree");
+        REQUIRE(found.size() == 1);
+        // It was found: adding it to the library or changing the id would not help.
+        CHECK(found[0].message.find("fix the errors in " + bad) != std::string::npos);
+        CHECK(found[0].message.find("add the tree") == std::string::npos);
     }
     SUBCASE("a good target is fine") {
         dir.write("sub.xml", tree_xml("sub", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n"));
