@@ -180,6 +180,13 @@ std::string_view trim(std::string_view s) {
 
 bool is_blank(std::string_view s) { return trim(s).empty(); }
 
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 // Digits only, no sign and no leading zero (as the schema writes them); "0" is fine.
 std::optional<int> parse_int(std::string_view s) {
     if (s.empty() || s[0] < '0' || s[0] > '9' || (s[0] == '0' && s.size() > 1)) return std::nullopt;
@@ -465,6 +472,8 @@ private:
     }
     // Reports everything inside `el` when it must have no children at all.
     void expect_empty(pugi::xml_node el, std::string_view node_id);
+    // Reports a true/false attribute with another value; returns what it was meant to say.
+    bool bool_error(const attr& a, std::string_view node_id);
     const attr* require(const attr_list& attrs, std::string_view name, pugi::xml_node el,
                         std::string_view node_id);
 
@@ -672,10 +681,24 @@ void loader::expect_empty(pugi::xml_node el, std::string_view node_id) {
 const attr* loader::require(const attr_list& attrs, std::string_view name, pugi::xml_node el,
                             std::string_view node_id) {
     if (const attr* a = attrs.find(name)) return a;
+    const bool vowel = !name.empty() && std::string_view("aeiou").find(name.front()) != std::string_view::npos;
     error("missing-attribute",
-          std::string("<") + el.name() + "> needs a '" + std::string(name) + "' attribute",
+          std::string("<") + el.name() + "> needs " + (vowel ? "an '" : "a '") + std::string(name) + "' attribute",
           element_pos(el), node_id, std::string(name));
     return nullptr;
+}
+
+bool loader::bool_error(const attr& a, std::string_view node_id) {
+    // "yes", "True", "1": what was meant is clear, so the fix is named and the value read
+    // as meant (a required field read as optional would add a read-before-set warning).
+    const std::string v = lower_ascii(trim(a.value));
+    std::optional<bool> meant;
+    if (v == "true" || v == "yes" || v == "y" || v == "1" || v == "on") meant = true;
+    if (v == "false" || v == "no" || v == "n" || v == "0" || v == "off") meant = false;
+    std::string message = std::string(a.name) + " must be true or false, not " + quote_value(a.value);
+    if (meant) message += std::string("; write ") + (*meant ? "'true'" : "'false'");
+    error("invalid-attribute", message, name_pos(a), node_id, std::string(a.name));
+    return meant.value_or(false);
 }
 
 void loader::read_tree(pugi::xml_node root) {
@@ -692,8 +715,8 @@ void loader::read_tree(pugi::xml_node root) {
                           std::to_string(current_format),
                       name_pos(*a), "", "format");
         } else {
-            error("invalid-attribute", "format must be a whole number written as digits (this version reads "
-                                           "format 1), not " + quote_value(a->value),
+            error("invalid-attribute", "format must be a whole number in digits, without leading zeros (this "
+                                           "version reads format 1), not " + quote_value(a->value),
                   name_pos(*a), "", "format");
         }
     }
@@ -714,7 +737,7 @@ void loader::read_tree(pugi::xml_node root) {
             t.version = *v;
         else
             error("invalid-attribute",
-                  "version must be a whole number from 1 to 2147483647 written as digits, not " +
+                  "version must be a whole number from 1 to 2147483647 in digits, without leading zeros, not " +
                       quote_value(a->value),
                   name_pos(*a), "", "version");
     }
@@ -731,8 +754,7 @@ void loader::read_tree(pugi::xml_node root) {
         if (const auto v = parse_bool(a->value))
             t.allow_find = *v;
         else
-            error("invalid-attribute", "allow-find must be true or false, not " + quote_value(a->value), name_pos(*a),
-                  "", "allow-find");
+            t.allow_find = bool_error(*a, "");
     }
 
     // Variables first, wherever they are: conditions and texts anywhere may use them.
@@ -851,7 +873,26 @@ void loader::read_variable(pugi::xml_node el) {
         // Kept even where they are an error, so the author's list survives saving the
         // broken file (the saver writes them back) until the type is put right.
         std::unordered_set<std::string> listed;  // a linear search per option is quadratic
-        for (auto& option : split_tokens(a->value)) {
+        std::vector<std::string> tokens = split_tokens(a->value);
+        if (a->value.find(',') != std::string_view::npos) {
+            // "low, medium, high": the commas are separators meant, so they are read as such
+            // (the default and conditions are then checked against the options intended,
+            // instead of each failing on "low,") and saving writes the list with spaces.
+            std::vector<std::string> split;
+            for (const std::string& t : tokens)
+                for (std::size_t i = 0; i <= t.size();) {
+                    const std::size_t comma = std::min(t.find(',', i), t.size());
+                    if (comma > i) split.push_back(t.substr(i, comma - i));
+                    i = comma + 1;
+                }
+            std::string spaced;
+            for (const std::string& t : split) spaced += (spaced.empty() ? "" : " ") + t;
+            error("invalid-attribute",
+                  "options are separated by spaces, not commas; write " + quote_value(spaced), name_pos(*a), "",
+                  "options");
+            tokens = std::move(split);
+        }
+        for (auto& option : tokens) {
             if (!listed.insert(option).second)
                 error("invalid-attribute", "option " + quote_value(option) + " is listed twice", name_pos(*a), "",
                       "options");
@@ -1109,8 +1150,7 @@ void loader::read_field(pugi::xml_node el, node& n, std::unordered_set<std::stri
         if (const auto b = parse_bool(a->value))
             f.required = *b;
         else
-            error("invalid-attribute", "required must be true or false, not " + quote_value(a->value), name_pos(*a),
-                  n.id, "required");
+            f.required = bool_error(*a, n.id);
     }
     if (const attr* a = attrs.find("pattern")) {
         f.pattern = a->value;

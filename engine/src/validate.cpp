@@ -1124,9 +1124,8 @@ private:
         for (const pending& p : found) {
             const std::string& name = m_tree.variables[static_cast<std::size_t>(p.site.variable)].name;
             add(severity::warning, "read-before-set",
-                quote(name) + " may be read before it is set (on the path " +
-                    path_text(parents[p.site.variable], p.node) +
-                    " no step sets it); give it a default or capture it earlier",
+                quote(name) + " may be read before it is set (nothing sets it on the path " +
+                    path_text(parents[p.site.variable], p.node) + "); give it a default or capture it earlier",
                 p.site.pos, at(p.node).id, p.site.field);
         }
     }

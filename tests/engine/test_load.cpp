@@ -680,6 +680,50 @@ TEST_CASE("load: each loader diagnostic at its exact line and column") {
     }
 }
 
+TEST_CASE("load: options separated by commas are one error at the options, read as meant") {
+    const load_result r = load(
+        "<tree format=\"1\" id=\"t\" start=\"l\">\n  <variables>\n    <variable name=\"impact\" type=\"choice\" "
+        "options=\"low, medium,high\" default=\"low\"/>\n  </variables>\n"
+        "  <logic id=\"l\"><branch if=\"impact == 'high'\" to=\"a\"/><otherwise to=\"a\"/></logic>\n"
+        "  <end id=\"a\" outcome=\"x\"/>\n</tree>");
+    INFO(dump(r.problems));
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].code == "invalid-attribute");
+    CHECK(r.problems[0].pos == source_pos{3, 43});
+    CHECK(r.problems[0].message == "options are separated by spaces, not commas; write 'low medium high'");
+    REQUIRE(r.loaded);
+    // Saving (from the editor) writes the list as it was meant.
+    CHECK(r.loaded->variables[0].options == std::vector<std::string>{"low", "medium", "high"});
+}
+
+TEST_CASE("load: a true/false attribute written another way names the fix and is read as meant") {
+    const load_result r = load(
+        "<tree format=\"1\" id=\"t\" start=\"f\" allow-find=\"Yes\">\n  <variables>\n"
+        "    <variable name=\"caller\" type=\"text\"/>\n  </variables>\n"
+        "  <form id=\"f\" to=\"a\"><field var=\"caller\" required=\"yes\"/></form>\n"
+        "  <end id=\"a\" outcome=\"x\"><text>Bye {caller}</text></end>\n</tree>");
+    INFO(dump(r.problems));
+    const auto found = with_code(r.problems, "invalid-attribute");
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].message == "allow-find must be true or false, not 'Yes'; write 'true'");
+    CHECK(found[1].message == "required must be true or false, not 'yes'; write 'true'");
+    // Read as required: no read-before-set warning for {caller} follows from the typo.
+    CHECK(r.problems.size() == 2);
+    REQUIRE(r.loaded);
+    CHECK(r.loaded->allow_find);
+    CHECK(r.loaded->find("f")->fields[0].required);
+    // A value with no clear meaning gets no guess.
+    const load_result odd = load(with_body("  <form id=\"b\" to=\"a\"><field var=\"account\" required=\"maybe\"/></form>\n"));
+    CHECK(only(odd, "invalid-attribute").message == "required must be true or false, not 'maybe'");
+}
+
+TEST_CASE("load: a missing attribute is named with its article") {
+    CHECK(only(load(with_body("  <end id=\"b\"/>\n")), "missing-attribute").message ==
+          "<end> needs an 'outcome' attribute");
+    CHECK(only(load(with_body("  <jump id=\"b\" to=\"a\"/>\n")), "missing-attribute").message ==
+          "<jump> needs a 'tree' attribute");
+}
+
 TEST_CASE("load: a broken tree still comes back, with every problem") {
     const load_result r = load(with_body("  <step id=\"b\" to=\"zz\" colour=\"x\"/>\n"
                                          "  <question id=\"q\"/>\n"

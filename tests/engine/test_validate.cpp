@@ -562,7 +562,7 @@ TEST_CASE("validate: read-before-set follows every path from the start") {
         CHECK(found[0].field == "text");
         CHECK(found[0].pos == t->find("done")->pos_of("text"));
         CHECK(found[0].message ==
-              "'account' may be read before it is set (on the path q -> skip -> done no step sets it); "
+              "'account' may be read before it is set (nothing sets it on the path q -> skip -> done); "
               "give it a default or capture it earlier");
     }
     SUBCASE("set on every branch: fine") {
@@ -636,7 +636,7 @@ TEST_CASE("validate: read-before-set follows every path from the start") {
         const auto found = with_code(validate_tree(*t, nullptr), "read-before-set");
         REQUIRE(found.size() == 1);
         CHECK(found[0].node_id == "count");
-        CHECK(found[0].message.find("on the path top -> count no step sets it") != std::string::npos);
+        CHECK(found[0].message.find("nothing sets it on the path top -> count)") != std::string::npos);
     }
 }
 
@@ -648,7 +648,7 @@ TEST_CASE("validate: long read-before-set paths are shortened in the message") {
     const auto t = parse(tree_xml("long", "s0", body, "    <variable name=\"account\" type=\"text\"/>\n"));
     const auto found = with_code(validate_tree(*t, nullptr), "read-before-set");
     REQUIRE(found.size() == 1);
-    CHECK(found[0].message.find("on the path s0 -> ... -> s7 -> s8 -> s9 -> s10 no step sets it") !=
+    CHECK(found[0].message.find("nothing sets it on the path s0 -> ... -> s7 -> s8 -> s9 -> s10)") !=
           std::string::npos);
 }
 
