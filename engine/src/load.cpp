@@ -1463,6 +1463,25 @@ void check_reference(std::string_view src, std::size_t amp, std::vector<syntax_p
                         "use the character itself or " + use});
 }
 
+// The XML declaration `decl` (from "<?xml" to before "?>", at `at`) may only declare UTF-8:
+// the file is read as UTF-8 whatever it says, and an XML tool reading it as declared (a
+// schema check, another editor) would see other text.
+void check_encoding(std::string_view decl, std::size_t at, std::vector<syntax_problem>& out) {
+    const std::size_t key = decl.find("encoding");
+    if (key == std::string_view::npos) return;
+    std::size_t j = key + 8;
+    while (j < decl.size() && (is_xml_space(decl[j]) || decl[j] == '=')) ++j;
+    if (j >= decl.size() || (decl[j] != '"' && decl[j] != '\'')) return;  // malformed: pugixml's to report
+    const std::size_t close = decl.find(decl[j], j + 1);
+    if (close == std::string_view::npos) return;
+    const std::string_view name = decl.substr(j + 1, close - j - 1);
+    std::string lower(name);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "utf-8" || lower == "utf8") return;
+    out.push_back({at + j + 1, "the file declares encoding " + quote_value(name) +
+                                   ", but tree files are UTF-8; save it as UTF-8 and write encoding=\"UTF-8\""});
+}
+
 std::string control_message(unsigned cp) {
     char hex[16];
     std::snprintf(hex, sizeof hex, "U+%04X", cp);
@@ -1559,6 +1578,8 @@ syntax_scan scan_xml_syntax(std::string_view src) {
             } else if (starts(i, "<?")) {
                 const std::size_t end = src.find("?>", i + 2);
                 if (end == std::string_view::npos) break;
+                if (starts(i, "<?xml") && i + 5 < src.size() && is_xml_space(src[i + 5]))
+                    check_encoding(src.substr(i, end - i), i, problems);
                 i = end + 2;
             } else if (starts(i, "<!")) {
                 return out;  // a DOCTYPE: refused as a whole after parsing

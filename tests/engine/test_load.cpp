@@ -925,6 +925,8 @@ TEST_CASE("load: XML that is not well-formed is refused at the exact line and co
         {head + "  <end id=\"b\" outcome=\"x\"><text>Thanks.", 3, 39, "the file ends while <text> is still open"},
         {"", 1, 1, "the file is empty or has no root element"},
         {"<tree format=1 id=\"t\" start=\"a\"/>", 1, 14, "malformed attribute: values must be quoted"},
+        {"<?xml version=\"1.0\" encoding='ISO-8859-1'?>\n" + head.substr(head.find('<')) + "</tree>\n", 1, 31,
+         "the file declares encoding 'ISO-8859-1', but tree files are UTF-8; save it as UTF-8"},
         // A quote never closed is one error at the quote, not one per '<' after it (each
         // saying to write &lt;, which would damage the file) plus pugixml's.
         {head + "  <end id=\"b\" outcome=\"done>\n  <end id=\"c\" outcome=\"x\"/>\n  <end id=\"d\"/>\n</tree>\n", 3,
