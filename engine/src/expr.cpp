@@ -685,8 +685,23 @@ public:
     std::optional<var_type> declared(const std::string& name, std::size_t offset) {
         if (auto t = m_scope.type_of(name)) return t;
         std::string msg = "'" + name + "' is not a declared variable";
-        const auto suggestion = closest_match(name, m_scope.variable_names());
-        if (!suggestion.empty())
+        const std::vector<std::string> names = m_scope.variable_names();
+        // A bare word that is an option (impact == critical) is text left unquoted, and
+        // yes/no are how flags are typed in forms, not written in expressions.
+        std::string option_of;
+        for (const std::string& v : names) {
+            const std::vector<std::string> options = m_scope.options_of(v);
+            if (std::find(options.begin(), options.end(), name) != options.end()) {
+                option_of = v;
+                break;
+            }
+        }
+        const auto suggestion = closest_match(name, names);
+        if (!option_of.empty())
+            msg += "; to mean the option '" + name + "' of '" + option_of + "', quote it: '" + name + "'";
+        else if (name == "yes" || name == "no")
+            msg += std::string("; for a flag, write ") + (name == "yes" ? "true" : "false");
+        else if (!suggestion.empty())
             msg += "; did you mean '" + suggestion + "'?";
         else
             msg += "; declare it in <variables>";

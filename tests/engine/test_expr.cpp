@@ -311,6 +311,10 @@ TEST_CASE("expr: undeclared variables suggest a declared name") {
           "undeclared-variable@13: 'zzzzzz' is not a declared variable; declare it in <variables>");
     // The first problem in reading order is reported.
     CHECK(check("nope + 'x' == 1").rfind("undeclared-variable@0", 0) == 0);
+    // An option or yes/no left unquoted is named as what it is.
+    CHECK(check("plan == business") == "undeclared-variable@8: 'business' is not a declared variable; to mean the "
+                                       "option 'business' of 'plan', quote it: 'business'");
+    CHECK(check("vip == yes") == "undeclared-variable@7: 'yes' is not a declared variable; for a flag, write true");
 }
 
 TEST_CASE("expr: choice variables compare only with their options") {
