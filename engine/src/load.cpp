@@ -1299,7 +1299,9 @@ void loader::report_expr(const expr_error& e, const attr& a, std::size_t lead, s
                          std::string_view node_id) {
     const std::string code = e.code.empty() ? "expr-syntax" : e.code;
     std::string message = e.message.empty() ? "invalid expression" : e.message;
-    if (code == "undeclared-variable" && message.find("did you mean") == std::string::npos) {
+    const std::string_view plain_advice = "declare it in <variables>";
+    if (code == "undeclared-variable" && message.size() >= plain_advice.size() &&
+        message.compare(message.size() - plain_advice.size(), plain_advice.size(), plain_advice) == 0) {
         std::size_t begin = std::min(e.offset, source.size());
         std::size_t end = begin;
         while (end < source.size() && (std::isalnum(static_cast<unsigned char>(source[end])) || source[end] == '_'))
@@ -1314,10 +1316,10 @@ void loader::resolve_targets() {
     tree& t = *m_tree;
     t.reindex();
     drop_duplicate_layout();
-    std::vector<std::string> ids;
+    std::vector<std::string> ids;  // suggested for unknown targets: only ids that can be right
     ids.reserve(t.nodes.size());
     for (const auto& n : t.nodes)
-        if (!n.id.empty()) ids.push_back(n.id);
+        if (is_valid_id(n.id)) ids.push_back(n.id);
     const auto known = [&](std::string_view id) { return !id.empty() && t.find(id) != nullptr; };
     for (const auto& [index, offset] : m_id_pos) {
         const node& n = t.nodes[index];

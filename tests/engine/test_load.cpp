@@ -886,6 +886,11 @@ TEST_CASE("load: did you mean") {
     CHECK(suggests(message_of(with_body("  <logic id=\"b\"><branch if=\"plan == 'bsaic'\" to=\"a\"/></logic>\n"),
                               "expr-type"),
                    "basic"));
+    // An invalid id is never offered as the fix (it would move a right reference to it).
+    const std::string invalid = message_of(
+        with_body("  <step id=\"b\" to=\"resolved-t1\"/>\n  <end id=\"resolved t1\" outcome=\"x\"/>\n"),
+        "unknown-target");
+    CHECK(invalid.find("did you mean") == std::string::npos);
     // Nothing close: no suggestion, but still advice.
     const std::string far = message_of(with_body("  <step id=\"b\" to=\"completely-else\"/>\n"), "unknown-target");
     CHECK(far.find("did you mean") == std::string::npos);
