@@ -118,6 +118,12 @@ struct node_graph {
 };
 
 // Targets that name no node are left out: the loader reports them (unknown-target).
+// An <otherwise> whose `to` is empty or missing (the loader's error): the author meant one,
+// so the node neither lacks it (logic-unmatched) nor is complete without it.
+bool has_empty_otherwise(const node& nd) {
+    return nd.kind == node_kind::logic && nd.otherwise.empty() && nd.attr_pos.find("otherwise") != nullptr;
+}
+
 node_graph build_graph(const tree& t) {
     node_graph g;
     const std::size_t n = t.nodes.size();
@@ -147,6 +153,7 @@ node_graph build_graph(const tree& t) {
             case node_kind::logic:
                 for (const branch& b : nd.branches) add(b.to, -1);
                 if (!nd.otherwise.empty()) add(nd.otherwise, -1);
+                else if (has_empty_otherwise(nd)) g.broken[i] = 1;
                 break;
             case node_kind::step:
             case node_kind::form:
@@ -636,7 +643,8 @@ private:
     void check_local() {
         for (const node& nd : m_tree.nodes) {
             // A logic node with nothing in it is the loader's empty-logic, not this.
-            if (nd.kind == node_kind::logic && nd.otherwise.empty() && !nd.branches.empty()) {
+            if (nd.kind == node_kind::logic && nd.otherwise.empty() && !nd.branches.empty() &&
+                !has_empty_otherwise(nd)) {
                 const bool has_true = std::any_of(nd.branches.begin(), nd.branches.end(), [](const branch& b) {
                     return trim(b.condition.source()) == "true";
                 });
@@ -872,7 +880,7 @@ private:
             case node_kind::question:
                 return nd.choices.empty() || std::any_of(nd.choices.begin(), nd.choices.end(), empty_to);
             case node_kind::logic:
-                return (nd.branches.empty() && nd.otherwise.empty()) ||
+                return (nd.branches.empty() && nd.otherwise.empty()) || has_empty_otherwise(nd) ||
                        std::any_of(nd.branches.begin(), nd.branches.end(), empty_to);
             default: return false;
         }

@@ -299,6 +299,22 @@ TEST_CASE("validate: a branch condition that does not parse leaves no logic-unma
     CHECK(with_code(r.validated, "logic-unmatched").empty());
 }
 
+TEST_CASE("validate: an <otherwise> without a target is not 'no <otherwise>', nor are its nodes unreachable") {
+    for (const char* otherwise : {"<otherwise to=\"\"/>", "<otherwise too=\"tried\"/>"}) {
+        CAPTURE(otherwise);
+        const auto r = load_broken(tree_xml("f", "l", std::string(R"(
+  <logic id="l"><branch if="false" to="done"/>)") + otherwise + R"(</logic>
+  <end id="done" outcome="resolved"/>
+  <end id="tried" outcome="unresolved"/>
+)"));
+        INFO(dump(r.loaded.problems) << dump(r.validated));
+        CHECK(has_errors(r.loaded.problems));
+        // Before: "logic 'l' has no <otherwise>" (it had one) and 'tried' unreachable.
+        CHECK(with_code(r.validated, "logic-unmatched").empty());
+        CHECK(with_code(r.validated, "unreachable").empty());
+    }
+}
+
 TEST_CASE("validate: a set that does not parse leaves no read-before-set behind") {
     const std::string vars = "    <variable name=\"account\" type=\"text\"/>\n";
     const auto r = load_broken(tree_xml("f", "ask", R"(
