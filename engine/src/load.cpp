@@ -519,6 +519,7 @@ private:
         std::size_t offset = 0;
     };
     std::vector<id_pos> m_id_pos;
+    std::unordered_set<std::string> m_unknown_node_ids;  // ids on unknown elements under <tree>
     std::optional<source_pos> m_start_pos;
     struct pending_target {
         std::string_view target;
@@ -805,6 +806,10 @@ void loader::read_tree(pugi::xml_node root) {
             read_node(c, *kind);
         } else {
             unknown_element(c, root, tree_children, "");
+            // A misspelt node (<decision id="triage">, <End ...>): its element's error says
+            // it all, so references to its id are not each reported as well.
+            if (const pugi::xml_attribute id = c.attribute("id"); id && *id.value())
+                m_unknown_node_ids.insert(id.value());
         }
     });
     resolve_targets();  // also builds the final index
@@ -1331,14 +1336,14 @@ void loader::resolve_targets() {
                   at(offset), n.id, "id");
     }
 
-    if (m_start_pos && !known(t.start)) {
+    if (m_start_pos && !known(t.start) && !m_unknown_node_ids.contains(t.start)) {
         std::string message = "start node " + quote_value(t.start) + " does not exist";
         const std::string hint = suggestion(t.start, ids);
         message += hint.empty() ? "; name one of the nodes" : "; " + hint;
         error("unknown-start", message, *m_start_pos, "", "start");
     }
     for (const auto& p : m_targets) {
-        if (known(p.target)) continue;
+        if (known(p.target) || m_unknown_node_ids.contains(std::string(p.target))) continue;
         std::string message =
             std::string(p.what) + " goes to " + quote_value(p.target) + ", which is not a node of this tree";
         if (p.target.empty()) {

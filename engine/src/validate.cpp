@@ -840,6 +840,7 @@ private:
                 todo.push_back(v);
             }
         };
+        bool unknown_meaning = false;
         const auto follow_broken = [&](const std::string& target) {
             if (target.empty() || m_graph.index.contains(target)) return;
             if (ids.empty())
@@ -847,6 +848,8 @@ private:
                     if (!nd.id.empty()) ids.push_back(nd.id);
             if (const std::string match = budget.closest(target, ids); !match.empty())
                 visit(m_graph.index.at(match));
+            else
+                unknown_meaning = true;
         };
         while (!todo.empty()) {
             const int v = todo.back();
@@ -859,6 +862,9 @@ private:
                 for (const branch& b : nd.branches) follow_broken(b.to);
                 follow_broken(nd.otherwise);
                 follow_broken(nd.to);
+                // A target like no node (the node may be a misspelt element, <decision
+                // id="triage">): it may be meant to lead anywhere, as a missing target.
+                if (unknown_meaning) return std::vector<char>(n, 1);
             }
             for (const edge& e : m_graph.out(v)) visit(e.to);
         }

@@ -205,11 +205,19 @@ TEST_CASE("validate: a node behind a mistyped target is not also unreachable") {
     const auto targets = with_code(r.loaded.problems, "unknown-target");
     REQUIRE(targets.size() == 2);
     CHECK(targets[0].message.find("did you mean 'lights'?") != std::string::npos);
-    // ...so 'lights', and what it leads to, are not reported again. Nodes no broken
-    // reference points at are still unreachable, and so are nodes a reference with no
-    // suggestion may have meant: there is no telling which.
-    CHECK(unreachable_ids(r.validated) == std::vector<std::string>{"orphan", "other"});
+    // ...so 'lights', and what it leads to, are not reported again. The reference with no
+    // suggestion may have meant any node ('orphan', 'other'), so none is reported.
+    CHECK(unreachable_ids(r.validated).empty());
     CHECK(with_code(r.validated, "dead-end").empty());
+    // With only suggested references broken, a node none of them names is still reported.
+    const auto named = load_broken(tree_xml("f", "ask", R"(
+  <question id="ask"><choice to="lgihts">Lit</choice><choice to="done">Dark</choice></question>
+  <step id="lights" to="after"/>
+  <step id="after" to="done"/>
+  <step id="orphan" to="done"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    CHECK(unreachable_ids(named.validated) == std::vector<std::string>{"orphan"});
 }
 
 TEST_CASE("validate: a duplicate or missing node id is not also unreachable") {
@@ -313,6 +321,28 @@ TEST_CASE("validate: an <otherwise> without a target is not 'no <otherwise>', no
         CHECK(with_code(r.validated, "logic-unmatched").empty());
         CHECK(with_code(r.validated, "unreachable").empty());
     }
+}
+
+TEST_CASE("validate: a misspelt node element is one error, not one per reference and unreachable nodes") {
+    const auto r = load_broken(tree_xml("f", "ask", R"(
+  <question id="ask"><choice to="triage">A</choice><choice to="done">B</choice></question>
+  <decision id="triage"><branch if="true" to="fix"/></decision>
+  <step id="fix" to="done"/>
+  <end id="done" outcome="resolved"/>
+  <layout><pos node="triage" x="1" y="2"/></layout>
+)"));
+    INFO(dump(r.loaded.problems) << dump(r.validated));
+    REQUIRE(r.loaded.problems.size() == 1);
+    CHECK(r.loaded.problems[0].code == "unknown-element");
+    CHECK(with_code(r.validated, "unreachable").empty());
+    // A reference like no node at all (no "did you mean") may be meant for any node too.
+    const auto far = load_broken(tree_xml("f", "ask", R"(
+  <question id="ask"><choice to="zzzzzzzz">A</choice><choice to="done">B</choice></question>
+  <step id="fix" to="done"/>
+  <end id="done" outcome="resolved"/>
+)"));
+    CHECK(with_code(far.loaded.problems, "unknown-target").size() == 1);
+    CHECK(with_code(far.validated, "unreachable").empty());
 }
 
 TEST_CASE("validate: a set that does not parse leaves no read-before-set behind") {
