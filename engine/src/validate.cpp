@@ -1001,13 +1001,31 @@ private:
         const std::size_t n = static_cast<std::size_t>(m_graph.size());
         std::unordered_map<int, int> first_member;  // component -> first member in file order
         std::set<int> changes;                      // components with a node that may change a variable
+        // A form changes only its fields' variables: a loop whose conditions read none of
+        // them (a form that asks the caller's name, a counter nothing increments) routes
+        // the same way each time round too.
+        std::map<int, std::set<std::string>> form_writes, condition_reads;
         for (int v = 0; v < static_cast<int>(n); ++v) {
             const std::size_t vi = static_cast<std::size_t>(v);
             // Loops with no way out at all are inescapable-loop above already.
             if (!m_reach[vi] || !finishes[vi] || comp[vi] < 0 || !cyclic(v)) continue;
             first_member.emplace(comp[vi], v);
-            const node_kind k = at(v).kind;
-            if (k == node_kind::question || k == node_kind::form || k == node_kind::jump) changes.insert(comp[vi]);
+            const node& nd = at(v);
+            if (nd.kind == node_kind::question || nd.kind == node_kind::jump) changes.insert(comp[vi]);
+            if (nd.kind == node_kind::form)
+                for (const field& f : nd.fields) form_writes[comp[vi]].insert(f.variable);
+            if (nd.kind == node_kind::logic)
+                for (const branch& b : nd.branches) {
+                    // A condition that did not parse is the loader's error; what it reads is unknown.
+                    if (b.condition.empty()) changes.insert(comp[vi]);
+                    for (std::string& name : variables_read(b.condition)) condition_reads[comp[vi]].insert(std::move(name));
+                }
+        }
+        for (const auto& [c, written] : form_writes) {
+            const auto reads = condition_reads.find(c);
+            if (reads != condition_reads.end() &&
+                std::any_of(written.begin(), written.end(), [&](const std::string& w) { return reads->second.contains(w); }))
+                changes.insert(c);
         }
         std::vector<int> parent;  // breadth-first search inside one component; allocated once
         std::vector<int> touched;
@@ -1017,10 +1035,14 @@ private:
             const auto it = first_member.find(comp[vi]);
             if (it == first_member.end() || it->second != v || changes.contains(comp[vi])) continue;
             if (parent.empty()) parent.assign(n, -2);
+            const bool has_form = form_writes.contains(comp[vi]);
             add(severity::error, "inescapable-loop",
-                "loop " + cycle_text(v, comp, parent, touched) +
-                    " can never be left: no answer or form inside it changes a variable, so its conditions always "
-                    "route the same way; add a question or form to the loop, or route it differently",
+                "loop " + cycle_text(v, comp, parent, touched) + " can never be left: " +
+                    (has_form ? "its forms capture nothing its conditions read, so they always route the same way; "
+                                "capture in the loop a variable a condition reads (or set it in an answer), or "
+                                "route it differently"
+                              : "no answer or form inside it changes a variable, so its conditions always route the "
+                                "same way; add a question or form to the loop, or route it differently"),
                 at(v).pos, at(v).id);
         }
     }

@@ -488,6 +488,20 @@ TEST_CASE("validate: a loop of logic and step nodes can never be left even with 
         INFO(dump(all));
         CHECK(findings(all).empty());
     }
+    SUBCASE("a form inside the loop that captures nothing its conditions read") {
+        const auto t = parse(tree_xml("f", "ask", R"(
+  <form id="ask" to="route"><field var="caller" label="Caller"/></form>
+  <logic id="route"><branch if="x > 5" to="done"/><otherwise to="ask"/></logic>
+  <end id="done" outcome="resolved"/>
+)", vars + "    <variable name=\"caller\" type=\"text\"/>\n"));
+        const diagnostics all = validate_tree(*t, nullptr);
+        INFO(dump(all));
+        const auto loops = with_code(all, "inescapable-loop");
+        REQUIRE(loops.size() == 1);
+        CHECK(loops[0].node_id == "ask");
+        CHECK(loops[0].message.find("loop ask -> route -> ask can never be left: its forms capture nothing its "
+                                    "conditions read") != std::string::npos);
+    }
 }
 
 // [SECTION] logic-unmatched and duplicate-label
