@@ -472,6 +472,8 @@ private:
     }
     // Reports everything inside `el` when it must have no children at all.
     void expect_empty(pugi::xml_node el, std::string_view node_id);
+    // Warns of `{name}` in an attribute the player shows as written (`what`: "a title").
+    void check_not_filled_in(const attr& a, std::string_view node_id, std::string_view what);
     // Reports a true/false attribute with another value; returns what it was meant to say.
     bool bool_error(const attr& a, std::string_view node_id);
     const attr* require(const attr_list& attrs, std::string_view name, pugi::xml_node el,
@@ -649,6 +651,16 @@ void loader::check_references(const element_text& t, std::string_view node_id, s
         message += hint.empty() ? "; declare it in <variables> or write {{ for a literal brace" : "; " + hint;
         error("undeclared-variable", message, position(ref.offset), node_id, field);
     }
+}
+
+void loader::check_not_filled_in(const attr& a, std::string_view node_id, std::string_view what) {
+    if (a.value.find('{') == std::string_view::npos) return;
+    for (const auto& ref : find_references(a.value))
+        report(severity::warning, "not-filled-in",
+               "{" + std::string(ref.name) + "} in " + std::string(what) +
+                   " is shown as written: only text, agent notes and choice labels are filled in with values, "
+                   "so move it into the text",
+               value_pos(a, ref.offset), node_id, std::string(a.name));
 }
 
 void loader::unknown_element(pugi::xml_node child, pugi::xml_node parent,
@@ -969,7 +981,10 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
             m_id_pos.push_back({m_tree->nodes.size(), a->name_off});  // duplicates: see resolve_targets
         }
     }
-    if (const attr* a = attrs.find("title")) n.title = a->value;
+    if (const attr* a = attrs.find("title")) {
+        n.title = a->value;
+        check_not_filled_in(*a, n.id, "a title");
+    }
 
     const auto target = [&](const char* name, bool required, std::string& out) {
         const attr* a = required ? require(attrs, name, el, n.id) : attrs.find(name);
@@ -995,6 +1010,7 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
     case node_kind::escalate:
         if (const attr* a = require(attrs, "team", el, n.id)) {
             n.team = a->value;
+            check_not_filled_in(*a, n.id, "a team name");
             if (is_blank(n.team))
                 error("invalid-attribute", "team is empty; name the team to hand the call to", name_pos(*a), n.id,
                       "team");
@@ -1149,7 +1165,10 @@ void loader::read_field(pugi::xml_node el, node& n, std::unordered_set<std::stri
                   f.pos, n.id, "field");
         }
     }
-    if (const attr* a = attrs.find("label")) f.label = a->value;  // empty = the default, as when saved
+    if (const attr* a = attrs.find("label")) {
+        f.label = a->value;  // empty = the default, as when saved
+        check_not_filled_in(*a, n.id, "a field label");
+    }
     f.label = field_label(*m_tree, f);
     if (const attr* a = attrs.find("required")) {
         if (const auto b = parse_bool(a->value))
@@ -1161,7 +1180,10 @@ void loader::read_field(pugi::xml_node el, node& n, std::unordered_set<std::stri
         f.pattern = a->value;
         check_pattern(*a, v, n.id);
     }
-    if (const attr* a = attrs.find("placeholder")) f.placeholder = a->value;
+    if (const attr* a = attrs.find("placeholder")) {
+        f.placeholder = a->value;
+        check_not_filled_in(*a, n.id, "a placeholder");
+    }
     n.fields.push_back(std::move(f));
 }
 

@@ -717,6 +717,25 @@ TEST_CASE("load: a true/false attribute written another way names the fix and is
     CHECK(only(odd, "invalid-attribute").message == "required must be true or false, not 'maybe'");
 }
 
+TEST_CASE("load: {name} where the player shows it as written is a warning") {
+    const load_result r = load(with_body(
+        "  <escalate id=\"e\" title=\"Ticket {account}?\" team=\"Desk {caller}\"/>\n"
+        "  <form id=\"f\" to=\"a\"><field var=\"account\" label=\"For {n}\" placeholder=\"{account}\"/></form>\n"
+        "  <step id=\"s\" title=\"Braces {{as such}}\" to=\"a\"/>\n"));
+    INFO(dump(r.problems));
+    const auto found = with_code(r.problems, "not-filled-in");
+    REQUIRE(found.size() == 4);
+    CHECK(found[0].level == severity::warning);
+    CHECK(found[0].message == "{account} in a title is shown as written: only text, agent notes and choice labels "
+                              "are filled in with values, so move it into the text");
+    CHECK(found[0].pos == source_pos{8, 34});
+    CHECK(found[0].field == "title");
+    CHECK(found[1].message.rfind("{caller} in a team name", 0) == 0);
+    CHECK(found[2].message.rfind("{n} in a field label", 0) == 0);
+    CHECK(found[3].message.rfind("{account} in a placeholder", 0) == 0);
+    CHECK(r.ok());  // a warning: nothing stops the tree from running
+}
+
 TEST_CASE("load: a missing attribute is named with its article") {
     CHECK(only(load(with_body("  <end id=\"b\"/>\n")), "missing-attribute").message ==
           "<end> needs an 'outcome' attribute");
