@@ -29,6 +29,9 @@ const ImVec4 colour_escalated(1.0f, 0.62f, 0.25f, 1.0f);
 bool ctrl_pressed(int k) { return ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
 bool plain_pressed(int k) { return !ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
 bool dialog_open() { return ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId); }
+// Enter on the main keys or the number pad (agents often work from the pad).
+bool enter_pressed() { return plain_pressed(ui::key::enter) || plain_pressed(ui::key::keypad_enter); }
+bool digit_pressed(int d) { return plain_pressed(ui::key::digit_0 + d) || plain_pressed(ui::key::keypad_0 + d); }
 
 // A button that records where it was drawn, so tests can click it like a person.
 bool control(player_view_state& state, const std::string& label, ImVec2 size = ImVec2(0, 0)) {
@@ -156,9 +159,20 @@ void draw_header(player_app& app, player_view_state& state, const ui::font_set& 
     ImGui::Separator();
 }
 
+// Called after a field's input: keeps which field has the keyboard.
+void note_field(player_view_state& state, const std::string& variable) {
+    if (!ImGui::IsItemActive()) return;
+    state.last_field = variable;
+    if (state.select_field == variable) state.select_field.clear();  // it has the keyboard now
+}
+
 void draw_form(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     const view& v = app.call().current();
     bool submit = false;
+    // Each form (and each time one is come to) has its own inputs: an input still active
+    // from the form before kept its cursor, and typing went into the middle of the new value.
+    ImGui::PushID(v.node_ptr);
+    ImGui::PushID(static_cast<int>(app.call().breadcrumb().size()));
     for (std::size_t i = 0; i < v.fields.size(); ++i) {
         const view_field& f = v.fields[i];
         std::string& input = app.form_inputs[f.variable];
@@ -178,14 +192,21 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             state.focus_field.clear();
         } else if (state.focus_form && i == 0) {
             ImGui::SetKeyboardFocusHere();
+            // A value already there (a default, an earlier answer) is selected: typing replaces it.
+            state.select_field = f.variable;
+            state.select_frame = ImGui::GetFrameCount();
         }
+        const ImGuiInputTextFlags select =
+            state.select_field == f.variable ? ImGuiInputTextFlags_AutoSelectAll : ImGuiInputTextFlags_None;
         if (f.type == var_type::choice) {
             // Typed (the start of one option is enough: it is completed on submit) or picked
             // from the list beside it: a drop-down alone cannot be used from the keyboard,
             // and took the focus from the typing.
             std::string hint = "type or pick: ";
             for (std::size_t o = 0; o < f.options.size(); ++o) hint += (o ? ", " : "") + f.options[o];
-            if (ImGui::InputTextWithHint("##in", hint.c_str(), &input, ImGuiInputTextFlags_EnterReturnsTrue)) submit = true;
+            if (ImGui::InputTextWithHint("##in", hint.c_str(), &input, ImGuiInputTextFlags_EnterReturnsTrue | select))
+                submit = true;
+            note_field(state, f.variable);
             state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
             ImGui::SameLine(0, 2);
             if (ImGui::BeginCombo("##pick", nullptr, ImGuiComboFlags_NoPreview)) {
@@ -198,7 +219,9 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             // a checkbox alone cannot be reached from the keyboard, and left unticked it
             // gave no answer at all, so a required "no" took two clicks.
             ImGui::SetNextItemWidth(fonts.size * 8);
-            if (ImGui::InputTextWithHint("##in", "yes or no", &input, ImGuiInputTextFlags_EnterReturnsTrue)) submit = true;
+            if (ImGui::InputTextWithHint("##in", "yes or no", &input, ImGuiInputTextFlags_EnterReturnsTrue | select))
+                submit = true;
+            note_field(state, f.variable);
             state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
             ImGui::SameLine();
             const std::optional<value> typed = parse_value(var_type::flag, input);
@@ -207,7 +230,11 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             state.controls.push_back({"tick:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
         } else {
             const char* hint = f.placeholder.empty() ? "" : f.placeholder.c_str();
-            if (ImGui::InputTextWithHint("##in", hint, &input, ImGuiInputTextFlags_EnterReturnsTrue)) submit = true;
+            // Free text gets the width there is: a two-sentence account must be readable back.
+            if (f.type == var_type::text && f.pattern.empty()) ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+            if (ImGui::InputTextWithHint("##in", hint, &input, ImGuiInputTextFlags_EnterReturnsTrue | select))
+                submit = true;
+            note_field(state, f.variable);
         }
         if (f.type != var_type::choice && f.type != var_type::flag)
             state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
@@ -220,9 +247,11 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
         }
         ImGui::Spacing();
     }
+    ImGui::PopID();
+    ImGui::PopID();
     state.focus_form = false;
     if (control(state, "Submit  (Enter)", ImVec2(fonts.size * 12, fonts.size * 2.2f))) submit = true;
-    if (submit || (plain_pressed(ui::key::enter) && !ImGui::IsAnyItemActive() && !dialog_open())) {
+    if (submit || (enter_pressed() && !ImGui::IsAnyItemActive() && !dialog_open())) {
         app.submit();
         state.show_first_error = !app.field_errors.empty();
     }
@@ -292,7 +321,7 @@ void draw_node(player_app& app, player_view_state& state, const ui::font_set& fo
             const std::string number = i < 9 ? std::to_string(i + 1) : " ";
             const bool clicked = wrapped_control(state, number + "   " + plain(v.choices[i].label),
                                                  "##choice" + std::to_string(i), fonts.size * 2.4f);
-            if (clicked || (i < 9 && !typing && plain_pressed(ui::key::digit_0 + static_cast<int>(i) + 1))) {
+            if (clicked || (i < 9 && !typing && digit_pressed(static_cast<int>(i) + 1))) {
                 app.choose(static_cast<int>(i));
                 return;
             }
@@ -301,7 +330,7 @@ void draw_node(player_app& app, player_view_state& state, const ui::font_set& fo
     }
     case node_kind::step:
         if (control(state, "Continue  (Enter)", ImVec2(fonts.size * 12, fonts.size * 2.2f)) ||
-            (!typing && plain_pressed(ui::key::enter)))
+            (!typing && enter_pressed()))
             app.next();
         break;
     case node_kind::form:
@@ -319,9 +348,22 @@ void draw_notes(player_app& app, player_view_state& state, const ui::font_set& f
     ImGui::PushFont(fonts.bold);
     ImGui::TextUnformatted(heading);
     ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::TextColored(colour_muted, "(Ctrl+M)");
+    if (state.focus_notes) ImGui::SetKeyboardFocusHere();
+    state.focus_notes = false;
+    // Escape leaves the box with the note kept: it is the key an agent uses to get out.
+    state.note_box.escape_keeps = true;
     state.note_box.draw("##note", app.note_draft, ImVec2(-1, fonts.size * lines));
     state.controls.push_back({"##note", ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
-    if (control(state, "Add note") && !app.note_draft.empty()) app.add_note();
+    // Ctrl+Enter ends the box's edit (ImGui's multi-line box): it adds the note, and the
+    // keyboard stays in the box for the next one.
+    const bool ctrl_enter = (ImGui::IsItemActive() || ImGui::IsItemDeactivated()) && ImGui::GetIO().KeyCtrl &&
+                            (ImGui::IsKeyPressed(ui::key::enter, false) || ImGui::IsKeyPressed(ui::key::keypad_enter, false));
+    if ((control(state, "Add note  (Ctrl+Enter)") || ctrl_enter) && !app.note_draft.empty()) {
+        app.add_note();
+        if (ctrl_enter) state.focus_notes = true;
+    }
     for (const auto& [node, text] : app.call().notes()) ImGui::BulletText("%s", text.c_str());
 }
 
@@ -369,7 +411,7 @@ void draw_footer(player_app& app, player_view_state& state, const ui::font_set& 
         if (control(state, "Find  (Ctrl+F)", size)) state.find_open = true;
     }
     ImGui::SameLine();
-    if (control(state, "End call", size)) state.end_dialog_open = true;
+    if (control(state, "End call  (Ctrl+E)", size)) state.end_dialog_open = true;
 }
 
 void draw_end_screen(player_app& app, player_view_state& state, const ui::font_set& fonts) {
@@ -434,6 +476,12 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
     // Ctrl+C in the notes box copies what is selected there, not the transcript.
     const bool typing = ImGui::GetIO().WantTextInput && !state.transcript_box_active;
     if (control(state, "Copy transcript  (Ctrl+C)", size) || (!typing && ctrl_pressed(ui::letter('C')))) {
+        // A note still in the box goes into the ticket too (as it goes with the call at Next call).
+        if (!app.note_draft.empty()) {
+            app.add_note();
+            transcript = s.transcript();
+            state.transcript_notes = s.notes().size();
+        }
         ImGui::SetClipboardText(transcript.c_str());
         state.transcript_copied = transcript;
     }
@@ -499,7 +547,7 @@ void draw_end_dialog(player_app& app, player_view_state& state, const ui::font_s
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();
-        if (control(state, "Cancel") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
+        if (control(state, "Cancel  (Esc)") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
 }
@@ -554,7 +602,7 @@ void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_
                            "Finish it first; the call then goes back to \"%s\".",
                            t->title.empty() ? t->id.c_str() : t->title.c_str(), app.script().title.c_str());
         ImGui::PopTextWrapPos();
-        if (control(state, "Close") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
+        if (control(state, "Close  (Esc)") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
         return;
     }
@@ -590,30 +638,46 @@ void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_
     }
     if (ImGui::IsWindowAppearing() || state.find_focus) ImGui::SetKeyboardFocusHere();
     state.find_focus = false;
-    const bool enter = ImGui::InputTextWithHint("##find", "Search steps by title or text", &state.find_query,
+    const bool enter = ImGui::InputTextWithHint("##find", "Search steps by title or text (Up/Down to pick)", &state.find_query,
                                                 ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
-    const node* first = nullptr;
-    const node* picked = nullptr;
-    ImGui::BeginChild("results", ImVec2(0, -fonts.size * (state.find_error.empty() ? 2.2f : 3.6f)));
+    // Up and Down move the result Enter takes (shown selected); a new query starts at the top.
+    if (state.find_pick_query != state.find_query) {
+        state.find_pick = 0;
+        state.find_pick_query = state.find_query;
+    }
+    if (ImGui::IsKeyPressed(ui::key::down)) ++state.find_pick;
+    if (ImGui::IsKeyPressed(ui::key::up) && state.find_pick > 0) --state.find_pick;
+    std::vector<const node*> results;
     for (const node& n : t->nodes) {
         if (n.kind == node_kind::logic || n.kind == node_kind::jump) continue;
         if (!state.find_query.empty() && !matches(n, state.find_query)) continue;
-        if (!first) first = &n;
+        results.push_back(&n);
+    }
+    if (!results.empty()) state.find_pick = std::min(state.find_pick, results.size() - 1);
+    const node* picked = nullptr;
+    ImGui::BeginChild("results", ImVec2(0, -fonts.size * (state.find_error.empty() ? 2.2f : 3.6f)));
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const node& n = *results[i];
         std::string label = n.title.empty() ? n.id : n.title;
         if (n.kind == node_kind::escalate) label += "  (hands off to " + n.team + ")";
         if (n.kind == node_kind::end) label += ends_call(app, n) ? "  (ends the call)" : "  (returns to the calling script)";
         ui::want_glyphs(label);
-        if (ImGui::Selectable((label + "##find" + n.id).c_str())) picked = &n;
+        const bool chosen = i == state.find_pick;
+        if (ImGui::Selectable((label + "##find" + n.id).c_str(), chosen)) picked = &n;
+        if (chosen && (ImGui::IsKeyPressed(ui::key::down) || ImGui::IsKeyPressed(ui::key::up)))
+            ImGui::SetScrollHereY();
+        state.controls.push_back({"result:" + n.id + (chosen ? " (Enter)" : ""), ImGui::GetItemRectMin(),
+                                  ImGui::GetItemRectMax()});
     }
     ImGui::EndChild();
-    if (!picked && enter && first) picked = first;
+    if (!picked && enter && !results.empty()) picked = results[state.find_pick];
     if (picked) find_go(app, state, *picked, false);
     if (!state.find_error.empty()) {
         ImGui::PushTextWrapPos(0);
         ImGui::TextColored(colour_error, "%s", state.find_error.c_str());
         ImGui::PopTextWrapPos();
     }
-    if (control(state, "Close") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
+    if (control(state, "Close  (Esc)") || ImGui::IsKeyPressed(ui::key::escape, false)) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 
@@ -635,7 +699,28 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
         if (ctrl_pressed(ui::letter('R')) && !app.call().finished()) ask_restart(app, state);
         if (ctrl_pressed(ui::letter('F')) && app.call().root_tree().allow_find && !app.call().finished())
             state.find_open = true;
+        if (ctrl_pressed(ui::letter('E')) && !app.call().finished()) state.end_dialog_open = true;
+        if (ctrl_pressed(ui::letter('M'))) state.focus_notes = true;
         if (!typing && plain_pressed(ui::key::backspace) && !app.call().finished()) app.back();
+    }
+    // A dialog closed over a form gives the keyboard back to the field it was in: typing
+    // after Escape went nowhere, and Backspace went back a step.
+    if (state.dialog_was_open && !popup_open && !state.last_field.empty()) state.focus_field = state.last_field;
+    state.dialog_was_open = popup_open;
+    const node* const at_start = app.call().current().node_ptr;
+    ImGuiIO& io = ImGui::GetIO();
+    if (!state.select_field.empty() && ImGui::GetFrameCount() - state.select_frame <= 3 && !popup_open) {
+        // The field takes the keyboard in this frame, and ImGui drops what an input is given
+        // in the frame it takes it: kept for the next.
+        for (const ImWchar c : io.InputQueueCharacters) state.typed_early.push_back(c);
+        io.InputQueueCharacters.resize(0);
+    } else if (!state.typed_early.empty()) {
+        // Typed before the field had the keyboard: given to it now, ahead of this frame's.
+        ImVector<ImWchar> later = io.InputQueueCharacters;
+        io.InputQueueCharacters.resize(0);
+        for (const ImWchar c : state.typed_early) io.InputQueueCharacters.push_back(c);
+        for (const ImWchar c : later) io.InputQueueCharacters.push_back(c);
+        state.typed_early.clear();
     }
 
     // Text this frame draws, for the font atlas (a script in Japanese...): the step, the
@@ -656,6 +741,9 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
         state.focused_node = shown.node_ptr;
         state.focused_depth = app.call().breadcrumb().size();
         state.focus_form = shown.node_ptr && shown.node_ptr->kind == node_kind::form;
+        state.last_field.clear();
+        state.select_field.clear();
+        state.focus_field.clear();
     }
     draw_header(app, state, fonts);
     if (app.call().finished()) {
@@ -676,6 +764,13 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
         draw_find_dialog(app, state, fonts);
         draw_restart_dialog(app, state, fonts);
     }
+    // Characters typed while a form's first field is still getting the keyboard are kept
+    // for it. Not those of the frame the form came in: they were the key that chose it.
+    const bool waiting = !state.select_field.empty() && ImGui::GetFrameCount() - state.select_frame <= 3 &&
+                         !ImGui::IsAnyItemActive() && !dialog_open();
+    if (waiting && at_start == app.call().current().node_ptr && !app.call().finished())
+        for (const ImWchar c : io.InputQueueCharacters) state.typed_early.push_back(c);
+    if (state.typed_early.size() > 256) state.typed_early.clear();
     ImGui::End();
 }
 

@@ -22,6 +22,7 @@ inline constexpr int page_up = 266;
 inline constexpr int page_down = 267;
 inline constexpr int home = 268;
 inline constexpr int end = 269;
+inline constexpr int keypad_0 = 320;  // keypad '0'..'9' are 320..329
 inline constexpr int keypad_enter = 335;
 inline constexpr int left_shift = 340;
 inline constexpr int left_control = 341;

@@ -68,8 +68,9 @@ bool wrapped_text_box::draw(const char* label, std::string& text, const ImVec2& 
                               ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_NoUndoRedo, &on_callback,
                               this);
     if (m_id != m_drawing) return false;
-    // Changed with no callback: Escape, which puts back what the box began with.
-    if (buffer != m_shown.shown) m_shown = wrap_text(m_initial.text, m_width, m_advance);
+    // Changed with no callback: Escape, which puts back what the box began with (unless
+    // the box keeps its text then).
+    if (buffer != m_shown.shown && !escape_keeps) m_shown = wrap_text(m_initial.text, m_width, m_advance);
     if (!ImGui::IsItemActive()) m_id = 0;
     m_returned = m_shown.text;
     if (m_shown.text == text) return false;

@@ -25,6 +25,10 @@ public:
     // Ends the edit in progress as if the box had lost focus (its undo goes with it).
     void reset() { m_id = 0; }
 
+    // Escape leaves the box keeping what was typed, instead of putting back what the box
+    // began with: a note being written is not to be thrown away by the key that leaves.
+    bool escape_keeps = false;
+
 private:
     static int on_callback(ImGuiInputTextCallbackData* data);
     void callback(ImGuiInputTextCallbackData* data);

@@ -644,7 +644,7 @@ TEST_CASE("player view: find inside a sub-script that does not allow it says so 
     CHECK(state.find_error.empty());
     CHECK(app.call().current().node_ptr->id == "ask");
     const bool close_drawn = std::any_of(state.controls.begin(), state.controls.end(),
-                                         [](const player::drawn_control& c) { return c.label == "Close"; });
+                                         [](const player::drawn_control& c) { return c.label == "Close  (Esc)"; });
     CHECK(close_drawn);
 }
 
@@ -745,4 +745,146 @@ TEST_CASE("player view: Enter that confirms a dialog is not also taken by the st
     // No Continue on the Reboot step between the choice and the restart.
     CHECK(kinds == std::vector<std::string>{"start power", "enter power", "choose power", "enter reboot",
                                             "restart reboot", "enter power", "end power"});
+}
+
+// [SECTION] keyboard-only work (from a review of an agent using only the keyboard)
+
+namespace {
+// One frame with a key going down and the character it types, as a real keyboard gives both.
+void key_with_char(player_rig& r, int key, char c) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[key] = true;
+    io.AddInputCharacter(static_cast<unsigned>(c));
+    r.ui.frame({});
+    io.KeysDown[key] = false;
+}
+// Characters arriving in one frame each, with no settling frames between them.
+void type_fast(player_rig& r, const std::string& text) {
+    for (const char c : text) {
+        ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(c));
+        r.ui.frame({});
+    }
+}
+}  // namespace
+
+TEST_CASE("player view: typing straight after a choice reaches the form that comes, all of it") {
+    player_rig r;
+    r.ui.frame({});
+    key_with_char(r, ui::key::digit_0 + 1, '1');  // Power light: Yes, to the account form
+    REQUIRE(r.node() == "acct");
+    // Before: the first characters went nowhere while the field was still getting the focus.
+    type_fast(r, "40112233");
+    r.ui.frame({});
+    CHECK(r.app->form_inputs.at("account") == "40112233");  // and not the '1' that chose
+}
+
+TEST_CASE("player view: a form after a form starts with its first value selected, so typing replaces it") {
+    const char* xml = R"(<tree format="1" id="checkin" start="who">
+  <variables>
+    <variable name="agent" type="text" label="Agent"/>
+    <variable name="colleague" type="text" default="not needed" label="Colleague"/>
+  </variables>
+  <form id="who" title="Who" to="cover"><field var="agent"/></form>
+  <form id="cover" title="Cover" to="done"><field var="colleague"/></form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml);
+    r.ui.frame({});
+    r.ui.type("Sam");
+    r.ui.press(ui::key::enter);
+    REQUIRE(r.node() == "cover");
+    r.ui.frame({});
+    r.ui.type("Alex");
+    // Before: "not neededAlex", or the typing put in at the cursor the last form left.
+    CHECK(r.app->form_inputs.at("colleague") == "Alex");
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().variables().at("colleague") == value{std::string("Alex")});
+}
+
+TEST_CASE("player view: a dialog closed over a form gives the keyboard back to its field") {
+    player_rig r;
+    r.app->choose(0);
+    r.ui.frame({});
+    r.ui.frame({});
+    r.ui.type("4011");
+    r.ui.press(ui::letter('R'), true);  // Restart asks: answers were given
+    REQUIRE(r.find("Restart  (Enter)"));
+    r.ui.press(ui::key::escape);
+    r.ui.frame({});
+    r.ui.type("2233");
+    CHECK(r.app->form_inputs.at("account") == "40112233");
+    // Backspace mends the typing: it does not go back a step.
+    r.ui.press(ui::key::backspace);
+    CHECK(r.node() == "acct");
+    CHECK(r.app->form_inputs.at("account") == "4011223");
+}
+
+TEST_CASE("player view: End call, the notes box and Add note from the keyboard, and Escape keeps a note") {
+    player_rig r;
+    r.ui.press(ui::letter('M'), true);
+    r.ui.frame({});
+    r.ui.type("caller is angry");
+    CHECK(r.app->note_draft == "caller is angry");
+    r.ui.press(ui::key::escape);  // leaves the box; the note stays
+    CHECK(r.app->note_draft == "caller is angry");
+    CHECK_FALSE(ImGui::IsAnyItemActive());
+    r.ui.press(ui::letter('M'), true);
+    r.ui.frame({});
+    r.ui.press(ui::key::enter, true);  // Ctrl+Enter adds it
+    REQUIRE(r.app->call().notes().size() == 1);
+    CHECK(r.app->call().notes()[0].second == "caller is angry");
+    CHECK(r.app->note_draft.empty());
+    r.ui.frame({});
+    CHECK(ImGui::IsAnyItemActive());  // still in the box for the next note
+
+    r.ui.press(ui::key::escape);
+    r.ui.press(ui::letter('E'), true);
+    r.ui.frame({});
+    r.ui.type("line dropped");
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().status() == session_status::abandoned);
+    CHECK(r.app->call().abandon_reason() == "line dropped");
+}
+
+TEST_CASE("player view: the number pad chooses and continues") {
+    player_rig r;
+    r.ui.press(ui::key::keypad_0 + 2);
+    REQUIRE(r.node() == "reboot");
+    r.ui.press(ui::key::keypad_enter);
+    CHECK(r.node() == "power");
+}
+
+TEST_CASE("player view: Up and Down pick the find result Enter takes") {
+    std::string xml = test::player_tree_xml;
+    xml.replace(xml.find("start=\"power\""), 13, "start=\"power\" allow-find=\"true\"");
+    player_rig r(xml);
+    r.ui.press(ui::letter('F'), true);
+    r.ui.frame({});
+    CHECK(r.find("result:power (Enter)"));  // the first, shown as Enter's
+    r.ui.press(ui::key::down);
+    r.ui.press(ui::key::down);
+    CHECK(r.find("result:acct (Enter)"));
+    r.ui.press(ui::key::up);
+    CHECK(r.find("result:reboot (Enter)"));
+    r.ui.press(ui::key::enter);
+    CHECK(r.node() == "reboot");
+}
+
+TEST_CASE("player view: Copy transcript on the end screen takes the note still being typed") {
+    player_rig r;
+    r.app->choose(1);
+    r.app->next();
+    r.app->choose(0);
+    r.app->form_inputs["account"] = "40112233";
+    r.app->submit();
+    r.app->choose(0);
+    REQUIRE(r.app->call().finished());
+    r.ui.frame({});
+    r.click("##note");
+    r.ui.type("engineer to call back");
+    r.ui.press(ui::key::escape);
+    r.ui.press(ui::letter('C'), true);
+    CHECK(r.state.transcript_copied.find("engineer to call back") != std::string::npos);
+    REQUIRE(r.app->call().notes().size() == 1);  // added to the call, as Next call would
+    CHECK(r.app->note_draft.empty());
 }

@@ -94,3 +94,16 @@ TEST_CASE("wrapped box: text changed underneath while active wins, and Escape ke
     r.ui.press(ui::key::escape);
     CHECK(r.text == "third");
 }
+
+TEST_CASE("wrapped box: a box that keeps its text on Escape leaves with what was typed") {
+    box_rig r("note:");
+    r.box.escape_keeps = true;
+    r.click_in();
+    r.ui.press(ui::key::end, true);
+    r.ui.type(" caller angry");
+    r.ui.press(ui::key::escape);
+    CHECK(r.text == "note: caller angry");
+    r.ui.frame({});
+    CHECK_FALSE(ImGui::IsAnyItemActive());  // the box was left
+    CHECK(r.text == "note: caller angry");
+}
