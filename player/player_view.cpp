@@ -285,7 +285,7 @@ void draw_passed(const view& v, const ui::font_set& fonts) {
         ImGui::PushID(static_cast<int>(i));
         ImGui::PushFont(fonts.bold);
         ImGui::PushTextWrapPos(0);
-        ImGui::TextColored(colour_done, "%s: %s", p.tree_title.c_str(), p.title.c_str());
+        ImGui::Text("%s: %s", p.tree_title.c_str(), p.title.c_str());
         ImGui::PopTextWrapPos();
         ImGui::PopFont();
         ui::draw_markdown(p.text, fonts);
@@ -422,7 +422,8 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
     switch (s.status()) {
     case session_status::completed:
         // The end step's title says what happened; its outcome code is for the statistics.
-        ImGui::TextColored(colour_done, "Call finished: %s", last.title.c_str());
+        // Not green: the end may be a failure ("Caller not verified"); its title says which.
+        ImGui::Text("Call finished: %s", last.title.c_str());
         break;
     case session_status::escalated:
         // Priority first: a long team name must not push it out of sight.

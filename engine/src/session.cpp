@@ -740,6 +740,9 @@ std::string session::transcript() const {
         const crumb& c = m_crumbs[i];
         std::string line = fmt::format("{}. {}", i + 1, c.title);
         if (!c.answer.empty()) line += " \u2014 " + markdown_to_plain(c.answer);
+        // An abandoned call's last step was where it stopped, not a step done.
+        if (m_status == session_status::abandoned && i + 1 == m_crumbs.size() && c.answer.empty() && c.fields.empty())
+            line += " (the call ended here)";
         out += line + "\n";
         for (const auto& [label, value_text] : c.fields) {
             out += fmt::format("   {}: {}\n", label, indent_rest(value_text, 5 + label.size()));

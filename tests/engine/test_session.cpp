@@ -926,7 +926,7 @@ TEST_CASE("session: transcript of an escalated and of an abandoned call") {
     REQUIRE(a.choose(1));
     a.abandon("line dropped");
     const std::string ta = a.transcript();
-    CHECK(ta.find("1. Router power light \u2014 No\n2. Reboot\n") != std::string::npos);
+    CHECK(ta.find("1. Router power light \u2014 No\n2. Reboot (the call ended here)\n") != std::string::npos);
     CHECK(ta.substr(ta.size() - std::string("\nAbandoned: line dropped\n").size()) == "\nAbandoned: line dropped\n");
 }
 
