@@ -204,6 +204,12 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             // and took the focus from the typing.
             std::string hint = "type or pick: ";
             for (std::size_t o = 0; o < f.options.size(); ++o) hint += (o ? ", " : "") + f.options[o];
+            // Wide enough for the options it lists (as far as the form allows): cut off, the
+            // hint read "... unrecognised, service-".
+            const float beside = ImGui::GetFrameHeight() + 2;
+            ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x - beside,
+                                             std::max(fonts.size * 24, ImGui::CalcTextSize(hint.c_str()).x +
+                                                                           ImGui::GetStyle().FramePadding.x * 2 + 4)));
             if (ImGui::InputTextWithHint("##in", hint.c_str(), &input, ImGuiInputTextFlags_EnterReturnsTrue | select))
                 submit = true;
             note_field(state, f.variable);
