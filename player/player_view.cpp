@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cctype>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "signpost/value.hpp"
 #include "ui/keys.hpp"
 #include "ui/markdown_view.hpp"
+#include "ui/soft_wrap.hpp"
 #include "ui/text_glyphs.hpp"
 
 namespace signpost::player {
@@ -81,6 +83,14 @@ std::string wrapped(std::string_view text, const ImFont* font, float width) {
         for (bool first = true; first || p < line_end; first = false) {
             const float room = std::max(width - (first ? 0 : indent_width), font->FontSize * 2);
             const char* cut = p == line_end ? p : font->CalcWordWrapPositionA(1.0f, p, line_end, room);
+            if (cut > p && cut < line_end && *cut != ' ') {
+                // ImGui breaks before punctuation ("signs" / ". Warning"): such a mark stays
+                // with its word, and the line breaks at the space before that word instead.
+                std::size_t length = 0;
+                if (!ui::may_start_line(ui::code_point_at(std::string_view(cut, static_cast<std::size_t>(line_end - cut)), 0, length)))
+                    if (const char* space = static_cast<const char*>(memrchr(p, ' ', static_cast<std::size_t>(cut - p))))
+                        cut = space + 1;
+            }
             if (cut == p && p < line_end) {
                 cut = p + 1;  // at least one whole character
                 while (cut < line_end && (static_cast<unsigned char>(*cut) & 0xC0u) == 0x80u) ++cut;

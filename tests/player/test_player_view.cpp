@@ -888,3 +888,27 @@ TEST_CASE("player view: Copy transcript on the end screen takes the note still b
     REQUIRE(r.app->call().notes().size() == 1);  // added to the call, as Next call would
     CHECK(r.app->note_draft.empty());
 }
+
+TEST_CASE("player view: the shown transcript never starts a line with the punctuation of a word") {
+    player_rig r;
+    std::string note;
+    // ImGui's own wrap breaks between a closing quote and the full stop after it.
+    for (int i = 0; i < 60; ++i) note += "said \"sign" + std::string(i % 7, 'x') + (i % 3 ? "\". " : "\", ");
+    r.app->note_draft = note;
+    r.app->add_note();
+    r.app->end_call();
+    r.ui.frame({});
+    r.ui.frame({});
+    const std::string& shown = r.state.transcript_shown;
+    REQUIRE(shown.size() > note.size());
+    int breaks = 0;
+    for (std::size_t i = shown.find('\n'); i != std::string::npos; i = shown.find('\n', i + 1)) {
+        ++breaks;
+        const std::size_t first = shown.find_first_not_of(' ', i + 1);
+        if (first == std::string::npos) continue;
+        CAPTURE(shown.substr(i + 1, 40));
+        CHECK(shown[first] != '.');
+        CHECK(shown[first] != ',');
+    }
+    CHECK(breaks > 10);
+}
