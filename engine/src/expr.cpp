@@ -673,7 +673,18 @@ public:
                 return var_type::flag;
             }
             case expr_kind::sum: return check_sum(n);
-            case expr_kind::product: return check_all(n, var_type::number, "needs numbers");
+            case expr_kind::product: {
+                const auto t = check_all(n, var_type::number, "needs numbers");
+                if (!t) return t;
+                // Written as 0 it fails every time it runs (a condition false, a choice refused).
+                for (std::size_t i = 1; i < n.terms.size(); ++i) {
+                    const expr_node& d = *n.terms[i].operand;
+                    const double* zero = d.kind == expr_kind::literal ? std::get_if<double>(&d.literal) : nullptr;
+                    if (n.terms[i].op == expr_op::div && zero && *zero == 0)
+                        return type_error(d.offset, "division by 0 fails whenever it runs; divide by another number");
+                }
+                return t;
+            }
             case expr_kind::all_of:
             case expr_kind::any_of: return check_all(n, var_type::flag, "needs true or false");
             case expr_kind::compare: return check_compare(n);
