@@ -680,11 +680,14 @@ void loader::unknown_element(pugi::xml_node child, pugi::xml_node parent,
 void loader::stray_text(pugi::xml_node child, pugi::xml_node parent, std::string_view node_id) {
     if (is_blank(child.value())) return;
     const auto off = child.offset_debug();
+    // At the text itself, not at the line end before it.
+    std::size_t first = off >= 0 ? static_cast<std::size_t>(off) : 0;
+    while (first < m_src.size() && is_xml_space(m_src[first])) ++first;
     const bool is_node = parse_node_kind(parent.name()).has_value();
     error("unknown-element",
           std::string("text is not allowed directly inside <") + parent.name() + ">" +
               (is_node ? "; put it in a <text> element" : "; remove it"),
-          at(off >= 0 ? static_cast<std::size_t>(off) : 0), node_id);
+          at(first), node_id);
 }
 
 void loader::expect_empty(pugi::xml_node el, std::string_view node_id) {
@@ -1432,9 +1435,12 @@ struct syntax_scan {
     std::string closing_at_mismatch;
     bool mismatch_at_end = false;
     std::size_t comments = 0;  // pugixml skips them; savers cannot write them back
-    // The scan stopped at a value whose quote was never closed (its last problem); pugixml's
-    // error after it is a consequence, not news.
-    bool unclosed_quote = false;
+    // The scan stopped at a problem that makes the rest of the file unreadable (a quote or a
+    // closing tag never closed: its last problem); pugixml's error after it is a
+    // consequence, not news.
+    bool stopped = false;
+    std::size_t open_at_mismatch_offset = 0;  // where that element's start tag is
+    int open_at_mismatch_line = 0;
 };
 
 constexpr std::size_t max_syntax_problems = 100;
@@ -1576,6 +1582,7 @@ syntax_scan scan_xml_syntax(std::string_view src) {
     }
 
     std::vector<std::string_view> open;  // element names, for the mismatch message
+    std::vector<std::size_t> open_at;    // and where their start tags are
     bool root_seen = false;
     std::string_view root_name;
     bool reported_outside = false;
@@ -1617,16 +1624,25 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 std::size_t j = name_start;
                 while (j < src.size() && is_name_byte(static_cast<unsigned char>(src[j]))) ++j;
                 const std::string_view name = src.substr(name_start, j - name_start);
-                const std::size_t gt = src.find('>', j);
-                if (gt == std::string_view::npos) break;
+                std::size_t k = j;
+                while (k < src.size() && is_xml_space(src[k])) ++k;
+                if (!name.empty() && (k >= src.size() || src[k] != '>')) {
+                    // "</choice" then the next line's tag: pugixml reports it there, at the next tag.
+                    problems.push_back({j, "closing tag </" + std::string(name) + " has no '>'; add it here"});
+                    out.stopped = true;
+                    return out;
+                }
+                const std::size_t gt = k;
                 if (open.empty() || open.back() != name) {
                     if (!open.empty() && out.open_at_mismatch.empty() && out.closing_at_mismatch.empty()) {
                         out.open_at_mismatch = open.back();
+                        out.open_at_mismatch_offset = open_at.back();
                         out.closing_at_mismatch = name;
                     }
                     break;  // pugixml reports the mismatch; later state would be guesswork
                 }
                 open.pop_back();
+                open_at.pop_back();
                 i = gt + 1;
             } else {
                 const std::size_t name_start = i + 1;
@@ -1652,7 +1668,7 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                             problems.push_back({quote_at, std::string("this attribute value has no closing quote: it "
                                                                       "runs on past the end of the line; add ") +
                                                               quote + " where the value ends"});
-                            out.unclosed_quote = true;
+                            out.stopped = true;
                             return out;
                         } else if (d == '<') {
                             problems.push_back({j, "'<' is not allowed inside an attribute value; write '&lt;'"});
@@ -1668,7 +1684,10 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 }
                 if (j >= src.size() || src[j] == '<') break;  // a broken tag: pugixml reports it
                 if (!root_seen) root_name = name;
-                if (src[j - 1] != '/') open.push_back(name);
+                if (src[j - 1] != '/') {
+                    open.push_back(name);
+                    open_at.push_back(i);
+                }
                 root_seen = true;
                 i = j + 1;
             }
@@ -1688,6 +1707,7 @@ syntax_scan scan_xml_syntax(std::string_view src) {
     }
     if (i >= src.size() && !open.empty() && out.open_at_mismatch.empty()) {
         out.open_at_mismatch = open.back();
+        out.open_at_mismatch_offset = open_at.back();
         out.mismatch_at_end = true;
     }
     return out;
@@ -1698,12 +1718,13 @@ std::string parser_message(pugi::xml_parse_status status, const char* descriptio
     switch (status) {
         case pugi::status_end_element_mismatch:
             if (scan.mismatch_at_end)
-                return "the file ends while <" + scan.open_at_mismatch + "> is still open; add </" +
+                return "the file ends while <" + scan.open_at_mismatch + "> of line " +
+                       std::to_string(scan.open_at_mismatch_line) + " is still open; add </" +
                        scan.open_at_mismatch + ">";
             if (!scan.open_at_mismatch.empty())
                 return "closing tag </" + scan.closing_at_mismatch + "> does not match the open element <" +
-                       scan.open_at_mismatch + "> (check for a missing </" + scan.open_at_mismatch +
-                       "> or a typo in the tag name)";
+                       scan.open_at_mismatch + "> of line " + std::to_string(scan.open_at_mismatch_line) +
+                       " (check for a missing </" + scan.open_at_mismatch + "> or a typo in the tag name)";
             return "closing tag does not match the open element (check for a missing closing tag or a typo in "
                    "the tag name)";
         case pugi::status_no_document_element:
@@ -1771,11 +1792,13 @@ load_result load_tree(std::string_view xml, std::string file, bool from_disk) {
         return out;
     }
     syntax_scan scan = scan_xml_syntax(xml);
+    if (!scan.open_at_mismatch.empty())
+        scan.open_at_mismatch_line = position_at(xml, scan.open_at_mismatch_offset).line;
     if (!parsed) {
         const auto off = static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0));
         const bool known = std::any_of(scan.problems.begin(), scan.problems.end(),
                                        [&](const syntax_problem& p) { return p.offset == off; });
-        const bool after_unclosed = scan.unclosed_quote && off >= scan.problems.back().offset;
+        const bool after_unclosed = scan.stopped && off >= scan.problems.back().offset;
         if (!known && !after_unclosed) scan.problems.push_back({off, parser_message(parsed.status, parsed.description(), scan)});
     }
     if (!scan.problems.empty()) {

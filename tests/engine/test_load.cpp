@@ -736,6 +736,13 @@ TEST_CASE("load: {name} where the player shows it as written is a warning") {
     CHECK(r.ok());  // a warning: nothing stops the tree from running
 }
 
+TEST_CASE("load: stray text in an element is reported where the text is") {
+    const load_result r = load(with_body("  <escalate id=\"e\" team=\"Desk\">\n    call them back\n  </escalate>\n"));
+    const diagnostic d = only(r, "unknown-element");
+    CHECK(d.message == "text is not allowed directly inside <escalate>; put it in a <text> element");
+    CHECK(d.pos == source_pos{9, 5});  // at 'call', not at the end of the line before
+}
+
 TEST_CASE("load: a missing attribute is named with its article") {
     CHECK(only(load(with_body("  <end id=\"b\"/>\n")), "missing-attribute").message ==
           "<end> needs an 'outcome' attribute");
@@ -945,8 +952,15 @@ TEST_CASE("load: XML that is not well-formed is refused at the exact line and co
         {head + step + "a]]>b" + tail, 3, 30, "']]>' is not allowed in text; write ']]&gt;'"},
         {head + "  <!-- a -- b -->\n</tree>\n", 3, 10, "'--' is not allowed inside a comment"},
         {head + "  <end id=\"b\" outcome=\"x\"><text>Thanks.</txt></end>\n</tree>\n", 3, 42,
-         "closing tag </txt> does not match the open element <text> (check for a missing </text>"},
-        {head + "  <end id=\"b\" outcome=\"x\"><text>Thanks.", 3, 39, "the file ends while <text> is still open"},
+         "closing tag </txt> does not match the open element <text> of line 3 (check for a missing </text>"},
+        {head + "  <end id=\"b\" outcome=\"x\"><text>Thanks.", 3, 39,
+         "the file ends while <text> of line 3 is still open"},
+        // Where the element was opened is named: the mismatch is only found far below it.
+        {head + "  <question id=\"q\">\n    <choice to=\"a\">A</choice>\n  <end id=\"c\" outcome=\"x\"/>\n</tree>\n", 6, 3,
+         "closing tag </tree> does not match the open element <question> of line 3"},
+        // A closing tag without its '>' is reported where the '>' belongs, not at the next tag.
+        {head + "  <question id=\"q\">\n    <choice to=\"a\">A</choice\n  </question>\n</tree>\n", 4, 29,
+         "closing tag </choice has no '>'; add it here"},
         {"", 1, 1, "the file is empty or has no root element"},
         {"<tree format=1 id=\"t\" start=\"a\"/>", 1, 14, "malformed attribute: values must be quoted"},
         {"<?xml version=\"1.0\" encoding='ISO-8859-1'?>\n" + head.substr(head.find('<')) + "</tree>\n", 1, 31,
