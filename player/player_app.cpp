@@ -224,7 +224,7 @@ std::vector<call_data_row> player_app::call_data() const {
     };
     std::vector<row> rows;
     for (const auto& [name, val] : m_session->variables()) {
-        row r{trees.size(), 0, {name, to_display(val)}};
+        row r{trees.size(), 0, {name, to_answer(val)}};
         bool labelled = false;
         for (std::size_t i = 0; i < trees.size(); ++i) {
             const variable* d = trees[i] ? trees[i]->find_variable(name) : nullptr;

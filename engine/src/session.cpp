@@ -612,9 +612,10 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
     push_history();
     for (auto& [f, v] : captured) {
         const std::string shown = to_display(v);
+        std::string answer = to_answer(v);
         set_variable(f->variable, std::move(v));
         emit(event_kind::field, t.id, n->id, -1, f->variable + "=" + shown);
-        if (!m_crumbs.empty()) m_crumbs.back().fields.emplace_back(field_label(t, *f), shown);
+        if (!m_crumbs.empty()) m_crumbs.back().fields.emplace_back(field_label(t, *f), std::move(answer));
     }
     arrive(m_state->where, n->to);
     refresh_view();

@@ -59,6 +59,11 @@ std::optional<var_type> parse_var_type(std::string_view name) {
     return std::nullopt;
 }
 
+std::string to_answer(const value& v) {
+    if (const auto* b = std::get_if<bool>(&v)) return *b ? "yes" : "no";
+    return to_display(v);
+}
+
 std::string to_display(const value& v) {
     if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
     if (const auto* d = std::get_if<double>(&v)) return number_to_display(*d);

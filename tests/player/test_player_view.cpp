@@ -711,6 +711,12 @@ TEST_CASE("player view: a flag field is typed yes or no from the keyboard, or ti
     CHECK(r.app->call().status() == session_status::completed);
     CHECK(r.app->call().variables().at("recorded") == value{false});
     CHECK(r.app->call().variables().at("callback") == value{false});
+    // Read back as asked: yes/no in the transcript and the call data, not true/false.
+    CHECK(r.app->call().transcript().find("   Caller agrees to recording: no\n") != std::string::npos);
+    const auto rows = r.app->call_data();
+    CHECK(std::any_of(rows.begin(), rows.end(), [](const player::call_data_row& row) {
+        return row.label == "Call back later" && row.value == "no";
+    }));
 
     r.app->next_call();
     r.ui.frame({});

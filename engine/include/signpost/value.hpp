@@ -19,8 +19,12 @@ const char* to_string(var_type t);
 // Parses a type name; nullopt when unknown.
 std::optional<var_type> parse_var_type(std::string_view name);
 
-// How a value is shown to agents and in transcripts: 3 not 3.000000, true/false, text as is.
+// How a value is written where it is read back (logs, {name} in text): 3 not 3.000000,
+// true/false, text as is.
 std::string to_display(const value& v);
+// How an answer is shown to people (transcripts, the player's call data): as to_display,
+// but a flag as yes/no, as it is asked in a form.
+std::string to_answer(const value& v);
 
 // The value a variable of type `t` holds before anything sets it (0, "", false, "").
 value zero_value(var_type t);
