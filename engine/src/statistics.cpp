@@ -444,17 +444,33 @@ struct path_statistics::impl {
 
     static link_check same_tree_link(const tree& t, const node& from, const std::string& to) {
         switch (from.kind) {
-            case node_kind::question:
+            // Moves are counted per pair of nodes: when several answers lead to the same
+            // step, the link is labelled with all of them (the first alone named the
+            // wrong answer for the others' moves).
+            case node_kind::question: {
+                std::string labels;
+                bool found = false;
                 for (const choice& c : from.choices) {
-                    if (c.to == to) return in_tree(c.label);
+                    if (c.to != to) continue;
+                    labels += (found ? " / " : "") + c.label;
+                    found = true;
                 }
-                return not_in_tree();
-            case node_kind::logic:
+                return found ? in_tree(std::move(labels)) : not_in_tree();
+            }
+            case node_kind::logic: {
+                std::string labels;
+                bool found = false;
                 for (const branch& b : from.branches) {
-                    if (b.to == to) return in_tree("if " + b.condition.source());
+                    if (b.to != to) continue;
+                    labels += (found ? " / if " : "if ") + b.condition.source();
+                    found = true;
                 }
-                if (from.otherwise == to) return in_tree("otherwise");
-                return not_in_tree();
+                if (from.otherwise == to) {
+                    labels += found ? " / otherwise" : "otherwise";
+                    found = true;
+                }
+                return found ? in_tree(std::move(labels)) : not_in_tree();
+            }
             case node_kind::jump:
                 // A jump never moves straight to its `to`: the jumped tree's end does.
                 return not_in_tree();

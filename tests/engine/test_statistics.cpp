@@ -1658,3 +1658,36 @@ TEST_CASE("stats: parts of one split miss no session and read none twice while p
     REQUIRE(reader.split(2, false, by_id));
     CHECK_FALSE(reader.scan_sessions({}, [](const session_record&, std::span<const event>) {}, true, {0, 2, &by_id}));
 }
+
+TEST_CASE("stats: a link that several answers lead along is labelled with all of them") {
+    const char* xml = R"(<tree format="1" id="two" start="a">
+  <variables><variable name="n" type="number" default="0"/></variables>
+  <question id="a" title="A">
+    <choice to="l">Verified by callback</choice>
+    <choice to="l" set="n = 1">Verified by badge</choice>
+    <choice to="c">Not verified</choice>
+  </question>
+  <logic id="l"><branch if="n == 1" to="c"/><branch if="n == 2" to="c"/><otherwise to="c"/></logic>
+  <end id="c" outcome="resolved"/>
+</tree>)";
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    auto t = load(xml, "two.xml");
+    manual_clock clk(t0);
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        w.begin_session(info_for(*t, xml, "ana", clk.now_ms(), "s1"));
+        session s(t, nullptr, clk, &w, "ana");
+        clk.advance(1000);
+        REQUIRE(s.choose(1));  // the badge: the second answer to 'l'
+    }
+    statistics_options o;
+    o.current = t;
+    const tree_report r = reports_of(db, o, true).at(0);
+    // Before: "Verified by callback", the first answer to 'l', though no call took it.
+    CHECK(link_of(r, "a", "l").label == "Verified by callback / Verified by badge");
+    CHECK(link_of(r, "a", "l").transitions == 1);
+    CHECK(link_of(r, "a", "c").label == "Not verified");
+    CHECK(link_of(r, "l", "c").label == "if n == 1 / if n == 2 / otherwise");
+}
