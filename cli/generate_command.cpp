@@ -91,7 +91,7 @@ int run_generate(const generate_options& o) {
     }
     fmt::print("Wrote {} sessions ({} events) of '{}' to {}\n", with_thousands(summary.sessions),
                with_thousands(summary.events), neutralise_controls(root->id), neutralise_controls(o.out));
-    fmt::print("  completed {}, escalated {}, abandoned {}, player crashed {}\n", with_thousands(summary.completed),
+    fmt::print("  completed {}, escalated {}, abandoned {}, player lost (no end recorded) {}\n", with_thousands(summary.completed),
                with_thousands(summary.escalated), with_thousands(summary.abandoned), with_thousands(summary.crashed));
     if (summary.finds > 0) fmt::print("  moves made with find: {}\n", with_thousands(summary.finds));
     if (summary.sessions > 0) {

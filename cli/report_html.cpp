@@ -124,7 +124,7 @@ std::string outcome_name(session_status status, const std::string& outcome) {
     switch (status) {
         case session_status::completed: return outcome.empty() ? "completed" : outcome;
         case session_status::escalated: return "escalated to " + outcome;
-        case session_status::abandoned: return "abandoned";
+        case session_status::abandoned: return outcome.empty() ? "abandoned" : "abandoned: " + outcome;
         case session_status::active: return "in progress";
     }
     return "";

@@ -95,7 +95,7 @@ std::string outcome_name(const outcome_figures& o) {
     switch (o.status) {
         case session_status::completed: return plain(o.outcome.empty() ? "completed" : o.outcome);
         case session_status::escalated: return "escalated to " + plain(o.outcome);
-        case session_status::abandoned: return "abandoned";
+        case session_status::abandoned: return o.outcome.empty() ? "abandoned" : "abandoned: " + plain(o.outcome);
         case session_status::active: return "in progress";
     }
     return "";
@@ -118,7 +118,7 @@ void session_section(std::string& out, const tree_report& r) {
     t.row({"Completed", count(s.completed), of_finished(s.completed)});
     t.row({"Escalated", count(s.escalated), of_finished(s.escalated)});
     t.row({"Abandoned", count(s.abandoned), of_finished(s.abandoned)});
-    if (s.writer_lost > 0) t.row({"  player stopped", count(s.writer_lost), ""});
+    if (s.writer_lost > 0) t.row({std::string("  of which ") + writer_lost_reason, count(s.writer_lost), ""});
     if (s.active > 0) t.row({"In progress", count(s.active), ""});
     std::string rendered = t.render();
     out += rendered.substr(rendered.find('\n') + 1);  // no header row

@@ -345,8 +345,14 @@ struct path_statistics::impl {
         if (timed) handling.add(elapsed_ms(s.started_ms, *s.ended_ms));
 
         std::string outcome = status == session_status::abandoned ? std::string() : s.outcome;
+        // Abandoned endings are told apart by their reason (the caller hung up, a wrong
+        // department, the player stopped): which it is, is the question about them. Paths
+        // are not split by it.
+        const std::string ending = status != session_status::abandoned ? outcome
+                                   : s.writer_lost                      ? std::string(writer_lost_reason)
+                                                                        : s.outcome;
         if (finished) {
-            ++outcomes[{static_cast<int>(status), outcome}];
+            ++outcomes[{static_cast<int>(status), ending}];
             count_path(status, outcome);
         }
 
@@ -360,7 +366,7 @@ struct path_statistics::impl {
                 case session_status::active: ++a.active; break;
             }
             if (timed) a.handling.add(elapsed_ms(s.started_ms, *s.ended_ms));
-            if (finished) ++a.outcomes[{static_cast<int>(status), outcome}];
+            if (finished) ++a.outcomes[{static_cast<int>(status), ending}];
             a.visits += visits;
             a.back += backs;
         }

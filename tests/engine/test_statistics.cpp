@@ -341,19 +341,23 @@ TEST_CASE("stats: sessions, outcomes and handling times from real sessions") {
     CHECK(s.handling.mean_ms == 26'000);
     CHECK(s.handling.exact);
 
-    // Most frequent first; equal counts completed, escalated, abandoned.
-    REQUIRE(r.outcomes.size() == 3);
+    // Most frequent first; equal counts completed, escalated, abandoned. Abandoned sessions
+    // are told apart by their reason: given at End call, or the player lost.
+    REQUIRE(r.outcomes.size() == 4);
     CHECK(r.outcomes[0].status == session_status::completed);
     CHECK(r.outcomes[0].outcome == "resolved");
     CHECK(r.outcomes[0].sessions == 2);
     CHECK(r.outcomes[0].share == doctest::Approx(0.4));
-    CHECK(r.outcomes[1].status == session_status::abandoned);
-    CHECK(r.outcomes[1].outcome.empty());
-    CHECK(r.outcomes[1].sessions == 2);
-    CHECK(r.outcomes[2].status == session_status::escalated);
-    CHECK(r.outcomes[2].outcome == "Network Tier 2");
+    CHECK(r.outcomes[1].status == session_status::escalated);
+    CHECK(r.outcomes[1].outcome == "Network Tier 2");
+    CHECK(r.outcomes[1].sessions == 1);
+    CHECK(r.outcomes[1].share == doctest::Approx(0.2));
+    CHECK(r.outcomes[2].status == session_status::abandoned);
+    CHECK(r.outcomes[2].outcome == "customer hung up");
     CHECK(r.outcomes[2].sessions == 1);
-    CHECK(r.outcomes[2].share == doctest::Approx(0.2));
+    CHECK(r.outcomes[3].status == session_status::abandoned);
+    CHECK(r.outcomes[3].outcome == writer_lost_reason);
+    CHECK(r.outcomes[3].sessions == 1);
 
     REQUIRE(r.versions.size() == 2);
     CHECK(r.versions[0].version == 1);

@@ -104,9 +104,14 @@ struct path_figures {
     double share = 0;                // of finished sessions
 };
 
+// The reason given for abandoned sessions whose player stopped without ending them.
+inline constexpr const char* writer_lost_reason = "player lost (no end recorded)";
+
 struct outcome_figures {
     session_status status = session_status::completed;
-    std::string outcome;             // end outcome or escalation team; "" for abandoned
+    // End outcome or escalation team; for abandoned sessions the reason given at End call
+    // ("" when none), or writer_lost_reason.
+    std::string outcome;
     std::uint64_t sessions = 0;
     double share = 0;                // of finished sessions
 };
