@@ -112,6 +112,8 @@ int run_report(const report_options& o) {
         std::string bytes;
         load_result loaded = load_tree_file(o.tree, &bytes);
         if (!loaded.ok()) {
+            if (!loaded.problems.empty())
+                error(fmt::format("--tree {} cannot be used (see below)", o.tree));
             for (const diagnostic& d : loaded.problems)
                 if (d.level != severity::info) print_diagnostic(stderr, d);
             if (loaded.problems.empty()) error(fmt::format("'{}' cannot be loaded as a tree", o.tree));
@@ -189,6 +191,19 @@ int run_report(const report_options& o) {
     if (!read) {
         error(read.error);
         return exit_problems;
+    }
+    std::uint64_t matched = 0;
+    for (const tree_report& r : reports) matched += r.sessions.started;
+    if (matched == 0 && !filter.agent.empty()) {
+        // Names match exactly: "Alice" finds nothing of "alice". Say which there are.
+        std::vector<std::string> names;
+        if (reader.agents(names) && std::find(names.begin(), names.end(), filter.agent) == names.end()) {
+            std::string list;
+            for (const std::string& a : names) list += (list.empty() ? "" : ", ") + a;
+            fmt::print(stderr, "signpost report: note: no sessions of agent '{}' in the log (names must match "
+                               "exactly); its agents: {}\n",
+                       neutralise_controls(filter.agent), neutralise_controls(list.empty() ? "none" : list));
+        }
     }
     if (current && !reports.empty()) {
         if (auto problem = nodes_not_in_tree(reports.front(), o.tree)) {

@@ -1760,11 +1760,15 @@ log_result log_reader::count_sessions(const log_filter& filter, std::uint64_t& o
     return {false, fmt::format("cannot read the session log '{}': {}", m.path, sqlite_message(m.db.get(), rc))};
 }
 
-log_result log_reader::tree_ids(std::vector<std::string>& out) const {
+log_result log_reader::tree_ids(std::vector<std::string>& out) const { return distinct_values("tree_id", out); }
+
+log_result log_reader::agents(std::vector<std::string>& out) const { return distinct_values("agent", out); }
+
+log_result log_reader::distinct_values(const char* column, std::vector<std::string>& out) const {
     const impl& m = *m_impl;
     out.clear();
     if (!m.db) return {false, "no session log is open"};
-    statement q(m.db.get(), "SELECT DISTINCT tree_id FROM sessions ORDER BY tree_id");
+    statement q(m.db.get(), fmt::format("SELECT DISTINCT {0} FROM sessions ORDER BY {0}", column));
     int rc = q.prepare_rc();
     if (rc == SQLITE_OK) {
         while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));

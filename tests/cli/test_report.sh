@@ -209,6 +209,9 @@ agent_count=$(python3 -c "import sqlite3; print(sqlite3.connect('$db').execute('
 run report --log "$db" --agent "$agent" --format json
 py "import json; t = json.loads(open('$tmp/stdout').read())['trees'][0]; print(t['sessions']['started'])"
 expect_equal "--agent keeps that agent's sessions" "$py" "$agent_count"
+run report --log "$db" --agent "NOBODY-$agent"
+expect_rc "an agent with no sessions is no error" 0
+expect_line "an unknown agent is told which agents the log has" "^signpost report: note: no sessions of agent 'NOBODY-$agent' in the log \(names must match exactly\); its agents: .*$agent" "$err"
 
 day_count=$(python3 -c "import sqlite3; print(sqlite3.connect('$db').execute('select count(*) from sessions where started_ms >= 1736208000000 and started_ms < 1736294400000').fetchone()[0])")
 run report --log "$db" --since 2025-01-07 --until 2025-01-07 --format json
@@ -371,6 +374,7 @@ expect_line "the impostor is named" "does not match the log: none of the .* node
 
 run report --log "$db" --tree "$tmp/missing.xml"
 expect_rc "a missing tree file" 1
+expect_line "a missing tree file is a report error too" "^signpost report: error: --tree .*missing.xml cannot be used \(see below\)" "$err"
 
 expect_equal "reports so far left the log as it was" "$(fingerprint "$db")" "$before"
 

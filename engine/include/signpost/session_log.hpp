@@ -197,6 +197,8 @@ public:
     [[nodiscard]] log_result count_sessions(const log_filter& filter, std::uint64_t& out) const;
     // Root tree ids that have sessions in the log, sorted.
     [[nodiscard]] log_result tree_ids(std::vector<std::string>& out) const;
+    // Agent names that have sessions in the log, sorted.
+    [[nodiscard]] log_result agents(std::vector<std::string>& out) const;
 
     // PRAGMA integrity_check: ok, or the problems SQLite reports.
     [[nodiscard]] log_result check_integrity() const;
@@ -209,6 +211,8 @@ private:
     using scan_visitor =
         std::function<void(const session_record&, const session_path* path, std::span<const event> events)>;
     log_result scan(const log_filter& filter, bool paths_only, log_part part, const scan_visitor& fn) const;
+    // The distinct values of a column of the sessions table, sorted.
+    log_result distinct_values(const char* column, std::vector<std::string>& out) const;
 
     struct impl;
     std::unique_ptr<impl> m_impl;
