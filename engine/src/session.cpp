@@ -154,7 +154,8 @@ std::string format_utc(std::int64_t ms) {
 }
 
 std::string format_duration(std::int64_t ms) {
-    std::int64_t total = std::max<std::int64_t>(ms, 0) / 1000;
+    // Rounded as the report rounds (13,972 ms is 14 s there): a ticket and the report agree.
+    std::int64_t total = (std::max<std::int64_t>(ms, 0) + 500) / 1000;
     std::int64_t h = total / 3600, m = total / 60 % 60, s = total % 60;
     if (h > 0) return fmt::format("{}h {:02}m {:02}s", h, m, s);
     if (m > 0) return fmt::format("{}m {:02}s", m, s);
