@@ -108,6 +108,10 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width, std::s
 
 std::string num(std::uint64_t n) { return with_thousands(n); }
 std::string pct(double share) { return percent(share); }
+// "1 session", "3 sessions".
+std::string counted(std::uint64_t n, const char* one, const char* many) {
+    return num(n) + " " + (n == 1 ? one : many);
+}
 std::string coord(double v) { return fmt::format("{:.1f}", v); }
 
 const char* status_colour(session_status s) {
@@ -161,6 +165,7 @@ h3 { font-size: 15px; margin: 18px 0 8px; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 18px 0 6px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 150px; }
 .card .v { font-size: 22px; font-weight: 600; }
+.card .v .count { font-size: 14px; font-weight: 400; color: #5b6876; }
 .card .k { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .ok { color: #2e8b57; } .warn { color: #b86e0c; } .bad { color: #c8423b; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
@@ -199,9 +204,10 @@ std::string outcome_bars(const tree_report& r) {
         svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"14\" fill=\"#1d2733\">{}</text>\n",
                            coord(label_w - 12), coord(y + bar_h * 0.68), label(name, 40));
         svg += fmt::format(
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{}\"><title>{}: {} sessions "
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{}\"><title>{}: {} "
             "({})</title></rect>\n",
-            coord(label_w), coord(y), coord(w), coord(bar_h), status_colour(o.status), esc(name), num(o.sessions),
+            coord(label_w), coord(y), coord(w), coord(bar_h), status_colour(o.status), esc(name),
+            counted(o.sessions, "session", "sessions"),
             pct(o.share));
         svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#5b6876\">{} \u00b7 {}</text>\n",
                            coord(label_w + w + 8), coord(y + bar_h * 0.68), num(o.sessions), pct(o.share));
@@ -335,9 +341,10 @@ std::string path_flow(const tree_report& r, const report_context& context) {
         const double mid = (x1 + x2) / 2;
         svg += fmt::format(
             "<path d=\"M{0},{1} C{2},{1} {2},{3} {4},{3} L{4},{5} C{2},{5} {2},{6} {0},{6} Z\" fill=\"{7}\" "
-            "fill-opacity=\"0.42\"><title>{8} \u2192 {9}: {10} sessions, ending {11}</title></path>\n",
+            "fill-opacity=\"0.42\"><title>{8} \u2192 {9}: {10}, ending {11}</title></path>\n",
             coord(x1), coord(y1), coord(mid), coord(y2), coord(x2), coord(y2 + h), coord(y1 + h),
-            status_colour(b.status), esc(from.name), esc(to.name), num(b.value), esc(to_string(b.status)));
+            status_colour(b.status), esc(from.name), esc(to.name), counted(b.value, "session", "sessions"),
+            esc(to_string(b.status)));
     }
     for (std::size_t c = 0; c < columns.size(); ++c) {
         const double x = 40 + static_cast<double>(c) * col_w;
@@ -449,10 +456,10 @@ std::string tree_drawing(const tree_report& r, const tree& t) {
         const double w = e.moves == 0 ? 1.2 : 1.5 + 16.0 * static_cast<double>(e.moves) / static_cast<double>(most_moves);
         svg += fmt::format(
             "<path d=\"M{},{} C{},{} {},{} {},{}\" fill=\"none\" stroke=\"#6b7b8c\" stroke-opacity=\"{}\" "
-            "stroke-width=\"{}\"{} marker-end=\"url(#arrow)\"><title>{} \u2192 {}{}: {} moves</title></path>\n",
+            "stroke-width=\"{}\"{} marker-end=\"url(#arrow)\"><title>{} \u2192 {}{}: {}</title></path>\n",
             coord(x1), coord(y1), coord(x1 + dx), coord(y1), coord(x2 - dx), coord(y2), coord(x2), coord(y2),
             e.moves == 0 ? "0.5" : "0.55", coord(w), e.moves == 0 ? " stroke-dasharray=\"5 4\"" : "", esc(e.from),
-            esc(e.to), e.label.empty() ? "" : " (" + label(e.label, 60) + ")", num(e.moves));
+            esc(e.to), e.label.empty() ? "" : " (" + label(e.label, 60) + ")", counted(e.moves, "move", "moves"));
     }
     for (const node& n : t.nodes) {
         auto it = at.find(n.id);
@@ -644,8 +651,11 @@ std::string card(const std::string& key, const std::string& value, const char* c
 std::string tree_section(const tree_report& r, const report_context& context) {
     const session_figures& s = r.sessions;
     const std::uint64_t finished = s.completed + s.escalated + s.abandoned;
+    // The share, and the count it is of: 50% of 4 calls is not 50% of 4,000.
     auto share = [&](std::uint64_t n) {
-        return finished == 0 ? std::string("&ndash;") : pct(static_cast<double>(n) / static_cast<double>(finished));
+        return finished == 0 ? std::string("&ndash;")
+                             : pct(static_cast<double>(n) / static_cast<double>(finished)) +
+                                   " <span class=\"count\">(" + num(n) + ")</span>";
     };
     std::string out = fmt::format("<section>\n<h1>{}</h1>\n<p class=\"meta\">Tree <code>{}</code>", esc(r.title),
                                   esc(r.tree_id));
@@ -670,12 +680,15 @@ std::string tree_section(const tree_report& r, const report_context& context) {
     out += "</div>\n";
     std::string notes;
     if (s.writer_lost > 0)
-        notes += fmt::format("{} abandoned sessions were left open by a player that stopped or fell silent (a crash, "
-                             "power loss, or no sign of life for 2 hours). ",
-                             num(s.writer_lost));
-    if (s.active > 0) notes += fmt::format("{} sessions are still in progress. ", num(s.active));
+        notes += fmt::format("{} left open by a player that stopped or fell silent (a crash, power loss, or no "
+                             "sign of life for 2 hours): counted as abandoned, \"{}\". ",
+                             counted(s.writer_lost, "abandoned session was", "abandoned sessions were"),
+                             writer_lost_reason);
+    if (s.active > 0)
+        notes += fmt::format("{} still in progress. ", counted(s.active, "session is", "sessions are"));
     if (s.finds > 0)
-        notes += fmt::format("Agents moved with find {} times; those moves are not counted as links. ", num(s.finds));
+        notes += fmt::format("Agents moved with find {}; those moves are not counted as links. ",
+                             counted(s.finds, "time", "times"));
     bool approximate = !s.handling.exact;
     for (const node_figures& n : r.nodes) approximate = approximate || (n.dwell.count > 0 && !n.dwell.exact);
     if (approximate) notes += "Medians and 90th percentiles marked &asymp; are within 1% (over 1,024 samples). ";
