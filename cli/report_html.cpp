@@ -165,6 +165,10 @@ h3 { font-size: 15px; margin: 18px 0 8px; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 18px 0 6px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 150px; }
 .card .v { font-size: 22px; font-weight: 600; }
+/* Drawn at its own size, scrolled sideways when wider than the page: scaled down to fit,
+   a wide tree's labels were a few pixels high. */
+.wide { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
+.wide svg { display: block; }
 .card .v .count { font-size: 14px; font-weight: 400; color: #5b6876; }
 .card .k { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .ok { color: #2e8b57; } .warn { color: #b86e0c; } .bad { color: #c8423b; }
@@ -442,7 +446,8 @@ std::string tree_drawing(const tree_report& r, const tree& t) {
     for (const edge& e : edges) most_moves = std::max(most_moves, e.moves);
 
     std::string svg = fmt::format(
-        "<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"The tree with its traffic\">\n"
+        "<div class=\"wide\"><svg width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" "
+        "aria-label=\"The tree with its traffic\">\n"
         "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" "
         "markerWidth=\"16\" markerHeight=\"16\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
         "fill=\"#55687c\"/></marker></defs>\n",
@@ -498,7 +503,15 @@ std::string tree_drawing(const tree_report& r, const tree& t) {
         svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"16\" fill=\"{}\" text-anchor=\"middle\">{}</text></g>\n",
                            coord(x + box_w / 2), coord(y + 72), ink, esc(second));
     }
-    svg += "</svg>\n";
+    svg += "</svg></div>\n";
+    // Jumped-into trees are not drawn: what happens inside them is said, not left out.
+    std::uint64_t inside = 0;
+    for (const node_figures& n : r.nodes)
+        if (n.tree_id != r.tree_id) inside += n.abandoned_here;
+    if (inside > 0)
+        svg += fmt::format("<p class=\"note\">Not drawn: the trees this one jumps into, where {} ended (see "
+                           "the steps table).</p>\n",
+                           counted(inside, "abandoned call", "abandoned calls"));
     return svg;
 }
 
