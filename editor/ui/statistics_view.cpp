@@ -150,7 +150,22 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
         ImGui::TableNextColumn();
         ImGui::Text("%.0f%%", n->reach_rate * 100);
         ImGui::TableNextColumn();
-        ImGui::Text("%llu", static_cast<unsigned long long>(n->abandoned_here));
+        // A jump's calls abandoned inside the tree it runs count there, not on the jump:
+        // summed on its row, or where most calls are left would not show (the box below
+        // lists those nodes one by one).
+        std::uint64_t inside = 0;
+        const node* jump = here ? t.find(n->node_id) : nullptr;
+        if (jump && jump->kind == node_kind::jump)
+            for (const node_figures& sub : r.nodes)
+                if (sub.tree_id == jump->tree_ref) inside += sub.abandoned_here;
+        if (inside > 0) {
+            ImGui::Text("%llu", static_cast<unsigned long long>(n->abandoned_here + inside));
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%llu abandoned inside %s", static_cast<unsigned long long>(inside),
+                                  jump->tree_ref.c_str());
+        } else {
+            ImGui::Text("%llu", static_cast<unsigned long long>(n->abandoned_here));
+        }
         ImGui::TableNextColumn();
         ImGui::Text("%.0f%%", n->back_rate * 100);
         ImGui::TableNextColumn();
@@ -249,7 +264,7 @@ void statistics_view::draw(editor_app& app) {
     ImGui::SameLine();
     ImGui::Checkbox("Nodes of jumped-into trees", &include_jumped);
     ImGui::SameLine();
-    ImGui::TextColored(colours::muted, "  Left: calls abandoned there.  Stay: median time on it.");
+    ImGui::TextColored(colours::muted, "  Left: calls abandoned there (a jump: inside its tree).  Stay: median time on it.");
     const float width = ImGui::GetContentRegionAvail().x;
     ImGui::BeginChild("##stat_nodes", ImVec2(width * 0.6f, 0));
     draw_nodes(app, r);
