@@ -408,6 +408,14 @@ std::map<std::string, box> place(const tree& t) {
     return at;
 }
 
+// The trees other than the root that the report has nodes of.
+std::vector<std::string> jumped_trees(const tree_report& r) {
+    std::vector<std::string> ids;
+    for (const node_figures& n : r.nodes)
+        if (n.tree_id != r.tree_id && std::find(ids.begin(), ids.end(), n.tree_id) == ids.end()) ids.push_back(n.tree_id);
+    return ids;
+}
+
 std::string tree_drawing(const tree_report& r, const tree& t) {
     const std::map<std::string, box> at = place(t);
     double min_x = 1e18, min_y = 1e18, max_x = -1e18, max_y = -1e18;
@@ -506,8 +514,7 @@ std::string tree_drawing(const tree_report& r, const tree& t) {
     svg += "</svg></div>\n";
     // Jumped-into trees are not drawn: what happens inside them is said, not left out.
     std::uint64_t inside = 0;
-    for (const node_figures& n : r.nodes)
-        if (n.tree_id != r.tree_id) inside += n.abandoned_here;
+    for (const std::string& sub : jumped_trees(r)) inside += r.abandoned_in(sub);
     if (inside > 0)
         svg += fmt::format("<p class=\"note\">Not drawn: the trees this one jumps into, where {} ended (see "
                            "the steps table).</p>\n",

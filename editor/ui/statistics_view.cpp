@@ -153,11 +153,8 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
         // A jump's calls abandoned inside the tree it runs count there, not on the jump:
         // summed on its row, or where most calls are left would not show (the box below
         // lists those nodes one by one).
-        std::uint64_t inside = 0;
         const node* jump = here ? t.find(n->node_id) : nullptr;
-        if (jump && jump->kind == node_kind::jump)
-            for (const node_figures& sub : r.nodes)
-                if (sub.tree_id == jump->tree_ref) inside += sub.abandoned_here;
+        const std::uint64_t inside = jump && jump->kind == node_kind::jump ? r.abandoned_in(jump->tree_ref) : 0;
         if (inside > 0) {
             ImGui::Text("%llu", static_cast<unsigned long long>(n->abandoned_here + inside));
             if (ImGui::IsItemHovered())

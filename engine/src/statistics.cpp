@@ -905,6 +905,13 @@ void path_statistics::merge(path_statistics&& other) {
 std::uint64_t path_statistics::sessions_added() const { return m_impl->added; }
 tree_report path_statistics::report() const { return m_impl->build(); }
 
+std::uint64_t tree_report::abandoned_in(std::string_view tree) const {
+    std::uint64_t n = 0;
+    for (const node_figures& f : nodes)
+        if (f.tree_id == tree) n += f.abandoned_here;
+    return n;
+}
+
 const node_figures* tree_report::find_node(std::string_view tree, std::string_view node) const {
     for (const auto* list : {&nodes, &retired_nodes}) {
         for (const node_figures& n : *list) {

@@ -1695,3 +1695,41 @@ TEST_CASE("stats: a link that several answers lead along is labelled with all of
     CHECK(link_of(r, "a", "c").label == "Not verified");
     CHECK(link_of(r, "l", "c").label == "if n == 1 / if n == 2 / otherwise");
 }
+
+TEST_CASE("stats: calls abandoned inside a jumped tree are counted for that tree, not on the jump") {
+    const char* root_xml = R"(<tree format="1" id="r" start="j">
+  <jump id="j" tree="sub" to="e"/>
+  <end id="e" outcome="resolved"/>
+</tree>)";
+    const char* sub_xml = R"(<tree format="1" id="sub" start="x">
+  <question id="x" title="Sub X"><choice to="sub-end">ok</choice></question>
+  <end id="sub-end" outcome="resolved"/>
+</tree>)";
+    auto root = load(root_xml, "r.xml");
+    auto sub = load(sub_xml, "sub.xml");
+    tree_library library;
+    library.add(root);
+    library.add(sub);
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    manual_clock clk(t0);
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        for (const char* id : {"s1", "s2"}) {
+            w.begin_session(info_for(*root, root_xml, "ana", clk.now_ms(), id));
+            session s(root, &library, clk, &w, "ana");
+            REQUIRE(s.current().node_ptr->id == "x");
+            clk.advance(3000);
+            s.abandon("caller hung up");
+        }
+    }
+    statistics_options o;
+    o.current = root;
+    o.library = &library;
+    const tree_report r = reports_of(db, o, true).at(0);
+    CHECK(r.sessions.abandoned == 2);
+    CHECK(r.find_node("r", "j")->abandoned_here == 0);
+    CHECK(r.abandoned_in("sub") == 2);
+    CHECK(r.abandoned_in("r") == 0);
+}

@@ -210,6 +210,9 @@ struct tree_report {
     const node_figures* find_node(std::string_view tree_id, std::string_view node_id) const;
     const link_figures* find_link(std::string_view from_tree, std::string_view from, std::string_view to_tree,
                                   std::string_view to) const;
+    // Abandoned sessions that ended on a node of tree `tree_id` (a jumped-into tree: the
+    // calls its jump node lost, which are not on the jump itself).
+    std::uint64_t abandoned_in(std::string_view tree_id) const;
 };
 
 // Accumulates one root tree's sessions.
