@@ -90,6 +90,7 @@ std::string sample_input(const view_field& f) {
         {"E[0-9]{6}", "E104233"},
         {"[a-z][a-z0-9.]{1,31}", "maria.lopez"},
         {"([01][0-9]|2[0-3]):[0-5][0-9]", "17:30"},
+        {"\\+?[0-9][0-9 ()-]{5,19}", "+1 555 0100 2233"},
     };
     if (!f.pattern.empty()) {
         auto it = by_pattern.find(f.pattern);
@@ -427,5 +428,44 @@ TEST_CASE("samples: failed identity verification never reaches the calling scrip
         CHECK(s.status() == session_status::completed);
         CHECK(s.outcome() == "unverified");  // billing's own end, after returning
         CHECK(s.variables().at("verified") == value(false));
+    }
+}
+
+TEST_CASE("samples: open-door danger and breach hand-offs carry the caller's details") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/open-door-escalation.xml");
+    const std::map<std::string, std::string> details = {{"location", "Plant 2, loading bay"},
+                                                        {"people_involved", "Two forklift drivers"},
+                                                        {"callback_number", "+1 555 0100 2233"},
+                                                        {"safe_to_call", "no"}};
+    SUBCASE("immediate danger is the first choice and goes to Security") {
+        manual_clock clk;
+        session s(t, &library, clk);
+        REQUIRE(s.current().choices.front().label.find("immediate danger") != std::string::npos);
+        choose(s, "immediate danger");
+        REQUIRE(s.current().node_ptr->id == "danger-details");
+        submit(s, details);
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Corporate Security");
+        CHECK(s.priority() == "urgent");
+        CHECK(s.handoff().find("Plant 2, loading bay") != std::string::npos);
+        CHECK(s.handoff().find("Two forklift drivers") != std::string::npos);
+        CHECK(s.handoff().find("+1 555 0100 2233") != std::string::npos);
+        CHECK(s.handoff().find("safe to call back: **no**") != std::string::npos);
+        CHECK(s.handoff().find("agent notes") == std::string::npos);
+    }
+    SUBCASE("a safety or legal breach that is not immediate goes to Compliance") {
+        manual_clock clk;
+        session s(t, &library, clk);
+        choose(s, "safety or legal breach");
+        auto inputs = details;
+        inputs["employee"] = "Sam Ortiz";
+        inputs["issue"] = "Fire exit blocked by pallets since Monday";
+        submit(s, inputs);
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Compliance and Health & Safety");
+        CHECK(s.handoff().find("Sam Ortiz") != std::string::npos);
+        CHECK(s.handoff().find("Fire exit blocked") != std::string::npos);
+        CHECK(s.handoff().find("Plant 2, loading bay") != std::string::npos);
     }
 }
