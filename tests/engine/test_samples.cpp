@@ -469,3 +469,22 @@ TEST_CASE("samples: open-door danger and breach hand-offs carry the caller's det
         CHECK(s.handoff().find("Plant 2, loading bay") != std::string::npos);
     }
 }
+
+TEST_CASE("samples: an urgent wellbeing hand-off tells EAP how to reach the team lead") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/agent-checkin.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    REQUIRE(s.next().ok);
+    submit(s, {{"agent_name", "Jo"}});
+    choose(s, "outside work");
+    choose(s, "not sure");
+    REQUIRE(s.current().node_ptr->id == "urgent-contact");
+    submit(s, {{"lead_name", "Priya Shah"}, {"lead_phone", "+1 555 0100 2233"}, {"lead_location", "Floor 3, room 3.12"}});
+    REQUIRE(s.status() == session_status::escalated);
+    CHECK(s.team() == "Employee Assistance Programme");
+    CHECK(s.priority() == "urgent");
+    CHECK(s.handoff().find("Priya Shah") != std::string::npos);
+    CHECK(s.handoff().find("+1 555 0100 2233") != std::string::npos);
+    CHECK(s.handoff().find("Floor 3, room 3.12") != std::string::npos);
+}
