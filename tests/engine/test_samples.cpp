@@ -91,6 +91,7 @@ std::string sample_input(const view_field& f) {
         {"[a-z][a-z0-9.]{1,31}", "maria.lopez"},
         {"([01][0-9]|2[0-3]):[0-5][0-9]", "17:30"},
         {"\\+?[0-9][0-9 ()-]{5,19}", "+1 555 0100 2233"},
+        {"([0-9]|０|１|２|３|４|５|６|７|８|９){3,4}", "691"},
     };
     if (!f.pattern.empty()) {
         auto it = by_pattern.find(f.pattern);
@@ -487,4 +488,48 @@ TEST_CASE("samples: an urgent wellbeing hand-off tells EAP how to reach the team
     CHECK(s.handoff().find("Priya Shah") != std::string::npos);
     CHECK(s.handoff().find("+1 555 0100 2233") != std::string::npos);
     CHECK(s.handoff().find("Floor 3, room 3.12") != std::string::npos);
+}
+
+TEST_CASE("samples: VPN routes error codes typed in either width and never reuses an old one") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/vpn-trouble-ja.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    submit(s, {{"employee_name", "山田 花子"},
+               {"employee_id", "123456"},
+               {"contact", "090-1234-5678"},
+               {"location", "大阪のホテル"}});
+    choose(s, "開ける");
+    choose(s, "Windows");
+
+    SUBCASE("a full-width 691 twice goes to the account team, not the network team") {
+        choose(s, "番号が表示される");
+        submit(s, {{"error_code", "６９１"}});
+        REQUIRE(s.current().node_ptr->id == "password");
+        choose(s, "つながらない");
+        choose(s, "番号が表示される");
+        submit(s, {{"error_code", "691"}});
+        REQUIRE(s.current().node_ptr->id == "password");
+        choose(s, "つながらない");
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "アカウント管理チーム");
+        for (const char* fact : {"山田 花子", "123456", "090-1234-5678", "大阪のホテル", "会社支給のWindows",
+                                 "パスワードの再入力（691）、パスワードの再入力（691）"}) {
+            CAPTURE(fact);
+            CHECK(s.handoff().find(fact) != std::string::npos);
+        }
+        CHECK(s.handoff().find("windows") == std::string::npos);
+    }
+    SUBCASE("no number on the second try does not reuse the first try's 691") {
+        choose(s, "番号が表示される");
+        submit(s, {{"error_code", "809"}});
+        REQUIRE(s.current().node_ptr->id == "port-blocked");
+        choose(s, "つながらない");
+        choose(s, "番号が出ない");
+        REQUIRE(s.current().node_ptr->id == "restart-client");
+        choose(s, "つながらない");
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "ネットワーク運用チーム");
+        CHECK(s.handoff().find("最後のエラーコード：** 表示なし") != std::string::npos);
+    }
 }
