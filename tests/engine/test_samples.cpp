@@ -533,3 +533,24 @@ TEST_CASE("samples: VPN routes error codes typed in either width and never reuse
         CHECK(s.handoff().find("最後のエラーコード：** 表示なし") != std::string::npos);
     }
 }
+
+TEST_CASE("samples: password reset troubleshoots a missing MFA prompt before handing it to IAM") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/password-reset.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    submit(s, {{"employee_id", "E104233"}, {"username", "maria.lopez"}});
+    choose(s, "callback to the directory number");
+    choose(s, "is locked");
+    choose(s, "they know it");
+    REQUIRE(s.next().ok);  // unlock
+    choose(s, "MFA prompt does not arrive");
+    REQUIRE(s.current().node_ptr->id == "mfa-troubleshoot");
+    CHECK(s.current().text.find("date and time") != std::string::npos);
+    choose(s, "Still no prompt");
+    REQUIRE(s.status() == session_status::escalated);
+    CHECK(s.team() == "Identity & Access Management");
+    CHECK(s.handoff().find("**mfa-no-prompt**") != std::string::npos);
+    CHECK(s.handoff().find("verified the caller by callback to the directory number; unlocked the account; checked the "
+                           "phone is online") != std::string::npos);
+}
