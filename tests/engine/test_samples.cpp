@@ -362,6 +362,8 @@ TEST_CASE("samples: internet outage escalates after two reboots with the facts f
     CHECK(s.priority() == "normal");
     CHECK(s.handoff().find("account 40112233") != std::string::npos);
     CHECK(s.handoff().find("Reboots on this call: 2") != std::string::npos);
+    // Every check is kept, in order: a later step must not overwrite an earlier one.
+    CHECK(s.handoff().find("Checks: outage map, power light blinking or red, reboot, reboot.") != std::string::npos);
 }
 
 TEST_CASE("samples: internet outage sends business lines to the high-priority queue") {
