@@ -556,3 +556,52 @@ TEST_CASE("samples: password reset troubleshoots a missing MFA prompt before han
     CHECK(s.handoff().find("verified the caller by callback to the directory number; unlocked the account; checked the "
                            "phone is online") != std::string::npos);
 }
+
+TEST_CASE("samples: internet outage sends a dead business router to Tier 2 and a single device to device advice") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/internet-outage.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    verify_by_sms(s, "40112233");
+
+    SUBCASE("a business router with no power goes to the 1-hour queue, not a next-day replacement") {
+        submit(s, {{"plan", "business"}, {"down_since", "09:00"}});
+        choose(s, "No known outage");
+        choose(s, "No light at all");
+        REQUIRE(s.next().ok);
+        choose(s, "still nothing");
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Network Tier 2");
+        CHECK(s.priority() == "high");
+        CHECK(s.handoff().find("no power light with a working socket") != std::string::npos);
+    }
+    SUBCASE("a home router with no power is replaced") {
+        submit(s, {{"plan", "basic"}, {"down_since", "09:00"}});
+        choose(s, "No known outage");
+        choose(s, "No light at all");
+        REQUIRE(s.next().ok);
+        choose(s, "still nothing");
+        CHECK(s.status() == session_status::completed);
+        CHECK(s.outcome() == "replacement-ordered");
+    }
+    SUBCASE("a dead wall socket is an answer of its own") {
+        submit(s, {{"plan", "basic"}, {"down_since", "09:00"}});
+        choose(s, "No known outage");
+        choose(s, "No light at all");
+        REQUIRE(s.next().ok);
+        choose(s, "another socket");
+        CHECK(s.current().node_ptr->id == "internet-light");
+    }
+    SUBCASE("one device offline with the router online ends with device advice, not reboots") {
+        submit(s, {{"plan", "plus"}, {"down_since", "09:00"}});
+        choose(s, "No known outage");
+        choose(s, "Yes, steady");
+        choose(s, "Steady green");
+        choose(s, "Only one device");
+        REQUIRE(s.next().ok);
+        choose(s, "still offline");
+        CHECK(s.status() == session_status::completed);
+        CHECK(s.outcome() == "device-advice");
+        CHECK(s.variables().at("reboots") == value(0.0));
+    }
+}
