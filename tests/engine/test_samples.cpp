@@ -605,3 +605,25 @@ TEST_CASE("samples: internet outage sends a dead business router to Tier 2 and a
         CHECK(s.variables().at("reboots") == value(0.0));
     }
 }
+
+TEST_CASE("samples: open-door hands HR both earlier responses and the stage") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/open-door-escalation.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    choose(s, "work problem");
+    choose(s, "skip-level manager, still not resolved");
+    submit(s, {{"employee", "Lee Park"},
+               {"issue", "Rota changed without notice three weeks running"},
+               {"first_noticed", "2026-03-14"},
+               {"wanted_outcome", "Rota published two weeks ahead"}});
+    REQUIRE(s.current().node_ptr->id == "both-responses");
+    submit(s, {{"manager_response", "Said the rota is not their call"},
+               {"skip_level_response", "Promised a reply, none after a month"}});
+    REQUIRE(s.status() == session_status::escalated);
+    CHECK(s.team() == "HR Business Partners");
+    CHECK(s.handoff().find("skip-level-tried") != std::string::npos);
+    CHECK(s.handoff().find("Said the rota is not their call") != std::string::npos);
+    CHECK(s.handoff().find("Promised a reply, none after a month") != std::string::npos);
+    CHECK(s.handoff().find("not raised yet") == std::string::npos);
+}
