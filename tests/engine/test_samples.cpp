@@ -627,3 +627,40 @@ TEST_CASE("samples: open-door hands HR both earlier responses and the stage") {
     CHECK(s.handoff().find("Promised a reply, none after a month") != std::string::npos);
     CHECK(s.handoff().find("not raised yet") == std::string::npos);
 }
+
+TEST_CASE("samples: identity verification takes the holder's name and counts wrong numbers apart") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/billing-dispute.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    REQUIRE(s.current().tree_ptr->id == "identity-verification");
+
+    SUBCASE("the holder who comes to the phone is named and looked up") {
+        submit(s, {{"account", "40112233"}, {"caller_name", "Tom Silva"}});
+        choose(s, "not listed");
+        choose(s, "holder is with them");
+        REQUIRE(s.current().node_ptr->id == "holder-on-phone");
+        submit(s, {{"caller_name", "Ana Silva"}});
+        REQUIRE(s.current().node_ptr->id == "lookup");
+        CHECK(s.current().text.find("Ana Silva") != std::string::npos);
+        CHECK(s.current().text.find("Tom Silva") == std::string::npos);
+    }
+    SUBCASE("a mistyped account number is not a failed identity check") {
+        submit(s, {{"account", "40112234"}, {"caller_name", "Ana Silva"}});
+        choose(s, "No account");
+        submit(s, {{"account", "40112233"}, {"caller_name", "Ana Silva"}});
+        choose(s, "listed on it");
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            choose(s, "Security questions");
+            choose(s, "wrong");
+        }
+        // Two identity failures plus one typo: a third identity try is still allowed.
+        REQUIRE(s.current().node_ptr->id == "choose-method");
+        choose(s, "Security questions");
+        choose(s, "wrong");
+        choose(s, "warning sign");
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.handoff().find("3 failed checks") != std::string::npos);
+        CHECK(s.handoff().find("account numbers not found before it: 1") != std::string::npos);
+    }
+}
