@@ -664,3 +664,20 @@ TEST_CASE("samples: identity verification takes the holder's name and counts wro
         CHECK(s.handoff().find("account numbers not found before it: 1") != std::string::npos);
     }
 }
+
+TEST_CASE("samples: a department hand-off check-in can be on track, and at-risk reports are counted as such") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/department-handoff.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    for (int steps = 0; s.current().node_ptr->id != "progress" && steps < 50; ++steps) take_default_step(s);
+    REQUIRE(s.current().node_ptr->id == "progress");
+    choose(s, "On track");
+    CHECK(s.current().node_ptr->id == "progress");
+    CHECK(s.variables().at("slips") == value(0.0));
+    choose(s, "at risk");
+    submit(s, {{"deadline", "2026-04-01"}});
+    choose(s, "at risk");
+    REQUIRE(s.status() == session_status::escalated);
+    CHECK(s.handoff().find("deadline reported at risk 2 times") != std::string::npos);
+}
