@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <cctype>
-#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -87,9 +86,13 @@ std::string wrapped(std::string_view text, const ImFont* font, float width) {
                 // ImGui breaks before punctuation ("signs" / ". Warning"): such a mark stays
                 // with its word, and the line breaks at the space before that word instead.
                 std::size_t length = 0;
-                if (!ui::may_start_line(ui::code_point_at(std::string_view(cut, static_cast<std::size_t>(line_end - cut)), 0, length)))
-                    if (const char* space = static_cast<const char*>(memrchr(p, ' ', static_cast<std::size_t>(cut - p))))
-                        cut = space + 1;
+                // Not a space of the line's indent: that would leave an empty line.
+                const std::string_view before(p, static_cast<std::size_t>(cut - p));
+                const std::size_t words = before.find_first_not_of(' ');
+                const std::size_t space = before.rfind(' ');
+                if (!ui::may_start_line(ui::code_point_at(std::string_view(cut, static_cast<std::size_t>(line_end - cut)), 0, length)) &&
+                    space != std::string_view::npos && words != std::string_view::npos && space > words)
+                    cut = p + space + 1;
             }
             if (cut == p && p < line_end) {
                 cut = p + 1;  // at least one whole character
@@ -722,8 +725,12 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
     }
     // A dialog closed over a form gives the keyboard back to the field it was in: typing
     // after Escape went nowhere, and Backspace went back a step.
-    if (state.dialog_was_open && !popup_open && !state.last_field.empty()) state.focus_field = state.last_field;
-    state.dialog_was_open = popup_open;
+    // Only the dialogs: a choice field's list is a popup too, and closing it must leave the
+    // keyboard where the pick put it.
+    const bool modal_open = ImGui::IsPopupOpen("Find a step") || ImGui::IsPopupOpen("Restart the call") ||
+                            ImGui::IsPopupOpen("End call");
+    if (state.dialog_was_open && !modal_open && !state.last_field.empty()) state.focus_field = state.last_field;
+    state.dialog_was_open = modal_open;
     const node* const at_start = app.call().current().node_ptr;
     ImGuiIO& io = ImGui::GetIO();
     if (!state.select_field.empty() && ImGui::GetFrameCount() - state.select_frame <= 3 && !popup_open) {
@@ -761,6 +768,7 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
         state.last_field.clear();
         state.select_field.clear();
         state.focus_field.clear();
+        state.typed_early.clear();  // typed for a form no longer shown
     }
     draw_header(app, state, fonts);
     if (app.call().finished()) {

@@ -894,7 +894,11 @@ void loader::read_variable(pugi::xml_node el) {
         // broken file (the saver writes them back) until the type is put right.
         std::unordered_set<std::string> listed;  // a linear search per option is quadratic
         std::vector<std::string> tokens = split_tokens(a->value);
-        if (a->value.find(',') != std::string_view::npos) {
+        // "low, medium, high" (a token ending in a comma); "1,000 2,000" are options as written.
+        const bool comma_list = std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) {
+            return t.size() > 1 && t.back() == ',';
+        });
+        if (comma_list) {
             // "low, medium, high": the commas are separators meant, so they are read as such
             // (the default and conditions are then checked against the options intended,
             // instead of each failing on "low,") and saving writes the list with spaces.
@@ -1498,6 +1502,14 @@ void check_reference(std::string_view src, std::size_t amp, std::vector<syntax_p
                         "use the character itself or " + use});
 }
 
+// Whether the '<' at `at` starts a tag (a name or '/' follows), rather than standing for
+// "less than".
+bool starts_tag(std::string_view src, std::size_t at) {
+    if (at + 1 >= src.size()) return false;
+    const auto c = static_cast<unsigned char>(src[at + 1]);
+    return c == '/' || c == '!' || c == '?' || c == '_' || c == ':' || std::isalpha(c) != 0 || c >= 0x80;
+}
+
 // The XML declaration `decl` (from "<?xml" to before "?>", at `at`) may only declare UTF-8:
 // the file is read as UTF-8 whatever it says, and an XML tool reading it as declared (a
 // schema check, another editor) would see other text.
@@ -1651,7 +1663,18 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 const std::string_view name = src.substr(name_start, j - name_start);
                 char quote = 0;
                 std::size_t quote_at = 0;
-                for (; j < src.size(); ++j) {
+                // Whether the open value has a line end before j, found by looking at each
+                // byte once (a value of many '<' must not be searched again for each).
+                std::size_t newline_checked = 0;
+                bool newline_seen = false;
+                const auto value_has_newline = [&](std::size_t from, std::size_t to) {
+                    newline_checked = std::max(newline_checked, from);
+                    if (!newline_seen && to > newline_checked)
+                        newline_seen = src.substr(newline_checked, to - newline_checked).find('\n') != std::string_view::npos;
+                    newline_checked = std::max(newline_checked, to);
+                    return newline_seen;
+                };
+                for (; j < src.size() && problems.size() < max_syntax_problems; ++j) {
                     if (quote) {
                         // Skip the plain bytes of a value; only quotes, '<' and '&' matter.
                         j = skip_to<'<', '&', '"', '\''>(src, j);
@@ -1661,10 +1684,11 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                     if (quote) {
                         if (d == quote) {
                             quote = 0;
-                        } else if (d == '<' && src.substr(quote_at, j - quote_at).find('\n') != std::string_view::npos) {
+                        } else if (d == '<' && starts_tag(src, j) && value_has_newline(quote_at, j)) {
                             // A value running on over lines into a tag is a quote never closed:
                             // every later '<' would be reported too, each with advice that
-                            // would damage the file.
+                            // would damage the file. (A '<' that starts no tag, "is < 100",
+                            // is the plain error below.)
                             problems.push_back({quote_at, std::string("this attribute value has no closing quote: it "
                                                                       "runs on past the end of the line; add ") +
                                                               quote + " where the value ends"});
@@ -1678,6 +1702,8 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                     } else if (d == '"' || d == '\'') {
                         quote = d;
                         quote_at = j;
+                        newline_checked = j;
+                        newline_seen = false;
                     } else if (d == '>' || d == '<') {
                         break;
                     }

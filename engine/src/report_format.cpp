@@ -390,7 +390,7 @@ std::string report_json(const std::vector<tree_report>& reports, const report_sc
     for (const tree_report& r : reports) trees.push_back(tree_json(r, scope.by_agent));
     json doc = json_object{
         {"report", "signpost path statistics"},
-        {"format_version", 2},
+        {"format_version", 3},
         {"log", scope.log_path},
         {"filters", json_object{{"tree", text_or_null(f.tree_id)},
                                 {"agent", text_or_null(f.agent)},

@@ -21,6 +21,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "signpost/duration_sketch.hpp"
 
 namespace signpost {
@@ -350,7 +352,7 @@ struct path_statistics::impl {
         // are not split by it.
         const std::string ending = status != session_status::abandoned ? outcome
                                    : s.writer_lost                      ? std::string(writer_lost_reason)
-                                                                        : s.outcome;
+                                                                        : reason_key(s.outcome);
         if (finished) {
             ++outcomes[{static_cast<int>(status), ending}];
             count_path(status, outcome);
@@ -555,6 +557,40 @@ struct path_statistics::impl {
         }
         std::stable_sort(out.begin(), out.end(),
                          [](const outcome_figures& a, const outcome_figures& b) { return a.sessions > b.sessions; });
+        // Reasons are free text: past the most frequent few, the rest are one row.
+        std::size_t reasons = 0;
+        outcome_figures others;
+        others.status = session_status::abandoned;
+        std::uint64_t merged = 0;
+        std::vector<outcome_figures> kept;
+        for (outcome_figures& o : out) {
+            if (o.status == session_status::abandoned && !o.outcome.empty() && ++reasons > max_abandon_reasons) {
+                others.sessions += o.sessions;
+                ++merged;
+                continue;
+            }
+            kept.push_back(std::move(o));
+        }
+        if (merged > 0) {
+            others.outcome = fmt::format("{} other reasons", merged);
+            others.share = ratio(others.sessions, total);
+            kept.push_back(std::move(others));
+        }
+        return kept;
+    }
+
+    // An End call reason as counted: spaces trimmed and runs of them made one, letters in
+    // lower case ("Caller hung up " and "caller hung up" are one reason).
+    static std::string reason_key(std::string_view reason) {
+        std::string out;
+        for (const char c : reason) {
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                if (!out.empty() && out.back() != ' ') out += ' ';
+                continue;
+            }
+            out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+        if (!out.empty() && out.back() == ' ') out.pop_back();
         return out;
     }
 

@@ -845,7 +845,7 @@ private:
             if (target.empty() || m_graph.index.contains(target)) return;
             if (ids.empty())
                 for (const node& nd : m_tree.nodes)
-                    if (!nd.id.empty()) ids.push_back(nd.id);
+                    if (is_valid_id(nd.id)) ids.push_back(nd.id);
             if (const std::string match = budget.closest(target, ids); !match.empty())
                 visit(m_graph.index.at(match));
             else

@@ -615,7 +615,7 @@ TEST_CASE("stats: JSON output carries the exact figures") {
     scope.by_agent = true;
     const std::string json = report_json(reports, scope);
 
-    CHECK(json.rfind("{\n  \"report\": \"signpost path statistics\",\n  \"format_version\": 2,", 0) == 0);
+    CHECK(json.rfind("{\n  \"report\": \"signpost path statistics\",\n  \"format_version\": 3,", 0) == 0);
     CHECK(json_block(json, "\"filters\"") ==
           "\"filters\": {\n"
           "    \"tree\": \"router\",\n"
@@ -1732,4 +1732,40 @@ TEST_CASE("stats: calls abandoned inside a jumped tree are counted for that tree
     CHECK(r.find_node("r", "j")->abandoned_here == 0);
     CHECK(r.abandoned_in("sub") == 2);
     CHECK(r.abandoned_in("r") == 0);
+}
+
+TEST_CASE("stats: abandon reasons are counted as one whatever their case and spaces, the rarest merged") {
+    const char* xml = R"(<tree format="1" id="acw" start="a">
+  <question id="a" title="A"><choice to="c">Done</choice></question>
+  <end id="c" outcome="resolved"/>
+</tree>)";
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    auto t = load(xml, "acw.xml");
+    manual_clock clk(t0);
+    std::vector<std::string> reasons{"Caller hung up ", "caller  hung up", "CALLER HUNG UP"};
+    for (int i = 0; i < 12; ++i) reasons.push_back("rare reason " + std::to_string(i));
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        int n = 0;
+        for (const std::string& reason : reasons) {
+            w.begin_session(info_for(*t, xml, "ana", clk.now_ms(), "s" + std::to_string(n++)));
+            session s(t, nullptr, clk, &w, "ana");
+            clk.advance(1000);
+            s.abandon(reason);
+        }
+    }
+    statistics_options o;
+    o.current = t;
+    const tree_report r = reports_of(db, o, true).at(0);
+    REQUIRE(r.outcomes.size() == max_abandon_reasons + 1);
+    CHECK(r.outcomes[0].outcome == "caller hung up");
+    CHECK(r.outcomes[0].sessions == 3);
+    // 12 rare reasons: 9 listed (with the first, 10), the other 3 in one row.
+    CHECK(r.outcomes.back().outcome == "3 other reasons");
+    CHECK(r.outcomes.back().sessions == 3);
+    std::uint64_t total = 0;
+    for (const outcome_figures& f : r.outcomes) total += f.sessions;
+    CHECK(total == reasons.size());
 }

@@ -106,6 +106,9 @@ struct path_figures {
 
 // The reason given for abandoned sessions whose player stopped without ending them.
 inline constexpr const char* writer_lost_reason = "player lost (no end recorded)";
+// Abandoned sessions are listed by reason (trimmed, in lower case), the most frequent this
+// many; the others are one row, "N other reasons".
+inline constexpr std::size_t max_abandon_reasons = 10;
 
 struct outcome_figures {
     session_status status = session_status::completed;
