@@ -153,8 +153,13 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
         // A jump's calls abandoned inside the tree it runs count there, not on the jump:
         // summed on its row, or where most calls are left would not show (the box below
         // lists those nodes one by one).
+        // Only for the one jump into that tree: with two, which of them lost each call is unknown.
         const node* jump = here ? t.find(n->node_id) : nullptr;
-        const std::uint64_t inside = jump && jump->kind == node_kind::jump ? r.abandoned_in(jump->tree_ref) : 0;
+        const bool only_jump = jump && jump->kind == node_kind::jump &&
+                               std::count_if(t.nodes.begin(), t.nodes.end(), [&](const node& other) {
+                                   return other.kind == node_kind::jump && other.tree_ref == jump->tree_ref;
+                               }) == 1;
+        const std::uint64_t inside = only_jump ? r.abandoned_in(jump->tree_ref) : 0;
         if (inside > 0) {
             ImGui::Text("%llu", static_cast<unsigned long long>(n->abandoned_here + inside));
             if (ImGui::IsItemHovered())
