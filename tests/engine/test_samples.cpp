@@ -400,10 +400,44 @@ TEST_CASE("samples: billing credits within the agent limit and escalates above i
         verify_by_sms(s, "40998877");
         submit(s, {{"amount", "120"}, {"charge_date", "2026-02-01"}, {"category", "late-fee"}});
         choose(s, "on time");
+        REQUIRE(s.current().node_ptr->id == "over-limit");
+        choose(s, "Hand to Billing Disputes");
         REQUIRE(s.status() == session_status::escalated);
         CHECK(s.team() == "Billing Disputes");
         CHECK(s.handoff().find("account 40998877") != std::string::npos);
-        CHECK(s.handoff().find("payment was on time") != std::string::npos);
+        // The finding says both what was found and why the agent did not credit it.
+        CHECK(s.handoff().find("payment was on time; credit due, over the agent's credit limit") != std::string::npos);
+    }
+}
+
+TEST_CASE("samples: billing asks about account misuse before treating an unknown charge as a dispute") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/billing-dispute.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    verify_by_sms(s, "40112233");
+    submit(s, {{"amount", "79.99"}, {"charge_date", "2026-03-02"}, {"category", "unrecognised"}});
+    choose(s, "still do not recognise");
+    REQUIRE(s.current().node_ptr->id == "misuse-check");
+
+    SUBCASE("suspected misuse goes to Fraud Prevention with what was seen and a callback") {
+        choose(s, "not sure");
+        submit(s, {{"misuse_signs", "Unknown tablet added on 2 March"}, {"callback_number", "+1 555 0100 2233"}});
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Fraud Prevention");
+        CHECK(s.priority() == "high");
+        for (const char* fact : {"account 40112233", "79.99 dollars", "2026-03-02", "Unknown tablet added on 2 March",
+                                 "+1 555 0100 2233"}) {
+            CAPTURE(fact);
+            CHECK(s.handoff().find(fact) != std::string::npos);
+        }
+    }
+    SUBCASE("no sign of misuse stays a billing dispute and says misuse was ruled out") {
+        choose(s, "nobody else");
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Billing Disputes");
+        CHECK(s.priority() == "normal");
+        CHECK(s.handoff().find("no sign that anyone else used the account") != std::string::npos);
     }
 }
 
