@@ -410,6 +410,31 @@ TEST_CASE("samples: billing credits within the agent limit and escalates above i
     }
 }
 
+TEST_CASE("samples: billing credits a fault in full only when it covered the whole charged period") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/billing-dispute.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    verify_by_sms(s, "40112233");
+    submit(s, {{"amount", "45"}, {"charge_date", "2026-03-01"}, {"category", "service-not-received"}});
+    choose(s, "fault ticket");
+    REQUIRE(s.current().node_ptr->id == "fault-period");
+
+    SUBCASE("a fault for part of the period goes to Billing Disputes, not a full credit") {
+        choose(s, "only part");
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Billing Disputes");
+        CHECK(s.handoff().find("covers only part of the charged period") != std::string::npos);
+    }
+    SUBCASE("a fault for the whole period is credited within the limit") {
+        choose(s, "whole charged period");
+        REQUIRE(s.current().node_ptr->id == "issue-credit");
+        CHECK(s.current().text.find("fault ticket covers the whole charged period") != std::string::npos);
+        choose(s, "Credit applied");
+        CHECK(s.outcome() == "credit-issued");
+    }
+}
+
 TEST_CASE("samples: billing asks about account misuse before treating an unknown charge as a dispute") {
     const tree_library library({trees_dir});
     const std::shared_ptr<const tree> t = load_clean(trees_dir + "/billing-dispute.xml");
