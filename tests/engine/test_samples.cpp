@@ -540,6 +540,9 @@ TEST_CASE("samples: an urgent wellbeing hand-off tells EAP how to reach the team
     REQUIRE(s.next().ok);
     submit(s, {{"agent_name", "Jo"}});
     choose(s, "outside work");
+    // The team lead is given the words to ask, not only told to check.
+    CHECK(s.current().text.find("Are you having thoughts of harming yourself?") != std::string::npos);
+    CHECK(s.current().text.find("Do you feel safe at home?") != std::string::npos);
     choose(s, "not sure");
     REQUIRE(s.current().node_ptr->id == "urgent-contact");
     submit(s, {{"lead_name", "Priya Shah"}, {"lead_phone", "+1 555 0100 2233"}, {"lead_location", "Floor 3, room 3.12"}});
