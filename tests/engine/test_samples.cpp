@@ -743,3 +743,53 @@ TEST_CASE("samples: a department hand-off check-in can be on track, and at-risk 
     REQUIRE(s.status() == session_status::escalated);
     CHECK(s.handoff().find("deadline reported at risk 2 times") != std::string::npos);
 }
+
+TEST_CASE("samples: check-in support offers put Yes first, and an EAP referral has the agent's consent and number") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/agent-checkin.xml");
+    // Walks to the support offer for one cause, keeping the agent on the phones.
+    auto to_offer = [&](session& s, const std::string& cause) {
+        REQUIRE(s.next().ok);
+        submit(s, {{"agent_name", "Jo"}});
+        choose(s, cause);
+        if (s.current().node_ptr->id == "wellbeing-check") choose(s, "No");
+        if (s.current().node_ptr->id == "facts") submit(s, {{"what_happened", "10:40 call, caller swore"}});
+        choose(s, "Carry on as normal");
+        submit(s, {{"follow_up", "2026-03-16"}});
+    };
+    for (const auto& [cause, offer] : std::map<std::string, std::string>{{"outside work", "offer-eap"},
+                                                                         {"workload", "offer-eap-general"},
+                                                                         {"colleague", "offer-hr"}}) {
+        CAPTURE(offer);
+        manual_clock clk;
+        session s(t, &library, clk);
+        to_offer(s, cause);
+        REQUIRE(s.current().node_ptr->id == offer);
+        REQUIRE(!s.current().choices.empty());
+        CHECK(s.current().choices.front().label.rfind("Yes", 0) == 0);
+    }
+
+    manual_clock clk;
+    session s(t, &library, clk);
+    to_offer(s, "outside work");
+    // EAP is confidential, and the lead books a call only if the agent wants one.
+    CHECK(s.current().text.find("we never learn who called") == std::string::npos);
+    CHECK(s.current().text.find("Only if Jo wants") != std::string::npos);
+    choose(s, "help book it");
+    REQUIRE(s.current().node_ptr->id == "eap-consent");
+
+    SUBCASE("consent given: EAP gets the number, the time and the consent") {
+        choose(s, "they agree");
+        submit(s, {{"agent_phone", "+1 555 0100 2233"}, {"best_time", "weekdays after 18:00"}});
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Employee Assistance Programme");
+        CHECK(s.handoff().find("call Jo on +1 555 0100 2233 (best time: weekdays after 18:00)") != std::string::npos);
+        CHECK(s.handoff().find("agreed that their name and this number are passed to you") != std::string::npos);
+        CHECK(s.handoff().find("before 2026-03-16") == std::string::npos);
+    }
+    SUBCASE("no consent: nothing is passed on") {
+        choose(s, "contact EAP themselves");
+        CHECK(s.status() == session_status::completed);
+        CHECK(s.outcome() == "supported");
+    }
+}
