@@ -479,11 +479,15 @@ TEST_CASE("samples: failed identity verification never reaches the calling scrip
     }
     REQUIRE(s.current().node_ptr->id == "too-many-failures");
 
-    SUBCASE("warning signs go to Fraud Prevention") {
+    SUBCASE("warning signs go to Fraud Prevention, written into the hand-off") {
         choose(s, "warning sign");
+        REQUIRE(s.current().node_ptr->id == "fraud-signs");
+        submit(s, {{"warning_signs", "Someone prompting answers in the background"}});
         CHECK(s.status() == session_status::escalated);
         CHECK(s.team() == "Fraud Prevention");
         CHECK(s.handoff().find("3 failed checks") != std::string::npos);
+        CHECK(s.handoff().find("Warning signs seen: Someone prompting answers in the background.") != std::string::npos);
+        CHECK(s.handoff().find("agent notes") == std::string::npos);
     }
     SUBCASE("otherwise the caller script ends unverified") {
         choose(s, "probably genuine");
@@ -721,6 +725,7 @@ TEST_CASE("samples: identity verification takes the holder's name and counts wro
         choose(s, "Security questions");
         choose(s, "wrong");
         choose(s, "warning sign");
+        submit(s, {{"warning_signs", "Pressed to change the mobile number"}});
         REQUIRE(s.status() == session_status::escalated);
         CHECK(s.handoff().find("3 failed checks") != std::string::npos);
         CHECK(s.handoff().find("account numbers not found before it: 1") != std::string::npos);
@@ -792,4 +797,24 @@ TEST_CASE("samples: check-in support offers put Yes first, and an EAP referral h
         CHECK(s.status() == session_status::completed);
         CHECK(s.outcome() == "supported");
     }
+}
+
+TEST_CASE("samples: a social-engineering report to IAM carries the warning signs, not a pointer to notes") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/password-reset.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    submit(s, {{"employee_id", "E104233"}, {"username", "maria.lopez"}});
+    choose(s, "Could not verify");
+    choose(s, "Yes");
+    REQUIRE(s.current().node_ptr->id == "security-signs");
+    // The warning signs are required: the hand-off cannot go without them.
+    CHECK(!s.submit({{"warning_signs", "  "}}).ok);
+    submit(s, {{"warning_signs", "Refused the callback; wanted the reset sent to a gmail address"}});
+    REQUIRE(s.status() == session_status::escalated);
+    CHECK(s.team() == "Identity & Access Management");
+    CHECK(s.priority() == "urgent");
+    CHECK(s.handoff().find("Warning signs: Refused the callback; wanted the reset sent to a gmail address.") !=
+          std::string::npos);
+    CHECK(s.handoff().find("agent notes") == std::string::npos);
 }
