@@ -818,3 +818,55 @@ TEST_CASE("samples: a social-engineering report to IAM carries the warning signs
           std::string::npos);
     CHECK(s.handoff().find("agent notes") == std::string::npos);
 }
+
+TEST_CASE("samples: VPN tells hotel Wi-Fi from a home router and speaks to the agent throughout") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/vpn-trouble-ja.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    submit(s, {{"employee_name", "山田 花子"},
+               {"employee_id", "123456"},
+               {"contact", "090-1234-5678"},
+               {"location", "大阪のホテル"}});
+    // Instructions to the agent, in one voice.
+    CHECK(s.current().text.find("開けるか伺ってください") != std::string::npos);
+
+    SUBCASE("hotel Wi-Fi is not sent to reboot a router: tethering, then the usual checks") {
+        choose(s, "開けない");
+        REQUIRE(s.current().node_ptr->id == "network-type");
+        choose(s, "公衆Wi-Fi");
+        REQUIRE(s.current().node_ptr->id == "public-wifi");
+        CHECK(s.current().text.find("テザリング") != std::string::npos);
+        choose(s, "テザリングに切り替えて");
+        REQUIRE(s.current().node_ptr->id == "device");
+        CHECK(s.current().text.find("か伺ってください") != std::string::npos);
+        CHECK(s.variables().at("steps_tried") == value(std::string("回線の確認、テザリングへの切り替え")));
+    }
+    SUBCASE("hotel Wi-Fi and tethering both down: ask them to call again if VPN still fails") {
+        choose(s, "開けない");
+        choose(s, "公衆Wi-Fi");
+        choose(s, "どちらでも開けない");
+        CHECK(s.status() == session_status::completed);
+        CHECK(s.outcome() == "unresolved");
+        CHECK(s.current().text.find("改めてご連絡いただくよう案内してください") != std::string::npos);
+    }
+    SUBCASE("a home router that stays down goes to the line provider, with a call back if VPN still fails") {
+        choose(s, "開けない");
+        choose(s, "自分で管理しているルーター");
+        REQUIRE(s.current().node_ptr->id == "home-network");
+        choose(s, "まだ開けない");
+        CHECK(s.outcome() == "unresolved");
+        const std::string said = s.current().text;
+        CHECK(said.find("回線事業者またはプロバイダ") != std::string::npos);
+        CHECK(said.find("回線が復旧してもVPNに接続できない場合は、改めてご連絡いただくよう案内してください") !=
+              std::string::npos);
+    }
+    SUBCASE("the retry step uses the built-in Windows VPN settings, not a tray icon") {
+        choose(s, "開ける");
+        choose(s, "Windows");
+        choose(s, "番号が出ない");
+        REQUIRE(s.current().node_ptr->id == "restart-client");
+        CHECK(s.current().text.find("「ネットワークとインターネット」＞「VPN」") != std::string::npos);
+        CHECK(s.current().text.find("タスクトレイ") == std::string::npos);
+    }
+}
