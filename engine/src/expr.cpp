@@ -678,10 +678,12 @@ public:
                 if (!t) return t;
                 // Written as 0 it fails every time it runs (a condition false, a choice refused).
                 for (std::size_t i = 1; i < n.terms.size(); ++i) {
-                    const expr_node& d = *n.terms[i].operand;
-                    const double* zero = d.kind == expr_kind::literal ? std::get_if<double>(&d.literal) : nullptr;
+                    const expr_node* d = n.terms[i].operand;
+                    while (d->kind == expr_kind::negate && !d->terms.empty()) d = d->terms.front().operand;  // -0
+                    const double* zero = d->kind == expr_kind::literal ? std::get_if<double>(&d->literal) : nullptr;
                     if (n.terms[i].op == expr_op::div && zero && *zero == 0)
-                        return type_error(d.offset, "division by 0 fails whenever it runs; divide by another number");
+                        return type_error(n.terms[i].operand->offset,
+                                          "division by 0 fails whenever it runs; divide by another number");
                 }
                 return t;
             }

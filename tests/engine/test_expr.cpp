@@ -303,6 +303,7 @@ TEST_CASE("expr: type checking") {
     CHECK(check("3 >= vip") == "expr-type@5: '>=' compares numbers, but the right side is true or false");
     CHECK(check("reboots * 2 / 0") == "expr-type@14: division by 0 fails whenever it runs; divide by another number");
     CHECK(check("reboots / 0.0 > 1") == "expr-type@10: division by 0 fails whenever it runs; divide by another number");
+    CHECK(check("reboots / -0") == "expr-type@10: division by 0 fails whenever it runs; divide by another number");
     CHECK(check("reboots / (1 - 1)") == "number");  // computed: left to run time
     CHECK(check("0 / reboots") == "number");
 }
