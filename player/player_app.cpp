@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "signpost/load.hpp"
+#include "signpost/text.hpp"
 #include "signpost/validate.hpp"
 
 namespace signpost::player {
@@ -120,12 +121,6 @@ void take(player_app& app, const action_result& r) {
     app.field_errors = r.field_errors;
 }
 
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 // What a field of this type may be typed as, completed from its start; empty for free text.
 std::vector<std::string> completions(const view_field& f) {
@@ -134,39 +129,31 @@ std::vector<std::string> completions(const view_field& f) {
     return {};
 }
 
-// A choice or flag typed as one of its options in another case, or as the start of only
-// one of them, is that option: the agent types "pl" for "plus" or "y" for "yes" (a
-// drop-down list or a checkbox cannot be used from the keyboard).
+// Completes every choice and flag field of the form (see complete_input).
 void complete_typed(const view& v, std::map<std::string, std::string>& inputs) {
-    for (const view_field& f : v.fields) {
-        const std::vector<std::string> options = completions(f);
-        if (options.empty()) continue;
-        const auto it = inputs.find(f.variable);
-        if (it == inputs.end() || it->second.empty()) continue;
-        if (std::find(options.begin(), options.end(), it->second) != options.end()) continue;
-        std::string typed = it->second;
-        typed.erase(0, typed.find_first_not_of(' '));
-        typed.erase(typed.find_last_not_of(' ') + 1);
-        typed = lower_ascii(typed);
-        if (typed.empty()) continue;
-        const std::string* match = nullptr;
-        int starts = 0;
-        for (const std::string& option : options) {
-            const std::string o = lower_ascii(option);
-            if (o == typed) {
-                match = &option;
-                starts = 1;
-                break;
-            }
-            if (o.rfind(typed, 0) == 0) {
-                match = &option;
-                ++starts;
-            }
-        }
-        if (starts == 1) it->second = *match;
-    }
+    for (const view_field& f : v.fields)
+        if (const auto it = inputs.find(f.variable); it != inputs.end()) it->second = complete_input(f, it->second);
 }
 }  // namespace
+
+std::string complete_input(const view_field& f, const std::string& typed) {
+    const std::vector<std::string> options = completions(f);
+    if (options.empty() || std::find(options.begin(), options.end(), typed) != options.end()) return typed;
+    const std::size_t first = typed.find_first_not_of(' ');
+    if (first == std::string::npos) return typed;
+    const std::string want = lower_ascii(std::string_view(typed).substr(first, typed.find_last_not_of(' ') + 1 - first));
+    const std::string* match = nullptr;
+    int starts = 0;
+    for (const std::string& option : options) {
+        const std::string o = lower_ascii(option);
+        if (o == want) return option;
+        if (o.starts_with(want)) {
+            match = &option;
+            ++starts;
+        }
+    }
+    return starts == 1 ? *match : typed;
+}
 
 void player_app::choose(int visible) {
     take(*this, m_session->choose(visible));

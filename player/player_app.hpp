@@ -24,6 +24,11 @@ struct player_options {
     std::string log_path;  // "" = the default log; "-" = do not record (previews, demos)
 };
 
+// A choice or flag field typed as one of its options in another case, or as the start of
+// only one of them, is that option: the agent types "pl" for "plus" or "y" for "yes" (a
+// drop-down list or a checkbox cannot be used from the keyboard). Otherwise `typed` as it is.
+std::string complete_input(const view_field& f, const std::string& typed);
+
 struct call_data_row {
     std::string label;
     std::string value;

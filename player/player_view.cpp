@@ -244,11 +244,8 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
             ImGui::SameLine();
             // Ticked as soon as what is typed can only be yes ("y", "tr"), as submitting reads it.
-            std::string word = input;
-            word.erase(0, word.find_first_not_of(' '));
-            word.erase(word.find_last_not_of(' ') + 1);
-            for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            bool on = !word.empty() && (std::string_view("yes").starts_with(word) || std::string_view("true").starts_with(word));
+            const std::optional<value> typed = parse_value(var_type::flag, complete_input(f, input));
+            bool on = typed && std::get<bool>(*typed);
             if (ImGui::Checkbox("##tick", &on)) input = on ? "yes" : "no";
             state.controls.push_back({"tick:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
         } else {

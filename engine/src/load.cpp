@@ -180,13 +180,6 @@ std::string_view trim(std::string_view s) {
 
 bool is_blank(std::string_view s) { return trim(s).empty(); }
 
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 // Digits only, no sign and no leading zero (as the schema writes them); "0" is fine.
 std::optional<int> parse_int(std::string_view s) {
     if (s.empty() || s[0] < '0' || s[0] > '9' || (s[0] == '0' && s.size() > 1)) return std::nullopt;
@@ -1522,8 +1515,7 @@ void check_encoding(std::string_view decl, std::size_t at, std::vector<syntax_pr
     const std::size_t close = decl.find(decl[j], j + 1);
     if (close == std::string_view::npos) return;
     const std::string_view name = decl.substr(j + 1, close - j - 1);
-    std::string lower(name);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = lower_ascii(name);
     if (lower == "utf-8" || lower == "utf8") return;
     out.push_back({at + j + 1, "the file declares encoding " + quote_value(name) +
                                    ", but tree files are UTF-8; save it as UTF-8 and write encoding=\"UTF-8\""});

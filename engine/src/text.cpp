@@ -194,6 +194,13 @@ std::string interpolate(std::string_view text,
     return out;
 }
 
+std::string lower_ascii(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 std::string neutralise_controls(std::string_view text) {
     std::string out;
     out.reserve(text.size());

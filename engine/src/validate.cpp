@@ -68,12 +68,6 @@ std::string trim(std::string_view s) {
     return std::string(s);
 }
 
-std::string ascii_lower(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
-
 bool has_default(const variable& v) { return v.default_value.has_value() || v.default_text.has_value(); }
 
 // Fixed-width bitsets stored back to back in one vector (one row per node).
@@ -665,7 +659,7 @@ private:
                 std::map<std::string, std::vector<std::size_t>> labels;
                 for (std::size_t c = 0; c < nd.choices.size(); ++c) {
                     const choice& ch = nd.choices[c];
-                    auto& earlier = labels[ascii_lower(trim(markdown_to_plain(ch.label)))];
+                    auto& earlier = labels[lower_ascii(trim(markdown_to_plain(ch.label)))];
                     const auto clash = std::find_if(earlier.begin(), earlier.end(), [&](std::size_t e) {
                         return !ch.condition || !nd.choices[e].condition;
                     });

@@ -55,6 +55,9 @@ std::string interpolate(std::string_view text,
 // tab), ESC sequences and DEL are replaced by U+FFFD; invalid UTF-8 bytes too.
 std::string neutralise_controls(std::string_view text);
 
+// ASCII letters in lower case; other bytes (UTF-8 included) as they are.
+std::string lower_ascii(std::string_view text);
+
 // Collapses a Markdown text to plain text for transcripts (markers removed, links as
 // "label (url)", list items as "- item").
 std::string markdown_to_plain(std::string_view markdown);
