@@ -1688,9 +1688,9 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                             return out;
                         } else if (d == '<') {
                             problems.push_back({j, "'<' is not allowed inside an attribute value; write '&lt;'"});
-                        }
-                        else if (d == '&')
+                        } else if (d == '&') {
                             check_reference(src, j, problems);
+                        }
                     } else if (d == '"' || d == '\'') {
                         quote = d;
                         quote_at = j;
@@ -1816,8 +1816,8 @@ load_result load_tree(std::string_view xml, std::string file, bool from_disk) {
         const auto off = static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0));
         const bool known = std::any_of(scan.problems.begin(), scan.problems.end(),
                                        [&](const syntax_problem& p) { return p.offset == off; });
-        const bool after_unclosed = scan.stopped && off >= scan.problems.back().offset;
-        if (!known && !after_unclosed) scan.problems.push_back({off, parser_message(parsed.status, parsed.description(), scan)});
+        const bool after_stop = scan.stopped && off >= scan.problems.back().offset;
+        if (!known && !after_stop) scan.problems.push_back({off, parser_message(parsed.status, parsed.description(), scan)});
     }
     if (!scan.problems.empty()) {
         std::stable_sort(scan.problems.begin(), scan.problems.end(),

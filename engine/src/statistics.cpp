@@ -455,29 +455,18 @@ struct path_statistics::impl {
             // Moves are counted per pair of nodes: when several answers lead to the same
             // step, the link is labelled with all of them (the first alone named the
             // wrong answer for the others' moves).
-            case node_kind::question: {
-                std::string labels;
-                bool found = false;
-                for (const choice& c : from.choices) {
-                    if (c.to != to) continue;
-                    labels += (found ? " / " : "") + c.label;
-                    found = true;
-                }
-                return found ? in_tree(std::move(labels)) : not_in_tree();
-            }
+            case node_kind::question:
             case node_kind::logic: {
-                std::string labels;
-                bool found = false;
-                for (const branch& b : from.branches) {
-                    if (b.to != to) continue;
-                    labels += (found ? " / if " : "if ") + b.condition.source();
-                    found = true;
-                }
-                if (from.otherwise == to) {
-                    labels += found ? " / otherwise" : "otherwise";
-                    found = true;
-                }
-                return found ? in_tree(std::move(labels)) : not_in_tree();
+                std::vector<std::string> labels;
+                for (const choice& c : from.choices)
+                    if (c.to == to) labels.push_back(c.label);
+                for (const branch& b : from.branches)
+                    if (b.to == to) labels.push_back("if " + b.condition.source());
+                if (from.kind == node_kind::logic && from.otherwise == to) labels.push_back("otherwise");
+                if (labels.empty()) return not_in_tree();
+                std::string joined;
+                for (const std::string& l : labels) joined += (joined.empty() ? "" : " / ") + l;
+                return in_tree(std::move(joined));
             }
             case node_kind::jump:
                 // A jump never moves straight to its `to`: the jumped tree's end does.

@@ -111,13 +111,13 @@ struct node_graph {
     int edge_begin(int i) const { return first[static_cast<std::size_t>(i)]; }
 };
 
-// Targets that name no node are left out: the loader reports them (unknown-target).
 // An <otherwise> whose `to` is empty or missing (the loader's error): the author meant one,
 // so the node neither lacks it (logic-unmatched) nor is complete without it.
 bool has_empty_otherwise(const node& nd) {
     return nd.kind == node_kind::logic && nd.otherwise.empty() && nd.attr_pos.find("otherwise") != nullptr;
 }
 
+// Targets that name no node are left out: the loader reports them (unknown-target).
 node_graph build_graph(const tree& t) {
     node_graph g;
     const std::size_t n = t.nodes.size();
@@ -688,16 +688,14 @@ private:
                                                       [](const diagnostic& d) { return d.level == severity::error; });
                 std::string why;
                 std::string advice = "; add the tree to the library or fix the id";
-                const std::string_view ext = ".xml";
-                const std::string_view ref = nd.tree_ref;
                 if (first_error == found.problems.end()) {
                     why = "could not be loaded";
                 } else if (first_error->code == "missing-tree") {
                     why = "is not available: " + first_error->message;
                     // Trees are named by id; the library adds the file name's ".xml" itself.
-                    if (ref.size() > ext.size() && ref.substr(ref.size() - ext.size()) == ext)
+                    if (nd.tree_ref.size() > 4 && nd.tree_ref.ends_with(".xml"))
                         advice = "; write the tree's id without .xml: " +
-                                 quote(std::string(ref.substr(0, ref.size() - ext.size())));
+                                 quote(nd.tree_ref.substr(0, nd.tree_ref.size() - 4));
                 } else {
                     // The tree was found: what stops it is in its own file.
                     why = "has errors (" + format(*first_error) + ")";
