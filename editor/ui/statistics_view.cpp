@@ -20,6 +20,7 @@ void statistics_view::close() {
     m_report.reset();
     m_path.clear();
     m_traffic = {};
+    m_left_inside.clear();
 }
 
 bool statistics_view::reload(editor_app& app) {
@@ -65,6 +66,17 @@ bool statistics_view::reload(editor_app& app) {
     }
 
     // What the canvas needs, keyed by node id of the edited tree.
+    // A jump's calls abandoned inside the tree it runs are not on the jump: they are added
+    // to its row, or where most calls are left would not show. Only for the one jump into
+    // that tree: with two, which of them lost each call is unknown.
+    m_left_inside.clear();
+    std::map<std::string, std::vector<std::string>> jumps_into;
+    for (const node& n : current->nodes)
+        if (n.kind == node_kind::jump) jumps_into[n.tree_ref].push_back(n.id);
+    for (const auto& [sub, jumps] : jumps_into)
+        if (const std::uint64_t inside = m_report->abandoned_in(sub); jumps.size() == 1 && inside > 0)
+            m_left_inside[jumps.front()] = {sub, inside};
+
     m_traffic = {};
     std::uint64_t busiest = 0;
     for (const node_figures& n : m_report->nodes)
@@ -118,7 +130,7 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
     const auto value = [this](const node_figures* n) -> double {
         switch (m_sort_column) {
         case 2: return n->reach_rate;
-        case 3: return double(n->abandoned_here);
+        case 3: return double(left(*n));
         case 4: return n->back_rate;
         case 5: return n->dwell.median_ms;
         default: return double(n->visits);
@@ -150,24 +162,11 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
         ImGui::TableNextColumn();
         ImGui::Text("%.0f%%", n->reach_rate * 100);
         ImGui::TableNextColumn();
-        // A jump's calls abandoned inside the tree it runs count there, not on the jump:
-        // summed on its row, or where most calls are left would not show (the box below
-        // lists those nodes one by one).
-        // Only for the one jump into that tree: with two, which of them lost each call is unknown.
-        const node* jump = here ? t.find(n->node_id) : nullptr;
-        const bool only_jump = jump && jump->kind == node_kind::jump &&
-                               std::count_if(t.nodes.begin(), t.nodes.end(), [&](const node& other) {
-                                   return other.kind == node_kind::jump && other.tree_ref == jump->tree_ref;
-                               }) == 1;
-        const std::uint64_t inside = only_jump ? r.abandoned_in(jump->tree_ref) : 0;
-        if (inside > 0) {
-            ImGui::Text("%llu", static_cast<unsigned long long>(n->abandoned_here + inside));
-            if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("%llu abandoned inside %s", static_cast<unsigned long long>(inside),
-                                  jump->tree_ref.c_str());
-        } else {
-            ImGui::Text("%llu", static_cast<unsigned long long>(n->abandoned_here));
-        }
+        ImGui::Text("%llu", static_cast<unsigned long long>(left(*n)));
+        if (const auto it = m_left_inside.find(n->node_id); n->tree_id == r.tree_id && it != m_left_inside.end() &&
+                                                            ImGui::IsItemHovered())
+            ImGui::SetTooltip("%llu abandoned inside %s", static_cast<unsigned long long>(it->second.second),
+                              it->second.first.c_str());
         ImGui::TableNextColumn();
         ImGui::Text("%.0f%%", n->back_rate * 100);
         ImGui::TableNextColumn();

@@ -3,6 +3,7 @@
 // statistics). The canvas draws it as heat (node visits) and link widths (transitions); this
 // panel lists the figures, and clicking a row selects the node.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,12 +42,19 @@ public:
 
 private:
     void draw_nodes(editor_app& app, const tree_report& r);
+    // The Left column: calls abandoned on the node, and for a jump those inside its tree.
+    std::uint64_t left(const node_figures& n) const {
+        const auto it = n.tree_id == m_report->tree_id ? m_left_inside.find(n.node_id) : m_left_inside.end();
+        return n.abandoned_here + (it == m_left_inside.end() ? 0 : it->second.second);
+    }
     void draw_side(editor_app& app, const tree_report& r);
 
     std::string m_path;
     std::string m_error;
     std::optional<tree_report> m_report;
     std::vector<std::pair<std::string, std::uint64_t>> m_other_trees;  // when the log has none of this tree's calls
+    // Jump id -> (tree it runs, calls abandoned inside it), for the one jump into each tree.
+    std::map<std::string, std::pair<std::string, std::uint64_t>> m_left_inside;
     canvas_traffic m_traffic;
     int m_sort_column = 1;
     bool m_sort_ascending = false;
