@@ -96,6 +96,7 @@ void player_app::sync_drafts() {
     if (v.node_ptr == m_drafts_for && m_session->breadcrumb().size() == m_drafts_depth) return;
     m_drafts_for = v.node_ptr;
     m_drafts_depth = m_session->breadcrumb().size();
+    ++m_drafts_generation;
     form_inputs.clear();
     // A form gone back to shows what was typed in it before (Back undid the values, not the
     // typing: the agent corrects one field instead of asking the caller for all again). Not

@@ -47,6 +47,9 @@ public:
     const session& call() const { return *m_session; }
     // 1 for the first call, 2 for the next...: tells calls apart where nothing else may.
     std::uint64_t call_number() const { return m_calls; }
+    // Counts the times the form inputs were set up anew (a step arrived at, a restart, a
+    // new call): the view gives each its own inputs and takes the keyboard to them.
+    std::uint64_t drafts_generation() const { return m_drafts_generation; }
     const tree& script() const { return *m_tree; }
     const player_options& options() const { return m_options; }
 
@@ -109,6 +112,7 @@ private:
     std::map<const node*, std::map<std::string, std::string>> m_typed;
     bool m_went_back = false;  // the last move was Back: a form shows what was typed in it
     std::size_t m_drafts_depth = 0;
+    std::uint64_t m_drafts_generation = 0;
     std::string m_notice;
     std::int64_t m_stamp = 0;
     std::int64_t m_last_poll_ms = 0;

@@ -30,6 +30,15 @@ const ImVec4 colour_escalated(1.0f, 0.62f, 0.25f, 1.0f);
 bool ctrl_pressed(int k) { return ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
 bool plain_pressed(int k) { return !ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
 bool dialog_open() { return ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId); }
+// The dialogs' titles (ImGui names popups by them).
+constexpr const char* restart_dialog = "Restart the call";
+constexpr const char* end_dialog = "End call";
+constexpr const char* find_dialog = "Find a step";
+// The first field of a form that just appeared is still getting the keyboard (ImGui takes a
+// frame or two): what is typed meanwhile is kept for it.
+bool field_taking_keyboard(const player_view_state& state) {
+    return !state.select_field.empty() && ImGui::GetFrameCount() - state.select_frame <= 3;
+}
 // Enter on the main keys or the number pad (agents often work from the pad).
 bool enter_pressed() { return plain_pressed(ui::key::enter) || plain_pressed(ui::key::keypad_enter); }
 bool digit_pressed(int d) { return plain_pressed(ui::key::digit_0 + d) || plain_pressed(ui::key::keypad_0 + d); }
@@ -182,10 +191,10 @@ void note_field(player_view_state& state, const std::string& variable) {
 void draw_form(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     const view& v = app.call().current();
     bool submit = false;
-    // Each form (and each time one is come to) has its own inputs: an input still active
-    // from the form before kept its cursor, and typing went into the middle of the new value.
-    ImGui::PushID(v.node_ptr);
-    ImGui::PushID(static_cast<int>(app.call().breadcrumb().size()));
+    // Each form (and each time one is come to, restarted included) has its own inputs: an
+    // input still active from before kept its text and cursor, and typing went into the
+    // middle of the new value.
+    ImGui::PushID(static_cast<int>(app.drafts_generation()));
     for (std::size_t i = 0; i < v.fields.size(); ++i) {
         const view_field& f = v.fields[i];
         std::string& input = app.form_inputs[f.variable];
@@ -267,7 +276,6 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
         }
         ImGui::Spacing();
     }
-    ImGui::PopID();
     ImGui::PopID();
     state.focus_form = false;
     if (control(state, "Submit  (Enter)", ImVec2(fonts.size * 12, fonts.size * 2.2f))) submit = true;
@@ -534,11 +542,11 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
 
 void draw_restart_dialog(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     if (state.restart_dialog_open) {
-        ImGui::OpenPopup("Restart the call");
+        ImGui::OpenPopup(restart_dialog);
         state.restart_dialog_open = false;
     }
     ImGui::SetNextWindowSize(ImVec2(fonts.size * 28, 0));
-    if (ImGui::BeginPopupModal("Restart the call", nullptr, ImGuiWindowFlags_NoResize)) {
+    if (ImGui::BeginPopupModal(restart_dialog, nullptr, ImGuiWindowFlags_NoResize)) {
         ImGui::TextWrapped("Start this call again from the first step? The answers given so far are undone "
                            "(notes stay).");
         if (control(state, "Restart  (Enter)") || plain_pressed(ui::key::enter) ||
@@ -554,11 +562,11 @@ void draw_restart_dialog(player_app& app, player_view_state& state, const ui::fo
 
 void draw_end_dialog(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     if (state.end_dialog_open) {
-        ImGui::OpenPopup("End call");
+        ImGui::OpenPopup(end_dialog);
         state.end_dialog_open = false;
     }
     ImGui::SetNextWindowSize(ImVec2(fonts.size * 28, 0));
-    if (ImGui::BeginPopupModal("End call", nullptr, ImGuiWindowFlags_NoResize)) {
+    if (ImGui::BeginPopupModal(end_dialog, nullptr, ImGuiWindowFlags_NoResize)) {
         ImGui::TextWrapped("End this call before the script finished? It is recorded as abandoned.");
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         const bool enter = ImGui::InputTextWithHint("##reason", "Reason (optional)", &app.end_reason,
@@ -608,13 +616,13 @@ void find_go(player_app& app, player_view_state& state, const node& n, bool conf
 
 void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_set& fonts) {
     if (state.find_open) {
-        ImGui::OpenPopup("Find a step");
+        ImGui::OpenPopup(find_dialog);
         state.find_open = false;
         state.find_confirm.clear();
         state.find_error.clear();
     }
     ImGui::SetNextWindowSize(ImVec2(fonts.size * 32, fonts.size * 22));
-    if (!ImGui::BeginPopupModal("Find a step", nullptr, ImGuiWindowFlags_NoResize)) return;
+    if (!ImGui::BeginPopupModal(find_dialog, nullptr, ImGuiWindowFlags_NoResize)) return;
     const tree* t = app.call().current().tree_ptr;
     if (!t->allow_find) {
         // Inside a sub-script that does not allow it (an identity check, say).
@@ -724,19 +732,17 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
         if (ctrl_pressed(ui::letter('M'))) state.focus_notes = true;
         if (!typing && plain_pressed(ui::key::backspace) && !app.call().finished()) app.back();
     }
-    // A dialog closed over a form gives the keyboard back to the field it was in: typing
-    // after Escape went nowhere, and Backspace went back a step.
-    // Only the dialogs: a choice field's list is a popup too, and closing it must leave the
-    // keyboard where the pick put it.
-    const bool modal_open = ImGui::IsPopupOpen("Find a step") || ImGui::IsPopupOpen("Restart the call") ||
-                            ImGui::IsPopupOpen("End call");
-    if (state.dialog_was_open && !modal_open && !state.last_field.empty()) state.focus_field = state.last_field;
-    state.dialog_was_open = modal_open;
-    const node* const at_start = app.call().current().node_ptr;
+    // A dialog closed over a form gives the keyboard back to the field it was in (typing
+    // after Escape went nowhere, and Backspace went back a step). Only the dialogs: a choice
+    // field's list is a popup too, and closing it leaves the keyboard where the pick put it.
+    const bool modal_open =
+        ImGui::IsPopupOpen(find_dialog) || ImGui::IsPopupOpen(restart_dialog) || ImGui::IsPopupOpen(end_dialog);
+    if (state.modal_was_open && !modal_open && !state.last_field.empty()) state.focus_field = state.last_field;
+    state.modal_was_open = modal_open;
+    const std::uint64_t drafts_at_start = app.drafts_generation();
     ImGuiIO& io = ImGui::GetIO();
-    if (!state.select_field.empty() && ImGui::GetFrameCount() - state.select_frame <= 3 && !popup_open) {
-        // The field takes the keyboard in this frame, and ImGui drops what an input is given
-        // in the frame it takes it: kept for the next.
+    if (field_taking_keyboard(state) && !popup_open) {
+        // ImGui drops what an input is given in the frame it takes the keyboard: kept for the next.
         for (const ImWchar c : io.InputQueueCharacters) state.typed_early.push_back(c);
         io.InputQueueCharacters.resize(0);
     } else if (!state.typed_early.empty()) {
@@ -762,9 +768,8 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
     for (const crumb& c : app.call().breadcrumb()) ui::want_glyphs(c.title);
 
     // A newly shown form takes the keyboard, so the agent can type straight away.
-    if (shown.node_ptr != state.focused_node || app.call().breadcrumb().size() != state.focused_depth) {
-        state.focused_node = shown.node_ptr;
-        state.focused_depth = app.call().breadcrumb().size();
+    if (app.drafts_generation() != state.focused_generation) {
+        state.focused_generation = app.drafts_generation();
         state.focus_form = shown.node_ptr && shown.node_ptr->kind == node_kind::form;
         state.last_field.clear();
         state.select_field.clear();
@@ -790,11 +795,9 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
         draw_find_dialog(app, state, fonts);
         draw_restart_dialog(app, state, fonts);
     }
-    // Characters typed while a form's first field is still getting the keyboard are kept
-    // for it. Not those of the frame the form came in: they were the key that chose it.
-    const bool waiting = !state.select_field.empty() && ImGui::GetFrameCount() - state.select_frame <= 3 &&
-                         !ImGui::IsAnyItemActive() && !dialog_open();
-    if (waiting && at_start == app.call().current().node_ptr && !app.call().finished())
+    // Not the characters of the frame the form came in: they were the key that chose it.
+    const bool waiting = field_taking_keyboard(state) && !ImGui::IsAnyItemActive() && !dialog_open();
+    if (waiting && drafts_at_start == app.drafts_generation() && !app.call().finished())
         for (const ImWchar c : io.InputQueueCharacters) state.typed_early.push_back(c);
     if (state.typed_early.size() > 256) state.typed_early.clear();
     ImGui::End();

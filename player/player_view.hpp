@@ -36,15 +36,14 @@ struct player_view_state {
     std::string select_field;       // the variable whose text is selected when its input takes the focus
     int select_frame = 0;           // the frame select_field was set in
     std::string last_field;         // the form field the keyboard was last in (given back after a dialog)
-    bool dialog_was_open = false;   // last frame
+    bool modal_was_open = false;    // a dialog was open last frame
     bool focus_notes = false;       // put the keyboard in the notes box next frame
     // Characters typed after a form appeared but before its first field had the keyboard
     // (a frame or two): given to the field once it has it, not dropped.
     std::vector<ImWchar> typed_early;
     std::size_t find_pick = 0;      // the result Enter takes in the find dialog
     std::string find_pick_query;    // the query find_pick was for
-    const node* focused_node = nullptr;  // the step the keyboard focus was last set up for
-    std::size_t focused_depth = 0;
+    std::uint64_t focused_generation = 0;  // player_app::drafts_generation the keyboard was last set up for
     std::vector<drawn_control> controls;  // rebuilt every frame
     std::size_t crumbs_followed = 0;      // breadcrumb length last scrolled to its end
     std::string transcript_copied;        // last text put on the clipboard

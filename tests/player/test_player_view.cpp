@@ -918,3 +918,21 @@ TEST_CASE("player view: the shown transcript never starts a line with the punctu
     }
     CHECK(breaks > 10);
 }
+
+TEST_CASE("player view: a restart on the first form gives it fresh inputs with the keyboard in them") {
+    const char* xml = R"(<tree format="1" id="one" start="who">
+  <variables><variable name="caller" type="text" label="Caller"/></variables>
+  <form id="who" title="Who" to="done"><field var="caller"/></form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml);
+    r.ui.frame({});
+    r.ui.type("Sam Smith");
+    REQUIRE(r.app->form_inputs.at("caller") == "Sam Smith");
+    r.ui.press(ui::letter('R'), true);  // nothing answered yet: restarts without asking
+    CHECK(r.app->form_inputs.at("caller").empty());
+    r.ui.frame({});
+    // Before: the input stayed active with its old text, typed on after it, and wrote it back.
+    r.ui.type("Jo");
+    CHECK(r.app->form_inputs.at("caller") == "Jo");
+}
