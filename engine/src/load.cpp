@@ -1505,8 +1505,9 @@ bool starts_tag(std::string_view src, std::size_t at) {
 
 // The XML declaration `decl` (from "<?xml" to before "?>", at `at`) may only declare UTF-8:
 // the file is read as UTF-8 whatever it says, and an XML tool reading it as declared (a
-// schema check, another editor) would see other text.
-void check_encoding(std::string_view decl, std::size_t at, std::vector<syntax_problem>& out) {
+// schema check, another editor) would see other text. ASCII is the one other name that
+// reads the same, while the file (`src`) keeps to it.
+void check_encoding(std::string_view decl, std::size_t at, std::string_view src, std::vector<syntax_problem>& out) {
     const std::size_t key = decl.find("encoding");
     if (key == std::string_view::npos) return;
     std::size_t j = key + 8;
@@ -1517,6 +1518,13 @@ void check_encoding(std::string_view decl, std::size_t at, std::vector<syntax_pr
     const std::string_view name = decl.substr(j + 1, close - j - 1);
     const std::string lower = lower_ascii(name);
     if (lower == "utf-8" || lower == "utf8") return;
+    if (lower == "us-ascii" || lower == "ascii") {
+        const auto beyond = std::find_if(src.begin(), src.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        if (beyond == src.end()) return;
+        out.push_back({at + j + 1, "the file declares encoding " + quote_value(name) +
+                                       ", but has characters outside ASCII; write encoding=\"UTF-8\" (tree files are UTF-8)"});
+        return;
+    }
     out.push_back({at + j + 1, "the file declares encoding " + quote_value(name) +
                                    ", but tree files are UTF-8; save it as UTF-8 and write encoding=\"UTF-8\""});
 }
@@ -1619,7 +1627,7 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 const std::size_t end = src.find("?>", i + 2);
                 if (end == std::string_view::npos) break;
                 if (starts(i, "<?xml") && i + 5 < src.size() && is_xml_space(src[i + 5]))
-                    check_encoding(src.substr(i, end - i), i, problems);
+                    check_encoding(src.substr(i, end - i), i, src, problems);
                 i = end + 2;
             } else if (starts(i, "<!")) {
                 return out;  // a DOCTYPE: refused as a whole after parsing

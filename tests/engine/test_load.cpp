@@ -965,6 +965,8 @@ TEST_CASE("load: XML that is not well-formed is refused at the exact line and co
         {"<tree format=1 id=\"t\" start=\"a\"/>", 1, 14, "malformed attribute: values must be quoted"},
         {"<?xml version=\"1.0\" encoding='ISO-8859-1'?>\n" + head.substr(head.find('<')) + "</tree>\n", 1, 31,
          "the file declares encoding 'ISO-8859-1', but tree files are UTF-8; save it as UTF-8"},
+        {"<?xml version=\"1.0\" encoding=\"US-ASCII\"?>\n" + head.substr(head.find('<')) + step + "Caf\xC3\xA9" + tail,
+         1, 31, "the file declares encoding 'US-ASCII', but has characters outside ASCII; write encoding=\"UTF-8\""},
         // A quote never closed is one error at the quote, not one per '<' after it (each
         // saying to write &lt;, which would damage the file) plus pugixml's.
         {head + "  <end id=\"b\" outcome=\"done>\n  <end id=\"c\" outcome=\"x\"/>\n  <end id=\"d\"/>\n</tree>\n", 3,
@@ -978,6 +980,14 @@ TEST_CASE("load: XML that is not well-formed is refused at the exact line and co
         const diagnostic d = only(r, "xml-syntax");
         CHECK(d.pos == source_pos{c.line, c.column});
         CHECK(d.message.find(c.message) != std::string::npos);
+    }
+    SUBCASE("a file kept to ASCII may say so: it reads the same as UTF-8") {
+        for (const char* name : {"US-ASCII", "ascii"}) {
+            const load_result r =
+                load(std::string("<?xml version=\"1.0\" encoding=\"") + name + "\"?>\n" + head + step + "Cafe" + tail);
+            CHECK(r.ok());
+            CHECK(r.problems.empty());
+        }
     }
     SUBCASE("every problem is reported, in file order") {
         const load_result r = load(head + step + "a & b &c; \x02" + tail);
