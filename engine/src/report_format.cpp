@@ -355,6 +355,9 @@ struct csv_writer {
     }
     void node(const tree_report& r, std::string_view section, const node_figures& n) {
         const std::string subject = qualified_node(r.tree_id, n.tree_id, n.node_id);
+        // What a sheet shows beside the id; only when the tree file is known.
+        if (!n.title.empty()) row(section, subject, "title", n.title, true);
+        if (!n.kind.empty()) row(section, subject, "kind", n.kind, true);
         count(section, subject, "visits", n.visits);
         count(section, subject, "returns", n.returns);
         count(section, subject, "found", n.found);
@@ -371,6 +374,7 @@ struct csv_writer {
     void link(const tree_report& r, std::string_view section, const link_figures& l) {
         const std::string subject = qualified_node(r.tree_id, l.from_tree, l.from) + " -> " +
                                     qualified_node(r.tree_id, l.to_tree, l.to);
+        if (!l.label.empty()) row(section, subject, "label", l.label, true);
         count(section, subject, "transitions", l.transitions);
         rate(section, subject, "share", l.share);
     }

@@ -699,6 +699,12 @@ TEST_CASE("stats: CSV is one figure per row") {
     CHECK(csv.find("router,sessions,,started,5\n") != std::string::npos);
     CHECK(csv.find("router,node,power,dwell_median_ms,5000\n") != std::string::npos);
     CHECK(csv.find("router,node,power,dwell_exact,true\n") != std::string::npos);
+    // Titles, kinds and answers from the tree file, so a sheet reads without the XML open.
+    CHECK(csv.find("router,node,power,title,Power light\nrouter,node,power,kind,question\nrouter,node,power,visits,7\n") !=
+          std::string::npos);
+    CHECK(csv.find("router,link,power -> reboot,label,No\n") != std::string::npos);
+    // A node the tree no longer has has no title: no row, rather than an empty one.
+    CHECK(csv.find("router,retired_node,lights,title,") == std::string::npos);
     CHECK(csv.find(",filter,") == std::string::npos);  // no filters: no filter rows
     report_scope filtered;
     filtered.filter.agent = "bo";
