@@ -259,7 +259,8 @@ std::vector<flow_step> visible_steps(const tree_report& r, const path_figures& p
         }
         const bool last = i + 1 == p.steps.size();
         if (n != nullptr && !last && (n->kind == node_kind::logic || n->kind == node_kind::jump)) continue;
-        steps.push_back({step.second, display_name(root, r.tree_id, step.first, step.second)});
+        const std::string mark = p.was_found(i) ? found_step_mark : "";
+        steps.push_back({mark + step.second, mark + display_name(root, r.tree_id, step.first, step.second)});
     }
     close_group();
     return steps;
@@ -580,8 +581,8 @@ std::string path_table(const tree_report& r) {
     std::size_t rank = 0;
     for (const path_figures& p : r.top_paths) {
         std::string steps;
-        for (const auto& [tree, node] : p.steps)
-            steps += (steps.empty() ? "" : " \u203a ") + esc(qualified_node(r.tree_id, tree, node));
+        for (std::size_t i = 0; i < p.steps.size(); ++i)
+            steps += (steps.empty() ? "" : " \u203a ") + esc(path_step_name(r, p, i));
         out += fmt::format(
             "<tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td><span class=\"swatch\" "
             "style=\"background:{}\"></span>{}</td><td class=\"path\">{}</td></tr>\n",

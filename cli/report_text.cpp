@@ -209,7 +209,7 @@ void path_section(std::string& out, const tree_report& r) {
     std::size_t rank = 0;
     for (const path_figures& p : r.top_paths) {
         std::string steps;
-        for (const auto& [tree, node] : p.steps) steps += (steps.empty() ? "" : " > ") + plain(qualified_node(r.tree_id, tree, node));
+        for (std::size_t i = 0; i < p.steps.size(); ++i) steps += (steps.empty() ? "" : " > ") + plain(path_step_name(r, p, i));
         t.row({std::to_string(++rank), count(p.sessions), percent(p.share), end_name(p), steps});
     }
     out += t.render();

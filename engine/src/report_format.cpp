@@ -22,6 +22,11 @@ std::string qualified_node(std::string_view root_tree, std::string_view tree, st
     return fmt::format("{}:{}", tree, node);
 }
 
+std::string path_step_name(const tree_report& r, const path_figures& p, std::size_t i) {
+    const auto& [tree, node] = p.steps[i];
+    return (p.was_found(i) ? found_step_mark : "") + qualified_node(r.tree_id, tree, node);
+}
+
 namespace {
 
 // [SECTION] A small JSON document model
@@ -249,13 +254,15 @@ json tree_json(const tree_report& r, bool by_agent) {
     for (const link_figures& l : r.retired_links) retired_links.push_back(link_json(r, l));
     for (const std::string& t : r.unknown_trees) unknown.emplace_back(t);
     for (const path_figures& p : r.top_paths) {
-        json_array steps;
+        json_array steps, found;
         for (const auto& [tree, node] : p.steps) steps.emplace_back(qualified_node(r.tree_id, tree, node));
+        for (const std::size_t i : p.found) found.emplace_back(i);
         paths.push_back(json_object{{"sessions", p.sessions},
                                     {"share", share(p.share)},
                                     {"status", to_string(p.end)},
                                     {"outcome", text_or_null(p.outcome)},
-                                    {"steps", std::move(steps)}});
+                                    {"steps", std::move(steps)},
+                                    {"found_steps", std::move(found)}});
     }
 
     json_object o{
@@ -450,8 +457,8 @@ std::string report_csv(const std::vector<tree_report>& reports, const report_sco
         for (const path_figures& p : r.top_paths) {
             const std::string subject = std::to_string(++rank);
             std::string steps;
-            for (const auto& [tree, node] : p.steps)
-                steps += (steps.empty() ? "" : " > ") + qualified_node(r.tree_id, tree, node);
+            for (std::size_t i = 0; i < p.steps.size(); ++i)
+                steps += (steps.empty() ? "" : " > ") + path_step_name(r, p, i);
             w.count("path", subject, "sessions", p.sessions);
             w.rate("path", subject, "share", p.share);
             w.row("path", subject, "end", outcome_subject({p.end, p.outcome, 0, 0}), true);

@@ -114,6 +114,7 @@ struct path_statistics::impl {
 
     // Per-session scratch, kept to reuse its memory.
     std::vector<int> path;
+    std::vector<char> path_found;  // per entry of `path`: reached with find, not a link
     std::vector<int> resolved;  // node index of each place of the session's path; -1: not yet
     session_path from_events;
     std::string key;
@@ -222,6 +223,7 @@ struct path_statistics::impl {
         std::uint64_t backs = 0, visits = 0;
         bool in_press = false;  // the back events so far pass on: more of one press follow
         path.clear();
+        path_found.clear();
 
         auto close_stay = [&](std::int64_t when, stay_end how) {
             if (!stay_open) return;
@@ -276,6 +278,7 @@ struct path_statistics::impl {
                             ne.versions.push_back(s.tree_version);
                     }
                     path.push_back(n);
+                    path_found.push_back(e.found ? 1 : 0);
                     open_stay(n, e.time_ms);
                     break;
                 }
@@ -306,11 +309,14 @@ struct path_statistics::impl {
                     }
                     if (keep > 1) {
                         path.resize(keep - 1);
+                        path_found.resize(keep - 1);
                     } else {
                         // Not on the path (events missing?): trust the event.
                         to = node_at(e.detail);
                         if (!path.empty()) path.pop_back();
                         path.push_back(to);
+                        path_found.resize(path.size());
+                        path_found.back() = 0;
                     }
                     if (e.passes_on) {
                         position = to;  // passed over, not stood on: no return, no stay
@@ -324,6 +330,7 @@ struct path_statistics::impl {
                     close_stay(e.time_ms, stay_end::action);
                     ++t.restarts;
                     path.clear();
+                    path_found.clear();
                     position = -1;
                     break;
                 case event_kind::end: {
@@ -395,7 +402,9 @@ struct path_statistics::impl {
     void count_path(session_status status, const std::string& outcome) {
         key.clear();
         append_int(key, static_cast<int>(path.size()));
-        for (int n : path) append_int(key, n);
+        // A step reached with find is kept as -(index + 1): the same nodes walked through
+        // links are another path.
+        for (std::size_t i = 0; i < path.size(); ++i) append_int(key, path_found[i] ? -(path[i] + 1) : path[i]);
         key += static_cast<char>(status);
         key += outcome;
         if (auto it = paths.find(std::string_view(key)); it != paths.end()) {
@@ -778,7 +787,11 @@ struct path_statistics::impl {
             const int n = read_int(k, 0);
             append_int(key, n);
             std::size_t at = 4;
-            for (int i = 0; i < n; ++i, at += 4) append_int(key, to_mine[static_cast<std::size_t>(read_int(k, at))]);
+            for (int i = 0; i < n; ++i, at += 4) {
+                const int step = read_int(k, at);
+                const int mine = to_mine[static_cast<std::size_t>(step < 0 ? -step - 1 : step)];
+                append_int(key, step < 0 ? -(mine + 1) : mine);
+            }
             key.append(k, at, std::string::npos);
             if (auto it = paths.find(std::string_view(key)); it != paths.end()) it->second += count;
             else if (paths.size() < options.max_distinct_paths) paths.emplace(key, count);
@@ -838,8 +851,10 @@ struct path_statistics::impl {
         const int count = read_int(k, 0);
         std::size_t at = 4;
         for (int i = 0; i < count; ++i, at += 4) {
-            const node_entry& e = nodes[static_cast<std::size_t>(read_int(k, at))];
+            const int step = read_int(k, at);
+            const node_entry& e = nodes[static_cast<std::size_t>(step < 0 ? -step - 1 : step)];
             p.steps.emplace_back(trees[static_cast<std::size_t>(e.tree)].id, e.id);
+            if (step < 0) p.found.push_back(p.steps.size() - 1);
         }
         if (at < k.size()) {
             p.end = static_cast<session_status>(k[at]);
@@ -852,7 +867,8 @@ struct path_statistics::impl {
     std::string path_text(const std::string& k) const {
         path_figures p = decode_key(k);
         std::string text;
-        for (const auto& [t, n] : p.steps) text += t + ":" + n + " ";
+        for (std::size_t i = 0; i < p.steps.size(); ++i)
+            text += (p.was_found(i) ? found_step_mark : "") + p.steps[i].first + ":" + p.steps[i].second + " ";
         text += to_string(p.end);
         text += " " + p.outcome;
         return text;

@@ -808,8 +808,20 @@ TEST_CASE("stats: a move made with find is counted apart, never as a link") {
         CHECK(r.find_link("find", "a", "find", "c") == nullptr);  // not a retired link either
         CHECK(link_of(r, "a", "b").transitions == 1);
         CHECK(link_of(r, "b", "c").transitions == 1);
-        // The path itself still goes through the node found.
-        CHECK(r.top_paths.size() == 2);
+        // The path itself still goes through the node found, marked as found.
+        REQUIRE(r.top_paths.size() == 2);
+        const auto by_find = std::find_if(r.top_paths.begin(), r.top_paths.end(),
+                                          [](const path_figures& p) { return p.steps.size() == 2; });
+        REQUIRE(by_find != r.top_paths.end());
+        CHECK(by_find->steps[1].second == "c");
+        CHECK(by_find->found == std::vector<std::size_t>{1});
+        CHECK(path_step_name(r, *by_find, 0) == "a");
+        CHECK(path_step_name(r, *by_find, 1) == "(find) c");
+        const auto by_links = by_find == r.top_paths.begin() ? r.top_paths.begin() + 1 : r.top_paths.begin();
+        CHECK(by_links->found.empty());
+        CHECK(report_csv(out, {}).find(",path,1,steps,a > (find) c\n") != std::string::npos);
+        CHECK(report_json(out, {}).find("\"steps\": [\"a\", \"c\"],\n            \"found_steps\": [1]") !=
+              std::string::npos);
     }
 }
 

@@ -22,6 +22,9 @@ struct report_scope {
 // A node as reports name it: its id in the root tree, "tree:id" inside a jumped tree
 // (ids never contain ':').
 std::string qualified_node(std::string_view root_tree, std::string_view tree, std::string_view node);
+// Step `i` of a path as reports name it: qualified_node, after found_step_mark when the
+// agent went there with find.
+std::string path_step_name(const tree_report& r, const path_figures& p, std::size_t i);
 
 // A stable, indented JSON document: {"report", "format_version", "log", "filters", "trees"}.
 std::string report_json(const std::vector<tree_report>& reports, const report_scope& scope);

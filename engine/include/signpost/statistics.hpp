@@ -4,6 +4,7 @@
 // fed one at a time from the log; memory grows with the trees and the distinct paths kept,
 // never with the number of sessions. Every figure is defined in docs/report.md.
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -98,11 +99,18 @@ struct link_figures {
 // left out), and how it ended.
 struct path_figures {
     std::vector<std::pair<std::string, std::string>> steps;  // (tree id, node id)
+    std::vector<std::size_t> found;  // indexes of the steps reached with find, not a link
     session_status end = session_status::completed;
     std::string outcome;             // end outcome, escalation team; "" when abandoned
     std::uint64_t sessions = 0;
     double share = 0;                // of finished sessions
+
+    bool was_found(std::size_t step) const { return std::find(found.begin(), found.end(), step) != found.end(); }
 };
+
+// Put before a path step the agent reached with find (the player's Ctrl+F), in every
+// format: the step does not follow from the one before by a link of the tree.
+inline constexpr const char* found_step_mark = "(find) ";
 
 // The reason given for abandoned sessions whose player stopped without ending them.
 inline constexpr const char* writer_lost_reason = "player lost (no end recorded)";
