@@ -15,6 +15,7 @@ player_app::player_app(player_options options, clock& clk) : m_options(std::move
 
 player_app::~player_app() {
     // A call still open when the player closes is recorded as abandoned, not left dangling.
+    note_unsent_form();
     if (m_session && !m_session->finished()) m_session->abandon("player closed");
     // A note still being typed (the wrap-up on the end screen at the end of a shift) is kept.
     if (m_session) add_note();
@@ -112,6 +113,7 @@ void player_app::sync_drafts() {
         if (f.type == var_type::flag && shown == "false") shown = "no";
         form_inputs[f.variable] = std::move(shown);
     }
+    m_form_start = form_inputs;
     field_errors.clear();
 }
 
@@ -243,7 +245,23 @@ void player_app::add_note() {
     note_draft.clear();
 }
 
+void player_app::note_unsent_form() {
+    if (!m_session || m_session->finished()) return;
+    const view& v = m_session->current();
+    if (!v.node_ptr || v.node_ptr->kind != node_kind::form) return;
+    std::string typed;
+    for (const view_field& f : v.fields) {
+        const auto now = form_inputs.find(f.variable);
+        if (now == form_inputs.end() || now->second.find_first_not_of(" \t") == std::string::npos) continue;
+        if (const auto start = m_form_start.find(f.variable); start != m_form_start.end() && start->second == now->second)
+            continue;
+        typed += (typed.empty() ? "" : "; ") + f.label + ": " + now->second;
+    }
+    if (!typed.empty()) m_session->note("Typed in the form, not submitted: " + typed);
+}
+
 void player_app::end_call() {
+    note_unsent_form();
     m_session->abandon(end_reason);
     end_reason.clear();
 }
@@ -267,6 +285,7 @@ void player_app::poll_file_change() {
 }
 
 void player_app::next_call() {
+    note_unsent_form();
     if (m_session && !m_session->finished()) m_session->abandon("next call started");
     // A note typed and not added belongs to the call it was typed in: kept as an after-call note.
     if (m_session) add_note();

@@ -97,6 +97,9 @@ private:
     [[nodiscard]] std::optional<std::string> load_script(std::shared_ptr<const tree>& out, std::string& hash);
     void begin_session();
     void sync_drafts();  // resets drafts when the node changed
+    // A call ending on a form keeps what was typed there and not submitted, as a note: the
+    // caller who hung up mid-form has said it, and the next team may need it.
+    void note_unsent_form();
     std::int64_t file_stamp() const;
 
     player_options m_options;
@@ -110,6 +113,7 @@ private:
     const node* m_drafts_for = nullptr;
     // What was submitted in each form of this call, to show again when it is gone back to.
     std::map<const node*, std::map<std::string, std::string>> m_typed;
+    std::map<std::string, std::string> m_form_start;  // form_inputs as sync_drafts set them up
     bool m_went_back = false;  // the last move was Back: a form shows what was typed in it
     std::size_t m_drafts_depth = 0;
     std::uint64_t m_drafts_generation = 0;

@@ -85,6 +85,17 @@ TEST_CASE("console: input that ends mid-call abandons the call and exits 3") {
     CHECK(r.status == session_status::abandoned);
 }
 
+TEST_CASE("console: a call that ends in a form keeps what was typed there as a note") {
+    // Refused (not 8 digits), then the input ends: the caller said it, so it is not lost.
+    const auto r = play(test::player_tree_xml, "1\n4011 22\n");
+    CHECK(r.code == 3);
+    CHECK(r.status == session_status::abandoned);
+    CHECK(r.transcript.find("Typed in the form, not submitted: Account number: 4011 22") != std::string::npos);
+    // Nothing typed: no note.
+    const auto q = play(test::player_tree_xml, "1\n:q caller left\n");
+    CHECK(q.transcript.find("not submitted") == std::string::npos);
+}
+
 TEST_CASE("console: unknown commands and out-of-range numbers are refused, not fatal") {
     const auto r = play(test::player_tree_xml, "7\nxyz\n2\n\n1\n12345678\n1\n");
     CHECK(r.code == 0);

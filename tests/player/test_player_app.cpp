@@ -95,6 +95,26 @@ TEST_CASE("player app: a republished file that no longer loads keeps the old ver
     CHECK_FALSE(app.call().finished());
 }
 
+TEST_CASE("player app: ending a call on a form keeps what was typed and not submitted as a note") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_app app(router_options(dir, "-"), clk);
+    REQUIRE_FALSE(app.start());
+    app.choose(0);
+    REQUIRE(app.call().current().node_ptr->id == "acct");
+    app.form_inputs["account"] = "4011";
+    app.end_reason = "line dropped";
+    app.end_call();
+    CHECK(app.call().status() == session_status::abandoned);
+    CHECK(app.call().transcript().find("Typed in the form, not submitted: Account number: 4011") != std::string::npos);
+
+    // An untouched form adds nothing.
+    app.next_call();
+    app.choose(0);
+    app.end_call();
+    CHECK(app.call().transcript().find("not submitted") == std::string::npos);
+}
+
 TEST_CASE("player app: a log that cannot be written warns the agent and the call goes on") {
     test::temp_folder dir;
     manual_clock clk{1'700'000'000'000};
