@@ -1,5 +1,6 @@
 #include "console.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <optional>
@@ -29,12 +30,17 @@ bool read_line(std::istream& in, std::string& line) {
     return static_cast<bool>(std::getline(in, line));
 }
 
-void indent(std::ostream& out, const std::string& text, const char* prefix) {
+// Prints `text` line by line, the first line after `first`, the others after as many
+// spaces (so a multi-line agent note is marked once), blank lines bare.
+void indent(std::ostream& out, const std::string& text, std::string_view first = "") {
+    const std::string rest(first.size(), ' ');
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t nl = text.find('\n', start);
         if (nl == std::string::npos) nl = text.size();
-        out << prefix << text.substr(start, nl - start) << '\n';
+        const std::string_view line = std::string_view(text).substr(start, nl - start);
+        if (!line.empty()) out << (start == 0 ? std::string(first) : rest) << line;
+        out << '\n';
         start = nl + 1;
     }
 }
@@ -45,11 +51,11 @@ void show(const player_app& app, std::ostream& out) {
     // Sub-script ends passed on the way here: their text is still to be said.
     for (const passed_end& p : v.passed) {
         out << "\n-- " << terminal_text(p.tree_title) << ": " << terminal_text(p.title) << " --\n";
-        if (!p.text.empty()) indent(out, terminal_text(p.text), "");
+        if (!p.text.empty()) indent(out, terminal_text(p.text));
         if (!p.hint.empty()) indent(out, terminal_text(p.hint), "  (agent note) ");
     }
     out << "\n== " << terminal_text(v.title) << " ==\n";
-    if (!v.text.empty()) indent(out, terminal_text(v.text), "");
+    if (!v.text.empty()) indent(out, terminal_text(v.text));
     if (!v.hint.empty()) indent(out, terminal_text(v.hint), "  (agent note) ");
     if (!v.stuck.empty()) out << "! The script cannot go on: " << neutralise_controls(v.stuck) << "\n  b = back, q = end call\n";
     switch (v.node_ptr->kind) {
@@ -60,6 +66,11 @@ void show(const player_app& app, std::ostream& out) {
     case node_kind::step:
         out << "  [Enter] continue\n";
         break;
+    case node_kind::escalate:
+        // What the window's end screen says first: who takes the call over, how urgently.
+        out << "  Hand off to " << neutralise_controls(v.node_ptr->team) << ", priority "
+            << neutralise_controls(v.node_ptr->priority) << '\n';
+        break;
     default:
         break;
     }
@@ -69,12 +80,22 @@ void show(const player_app& app, std::ostream& out) {
 
 const char* help_text =
     "commands: NUMBER choose, Enter continue, b back, r restart, n NOTE add a note, "
-    "g NODE go to (if allowed), q [REASON] end the call, ? help\n"
+    "g STEP go to a step by id or title words (if allowed), q [REASON] end the call, ? help\n"
     "in a form: type each value; Enter keeps the value shown in [ ], - clears it; "
     ":b :r :n :g :q :? are the commands above\n";
 
+// `line` with full-width digits (U+FF10-FF19, what a Japanese input method types) as ASCII.
+std::string ascii_digits(std::string line) {
+    for (std::size_t at = line.find("\xEF\xBC"); at != std::string::npos; at = line.find("\xEF\xBC", at + 1)) {
+        const auto last = static_cast<unsigned char>(at + 2 < line.size() ? line[at + 2] : 0);
+        if (last >= 0x90 && last <= 0x99) line.replace(at, 3, 1, static_cast<char>('0' + (last - 0x90)));
+    }
+    return line;
+}
+
 // The choice number typed: digits only (no sign, no trailing text), or nullopt.
-std::optional<int> choice_number(const std::string& line) {
+std::optional<int> choice_number(std::string line) {
+    line = ascii_digits(std::move(line));
     if (line.empty() || line.size() > 9) return std::nullopt;
     int n = 0;
     const auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), n);
@@ -91,6 +112,67 @@ char command_of(const std::string& line) {
 
 enum class command_result { done, input_ended };
 
+// Asks a yes/no question; true only for an answer starting with y (the default is no).
+// `ended` is set when the input ended instead.
+bool confirm(std::istream& in, std::ostream& out, const std::string& question, bool& ended) {
+    out << question << " (y/N): " << std::flush;
+    std::string line;
+    ended = !read_line(in, line);
+    line = trim(line);
+    return !ended && !line.empty() && (line[0] == 'y' || line[0] == 'Y');
+}
+
+// `g QUERY`: the step named by id, else the steps whose title holds the query, else those
+// whose text does (player_app::find_steps). One goes (a step that ends the call after
+// asking); several are listed with the ids that pick one.
+command_result go_to_step(player_app& app, const std::string& query, std::istream& in, std::ostream& out) {
+    const tree* t = app.call().current().tree_ptr;
+    if (query.empty()) {
+        app.action_error = "g needs a step: its id, or words of its title";
+        return command_result::done;
+    }
+    if (t == nullptr || !t->allow_find || t->find(query) != nullptr) {
+        if (t == nullptr || t->find(query) == nullptr || !app.ends_call(*t->find(query))) {
+            app.go_to(query);  // the session says why it cannot, if it cannot
+            return command_result::done;
+        }
+    }
+    std::vector<const node*> found;
+    if (const node* exact = t->find(query)) found.push_back(exact);
+    if (found.empty()) {
+        const std::string q = lower_ascii(query);
+        for (const node* n : app.find_steps(query))
+            if (lower_ascii(n->title).find(q) != std::string::npos) found.push_back(n);
+    }
+    if (found.empty()) found = app.find_steps(query);
+    if (found.empty()) {
+        app.action_error = "no step's id, title or text holds '" + query + "'";
+        return command_result::done;
+    }
+    const auto described = [&](const node& n) {
+        std::string s = terminal_text(n.title.empty() ? n.id : n.title);
+        if (n.kind == node_kind::escalate) s += " (hands off to " + neutralise_controls(n.team) + ")";
+        else if (n.kind == node_kind::end) s += app.ends_call(n) ? " (ends the call)" : " (returns to the calling script)";
+        return s;
+    };
+    if (found.size() > 1) {
+        out << found.size() << " steps match; go to one with g and its id:\n";
+        constexpr std::size_t shown = 12;
+        for (std::size_t i = 0; i < found.size() && i < shown; ++i)
+            out << "  g " << found[i]->id << "   " << described(*found[i]) << '\n';
+        if (found.size() > shown) out << "  ... and " << (found.size() - shown) << " more: add words to narrow it\n";
+        return command_result::done;
+    }
+    const node& n = *found.front();
+    if (app.ends_call(n)) {
+        bool ended = false;
+        if (!confirm(in, out, "Go to " + described(n) + "?", ended))
+            return ended ? command_result::input_ended : command_result::done;
+    }
+    app.go_to(n.id);
+    return command_result::done;
+}
+
 // Runs one of the letter commands (command_of(line) != 0).
 command_result run_command(player_app& app, const std::string& line, std::istream& in, std::ostream& out) {
     const std::string rest = trim(line.substr(1));
@@ -98,7 +180,14 @@ command_result run_command(player_app& app, const std::string& line, std::istrea
         case '?':
         case 'h': out << help_text; break;
         case 'b': app.back(); break;
-        case 'r': app.restart(); break;
+        case 'r': {
+            // As in the window: a slip of one key must not throw the call's answers away.
+            bool ended = false;
+            if (confirm(in, out, "Start over from the first step? The answers so far are cleared; notes stay", ended))
+                app.restart();
+            if (ended) return command_result::input_ended;
+            break;
+        }
         case 'n': {
             std::string text = rest;
             if (text.empty()) {
@@ -106,13 +195,11 @@ command_result run_command(player_app& app, const std::string& line, std::istrea
                 if (!read_line(in, text)) return command_result::input_ended;
             }
             app.note_draft = trim(text);
+            if (!app.note_draft.empty()) out << "  (note added)\n";
             app.add_note();
             break;
         }
-        case 'g':
-            if (rest.empty()) app.action_error = "g needs the id of the step to go to";
-            else app.go_to(rest);
-            break;
+        case 'g': return go_to_step(app, rest, in, out);
         case 'q':
             app.end_reason = rest;
             app.end_call();
@@ -146,13 +233,26 @@ form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
                 }
                 const std::string current = app.form_inputs[f.variable];
                 if (!current.empty()) out << " [" << neutralise_controls(current) << "]";
+                else if (!f.placeholder.empty()) out << " (" << neutralise_controls(f.placeholder) << ")";
                 out << ": " << std::flush;
                 std::string line;
                 if (!read_line(in, line)) return form_result::input_ended;
                 line = trim(line);
-                if (const char command = line.size() > 1 && line[0] == ':' ? command_of(line.substr(1)) : 0) {
+                std::string command_line = line.size() > 1 && line[0] == ':' && command_of(line.substr(1)) ? line.substr(1) : "";
+                // "b" or "q caller hung up" typed out of habit: asked, not kept as the value
+                // unsaid. Yes/no fields and a choice's own options are values.
+                const bool is_option = std::any_of(f.options.begin(), f.options.end(),
+                                                   [&](const std::string& o) { return lower_ascii(o) == lower_ascii(line); });
+                if (command_line.empty() && command_of(line) && f.type != var_type::flag && !is_option) {
+                    bool ended = false;
+                    const bool value = confirm(in, out, "'" + neutralise_controls(line) + "' is the command :" + line.substr(0, 1) +
+                                                            " outside a form. Keep it as the value instead", ended);
+                    if (ended) return form_result::input_ended;
+                    if (!value) command_line = line;
+                }
+                if (const char command = command_line.empty() ? 0 : command_of(command_line)) {
                     app.action_error.clear();
-                    if (run_command(app, line.substr(1), in, out) == command_result::input_ended)
+                    if (run_command(app, command_line, in, out) == command_result::input_ended)
                         return form_result::input_ended;
                     if (!app.action_error.empty()) out << "! " << neutralise_controls(app.action_error) << '\n';
                     // Help and notes ask this field again. Anything else may have moved the
@@ -167,7 +267,13 @@ form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
         }
         app.submit();
         if (app.field_errors.empty() && app.action_error.empty()) return form_result::submitted;
-        for (const field_error& e : app.field_errors) out << "  ! " << neutralise_controls(e.variable) << ": " << neutralise_controls(e.message) << '\n';
+        for (const field_error& e : app.field_errors) {
+            // Named as the form shows the field, not by its variable.
+            std::string name = e.variable;
+            for (const view_field& f : app.call().current().fields)
+                if (f.variable == e.variable) name = terminal_text(f.label);
+            out << "  ! " << neutralise_controls(name) << ": " << neutralise_controls(e.message) << '\n';
+        }
         if (!app.action_error.empty()) out << "  ! " << neutralise_controls(app.action_error) << '\n';
         retry = !app.field_errors.empty();
     }

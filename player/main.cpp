@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     auto* console_flag = cli.add_flag("--console", console, "Play in the terminal instead of a window");
     auto* answers_option =
         cli.add_option("--answers", answers,
-                       "Console: answer with these inputs (comma-separated, e.g. 1,2,1), print the transcript and exit");
+                       "Console: answer with these inputs (comma-separated, e.g. 1,2,1; \\, is a comma inside an answer), print the transcript and exit");
     cli.add_option("--agent", options.agent, "Agent name recorded with each call (default: your login name)");
     cli.add_option("--library", options.library_dirs, "Folder of trees that jumps may run (repeat for more)")
         ->allow_extra_args(false)
@@ -82,9 +82,12 @@ int main(int argc, char** argv) {
 
     if (console || !answers.empty()) {
         if (!answers.empty()) {
-            std::string lines = answers;
-            for (char& c : lines)
-                if (c == ',') c = '\n';
+            // Commas split the answers; "\," is a comma inside one (an address, say).
+            std::string lines;
+            for (std::size_t i = 0; i < answers.size(); ++i) {
+                if (answers[i] == '\\' && i + 1 < answers.size() && answers[i + 1] == ',') lines += answers[++i];
+                else lines += answers[i] == ',' ? '\n' : answers[i];
+            }
             std::istringstream in(lines + "\n");
             return player::run_console(app, in, std::cout);
         }

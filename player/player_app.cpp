@@ -245,6 +245,20 @@ void player_app::add_note() {
     note_draft.clear();
 }
 
+std::vector<const node*> player_app::find_steps(const std::string& query) const {
+    std::vector<const node*> out;
+    const tree* t = m_session->current().tree_ptr;
+    if (t == nullptr) return out;
+    const std::string q = lower_ascii(query);
+    const auto holds = [&](const std::string& s) { return lower_ascii(s).find(q) != std::string::npos; };
+    for (const node& n : t->nodes) {
+        if (n.kind == node_kind::logic || n.kind == node_kind::jump) continue;
+        if (!q.empty() && !holds(n.id) && !holds(n.title) && !holds(n.text)) continue;
+        out.push_back(&n);
+    }
+    return out;
+}
+
 void player_app::note_unsent_form() {
     if (!m_session || m_session->finished()) return;
     const view& v = m_session->current();

@@ -92,6 +92,15 @@ public:
 
     // Error for a field, or "".
     std::string field_error_for(const std::string& variable) const;
+    // The steps find offers in the tree the call is in, in file order: every question,
+    // step, form, hand-off and end whose id, title or text holds `query` (any case); all
+    // of them for an empty query. Logic and jump nodes are never gone to by hand.
+    std::vector<const node*> find_steps(const std::string& query) const;
+    // Going to `n` ends the call: a hand-off, or an end that does not return to a calling
+    // script. Find asks first.
+    bool ends_call(const node& n) const {
+        return n.kind == node_kind::escalate || (n.kind == node_kind::end && !m_session->current().end_returns);
+    }
 
 private:
     [[nodiscard]] std::optional<std::string> load_script(std::shared_ptr<const tree>& out, std::string& hash);

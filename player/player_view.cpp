@@ -581,25 +581,9 @@ void draw_end_dialog(player_app& app, player_view_state& state, const ui::font_s
     }
 }
 
-bool matches(const node& n, const std::string& query) {
-    auto lower = [](std::string s) {
-        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-        return s;
-    };
-    const std::string q = lower(query);
-    return lower(n.id).find(q) != std::string::npos || lower(n.title).find(q) != std::string::npos ||
-           lower(n.text).find(q) != std::string::npos;
-}
-
 // Goes to a step found by search; a step that ends the call is only gone to when confirmed.
-// True when going to `n` ends the call: a hand-off, or an end that does not return to a
-// calling script.
-bool ends_call(const player_app& app, const node& n) {
-    return n.kind == node_kind::escalate || (n.kind == node_kind::end && !app.call().current().end_returns);
-}
-
 void find_go(player_app& app, player_view_state& state, const node& n, bool confirmed) {
-    if (ends_call(app, n) && !confirmed) {
+    if (app.ends_call(n) && !confirmed) {
         state.find_confirm = n.id;
         state.find_error.clear();
         return;
@@ -676,12 +660,7 @@ void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_
     }
     if (ImGui::IsKeyPressed(ui::key::down)) ++state.find_pick;
     if (ImGui::IsKeyPressed(ui::key::up) && state.find_pick > 0) --state.find_pick;
-    std::vector<const node*> results;
-    for (const node& n : t->nodes) {
-        if (n.kind == node_kind::logic || n.kind == node_kind::jump) continue;
-        if (!state.find_query.empty() && !matches(n, state.find_query)) continue;
-        results.push_back(&n);
-    }
+    const std::vector<const node*> results = app.find_steps(state.find_query);
     if (!results.empty()) state.find_pick = std::min(state.find_pick, results.size() - 1);
     const node* picked = nullptr;
     ImGui::BeginChild("results", ImVec2(0, -fonts.size * (state.find_error.empty() ? 2.2f : 3.6f)));
@@ -689,7 +668,7 @@ void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_
         const node& n = *results[i];
         std::string label = n.title.empty() ? n.id : n.title;
         if (n.kind == node_kind::escalate) label += "  (hands off to " + n.team + ")";
-        if (n.kind == node_kind::end) label += ends_call(app, n) ? "  (ends the call)" : "  (returns to the calling script)";
+        if (n.kind == node_kind::end) label += app.ends_call(n) ? "  (ends the call)" : "  (returns to the calling script)";
         ui::want_glyphs(label);
         const bool chosen = i == state.find_pick;
         if (ImGui::Selectable((label + "##find" + n.id).c_str(), chosen)) picked = &n;

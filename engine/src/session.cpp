@@ -235,7 +235,14 @@ struct session::pattern_cache {
             return "Cannot check the pattern " + pattern;
         }
         // Agents do not read regular expressions: the example the field shows, when it has one.
-        if (!f.placeholder.empty()) return "Should look like " + f.placeholder;
+        if (!f.placeholder.empty()) {
+            // "e.g. +1 555 0100" would read "Should look like e.g. +1 555 0100".
+            std::string_view example = f.placeholder;
+            if (lower_ascii(example.substr(0, 4)) == "e.g.") example.remove_prefix(4);
+            while (!example.empty() && (example.front() == ' ' || example.front() == ',' || example.front() == ':'))
+                example.remove_prefix(1);
+            return "Should look like " + std::string(example.empty() ? std::string_view(f.placeholder) : example);
+        }
         return "Must match " + pattern;
     }
 };

@@ -424,6 +424,13 @@ TEST_CASE("session: form validation reports every bad field and stores nothing")
     CHECK(r.field_errors[2].message == "Must be yes or no");
     CHECK(r.field_errors[3].variable == "plan");
     CHECK(r.field_errors[3].message == "Must be one of: basic, plus");
+    {
+        // A placeholder that says "e.g." is not repeated after "Should look like".
+        std::string xml(form_xml);
+        xml.replace(xml.find("placeholder=\"ABC\""), 17, "placeholder=\"e.g. ABC\"");
+        session eg(load(xml), nullptr, clk);
+        CHECK(eg.submit({{"code", "abc"}, {"count", "2"}}).field_errors.at(0).message == "Should look like ABC");
+    }
 
     // The pattern must match the whole input, not a part of it.
     r = s.submit({{"code", "ABCD"}, {"count", "2"}});

@@ -52,7 +52,7 @@ TEST_CASE("console: numbered choices, continue, form and the transcript at the e
     CHECK(r.output.find("  2) No") != std::string::npos);
     CHECK(r.output.find("(agent note) Ask them to look") != std::string::npos);
     // The bad account number is refused with the field's error, then re-asked.
-    CHECK(r.output.find("  ! account:") != std::string::npos);
+    CHECK(r.output.find("  ! Account number:") != std::string::npos);
     CHECK(r.output.find("--- transcript ---") != std::string::npos);
     CHECK(r.output.find("12345678") != std::string::npos);
     CHECK(r.output.find("resolved") != std::string::npos);
@@ -72,7 +72,7 @@ TEST_CASE("console: an abandoned call does not show its last step as if it were 
 }
 
 TEST_CASE("console: b goes back, r restarts, n adds a note, q ends the call with a reason") {
-    const auto r = play(test::player_tree_xml, "2\nb\nn caller is on a mobile\nr\nq line dropped\n");
+    const auto r = play(test::player_tree_xml, "2\nb\nn caller is on a mobile\nr\ny\nq line dropped\n");
     CHECK(r.code == 0);
     CHECK(r.status == session_status::abandoned);
     CHECK(r.transcript.find("caller is on a mobile") != std::string::npos);
@@ -104,11 +104,12 @@ TEST_CASE("console: unknown commands and out-of-range numbers are refused, not f
 }
 
 TEST_CASE("console: a form takes :commands, so the agent can leave it, and - clears a field") {
-    // Inside the form every line is a value, except ":b", ":q"... Plain "b" is a value.
-    const auto r = play(test::player_tree_xml, "1\nb\n:?\n:n caller reads digits slowly\n:b\n1\n:q caller left\n");
+    // Inside the form every line is a value, except ":b", ":q"... Plain "b" is a value when
+    // the agent says so (y).
+    const auto r = play(test::player_tree_xml, "1\nb\ny\n:?\n:n caller reads digits slowly\n:b\n1\n:q caller left\n");
     CHECK(r.code == 0);
     CHECK(r.status == session_status::abandoned);
-    CHECK(r.output.find("  ! account:") != std::string::npos);  // "b" was tried as the account number
+    CHECK(r.output.find("  ! Account number:") != std::string::npos);  // "b" was tried as the account number
     CHECK(r.transcript.find("caller reads digits slowly") != std::string::npos);
     CHECK(r.transcript.find("caller left") != std::string::npos);
     // Help was shown inside the form (once at the start, once for :?).
@@ -123,7 +124,7 @@ TEST_CASE("console: a form takes :commands, so the agent can leave it, and - cle
     CHECK(cleared.code == 0);
     CHECK(cleared.status == session_status::completed);
     CHECK(cleared.output.find("Account number * [abc]: ") != std::string::npos);
-    CHECK(cleared.output.find("  ! account: Required") != std::string::npos);
+    CHECK(cleared.output.find("  ! Account number: Required") != std::string::npos);
 }
 
 TEST_CASE("console: restarting from inside the first form asks it again from its first field") {
@@ -136,7 +137,7 @@ TEST_CASE("console: restarting from inside the first form asks it again from its
   <end id="done" outcome="resolved"/>
 </tree>
 )";
-    const auto r = play(xml, "first-x\n:r\ntwo\nthree\n");
+    const auto r = play(xml, "first-x\n:r\ny\ntwo\nthree\n");
     CHECK(r.code == 0);
     CHECK(r.status == session_status::completed);
     // The form was shown again after the restart, and both answers are the new ones.
@@ -232,4 +233,66 @@ TEST_CASE("console: after the call, n adds after-call notes until an empty line"
     // The transcript printed at the end has the note too.
     CHECK(r.output.find("after the call: caller will call back Monday", r.output.find("--- transcript ---")) !=
           std::string::npos);
+}
+
+TEST_CASE("console: a command typed in a form without its colon is asked about, not kept unsaid") {
+    // "q caller hung up" out of habit: not saved as the account number; the call ends.
+    const auto r = play(test::player_tree_xml, "1\nq caller hung up\n\n");
+    CHECK(r.output.find("'q caller hung up' is the command :q outside a form. Keep it as the value instead (y/N): ") !=
+          std::string::npos);
+    CHECK(r.status == session_status::abandoned);
+    CHECK(r.transcript.find("caller hung up") != std::string::npos);
+    CHECK(r.transcript.find("Account number: q caller") == std::string::npos);
+}
+
+TEST_CASE("console: r asks before it throws the answers away") {
+    const auto r = play(test::player_tree_xml, "2\nr\nn\n\n1\n12345678\n1\n");
+    CHECK(r.output.find("Start over from the first step?") != std::string::npos);
+    CHECK(r.status == session_status::completed);
+    CHECK(r.transcript.find("No") != std::string::npos);  // the first answer is still there
+    CHECK(r.transcript.find("Reboot") != std::string::npos);
+}
+
+TEST_CASE("console: the hand-off says to whom and how urgently, a placeholder shows what to type") {
+    std::string xml = test::player_tree_xml;
+    xml.replace(xml.find("pattern=\"[0-9]{8}\""), 18, "pattern=\"[0-9]{8}\" placeholder=\"8 digits, e.g. 40112233\"");
+    const auto r = play(xml, "1\n12345678\n2\n");
+    CHECK(r.status == session_status::escalated);
+    CHECK(r.output.find("Account number * (8 digits, e.g. 40112233): ") != std::string::npos);
+    const auto said = r.output.find("== Tier 2 ==\nAccount 12345678, 0 reboots.\n  Hand off to Network Tier 2, priority high\n");
+    CHECK(said != std::string::npos);
+    CHECK(said < r.output.find("--- transcript ---"));
+}
+
+TEST_CASE("console: full-width digits choose, as a Japanese input method types them") {
+    const auto r = play(test::player_tree_xml, "\xEF\xBC\x92\n\n\xEF\xBC\x91\n12345678\n1\n");
+    CHECK(r.output.find("unknown command") == std::string::npos);
+    CHECK(r.status == session_status::completed);
+    CHECK(r.transcript.find("Reboot") != std::string::npos);
+}
+
+TEST_CASE("console: g finds a step by the words of its title and asks before one that ends the call") {
+    std::string xml = test::player_tree_xml;
+    xml.replace(xml.find("start=\"power\""), 13, "start=\"power\" allow-find=\"true\"");
+    // One title holds "working": gone to. "t" is in many: listed, nothing moves.
+    const auto r = play(xml, "g t\ng working\n1\n");
+    CHECK(r.output.find("steps match; go to one with g and its id:\n") != std::string::npos);
+    CHECK(r.output.find("  g tier2   Tier 2 (hands off to Network Tier 2)\n") != std::string::npos);
+    CHECK(r.status == session_status::completed);
+    CHECK(r.transcript.find("Working now?") != std::string::npos);
+    // A hand-off is gone to only when confirmed.
+    const auto asked = play(xml, "g tier 2\nn\ng tier 2\ny\n");
+    CHECK(asked.output.find("Go to Tier 2 (hands off to Network Tier 2)? (y/N): ") != std::string::npos);
+    CHECK(asked.status == session_status::escalated);
+    const auto none = play(xml, "g printer\nq\n");
+    CHECK(none.output.find("! no step's id, title or text holds 'printer'") != std::string::npos);
+}
+
+TEST_CASE("console: a multi-line agent note is marked once") {
+    std::string xml = test::player_tree_xml;
+    xml.replace(xml.find("Ask them to look at the front of the router."), 44,
+                "Ask them to look at the front.\n\nIt may be behind the TV.");
+    const auto r = play(xml, "q\n");
+    CHECK(r.output.find("  (agent note) Ask them to look at the front.\n\n"
+                        "               It may be behind the TV.\n") != std::string::npos);
 }
