@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "signpost/text.hpp"
+#include "ui/soft_wrap.hpp"
 #include "ui/stop_signal.hpp"
 
 namespace signpost::player {
@@ -31,37 +32,46 @@ bool read_line(std::istream& in, std::string& line) {
 }
 
 // Prints `text` line by line, the first line after `first`, the others after as many
-// spaces (so a multi-line agent note is marked once), blank lines bare.
-void indent(std::ostream& out, const std::string& text, std::string_view first = "") {
+// spaces (so a multi-line agent note is marked once), blank lines bare. With `columns`
+// (a terminal's width) the lines are wrapped to it between words, so the terminal does
+// not cut them mid-word at its edge; Chinese and Japanese between characters.
+void indent(std::ostream& out, const std::string& text, std::size_t columns, std::string_view first = "") {
     const std::string rest(first.size(), ' ');
+    std::string shown = text;
+    if (columns > 0) {
+        const std::size_t room = std::max<std::size_t>(columns > first.size() + 1 ? columns - first.size() - 1 : 0, 20);
+        shown = ui::wrap_text(text, static_cast<float>(room), [](char32_t c) {
+                    return static_cast<float>(display_width(c));
+                }).shown;
+    }
     std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t nl = text.find('\n', start);
-        if (nl == std::string::npos) nl = text.size();
-        const std::string_view line = std::string_view(text).substr(start, nl - start);
+    while (start <= shown.size()) {
+        std::size_t nl = shown.find('\n', start);
+        if (nl == std::string::npos) nl = shown.size();
+        const std::string_view line = std::string_view(shown).substr(start, nl - start);
         if (!line.empty()) out << (start == 0 ? std::string(first) : rest) << line;
         out << '\n';
         start = nl + 1;
     }
 }
 
-void show(const player_app& app, std::ostream& out) {
+void show(const player_app& app, std::ostream& out, std::size_t columns) {
     const view& v = app.call().current();
     if (!v.node_ptr) return;
     // Sub-script ends passed on the way here: their text is still to be said.
     for (const passed_end& p : v.passed) {
         out << "\n-- " << terminal_text(p.tree_title) << ": " << terminal_text(p.title) << " --\n";
-        if (!p.text.empty()) indent(out, terminal_text(p.text));
-        if (!p.hint.empty()) indent(out, terminal_text(p.hint), "  (agent note) ");
+        if (!p.text.empty()) indent(out, terminal_text(p.text), columns);
+        if (!p.hint.empty()) indent(out, terminal_text(p.hint), columns, "  (agent note) ");
     }
     out << "\n== " << terminal_text(v.title) << " ==\n";
-    if (!v.text.empty()) indent(out, terminal_text(v.text));
-    if (!v.hint.empty()) indent(out, terminal_text(v.hint), "  (agent note) ");
+    if (!v.text.empty()) indent(out, terminal_text(v.text), columns);
+    if (!v.hint.empty()) indent(out, terminal_text(v.hint), columns, "  (agent note) ");
     if (!v.stuck.empty()) out << "! The script cannot go on: " << neutralise_controls(v.stuck) << "\n  b = back, q = end call\n";
     switch (v.node_ptr->kind) {
     case node_kind::question:
         for (std::size_t i = 0; i < v.choices.size(); ++i)
-            out << "  " << (i + 1) << ") " << terminal_text(v.choices[i].label) << '\n';
+            indent(out, terminal_text(v.choices[i].label), columns, "  " + std::to_string(i + 1) + ") ");
         break;
     case node_kind::step:
         out << "  [Enter] continue\n";
@@ -300,11 +310,11 @@ void after_call_notes(player_app& app, std::istream& in, std::ostream& out) {
 
 }  // namespace
 
-int run_console(player_app& app, std::istream& in, std::ostream& out) {
+int run_console(player_app& app, std::istream& in, std::ostream& out, std::size_t columns) {
     out << neutralise_controls(app.script().title) << " (version " << app.script().version << ")\n" << help_text;
     bool input_ended = false;
     while (!app.call().finished() && !input_ended) {
-        show(app, out);
+        show(app, out, columns);
         const view& v = app.call().current();
         if (v.node_ptr && v.node_ptr->kind == node_kind::form && v.stuck.empty()) {
             input_ended = fill_form(app, in, out) == form_result::input_ended;
@@ -342,7 +352,7 @@ int run_console(player_app& app, std::istream& in, std::ostream& out) {
     }
     // The end or hand-off step says what to tell the caller: it is shown before the transcript
     // (an abandoned call's last step is not: it was never done).
-    if (app.call().finished() && app.call().status() != session_status::abandoned) show(app, out);
+    if (app.call().finished() && app.call().status() != session_status::abandoned) show(app, out, columns);
     if (!input_ended) after_call_notes(app, in, out);
     out << "\n--- transcript ---\n" << neutralise_controls(app.call().transcript()) << '\n';
     if (input_ended && signal) return 128 + signal;

@@ -12,7 +12,8 @@ namespace signpost::player {
 // Runs one call to its end (or until input ends, which abandons it) and prints the
 // transcript. Returns the process exit code: 0 when the call finished, 3 when input ran out
 // first, 128 + the signal when a stop signal (ui/stop_signal.hpp) interrupted it.
-int run_console(player_app& app, std::istream& in, std::ostream& out);
+// `columns` > 0 (the terminal's width) wraps the script's text to it.
+int run_console(player_app& app, std::istream& in, std::ostream& out, std::size_t columns = 0);
 
 // Every text from a tree goes through this before reaching the terminal: Markdown markers
 // dropped and control characters neutralised, so a tree file cannot drive the terminal.

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <pwd.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "console.hpp"
@@ -91,7 +92,10 @@ int main(int argc, char** argv) {
             std::istringstream in(lines + "\n");
             return player::run_console(app, in, std::cout);
         }
-        return player::run_console(app, std::cin, std::cout);
+        // Wrapped to the terminal's width; not when the output goes to a file or a pipe.
+        winsize size{};
+        const bool terminal = ::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0;
+        return player::run_console(app, std::cin, std::cout, terminal ? size.ws_col : 0);
     }
 
     ui::window_options window;

@@ -296,3 +296,24 @@ TEST_CASE("console: a multi-line agent note is marked once") {
     CHECK(r.output.find("  (agent note) Ask them to look at the front.\n\n"
                         "               It may be behind the TV.\n") != std::string::npos);
 }
+
+TEST_CASE("console: at a terminal's width the script's text wraps between words") {
+    std::string xml = test::player_tree_xml;
+    xml.replace(xml.find("Unplug the router for 30 seconds."), 33,
+                "Unplug the router for thirty seconds, then plug it back in and wait for the lights.");
+    std::istringstream in("2\nq\n");
+    std::ostringstream out;
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o;
+    o.tree_path = dir.write("router.xml", xml);
+    o.log_path = "-";
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    player::run_console(app, in, out, 40);
+    CHECK(out.str().find("Unplug the router for thirty seconds,\nthen plug it back in and wait for the\nlights.\n") !=
+          std::string::npos);
+    // The agent note's lines keep their indent.
+    CHECK(out.str().find("  (agent note) Ask them to look at the\n               front of the router.\n") !=
+          std::string::npos);
+}
