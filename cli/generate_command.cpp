@@ -75,6 +75,15 @@ int run_generate(const generate_options& o) {
                           o.out));
         return exit_problems;
     }
+    // Appended sessions whose ids the log has already (the same --seed again) are not
+    // stored: counted before and after, so the summary never claims them.
+    const auto sessions_in_log = [&o]() -> std::uint64_t {
+        log_reader reader;
+        std::uint64_t n = 0;
+        if (!reader.open(o.out) || !reader.count_sessions({}, n)) return 0;
+        return n;
+    };
+    const std::uint64_t before = o.append && fs::exists(o.out, ec) ? sessions_in_log() : 0;
     log_bulk_writer writer;
     if (auto opened = writer.open(o.out); !opened) {
         error(opened.error);
@@ -88,6 +97,17 @@ int run_generate(const generate_options& o) {
     if (!written) {
         error(written.error);
         return exit_problems;
+    }
+    if (o.append) {
+        const std::uint64_t after = sessions_in_log();
+        const std::uint64_t added = after - std::min(before, after);
+        if (added < summary.sessions) {
+            error(fmt::format("{} of the {} generated sessions were already in '{}' (same --seed and tree), so only {} "
+                              "were added; give another --seed to add new calls",
+                              with_thousands(summary.sessions - added), with_thousands(summary.sessions),
+                              neutralise_controls(o.out), with_thousands(added)));
+            return exit_problems;
+        }
     }
     fmt::print("Wrote {} sessions ({} events) of '{}' to {}\n", with_thousands(summary.sessions),
                with_thousands(summary.events), neutralise_controls(root->id), neutralise_controls(o.out));

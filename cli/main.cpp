@@ -156,7 +156,7 @@ command add_report(CLI::App& app, report_options& o) {
                     "Write a self-contained HTML report with charts to this file (then nothing "
                     "else is printed unless --format or --output is given)")
         ->type_name("FILE");
-    sub->add_option("--top", o.top, "How many paths and problem spots to list (default 10)")
+    sub->add_option("--top", o.top, "How many paths to list (default 10); problem spots and abandon points list at most 5 per kind")
         ->type_name("N")
         ->check(CLI::Range(1, 1000).description(""));
     sub->add_option("--busy-timeout", o.busy_timeout_ms,

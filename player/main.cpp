@@ -81,8 +81,10 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    if (console || !answers.empty()) {
-        if (!answers.empty()) {
+    // --answers "" is an empty list of answers, still the console: never a window.
+    const bool scripted = answers_option->count() > 0;
+    if (console || scripted) {
+        if (scripted) {
             // Commas split the answers; "\," is a comma inside one (an address, say).
             std::string lines;
             for (std::size_t i = 0; i < answers.size(); ++i) {

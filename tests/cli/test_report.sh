@@ -118,6 +118,16 @@ expect_rc "generate-log refuses to touch an existing log" 1
 expect_line "generate-log says to use --append" "already exists.*--append" "$err"
 expect_equal "the refused log is unchanged" "$(fingerprint "$db")" "$before"
 
+# --append with the seed used before would add nothing: said, not claimed as written.
+run generate-log --tree "$trees/internet-outage.xml" --sessions 5 --seed 11 --out "$tmp/append.db"
+run generate-log --tree "$trees/internet-outage.xml" --sessions 5 --seed 11 --out "$tmp/append.db" --append
+expect_rc "generate-log --append with the same seed" 1
+expect_line "generate-log says the sessions were there already" "5 of the 5 generated sessions were already in .*another --seed" "$err"
+run generate-log --tree "$trees/internet-outage.xml" --sessions 5 --seed 12 --out "$tmp/append.db" --append
+expect_rc "generate-log --append with another seed" 0
+py "import sqlite3; print(sqlite3.connect('$tmp/append.db').execute('select count(*) from sessions').fetchone()[0])"
+expect_equal "another seed adds its sessions" "$py" "10"
+
 run generate-log --tree "$trees/internet-outage.xml" --sessions 10 --out "$tmp/x.db" --start "next week"
 expect_rc "generate-log with a bad --start" 2
 run generate-log --tree "$tmp/missing.xml" --sessions 10 --out "$tmp/y.db"

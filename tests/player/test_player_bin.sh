@@ -63,6 +63,15 @@ for args in "--library $tmp/no-such-folder" "--screenshot $tmp/x.png" "--answers
   if [ $code -eq 2 ]; then ok "usage error: $args"; else bad "usage error: $args ($code): $out"; fi
 done
 
+# --answers "" is the console with no answers (it never tries a window); "\," is a comma
+# inside an answer.
+out=$(env -u DISPLAY "$player" --log - --answers "" "$tree" 2>&1)
+code=$?
+[ $code -eq 3 ] && ok "--answers \"\" runs the console" || bad "--answers \"\" ($code): $out"
+out=$("$player" --log - --library "$lib" --answers '4011\,2233' "$tree" 2>&1)
+echo "$out" | grep -q "Typed in the form, not submitted: .*4011,2233" && ok "--answers keeps an escaped comma" \
+  || bad "--answers escaped comma: $out"
+
 # Many players write one log at the same time: every event of every session is there.
 answers=$(cat "$src/tests/player/outage-answers.txt")
 "$player" --log - --library "$lib" --answers "$answers" "$tree" > "$tmp/single.txt" 2>&1
