@@ -926,6 +926,8 @@ private:
                 auto* ls = std::get_if<std::string>(&*acc);
                 const auto* rs = std::get_if<std::string>(&*rhs);
                 if (ls && rs) {
+                    if (ls->size() + rs->size() > max_text_bytes)
+                        return fail("text too long (over " + std::to_string(max_text_bytes) + " bytes)");
                     *ls += *rs;
                     continue;
                 }

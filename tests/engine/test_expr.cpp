@@ -520,6 +520,12 @@ TEST_CASE("expr: evaluation") {
         CHECK(run("'a' < 'b'") == "error: '<' compares numbers only");
         const std::string big = "1" + std::string(300, '0');
         CHECK(run(big + " * " + big) == "error: number too large");
+        // A text grown past max_text_bytes (a loop doubling it) fails instead of taking
+        // all the memory; one just under it is fine.
+        test_values values;
+        values.values["t"] = std::string(max_text_bytes / 2, 'x');
+        CHECK(run("t + t", values).size() == max_text_bytes + 2);  // quoted
+        CHECK(run("t + t + 'y'", values) == "error: text too long (over 65536 bytes)");
     }
     SUBCASE("values of variables may change between evaluations") {
         const auto e = parse_ok("reboots >= 2");

@@ -1375,3 +1375,20 @@ TEST_CASE("session: sessions on one tree in several threads check patterns indep
     for (auto& t : threads) t.join();
     CHECK(wrong == std::vector<int>(4, 0));
 }
+
+TEST_CASE("session: a choice that would grow a text past its limit is refused, not run out of memory") {
+    const char* xml = R"(<tree format="1" id="dbl" start="q">
+  <variables><variable name="t" type="text" default="xxxxxxxxxxxxxxxx"/></variables>
+  <question id="q"><text>len?</text>
+    <choice to="q" set="t = t + t">double</choice><choice to="e">done</choice></question>
+  <end id="e" outcome="resolved"><text>x</text></end></tree>)";
+    manual_clock clk(0);
+    session s(load(xml), nullptr, clk);
+    int taken = 0;
+    action_result r;
+    while ((r = s.choose(0)) && taken < 100) ++taken;
+    CHECK(taken == 12);  // 16 bytes doubled 12 times is 64 KiB, the limit
+    CHECK(r.error == "Cannot set t: text too long (over 65536 bytes)");
+    CHECK(s.choose(1));  // the call goes on
+    CHECK(s.status() == session_status::completed);
+}

@@ -2,6 +2,7 @@
 // The small expression language of `if` conditions and `set` assignments:
 // numbers, 'strings', true/false, variables, == != < <= > >=, and or not, + - * /, parentheses.
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,10 @@ struct expr_result {
 
 // Nesting deeper than this is rejected with "expr-too-deep" instead of overflowing the stack.
 inline constexpr int max_expression_depth = 200;
+
+// A text a `+` makes may be at most this long: a loop doubling a text (`t = t + t`) would
+// otherwise take all the memory in a few dozen clicks. Longer is an evaluation error.
+inline constexpr std::size_t max_text_bytes = 64 * 1024;
 
 // Parses one expression (a condition).
 [[nodiscard]] expr_result<expression> parse_expression(std::string_view source);
