@@ -928,6 +928,14 @@ struct log_writer::impl {
     // Rows of this writer may be in the spill file: they must reach the database before
     // anything newer, or an `end` could update a session row that is still spilled.
     bool spilled = false;
+    // After the log was found locked by another writer, the rows go straight to the spill
+    // file until this time: waiting the busy timeout again on every event froze the
+    // agent's window for seconds per click. A try made while spilling waits only briefly.
+    std::chrono::steady_clock::time_point retry_after{};
+    static constexpr auto busy_hold_off = std::chrono::seconds(10);
+    static constexpr int spilling_busy_ms = 250;
+    bool last_busy = false;  // the last write failed because the log was locked
+    std::string last_why;    // why the database could not take the last rows
 
     enum class phase { idle, begun, open, ended };
     phase state = phase::idle;
@@ -939,7 +947,8 @@ struct log_writer::impl {
     const std::int64_t pid = getpid();
 
     std::string spill_path() const { return path.empty() ? std::string() : path + ".spill"; }
-    bool degraded() const { return !db || spilled || !unsaved.empty(); }
+    bool degraded() const { return !db || spilling(); }
+    bool spilling() const { return spilled || !unsaved.empty(); }
 
     void disconnect() {
         sql.reset();  // statements before their connection
@@ -949,7 +958,7 @@ struct log_writer::impl {
     std::string connect() {
         disconnect();
         db_ptr fresh;
-        if (auto err = open_writable(path, busy_ms, fresh); !err.empty()) return err;
+        if (auto err = open_writable(path, spilling() ? spilling_busy_ms : busy_ms, fresh); !err.empty()) return err;
         auto statements = std::make_unique<writer_statements>(fresh.get());
         if (int rc = statements->prepare_rc(); rc != SQLITE_OK)
             return fmt::format("cannot use the session log '{}': {}", path, sqlite_message(fresh.get(), rc));
@@ -972,8 +981,11 @@ struct log_writer::impl {
             if (r != SQLITE_OK) rollback_if_open(db.get());
             return r;
         });
+        last_busy = is_busy(rc);
         if (rc == SQLITE_OK) return {};
-        if (is_busy(rc)) return fmt::format("still busy after waiting {} ms for other writers", busy_ms);
+        if (last_busy)
+            return fmt::format("another program holds the log locked (still busy after waiting {} ms, {} times)",
+                               spilling() ? spilling_busy_ms : busy_ms, busy_attempts);
         return sqlite_message(db.get(), rc);
     }
 
@@ -1021,6 +1033,7 @@ struct log_writer::impl {
         unsaved.clear();
         spilled = false;
         warning.clear();
+        sqlite3_busy_timeout(db.get(), busy_ms);  // a healthy log waits its full time again
         if (fd) {
             // Removed while still locked, so no other writer can append to a file that
             // is about to disappear (they re-check the name after taking the lock).
@@ -1066,20 +1079,30 @@ struct log_writer::impl {
     }
 
     void store(const std::vector<log_row>& rows) {
+        const auto now = std::chrono::steady_clock::now();
         if (!degraded()) {
             std::vector<const log_row*> ptrs;
             for (const auto& r : rows) ptrs.push_back(&r);
             auto err = write(ptrs);
             if (err.empty()) return;
             disconnect();
-            keep(rows, fmt::format("cannot write to '{}': {}", path, err));
+            if (last_busy) retry_after = now + busy_hold_off;
+            keep(rows, last_why = fmt::format("cannot write to '{}': {}", path, err));
             return;
         }
         if (path.empty()) {
             keep(rows, "no session log was opened");
             return;
         }
-        if (auto err = flush(rows); !err.empty()) keep(rows, err);
+        if (now < retry_after) {
+            keep(rows, last_why);
+            return;
+        }
+        last_busy = false;
+        if (auto err = flush(rows); !err.empty()) {
+            if (last_busy) retry_after = now + busy_hold_off;
+            keep(rows, last_why = err);
+        }
     }
 
     log_row session_row(std::int64_t first_event_ms, const event& first) const {

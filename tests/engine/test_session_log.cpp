@@ -1227,3 +1227,36 @@ TEST_CASE("log: a trail holding another number of events than its row says is no
     check_same_paths(db);
     for (const auto& [id, events] : paths_of(db, true)) CHECK(events.size() == (id == shorter ? 7u : 12u));
 }
+
+TEST_CASE("log: a log another program holds locked is waited on once, then spilled to without waiting") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    log_writer w;
+    REQUIRE(w.open(db));
+    w.set_busy_timeout(400);
+    // Another program takes the write lock and keeps it.
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('x', 'y')", nullptr, nullptr,
+                         nullptr) == SQLITE_OK);
+    constexpr int events = 20;
+    const auto started = std::chrono::steady_clock::now();
+    w.begin_session(sample_info(t0));
+    w.on_event(make_event(event_kind::start, 0, t0, "power", -1, "ana"));
+    for (int i = 1; i < events; ++i) w.on_event(make_event(event_kind::enter, i, t0 + i, "n" + std::to_string(i)));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    // Waiting 3 x 400 ms on each of the 20 events would take 24 s; the first waits, the
+    // rest go to the spill file at once.
+    CHECK(seconds < 10);
+    CHECK(w.warning().find("locked") != std::string::npos);
+    CHECK(w.unsaved_rows() == 0);
+    REQUIRE(fs::exists(db + ".spill"));
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+    // Nothing is lost: the next writer adds the spilled rows.
+    log_writer next;
+    auto opened = next.open(db);
+    CHECK_MESSAGE(opened, opened.error);
+    CHECK_FALSE(fs::exists(db + ".spill"));
+    CHECK(raw_query(db, "SELECT count(*) FROM events")[0][0] == std::to_string(events));
+}
