@@ -75,7 +75,7 @@ void player_app::begin_session() {
         info.tree_id = m_tree->id;
         info.tree_version = m_tree->version;
         info.tree_hash = m_tree_hash;
-        info.agent = m_options.agent;
+        info.agent = neutralise_controls(m_options.agent);  // as the session records it
         m_log->begin_session(info);
     }
     m_session = std::make_unique<session>(m_tree, m_library.get(), m_clock, m_log.get(), m_options.agent);

@@ -1,4 +1,5 @@
 #include "signpost/export.hpp"
+#include "signpost/text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -174,81 +175,6 @@ struct json {
     json(json_array a) : v(std::move(a)) {}
     json(json_object o) : v(std::move(o)) {}
 };
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-std::size_t utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = b(i);
-    std::size_t len = 0;
-    std::uint32_t min = 0;
-    if (c < 0x80) {
-        cp = c;
-        return 1;
-    } else if ((c & 0xe0) == 0xc0) {
-        len = 2, cp = c & 0x1f, min = 0x80;
-    } else if ((c & 0xf0) == 0xe0) {
-        len = 3, cp = c & 0x0f, min = 0x800;
-    } else if ((c & 0xf8) == 0xf0) {
-        len = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + len > s.size()) return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        if ((b(i + k) & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (b(i + k) & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return len;
-}
-
-// JSON string: quotes, backslashes and control characters escaped; valid UTF-8 passes
-// through except U+2028/U+2029 (line breaks to JavaScript); invalid bytes become U+FFFD
-// so the output is always valid JSON.
-void append_json_string(std::string& out, std::string_view s) {
-    static const char* hex = "0123456789abcdef";
-    out += '"';
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const char c = s[i];
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x80) {
-            switch (c) {
-                case '"': out += "\\\""; break;
-                case '\\': out += "\\\\"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
-                case '\b': out += "\\b"; break;
-                case '\f': out += "\\f"; break;
-                default:
-                    if (u < 0x20) {
-                        out += "\\u00";
-                        out += hex[u >> 4];
-                        out += hex[u & 0xf];
-                    } else {
-                        out += c;
-                    }
-            }
-            ++i;
-            continue;
-        }
-        std::uint32_t cp = 0;
-        const std::size_t len = utf8_sequence(s, i, cp);
-        if (len == 0) {
-            out += "\xef\xbf\xbd";
-            ++i;
-        } else if (cp == 0x2028 || cp == 0x2029) {
-            out += cp == 0x2028 ? "\\u2028" : "\\u2029";
-            i += len;
-        } else {
-            out.append(s.substr(i, len));
-            i += len;
-        }
-    }
-    out += '"';
-}
 
 void print_json(std::string& out, const json& j, int depth) {
     const auto indent = [&](int d) { out.append(static_cast<std::size_t>(d) * 2, ' '); };

@@ -5,6 +5,7 @@
 // [SECTION] Reports as CSV
 
 #include "signpost/report_format.hpp"
+#include "signpost/text.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -67,24 +68,6 @@ json time_or_null(std::int64_t t, bool known) {
     return iso_utc(t);
 }
 
-void append_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                // Control characters, and '<' so the JSON can sit inside an HTML <script>.
-                if (c < 0x20 || c == 0x7f || c == '<') out += fmt::format("\\u{:04x}", c);
-                else out += static_cast<char>(c);
-        }
-    }
-    out += '"';
-}
-
 void print(std::string& out, const json& j, int depth) {
     const std::string pad(static_cast<std::size_t>(depth + 1) * 2, ' ');
     const std::string close_pad(static_cast<std::size_t>(depth) * 2, ' ');
@@ -100,7 +83,7 @@ void print(std::string& out, const json& j, int depth) {
             } else if constexpr (std::is_same_v<T, double>) {
                 out += std::isfinite(v) ? fmt::format("{}", v) : "null";
             } else if constexpr (std::is_same_v<T, std::string>) {
-                append_string(out, v);
+                append_json_string(out, v, true);
             } else if constexpr (std::is_same_v<T, json_array>) {
                 if (v.empty()) {
                     out += "[]";
@@ -125,7 +108,7 @@ void print(std::string& out, const json& j, int depth) {
                 out += "{\n";
                 for (std::size_t i = 0; i < v.size(); ++i) {
                     out += pad;
-                    append_string(out, v[i].first);
+                    append_json_string(out, v[i].first, true);
                     out += ": ";
                     print(out, v[i].second, depth + 1);
                     out += i + 1 < v.size() ? ",\n" : "\n";

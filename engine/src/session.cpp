@@ -253,7 +253,7 @@ session::session(std::shared_ptr<const tree> root, const tree_library* library, 
       m_library(library),
       m_clock(clk),
       m_sink(sink),
-      m_agent(std::move(agent)),
+      m_agent(neutralise_controls(agent)),
       m_patterns(std::make_unique<pattern_cache>()) {
     assert(m_root && "a session needs a tree");
     m_started_ms = m_clock.now_ms();
@@ -576,7 +576,9 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
     for (const field& f : n->fields) {
         auto it = inputs.find(f.variable);
         // Pasted input often carries stray spaces or a newline; they are never meant.
-        const std::string input = it == inputs.end() ? std::string() : trim(it->second);
+        // Typed text reaches the log, reports and terminals: no control characters or
+        // invalid UTF-8 (a console can be fed any bytes).
+        const std::string input = it == inputs.end() ? std::string() : trim(neutralise_controls(it->second));
         const variable* var = t.find_variable(f.variable);
         const var_type type = var ? var->type : var_type::text;
         // std::regex recurses once per character: a bounded input keeps the stack bounded.
@@ -710,7 +712,8 @@ action_result session::go_to(const std::string& node_id) {
     return {};
 }
 
-void session::note(const std::string& text) {
+void session::note(const std::string& typed) {
+    const std::string text = neutralise_controls(typed);
     if (trim(text).empty()) return;
     // Also once the call has ended: after-call work, the write-up once the caller is gone
     // (a hand-off may say "see agent notes"). Logged after the end event.
@@ -722,9 +725,9 @@ void session::note(const std::string& text) {
 void session::abandon(const std::string& reason) {
     if (finished()) return;
     m_status = session_status::abandoned;
-    m_abandon_reason = reason;
+    m_abandon_reason = neutralise_controls(reason);
     m_ended_ms = m_clock.now_ms();
-    emit(event_kind::end, m_state->where->id, m_state->node_id, -1, to_string(m_status), reason);
+    emit(event_kind::end, m_state->where->id, m_state->node_id, -1, to_string(m_status), m_abandon_reason);
 }
 
 // [SECTION] Queries

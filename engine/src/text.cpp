@@ -223,6 +223,49 @@ std::string neutralise_controls(std::string_view text) {
     return out;
 }
 
+void append_json_string(std::string& out, std::string_view s, bool html_safe) {
+    static constexpr const char* hex = "0123456789abcdef";
+    out += '"';
+    for (std::size_t i = 0; i < s.size();) {
+        const char c = s[i];
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x80) {
+            switch (c) {
+                case '"': out += "\\\""; break;
+                case '\\': out += "\\\\"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                case '\b': out += "\\b"; break;
+                case '\f': out += "\\f"; break;
+                default:
+                    if (u < 0x20 || (html_safe && (c == '<' || u == 0x7f))) {
+                        out += "\\u00";
+                        out += hex[u >> 4];
+                        out += hex[u & 0xf];
+                    } else {
+                        out += c;
+                    }
+            }
+            ++i;
+            continue;
+        }
+        char32_t cp = 0;
+        const std::size_t len = decode_utf8(s, i, cp);
+        if (len == 0) {
+            append_replacement(out);
+            ++i;
+        } else if (cp == 0x2028 || cp == 0x2029) {
+            out += cp == 0x2028 ? "\\u2028" : "\\u2029";
+            i += len;
+        } else {
+            out.append(s.substr(i, len));
+            i += len;
+        }
+    }
+    out += '"';
+}
+
 namespace {
 
 // The repetition a quantifier starting at `i` allows, and its length (0 = not a quantifier).

@@ -1392,3 +1392,22 @@ TEST_CASE("session: a choice that would grow a text past its limit is refused, n
     CHECK(s.choose(1));  // the call goes on
     CHECK(s.status() == session_status::completed);
 }
+
+TEST_CASE("session: typed text reaches the log without control characters or invalid UTF-8") {
+    manual_clock clk(0);
+    recording_sink sink;
+    session s(load(form_xml), nullptr, clk, &sink, "ana\x1b[31m");
+    s.note("call\xfe back \x1b]0;pwn\x07 later");
+    const auto r = s.submit({{"code", "ABC"}, {"count", "2"}, {"note", "x\xff\x1b[2Jy"}});
+    CHECK(r.ok);
+    s.abandon("hung\x00up" + std::string(1, '\x1b'));
+    for (const event& e : sink.events) {
+        CAPTURE(e.detail);
+        CHECK_FALSE(find_invalid_utf8(e.detail).has_value());
+        CHECK(e.detail.find('\x1b') == std::string::npos);
+        CHECK(e.outcome.find('\x1b') == std::string::npos);
+    }
+    CHECK(sink.events.front().detail == "ana\xEF\xBF\xBD[31m");
+    CHECK(s.transcript().find("call\xEF\xBF\xBD back \xEF\xBF\xBD]0;pwn\xEF\xBF\xBD later") != std::string::npos);
+    CHECK(s.variables().at("note") == value{std::string("x\xEF\xBF\xBD\xEF\xBF\xBD[2Jy")});
+}

@@ -165,3 +165,12 @@ TEST_CASE("text: fitting to a width cuts between whole characters") {
     CHECK(fit_display_width(title, 1).empty());
     CHECK(fit_display_width("abc", 0).empty());
 }
+
+TEST_CASE("text: a JSON string is valid JSON whatever bytes it is given") {
+    std::string out;
+    append_json_string(out, std::string("a\"b\\c\nd\x01 \xff<x> \x7f \xE2\x80\xA8", 19));
+    CHECK(out == "\"a\\\"b\\\\c\\nd\\u0001 \xEF\xBF\xBD<x> \x7f \\u2028\"");
+    out.clear();
+    append_json_string(out, "<script> \x7f", true);  // to sit inside HTML
+    CHECK(out == "\"\\u003cscript> \\u007f\"");
+}

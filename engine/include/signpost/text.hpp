@@ -55,6 +55,12 @@ std::string interpolate(std::string_view text,
 // tab), ESC sequences and DEL are replaced by U+FFFD; invalid UTF-8 bytes too.
 std::string neutralise_controls(std::string_view text);
 
+// Appends `s` as a JSON string literal: quotes, backslashes and control characters escaped,
+// U+2028/U+2029 too (line breaks to JavaScript), and each invalid UTF-8 byte as U+FFFD, so
+// the output is valid JSON whatever a log or file held. `html_safe` also escapes '<' and
+// DEL, so the JSON can sit inside an HTML <script> element.
+void append_json_string(std::string& out, std::string_view s, bool html_safe = false);
+
 // ASCII letters in lower case; other bytes (UTF-8 included) as they are.
 std::string lower_ascii(std::string_view text);
 
