@@ -91,6 +91,7 @@ std::string sample_input(const view_field& f) {
         {"[a-z][a-z0-9.]{1,31}", "maria.lopez"},
         {"([01][0-9]|2[0-3]):[0-5][0-9]", "17:30"},
         {"\\+?[0-9][0-9 ()-]{5,19}", "+1 555 0100 2233"},
+        {R"re(\+?[0-9][0-9 ()-]{5,19}( ?([Ee]xt\.?|x) ?[0-9]{1,6})?|([Ee]xt\.? ?)?[0-9]{3,6})re", "ext 4021"},
         {"([0-9]|０|１|２|３|４|５|６|７|８|９){3,4}", "691"},
     };
     if (!f.pattern.empty()) {
@@ -524,15 +525,148 @@ TEST_CASE("samples: open-door danger and breach hand-offs carry the caller's det
         manual_clock clk;
         session s(t, &library, clk);
         choose(s, "safety or legal breach");
+        choose(s, "give their name");
         auto inputs = details;
         inputs["employee"] = "Sam Ortiz";
         inputs["issue"] = "Fire exit blocked by pallets since Monday";
         submit(s, inputs);
+        // Not safe to call back: Compliance is told another way to reach them.
+        REQUIRE(s.current().node_ptr->id == "safe-contact");
+        submit(s, {{"safe_contact", "Personal e-mail, sam@example.org"}});
         REQUIRE(s.status() == session_status::escalated);
         CHECK(s.team() == "Compliance and Health & Safety");
         CHECK(s.handoff().find("Sam Ortiz") != std::string::npos);
         CHECK(s.handoff().find("Fire exit blocked") != std::string::npos);
         CHECK(s.handoff().find("Plant 2, loading bay") != std::string::npos);
+        CHECK(s.handoff().find("sam@example.org") != std::string::npos);
+    }
+}
+
+TEST_CASE("samples: open-door danger reaches Security with an extension, or with nothing when the caller hangs up") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/open-door-escalation.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    choose(s, "immediate danger");
+    REQUIRE(s.current().node_ptr->id == "danger-details");
+    SUBCASE("an internal extension, the caller's name and whether 999/911 was called") {
+        for (const std::string number : {"ext 4021", "4021", "Ext. 4021", "+1 555 0100 ext 12"}) {
+            CAPTURE(number);
+            session other(t, &library, clk);
+            choose(other, "immediate danger");
+            submit(other, {{"callback_number", number}});
+            REQUIRE(other.status() == session_status::escalated);
+            CHECK(other.handoff().find("call back on " + number) != std::string::npos);
+        }
+        // Words are still not a number: a typo does not pass as one.
+        CHECK_FALSE(s.submit({{"callback_number", "unknown"}}).ok);
+        submit(s, {{"location", "Site B, floor 2"},
+                   {"caller_name", "Kim Lee"},
+                   {"callback_number", "ext 4021"},
+                   {"emergency_called", "yes"}});
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Corporate Security");
+        CHECK(s.priority() == "urgent");
+        CHECK(s.handoff().find("Kim Lee, call back on ext 4021") != std::string::npos);
+        CHECK(s.handoff().find("Emergency services called:** yes") != std::string::npos);
+        CHECK(s.handoff().find("Site B, floor 2") != std::string::npos);
+    }
+    SUBCASE("the caller hung up: an empty form still reaches Security") {
+        submit(s, {});
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Corporate Security");
+        CHECK(s.priority() == "urgent");
+        CHECK(s.handoff().find("call back on none given") != std::string::npos);
+        CHECK(s.handoff().find("Where:** not given") != std::string::npos);
+        CHECK(s.handoff().find("Emergency services called:** unknown") != std::string::npos);
+    }
+}
+
+TEST_CASE("samples: open-door Employee Relations takes an extension and a safe way to reach the employee") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/open-door-escalation.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    choose(s, "Harassment");
+    const std::map<std::string, std::string> inputs = {{"employee", "Ana Ruiz"},
+                                                       {"issue", "Comments about her accent in every stand-up"},
+                                                       {"location", "Team Blue, Site A"},
+                                                       {"people_involved", "Chris Dale, shift lead"},
+                                                       {"callback_number", "4021"}};
+    SUBCASE("safe to call: straight to Employee Relations") {
+        auto safe = inputs;
+        safe["safe_to_call"] = "yes";
+        submit(s, safe);
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "HR Employee Relations");
+        CHECK(s.handoff().find("Call back on:** 4021 (safe to call back: **yes**") != std::string::npos);
+    }
+    SUBCASE("not safe to call: the form asks how to reach them instead") {
+        auto unsafe = inputs;
+        unsafe["safe_to_call"] = "no";
+        submit(s, unsafe);
+        REQUIRE(s.current().node_ptr->id == "safe-contact");
+        CHECK_FALSE(s.submit({}).ok);  // a "no" without another way is not enough
+        submit(s, {{"safe_contact", "Mobile after 18:00"}});
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "HR Employee Relations");
+        CHECK(s.handoff().find("safe to call back: **no**; otherwise: Mobile after 18:00") != std::string::npos);
+    }
+}
+
+TEST_CASE("samples: an anonymous whistleblower is given the hotline, and nothing is handed off") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/open-door-escalation.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    choose(s, "safety or legal breach");
+    // The choice comes before any form asks for a name.
+    REQUIRE(s.current().fields.empty());
+    choose(s, "stay anonymous");
+    REQUIRE(s.status() == session_status::completed);
+    CHECK(s.outcome() == "hotline-given");
+    CHECK(s.team().empty());
+    CHECK(s.handoff().empty());
+    const auto vars = s.variables();
+    CHECK_FALSE(vars.contains("employee"));
+    if (vars.contains("callback_number")) CHECK(vars.at("callback_number") == value(std::string("none given")));
+}
+
+TEST_CASE("samples: open-door HR hand-off says the manager is the problem, names them, and how to reach the employee") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/open-door-escalation.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    choose(s, "work problem");
+    choose(s, "Not yet");
+    submit(s, {{"employee", "Lee Park"},
+               {"issue", "Manager moves my shifts the day before"},
+               {"first_noticed", "2026-03-14"},
+               {"wanted_outcome", "Shifts fixed two weeks ahead"}});
+    choose(s, "Yes");
+    REQUIRE(s.current().node_ptr->id == "skip-or-hr");
+
+    SUBCASE("to HR") {
+        choose(s, "HR");
+        REQUIRE(s.current().node_ptr->id == "hr-details");
+        submit(s, {{"manager_name", "Dana Reyes"}, {"callback_number", "ext 4021"}, {"safe_to_call", "no"}});
+        REQUIRE(s.current().node_ptr->id == "hr-safe-contact");
+        submit(s, {{"safe_contact", "Personal e-mail only"}});
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "HR Business Partners");
+        CHECK(s.handoff().find("Dana Reyes (the employee says the manager is part of the problem)") != std::string::npos);
+        CHECK(s.handoff().find("ext 4021") != std::string::npos);
+        CHECK(s.handoff().find("Personal e-mail only") != std::string::npos);
+        CHECK(s.handoff().find("not raised yet") == std::string::npos);
+    }
+    SUBCASE("to the skip-level manager: the prep does not ask for a manager's response that never happened") {
+        choose(s, "skip-level");
+        REQUIRE(s.current().node_ptr->kind == node_kind::step);
+        CHECK(s.current().text.find("what the manager said") == std::string::npos);
+        // The manager's response is still its "not raised" default, and must not be quoted.
+        const std::string response = std::get<std::string>(s.variables().at("manager_response"));
+        CHECK(s.current().text.find(response) == std::string::npos);
+        CHECK(s.current().text.find("manager is part of the problem") != std::string::npos);
     }
 }
 
@@ -686,8 +820,10 @@ TEST_CASE("samples: open-door hands HR both earlier responses and the stage") {
     REQUIRE(s.current().node_ptr->id == "both-responses");
     submit(s, {{"manager_response", "Said the rota is not their call"},
                {"skip_level_response", "Promised a reply, none after a month"}});
+    submit(s, {{"manager_name", "Dana Reyes"}, {"callback_number", "+1 555 0100 2233"}, {"safe_to_call", "yes"}});
     REQUIRE(s.status() == session_status::escalated);
     CHECK(s.team() == "HR Business Partners");
+    CHECK(s.handoff().find("Dana Reyes (not said to be part of the problem)") != std::string::npos);
     CHECK(s.handoff().find("skip-level-tried") != std::string::npos);
     CHECK(s.handoff().find("Said the rota is not their call") != std::string::npos);
     CHECK(s.handoff().find("Promised a reply, none after a month") != std::string::npos);
