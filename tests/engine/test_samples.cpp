@@ -692,6 +692,94 @@ TEST_CASE("samples: an urgent wellbeing hand-off tells EAP how to reach the team
     CHECK(s.handoff().find("Floor 3, room 3.12") != std::string::npos);
 }
 
+TEST_CASE("samples: an agent who would rather not say is still asked whether they are safe") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/agent-checkin.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    REQUIRE(s.next().ok);
+    submit(s, {{"agent_name", "Jo"}});
+    choose(s, "rather not say");
+    REQUIRE(s.current().node_ptr->id == "wellbeing-check");
+    CHECK(s.current().text.find("Are you having thoughts of harming yourself?") != std::string::npos);
+    SUBCASE("not sure: the crisis line gets the team lead's extension") {
+        choose(s, "not sure");
+        REQUIRE(s.current().node_ptr->id == "urgent-contact");
+        submit(s, {{"lead_name", "Priya Shah"}, {"lead_phone", "ext 4021"}, {"lead_location", "Floor 3, room 3.12"}});
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.priority() == "urgent");
+        CHECK(s.handoff().find("ext 4021") != std::string::npos);
+    }
+    SUBCASE("no: on to the break offer, with the reason kept private") {
+        choose(s, "No");
+        CHECK(s.current().node_ptr->id == "break-offer");
+        CHECK(s.variables().at("what_happened") == value(std::string("not discussed")));
+    }
+}
+
+TEST_CASE("samples: a check-in reports an abusive caller to Quality, with the call ID in the note") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/agent-checkin.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    REQUIRE(s.next().ok);
+    submit(s, {{"agent_name", "Jo"}});
+    choose(s, "difficult call");
+    submit(s, {{"what_happened", "10:40 call, caller swore and threatened Jo"}});
+    REQUIRE(s.current().node_ptr->id == "abusive");
+    SUBCASE("abusive: the report step asks for the call ID, and the note keeps it") {
+        choose(s, "report it to Quality");
+        REQUIRE(s.current().node_ptr->id == "report-abuse");
+        CHECK_FALSE(s.submit({}).ok);  // no report without the call ID
+        submit(s, {{"abuse_call_id", "C-20260314-0042"}});
+        choose(s, "Carry on as normal");
+        submit(s, {{"follow_up", "2026-03-16"}});
+        choose(s, "knowing about it is enough");
+        REQUIRE(s.status() == session_status::completed);
+        CHECK(s.current().text.find("reported to Quality:** C-20260314-0042") != std::string::npos);
+    }
+    SUBCASE("upsetting but not abusive: nothing is reported") {
+        choose(s, "not abusive");
+        choose(s, "Carry on as normal");
+        submit(s, {{"follow_up", "2026-03-16"}});
+        choose(s, "knowing about it is enough");
+        REQUIRE(s.status() == session_status::completed);
+        CHECK(s.current().text.find("reported to Quality:** none reported") != std::string::npos);
+    }
+}
+
+TEST_CASE("samples: a concern about the team lead themself is followed up by someone else") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/agent-checkin.xml");
+    manual_clock clk;
+    session s(t, &library, clk);
+    REQUIRE(s.next().ok);
+    submit(s, {{"agent_name", "Jo"}});
+    choose(s, "their own team lead");
+    // The lead does not write down the facts of a complaint about themself.
+    REQUIRE(s.current().node_ptr->id == "about-you");
+    CHECK(s.current().fields.empty());
+    REQUIRE(s.next().ok);
+    choose(s, "Carry on as normal");
+    REQUIRE(s.current().node_ptr->id == "handover");
+    submit(s, {{"lead_name", "Priya Shah"}, {"follow_up_by", "Sam Lee, operations manager"}, {"follow_up", "2026-03-16"}});
+    SUBCASE("HR is told who the concern is about and who follows up") {
+        choose(s, "Yes");
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "HR Employee Relations");
+        CHECK(s.handoff().find("**Priya Shah**") != std::string::npos);
+        CHECK(s.handoff().find("Follow-up is with **Sam Lee, operations manager** on 2026-03-16, not with the team lead") !=
+              std::string::npos);
+        CHECK(s.handoff().find("Follow-up with the supervisor") == std::string::npos);
+    }
+    SUBCASE("no HR for now: the ending names the other person") {
+        choose(s, "Not now");
+        REQUIRE(s.status() == session_status::completed);
+        CHECK(s.outcome() == "handed-over");
+        CHECK(s.current().text.find("Sam Lee, operations manager follows up with them on 2026-03-16") != std::string::npos);
+    }
+}
+
 TEST_CASE("samples: VPN routes error codes typed in either width and never reuses an old one") {
     const tree_library library({trees_dir});
     const std::shared_ptr<const tree> t = load_clean(trees_dir + "/vpn-trouble-ja.xml");
