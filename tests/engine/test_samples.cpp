@@ -973,6 +973,34 @@ TEST_CASE("samples: a department hand-off check-in can be on track, and at-risk 
     CHECK(s.handoff().find("deadline reported at risk 2 times") != std::string::npos);
 }
 
+TEST_CASE("samples: a department hand-off records the agreed scope, and Leadership gets the request's urgency") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/department-handoff.xml");
+    const std::map<std::string, std::string> priority_for = {
+        {"low", "low"}, {"normal", "normal"}, {"high", "high"}, {"critical", "urgent"}};
+    std::set<std::string> seen;
+    for (const auto& [urgency, priority] : priority_for) {
+        CAPTURE(urgency);
+        manual_clock clk;
+        session s(t, &library, clk);
+        submit(s, {{"from_dept", "Billing"}, {"contact", "Ana Ruiz"}, {"request", "Refund report"}, {"urgency", urgency}});
+        choose(s, "agreed in writing");
+        REQUIRE(s.current().node_ptr->id == "scope-record");
+        CHECK_FALSE(s.submit({}).ok);  // "agreed in writing" means there is something to copy here
+        submit(s, {{"scope", "In: Q1 refunds. Out: Q2. Done: Billing signs off"}});
+        submit(s, {{"owner", "Kim Lee"}, {"deadline", "2026-04-01"}, {"effort_days", "15"}});
+        REQUIRE(s.current().node_ptr->id == "leads-approval");
+        choose(s, "do not agree");
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Operations Leadership");
+        CHECK(s.priority() == priority);
+        CHECK(s.handoff().find("Urgency " + urgency) != std::string::npos);
+        CHECK(s.handoff().find("Scope: In: Q1 refunds. Out: Q2. Done: Billing signs off") != std::string::npos);
+        seen.insert(s.priority());
+    }
+    CHECK(seen.size() == priority_for.size());
+}
+
 TEST_CASE("samples: check-in support offers put Yes first, and an EAP referral has the agent's consent and number") {
     const tree_library library({trees_dir});
     const std::shared_ptr<const tree> t = load_clean(trees_dir + "/agent-checkin.xml");
