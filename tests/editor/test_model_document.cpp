@@ -4,11 +4,15 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "model/commands.hpp"
 #include "model/node_box.hpp"
 #include "model/files.hpp"
+#include "signpost/clock.hpp"
+#include "signpost/session.hpp"
 #include "test_model_fixture.hpp"
 
 using namespace signpost;
@@ -609,6 +613,161 @@ TEST_CASE("model: every starter template is a clean, runnable, laid out tree") {
                                                                                         : starter.name)) !=
               std::string::npos);
     }
+}
+
+namespace {
+
+// A starter's tree, loaded as the player would run it.
+std::shared_ptr<const tree> starter_tree(std::string_view name) {
+    for (const starter_template& starter : starter_templates())
+        if (starter.name == name) {
+            load_result r = load_tree_string(std::string(starter.xml), "new-tree.xml");
+            REQUIRE(r.ok());
+            return r.loaded;
+        }
+    FAIL("no starter template named " << name);
+    return nullptr;
+}
+
+void pick(session& s, std::string_view label) {
+    INFO("at " << s.current().title << ", choosing '" << label << "'");
+    const auto& choices = s.current().choices;
+    for (std::size_t i = 0; i < choices.size(); ++i)
+        if (choices[i].label.find(label) != std::string::npos) {
+            REQUIRE(s.choose(static_cast<int>(i)).ok);
+            return;
+        }
+    FAIL("no visible choice contains the label");
+}
+
+void fill(session& s, const std::map<std::string, std::string>& inputs) {
+    INFO("at " << s.current().title);
+    const action_result r = s.submit(inputs);
+    std::string errors = r.error;
+    for (const auto& e : r.field_errors) errors += "\n" + e.variable + ": " + e.message;
+    INFO(errors);
+    REQUIRE(r.ok);
+}
+
+}  // namespace
+
+TEST_CASE("model: the Internal escalation template briefs the manager with the request's own urgency") {
+    const auto t = starter_tree("Internal escalation");
+    const std::map<std::string, std::string> request = {{"requester", "Ana Ruiz"},
+                                                        {"department", "Billing"},
+                                                        {"need", "A refund report for Q1"},
+                                                        {"deadline", "2026-04-01"}};
+    std::set<std::string> priorities;
+    for (const std::string urgency : {"low", "normal", "urgent"}) {
+        CAPTURE(urgency);
+        manual_clock clk;
+        session s(t, nullptr, clk);
+        auto inputs = request;
+        inputs["urgency"] = urgency;
+        fill(s, inputs);
+        pick(s, "not in time");
+        pick(s, "your manager");
+        fill(s, {{"tried", "Offered the Q4 report as a stop-gap"}});
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Team Manager");
+        priorities.insert(s.priority());
+        if (urgency != "normal") CHECK(s.priority() == urgency);
+        // A brief the manager can read, not an instruction to the agent.
+        for (const char* part : {"Ana Ruiz (Billing) needs: A refund report for Q1", "2026-04-01",
+                                 "Offered the Q4 report as a stop-gap"})
+            CHECK(s.handoff().find(part) != std::string::npos);
+        CHECK(s.handoff().find("Brief your manager") == std::string::npos);
+    }
+    CHECK(priorities.size() == 3);
+
+    SUBCASE("beyond the manager: the department head hears what the manager said") {
+        manual_clock clk;
+        session s(t, nullptr, clk);
+        auto inputs = request;
+        inputs["urgency"] = "urgent";
+        fill(s, inputs);
+        pick(s, "not in time");
+        pick(s, "department head");
+        fill(s, {{"tried", "Offered the Q4 report"}, {"manager_answer", "No capacity until May"}});
+        REQUIRE(s.status() == session_status::escalated);
+        CHECK(s.team() == "Department Head");
+        CHECK(s.priority() == "urgent");
+        CHECK(s.handoff().find("No capacity until May") != std::string::npos);
+    }
+    SUBCASE("accepted: the owner and date confirmed are the ones captured") {
+        manual_clock clk;
+        session s(t, nullptr, clk);
+        auto inputs = request;
+        inputs["urgency"] = "low";
+        fill(s, inputs);
+        pick(s, "Yes");
+        fill(s, {{"owner", "Kim Lee"}, {"due", "2026-03-28"}});
+        REQUIRE(s.status() == session_status::completed);
+        CHECK(s.outcome() == "accepted");
+        CHECK(s.current().text.find("owned by Kim Lee, due 2026-03-28") != std::string::npos);
+    }
+}
+
+TEST_CASE("model: the Supervisor check-in template asks about safety and ends each kind of check-in apart") {
+    const auto t = starter_tree("Supervisor check-in");
+    const std::map<std::string, std::string> follow_up = {{"agent", "Jo"}, {"follow_up", "2026-03-16"}};
+    std::set<std::string> outcomes;
+
+    SUBCASE("fine: coaching") {
+        manual_clock clk;
+        session s(t, nullptr, clk);
+        pick(s, "Fine");
+        REQUIRE(s.next().ok);
+        fill(s, follow_up);
+        REQUIRE(s.status() == session_status::completed);
+        CHECK(s.outcome() == "coached");
+        CHECK(s.current().text.find("2026-03-16") != std::string::npos);
+    }
+    SUBCASE("tired: a break, then back on calls without coaching the same agent") {
+        manual_clock clk;
+        session s(t, nullptr, clk);
+        pick(s, "Tired or upset");
+        REQUIRE(s.next().ok);
+        pick(s, "Better");
+        REQUIRE(s.current().node_ptr->kind == node_kind::form);
+        fill(s, follow_up);
+        REQUIRE(s.status() == session_status::completed);
+        CHECK(s.outcome() == "break-taken");
+        for (const auto& crumb : s.breadcrumb()) CHECK(crumb.node_id != "coaching");
+    }
+    SUBCASE("something serious: the safety question comes first") {
+        manual_clock clk;
+        session s(t, nullptr, clk);
+        pick(s, "Something serious");
+        CHECK(s.current().text.find("harming yourself") != std::string::npos);
+        SUBCASE("not at risk: support, then a follow-up") {
+            pick(s, "No");
+            REQUIRE(s.next().ok);
+            fill(s, follow_up);
+            REQUIRE(s.status() == session_status::completed);
+            CHECK(s.outcome() == "support-offered");
+        }
+        SUBCASE("at risk or not sure: the EAP crisis line, urgently") {
+            pick(s, "not sure");
+            fill(s, {{"agent", "Jo"}, {"lead_phone", "ext 4021"}, {"where", "Floor 3, room 3.12"}});
+            REQUIRE(s.status() == session_status::escalated);
+            CHECK(s.priority() == "urgent");
+            CHECK(s.handoff().find("ext 4021") != std::string::npos);
+            CHECK(s.handoff().find("Floor 3, room 3.12") != std::string::npos);
+        }
+    }
+    SUBCASE("still upset after the break: the safety question too") {
+        manual_clock clk;
+        session s(t, nullptr, clk);
+        pick(s, "Tired or upset");
+        REQUIRE(s.next().ok);
+        pick(s, "Still upset");
+        CHECK(s.current().text.find("harming yourself") != std::string::npos);
+    }
+    // Every ending reports something different.
+    for (const auto& n : t->nodes)
+        if (n.kind == node_kind::end) CHECK(outcomes.insert(n.outcome).second);
+    CHECK(outcomes.size() >= 3);
 }
 
 TEST_CASE("model: renaming the tree away from its file name is flagged while editing") {
