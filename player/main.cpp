@@ -1,5 +1,6 @@
 // signpost-player: the agent's window (or, with --console, the terminal walk).
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -50,8 +51,9 @@ int main(int argc, char** argv) {
         ->excludes(answers_option);
     cli.footer("Exit status: 0 the call ended or the window was closed, 1 the tree cannot be played, 2 usage error "
                "or no window could be opened, 3 (console) the input ended before the call did (the call is "
-               "recorded as abandoned), 128+N stopped by signal N (SIGTERM, SIGHUP, SIGINT: the open call is "
-               "recorded as abandoned)");
+               "recorded as abandoned), 4 the call ended but records of it could not be saved (neither the log nor "
+               "its spill file could be written), 128+N stopped by signal N (SIGTERM, SIGHUP, SIGINT: the open call "
+               "is recorded as abandoned)");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -59,6 +61,17 @@ int main(int argc, char** argv) {
         return cli.exit(e) == 0 ? 0 : 2;
     }
     if (options.agent.empty()) options.agent = login_name();
+    // A folder or a device (/dev/null to mean "record nothing") would be tried as a
+    // database on every event, and a spill file put beside it.
+    if (options.log_path != "-") {
+        std::error_code ec;
+        const auto status = std::filesystem::status(options.log_path, ec);
+        if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+            std::fprintf(stderr, "signpost-player: --log: '%s' is %s, not a log file; give a file path, or '-' to record nothing\n",
+                         options.log_path.c_str(), std::filesystem::is_directory(status) ? "a folder" : "a device or pipe");
+            return 2;
+        }
+    }
 
     std::vector<ui::scripted_input> keys;
     if (!after.empty()) {
@@ -83,6 +96,17 @@ int main(int argc, char** argv) {
 
     // --answers "" is an empty list of answers, still the console: never a window.
     const bool scripted = answers_option->count() > 0;
+    // Records the log and its spill file both refused are lost at exit: said last, and the
+    // exit status says so, so a script driving the player cannot take the run as recorded.
+    const auto records_kept = [&app](int code) {
+        if (const std::size_t lost = app.unsaved_log_records(); lost > 0) {
+            std::fprintf(stderr,
+                         "signpost-player: %zu record%s of this run could not be saved (%s); they are lost\n", lost,
+                         lost == 1 ? "" : "s", app.log_warning().c_str());
+            if (code == 0) return 4;
+        }
+        return code;
+    };
     if (console || scripted) {
         if (scripted) {
             // Commas split the answers; "\," is a comma inside one (an address, say).
@@ -92,12 +116,12 @@ int main(int argc, char** argv) {
                 else lines += answers[i] == ',' ? '\n' : answers[i];
             }
             std::istringstream in(lines + "\n");
-            return player::run_console(app, in, std::cout);
+            return records_kept(player::run_console(app, in, std::cout));
         }
         // Wrapped to the terminal's width; not when the output goes to a file or a pipe.
         winsize size{};
         const bool terminal = ::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0;
-        return player::run_console(app, std::cin, std::cout, terminal ? size.ws_col : 0);
+        return records_kept(player::run_console(app, std::cin, std::cout, terminal ? size.ws_col : 0));
     }
 
     ui::window_options window;
@@ -110,7 +134,7 @@ int main(int argc, char** argv) {
         app.end_call();
     };
     player::player_view_state state;
-    return ui::run_window(
+    return records_kept(ui::run_window(
         window, [&](ui::frame_context& frame) { player::draw_player(app, state, frame.fonts); },
-        [] { return true; }, "use --console to play in the terminal");
+        [] { return true; }, "use --console to play in the terminal"));
 }

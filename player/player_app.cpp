@@ -85,6 +85,7 @@ void player_app::begin_session() {
 }
 
 std::string player_app::log_warning() const { return m_log ? m_log->warning() : std::string{}; }
+std::size_t player_app::unsaved_log_records() const { return m_log ? m_log->unsaved_rows() : 0; }
 
 std::string player_app::field_error_for(const std::string& variable) const {
     for (const field_error& e : field_errors)

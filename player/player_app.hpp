@@ -82,6 +82,8 @@ public:
     const std::string& notice() const { return m_notice; }
     // Why the log cannot record (shown as a warning; the call goes on).
     std::string log_warning() const;
+    // Records neither the log nor its spill file took: lost when the player quits.
+    std::size_t unsaved_log_records() const;
 
     // A tree the call can run, by id (the script's sub-scripts), or null.
     const tree* tree_by_id(const std::string& id) const;

@@ -72,6 +72,19 @@ out=$("$player" --log - --library "$lib" --answers '4011\,2233' "$tree" 2>&1)
 echo "$out" | grep -q "Typed in the form, not submitted: .*4011,2233" && ok "--answers keeps an escaped comma" \
   || bad "--answers escaped comma: $out"
 
+# --log naming a folder or a device is a usage error; records nothing can save are said,
+# with exit 4 (a path under a regular file: neither the log nor its spill can be made).
+for log in "$tmp" /dev/null; do
+  out=$("$player" --log "$log" --answers 1 "$tree" 2>&1)
+  code=$?
+  [ $code -eq 2 ] && echo "$out" | grep -q "or '-' to record nothing" && ok "--log $log refused" || bad "--log $log ($code): $out"
+done
+echo x > "$tmp/a-file"
+out=$("$player" --log "$tmp/a-file/sessions.db" --library "$lib" --answers "$(cat "$src/tests/player/outage-answers.txt")" "$tree" 2>&1 >/dev/null)
+code=$?
+[ $code -eq 4 ] && echo "$out" | grep -q "could not be saved.*they are lost" && ok "lost records exit 4" \
+  || bad "lost records ($code): $out"
+
 # Many players write one log at the same time: every event of every session is there.
 answers=$(cat "$src/tests/player/outage-answers.txt")
 "$player" --log - --library "$lib" --answers "$answers" "$tree" > "$tmp/single.txt" 2>&1
