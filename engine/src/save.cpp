@@ -468,7 +468,16 @@ std::optional<std::string> write_file_atomic(const std::string& requested, std::
 
     std::string temp_path;
     const int fd = create_temp(dir == "/" ? "" : dir, base, temp_path);
-    if (fd < 0) return io_error(requested, errno);
+    if (fd < 0) {
+        const int err = errno;
+        // The file is written as a new file beside it, renamed over it: what is refused is
+        // the folder, which may be read-only while the file itself is writable.
+        if (err == EACCES || err == EPERM || err == EROFS)
+            return fmt::format("cannot write '{}': the folder '{}' does not let this user create files in it ({}); "
+                               "the file is replaced by writing a new one beside it, so the folder must be writable",
+                               requested, dir, std::strerror(err));
+        return io_error(requested, err);
+    }
 
     auto fail = [&](int err, bool close_fd) -> std::optional<std::string> {
         if (close_fd) ::close(fd);
