@@ -91,7 +91,12 @@ std::string folder_of(const std::string& file) {
 }
 
 void print_diagnostic(std::FILE* out, const diagnostic& d) {
-    fmt::print(out, "{}\n", neutralise_controls(format(d)));
+    // One problem per line for tools that read them: a line break in a file name or a
+    // quoted value (which neutralise_controls keeps, as text may have them) is U+FFFD.
+    std::string line = neutralise_controls(format(d));
+    for (std::size_t at = line.find_first_of("\n\r"); at != std::string::npos; at = line.find_first_of("\n\r", at))
+        line.replace(at, 1, "\xEF\xBF\xBD");
+    fmt::print(out, "{}\n", line);
 }
 
 std::string count_of(std::size_t n, std::string_view singular) {

@@ -486,5 +486,13 @@ rc=$?
 expect_rc "check > /dev/full" 1
 expect_line "check > /dev/full says why" "cannot write to standard output" "$(cat "$tmp/stderr")"
 
+# A line break in a file name does not split its problem over two lines.
+mkdir -p "$tmp/nl"
+cp "$clean" "$tmp/nl/two
+lines.xml"
+run check "$tmp/nl"
+expect_equal "a file name's line break keeps one problem per line" "$(wc -l <<<"$out")" "2"  # and the summary
+expect_line "...shown as U+FFFD" "two$(printf '\xef\xbf\xbd')lines.xml:[0-9]+:[0-9]+: warning" "$out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
