@@ -55,11 +55,13 @@ void indent(std::ostream& out, const std::string& text, std::size_t columns, std
     }
 }
 
-void show(const player_app& app, std::ostream& out, std::size_t columns) {
+// Shows the step the call is on. `arrived`: the first time since the call came to it, so the
+// sub-script ends passed on the way are said once, not again after each refused command.
+void show(const player_app& app, std::ostream& out, std::size_t columns, bool arrived = true) {
     const view& v = app.call().current();
     if (!v.node_ptr) return;
     // Sub-script ends passed on the way here: their text is still to be said.
-    for (const passed_end& p : v.passed) {
+    if (arrived) for (const passed_end& p : v.passed) {
         out << "\n-- " << terminal_text(p.tree_title) << ": " << terminal_text(p.title) << " --\n";
         if (!p.text.empty()) indent(out, terminal_text(p.text), columns);
         if (!p.hint.empty()) indent(out, terminal_text(p.hint), columns, "  (agent note) ");
@@ -313,8 +315,10 @@ void after_call_notes(player_app& app, std::istream& in, std::ostream& out) {
 int run_console(player_app& app, std::istream& in, std::ostream& out, std::size_t columns) {
     out << neutralise_controls(app.script().title) << " (version " << app.script().version << ")\n" << help_text;
     bool input_ended = false;
+    std::uint64_t shown_generation = 0;  // drafts_generation when the step was last shown
     while (!app.call().finished() && !input_ended) {
-        show(app, out, columns);
+        show(app, out, columns, app.drafts_generation() != shown_generation);
+        shown_generation = app.drafts_generation();
         const view& v = app.call().current();
         if (v.node_ptr && v.node_ptr->kind == node_kind::form && v.stuck.empty()) {
             input_ended = fill_form(app, in, out) == form_result::input_ended;

@@ -317,3 +317,26 @@ TEST_CASE("console: at a terminal's width the script's text wraps between words"
     CHECK(out.str().find("  (agent note) Ask them to look at the\n               front of the router.\n") !=
           std::string::npos);
 }
+
+TEST_CASE("console: a sub-script's closing words are said once, not again after a refused command") {
+    const std::string root = R"(<tree format="1" id="router" start="check">
+  <jump id="check" tree="verify" to="next"/>
+  <question id="next" title="Next">
+    <choice to="done">Go on</choice>
+  </question>
+  <end id="done" outcome="resolved"/>
+</tree>
+)";
+    const std::string verify = R"(<tree format="1" id="verify" title="Verify" start="ok">
+  <end id="ok" title="Verified" outcome="verified"><text>Thank the caller for confirming.</text></end>
+</tree>
+)";
+    const auto r = play(root, "xyz\n1\n", {{"verify.xml", verify}});
+    CHECK(r.status == session_status::completed);
+    CHECK(r.output.find("! unknown command 'xyz'") != std::string::npos);
+    const auto said = r.output.find("Thank the caller for confirming.");
+    REQUIRE(said != std::string::npos);
+    CHECK(r.output.find("Thank the caller for confirming.", said + 1) == std::string::npos);
+    // The step itself is shown again after the refused command.
+    CHECK(r.output.find("== Next ==", r.output.find("== Next ==") + 1) != std::string::npos);
+}
