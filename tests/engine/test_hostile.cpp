@@ -797,23 +797,3 @@ TEST_CASE("hostile: mutated copies of a generated tree load, validate and round-
     }
     CHECK(loaded_ok > 0);  // some edits (inside text, say) leave a valid tree
 }
-
-TEST_CASE("hostile: a writable file in a read-only folder is refused naming the folder, and kept") {
-    temp_dir dir;
-    const std::string folder = dir.file("shared");
-    fs::create_directory(folder);
-    const std::string path = folder + "/t.xml";
-    { std::ofstream(path) << "before\n"; }
-    fs::permissions(path, fs::perms::all);  // the file itself may be written by anyone
-    fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
-                                fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
-    std::optional<std::string> err;
-    {
-        as_unprivileged user;
-        err = write_file_atomic(path, "after\n");
-    }
-    fs::permissions(folder, fs::perms::owner_all);
-    REQUIRE(err.has_value());
-    CHECK(err->find("the folder '" + folder + "' does not let this user create files in it") != std::string::npos);
-    CHECK(slurp(path) == "before\n");
-}
