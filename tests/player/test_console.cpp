@@ -21,7 +21,7 @@ struct console_run {
 };
 
 console_run play(const std::string& xml, const std::string& input,
-                 const std::vector<std::pair<std::string, std::string>>& other_trees = {}) {
+                 const std::vector<std::pair<std::string, std::string>>& other_trees = {}, std::size_t columns = 0) {
     test::temp_folder dir;
     for (const auto& [name, text] : other_trees) dir.write(name, text);
     manual_clock clk{1'700'000'000'000};
@@ -35,7 +35,7 @@ console_run play(const std::string& xml, const std::string& input,
     std::istringstream in(input);
     std::ostringstream out;
     console_run r;
-    r.code = player::run_console(app, in, out);
+    r.code = player::run_console(app, in, out, columns);
     r.output = out.str();
     r.status = app.call().status();
     r.transcript = app.call().transcript();
@@ -301,20 +301,11 @@ TEST_CASE("console: at a terminal's width the script's text wraps between words"
     std::string xml = test::player_tree_xml;
     xml.replace(xml.find("Unplug the router for 30 seconds."), 33,
                 "Unplug the router for thirty seconds, then plug it back in and wait for the lights.");
-    std::istringstream in("2\nq\n");
-    std::ostringstream out;
-    test::temp_folder dir;
-    manual_clock clk{1'700'000'000'000};
-    player::player_options o;
-    o.tree_path = dir.write("router.xml", xml);
-    o.log_path = "-";
-    player::player_app app(o, clk);
-    REQUIRE_FALSE(app.start());
-    player::run_console(app, in, out, 40);
-    CHECK(out.str().find("Unplug the router for thirty seconds,\nthen plug it back in and wait for the\nlights.\n") !=
+    const auto r = play(xml, "2\nq\n", {}, 40);
+    CHECK(r.output.find("Unplug the router for thirty seconds,\nthen plug it back in and wait for the\nlights.\n") !=
           std::string::npos);
     // The agent note's lines keep their indent.
-    CHECK(out.str().find("  (agent note) Ask them to look at the\n               front of the router.\n") !=
+    CHECK(r.output.find("  (agent note) Ask them to look at the\n               front of the router.\n") !=
           std::string::npos);
 }
 
