@@ -305,7 +305,8 @@ std::string csv_field(std::string_view s, bool is_text) {
     // by people, so they are kept as text.
     std::string v;
     if (is_text && !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) v += '\'';
-    v += s;
+    // Logs written before input was cleaned may hold control bytes and invalid UTF-8.
+    v += neutralise_controls(s);
     if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
     std::string out = "\"";
     for (char c : v) {

@@ -2,6 +2,7 @@
 // exactly (counts, dwell times, shares, paths), in the API and in the JSON and CSV output.
 
 #include "signpost/statistics.hpp"
+#include "signpost/text.hpp"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -1786,4 +1787,16 @@ TEST_CASE("stats: abandon reasons are counted as one whatever their case and spa
     std::uint64_t total = 0;
     for (const outcome_figures& f : r.outcomes) total += f.sessions;
     CHECK(total == reasons.size());
+}
+
+TEST_CASE("stats: CSV and JSON of an old log with control bytes and invalid UTF-8 are clean text") {
+    // Logs written before the session cleaned typed text may hold any bytes.
+    tree_report r;
+    r.tree_id = "t";
+    r.outcomes.push_back({session_status::abandoned, "hung\x1b[2J\xff up", 1, 1.0});
+    const std::string csv = report_csv({r}, {});
+    CHECK(csv.find("t,outcome,abandoned:hung\xEF\xBF\xBD[2J\xEF\xBF\xBD up,sessions,1\n") != std::string::npos);
+    const std::string json = report_json({r}, {});
+    CHECK_FALSE(find_invalid_utf8(json).has_value());
+    CHECK(json.find("hung\\u001b[2J\xEF\xBF\xBD up") != std::string::npos);
 }
