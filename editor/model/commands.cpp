@@ -481,8 +481,10 @@ std::optional<std::string> add_node_to(recorder& r, node_kind kind, vec2 pos, st
     id = r.fresh_id(std::string(to_string(kind)) + "-1");
     r.insert(make_node(kind, id));
     r.set_pos(id, pos);
-    // A tree without a (valid) start gets the new node as its start.
-    if (!r.exists(r.header().start)) r.header().start = id;
+    // The first node of an empty tree is its start. Not a node added to a tree whose start
+    // was deleted: a new end linked from an answer would silently make every call end at
+    // once; the missing start stays an error until the author says which node starts.
+    if (r.base().nodes.empty() && !r.exists(r.header().start)) r.header().start = id;
     return std::nullopt;
 }
 }  // namespace

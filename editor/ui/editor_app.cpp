@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <imgui_internal.h>  // ImGui::ClearActiveID: a field being edited lets go before a save
+
 #include "menus.hpp"
 #include "model/commands.hpp"
 #include "palette.hpp"
@@ -438,6 +440,8 @@ void editor_app::resolve_disk_conflict(disk_choice choice) {
 }
 
 bool editor_app::request_close() {
+    // The window's close button while the Id box still holds a rename: taken first.
+    if (defer_for_field_edit('Q', false)) return false;
     if (!m_doc->dirty()) {
         // An autosave offered for recovery and not yet answered is the author's only copy
         // of those edits: closing must not delete it.
@@ -509,20 +513,51 @@ float splitter(const char* id, bool vertical, float thickness, float length) {
 
 }  // namespace
 
+bool editor_app::defer_for_field_edit(char key, bool shift) {
+    // Ctrl+S pressed while typing a node's new id saved the file without it, and said
+    // "Saved"; Ctrl+Q then quit without asking and the rename was lost.
+    if (!ImGui::GetIO().WantTextInput || !ImGui::IsAnyItemActive() || m_deferred) return false;
+    m_deferred = deferred_shortcut{key, shift};
+    m_release_field = true;
+    return true;
+}
+
+void editor_app::run_file_shortcut(char key, bool shift) {
+    if (defer_for_field_edit(key, shift)) return;
+    switch (key) {
+    case 'S':
+        if (shift) m_dialog.show(file_purpose::save_tree, library_folders().front(), m_doc->current().id + ".xml");
+        else save();
+        break;
+    case 'O': m_dialog.show(file_purpose::open_tree, library_folders().front()); break;
+    case 'N': new_document(); break;
+    case 'Q':
+        if (request_close()) m_quit = true;
+        break;
+    default: break;
+    }
+}
+
 void editor_app::handle_shortcuts() {
     ImGuiIO& io = ImGui::GetIO();
+    if (m_deferred && !m_release_field) {
+        // The field was let go at the start of this frame and applied its edit as it was drawn.
+        const deferred_shortcut d = *m_deferred;
+        m_deferred.reset();
+        run_file_shortcut(d.key, d.shift);
+        return;
+    }
     if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
     const auto pressed = [](int k) { return ImGui::IsKeyPressed(k, false); };
     if (!io.KeyCtrl) return;
     if (pressed(ui::letter('S'))) {
-        if (io.KeyShift) m_dialog.show(file_purpose::save_tree, library_folders().front(), m_doc->current().id + ".xml");
-        else save();
+        run_file_shortcut('S', io.KeyShift);
     } else if (pressed(ui::letter('O'))) {
-        m_dialog.show(file_purpose::open_tree, library_folders().front());
+        run_file_shortcut('O', false);
     } else if (pressed(ui::letter('N'))) {
-        new_document();
+        run_file_shortcut('N', false);
     } else if (pressed(ui::letter('Q'))) {
-        if (request_close()) m_quit = true;
+        run_file_shortcut('Q', false);
     } else if (!io.WantTextInput && pressed(ui::letter('Z'))) {
         // Ctrl+Z inside a text box is the box's own undo; elsewhere it is the document's.
         if (io.KeyShift) m_doc->redo();
@@ -534,6 +569,12 @@ void editor_app::handle_shortcuts() {
 
 void editor_app::draw(const ui::font_set& fonts) {
     m_fonts = &fonts;
+    if (m_release_field) {
+        // At the start of a frame, so the field sees itself let go as it is drawn (ImGui
+        // reports a field deactivated in the frame after it was active) and applies its edit.
+        ImGui::ClearActiveID();
+        m_release_field = false;
+    }
     m_controls.clear();
     const auto now = m_now();
     m_doc->revalidate_if_due(now);

@@ -163,6 +163,10 @@ private:
     void run_pending();  // the New/Open/Quit the author answered "save first" or "don't save" to
     void new_now(std::size_t which);
     void handle_shortcuts();
+    void run_file_shortcut(char key, bool shift);  // Ctrl+S, Ctrl+Shift+S, Ctrl+O, Ctrl+N, Ctrl+Q
+    // A text field being edited gives up the keyboard, and `key` runs next frame, once the
+    // field's edit (a rename, applied when the field is left) is in the document.
+    bool defer_for_field_edit(char key, bool shift);
     void autosave_if_due();
     // Offers an untitled tree's crash autosave when no other offer is up.
     void offer_untitled_recovery();
@@ -186,6 +190,12 @@ private:
     std::string m_status;
     bool m_status_error = false;
     bool m_quit = false;
+    struct deferred_shortcut {
+        char key = 0;
+        bool shift = false;
+    };
+    std::optional<deferred_shortcut> m_deferred;
+    bool m_release_field = false;  // take the keyboard from the field at the next frame's start
     pending_action m_pending = pending_action::none;
     std::string m_pending_path;
     std::size_t m_pending_template = 0;

@@ -420,6 +420,31 @@ TEST_CASE("editor ui: pan with the right button, zoom around the cursor, F fits"
     CHECK(encloses(shown, r.canvas().current_scene().bounds()));
 }
 
+TEST_CASE("editor ui: Ctrl+S while the Id box still has the keyboard saves the rename too") {
+    rig r;
+    r.ui.click(r.node_at("acct"));
+    r.retype("id", "account-form");
+    REQUIRE(r.t().find("acct") != nullptr);  // not left yet: not applied
+    r.ui.press(ui::letter('S'), true);
+    r.settle(2);
+    CHECK(r.t().find("account-form") != nullptr);
+    CHECK_FALSE(r.doc().dirty());
+    const load_result saved = load_tree_file(r.tree_path);
+    REQUIRE(saved.loaded);
+    CHECK(saved.loaded->find("account-form") != nullptr);
+    CHECK(saved.loaded->find("acct") == nullptr);
+
+    // Closing the window while a field holds an edit: the edit is taken, then the editor
+    // asks about the unsaved change instead of quitting.
+    r.ui.click(r.node_at("power"));
+    r.retype("title", "Is the power light on?");
+    CHECK_FALSE(r.app->request_close());
+    r.settle(2);
+    CHECK(r.t().find("power")->title == "Is the power light on?");
+    CHECK_FALSE(r.app->quit_requested());
+    CHECK(r.drawn("prompt:Save"));
+}
+
 TEST_CASE("editor ui: create, link, rename, undo and save, and the engine loads the result") {
     rig r;
     // New end node from the step's pin... the step already goes to power: re-route it by

@@ -66,6 +66,15 @@ TEST_CASE("model: add node to a tree without a start makes it the start") {
     CHECK(d.current().nodes.empty());
 }
 
+TEST_CASE("model: a node added after the start was deleted does not become the start") {
+    auto d = model_test::sample_document();
+    const std::string start = d.current().start;
+    REQUIRE(!d.execute(delete_nodes({start})));
+    REQUIRE(d.current().start.empty());
+    REQUIRE(!d.execute(add_node(node_kind::end, {0, 0})));
+    CHECK(d.current().start.empty());  // still the error that says to pick one
+}
+
 TEST_CASE("model: delete unlinks the answers and branches to the nodes and clears to, otherwise, start") {
     auto d = model_test::sample_document();
     round_trip(d, delete_nodes({"route", "power"}));
