@@ -143,10 +143,12 @@ void canvas_view::draw(editor_app& app) {
         m_fit_pending = false;
         // A freshly opened big tree would fit only as unreadable specks: start readable,
         // at the start node, instead (F still fits everything). A small one (a template)
-        // is better seen whole, if a little small.
+        // is better seen whole, if a little small, but not so small that the boxes lose
+        // their text (below simple_zoom they are drawn as bare boxes).
         const int start = m_scene.index_of(app.doc().current().start);
         const bool big = m_scene.nodes().size() > 12;
-        if (m_first_view && big && m_view.zoom < readable_zoom && start >= 0) {
+        const bool textless = m_view.zoom < simple_zoom + 0.1;
+        if (m_first_view && (big || textless) && m_view.zoom < readable_zoom && start >= 0) {
             const rect box = m_scene.nodes()[static_cast<std::size_t>(start)].box;
             m_view.zoom = readable_zoom;
             m_view.offset = vec2{60.0, m_size.y * 0.45} - vec2{box.min.x, box.center().y} * m_view.zoom;
