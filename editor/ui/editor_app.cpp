@@ -277,6 +277,14 @@ bool editor_app::save_as(const std::string& path) {
     // what a broken file loses): the suggested name usually is that file.
     std::error_code ec;
     if (!m_doc->untitled() && fs::equivalent(path, m_doc->path(), ec) && !ec) return save();
+    // A tree never saved still has the templates' placeholder id: it takes the file's name,
+    // as jumps find trees by it (an id the author chose is kept, and warned about).
+    const std::string stem = fs::path(path).stem().string();
+    if (m_doc->untitled() && m_doc->current().id == "new-tree" && stem != "new-tree" && is_valid_id(stem)) {
+        tree_header named = header_of(m_doc->current());
+        named.id = stem;
+        if (m_doc->execute(set_tree_header(named))) return false;  // an id it cannot take: not saved
+    }
     m_doc->edits().seal();
     if (const auto error = m_doc->save_as(path)) {
         set_status("Not saved: " + *error, true);

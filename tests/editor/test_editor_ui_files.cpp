@@ -113,6 +113,17 @@ TEST_CASE("editor files: New from a starter template asks first, then opens that
     CHECK(r.t().title == "Supervisor check-in");
     CHECK(r.t().find("how-are-you"));
     CHECK_FALSE(r.doc().dirty());
+
+    // Saved as a file, the template's placeholder id becomes the file's name: jumps find
+    // trees by it.
+    const std::string path = (r.dir.path / "lead-check-in.xml").string();
+    REQUIRE(r.app->save_as(path));
+    CHECK(r.t().id == "lead-check-in");
+    const load_result saved = load_tree_file(path);
+    REQUIRE(saved.loaded);
+    CHECK(saved.loaded->id == "lead-check-in");
+    CHECK(std::none_of(saved.problems.begin(), saved.problems.end(),
+                       [](const diagnostic& d) { return d.code == "id-file-mismatch"; }));
 }
 
 TEST_CASE("editor files: opening a file with XML comments warns that saving drops them") {
