@@ -489,9 +489,20 @@ void inspector_view::draw_node(editor_app& app, const node& n) {
     ImGui::SetNextItemWidth(-1);
     if (ImGui::BeginCombo("##kind", kind_label(n.kind))) {
         for (const node_kind k : all_kinds) {
-            if (ImGui::Selectable(kind_label(k), static_cast<int>(k) == kind) && k != n.kind) {
+            const bool picked = ImGui::Selectable(kind_label(k), static_cast<int>(k) == kind);
+            app.record(std::string("kind:") + kind_label(k));
+            if (picked && k != n.kind) {
+                // Only the first link survives a change of kind (none on an end or hand-off):
+                // the answers and branches dropped are the author's work, so it is said.
+                const std::size_t links = n.choices.size() + n.branches.size() + (n.otherwise.empty() ? 0 : 1) +
+                                          (n.to.empty() ? 0 : 1);
+                const std::size_t kept = k == node_kind::end || k == node_kind::escalate ? 0 : std::min<std::size_t>(links, 1);
                 app.run(change_kind(id, k));
                 app.doc().edits().seal();
+                if (links > kept)
+                    app.set_status(std::string("Kind changed to ") + kind_label(k) + ": " + std::to_string(links - kept) + " of its " +
+                                   std::to_string(links) + " links " + (links - kept == 1 ? "was" : "were") +
+                                   " dropped with their labels and conditions (Ctrl+Z brings them back)");
             }
         }
         ImGui::EndCombo();

@@ -420,6 +420,17 @@ TEST_CASE("editor ui: pan with the right button, zoom around the cursor, F fits"
     CHECK(encloses(shown, r.canvas().current_scene().bounds()));
 }
 
+TEST_CASE("editor ui: changing a question into a step says how many answers it dropped") {
+    rig r;
+    r.ui.click(r.node_at("power"));
+    REQUIRE(r.t().find("power")->choices.size() == 2);
+    r.click("field:kind");
+    r.settle();
+    r.click("kind:Step");
+    REQUIRE(r.t().find("power")->kind == node_kind::step);
+    CHECK(r.app->status().find("Kind changed to Step: 1 of its 2 links was dropped") != std::string::npos);
+}
+
 TEST_CASE("editor ui: Ctrl+S while the Id box still has the keyboard saves the rename too") {
     rig r;
     r.ui.click(r.node_at("acct"));
