@@ -143,6 +143,13 @@ command_result go_to_step(player_app& app, const std::string& query, std::istrea
         app.action_error = "g needs a step: its id, or words of its title";
         return command_result::done;
     }
+    if (t != nullptr && !t->allow_find && app.call().current().jump_depth > 0) {
+        // As the window says it: the sub-script on screen forbids it, not the script.
+        app.action_error = "find is not available in this part of the call: '" + terminal_text(t->title.empty() ? t->id : t->title) +
+                           "' does not allow jumping to a step. Finish it first; the call then goes back to '" +
+                           terminal_text(app.script().title) + "'";
+        return command_result::done;
+    }
     if (t == nullptr || !t->allow_find || t->find(query) != nullptr) {
         if (t == nullptr || t->find(query) == nullptr || !app.ends_call(*t->find(query))) {
             app.go_to(query);  // the session says why it cannot, if it cannot

@@ -331,3 +331,20 @@ TEST_CASE("console: a sub-script's closing words are said once, not again after 
     // The step itself is shown again after the refused command.
     CHECK(r.output.find("== Next ==", r.output.find("== Next ==") + 1) != std::string::npos);
 }
+
+TEST_CASE("console: g inside a sub-script that forbids find says which part of the call forbids it") {
+    const std::string root = R"(<tree format="1" id="router" title="Router check" start="check" allow-find="true">
+  <jump id="check" tree="verify" to="done"/>
+  <end id="done" outcome="resolved"/>
+</tree>
+)";
+    const std::string verify = R"(<tree format="1" id="verify" title="Verify the caller" start="ask">
+  <question id="ask" title="Verified?"><choice to="ok">Yes</choice></question>
+  <end id="ok" outcome="verified"/>
+</tree>
+)";
+    const auto r = play(root, "g done\n1\n", {{"verify.xml", verify}});
+    CHECK(r.output.find("! find is not available in this part of the call: 'Verify the caller' does not allow jumping "
+                        "to a step. Finish it first; the call then goes back to 'Router check'") != std::string::npos);
+    CHECK(r.status == session_status::completed);
+}
