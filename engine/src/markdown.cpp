@@ -129,6 +129,25 @@ struct builder {
         return blocks.size() - 1;
     }
 
+    bool soft_break = false;  // a source line break is pending
+
+    static char32_t first_code_point(std::string_view s) {
+        char32_t cp = 0;
+        return !s.empty() && decode_utf8(s, 0, cp) > 0 ? cp : 0;
+    }
+    static char32_t last_code_point(std::string_view s) {
+        std::size_t at = s.size();
+        while (at > 0 && (static_cast<unsigned char>(s[at - 1]) & 0xC0) == 0x80) --at;
+        if (at == 0) return 0;
+        char32_t cp = 0;
+        return decode_utf8(s, at - 1, cp) > 0 ? cp : 0;
+    }
+    // Chinese ideographs, kana, CJK and full-width punctuation: written without spaces.
+    static bool unspaced_script(char32_t c) {
+        return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+               (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FFFF);
+    }
+
     // The block text goes to now. Text that resumes an outer item after a nested list
     // becomes a paragraph of its own so block order follows reading order.
     md_block& target() {
@@ -144,6 +163,14 @@ struct builder {
 
     void add_text(std::string_view text) {
         if (text.empty()) return;
+        if (soft_break) {
+            // A line break in the source between two Chinese or Japanese characters joins
+            // them: those scripts put no space between words (Korean does, and keeps it).
+            soft_break = false;
+            const md_block& before = target();
+            const std::string_view prior = before.spans.empty() ? std::string_view() : before.spans.back().text;
+            if (!(unspaced_script(last_code_point(prior)) && unspaced_script(first_code_point(text)))) add_text(" ");
+        }
         md_block& b = target();
         std::string link = links.empty() ? std::string() : links.back();
         bool is_bold = bold > 0, is_italic = italic > 0, is_code = code > 0;
@@ -247,7 +274,7 @@ struct builder {
         switch (type) {
             case MD_TEXT_NULLCHAR: add_text("\xEF\xBF\xBD"); break;
             case MD_TEXT_BR: add_text("\n"); break;
-            case MD_TEXT_SOFTBR: add_text(" "); break;
+            case MD_TEXT_SOFTBR: soft_break = true; break;  // a space or nothing: add_text decides
             case MD_TEXT_ENTITY: add_text(decode_entity(t)); break;
             default: add_text(t); break;
         }

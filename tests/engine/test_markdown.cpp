@@ -225,3 +225,22 @@ TEST_CASE("markdown: markdown_to_plain removes markers and keeps structure") {
     CHECK(markdown_to_plain("") == "");
     CHECK(markdown_to_plain("Account {account}") == "Account {account}");
 }
+
+TEST_CASE("markdown: a line break in the source is a space, except between Chinese or Japanese characters") {
+    const auto joined = [](std::string_view source) {
+        const auto blocks = parse_markdown(source);
+        REQUIRE(blocks.size() == 1);
+        return block_text(blocks[0]);
+    };
+    CHECK(joined("Ask the caller\nto restart.") == "Ask the caller to restart.");
+    // "…スクリプトです。 自宅や…" had a stray space where the source line broke.
+    CHECK(joined("\xE3\x82\xB9\xE3\x82\xAF\xE3\x83\xAA\xE3\x83\x97\xE3\x83\x88\xE3\x81\xA7\xE3\x81\x99\xE3\x80\x82\n"
+                 "\xE8\x87\xAA\xE5\xAE\x85\xE3\x82\x84") ==
+          "\xE3\x82\xB9\xE3\x82\xAF\xE3\x83\xAA\xE3\x83\x97\xE3\x83\x88\xE3\x81\xA7\xE3\x81\x99\xE3\x80\x82"
+          "\xE8\x87\xAA\xE5\xAE\x85\xE3\x82\x84");
+    // Korean puts spaces between words: kept. Between Japanese and Latin text too.
+    CHECK(joined("\xEC\x95\x88\xEB\x85\x95\n\xEC\x84\xB8\xEA\xB3\x84") == "\xEC\x95\x88\xEB\x85\x95 \xEC\x84\xB8\xEA\xB3\x84");
+    CHECK(joined("\xE3\x80\x82\nVPN") == "\xE3\x80\x82 VPN");
+    // Across a style change as well: the break is decided by the characters on each side.
+    CHECK(joined("\xE6\x97\xA5\xE6\x9C\xAC\n**\xE8\xAA\x9E**") == "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E");
+}
