@@ -35,7 +35,7 @@ node make_node(node_kind kind, std::string id);
 // [SECTION] nodes
 
 // Adds a node of `kind` at `pos` with a fresh id like "question-3" (make_node() content).
-// In a tree whose start names no node, the new node becomes the start.
+// The first node of an empty tree becomes its start (never a node added later).
 std::unique_ptr<command> add_node(node_kind kind, vec2 pos);
 // Deletes the nodes and their layout entries; references follow the delete rule above.
 std::unique_ptr<command> delete_nodes(std::vector<std::string> ids);
