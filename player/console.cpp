@@ -150,20 +150,21 @@ command_result go_to_step(player_app& app, const std::string& query, std::istrea
                            terminal_text(app.script().title) + "'";
         return command_result::done;
     }
-    if (t == nullptr || !t->allow_find || t->find(query) != nullptr) {
-        if (t == nullptr || t->find(query) == nullptr || !app.ends_call(*t->find(query))) {
-            app.go_to(query);  // the session says why it cannot, if it cannot
-            return command_result::done;
-        }
+    if (t == nullptr || !t->allow_find) {
+        app.go_to(query);  // the session says why it cannot
+        return command_result::done;
     }
     std::vector<const node*> found;
-    if (const node* exact = t->find(query)) found.push_back(exact);
-    if (found.empty()) {
+    if (const node* exact = t->find(query)) {
+        found.push_back(exact);
+    } else {
+        found = app.find_steps(query);
         const std::string q = lower_ascii(query);
-        for (const node* n : app.find_steps(query))
-            if (lower_ascii(n->title).find(q) != std::string::npos) found.push_back(n);
+        std::vector<const node*> by_title;
+        for (const node* n : found)
+            if (lower_ascii(n->title).find(q) != std::string::npos) by_title.push_back(n);
+        if (!by_title.empty()) found = std::move(by_title);
     }
-    if (found.empty()) found = app.find_steps(query);
     if (found.empty()) {
         app.action_error = "no step's id, title or text holds '" + query + "'";
         return command_result::done;
