@@ -19,6 +19,9 @@
 
 namespace signpost::editor {
 
+// The id of a tree started from a template and not yet named: Save As gives it the file's.
+inline constexpr const char* placeholder_tree_id = "new-tree";
+
 class document;
 
 // What opening a file gave.
@@ -41,7 +44,7 @@ public:
 
     // A new untitled document from the "Blank" starter template (a question whose one
     // answer leads to an end node), laid out.
-    static std::unique_ptr<document> from_template(const std::string& tree_id = "new-tree");
+    static std::unique_ptr<document> from_template(const std::string& tree_id = placeholder_tree_id);
     // A new untitled document from one of starter_templates(), laid out; `tree_id` replaces
     // the template's id when it is a valid one.
     static std::unique_ptr<document> from_starter(const starter_template& starter,

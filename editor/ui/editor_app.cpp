@@ -47,7 +47,7 @@ void editor_app::start() {
     if (!m_doc) {
         // Nothing opened: a new tree, with the file's diagnostics still on show.
         const std::string stem = fs::path(m_new_file).stem().string();
-        adopt(document::from_template(!m_new_file.empty() && is_valid_id(stem) ? stem : "new-tree"));
+        adopt(document::from_template(!m_new_file.empty() && is_valid_id(stem) ? stem : placeholder_tree_id));
         if (!m_new_file.empty())
             set_status("New file " + m_new_file + ": not written yet (Ctrl+S writes it)");
         else if (m_failed_path.empty())
@@ -280,7 +280,8 @@ bool editor_app::save_as(const std::string& path) {
     // A tree never saved still has the templates' placeholder id: it takes the file's name,
     // as jumps find trees by it (an id the author chose is kept, and warned about).
     const std::string stem = fs::path(path).stem().string();
-    if (m_doc->untitled() && m_doc->current().id == "new-tree" && stem != "new-tree" && is_valid_id(stem)) {
+    if (m_doc->untitled() && m_doc->current().id == placeholder_tree_id && stem != placeholder_tree_id &&
+        is_valid_id(stem)) {
         tree_header named = header_of(m_doc->current());
         named.id = stem;
         if (m_doc->execute(set_tree_header(named))) return false;  // an id it cannot take: not saved
