@@ -185,7 +185,17 @@ command add_generate(CLI::App& app, generate_options& o) {
         ->type_name("N")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}).description(""));
     sub->add_option("--seed", o.seed, "Random seed (default 1)")->type_name("S");
-    sub->add_option("--out", o.out, "The log to write")->type_name("DB")->required();
+    sub->add_option("--out", o.out, "The log to write")
+        ->type_name("DB")
+        ->required()
+        // A SQLite database is written in place, so it has no standard-output form.
+        ->check(CLI::Validator(
+            [](std::string& path) {
+                return path == "-" ? std::string("a session log is a database file and cannot go to standard output; "
+                                                 "give a file name, e.g. --out sessions.db")
+                                   : std::string{};
+            },
+            ""));
     sub->add_option("--agents", o.agents, "How many agents take the calls (default 12)")
         ->type_name("K")
         ->check(CLI::Range(1, 100000).description(""));

@@ -169,6 +169,13 @@ for rate in nan 0.7 -0 1e400 0.1x; do
     if [ "$rate" = -0 ]; then expect_rc "--back-rate $rate" 0; else expect_rc "--back-rate $rate" 2; fi
 done
 rm -f "$tmp/never.db"
+# A log is a database: '-' is refused, not written as a file named '-'.
+pushd "$tmp" >/dev/null || exit 1
+run generate-log --tree "$src/trees/internet-outage.xml" --out - --sessions 3
+popd >/dev/null || exit 1
+expect_rc "generate-log --out -" 2
+expect_line "generate-log --out - says why" "cannot go to standard output; give a file name" "$err"
+if [ -e "$tmp/-" ]; then fail "generate-log --out - wrote a file named '-'"; else pass; fi
 
 run --version
 expect_rc "--version" 0
