@@ -712,14 +712,20 @@ action_result session::go_to(const std::string& node_id) {
     return {};
 }
 
-void session::note(const std::string& typed) {
+action_result session::note(const std::string& typed) {
     const std::string text = neutralise_controls(typed);
-    if (trim(text).empty()) return;
+    if (trim(text).empty()) return {};
+    if (text.size() > max_note_bytes)
+        return {false,
+                "the note is " + std::to_string((text.size() + 1023) / 1024) + " KiB; a note holds at most " +
+                    std::to_string(max_note_bytes / 1024) + " KiB: shorten it, or add it as several notes",
+                {}};
     // Also once the call has ended: after-call work, the write-up once the caller is gone
     // (a hand-off may say "see agent notes"). Logged after the end event.
     m_notes.emplace_back(m_state->node_id, text);
     m_note_titles.push_back(finished() ? "after the call" : m_view.title);
     emit(event_kind::note, m_state->where->id, m_state->node_id, -1, text);
+    return {};
 }
 
 void session::abandon(const std::string& reason) {

@@ -806,6 +806,20 @@ TEST_CASE("session: a runaway logic loop stops and is stuck") {
 
 // [SECTION] Notes, abandon, events, transcript
 
+TEST_CASE("session: a note longer than max_note_bytes is refused, saying so, and nothing is recorded") {
+    manual_clock clk(10);
+    recording_sink sink;
+    session s(load(outage_xml), nullptr, clk, &sink, "carol");
+    const std::size_t before = sink.events.size();
+    const action_result r = s.note(std::string(session::max_note_bytes + 1, 'x'));
+    CHECK_FALSE(r.ok);
+    CHECK(r.error.find("a note holds at most 16 KiB") != std::string::npos);
+    CHECK(s.notes().empty());
+    CHECK(sink.events.size() == before);
+    CHECK(s.note(std::string(session::max_note_bytes, 'x')).ok);
+    CHECK(s.notes().size() == 1);
+}
+
 TEST_CASE("session: notes and abandon are recorded as events") {
     manual_clock clk(10);
     recording_sink sink;

@@ -128,7 +128,10 @@ public:
     action_result go_to(const std::string& node_id);
     // Adds an agent note to the current step (shown in the transcript). After the call has
     // ended it is an after-call note ("after the call" in the transcript, an event after `end`).
-    void note(const std::string& text);
+    // Refuses a note over max_note_bytes (a paste of a whole document by mistake), saying so:
+    // the caller keeps the text to shorten or split.
+    action_result note(const std::string& text);
+    static constexpr std::size_t max_note_bytes = 16 * 1024;
     // Ends the call early ("End call"): status abandoned, with an optional reason.
     void abandon(const std::string& reason = "");
 
