@@ -24,11 +24,31 @@ std::string trim(std::string s) {
     return s.substr(b, e - b + 1);
 }
 
+// The lines the agent types, or the answers a script gave (--answers). Scripted answers
+// stop at the first one refused: the answers after it were meant for other steps.
+struct console_input {
+    std::istream& in;
+    bool scripted = false;
+    std::size_t lines = 0;  // read so far
+    std::string last;       // the last line read
+    std::string refused;    // why the scripted answer `lines` was refused ("" while none was)
+};
+
 // One line of input, or false when input ended or a stop signal came (looked at before
-// blocking too: a signal that arrived while the player was busy has no read to interrupt).
-bool read_line(std::istream& in, std::string& line) {
-    if (ui::stop_signal()) return false;
-    return static_cast<bool>(std::getline(in, line));
+// blocking too: a signal that arrived while the player was busy has no read to interrupt),
+// or a scripted answer was refused.
+bool read_line(console_input& in, std::string& line) {
+    if (ui::stop_signal() || !in.refused.empty()) return false;
+    if (!std::getline(in.in, line)) return false;
+    ++in.lines;
+    in.last = line;
+    return true;
+}
+
+// Says why the last input did nothing. Scripted answers stop there.
+void refuse(console_input& in, std::ostream& out, const std::string& why, std::string_view mark = "! ") {
+    out << mark << neutralise_controls(why) << '\n';
+    if (in.scripted && in.refused.empty()) in.refused = why;
 }
 
 // Prints `text` line by line, the first line after `first`, the others after as many
@@ -124,9 +144,21 @@ char command_of(const std::string& line) {
 
 enum class command_result { done, input_ended };
 
+// Adds a typed note, saying so, or why not. A refused note is not kept for later: it is
+// still on the terminal to shorten.
+void add_note(player_app& app, const std::string& text, console_input& in, std::ostream& out) {
+    app.note_draft = text;
+    if (!app.add_note()) {
+        app.note_draft.clear();
+        refuse(in, out, app.note_error);
+    } else if (!text.empty()) {
+        out << "  (note added)\n";
+    }
+}
+
 // Asks a yes/no question; true only for an answer starting with y (the default is no).
 // `ended` is set when the input ended instead.
-bool confirm(std::istream& in, std::ostream& out, const std::string& question, bool& ended) {
+bool confirm(console_input& in, std::ostream& out, const std::string& question, bool& ended) {
     out << question << " (y/N): " << std::flush;
     std::string line;
     ended = !read_line(in, line);
@@ -137,7 +169,7 @@ bool confirm(std::istream& in, std::ostream& out, const std::string& question, b
 // `g QUERY`: the step named by id, else the steps whose title holds the query, else those
 // whose text does (player_app::find_steps). One goes (a step that ends the call after
 // asking); several are listed with the ids that pick one.
-command_result go_to_step(player_app& app, const std::string& query, std::istream& in, std::ostream& out) {
+command_result go_to_step(player_app& app, const std::string& query, console_input& in, std::ostream& out) {
     const tree* t = app.call().current().tree_ptr;
     if (query.empty()) {
         app.action_error = "g needs a step: its id, or words of its title";
@@ -181,6 +213,8 @@ command_result go_to_step(player_app& app, const std::string& query, std::istrea
         for (std::size_t i = 0; i < found.size() && i < shown; ++i)
             out << "  g " << found[i]->id << "   " << described(*found[i]) << '\n';
         if (found.size() > shown) out << "  ... and " << (found.size() - shown) << " more: add words to narrow it\n";
+        // Nothing moved: a script's next answers were meant for the step it named.
+        if (in.scripted) refuse(in, out, "'g " + query + "' matches " + std::to_string(found.size()) + " steps, not one");
         return command_result::done;
     }
     const node& n = *found.front();
@@ -194,7 +228,7 @@ command_result go_to_step(player_app& app, const std::string& query, std::istrea
 }
 
 // Runs one of the letter commands (command_of(line) != 0).
-command_result run_command(player_app& app, const std::string& line, std::istream& in, std::ostream& out) {
+command_result run_command(player_app& app, const std::string& line, console_input& in, std::ostream& out) {
     const std::string rest = trim(line.substr(1));
     switch (command_of(line)) {
         case '?':
@@ -214,9 +248,7 @@ command_result run_command(player_app& app, const std::string& line, std::istrea
                 out << "note: " << std::flush;
                 if (!read_line(in, text)) return command_result::input_ended;
             }
-            app.note_draft = trim(text);
-            if (!app.note_draft.empty()) out << "  (note added)\n";
-            app.add_note();
+            add_note(app, trim(text), in, out);
             break;
         }
         case 'g': return go_to_step(app, rest, in, out);
@@ -233,7 +265,7 @@ enum class form_result { submitted, left, input_ended };
 
 // Asks for each field of the form in turn. A line ":CMD" runs a command instead; one that
 // moves the call (back, restart, go to, end) leaves the form.
-form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
+form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
     bool retry = false;
     for (;;) {
         // By index, with a copy: a note or help in between may rebuild the view.
@@ -274,7 +306,8 @@ form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
                     app.action_error.clear();
                     if (run_command(app, command_line, in, out) == command_result::input_ended)
                         return form_result::input_ended;
-                    if (!app.action_error.empty()) out << "! " << neutralise_controls(app.action_error) << '\n';
+                    if (!app.action_error.empty()) refuse(in, out, app.action_error);
+                    if (!in.refused.empty()) return form_result::input_ended;
                     // Help and notes ask this field again. Anything else may have moved the
                     // call (restart or find can land on this same form): start over from it.
                     if (command == '?' || command == 'h' || command == 'n') continue;
@@ -292,15 +325,16 @@ form_result fill_form(player_app& app, std::istream& in, std::ostream& out) {
             std::string name = e.variable;
             for (const view_field& f : app.call().current().fields)
                 if (f.variable == e.variable) name = terminal_text(f.label);
-            out << "  ! " << neutralise_controls(name) << ": " << neutralise_controls(e.message) << '\n';
+            refuse(in, out, name + ": " + e.message, "  ! ");
         }
-        if (!app.action_error.empty()) out << "  ! " << neutralise_controls(app.action_error) << '\n';
+        if (!app.action_error.empty()) refuse(in, out, app.action_error, "  ! ");
+        if (!in.refused.empty()) return form_result::input_ended;
         retry = !app.field_errors.empty();
     }
 }
 
 // After-call work: notes until an empty line (or the end of the input).
-void after_call_notes(player_app& app, std::istream& in, std::ostream& out) {
+void after_call_notes(player_app& app, console_input& in, std::ostream& out) {
     out << "\nThe call is over. n NOTE adds an after-call note; an empty line finishes.\n";
     for (;;) {
         out << "> " << std::flush;
@@ -310,17 +344,18 @@ void after_call_notes(player_app& app, std::istream& in, std::ostream& out) {
         if (line.empty()) return;
         if (line.size() > 1 && line[0] == ':') line.erase(0, 1);
         if (command_of(line) == 'n' && !trim(line.substr(1)).empty()) {
-            app.note_draft = trim(line.substr(1));
-            app.add_note();
+            add_note(app, trim(line.substr(1)), in, out);
         } else {
-            out << "! the call is over: n NOTE adds a note, an empty line finishes\n";
+            refuse(in, out, "the call is over: n NOTE adds a note, an empty line finishes");
+            if (!in.refused.empty()) return;
         }
     }
 }
 
 }  // namespace
 
-int run_console(player_app& app, std::istream& in, std::ostream& out, std::size_t columns) {
+int run_console(player_app& app, std::istream& lines, std::ostream& out, std::size_t columns, bool scripted) {
+    console_input in{lines, scripted, 0, {}, {}};
     out << neutralise_controls(app.script().title) << " (version " << app.script().version << ")\n" << help_text;
     bool input_ended = false;
     std::uint64_t shown_generation = 0;  // drafts_generation when the step was last shown
@@ -353,21 +388,31 @@ int run_console(player_app& app, std::istream& in, std::ostream& out, std::size_
         } else {
             app.action_error = "unknown command '" + line + "'";
         }
-        if (!app.action_error.empty()) out << "! " << neutralise_controls(app.action_error) << '\n';
+        if (!app.action_error.empty()) refuse(in, out, app.action_error);
+        if (!in.refused.empty()) input_ended = true;
     }
     // A stop signal interrupts the read waiting for input; the call ends for that reason.
     const int signal = ui::stop_signal();
+    const auto refusal = [&in] {
+        return in.refused.empty() ? std::string{}
+                                  : "answer " + std::to_string(in.lines) + " ('" + trim(in.last) + "') was refused: " + in.refused;
+    };
+    std::string refused = refusal();
     if (input_ended && !app.call().finished()) {
-        app.end_reason = signal ? std::string("the player was stopped (") + ui::stop_signal_name(signal) + ")"
-                                : std::string("input ended before the call finished");
+        app.end_reason = signal    ? std::string("the player was stopped (") + ui::stop_signal_name(signal) + ")"
+                         : !refused.empty() ? refused
+                                            : std::string("input ended before the call finished");
         app.end_call();
     }
     // The end or hand-off step says what to tell the caller: it is shown before the transcript
     // (an abandoned call's last step is not: it was never done).
     if (app.call().finished() && app.call().status() != session_status::abandoned) show(app, out, columns);
     if (!input_ended) after_call_notes(app, in, out);
+    if (refused.empty()) refused = refusal();  // an after-call line that was not a note
+    if (!refused.empty()) out << "! stopped: " << neutralise_controls(refused) << '\n';
     out << "\n--- transcript ---\n" << neutralise_controls(app.call().transcript()) << '\n';
     if (input_ended && signal) return 128 + signal;
+    if (!refused.empty()) return 5;
     return input_ended ? 3 : 0;
 }
 

@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     cli.footer("Exit status: 0 the call ended or the window was closed, 1 the tree cannot be played, 2 usage error "
                "or no window could be opened, 3 (console) the input ended before the call did (the call is "
                "recorded as abandoned), 4 the call ended but records of it could not be saved (neither the log nor "
-               "its spill file could be written), 128+N stopped by signal N (SIGTERM, SIGHUP, SIGINT: the open call "
+               "its spill file could be written), 5 (--answers) an answer was refused: the run stopped there and the call "
+               "is recorded as abandoned, 128+N stopped by signal N (SIGTERM, SIGHUP, SIGINT: the open call "
                "is recorded as abandoned)");
     try {
         cli.parse(argc, argv);
@@ -116,7 +117,7 @@ int main(int argc, char** argv) {
                 else lines += answers[i] == ',' ? '\n' : answers[i];
             }
             std::istringstream in(lines + "\n");
-            return records_kept(player::run_console(app, in, std::cout));
+            return records_kept(player::run_console(app, in, std::cout, 0, /*scripted=*/true));
         }
         // Wrapped to the terminal's width; not when the output goes to a file or a pipe.
         winsize size{};

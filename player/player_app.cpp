@@ -18,7 +18,7 @@ player_app::~player_app() {
     note_unsent_form();
     if (m_session && !m_session->finished()) m_session->abandon("player closed");
     // A note still being typed (the wrap-up on the end screen at the end of a shift) is kept.
-    if (m_session) add_note();
+    keep_note_draft();
 }
 
 std::int64_t player_app::file_stamp() const {
@@ -115,7 +115,30 @@ void player_app::sync_drafts() {
         form_inputs[f.variable] = std::move(shown);
     }
     m_form_start = form_inputs;
+    // Typing the agent left here by going back is newer than anything above: the caller said it.
+    if (const auto unsent = v.node_ptr ? m_unsent.find(v.node_ptr) : m_unsent.end(); unsent != m_unsent.end())
+        for (const auto& [name, typed_value] : unsent->second)
+            if (form_inputs.count(name)) form_inputs[name] = typed_value;
     field_errors.clear();
+}
+
+std::map<std::string, std::string> player_app::unsent_typing() const {
+    std::map<std::string, std::string> typed;
+    for (const auto& [name, now] : form_inputs) {
+        const auto start = m_form_start.find(name);
+        if (start == m_form_start.end() || start->second != now) typed[name] = now;
+    }
+    return typed;
+}
+
+void player_app::keep_unsent_form() {
+    const node* form = m_session->current().node_ptr;
+    if (!form || form->kind != node_kind::form) return;
+    // form_inputs began from earlier unsent typing, so this is all of it; a field put back
+    // as it was is no longer kept.
+    std::map<std::string, std::string> typed = unsent_typing();
+    if (typed.empty()) m_unsent.erase(form);
+    else m_unsent[form] = std::move(typed);
 }
 
 namespace {
@@ -171,19 +194,25 @@ void player_app::next() {
 
 void player_app::submit() {
     complete_typed(m_session->current(), form_inputs);
-    if (const node* form = m_session->current().node_ptr) m_typed[form] = form_inputs;
+    const node* form = m_session->current().node_ptr;
+    if (form) m_typed[form] = form_inputs;
     const action_result r = m_session->submit(form_inputs);
     take(*this, r);
-    if (r.ok) sync_drafts();
+    if (r.ok) {
+        if (form) m_unsent.erase(form);
+        sync_drafts();
+    }
 }
 
 void player_app::back() {
+    keep_unsent_form();
     take(*this, m_session->back());
     m_went_back = true;
     sync_drafts();
 }
 
 void player_app::back_to(std::size_t crumb) {
+    keep_unsent_form();
     take(*this, m_session->back_to(crumb));
     m_went_back = true;
     sync_drafts();
@@ -191,6 +220,7 @@ void player_app::back_to(std::size_t crumb) {
 
 void player_app::restart() {
     m_session->restart();
+    m_unsent.clear();  // the answers so far are cleared, and so is what was typed for them
     action_error.clear();  // a note being typed stays: it is about the same caller
     m_drafts_for = nullptr;
     sync_drafts();
@@ -240,10 +270,33 @@ std::vector<call_data_row> player_app::call_data() const {
     return out;
 }
 
-void player_app::add_note() {
-    if (note_draft.empty()) return;
-    m_session->note(note_draft);
+bool player_app::add_note() {
+    note_error.clear();
+    if (note_draft.empty()) return true;
+    if (const action_result r = m_session->note(note_draft); !r) {
+        note_error = r.error;
+        return false;
+    }
     note_draft.clear();
+    return true;
+}
+
+void player_app::keep_note_draft() {
+    if (!m_session || add_note()) return;
+    // Split as the session will store it (cleaning can lengthen it), never inside a character.
+    const std::string text = neutralise_controls(note_draft);
+    const std::size_t most = session::max_note_bytes - 64;  // room for the part's mark
+    std::vector<std::string> parts;
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t end = std::min(at + most, text.size());
+        while (end < text.size() && end > at && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+        parts.push_back(text.substr(at, end - at));
+        at = end;
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        m_session->note("(part " + std::to_string(i + 1) + " of " + std::to_string(parts.size()) + ") " + parts[i]);
+    note_draft.clear();
+    note_error.clear();
 }
 
 std::vector<const node*> player_app::find_steps(const std::string& query) const {
@@ -264,12 +317,11 @@ void player_app::note_unsent_form() {
     if (!m_session || m_session->finished()) return;
     const view& v = m_session->current();
     if (!v.node_ptr || v.node_ptr->kind != node_kind::form) return;
+    const std::map<std::string, std::string> unsent = unsent_typing();
     std::string typed;
     for (const view_field& f : v.fields) {
-        const auto now = form_inputs.find(f.variable);
-        if (now == form_inputs.end() || now->second.find_first_not_of(" \t") == std::string::npos) continue;
-        if (const auto start = m_form_start.find(f.variable); start != m_form_start.end() && start->second == now->second)
-            continue;
+        const auto now = unsent.find(f.variable);
+        if (now == unsent.end() || now->second.find_first_not_of(" \t") == std::string::npos) continue;
         typed += (typed.empty() ? "" : "; ") + f.label + ": " + now->second;
     }
     if (!typed.empty()) m_session->note("Typed in the form, not submitted: " + typed);
@@ -282,6 +334,7 @@ void player_app::end_call() {
 }
 
 bool player_app::go_to(const std::string& node_id) {
+    keep_unsent_form();
     const action_result r = m_session->go_to(node_id);
     take(*this, r);
     sync_drafts();
@@ -303,7 +356,7 @@ void player_app::next_call() {
     note_unsent_form();
     if (m_session && !m_session->finished()) m_session->abandon("next call started");
     // A note typed and not added belongs to the call it was typed in: kept as an after-call note.
-    if (m_session) add_note();
+    keep_note_draft();
     const std::int64_t stamp = file_stamp();
     if (stamp != m_stamp) {
         std::shared_ptr<const tree> fresh;
@@ -325,6 +378,7 @@ void player_app::next_call() {
     }
     m_pending_reload = false;
     m_typed.clear();
+    m_unsent.clear();
     note_draft.clear();
     end_reason.clear();
     action_error.clear();

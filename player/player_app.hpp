@@ -61,7 +61,8 @@ public:
     void back_to(std::size_t crumb);
     void restart();
     // Adds `note_draft` as a note (an after-call note once the call has ended) and clears it.
-    void add_note();
+    // A note too long is refused (note_error says why) and stays in the draft.
+    bool add_note();
     void end_call();  // abandoned, with `end_reason` as the reason
     bool go_to(const std::string& node_id);
     // Starts the next call, on a newer version of the script when the file changed. A note
@@ -77,6 +78,7 @@ public:
     std::string end_reason;
     std::vector<field_error> field_errors;
     std::string action_error;  // why the last action did nothing
+    std::string note_error;    // why the last note was not added
 
     // For the agent: "This call uses version 3; the next call will use version 4", etc.
     const std::string& notice() const { return m_notice; }
@@ -111,6 +113,14 @@ private:
     // A call ending on a form keeps what was typed there and not submitted, as a note: the
     // caller who hung up mid-form has said it, and the next team may need it.
     void note_unsent_form();
+    // The draft left when the call is closed (player closed, next call): added whole, in
+    // parts if it is too long for one note, so none of it is lost.
+    void keep_note_draft();
+    // Before a move away from a form without submitting it (Back, a crumb, find): what was
+    // typed there is kept to show again when the call comes to that form once more.
+    void keep_unsent_form();
+    // form_inputs fields that differ from what the form showed when it was reached.
+    std::map<std::string, std::string> unsent_typing() const;
     std::int64_t file_stamp() const;
 
     player_options m_options;
@@ -125,6 +135,8 @@ private:
     // What was submitted in each form of this call, to show again when it is gone back to.
     std::map<const node*, std::map<std::string, std::string>> m_typed;
     std::map<std::string, std::string> m_form_start;  // form_inputs as sync_drafts set them up
+    // Typing left in a form by a move away from it, not submitted: shown again there.
+    std::map<const node*, std::map<std::string, std::string>> m_unsent;
     bool m_went_back = false;  // the last move was Back: a form shows what was typed in it
     std::size_t m_drafts_depth = 0;
     std::uint64_t m_drafts_generation = 0;

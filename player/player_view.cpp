@@ -392,6 +392,8 @@ void draw_notes(player_app& app, player_view_state& state, const ui::font_set& f
         app.add_note();
         if (ctrl_enter) state.focus_notes = true;
     }
+    // A refused note stays in the box, with the reason under it.
+    if (!app.note_error.empty()) ImGui::TextColored(colour_error, "%s", app.note_error.c_str());
     for (const auto& [node, text] : app.call().notes()) ImGui::BulletText("%s", text.c_str());
 }
 

@@ -21,7 +21,8 @@ struct console_run {
 };
 
 console_run play(const std::string& xml, const std::string& input,
-                 const std::vector<std::pair<std::string, std::string>>& other_trees = {}, std::size_t columns = 0) {
+                 const std::vector<std::pair<std::string, std::string>>& other_trees = {}, std::size_t columns = 0,
+                 bool scripted = false) {
     test::temp_folder dir;
     for (const auto& [name, text] : other_trees) dir.write(name, text);
     manual_clock clk{1'700'000'000'000};
@@ -35,7 +36,7 @@ console_run play(const std::string& xml, const std::string& input,
     std::istringstream in(input);
     std::ostringstream out;
     console_run r;
-    r.code = player::run_console(app, in, out, columns);
+    r.code = player::run_console(app, in, out, columns, scripted);
     r.output = out.str();
     r.status = app.call().status();
     r.transcript = app.call().transcript();
@@ -94,6 +95,41 @@ TEST_CASE("console: a call that ends in a form keeps what was typed there as a n
     // Nothing typed: no note.
     const auto q = play(test::player_tree_xml, "1\n:q caller left\n");
     CHECK(q.transcript.find("not submitted") == std::string::npos);
+}
+
+TEST_CASE("console: :b in a form keeps what was typed there for when the call comes back") {
+    // Refused (not 8 digits), then :b and the same choice: the field offers what was typed.
+    const auto r = play(test::player_tree_xml, "1\n4011 22\n:b\n1\n\n");
+    const auto again = r.output.rfind("Account number *");
+    REQUIRE(again != std::string::npos);
+    CHECK(r.output.compare(again, 27, "Account number * [4011 22]:") == 0);
+}
+
+TEST_CASE("console: scripted answers stop at the first one refused") {
+    const auto scripted = [](const std::string& answers) { return play(test::player_tree_xml, answers, {}, 0, true); };
+    // "7" is no choice: the "1" after it was meant for the next question, so it is not taken.
+    auto r = scripted("7\n1\n12345678\n1\n");
+    CHECK(r.code == 5);
+    CHECK(r.status == session_status::abandoned);
+    CHECK(r.output.find("> ! There is no choice 7 here\n! stopped: answer 1 ('7') was refused: There is no choice 7 here") !=
+          std::string::npos);
+    CHECK(r.transcript.find("answer 1 ('7') was refused") != std::string::npos);
+    CHECK(r.transcript.find("Account") == std::string::npos);
+    // A form's refused value is a refusal too; a run with no refusal is unchanged.
+    r = scripted("1\n4011\n12345678\n1\n");
+    CHECK(r.code == 5);
+    CHECK(r.output.find("answer 2 ('4011') was refused: Account number:") != std::string::npos);
+    r = scripted("1\n12345678\n1\n");
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::completed);
+    // An after-call line that is not a note is refused as well.
+    r = scripted("1\n12345678\n1\nthanks\n");
+    CHECK(r.code == 5);
+    CHECK(r.status == session_status::completed);
+    // Typed by hand, the same refusals are said and the call goes on.
+    r = play(test::player_tree_xml, "7\n1\n12345678\n1\n");
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::completed);
 }
 
 TEST_CASE("console: unknown commands and out-of-range numbers are refused, not fatal") {

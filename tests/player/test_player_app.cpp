@@ -115,6 +115,103 @@ TEST_CASE("player app: ending a call on a form keeps what was typed and not subm
     CHECK(app.call().transcript().find("not submitted") == std::string::npos);
 }
 
+TEST_CASE("player app: typing left in a form by going back is there again when the call returns to it") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o = router_options(dir, "-");
+    std::string findable = test::player_tree_xml;
+    findable.replace(findable.find("start=\"power\""), 13, "start=\"power\" allow-find=\"true\"");
+    dir.write("router.xml", findable);
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    app.choose(0);
+    REQUIRE(app.call().current().node_ptr->id == "acct");
+    app.form_inputs["account"] = "4011";
+    app.back();
+    REQUIRE(app.call().current().node_ptr->id == "power");
+    app.choose(0);
+    CHECK(app.form_inputs["account"] == "4011");
+
+    // The same through a crumb and through find.
+    app.form_inputs["account"] = "4011 2";
+    app.back_to(0);
+    REQUIRE(app.call().current().node_ptr->id == "power");
+    CHECK(app.go_to("acct"));
+    CHECK(app.form_inputs["account"] == "4011 2");
+    CHECK(app.go_to("power"));
+    app.choose(0);
+    CHECK(app.form_inputs["account"] == "4011 2");
+
+    // Still not submitted when the call ends: the note says so.
+    app.end_call();
+    CHECK(app.call().transcript().find("Typed in the form, not submitted: Account number: 4011 2") != std::string::npos);
+
+    // Submitted typing is the script's value from then on; restart forgets typing.
+    app.next_call();
+    app.choose(0);
+    app.form_inputs["account"] = "12345678";
+    app.submit();
+    REQUIRE(app.call().current().node_ptr->id == "works");
+    app.back();
+    app.form_inputs["account"] = "9999";
+    app.back();
+    app.choose(0);
+    CHECK(app.form_inputs["account"] == "9999");
+    app.restart();
+    app.choose(0);
+    CHECK(app.form_inputs["account"].empty());
+
+    // A field put back as it was is not brought back.
+    app.form_inputs["account"] = "55";
+    app.back();
+    app.choose(0);
+    REQUIRE(app.form_inputs["account"] == "55");
+    app.form_inputs["account"] = "";
+    app.back();
+    app.choose(0);
+    CHECK(app.form_inputs["account"].empty());
+}
+
+TEST_CASE("player app: a note too long stays in the box, and left there at the next call it is kept in parts") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    const player::player_options o = router_options(dir, "log.db");
+    {
+        player::player_app app(o, clk);
+        REQUIRE_FALSE(app.start());
+        // Two-byte characters, so a part must not end inside one.
+        std::string pasted;
+        while (pasted.size() < 2 * session::max_note_bytes + 100) pasted += "\xC3\xA9";
+        app.note_draft = pasted;
+        CHECK_FALSE(app.add_note());
+        CHECK(app.note_error.find("at most 16 KiB") != std::string::npos);
+        CHECK(app.note_draft == pasted);
+        CHECK(app.call().notes().empty());
+        app.next_call();
+        CHECK(app.note_draft.empty());
+        CHECK(app.note_error.empty());
+    }
+    // The first call's log has it, in three parts that put back together are the text.
+    log_reader reader;
+    REQUIRE(reader.open(o.log_path));
+    std::vector<std::string> notes;
+    CHECK(reader.for_each_session({}, [&](const session_record&, const std::vector<event>& events) {
+        for (const event& e : events)
+            if (e.kind == event_kind::note) notes.push_back(e.detail);
+    }));
+    REQUIRE(notes.size() == 3);
+    std::string joined;
+    for (std::size_t i = 0; i < notes.size(); ++i) {
+        const std::string mark = "(part " + std::to_string(i + 1) + " of 3) ";
+        REQUIRE(notes[i].starts_with(mark));
+        CHECK(notes[i].size() <= session::max_note_bytes);
+        joined += notes[i].substr(mark.size());
+    }
+    std::string pasted;
+    while (pasted.size() < 2 * session::max_note_bytes + 100) pasted += "\xC3\xA9";
+    CHECK(joined == pasted);
+}
+
 TEST_CASE("player app: a log that cannot be written warns the agent and the call goes on") {
     test::temp_folder dir;
     manual_clock clk{1'700'000'000'000};

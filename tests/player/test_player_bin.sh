@@ -72,6 +72,14 @@ out=$("$player" --log - --library "$lib" --answers '4011\,2233' "$tree" 2>&1)
 echo "$out" | grep -q "Typed in the form, not submitted: .*4011,2233" && ok "--answers keeps an escaped comma" \
   || bad "--answers escaped comma: $out"
 
+# A refused answer stops the run (the answers after it were meant for other steps): exit 5,
+# saying which answer, and the call is recorded as abandoned for that reason.
+out=$("$player" --log - --library "$lib" --answers '40112233,Jo Doe,9,1' "$tree" 2>&1)
+code=$?
+[ $code -eq 5 ] && echo "$out" | grep -q "stopped: answer 3 ('9') was refused: There is no choice 9" \
+  && echo "$out" | grep -q "^Abandoned: answer 3" && ok "--answers stops at a refused answer" \
+  || bad "--answers refused answer ($code): $out"
+
 # --log naming a folder or a device is a usage error; records nothing can save are said,
 # with exit 4 (a path under a regular file: neither the log nor its spill can be made).
 for log in "$tmp" /dev/null; do
