@@ -393,7 +393,11 @@ void draw_notes(player_app& app, player_view_state& state, const ui::font_set& f
         if (ctrl_enter) state.focus_notes = true;
     }
     // A refused note stays in the box, with the reason under it.
-    if (!app.note_error.empty()) ImGui::TextColored(colour_error, "%s", app.note_error.c_str());
+    if (!app.note_error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, colour_error);
+        ImGui::TextWrapped("%s", app.note_error.c_str());
+        ImGui::PopStyleColor();
+    }
     for (const auto& [node, text] : app.call().notes()) ImGui::BulletText("%s", text.c_str());
 }
 
