@@ -50,7 +50,7 @@ std::string difference(const tree& a, const tree& b) {
         const auto& x = a.variables[i];
         const auto& y = b.variables[i];
         if (x.name != y.name || x.type != y.type || x.options != y.options || x.default_text != y.default_text ||
-            x.default_value != y.default_value || x.label != y.label)
+            x.default_value != y.default_value || x.label != y.label || x.is_private != y.is_private)
             return "variable " + x.name;
     }
     if (a.nodes.size() != b.nodes.size()) return "node count";

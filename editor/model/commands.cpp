@@ -922,7 +922,8 @@ std::unique_ptr<command> set_variable(std::string name, variable v) {
         if (i < 0) return "there is no variable " + quoted(name);
         if (auto e = normalise_variable(v)) return e;
         const variable& old = r.base().variables[static_cast<std::size_t>(i)];
-        if (old.type == v.type && old.options == v.options && old.default_text == v.default_text && old.label == v.label)
+        if (old.type == v.type && old.options == v.options && old.default_text == v.default_text && old.label == v.label &&
+            old.is_private == v.is_private)
             return std::nullopt;
         v.pos = old.pos;
         r.variables()[static_cast<std::size_t>(i)] = v;

@@ -406,6 +406,14 @@ void inspector_view::draw_variables(editor_app& app) {
             changed.label = text;
             return set_variable(v.name, changed);
         }, false, 0, v.name.c_str());
+        bool is_private = v.is_private;
+        if (ImGui::Checkbox("Private (the log never records its value)", &is_private)) {
+            variable changed = v;
+            changed.is_private = is_private;
+            apply(app, f + ".private", "", set_variable(v.name, changed));
+            app.doc().edits().seal();
+        }
+        app.record("field:" + f + ".private");
         if (small_button(app, "Remove variable##" + f)) {
             app.run(remove_variable(v.name));
             ImGui::PopID();

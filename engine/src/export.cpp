@@ -240,6 +240,7 @@ json variable_json(const variable& v) {
                               : v.default_text ? json(*v.default_text)
                                                : json(nullptr));
     o.emplace_back("label", v.label);
+    o.emplace_back("private", v.is_private);
     return o;
 }
 

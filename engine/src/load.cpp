@@ -325,7 +325,7 @@ using name_list = std::span<const std::string_view>;
 constexpr std::string_view tree_attrs[]{"format", "id", "version", "title", "start", "allow-find"};
 constexpr std::string_view tree_children[]{"description", "variables", "question", "step", "form",
                                            "logic",       "jump",      "escalate", "end",  "layout"};
-constexpr std::string_view variable_attrs[]{"name", "type", "options", "default", "label"};
+constexpr std::string_view variable_attrs[]{"name", "type", "options", "default", "label", "private"};
 constexpr std::string_view variables_children[]{"variable"};
 constexpr std::string_view var_type_names[]{"number", "text", "flag", "choice"};
 constexpr std::string_view priorities[]{"low", "normal", "high", "urgent"};
@@ -951,6 +951,12 @@ void loader::read_variable(pugi::xml_node el) {
         }
     }
     if (const attr* a = attrs.find("label")) v.label = a->value;
+    if (const attr* a = attrs.find("private")) {
+        if (const auto b = parse_bool(a->value))
+            v.is_private = *b;
+        else
+            v.is_private = bool_error(*a, "");
+    }
     m_tree->variables.push_back(std::move(v));
 }
 

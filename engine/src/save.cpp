@@ -205,6 +205,7 @@ void write_variable(xml_out& x, const variable& v) {
         x.attr("default", format_value(*v.default_value));
     }
     x.attr_if("label", v.label);
+    if (v.is_private) x.attr("private", "true");
     x.close_empty();
 }
 

@@ -289,6 +289,16 @@ void session::begin() {
     refresh_view();
 }
 
+bool session::is_private(const std::string& name) const {
+    const auto declared_private = [&name](const tree& t) {
+        const variable* v = t.find_variable(name);
+        return v && v->is_private;
+    };
+    if (declared_private(*m_state->where)) return true;
+    return std::any_of(m_state->calls.begin(), m_state->calls.end(),
+                       [&](const call_frame& c) { return c.caller && declared_private(*c.caller); });
+}
+
 void session::init_variables(const tree& t) {
     for (const variable& v : t.variables) {
         if (v.default_value && !m_state->vars.contains(v.name)) set_variable(v.name, *v.default_value);
@@ -624,7 +634,7 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
         const std::string shown = to_display(v);
         std::string answer = to_answer(v);
         set_variable(f->variable, std::move(v));
-        emit(event_kind::field, t.id, n->id, -1, f->variable + "=" + shown);
+        emit(event_kind::field, t.id, n->id, -1, is_private(f->variable) ? f->variable : f->variable + "=" + shown);
         if (!m_crumbs.empty()) m_crumbs.back().fields.emplace_back(field_label(t, *f), std::move(answer));
     }
     arrive(m_state->where, n->to);

@@ -511,6 +511,11 @@ TEST_CASE("model: variables add, edit, remove") {
     round_trip(d, set_variable("plan", plan));
     CHECK(d.current().find_variable("plan")->options.size() == 4);
     CHECK(std::get<std::string>(*d.current().find_variable("plan")->default_value) == "gold");
+    // Private alone is a change, saved and undone like any other.
+    plan.is_private = true;
+    const std::string made_private = round_trip(d, set_variable("plan", plan));
+    CHECK(made_private.find("private=\"true\"") != std::string::npos);
+    CHECK(d.current().find_variable("plan")->is_private);
     plan.options = {"a b"};
     CHECK(d.execute(set_variable("plan", plan)).has_value());
     plan.options = {"a", "a"};

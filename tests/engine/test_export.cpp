@@ -357,7 +357,8 @@ TEST_CASE("export: json holds every field in a stable order") {
       "type": "flag",
       "options": [],
       "default": true,
-      "label": ""
+      "label": "",
+      "private": false
     }
   ],
   "nodes": [

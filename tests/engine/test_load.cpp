@@ -717,6 +717,30 @@ TEST_CASE("load: a true/false attribute written another way names the fix and is
     CHECK(only(odd, "invalid-attribute").message == "required must be true or false, not 'maybe'");
 }
 
+TEST_CASE("load: private on a variable is read, saved back, and a bad value names the fix") {
+    const std::string xml =
+        "<tree format=\"1\" id=\"t\" start=\"f\">\n  <variables>\n"
+        "    <variable name=\"phone\" type=\"text\" private=\"true\"/>\n"
+        "    <variable name=\"team\" type=\"text\" private=\"false\"/>\n  </variables>\n"
+        "  <form id=\"f\" to=\"a\"><field var=\"phone\"/><field var=\"team\"/></form>\n"
+        "  <end id=\"a\" outcome=\"x\"/>\n</tree>";
+    const load_result r = load(xml);
+    INFO(dump(r.problems));
+    CHECK(r.problems.empty());
+    REQUIRE(r.loaded);
+    CHECK(r.loaded->variables[0].is_private);
+    CHECK_FALSE(r.loaded->variables[1].is_private);
+    const std::string saved = save_tree_string(*r.loaded);
+    CHECK(saved.find("<variable name=\"phone\" type=\"text\" private=\"true\"/>") != std::string::npos);
+    CHECK(saved.find("<variable name=\"team\" type=\"text\"/>") != std::string::npos);
+    std::string yes = xml;
+    yes.replace(yes.find("private=\"true\""), 14, "private=\"yes\"");
+    const load_result typo = load(yes);
+    CHECK(only(typo, "invalid-attribute").message == "private must be true or false, not 'yes'; write 'true'");
+    REQUIRE(typo.loaded);
+    CHECK(typo.loaded->variables[0].is_private);
+}
+
 TEST_CASE("load: {name} where the player shows it as written is a warning") {
     const load_result r = load(with_body(
         "  <escalate id=\"e\" title=\"Ticket {account}?\" team=\"Desk {caller}\"/>\n"

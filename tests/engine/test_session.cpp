@@ -820,6 +820,51 @@ TEST_CASE("session: a note longer than max_note_bytes is refused, saying so, and
     CHECK(s.notes().size() == 1);
 }
 
+TEST_CASE("session: a private variable's value never reaches the events, here or in a sub-script") {
+    constexpr std::string_view checkin = R"(<tree format="1" id="checkin" start="how">
+  <variables>
+    <variable name="feeling" type="text" private="true"/>
+    <variable name="follow_up" type="text"/>
+  </variables>
+  <form id="how" to="more">
+    <field var="feeling"/>
+    <field var="follow_up"/>
+  </form>
+  <jump id="more" tree="contact" to="done"/>
+  <end id="done" outcome="talked"><text>{feeling}</text></end>
+</tree>)";
+    // The sub-script does not call it private: the calling script's word holds there.
+    constexpr std::string_view contact = R"(<tree format="1" id="contact" start="ask">
+  <variables>
+    <variable name="feeling" type="text"/>
+    <variable name="phone" type="text" private="true"/>
+  </variables>
+  <form id="ask" to="ok">
+    <field var="feeling"/>
+    <field var="phone"/>
+  </form>
+  <end id="ok" outcome="noted"/>
+</tree>)";
+    manual_clock clk(0);
+    recording_sink sink;
+    tree_library lib;
+    lib.add(load(contact));
+    session s(load(checkin), &lib, clk, &sink);
+    REQUIRE(s.submit({{"feeling", "rough week"}, {"follow_up", "friday"}}));
+    REQUIRE(s.submit({{"feeling", "better now"}, {"phone", "555 0100"}}));
+    std::vector<std::string> fields;
+    for (const event& e : sink.events) {
+        CHECK(e.detail.find("rough week") == std::string::npos);
+        CHECK(e.detail.find("better now") == std::string::npos);
+        CHECK(e.detail.find("555") == std::string::npos);
+        if (e.kind == event_kind::field) fields.push_back(e.detail);
+    }
+    CHECK(fields == std::vector<std::string>{"feeling", "follow_up=friday", "feeling", "phone"});
+    // The call itself has the values.
+    CHECK(s.current().text == "better now");
+    CHECK(s.transcript().find("better now") != std::string::npos);
+}
+
 TEST_CASE("session: notes and abandon are recorded as events") {
     manual_clock clk(10);
     recording_sink sink;

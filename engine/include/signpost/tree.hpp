@@ -33,6 +33,9 @@ struct variable {
     std::optional<std::string> default_text;  // as written in the file
     std::optional<value> default_value;       // parsed default; absent = unset until assigned
     std::string label;                        // optional human label
+    // private="true": the session log records that the variable was captured, never its
+    // value (a wellbeing answer, a phone number); the call itself shows it as usual.
+    bool is_private = false;
     source_pos pos;
 };
 
