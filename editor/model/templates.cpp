@@ -179,12 +179,12 @@ constexpr std::string_view internal_escalation_xml = R"xml(<tree format="1" id="
 constexpr std::string_view check_in_xml = R"xml(<tree format="1" id="new-tree" title="Supervisor check-in" start="how-are-you">
   <description>A short, private check-in with an agent. Listen first; ask whether they are safe when something is wrong; agree a follow-up every time. Each ending has its own outcome, so reports tell coaching, a break, support and a crisis apart.</description>
   <variables>
-    <variable name="agent" type="text" label="Agent"/>
+    <variable name="agent" type="text" label="Agent" private="true"/>
     <variable name="follow_up" type="text" label="Follow-up date"/>
     <variable name="agreed" type="text" default="nothing else" label="What you agreed"/>
     <variable name="path" type="choice" options="coaching break support" default="coaching" label="Kind of check-in"/>
-    <variable name="lead_phone" type="text" label="Your number"/>
-    <variable name="where" type="text" label="Where you are"/>
+    <variable name="lead_phone" type="text" label="Your number" private="true"/>
+    <variable name="where" type="text" label="Where you are" private="true"/>
   </variables>
   <question id="how-are-you" title="How are you doing?">
     <text>Find a quiet moment and ask how they are doing today. Listen without interrupting.</text>
