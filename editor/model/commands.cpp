@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "model/expression_text.hpp"
+#include "model/files.hpp"
 #include "signpost/expr.hpp"
 #include "signpost/text.hpp"
 #include "signpost/load.hpp"
@@ -997,7 +998,18 @@ std::unique_ptr<command> remove_variable(std::string name) {
 
 // [SECTION] clipboard
 
-std::string copy_nodes(const tree& t, const std::vector<std::string>& ids) {
+namespace {
+
+// The lines of a clipboard's description that name its source.
+constexpr std::string_view source_tree_key = "source-tree: ";
+constexpr std::string_view source_file_key = "source-file: ";
+
+// One spelling per file, so "trees/x.xml" and "./trees/x.xml" are one file.
+std::string file_key(std::string_view file) { return absolute_path(std::string(file)); }
+
+}  // namespace
+
+std::string copy_nodes(const tree& t, const std::vector<std::string>& ids, std::string_view source_file) {
     std::unordered_set<std::string> wanted(ids.begin(), ids.end());
     tree part;
     part.id = "clipboard";
@@ -1009,6 +1021,12 @@ std::string copy_nodes(const tree& t, const std::vector<std::string>& ids) {
     }
     if (part.nodes.empty()) return {};
     part.start = part.nodes.front().id;
+    // Where the nodes came from, so a paste elsewhere knows their outside links name
+    // other nodes there. A name a tree file cannot hold (a control character) is left out.
+    part.description = "Nodes copied in the Signpost editor.\n" + std::string(source_tree_key) + t.id;
+    const std::string file = file_key(source_file);
+    if (!file.empty() && std::none_of(file.begin(), file.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+        part.description += "\n" + std::string(source_file_key) + file;
     part.reindex();
     return save_tree_string(part);
 }
@@ -1020,10 +1038,53 @@ bool is_node_clipboard(std::string_view text) {
 }
 
 namespace {
-std::optional<std::string> paste_into(recorder& r, const std::string& text, vec2 offset) {
+
+std::optional<clipboard_source> source_in(const tree& part) {
+    std::optional<clipboard_source> out;
+    std::string_view rest = part.description;
+    while (!rest.empty()) {
+        const std::size_t nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.starts_with(source_tree_key)) {
+            if (!out) out.emplace();
+            out->tree_id = std::string(line.substr(source_tree_key.size()));
+        } else if (line.starts_with(source_file_key) && out) {
+            out->file = std::string(line.substr(source_file_key.size()));
+        }
+    }
+    return out;
+}
+
+// True when the pasted nodes' links to nodes outside the copy still mean those nodes.
+bool keeps_outside_links(const tree& part, const tree& target, std::string_view target_file) {
+    const std::optional<clipboard_source> source = source_in(part);
+    return source && same_tree(*source, target, target_file);
+}
+
+// Every link of the copied nodes that points outside them.
+int outside_links(const tree& part) {
+    std::unordered_set<std::string> inside;
+    for (const auto& n : part.nodes) inside.insert(n.id);
+    int count = 0;
+    const auto outside = [&](const std::string& to) { return !to.empty() && !inside.count(to); };
+    std::unordered_set<std::string> done;
+    for (const auto& n : part.nodes) {
+        if (!done.insert(n.id).second) continue;  // pasted once, as paste_into does
+        count += outside(n.to) + outside(n.otherwise);
+        for (const auto& c : n.choices) count += outside(c.to);
+        for (const auto& b : n.branches) count += outside(b.to);
+    }
+    return count;
+}
+
+std::optional<std::string> paste_into(recorder& r, const std::string& text, vec2 offset, bool same_document,
+                                      const std::string& target_file) {
     const auto loaded = load_tree_string(text, "<clipboard>");
     if (!loaded.loaded || loaded.loaded->nodes.empty()) return std::string("the clipboard holds no nodes");
     const tree& part = *loaded.loaded;
+    const bool keep_outside = same_document || keeps_outside_links(part, r.base(), target_file);
     // New ids first, so links among the pasted nodes can be remapped.
     std::unordered_map<std::string, std::string> renamed;
     for (const auto& n : part.nodes) {
@@ -1036,6 +1097,7 @@ std::optional<std::string> paste_into(recorder& r, const std::string& text, vec2
         // No target is no link, even when a broken node's id is empty too.
         if (to.empty()) return;
         if (const auto hit = renamed.find(to); hit != renamed.end()) to = hit->second;
+        else if (!keep_outside) to.clear();
     };
     std::unordered_set<std::string> done;
     for (const auto& source : part.nodes) {
@@ -1056,16 +1118,35 @@ std::optional<std::string> paste_into(recorder& r, const std::string& text, vec2
             r.variables().push_back(v);
     return std::nullopt;
 }
+
 }  // namespace
 
-std::unique_ptr<command> paste_nodes(std::string clipboard_text, vec2 offset) {
-    return make("Paste", {}, [text = std::move(clipboard_text), offset](recorder& r) { return paste_into(r, text, offset); });
+std::optional<clipboard_source> source_of_clipboard(std::string_view text) {
+    const auto loaded = load_tree_string(text, "<clipboard>");
+    if (!loaded.loaded) return std::nullopt;
+    return source_in(*loaded.loaded);
+}
+
+bool same_tree(const clipboard_source& source, const tree& target, std::string_view target_file) {
+    return source.tree_id == target.id && source.file == file_key(target_file);
+}
+
+int links_dropped_by_paste(std::string_view clipboard_text, const tree& target, std::string_view target_file) {
+    const auto loaded = load_tree_string(clipboard_text, "<clipboard>");
+    if (!loaded.loaded || keeps_outside_links(*loaded.loaded, target, target_file)) return 0;
+    return outside_links(*loaded.loaded);
+}
+
+std::unique_ptr<command> paste_nodes(std::string clipboard_text, vec2 offset, std::string target_file) {
+    return make("Paste", {}, [text = std::move(clipboard_text), offset, file = std::move(target_file)](recorder& r) {
+        return paste_into(r, text, offset, false, file);
+    });
 }
 
 std::unique_ptr<command> duplicate_nodes(const tree& t, const std::vector<std::string>& ids, vec2 offset) {
     return make("Duplicate", {}, [text = copy_nodes(t, ids), offset](recorder& r) -> std::optional<std::string> {
         if (text.empty()) return std::string("nothing to duplicate");
-        return paste_into(r, text, offset);
+        return paste_into(r, text, offset, true, {});
     });
 }
 

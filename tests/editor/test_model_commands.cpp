@@ -8,6 +8,7 @@
 #include "model/commands.hpp"
 #include "model/node_box.hpp"
 #include "model/expression_text.hpp"
+#include "model/files.hpp"
 #include "test_model_fixture.hpp"
 
 using namespace signpost;
@@ -617,6 +618,83 @@ TEST_CASE("model: paste into another tree declares the variables it needs") {
     CHECK(d.current().find("route"));
     CHECK(d.current().find_variable("reboots"));
     CHECK(d.current().find_variable("plan"));
+}
+
+TEST_CASE("model: the clipboard names the tree and file it was copied from, and still reads as a tree") {
+    const model_test::temp_dir tmp;
+    const std::filesystem::path& dir = tmp.path;
+    auto src = model_test::sample_document();
+    const std::string file = tmp.file("sample.xml");
+    const std::string clip = copy_nodes(src.current(), {"power"}, file);
+    CHECK(is_node_clipboard(clip));
+    const auto loaded = load_tree_string(clip, "<clipboard>");
+    REQUIRE(loaded.loaded);
+    CHECK(loaded.loaded->nodes.size() == 1);
+    const auto source = source_of_clipboard(clip);
+    REQUIRE(source);
+    CHECK(source->tree_id == "sample");
+    CHECK(source->file == absolute_path(file));
+    // The same file however it is spelt; another file, or none, is another tree.
+    CHECK(same_tree(*source, src.current(), (dir / "." / "sample.xml").string()));
+    CHECK(!same_tree(*source, src.current(), (dir / "other.xml").string()));
+    CHECK(!same_tree(*source, src.current(), ""));
+    // An untitled tree's copy names no file.
+    const auto untitled = source_of_clipboard(copy_nodes(src.current(), {"power"}));
+    REQUIRE(untitled);
+    CHECK(untitled->file.empty());
+    CHECK(same_tree(*untitled, src.current(), ""));
+    CHECK(!source_of_clipboard(R"(<tree format="1" id="x" start="a"><end id="a" outcome="done"/></tree>)"));
+}
+
+TEST_CASE("model: paste into another tree drops the links that lead outside the copy") {
+    // "power" links to acct and route, which were not copied, and to reboot, which was.
+    auto src = model_test::sample_document();
+    const std::string clip = copy_nodes(src.current(), {"power", "reboot"}, "/somewhere/sample.xml");
+    // The target has nodes with the ids the outside links name: kept, they would silently
+    // lead to those.
+    tree other = model_test::load_sample();
+    other.id = "other";
+    document d(other, "");
+    CHECK(links_dropped_by_paste(clip, d.current(), "") == 2);
+    const std::string before = text_of(d);
+    round_trip(d, paste_nodes(clip, {0, 0}));
+    const node& q = get(d, "power-2");
+    CHECK(q.choices.size() == 3);          // the answers stay, with their labels and sets
+    CHECK(q.choices[0].to.empty());        // acct: outside, dropped
+    CHECK(q.choices[1].to == "reboot-2");  // inside: remapped
+    CHECK(q.choices[1].set_source == "reboots = reboots + 1");
+    CHECK(q.choices[2].to.empty());        // route: dropped
+    CHECK(get(d, "reboot-2").to == "power-2");
+    // The validator reports the unlinked answers.
+    d.revalidate();
+    int unlinked = 0;
+    for (const diagnostic& diag : d.problems()) unlinked += diag.node_id == "power-2" && diag.level == severity::error;
+    CHECK(unlinked >= 1);
+    // Undo leaves the tree exactly as it was.
+    REQUIRE(d.undo());
+    CHECK(text_of(d) == before);
+
+    // The same tree id in another file is another tree too.
+    document same_id(model_test::load_sample(), "/elsewhere/sample.xml");
+    CHECK(links_dropped_by_paste(clip, same_id.current(), same_id.path()) == 2);
+    REQUIRE(!same_id.execute(paste_nodes(clip, {0, 0}, same_id.path())));
+    CHECK(get(same_id, "power-2").choices[0].to.empty());
+
+    // Into the tree it came from (same id, same file), the links are kept.
+    document back(model_test::load_sample(), "/somewhere/sample.xml");
+    CHECK(links_dropped_by_paste(clip, back.current(), back.path()) == 0);
+    round_trip(back, paste_nodes(clip, {0, 0}, back.path()));
+    CHECK(get(back, "power-2").choices[0].to == "acct");
+    CHECK(get(back, "power-2").choices[2].to == "route");
+
+    // Text that does not say where it came from is treated as another tree's.
+    const std::string hand_made = R"(<tree format="1" id="sample" start="a">
+  <step id="a" to="fixed"/>
+</tree>)";
+    document plain(model_test::load_sample(), "");
+    CHECK(links_dropped_by_paste(hand_made, plain.current(), "") == 1);
+    REQUIRE(!plain.execute(paste_nodes(hand_made, {0, 0})));
+    CHECK(get(plain, "a").to.empty());
 }
 
 TEST_CASE("model: duplicate") {
