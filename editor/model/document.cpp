@@ -97,8 +97,15 @@ open_result document::open_recovered(const std::string& path, std::vector<std::s
 }
 
 std::string document::display_name() const {
-    if (m_path.empty()) return "untitled";
-    return fs::path(m_path).filename().string();
+    const std::string& file = m_path.empty() ? m_new_file : m_path;
+    if (file.empty()) return "untitled";
+    return fs::path(file).filename().string();
+}
+
+void document::set_new_file(std::string path) {
+    wait_for_validation();
+    m_new_file = std::move(path);
+    m_validated_generation = 0;  // problems name the file, and jumps resolve from its folder
 }
 
 void document::place_unpositioned() {
@@ -194,8 +201,8 @@ void document::collect(check_result r) {
 void document::revalidate() {
     wait_for_validation();
     m_last_validation = clock::now();
-    collect(check(save_tree_string(m_tree), m_path.empty() ? display_name() : m_path, m_path, m_library_dirs,
-                  m_generation));
+    const std::string& file = m_path.empty() ? m_new_file : m_path;
+    collect(check(save_tree_string(m_tree), file.empty() ? display_name() : file, file, m_library_dirs, m_generation));
 }
 
 bool document::revalidate_if_due(clock::time_point now, std::chrono::milliseconds min_interval) {
@@ -207,8 +214,9 @@ bool document::revalidate_if_due(clock::time_point now, std::chrono::millisecond
     if (m_job.valid() || !problems_stale()) return changed;
     if (m_last_validation != clock::time_point{} && now - m_last_validation < min_interval) return changed;
     m_last_validation = now;
+    const std::string& file = m_path.empty() ? m_new_file : m_path;
     m_job = std::async(std::launch::async, &document::check, save_tree_string(m_tree),
-                       m_path.empty() ? display_name() : m_path, m_path, m_library_dirs, m_generation);
+                       file.empty() ? display_name() : file, file, m_library_dirs, m_generation);
     return changed;
 }
 
@@ -261,6 +269,7 @@ std::optional<std::string> document::save_as(const std::string& path) {
         return error;
     }
     m_tree.file = m_path;
+    m_new_file.clear();  // written: it is the document's file now
     m_autosave_written = written;
     discard_autosave_at(old_autosave);
     m_autosave_lock.reset();  // the new path's slot is taken at the next autosave

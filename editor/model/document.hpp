@@ -71,8 +71,14 @@ public:
     // The file ("" while untitled).
     const std::string& path() const { return m_path; }
     bool untitled() const { return m_path.empty(); }
-    // The file name for the title bar ("untitled" when new).
+    // The file name for the title bar: the file's, else the new file's, else "untitled".
     std::string display_name() const;
+    // The file an untitled document is to be written to, named before it existed
+    // (`signpost-editor new.xml`): it names the document and Save writes there. "" when none.
+    const std::string& new_file() const { return m_new_file; }
+    // Names that file (the document stays untitled until it is written); checks then read
+    // the tree as that file, with jumps found from its folder.
+    void set_new_file(std::string path);
 
     // [SECTION] editing
     // Applies a command (one undo step, or merged into the previous). Error: nothing changes.
@@ -175,6 +181,7 @@ private:
 
     tree m_tree;
     std::string m_path;
+    std::string m_new_file;
     disk_stamp m_on_disk;
     // A hash of the bytes this document last wrote to (or recovered from) its autosave: it
     // deletes the autosave only while it still holds those bytes, so another editor's on

@@ -37,19 +37,23 @@ void editor_app::start() {
     const std::string& path = m_options.tree_path;
     std::error_code ec;
     const fs::path folder = fs::path(path).parent_path();
+    std::string new_file;
     if (!path.empty() && !fs::exists(path, ec) && !ec && (folder.empty() || fs::is_directory(folder, ec))) {
         // `signpost-editor my-script.xml` for a file not there yet starts it: a new tree that
         // Ctrl+S writes to that name (its id is the name, as the format wants).
-        m_new_file = path;
+        new_file = path;
     } else if (!path.empty()) {
         open_now(path);
     }
     if (!m_doc) {
         // Nothing opened: a new tree, with the file's diagnostics still on show.
-        const std::string stem = fs::path(m_new_file).stem().string();
-        adopt(document::from_template(!m_new_file.empty() && is_valid_id(stem) ? stem : placeholder_tree_id));
-        if (!m_new_file.empty())
-            set_status("New file " + m_new_file + ": not written yet (Ctrl+S writes it)");
+        const std::string stem = fs::path(new_file).stem().string();
+        std::unique_ptr<document> fresh =
+            document::from_template(!new_file.empty() && is_valid_id(stem) ? stem : placeholder_tree_id);
+        fresh->set_new_file(new_file);
+        adopt(std::move(fresh));
+        if (!new_file.empty())
+            set_status("New file " + new_file + ": not written yet (Ctrl+S writes it)");
         else if (m_failed_path.empty())
             set_status("New tree from the template: pick a node and edit it in the inspector");
         // An untitled tree's autosave left by a crash is offered back like a file's (after
@@ -146,7 +150,6 @@ std::vector<std::string> editor_app::library_folders() const {
 // [SECTION] files
 
 void editor_app::new_now(std::size_t which) {
-    m_new_file.clear();
     const auto starters = starter_templates();
     const starter_template& starter = starters[which < starters.size() ? which : 0];
     adopt(document::from_starter(starter));
@@ -159,7 +162,6 @@ void editor_app::new_now(std::size_t which) {
 
 bool editor_app::open_now(const std::string& path) {
     open_result r = document::open(path, m_options.library_dirs);
-    if (r.doc) m_new_file.clear();
     m_recovery.reset();
     // Reopening the file being edited (Reload) finds this editor's own autosave: that is
     // no crash to recover from.
@@ -234,7 +236,8 @@ void editor_app::open_file(const std::string& path) {
 
 bool editor_app::save(bool overwrite_changes_on_disk) {
     std::error_code ec;
-    if (m_doc->untitled() && !m_new_file.empty() && !fs::exists(m_new_file, ec) && !ec) return save_as(m_new_file);
+    if (const std::string named = m_doc->new_file(); m_doc->untitled() && !named.empty() && !fs::exists(named, ec) && !ec)
+        return save_as(named);
     if (m_doc->untitled()) {
         m_dialog.show(file_purpose::save_tree, fs::current_path().string(), m_doc->current().id + ".xml");
         return false;
@@ -292,7 +295,6 @@ bool editor_app::save_as(const std::string& path) {
         return false;
     }
     m_lossy_warning.clear();  // the original file stays as it was
-    m_new_file.clear();
     remember(m_doc->path());
     m_failed_path.clear();
     m_failed_problems.clear();
@@ -367,6 +369,7 @@ void editor_app::accept_recovery() {
         m_failed_problems.clear();
     }
     m_doc->discard_autosave();  // edits made while the offer waited give way to the recovered ones
+    if (path.empty()) r.doc->set_new_file(m_doc->new_file());  // a name given at start still holds
     adopt(std::move(r.doc));
     set_status("Recovered the unsaved edits of " + m_doc->display_name() + ": save to keep them");
     if (offer_next) offer_untitled_recovery();
@@ -471,6 +474,13 @@ std::string editor_app::keep_edits_for_stop() {
         return "unsaved edits of " + m_doc->display_name() + " could not be kept: " + *error;
     return "unsaved edits of " + m_doc->display_name() + " kept in " + m_doc->autosave_path() +
            "; they are offered back at the next start";
+}
+
+std::string editor_app::file_label() const {
+    if (!m_doc) return "untitled";
+    if (!m_doc->untitled()) return m_doc->path();
+    if (!m_doc->new_file().empty()) return m_doc->new_file() + " (not written yet)";
+    return "untitled (not saved yet)";
 }
 
 std::string editor_app::window_title() const {
@@ -692,7 +702,7 @@ void editor_app::draw(const ui::font_set& fonts) {
     // Status line.
     const bool dirty = m_doc->dirty();
     ImGui::TextColored(dirty ? colours::warning : colours::muted, "%s%s", dirty ? "\xE2\x97\x8F " : "",
-                       m_doc->untitled() ? "untitled (not saved yet)" : m_doc->path().c_str());
+                       file_label().c_str());
     ImGui::SameLine();
     ImGui::TextColored(colours::muted, " \xC2\xB7  %zu nodes", m_doc->current().nodes.size());
     if (!m_status.empty()) {

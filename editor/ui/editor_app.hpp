@@ -122,6 +122,8 @@ public:
     void request_quit_now() { m_quit = true; }
     // The window title, with a marker while there are unsaved changes.
     std::string window_title() const;
+    // The file the status line names: the document's, or the one it will be written to.
+    std::string file_label() const;
 
     // The diagnostics of a file that could not be opened at all ("" path = none).
     const std::string& failed_path() const { return m_failed_path; }
@@ -204,7 +206,6 @@ private:
     std::string m_lossy_warning;  // what the first save of this file would drop ("" = nothing)
     bool m_lossy_asked = false;   // the prompt about it is up
     std::string m_failed_path;
-    std::string m_new_file;  // the file named at start that is not there yet: Ctrl+S writes it
     diagnostics m_failed_problems;
     bool m_failed_fatal = false;
     bool m_continue_after_save = false;  // a "save changes?" answer waits for Save As

@@ -583,6 +583,11 @@ TEST_CASE("editor files: a file named at start that is not there yet is a new tr
     CHECK(r.app->status().find("New file " + path) != std::string::npos);
     CHECK(r.doc().untitled());
     CHECK(r.t().id == "printer-jam");  // the id is the file's name, as the format wants
+    // Named after the file it will be written to, not "untitled".
+    CHECK(r.doc().display_name() == "printer-jam.xml");
+    CHECK(r.app->window_title().find("printer-jam.xml") != std::string::npos);
+    CHECK(r.app->window_title().find("untitled") == std::string::npos);
+    CHECK(r.app->file_label() == path + " (not written yet)");
     r.ui.press(ui::letter('S'), true);
     CHECK_FALSE(r.doc().untitled());
     CHECK(r.doc().path() == path);
@@ -590,6 +595,20 @@ TEST_CASE("editor files: a file named at start that is not there yet is a new tr
     const load_result back = load_tree_file(path);
     CHECK(back.ok());
     CHECK(back.loaded->id == "printer-jam");
+    CHECK(r.app->file_label() == path);
+    CHECK(r.app->window_title().find("printer-jam.xml") != std::string::npos);
+}
+
+TEST_CASE("editor files: File > New forgets the file named at start") {
+    rig r("");
+    const std::string path = r.dir.file("printer-jam.xml");
+    r.app = r.make_app(path);
+    r.settle();
+    r.app->new_document(0);
+    r.settle();
+    CHECK(r.doc().new_file().empty());
+    CHECK(r.app->file_label() == "untitled (not saved yet)");
+    CHECK(r.app->window_title().find("untitled") != std::string::npos);
 }
 
 TEST_CASE("editor files: recovering edits of a file that opened with errors says the errors were the file's") {

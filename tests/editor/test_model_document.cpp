@@ -261,6 +261,35 @@ TEST_CASE("model: diagnostics see jumps through the file's folder") {
     CHECK(has_code(r.doc->problems(), "missing-tree"));
 }
 
+TEST_CASE("model: a new file named before it exists names the document and is checked as that file") {
+    temp_dir dir;
+    write(dir.file("helper.xml"), R"(<tree format="1" id="helper" start="x"><end id="x" outcome="resolved"/></tree>
+)");
+    auto doc = document::from_template("printer-jam");
+    CHECK(doc->display_name() == "untitled");
+    const std::string path = dir.file("printer-jam.xml");
+    doc->set_new_file(path);
+    CHECK(doc->untitled());  // not written yet
+    CHECK(doc->new_file() == path);
+    CHECK(doc->display_name() == "printer-jam.xml");
+    // A jump to a tree next to the new file is found there.
+    const std::string question = doc->current().start;
+    const node* q = doc->current().find(question);
+    REQUIRE(q);
+    REQUIRE(!doc->execute(change_kind(question, node_kind::jump)));
+    REQUIRE(!doc->execute(set_node_property(question, node_property::tree_ref, "helper")));
+    doc->revalidate();
+    CHECK(!has_code(doc->problems(), "missing-tree"));
+    REQUIRE(!doc->execute(set_node_property(question, node_property::tree_ref, "absent")));
+    doc->revalidate();
+    CHECK(has_code(doc->problems(), "missing-tree"));
+    // Written there, it is the document's file.
+    REQUIRE(!doc->save_as(path));
+    CHECK(doc->path() == path);
+    CHECK(doc->new_file().empty());
+    CHECK(doc->display_name() == "printer-jam.xml");
+}
+
 TEST_CASE("model: revalidating a 5,000-node tree") {
     document d(model_test::big_tree(5000), "");
     CHECK(d.current().layout.size() == 5000);
