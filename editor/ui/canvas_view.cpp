@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "editor_app.hpp"
 #include "model/commands.hpp"
@@ -51,40 +52,50 @@ constexpr float title_size = 15.0f;
 constexpr float body_size = 13.5f;
 constexpr float row_size = 13.0f;
 
-std::string first_line(std::string s, std::size_t max_chars) {
-    if (const auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
-    if (s.size() > max_chars) {
-        std::size_t cut = max_chars;
-        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // whole code points
-        s = s.substr(0, cut) + "\xE2\x80\xA6";
-    }
-    return s;
+// The widths of `font`'s characters drawn `size` canvas units high (ImGui scales a
+// font's advances linearly with the size, so these hold at every zoom).
+// The widths are copied: the model keeps them past this frame's font (a context or atlas
+// may be gone before the next geometry is computed).
+char_width widths_of(const ImFont* font, float size) {
+    const double scale = static_cast<double>(size / font->FontSize);
+    auto advances = std::make_shared<const std::vector<float>>(font->IndexAdvanceX.begin(), font->IndexAdvanceX.end());
+    const float fallback = font->FallbackAdvanceX;
+    return [advances, fallback, scale](char32_t c) {
+        const float a = c < advances->size() ? (*advances)[c] : fallback;
+        return static_cast<double>(a) * scale;
+    };
 }
 
-// The label of each output row, in output_pins() order.
-std::vector<std::string> row_labels(const node& n, const std::vector<pin>& pins) {
+// The room a title has in the header: after the kind badge, to the inset from the right edge.
+constexpr double title_left = node_text_inset * 1.6 + 18.0;
+constexpr double title_width = node_width - title_left - node_text_inset;
+// The room a row label has: to the left of its pin.
+constexpr double row_width = node_width - node_text_inset - 2 * pin_radius;
+
+// The label of each output row, in output_pins() order, cut to the row.
+std::vector<std::string> row_labels(const node& n, const std::vector<pin>& pins, const char_width& widths) {
     std::vector<std::string> rows;
     for (const pin& p : pins) {
         switch (p.slot) {
         case pin_slot::choice:
             if (p.index < static_cast<int>(n.choices.size())) {
                 const choice& c = n.choices[static_cast<std::size_t>(p.index)];
-                std::string label = first_line(markdown_to_plain(c.label), 40);
+                std::string label = markdown_to_plain(c.label);
                 if (label.empty()) label = "(no label)";
-                rows.push_back(c.condition ? "\xE2\x97\x87 " + label : label);  // ◇ marks a condition
+                rows.push_back(fit_line(c.condition ? "\xE2\x97\x87 " + label : label, row_width, widths));  // ◇ marks a condition
             } else {
                 rows.push_back("+ answer");
             }
             break;
         case pin_slot::branch:
             if (p.index < static_cast<int>(n.branches.size()))
-                rows.push_back("if " + first_line(n.branches[static_cast<std::size_t>(p.index)].condition.source(), 36));
+                rows.push_back(fit_line("if " + n.branches[static_cast<std::size_t>(p.index)].condition.source(), row_width, widths));
             else
                 rows.push_back("+ branch");
             break;
         case pin_slot::otherwise: rows.push_back("otherwise"); break;
         case pin_slot::next:
-            rows.push_back(n.kind == node_kind::jump ? "then (after " + n.tree_ref + ")" : "next");
+            rows.push_back(n.kind == node_kind::jump ? fit_line("then (after " + n.tree_ref + ")", row_width, widths) : "next");
             break;
         }
     }
@@ -115,7 +126,23 @@ vec2 canvas_view::to_canvas(ImVec2 screen) const { return m_view.to_canvas(vv(su
 
 void canvas_view::sync_scene(editor_app& app) {
     const document& doc = app.doc();
-    if (m_scene_doc == &doc && m_scene_generation == doc.generation()) return;
+    // Boxes are sized for the lines the font wraps their text to: the model measures with
+    // the font's widths, given again when its glyphs change (CJK ones are added as text
+    // needs them).
+    const ImFont* font = app.fonts().regular;
+    const ImFont* bold = app.fonts().bold;
+    if (font != m_measured_font || font->Glyphs.Size != m_measured_glyphs || bold->Glyphs.Size != m_measured_bold) {
+        set_preview_widths(widths_of(font, body_size));
+        m_title_widths = widths_of(bold, title_size);
+        m_row_widths = widths_of(font, row_size);
+        m_measured_font = font;
+        m_measured_glyphs = font->Glyphs.Size;
+        m_measured_bold = bold->Glyphs.Size;
+    }
+    if (m_scene_doc == &doc && m_scene_generation == doc.generation() &&
+        m_scene_widths == preview_widths_generation())
+        return;
+    m_scene_widths = preview_widths_generation();
     m_scene.rebuild(doc.current());
     m_scene_doc = &doc;
     m_scene_generation = doc.generation();
@@ -440,14 +467,12 @@ void canvas_view::draw_node(editor_app& app, ImDrawList* dl, std::size_t index) 
 
     if (index >= m_text.size()) m_text.resize(m_scene.nodes().size());
     if (!m_text[index]) {
+        // Cut and wrapped once per scene, in canvas units: the font's widths scale with the
+        // zoom, so the same lines fit at every zoom.
         box_text bt;
-        bt.title = first_line(n.title.empty() ? n.id : n.title, 60);
-        bt.body = markdown_to_plain(n.text);
-        // Blank lines waste the few preview lines a box has.
-        for (std::size_t at = bt.body.find("\n\n"); at != std::string::npos; at = bt.body.find("\n\n", at))
-            bt.body.erase(at, 1);
-        if (bt.body.empty() && n.kind == node_kind::end) bt.body = "outcome: " + n.outcome;
-        bt.rows = row_labels(n, g.outputs);
+        bt.title = fit_line(n.title.empty() ? n.id : n.title, title_width, m_title_widths);
+        bt.body = preview_of(n).lines;
+        bt.rows = row_labels(n, g.outputs, m_row_widths);
         m_text[index] = std::move(bt);
     }
     const box_text& text = *m_text[index];
@@ -483,19 +508,21 @@ void canvas_view::draw_node(editor_app& app, ImDrawList* dl, std::size_t index) 
     const float letter_px = 12.0f * z;
     const ImVec2 ls = bold->CalcTextSizeA(letter_px, FLT_MAX, 0, letter);
     dl->AddText(bold, letter_px, ImVec2(bc.x - ls.x * 0.5f, bc.y - ls.y * 0.5f), IM_COL32(255, 255, 255, 255), letter);
+    // Text is cut to fit (fit_line, wrap_lines) before it is drawn; the clip rectangles
+    // only keep rounding at tiny zooms inside the box.
     const float title_px = title_size * z;
-    const ImVec4 title_clip(a.x + pad, a.y, b.x - pad, a.y + header);
-    dl->AddText(bold, title_px, ImVec2(a.x + pad * 1.6f + badge, a.y + (header - title_px) * 0.5f - z),
+    const ImVec4 title_clip(a.x, a.y, b.x, a.y + header);
+    dl->AddText(bold, title_px, ImVec2(a.x + static_cast<float>(title_left) * z, a.y + (header - title_px) * 0.5f - z),
                 IM_COL32(255, 255, 255, 255), text.title.c_str(), nullptr, 0.0f, &title_clip);
 
-    // Preview text, wrapped and cut to the lines the model sized the box for.
-    const int lines = preview_lines(n.text.empty() ? text.body : n.text);
-    if (lines > 0 && !text.body.empty()) {
+    // Preview text: the lines the model sized the box for.
+    if (!text.body.empty()) {
         const float top = to_screen({0, g.text_top}).y;
-        const float bottom = top + static_cast<float>(lines * node_line_height) * z;
-        const ImVec4 clip(a.x + pad, top, b.x - pad, bottom);
-        dl->AddText(font, body_size * z, ImVec2(a.x + pad, top + 2 * z), colour_text, text.body.c_str(), nullptr,
-                    (b.x - a.x) - 2 * pad, &clip);
+        const float line = static_cast<float>(node_line_height) * z;
+        const ImVec4 clip(a.x, top, b.x, b.y);
+        for (std::size_t l = 0; l < text.body.size(); ++l)
+            dl->AddText(font, body_size * z, ImVec2(a.x + pad, top + 2 * z + line * static_cast<float>(l)), colour_text,
+                        text.body[l].c_str(), nullptr, 0.0f, &clip);
     }
 
     // Output rows and pins.
@@ -506,7 +533,7 @@ void canvas_view::draw_node(editor_app& app, ImDrawList* dl, std::size_t index) 
         const bool adder = (p.slot == pin_slot::choice && p.index >= static_cast<int>(n.choices.size())) ||
                            (p.slot == pin_slot::branch && p.index >= static_cast<int>(n.branches.size()));
         const float row_px = row_size * z;
-        const ImVec4 clip(a.x + pad, pp.y - row_px, pp.x - pin_radius * z * 2, pp.y + row_px);
+        const ImVec4 clip(a.x, pp.y - row_px, b.x, pp.y + row_px);
         if (r < text.rows.size())
             dl->AddText(font, row_px, ImVec2(a.x + pad, pp.y - row_px * 0.55f), adder ? colour_text_muted : colour_text,
                         text.rows[r].c_str(), nullptr, 0.0f, &clip);

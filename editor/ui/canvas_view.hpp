@@ -11,6 +11,7 @@
 
 #include <imgui.h>
 
+#include "model/node_box.hpp"
 #include "model/pin.hpp"
 #include "model/scene.hpp"
 #include "model/view.hpp"
@@ -93,7 +94,7 @@ private:
     // What a box shows, computed once per node and document generation.
     struct box_text {
         std::string title;
-        std::string body;
+        std::vector<std::string> body;  // its lines
         std::vector<std::string> rows;
     };
 
@@ -102,6 +103,13 @@ private:
     ImVec2 m_size{0, 0};
     scene m_scene;
     std::uint64_t m_scene_generation = 0;
+    std::uint64_t m_scene_widths = 0;  // preview_widths_generation() the scene was built with
+    // The fonts' widths the text was measured with, and when they last changed.
+    const ImFont* m_measured_font = nullptr;
+    int m_measured_glyphs = -1;
+    int m_measured_bold = -1;
+    char_width m_title_widths;
+    char_width m_row_widths;
     const void* m_scene_doc = nullptr;
     bool m_fit_pending = true;
     bool m_first_view = true;

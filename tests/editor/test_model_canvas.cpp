@@ -9,6 +9,7 @@
 #include "model/node_box.hpp"
 #include "model/scene.hpp"
 #include "model/view.hpp"
+#include "signpost/text.hpp"
 #include "test_model_fixture.hpp"
 
 using namespace signpost;
@@ -114,7 +115,8 @@ TEST_CASE("model: node box size follows kind, outputs and text lines") {
     CHECK(preview_lines(repeated("\xE7\x82\xB9", half + 1)) == 2);
     CHECK(preview_lines(repeated("\xED\x95\x9C", half + 1)) == 2);  // 한
     CHECK(preview_lines(repeated("\xEF\xBC\x81", half + 1)) == 2);  // fullwidth !
-    CHECK(preview_lines(repeated("\xF0\xA0\x80\x8B", half + 1)) == 2);  // U+2000B
+    // Past U+FFFF ImGui draws one replacement mark per character: measured as drawn.
+    CHECK(preview_lines(repeated("\xF0\xA0\x80\x8B", half + 1)) == 1);  // U+2000B
     CHECK(preview_lines(repeated("\xD0\x96", half + 1)) == 1);      // Cyrillic is narrow
 
     node q = make_node(node_kind::question, "q");
@@ -124,11 +126,21 @@ TEST_CASE("model: node box size follows kind, outputs and text lines") {
     CHECK(empty_q.y == Approx(node_header_height + node_line_height + node_padding + node_slot_height + node_padding));
     q.choices.resize(3);
     CHECK(node_size(q).y == Approx(empty_q.y + 3 * node_slot_height));
-    q.text = "1\n2";
+    q.text = "1\n\n2";  // two paragraphs (one line break joins lines, as Markdown does)
     CHECK(node_size(q).y == Approx(empty_q.y + 3 * node_slot_height + node_line_height));
     node e = make_node(node_kind::end, "e");
     e.text.clear();
+    e.outcome.clear();
     CHECK(node_size(e).y == Approx(node_header_height + node_padding));
+    // An end without text shows its outcome, and its box has the line for it.
+    e.outcome = "resolved";
+    CHECK(preview_text(e) == "outcome: resolved");
+    CHECK(node_size(e).y == Approx(node_header_height + node_line_height + node_padding + node_padding));
+    // The box is sized for the text as shown: Markdown markers and blank lines are not.
+    q.choices.clear();
+    q.text = "**Bold**\n\n\nand *more*";
+    CHECK(preview_text(q) == "Bold\nand more");
+    CHECK(node_size(q).y == Approx(empty_q.y + node_line_height));
     node l = make_node(node_kind::logic, "l");
     l.branches.resize(2);
     CHECK(output_pins(l).size() == 4);  // 2 branches, add branch, otherwise
@@ -321,4 +333,79 @@ TEST_CASE("model: scene of 5,000 nodes culls to the visible ones") {
     CHECK(s.node_at({-1990, -1490}) == full.node_at({-1990, -1490}));
     REQUIRE(s.links().size() == full.links().size());
     for (std::size_t i = 0; i < s.links().size(); ++i) CHECK(s.links()[i].curve.p0 == full.links()[i].curve.p0);
+}
+
+namespace {
+// A font where every narrow character is 1 wide, a wide (CJK) one 2, the ellipsis 1.
+double unit_width(char32_t c) { return display_width(c) == 2 ? 2.0 : display_width(c) == 0 ? 0.0 : 1.0; }
+}  // namespace
+
+TEST_CASE("model: box text wraps between words to the width, and a cut line ends with an ellipsis") {
+    const char_width w = unit_width;
+    // Between words; a line's trailing spaces are not kept, nor carried to the next line.
+    auto r = wrap_lines("the quick brown fox jumps", 10, w, 4);
+    CHECK(r.lines == std::vector<std::string>{"the quick", "brown fox", "jumps"});
+    CHECK(!r.cut);
+    for (const std::string& line : r.lines) CHECK(text_width(line, w) <= 10);
+    // A word longer than the line breaks inside it, between characters.
+    r = wrap_lines("abcdefghijkl xy", 5, w, 4);
+    CHECK(r.lines == std::vector<std::string>{"abcde", "fghij", "kl xy"});
+    // The text's own line breaks stay.
+    r = wrap_lines("one\ntwo three", 20, w, 4);
+    CHECK(r.lines == std::vector<std::string>{"one", "two three"});
+    // More than fits: the last line shown ends with '…', and the line with it fits.
+    r = wrap_lines("aa bb cc dd ee ff gg hh", 5, w, 2);
+    REQUIRE(r.lines.size() == 2);
+    CHECK(r.cut);
+    CHECK(r.lines[0] == "aa bb");
+    CHECK(r.lines[1] == "cc d\xE2\x80\xA6");  // "cc dd" left no room for the mark
+    CHECK(text_width(r.lines[1], w) <= 5);
+    r = wrap_lines("a\nb\nc", 10, w, 2);
+    CHECK(r.lines == std::vector<std::string>{"a", "b\xE2\x80\xA6"});
+    CHECK(r.cut);
+    // Exactly filling the lines is no cut.
+    r = wrap_lines("abcde fghij", 5, w, 2);
+    CHECK(r.lines == std::vector<std::string>{"abcde", "fghij"});
+    CHECK(!r.cut);
+    // Chinese and Japanese break between characters; every line fits.
+    r = wrap_lines("\xE7\x82\xB9\xE7\x82\xB9\xE7\x82\xB9\xE7\x82\xB9\xE7\x82\xB9", 4, w, 4);  // 点 x5
+    CHECK(r.lines.size() == 3);
+    for (const std::string& line : r.lines) CHECK(text_width(line, w) <= 4);
+    // ...but a line does not start with closing punctuation: the character before goes with it.
+    r = wrap_lines("\xE7\x82\xB9\xE7\x82\xB9\xE3\x80\x81\xE7\x82\xB9", 4, w, 4);  // 点点、点
+    CHECK(r.lines == std::vector<std::string>{"\xE7\x82\xB9", "\xE7\x82\xB9\xE3\x80\x81", "\xE7\x82\xB9"});
+    // What ImGui cannot draw is a replacement mark in the lines, as it is drawn.
+    r = wrap_lines("a\xF0\x9F\x98\x80" "b\xFF", 10, w, 1);
+    CHECK(r.lines == std::vector<std::string>{"a\xEF\xBF\xBD" "b\xEF\xBF\xBD"});
+    CHECK(wrap_lines("", 10, w, 4).lines.empty());
+    CHECK(wrap_lines("text", 10, w, 0).lines.empty());
+}
+
+TEST_CASE("model: a title cut to its width ends with an ellipsis") {
+    const char_width w = unit_width;
+    CHECK(fit_line("short", 10, w) == "short");
+    CHECK(fit_line("exactly-10", 10, w) == "exactly-10");
+    CHECK(fit_line("a title too long", 10, w) == "a title t\xE2\x80\xA6");
+    CHECK(fit_line("a title  too", 10, w) == "a title\xE2\x80\xA6");  // no spaces before the mark
+    CHECK(text_width(fit_line("a title too long", 10, w), w) <= 10);
+    CHECK(fit_line("first\nsecond", 20, w) == "first\xE2\x80\xA6");  // the rest is left out: said
+    // Cut between whole characters.
+    CHECK(fit_line("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 3, w) == "\xC3\xA9\xC3\xA9\xE2\x80\xA6");
+}
+
+TEST_CASE("model: boxes are sized with the widths the UI gives, for the lines it draws") {
+    node s = make_node(node_kind::step, "s");
+    s.text = "one two three four five six seven eight nine ten eleven twelve";
+    const double estimated = node_size(s).y;
+    const std::uint64_t before = preview_widths_generation();
+    // A font twice as wide as the estimate: more lines, a taller box.
+    set_preview_widths([](char32_t c) { return 2 * display_width(c) * (node_text_width / node_chars_per_line); });
+    CHECK(preview_widths_generation() > before);
+    const wrapped_lines shown = preview_of(s);
+    CHECK(node_size(s).y == Approx(node_header_height + static_cast<double>(shown.lines.size()) * node_line_height +
+                                   node_padding + node_slot_height + node_padding));
+    CHECK(node_size(s).y > estimated);
+    for (const std::string& line : shown.lines) CHECK(text_width(line, preview_widths()) <= node_text_width);
+    set_preview_widths({});  // back to the estimate
+    CHECK(node_size(s).y == Approx(estimated));
 }
