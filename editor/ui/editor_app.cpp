@@ -622,14 +622,13 @@ void editor_app::draw(const ui::font_set& fonts) {
     m_left_width = std::clamp(m_left_width, em * 6, std::max(em * 6, avail.x * 0.4f));
     m_right_width = std::clamp(m_right_width, em * 12, std::max(em * 12, avail.x * 0.5f));
     const float centre = std::max(avail.x - m_left_width - m_right_width - bar * 2, em * 10);
-    float bottom = m_bottom_height;
-    if (bottom <= 0) {
-        // Unless set by hand: small while there is nothing to list, taller for statistics.
-        bool busy = !m_failed_path.empty();
-        for (const diagnostic& d : m_doc->problems()) busy |= d.level != severity::info;
-        bottom = m_statistics_in_front && m_statistics.loaded() ? height * 0.36f : busy ? height * 0.24f : em * 6.5f;
-    }
-    bottom = std::clamp(bottom, em * 4, std::max(em * 4, height - em * 8));
+    // The bottom panel keeps its height (the canvas above must not jump as problems come
+    // and go; the lists scroll), until the author drags the bar; always room for the tab
+    // bar, the summary line, the table's header and a few whole rows.
+    const float row = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+    const float least = ImGui::GetFrameHeightWithSpacing() * 2 + row * 5 + ImGui::GetStyle().WindowPadding.y * 2;
+    float bottom = m_bottom_height > 0 ? m_bottom_height : std::clamp(height * 0.26f, least, em * 16);
+    bottom = std::clamp(bottom, least, std::max(least, height - em * 8));
 
     // Left: the outline.
     ImGui::BeginChild("##left", ImVec2(m_left_width, height), true);
@@ -660,10 +659,8 @@ void editor_app::draw(const ui::font_set& fonts) {
             ImGui::EndTabItem();
         }
         record("tab:problems");
-        m_statistics_in_front = false;
         if (ImGui::BeginTabItem("Statistics###statistics", nullptr,
                                 m_select_statistics_tab ? ImGuiTabItemFlags_SetSelected : 0)) {
-            m_statistics_in_front = true;
             m_statistics.draw(*this);
             ImGui::EndTabItem();
         }

@@ -213,7 +213,6 @@ private:
     bool m_select_preview_tab = false;
     bool m_select_statistics_tab = false;
     bool m_select_problems_tab = false;
-    bool m_statistics_in_front = false;
     // Panel sizes in pixels (0 = the default for the window size).
     float m_left_width = 0;
     float m_right_width = 0;

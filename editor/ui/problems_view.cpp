@@ -1,5 +1,6 @@
 #include "problems_view.hpp"
 
+#include <cmath>
 #include <vector>
 
 #include <imgui.h>
@@ -87,9 +88,15 @@ void problems_view::draw(editor_app& app) {
     rows.reserve(list.size());
     for (const diagnostic& d : list)
         if (d.level != severity::info || show_info) rows.push_back(&d);
+    // The table scrolls inside the panel, as tall as whole rows fill: no row is cut by
+    // the panel's bottom edge.
+    const float row_height = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+    const float room = ImGui::GetContentRegionAvail().y;
+    const float table_height = room > row_height * 2 ? std::floor(room / row_height) * row_height : 0.0f;
     if (!rows.empty() && ImGui::BeginTable("##problems", 4,
                           ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
-                              ImGuiTableFlags_BordersInnerV)) {
+                              ImGuiTableFlags_BordersInnerV,
+                          ImVec2(0, table_height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 4.5f);
         ImGui::TableSetupColumn("Problem", ImGuiTableColumnFlags_WidthStretch);

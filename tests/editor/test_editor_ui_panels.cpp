@@ -90,6 +90,32 @@ TEST_CASE("editor panels: the preview plays the tree and the canvas follows the 
     CHECK(r.canvas().highlighted == "power");
 }
 
+TEST_CASE("editor panels: the canvas keeps its size as problems come and go") {
+    rig r;
+    const auto errors = [&] {
+        int n = 0;
+        for (const diagnostic& d : r.doc().problems()) n += d.level == severity::error;
+        return n;
+    };
+    r.wait_for_problems();
+    REQUIRE(errors() == 0);
+    r.settle(2);
+    const ImVec2 size = r.canvas().size();
+    // Deleting the end leaves the form with no next step: an error in the list.
+    r.doc().selection().select_only("fixed");
+    r.app->delete_selection();
+    r.wait_for_problems();
+    r.settle(2);
+    REQUIRE(errors() > 0);
+    CHECK(r.canvas().size().x == size.x);
+    CHECK(r.canvas().size().y == size.y);
+    REQUIRE(r.doc().undo());
+    r.wait_for_problems();
+    r.settle(2);
+    CHECK(errors() == 0);
+    CHECK(r.canvas().size().y == size.y);
+}
+
 TEST_CASE("editor panels: statistics colour the canvas and a table row selects the node") {
     rig r;
     const std::string log = r.dir.file("sessions.db");
