@@ -722,7 +722,9 @@ void canvas_view::handle_keys(editor_app& app) {
     document& doc = app.doc();
     const auto pressed = [](int k) { return ImGui::IsKeyPressed(k, false); };
     const bool ctrl = io.KeyCtrl;
-    if ((pressed(ui::key::del) || pressed(ui::key::backspace)) && !ctrl) {
+    // Backspace is Back while the preview has the keyboard: it must not delete nodes then.
+    const bool backspace = pressed(ui::key::backspace) && !app.preview().has_keys();
+    if ((pressed(ui::key::del) || backspace) && !ctrl) {
         if (!doc.selection().empty()) {
             app.delete_selection();
             doc.edits().seal();

@@ -684,13 +684,22 @@ void editor_app::draw(const ui::font_set& fonts) {
             ImGui::EndTabItem();
         }
         record("tab:inspector");
+        bool preview_focused = false;
         if (ImGui::BeginTabItem("Preview", nullptr, m_select_preview_tab ? ImGuiTabItemFlags_SetSelected : 0)) {
+            // The panel (its tab included) has the focus: the preview takes the player's keys.
+            preview_focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows);
+            m_preview.set_focused(preview_focused);
             ImGui::BeginChild("##preview_scroll");
+            // Brought to the front to play (Preview menu, --preview): it takes the keys at once
+            // (once the tab bar has put it in front, which may be a frame later).
+            if (m_focus_preview) ImGui::SetWindowFocus();
+            m_focus_preview = false;
             m_preview.draw(*this);
             ImGui::EndChild();
             ImGui::EndTabItem();
         }
         record("tab:preview");
+        if (!preview_focused) m_preview.set_focused(false);
         ImGui::EndTabBar();
     }
     m_select_preview_tab = false;

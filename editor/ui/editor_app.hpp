@@ -96,7 +96,7 @@ public:
     // Folders the preview and the validator look in for jump targets.
     std::vector<std::string> library_folders() const;
     // Brings a bottom or side tab to the front next frame.
-    void show_preview_tab() { m_select_preview_tab = true; }
+    void show_preview_tab() { m_select_preview_tab = m_focus_preview = true; }
     void show_statistics_tab() { m_select_statistics_tab = true; }
     void show_problems_tab() { m_select_problems_tab = true; }
 
@@ -211,6 +211,7 @@ private:
     bool m_continue_after_save = false;  // a "save changes?" answer waits for Save As
     bool m_continue_after_prompt = false;  // ... or for the lossy-save or disk-conflict prompt
     bool m_select_preview_tab = false;
+    bool m_focus_preview = false;  // the preview takes the keyboard when next drawn
     bool m_select_statistics_tab = false;
     bool m_select_problems_tab = false;
     // Panel sizes in pixels (0 = the default for the window size).

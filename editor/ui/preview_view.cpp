@@ -8,6 +8,7 @@
 #include "editor_app.hpp"
 #include "palette.hpp"
 #include "signpost/text.hpp"
+#include "ui/keys.hpp"
 #include "ui/markdown_view.hpp"
 #include "ui/text_glyphs.hpp"
 
@@ -23,12 +24,38 @@ bool playable_despite(const diagnostic& d) {
            d.code == "read-before-set";
 }
 
+// The player's keys (player_view.cpp): digits take a choice, Enter continues or submits,
+// Backspace goes back, Ctrl+R restarts; the number pad's digits and Enter too.
+bool plain_pressed(int k) { return !ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
+bool ctrl_pressed(int k) { return ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
+bool enter_pressed() { return plain_pressed(ui::key::enter) || plain_pressed(ui::key::keypad_enter); }
+bool digit_pressed(int d) { return plain_pressed(ui::key::digit_0 + d) || plain_pressed(ui::key::keypad_0 + d); }
+
 }  // namespace
 
 preview_view::preview_view() = default;
 preview_view::~preview_view() {
-    // The session must go before the tree and library it points into.
-    m_session.reset();
+    // The call must go before the tree and library it points into.
+    m_call.reset();
+}
+
+bool preview_view::keys_free() const {
+    return m_focused && !ImGui::GetIO().WantTextInput && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+}
+
+void preview_view::go_back() {
+    const action_result r = m_call->back();
+    if (!r.ok) {
+        m_action_error = r.error;
+        return;
+    }
+    m_action_error.clear();
+    m_field_errors.clear();
+    // A form gone back to shows what was submitted from it, as in the player.
+    if (const auto* typed = m_call->undone_inputs()) {
+        sync_inputs();
+        for (const auto& [name, text] : *typed) inputs[name] = text;
+    }
 }
 
 bool preview_view::start(editor_app& app) {
@@ -42,13 +69,13 @@ bool preview_view::start(editor_app& app) {
         }
     }
     m_error.clear();
-    m_session.reset();
+    m_call.reset();
     auto snapshot = std::make_shared<tree>(doc.current());
     snapshot->reindex();
     m_tree = snapshot;
     m_library = std::make_unique<tree_library>(app.library_folders());
     m_library->add(m_tree);
-    m_session = std::make_unique<session>(m_tree, m_library.get(), m_clock, nullptr, "preview");
+    m_call = std::make_unique<preview_call>(m_tree, m_library.get(), m_clock);
     m_generation = doc.generation();
     m_doc = &doc;
     inputs.clear();
@@ -59,25 +86,25 @@ bool preview_view::start(editor_app& app) {
 }
 
 void preview_view::stop() {
-    m_session.reset();
+    m_call.reset();
     m_library.reset();
     m_tree.reset();
     m_doc = nullptr;
 }
 
 std::string preview_view::current_node() const {
-    if (!m_session) return {};
-    const view& v = m_session->current();
+    if (!m_call) return {};
+    const view& v = m_call->call().current();
     if (!v.node_ptr || v.tree_ptr != m_tree.get()) return {};
     return v.node_ptr->id;
 }
 
 void preview_view::sync_inputs() {
     // A form shown anew starts from the variables' current values, as in the player.
-    const view& v = m_session->current();
-    if (v.node_ptr == m_inputs_for && m_session->breadcrumb().size() == m_inputs_depth) return;
+    const view& v = m_call->call().current();
+    if (v.node_ptr == m_inputs_for && m_call->call().breadcrumb().size() == m_inputs_depth) return;
     m_inputs_for = v.node_ptr;
-    m_inputs_depth = m_session->breadcrumb().size();
+    m_inputs_depth = m_call->call().breadcrumb().size();
     inputs.clear();
     m_field_errors.clear();
     m_action_error.clear();
@@ -86,8 +113,9 @@ void preview_view::sync_inputs() {
 
 void preview_view::draw_current(editor_app& app) {
     const ui::font_set& fonts = app.fonts();
-    const view& v = m_session->current();
+    const view& v = m_call->call().current();
     if (!v.node_ptr) return;
+    const bool keys = keys_free();
     ui::want_glyphs_for(v);
     if (v.jump_depth > 0) ImGui::TextColored(colours::muted, "inside %s (jump depth %d)", v.tree_ptr->id.c_str(), v.jump_depth);
     ImGui::PushFont(fonts.heading);
@@ -120,18 +148,20 @@ void preview_view::draw_current(editor_app& app) {
             const bool clicked = ImGui::Button(label.c_str(), ImVec2(-1, fonts.size * 1.9f));
             ImGui::PopStyleVar();
             app.record("preview:choice:" + std::to_string(i + 1));
-            if (clicked) {
-                report(m_session->choose(static_cast<int>(i)));
+            if (clicked || (i < 9 && keys && digit_pressed(static_cast<int>(i) + 1))) {
+                report(m_call->choose(static_cast<int>(i)));
                 return;
             }
         }
         break;
     case node_kind::step:
-        if (ImGui::Button("Continue", ImVec2(fonts.size * 8, fonts.size * 1.8f))) report(m_session->next());
+        if (ImGui::Button("Continue  (Enter)", ImVec2(fonts.size * 10, fonts.size * 1.8f)) || (keys && enter_pressed()))
+            report(m_call->next());
         app.record("preview:continue");
         break;
     case node_kind::form: {
         sync_inputs();
+        bool enter_in_field = false;
         for (const view_field& f : v.fields) {
             ImGui::PushID(f.variable.c_str());
             ImGui::TextUnformatted((f.label + (f.required ? " *" : "")).c_str());
@@ -147,14 +177,18 @@ void preview_view::draw_current(editor_app& app) {
                 bool on = in == "true";
                 if (ImGui::Checkbox("##in", &on)) in = on ? "true" : "false";
             } else {
-                ImGui::InputTextWithHint("##in", f.placeholder.c_str(), &in);
+                // Enter in a field submits the form, as in the player.
+                enter_in_field |= ImGui::InputTextWithHint("##in", f.placeholder.c_str(), &in,
+                                                           ImGuiInputTextFlags_EnterReturnsTrue);
             }
             app.record("preview:field:" + f.variable);
             for (const field_error& e : m_field_errors)
                 if (e.variable == f.variable) ImGui::TextColored(colours::error, "%s", e.message.c_str());
             ImGui::PopID();
         }
-        if (ImGui::Button("Submit", ImVec2(fonts.size * 8, fonts.size * 1.8f))) report(m_session->submit(inputs));
+        if (ImGui::Button("Submit  (Enter)", ImVec2(fonts.size * 10, fonts.size * 1.8f)) || enter_in_field ||
+            (keys && enter_pressed()))
+            report(m_call->submit(inputs));
         app.record("preview:submit");
         break;
     }
@@ -166,21 +200,23 @@ void preview_view::draw_current(editor_app& app) {
 
 void preview_view::draw_finished(editor_app& app) {
     const ui::font_set& fonts = app.fonts();
+    const session& call = m_call->call();
     ImGui::PushFont(fonts.heading);
-    switch (m_session->status()) {
+    switch (call.status()) {
     case session_status::completed:
-        ImGui::TextColored(colours::ok, "Call finished: %s", m_session->outcome().c_str());
+        ImGui::TextColored(colours::ok, "Call finished: %s", call.outcome().c_str());
         break;
     case session_status::escalated:
-        ImGui::TextColored(colours::warning, "Escalated to %s (%s)", m_session->team().c_str(), m_session->priority().c_str());
+        ImGui::TextColored(colours::warning, "Escalated to %s (%s)", call.team().c_str(), call.priority().c_str());
         break;
     default:
         ImGui::TextColored(colours::muted, "Call ended early");
         break;
     }
     ImGui::PopFont();
-    if (!m_session->handoff().empty()) ui::draw_markdown(m_session->handoff(), fonts);
-    else if (const view& v = m_session->current(); v.node_ptr && !v.text.empty()) ui::draw_markdown(v.text, fonts);
+    if (!call.handoff().empty()) ui::draw_markdown(call.handoff(), fonts);
+    else if (const view& v = call.current(); v.node_ptr && !v.text.empty()) ui::draw_markdown(v.text, fonts);
+    if (!m_action_error.empty()) ImGui::TextColored(colours::error, "%s", m_action_error.c_str());
 }
 
 void preview_view::draw_variables(editor_app& app) {
@@ -189,7 +225,7 @@ void preview_view::draw_variables(editor_app& app) {
     ImGui::PushFont(app.fonts().bold);
     ImGui::TextUnformatted("Variables");
     ImGui::PopFont();
-    const auto values = m_session->variables();
+    const auto values = m_call->call().variables();
     if (ImGui::BeginTable("##preview_vars", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
         // Every declared variable, set or not, then any set by trees the call jumped into.
         std::vector<std::string> names;
@@ -211,8 +247,8 @@ void preview_view::draw_variables(editor_app& app) {
 void preview_view::draw(editor_app& app) {
     const ui::font_set& fonts = app.fonts();
     document& doc = app.doc();
-    if (m_session && m_doc != &doc) stop();  // another document was opened
-    if (!m_session) {
+    if (m_call && m_doc != &doc) stop();  // another document was opened
+    if (!m_call) {
         ImGui::TextWrapped("Play the tree as an agent would, without saving it first.");
         if (ImGui::Button("Play", ImVec2(fonts.size * 8, fonts.size * 1.8f))) start(app);
         app.record("preview:play");
@@ -223,13 +259,20 @@ void preview_view::draw(editor_app& app) {
         }
         return;
     }
-    if (ImGui::Button("Restart")) start(app);
-    app.record("preview:restart");
+    const bool keys = keys_free();
+    if (ImGui::Button("Restart  (Ctrl+R)") || (keys && ctrl_pressed(ui::letter('R')))) {
+        app.record("preview:restart");
+        if (!start(app)) return;
+    } else {
+        app.record("preview:restart");
+    }
     ImGui::SameLine();
-    ImGui::BeginDisabled(!m_session->can_go_back() || m_session->finished());
-    if (ImGui::Button("Back")) m_session->back();
+    // Back works on the end screen too (preview_call replays the call one step short).
+    ImGui::BeginDisabled(!m_call->can_go_back());
+    const bool back_clicked = ImGui::Button("Back  (Backspace)");
     app.record("preview:back");
     ImGui::EndDisabled();
+    if (back_clicked || (keys && m_call->can_go_back() && plain_pressed(ui::key::backspace))) go_back();
     ImGui::SameLine();
     if (ImGui::Button("Stop")) {
         stop();
@@ -242,19 +285,20 @@ void preview_view::draw(editor_app& app) {
         ImGui::SameLine();
         if (ImGui::SmallButton("Restart with changes")) {
             start(app);
-            if (!m_session) return;
+            if (!m_call) return;
         }
     }
     // Breadcrumb.
+    const session& call = m_call->call();
     std::string trail;
-    for (const crumb& c : m_session->breadcrumb()) trail += (trail.empty() ? "" : "  \xE2\x80\xBA  ") + c.title;
+    for (const crumb& c : call.breadcrumb()) trail += (trail.empty() ? "" : "  \xE2\x80\xBA  ") + c.title;
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored(colours::muted, "%s", trail.c_str());
     ImGui::PopTextWrapPos();
     ImGui::Separator();
-    if (m_session->finished()) draw_finished(app);
+    if (call.finished()) draw_finished(app);
     else draw_current(app);
-    if (m_session) draw_variables(app);
+    if (m_call) draw_variables(app);
 }
 
 }  // namespace signpost::editor

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/preview_call.hpp"
 #include "signpost/clock.hpp"
 #include "signpost/library.hpp"
 #include "signpost/session.hpp"
@@ -26,12 +27,17 @@ public:
     // has problems the runtime cannot play (unknown targets, no start...).
     bool start(editor_app& app);
     void stop();
-    bool running() const { return m_session != nullptr; }
+    bool running() const { return m_call != nullptr; }
     void draw(editor_app& app);
+    // True while the preview has the keyboard (its panel has the focus): the canvas then
+    // leaves Backspace to it.
+    bool has_keys() const { return m_focused && m_call; }
+    // Set by the app each frame: whether the preview's panel is focused.
+    void set_focused(bool focused) { m_focused = focused; }
 
     // The node the call is on when it is in the edited tree ("" otherwise or when stopped).
     std::string current_node() const;
-    session* call() { return m_session.get(); }
+    session* call() { return m_call ? &m_call->call() : nullptr; }
     const std::string& error() const { return m_error; }
     // Typed form inputs (variable -> text), as the player keeps them.
     std::map<std::string, std::string> inputs;
@@ -41,11 +47,14 @@ private:
     void draw_finished(editor_app& app);
     void draw_variables(editor_app& app);
     void sync_inputs();
+    void go_back();
+    // Keys are the preview's: it is focused, no text is typed, no popup is open.
+    bool keys_free() const;
 
     system_clock m_clock;
     std::shared_ptr<const tree> m_tree;
     std::unique_ptr<tree_library> m_library;
-    std::unique_ptr<session> m_session;
+    std::unique_ptr<preview_call> m_call;
     std::uint64_t m_generation = 0;
     const void* m_doc = nullptr;
     std::string m_error;
@@ -53,6 +62,7 @@ private:
     std::vector<field_error> m_field_errors;
     const node* m_inputs_for = nullptr;
     std::size_t m_inputs_depth = 0;
+    bool m_focused = false;
 };
 
 }  // namespace signpost::editor

@@ -116,6 +116,61 @@ TEST_CASE("editor panels: the canvas keeps its size as problems come and go") {
     CHECK(r.canvas().size().y == size.y);
 }
 
+TEST_CASE("editor panels: the preview plays from the keyboard, and Back leaves its end screen") {
+    rig r;
+    r.click("tab:preview");
+    r.click("preview:play");  // the preview panel has the focus now
+    REQUIRE(r.app->preview().running());
+    r.doc().selection().select_only("reboot");  // Backspace must not delete it
+    r.ui.press(ui::key::digit_0 + 2);  // "No"
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "reboot");
+    r.ui.press(ui::key::enter);  // Continue
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "power");
+    r.ui.press(ui::key::keypad_0 + 1);  // "Yes", on the number pad
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "acct");
+    // Keys typed into a field are the field's: the digits are the account number.
+    r.click("preview:field:account");
+    r.ui.type("12345678");
+    r.ui.press(ui::key::enter);  // Enter in the field submits
+    r.settle(1);
+    REQUIRE(r.app->preview().call());
+    CHECK(r.app->preview().call()->status() == session_status::completed);
+    // Back from the end screen: the form again, with what was typed in it.
+    r.ui.press(ui::key::backspace);
+    r.settle(1);
+    CHECK_FALSE(r.app->preview().call()->finished());
+    CHECK(r.canvas().highlighted == "acct");
+    CHECK(r.app->preview().inputs.at("account") == "12345678");
+    r.ui.press(ui::key::backspace);
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "power");
+    CHECK(r.doc().current().find("reboot"));  // the canvas left Backspace to the preview
+    // The Back button works on the end screen too.
+    r.ui.press(ui::key::digit_0 + 1);
+    r.click("preview:field:account");
+    r.ui.press(ui::letter('A'), true);
+    r.ui.type("87654321");
+    r.click("preview:submit");
+    r.settle(1);
+    REQUIRE(r.app->preview().call()->finished());
+    r.click("preview:back");
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "acct");
+    // Ctrl+R restarts.
+    r.ui.press(ui::letter('R'), true);
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "power");
+    // With the canvas focused, Backspace is the canvas's again: it deletes the selection.
+    r.ui.click(r.node_at("reboot"));
+    r.settle(1);
+    r.ui.press(ui::key::backspace);
+    r.settle(1);
+    CHECK_FALSE(r.doc().current().find("reboot"));
+}
+
 TEST_CASE("editor panels: statistics colour the canvas and a table row selects the node") {
     rig r;
     const std::string log = r.dir.file("sessions.db");
