@@ -1,6 +1,8 @@
 #include "model/node_box.hpp"
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_map>
 
 #include "signpost/text.hpp"
 
@@ -169,8 +171,32 @@ void wrap_paragraph(std::string_view para, double width, const char_width& width
     }
 }
 
-double text_block_height(const node& n) {
+// Lines of a node's preview. A scene is rebuilt after every edit, and wrapping costs some
+// microseconds a node (typing lagged in a 5,000-node tree): each text's count is kept until
+// the widths change.
+std::size_t preview_line_count(const node& n) {
+    static std::mutex mutex;  // layouts may be computed off the UI thread
+    static std::unordered_map<std::string, std::size_t> counts;
+    static std::uint64_t counted_with = 0;
+    std::string key = n.text;
+    key += '\0';
+    if (n.kind == node_kind::end) key += n.outcome;  // shown when there is no text
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (counted_with != widths_generation() || counts.size() > 100000) {
+            counts.clear();
+            counted_with = widths_generation();
+        }
+        if (const auto hit = counts.find(key); hit != counts.end()) return hit->second;
+    }
     const std::size_t lines = preview_of(n).lines.size();
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (counted_with == widths_generation()) counts.emplace(std::move(key), lines);
+    return lines;
+}
+
+double text_block_height(const node& n) {
+    const std::size_t lines = preview_line_count(n);
     return lines == 0 ? 0.0 : static_cast<double>(lines) * node_line_height + node_padding;
 }
 
