@@ -322,7 +322,9 @@ void player_app::note_unsent_form() {
     for (const view_field& f : v.fields) {
         const auto now = unsent.find(f.variable);
         if (now == unsent.end() || now->second.find_first_not_of(" \t") == std::string::npos) continue;
-        typed += (typed.empty() ? "" : "; ") + f.label + ": " + now->second;
+        // A note goes to the log, which a private value never does: the agent learns it was not kept.
+        typed += (typed.empty() ? "" : "; ") + f.label + ": " +
+                 (m_session->is_private(f.variable) ? std::string("(private, not kept)") : now->second);
     }
     if (!typed.empty()) m_session->note("Typed in the form, not submitted: " + typed);
 }

@@ -212,6 +212,24 @@ TEST_CASE("player app: a note too long stays in the box, and left there at the n
     CHECK(joined == pasted);
 }
 
+TEST_CASE("player app: a private field typed and not submitted is named in the note, without its value") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_options o = router_options(dir, "-");
+    std::string xml = test::player_tree_xml;
+    const std::string plain = "<variable name=\"account\" type=\"text\" default=\"\"/>";
+    xml.replace(xml.find(plain), plain.size(), "<variable name=\"account\" type=\"text\" default=\"\" private=\"true\"/>");
+    dir.write("router.xml", xml);
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    app.choose(0);
+    app.form_inputs["account"] = "4011";
+    app.end_call();
+    CHECK(app.call().transcript().find("Typed in the form, not submitted: Account number: (private, not kept)") !=
+          std::string::npos);
+    CHECK(app.call().transcript().find("4011") == std::string::npos);
+}
+
 TEST_CASE("player app: a log that cannot be written warns the agent and the call goes on") {
     test::temp_folder dir;
     manual_clock clk{1'700'000'000'000};

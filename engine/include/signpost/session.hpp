@@ -149,6 +149,9 @@ public:
     std::map<std::string, value> variables() const;
     // Notes in order, with the node they were made on.
     const std::vector<std::pair<std::string, std::string>>& notes() const { return m_notes; }
+    // A variable whose value stays out of the log: declared private by the tree the call is
+    // in or by any tree on its way there (the trees share one value per name).
+    bool is_private(const std::string& variable) const;
 
     // A plain-text record ready to paste into a ticket: tree, agent, times, each step with
     // its answer and captured fields, notes, and how it ended.
@@ -165,9 +168,6 @@ private:
     // costs the same however long the call has been.
     struct undo_step;
     struct pattern_cache;  // compiled field patterns, by pattern text
-    // A variable whose value stays out of the log: declared private by the tree the call is
-    // in or by any tree on its way there (the trees share one value per name).
-    bool is_private(const std::string& variable) const;
     void emit(event_kind kind, const std::string& tree_id, const std::string& node, int choice = -1,
               std::string detail = {}, std::string outcome = {});
     void begin();  // fresh variables, empty history, arrive at the root start
