@@ -274,7 +274,7 @@ form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
             // On a retry only the fields that were refused are asked again.
             if (retry && app.field_error_for(f.variable).empty()) continue;
             for (;;) {
-                out << terminal_text(f.label) << (f.required ? " *" : "");
+                out << terminal_text(f.label) << (f.required ? " *" : "") << (f.is_private ? " (private: not logged)" : "");
                 if (f.type == var_type::choice) {
                     out << " (";
                     for (std::size_t i = 0; i < f.options.size(); ++i)

@@ -201,6 +201,11 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
         ImGui::PushFont(fonts.bold);
         ImGui::TextUnformatted((f.label + (f.required ? " *" : "")).c_str());
         ImGui::PopFont();
+        // Said so the agent can tell the person: what they say here is not recorded.
+        if (f.is_private) {
+            ImGui::SameLine();
+            ImGui::TextColored(colour_muted, "private: not logged");
+        }
         ImGui::PushID(static_cast<int>(i));
         ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, fonts.size * 24));
         // After a refused submit, the first refused field is brought into view and focused:

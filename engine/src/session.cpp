@@ -514,6 +514,7 @@ void session::refresh_view() {
                 vf.required = f.required;
                 vf.pattern = f.pattern;
                 vf.placeholder = f.placeholder;
+                vf.is_private = is_private(f.variable);
                 if (auto it = st.vars.find(f.variable); it != st.vars.end()) vf.value = to_display(it->second);
                 v.fields.push_back(std::move(vf));
             }

@@ -850,7 +850,14 @@ TEST_CASE("session: a private variable's value never reaches the events, here or
     tree_library lib;
     lib.add(load(contact));
     session s(load(checkin), &lib, clk, &sink);
+    // The form says which fields are private, so the agent can tell the person.
+    REQUIRE(s.current().fields.size() == 2);
+    CHECK(s.current().fields[0].is_private);
+    CHECK_FALSE(s.current().fields[1].is_private);
     REQUIRE(s.submit({{"feeling", "rough week"}, {"follow_up", "friday"}}));
+    REQUIRE(s.current().fields.size() == 2);
+    CHECK(s.current().fields[0].is_private);
+    CHECK(s.current().fields[1].is_private);
     REQUIRE(s.submit({{"feeling", "better now"}, {"phone", "555 0100"}}));
     std::vector<std::string> fields;
     for (const event& e : sink.events) {

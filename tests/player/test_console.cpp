@@ -132,6 +132,15 @@ TEST_CASE("console: scripted answers stop at the first one refused") {
     CHECK(r.status == session_status::completed);
 }
 
+TEST_CASE("console: a private field says it is not logged") {
+    std::string xml = test::player_tree_xml;
+    const std::string plain = "<variable name=\"account\" type=\"text\" default=\"\"/>";
+    xml.replace(xml.find(plain), plain.size(), "<variable name=\"account\" type=\"text\" default=\"\" private=\"true\"/>");
+    const auto r = play(xml, "1\n12345678\n1\n");
+    CHECK(r.output.find("Account number * (private: not logged):") != std::string::npos);
+    CHECK(play(test::player_tree_xml, "1\n").output.find("private") == std::string::npos);
+}
+
 TEST_CASE("console: unknown commands and out-of-range numbers are refused, not fatal") {
     const auto r = play(test::player_tree_xml, "7\nxyz\n2\n\n1\n12345678\n1\n");
     CHECK(r.code == 0);

@@ -40,6 +40,7 @@ struct view_field {
     std::string placeholder;
     std::vector<std::string> options;  // choice variables
     std::string value;                 // current value of the variable as text ("" if unset)
+    bool is_private = false;           // the log never records its value (session::is_private)
 };
 
 // Where the session is now.
