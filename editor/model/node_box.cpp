@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "signpost/text.hpp"
+#include "ui/soft_wrap.hpp"
 
 namespace signpost::editor {
 
@@ -67,17 +68,6 @@ std::string drawable(std::string_view text) {
     return out;
 }
 
-// The next character of drawable text (always valid UTF-8).
-char32_t next_char(std::string_view s, std::size_t i, std::size_t& length) {
-    char32_t c = 0;
-    length = decode_utf8(s, i, c);
-    if (length == 0) {
-        length = 1;
-        return 0xFFFD;
-    }
-    return c;
-}
-
 void trim_trailing_spaces(std::string& s) {
     while (!s.empty() && s.back() == ' ') s.pop_back();
 }
@@ -94,81 +84,6 @@ std::string with_ellipsis(std::string line, double width, const char_width& widt
         trim_trailing_spaces(line);
     }
     return line + ellipsis;
-}
-
-// Japanese line rules: a line does not start with closing punctuation, the prolonged-sound
-// mark or a small kana, nor end with an opening bracket (as ui/soft_wrap.cpp wraps).
-bool may_start_line(char32_t c) {
-    static const std::u32string_view marks =
-        U"\u3001\u3002\uFF0C\uFF0E\uFF1A\uFF1B\uFF01\uFF1F\uFF09\u300D\u300F\u3011\u3015\u3009\u300B"
-        U"\u3017\u3019\u301F\u30FC\u3005\u309D\u309E\u30FD\u30FE\u30FB"
-        U"\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308E"
-        U"\u30A1\u30A3\u30A5\u30A7\u30A9\u30C3\u30E3\u30E5\u30E7\u30EE\u30F5\u30F6"
-        U")]}.,;:!?";
-    return marks.find(c) == std::u32string_view::npos;
-}
-bool may_end_line(char32_t c) {
-    static const std::u32string_view opening = U"\u3008\u300A\u300C\u300E\u3010\u3014\u3016\u3018\u301A\u301D"
-                                               U"\uFF08\uFF3B\uFF5B\uFF5F([{";
-    return opening.find(c) == std::u32string_view::npos;
-}
-
-// Appends the lines of one paragraph (no '\n' in it), stopping once `limit` lines are there.
-void wrap_paragraph(std::string_view para, double width, const char_width& widths, std::size_t limit,
-                    std::vector<std::string>& lines) {
-    constexpr std::size_t none = std::string_view::npos;
-    std::size_t start = 0;
-    while (lines.size() < limit) {
-        // One line from `start`: the latest break that keeps it within `width`.
-        std::size_t brk = none, resume = none;
-        std::size_t end = para.size();
-        double x = 0;
-        bool previous_wide = false;
-        char32_t previous = 0;
-        for (std::size_t i = start; i < para.size();) {
-            std::size_t length = 0;
-            const char32_t c = next_char(para, i, length);
-            const double w = widths(c);
-            if (c == ' ') {
-                // A line may end before a run of spaces; the next begins after it.
-                if (i > start && previous != ' ') brk = i;
-                resume = i + length;
-                x += w;
-                previous = c;
-                previous_wide = false;
-                i += length;
-                continue;
-            }
-            const int columns = display_width(c);
-            // Chinese and Japanese have no spaces: a line may break next to a wide character.
-            if (i > start && previous != ' ' && columns != 0 && (columns == 2 || previous_wide) &&
-                may_start_line(c) && may_end_line(previous)) {
-                brk = i;
-                resume = i;
-            }
-            if (x + w > width && i > start && columns != 0) {
-                if (brk != none) {
-                    end = brk;
-                } else {
-                    end = i;  // a word that fills the line alone breaks inside it
-                    resume = i;
-                }
-                break;
-            }
-            x += w;
-            previous = c;
-            previous_wide = columns == 2;
-            i += length;
-        }
-        std::string line(para.substr(start, end - start));
-        trim_trailing_spaces(line);
-        lines.push_back(std::move(line));
-        if (end == para.size()) return;
-        start = resume;
-        // Spaces the line broke at are not carried to the next one.
-        while (start < para.size() && para[start] == ' ') ++start;
-        if (start >= para.size()) return;
-    }
 }
 
 // Lines of a node's preview. A scene is rebuilt after every edit, and wrapping costs some
@@ -215,7 +130,7 @@ double text_width(std::string_view text, const char_width& widths) {
     double x = 0;
     for (std::size_t i = 0; i < text.size();) {
         std::size_t length = 0;
-        x += widths(next_char(text, i, length));
+        x += widths(ui::code_point_at(text, i, length));
         i += length;
     }
     return x;
@@ -224,15 +139,19 @@ double text_width(std::string_view text, const char_width& widths) {
 wrapped_lines wrap_lines(std::string_view text, double width, const char_width& widths, int max_lines) {
     wrapped_lines out;
     if (text.empty() || max_lines <= 0) return out;
-    const std::string clean = drawable(text);
+    // Where lines break is the text boxes' rule (ui/soft_wrap): between words, after a
+    // Chinese or Japanese character, inside a word that fills a line alone.
+    const ui::wrapped_text wrapped = ui::wrap_text(drawable(text), static_cast<float>(width), [&widths](char32_t c) {
+        return static_cast<float>(widths(c));
+    });
+    std::string_view rest = wrapped.shown;
     const std::size_t limit = static_cast<std::size_t>(max_lines) + 1;  // one more tells it was cut
-    std::string_view rest = clean;
-    while (out.lines.size() < limit) {
+    while (!rest.empty() && out.lines.size() < limit) {
         const std::size_t nl = rest.find('\n');
-        wrap_paragraph(rest.substr(0, nl), width, widths, limit, out.lines);
-        if (nl == std::string_view::npos) break;
-        rest = rest.substr(nl + 1);
-        if (rest.empty()) break;  // a final line break starts no line
+        std::string line(rest.substr(0, nl));
+        trim_trailing_spaces(line);
+        out.lines.push_back(std::move(line));
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     }
     if (out.lines.size() > static_cast<std::size_t>(max_lines)) {
         out.lines.resize(static_cast<std::size_t>(max_lines));
