@@ -11,6 +11,7 @@
 #include "model/commands.hpp"
 #include "model/files.hpp"
 #include "model/layout.hpp"
+#include "model/problem_wording.hpp"
 #include "model/node_box.hpp"
 #include "signpost/library.hpp"
 #include "signpost/load.hpp"
@@ -71,6 +72,7 @@ open_result document::open(const std::string& path, std::vector<std::string> lib
     library.add(loaded.loaded);
     const diagnostics found = validate_tree(*loaded.loaded, &library);
     out.problems.insert(out.problems.end(), found.begin(), found.end());
+    put_in_editor_terms(out.problems);
     out.doc->m_problems = out.problems;
     out.doc->m_validated_generation = out.doc->m_generation;
     out.doc->m_last_validation = clock::now();
@@ -187,6 +189,7 @@ document::check_result document::check(std::string text, std::string name, std::
         const diagnostics more = validate_tree(*reloaded.loaded, &library);
         out.problems.insert(out.problems.end(), more.begin(), more.end());
     }
+    put_in_editor_terms(out.problems);
     out.took = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
     return out;
 }

@@ -2,6 +2,8 @@
 // big tree.
 #include "test_editor_ui_rig.hpp"
 
+#include "model/commands.hpp"
+
 #include "signpost/log_generator.hpp"
 #include "signpost/session_log.hpp"
 #include "tree_generator.hpp"
@@ -46,9 +48,8 @@ TEST_CASE("editor panels: problems follow the edits, and a click selects the nod
 
 TEST_CASE("editor panels: a problem too long for its column is shown whole when its row is hovered") {
     rig r;
-    // Unlink the form's "next": its message is a long sentence.
-    r.ui.click(r.pin_at("acct", pin_slot::next));
-    r.ui.press(ui::key::del);
+    // A variable nobody declared: its message is a long sentence.
+    REQUIRE_FALSE(r.doc().execute(set_node_property("acct", node_property::text, "Ask for {nobody_declared_this}.")));
     r.wait_for_problems();
     std::string code;
     for (const diagnostic& d : r.doc().problems())

@@ -11,6 +11,7 @@
 #include "model/commands.hpp"
 #include "model/node_box.hpp"
 #include "model/files.hpp"
+#include "model/problem_wording.hpp"
 #include "signpost/clock.hpp"
 #include "signpost/session.hpp"
 #include "test_model_fixture.hpp"
@@ -147,6 +148,37 @@ TEST_CASE("model: open a broken file shows it with its problems, a non-tree give
     const auto missing = document::open(dir.file("none.xml"));
     CHECK(!missing.doc);
     CHECK(has_code(missing.problems, "read-error"));
+}
+
+TEST_CASE("model: problems are said in the editor's words, not the file's tags") {
+    temp_dir dir;
+    const std::string path = dir.file("tags.xml");
+    write(path, R"(<tree format="1" id="tags" start="a">
+  <question id="a"><text>Hi {who}</text><choice to="">Go</choice><choice to="c">Stop</choice></question>
+  <step id="c" to=""><text>Step</text></step>
+  <question id="d"><text>No answers</text></question>
+</tree>
+)");
+    const auto r = document::open(path);
+    REQUIRE(r.doc);
+    std::string all;
+    for (const diagnostic& d : r.doc->problems()) all += d.message + "\n";
+    INFO(all);
+    CHECK(all.find('<') == std::string::npos);
+    CHECK(all.find("answer leads nowhere; link it to a node") != std::string::npos);
+    CHECK(all.find("step leads nowhere; link it to a node") != std::string::npos);
+    CHECK(all.find("has no answer; add at least one") != std::string::npos);
+    CHECK(all.find("add it under Variables") != std::string::npos);
+    CHECK(in_editor_terms("form 'f' has no <field>; add one or use a <step>") ==
+          "form 'f' has no field; add one, or change the node to a step");
+    // The same after an edit, when the check runs again.
+    REQUIRE_FALSE(r.doc->execute(set_tree_header([&] {
+        tree_header h = header_of(r.doc->current());
+        h.title = "Tags";
+        return h;
+    }())));
+    r.doc->revalidate();
+    for (const diagnostic& d : r.doc->problems()) CHECK(d.message.find('<') == std::string::npos);
 }
 
 TEST_CASE("model: open keeps positions and places only the nodes without one") {
