@@ -626,3 +626,23 @@ TEST_CASE("editor files: recovering edits of a file that opened with errors says
     CHECK(r.app->lossy_save_warning().find("see Problems") == std::string::npos);
     CHECK(r.app->lossy_save_warning().find("the file on disk opened with errors") != std::string::npos);
 }
+
+TEST_CASE("editor files: no two boxes of a sample tree overlap, sized with the window's font") {
+    // Box heights follow the text as the font wraps it: a sample laid out for other
+    // heights would open with one box over another.
+    for (const auto& entry : fs::directory_iterator(fs::path(SIGNPOST_SOURCE_DIR) / "trees")) {
+        if (entry.path().extension() != ".xml") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        rig r(xml, entry.path().filename().string());
+        const tree& t = r.t();
+        std::vector<std::pair<std::string, rect>> boxes;
+        for (const node& n : t.nodes)
+            if (const layout_entry* at = t.find_layout(n.id)) boxes.emplace_back(n.id, rect_at({at->x, at->y}, node_size(n)));
+        for (std::size_t i = 0; i < boxes.size(); ++i)
+            for (std::size_t j = i + 1; j < boxes.size(); ++j)
+                CHECK_MESSAGE(!overlaps(boxes[i].second, boxes[j].second),
+                              entry.path().filename().string() << ": '" << boxes[i].first << "' and '" << boxes[j].first
+                                                               << "' overlap");
+    }
+}
