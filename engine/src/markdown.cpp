@@ -17,25 +17,6 @@ namespace {
 // four-space indent should not turn a sentence into code. Fenced code still works.
 constexpr unsigned parse_flags = MD_DIALECT_COMMONMARK | MD_FLAG_NOHTML | MD_FLAG_NOINDENTEDCODEBLOCKS;
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // md4c reports entities ("&amp;", "&#233;") verbatim; the common ones are decoded, any
 // other named entity is kept as written (better than dropping it).
 std::string decode_entity(std::string_view e) {

@@ -16,6 +16,8 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view s);
 // Decodes the UTF-8 sequence at byte `i`: its length, with `cp` set, or 0 when the bytes
 // there are not valid UTF-8 (overlong, surrogate, above U+10FFFF, truncated, stray byte).
 std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp);
+// Appends `cp` as UTF-8; one that is no character (0, a surrogate, above U+10FFFF) as U+FFFD.
+void append_utf8(std::string& out, char32_t cp);
 
 // Columns a character takes on a terminal, which is also about how wide the windows draw
 // it: 2 for the wide and fullwidth characters of Chinese, Japanese and Korean and for
