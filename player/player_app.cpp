@@ -206,21 +206,27 @@ void player_app::submit() {
 
 void player_app::back() {
     keep_unsent_form();
-    take(*this, m_session->back());
-    m_went_back = true;
+    const action_result r = m_session->back();
+    take(*this, r);
+    // Only a move back shows a form as typed: a refused Back must not leave the flag for
+    // whatever the next move is.
+    m_went_back = r.ok;
     sync_drafts();
 }
 
 void player_app::back_to(std::size_t crumb) {
     keep_unsent_form();
-    take(*this, m_session->back_to(crumb));
-    m_went_back = true;
+    const action_result r = m_session->back_to(crumb);
+    take(*this, r);
+    m_went_back = r.ok;
     sync_drafts();
 }
 
 void player_app::restart() {
     m_session->restart();
-    m_unsent.clear();  // the answers so far are cleared, and so is what was typed for them
+    // The answers so far are cleared, and so is what was typed for them.
+    m_unsent.clear();
+    m_typed.clear();
     action_error.clear();  // a note being typed stays: it is about the same caller
     m_drafts_for = nullptr;
     sync_drafts();
@@ -283,8 +289,15 @@ bool player_app::add_note() {
 
 void player_app::keep_note_draft() {
     if (!m_session || add_note()) return;
+    add_note_in_parts(note_draft);
+    note_draft.clear();
+    note_error.clear();
+}
+
+void player_app::add_note_in_parts(const std::string& note) {
+    if (m_session->note(note)) return;
     // Split as the session will store it (cleaning can lengthen it), never inside a character.
-    const std::string text = neutralise_controls(note_draft);
+    const std::string text = neutralise_controls(note);
     const std::size_t most = session::max_note_bytes - 64;  // room for the part's mark
     std::vector<std::string> parts;
     for (std::size_t at = 0; at < text.size();) {
@@ -295,8 +308,6 @@ void player_app::keep_note_draft() {
     }
     for (std::size_t i = 0; i < parts.size(); ++i)
         m_session->note("(part " + std::to_string(i + 1) + " of " + std::to_string(parts.size()) + ") " + parts[i]);
-    note_draft.clear();
-    note_error.clear();
 }
 
 std::vector<const node*> player_app::find_steps(const std::string& query) const {
@@ -326,7 +337,7 @@ void player_app::note_unsent_form() {
         typed += (typed.empty() ? "" : "; ") + f.label + ": " +
                  (m_session->is_private(f.variable) ? std::string("(private, not kept)") : now->second);
     }
-    if (!typed.empty()) m_session->note("Typed in the form, not submitted: " + typed);
+    if (!typed.empty()) add_note_in_parts("Typed in the form, not submitted: " + typed);
 }
 
 void player_app::end_call() {

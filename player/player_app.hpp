@@ -116,6 +116,8 @@ private:
     // The draft left when the call is closed (player closed, next call): added whole, in
     // parts if it is too long for one note, so none of it is lost.
     void keep_note_draft();
+    // Adds `note`, in parts marked "(part i of n)" when it is longer than a note may be.
+    void add_note_in_parts(const std::string& note);
     // Before a move away from a form without submitting it (Back, a crumb, find): what was
     // typed there is kept to show again when the call comes to that form once more.
     void keep_unsent_form();

@@ -230,6 +230,36 @@ TEST_CASE("player app: a private field typed and not submitted is named in the n
     CHECK(app.call().transcript().find("4011") == std::string::npos);
 }
 
+TEST_CASE("player app: after restart, a refused Back does not bring back what was typed before") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_app app(router_options(dir, "-"), clk);
+    REQUIRE_FALSE(app.start());
+    app.choose(0);
+    app.form_inputs["account"] = "12345678";
+    app.submit();
+    REQUIRE(app.call().current().node_ptr->id == "works");
+    app.restart();
+    app.back();  // nothing to go back to
+    CHECK_FALSE(app.action_error.empty());
+    app.choose(0);
+    REQUIRE(app.call().current().node_ptr->id == "acct");
+    CHECK(app.form_inputs["account"].empty());
+}
+
+TEST_CASE("player app: typing over a note's size left in a form at the end is kept in parts") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    player::player_app app(router_options(dir, "-"), clk);
+    REQUIRE_FALSE(app.start());
+    app.choose(0);
+    app.form_inputs["account"] = std::string(session::max_note_bytes + 10, '7');
+    app.end_call();
+    const std::string transcript = app.call().transcript();
+    CHECK(transcript.find("(part 1 of 2) Typed in the form, not submitted: Account number: 777") != std::string::npos);
+    CHECK(transcript.find("(part 2 of 2) 777") != std::string::npos);
+}
+
 TEST_CASE("player app: a log that cannot be written warns the agent and the call goes on") {
     test::temp_folder dir;
     manual_clock clk{1'700'000'000'000};
