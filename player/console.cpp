@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "signpost/text.hpp"
 #include "ui/soft_wrap.hpp"
@@ -29,9 +31,9 @@ std::string trim(std::string s) {
 struct console_input {
     std::istream& in;
     bool scripted = false;
-    std::size_t lines = 0;  // read so far
-    std::string last;       // the last line read
-    std::string refused;    // why the scripted answer `lines` was refused ("" while none was)
+    std::vector<std::string> read;  // the lines read so far
+    std::string refused;            // why a scripted answer was refused ("" while none was)
+    std::size_t refused_line = 0;   // which (1-based)
 };
 
 // One line of input, or false when input ended or a stop signal came (looked at before
@@ -40,15 +42,18 @@ struct console_input {
 bool read_line(console_input& in, std::string& line) {
     if (ui::stop_signal() || !in.refused.empty()) return false;
     if (!std::getline(in.in, line)) return false;
-    ++in.lines;
-    in.last = line;
+    in.read.push_back(line);
     return true;
 }
 
-// Says why the last input did nothing. Scripted answers stop there.
-void refuse(console_input& in, std::ostream& out, const std::string& why, std::string_view mark = "! ") {
+// Says why an input did nothing: the last line read, or `line` (1-based) when it was read
+// earlier (a form's field, refused when the whole form is submitted). Scripted answers stop.
+void refuse(console_input& in, std::ostream& out, const std::string& why, std::string_view mark = "! ",
+            std::size_t line = 0) {
     out << mark << neutralise_controls(why) << '\n';
-    if (in.scripted && in.refused.empty()) in.refused = why;
+    if (!in.scripted || !in.refused.empty()) return;
+    in.refused = why;
+    in.refused_line = line != 0 ? line : in.read.size();
 }
 
 // Prints `text` line by line, the first line after `first`, the others after as many
@@ -267,6 +272,7 @@ enum class form_result { submitted, left, input_ended };
 // moves the call (back, restart, go to, end) leaves the form.
 form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
     bool retry = false;
+    std::map<std::string, std::size_t> answered_on;  // the input line each field's value came from
     for (;;) {
         // By index, with a copy: a note or help in between may rebuild the view.
         for (std::size_t i = 0; i < app.call().current().fields.size(); ++i) {
@@ -315,6 +321,7 @@ form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
                 }
                 if (line == "-") app.form_inputs[f.variable].clear();
                 else if (!line.empty()) app.form_inputs[f.variable] = line;
+                answered_on[f.variable] = in.read.size();
                 break;
             }
         }
@@ -325,7 +332,7 @@ form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
             std::string name = e.variable;
             for (const view_field& f : app.call().current().fields)
                 if (f.variable == e.variable) name = terminal_text(f.label);
-            refuse(in, out, name + ": " + e.message, "  ! ");
+            refuse(in, out, name + ": " + e.message, "  ! ", answered_on[e.variable]);
         }
         if (!app.action_error.empty()) refuse(in, out, app.action_error, "  ! ");
         if (!in.refused.empty()) return form_result::input_ended;
@@ -355,7 +362,7 @@ void after_call_notes(player_app& app, console_input& in, std::ostream& out) {
 }  // namespace
 
 int run_console(player_app& app, std::istream& lines, std::ostream& out, std::size_t columns, bool scripted) {
-    console_input in{lines, scripted, 0, {}, {}};
+    console_input in{lines, scripted, {}, {}, 0};
     out << neutralise_controls(app.script().title) << " (version " << app.script().version << ")\n" << help_text;
     bool input_ended = false;
     std::uint64_t shown_generation = 0;  // drafts_generation when the step was last shown
@@ -393,9 +400,11 @@ int run_console(player_app& app, std::istream& lines, std::ostream& out, std::si
     }
     // A stop signal interrupts the read waiting for input; the call ends for that reason.
     const int signal = ui::stop_signal();
+    // The log keeps why, never what was typed (a private field's value, a note refused for its
+    // size); the terminal shows the answer too.
     const auto refusal = [&in] {
         return in.refused.empty() ? std::string{}
-                                  : "answer " + std::to_string(in.lines) + " ('" + trim(in.last) + "') was refused: " + in.refused;
+                                  : "scripted answer " + std::to_string(in.refused_line) + " was refused: " + in.refused;
     };
     std::string refused = refusal();
     if (input_ended && !app.call().finished()) {
@@ -409,7 +418,22 @@ int run_console(player_app& app, std::istream& lines, std::ostream& out, std::si
     if (app.call().finished() && app.call().status() != session_status::abandoned) show(app, out, columns);
     if (!input_ended) after_call_notes(app, in, out);
     if (refused.empty()) refused = refusal();  // an after-call line that was not a note
-    if (!refused.empty()) out << "! stopped: " << neutralise_controls(refused) << '\n';
+    if (!refused.empty()) {
+        const std::string typed = trim(in.read[in.refused_line - 1]);
+        out << "! stopped: answer " << in.refused_line << " ('"
+            << neutralise_controls(typed.size() > 60 ? typed.substr(0, 57) + "..." : typed)
+            << "') was refused: " << neutralise_controls(in.refused) << '\n';
+    } else if (in.scripted && !input_ended) {
+        // Answers past the end of the call were meant for steps it never reached.
+        std::size_t left = 0;
+        for (std::string line; std::getline(in.in, line);)
+            if (!trim(line).empty()) ++left;
+        if (left > 0) {
+            out << "! stopped: " << left << " answer" << (left == 1 ? " was" : "s were")
+                << " left over after the call ended\n";
+            refused = "answers left over";
+        }
+    }
     out << "\n--- transcript ---\n" << neutralise_controls(app.call().transcript()) << '\n';
     if (input_ended && signal) return 128 + signal;
     if (!refused.empty()) return 5;

@@ -52,8 +52,8 @@ int main(int argc, char** argv) {
     cli.footer("Exit status: 0 the call ended or the window was closed, 1 the tree cannot be played, 2 usage error "
                "or no window could be opened, 3 (console) the input ended before the call did (the call is "
                "recorded as abandoned), 4 the call ended but records of it could not be saved (neither the log nor "
-               "its spill file could be written), 5 (--answers) an answer was refused: the run stopped there and the call "
-               "is recorded as abandoned, 128+N stopped by signal N (SIGTERM, SIGHUP, SIGINT: the open call "
+               "its spill file could be written), 5 (--answers) an answer was refused or left over: the run stopped "
+               "there and a call not over yet is recorded as abandoned, 128+N stopped by signal N (SIGTERM, SIGHUP, SIGINT: the open call "
                "is recorded as abandoned)");
     try {
         cli.parse(argc, argv);

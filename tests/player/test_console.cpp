@@ -113,19 +113,28 @@ TEST_CASE("console: scripted answers stop at the first one refused") {
     CHECK(r.status == session_status::abandoned);
     CHECK(r.output.find("> ! There is no choice 7 here\n! stopped: answer 1 ('7') was refused: There is no choice 7 here") !=
           std::string::npos);
-    CHECK(r.transcript.find("answer 1 ('7') was refused") != std::string::npos);
+    // The log's reason says which answer and why, never what was typed.
+    CHECK(r.transcript.find("Abandoned: scripted answer 1 was refused: There is no choice 7 here") != std::string::npos);
     CHECK(r.transcript.find("Account") == std::string::npos);
     // A form's refused value is a refusal too; a run with no refusal is unchanged.
     r = scripted("1\n4011\n12345678\n1\n");
     CHECK(r.code == 5);
     CHECK(r.output.find("answer 2 ('4011') was refused: Account number:") != std::string::npos);
+    CHECK(r.transcript.find("Abandoned: scripted answer 2 was refused: Account number: Must match") !=
+          std::string::npos);
+    // The field refused is named by its own answer, not by the form's last.
+    r = scripted("1\n4011\n:n caller is patient\n\n");
+    CHECK(r.output.find("! stopped: answer 2 ('4011') was refused") != std::string::npos);
     r = scripted("1\n12345678\n1\n");
     CHECK(r.code == 0);
     CHECK(r.status == session_status::completed);
-    // An after-call line that is not a note is refused as well.
+    // An after-call line that is not a note is refused as well, and so are answers left over.
     r = scripted("1\n12345678\n1\nthanks\n");
     CHECK(r.code == 5);
     CHECK(r.status == session_status::completed);
+    r = scripted("1\n12345678\n1\n\n\n2\n");
+    CHECK(r.code == 5);
+    CHECK(r.output.find("! stopped: 1 answer was left over after the call ended") != std::string::npos);
     // Typed by hand, the same refusals are said and the call goes on.
     r = play(test::player_tree_xml, "7\n1\n12345678\n1\n");
     CHECK(r.code == 0);

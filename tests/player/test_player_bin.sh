@@ -77,7 +77,7 @@ echo "$out" | grep -q "Typed in the form, not submitted: .*4011,2233" && ok "--a
 out=$("$player" --log - --library "$lib" --answers '40112233,Jo Doe,9,1' "$tree" 2>&1)
 code=$?
 [ $code -eq 5 ] && echo "$out" | grep -q "stopped: answer 3 ('9') was refused: There is no choice 9" \
-  && echo "$out" | grep -q "^Abandoned: answer 3" && ok "--answers stops at a refused answer" \
+  && echo "$out" | grep -q "^Abandoned: scripted answer 3 was refused" && ok "--answers stops at a refused answer" \
   || bad "--answers refused answer ($code): $out"
 
 # --log naming a folder or a device is a usage error; records nothing can save are said,
