@@ -289,18 +289,11 @@ void session::begin() {
     refresh_view();
 }
 
-bool session::is_private(const std::string& name) const {
-    const auto declared_private = [&name](const tree& t) {
-        const variable* v = t.find_variable(name);
-        return v && v->is_private;
-    };
-    if (declared_private(*m_state->where)) return true;
-    return std::any_of(m_state->calls.begin(), m_state->calls.end(),
-                       [&](const call_frame& c) { return c.caller && declared_private(*c.caller); });
-}
+bool session::is_private(const std::string& name) const { return m_private_names.contains(name); }
 
 void session::init_variables(const tree& t) {
     for (const variable& v : t.variables) {
+        if (v.is_private) m_private_names.insert(v.name);
         if (v.default_value && !m_state->vars.contains(v.name)) set_variable(v.name, *v.default_value);
     }
 }

@@ -675,7 +675,7 @@ private:
         }
     }
 
-    // missing-tree, jump-cycle, jump-variable-type.
+    // missing-tree, jump-cycle, jump-variable-type, jump-variable-private.
     void check_jumps() {
         const tree_library* lib = m_ctx.library();
         if (!lib) return;
@@ -755,12 +755,15 @@ private:
     void check_variable_types() {
         struct owner {
             var_type type;
+            bool is_private = false;
             std::string tree_id;
             const variable* in_root = nullptr;
             const node* via = nullptr;
         };
         std::map<std::string, owner> owners;
-        for (const variable& v : m_tree.variables) owners.emplace(v.name, owner{v.type, m_tree.id, &v, nullptr});
+        for (const variable& v : m_tree.variables)
+            owners.emplace(v.name, owner{v.type, v.is_private, m_tree.id, &v, nullptr});
+        std::set<std::string> privacy_told;  // one warning a name
 
         // Breadth-first over the trees reachable by jumps, remembering which of our jump
         // nodes leads to each (to point the diagnostic at something in this file).
@@ -781,9 +784,28 @@ private:
                         queue.emplace_back(deeper, via);
                     }
             for (const variable& v : sub->variables) {
-                auto [it, fresh] = owners.emplace(v.name, owner{v.type, sub->id, nullptr, via});
-                if (fresh || it->second.type == v.type) continue;
+                auto [it, fresh] = owners.emplace(v.name, owner{v.type, v.is_private, sub->id, nullptr, via});
+                if (fresh) continue;
                 const owner& first = it->second;
+                if (first.is_private != v.is_private && privacy_told.insert(v.name).second) {
+                    // The value is one for the whole call: a form in the tree that does not
+                    // call it private writes it to the log.
+                    const std::string where = first.is_private ? "private in tree " + quote(first.tree_id) +
+                                                                     " but not in tree " + quote(sub->id)
+                                                               : "private in tree " + quote(sub->id) + " but not in tree " +
+                                                                     quote(first.tree_id);
+                    const std::string fix = "; the trees share one value per name, and a form where it is not private "
+                                            "logs it: declare it private in both";
+                    if (first.in_root)
+                        add(severity::warning, "jump-variable-private",
+                            "variable " + quote(v.name) + " is " + where + " (reached by jump " + quote(via->id) + ")" + fix,
+                            first.in_root->pos, "", "private");
+                    else
+                        add(severity::warning, "jump-variable-private",
+                            "variable " + quote(v.name) + " is " + where + ", both reached by jumps from here" + fix,
+                            via->pos_of("tree"), via->id, "tree");
+                }
+                if (first.type == v.type) continue;
                 const std::string types = std::string(to_string(first.type)) + " in tree " + quote(first.tree_id) +
                                           " but " + to_string(v.type) + " in tree " + quote(sub->id);
                 const std::string fix = "; the trees share one value per name, so declare it with one type";

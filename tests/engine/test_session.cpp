@@ -825,12 +825,16 @@ TEST_CASE("session: a private variable's value never reaches the events, here or
   <variables>
     <variable name="feeling" type="text" private="true"/>
     <variable name="follow_up" type="text"/>
+    <variable name="phone" type="text"/>
   </variables>
   <form id="how" to="more">
     <field var="feeling"/>
     <field var="follow_up"/>
   </form>
-  <jump id="more" tree="contact" to="done"/>
+  <jump id="more" tree="contact" to="again"/>
+  <form id="again" to="done">
+    <field var="phone"/>
+  </form>
   <end id="done" outcome="talked"><text>{feeling}</text></end>
 </tree>)";
     // The sub-script does not call it private: the calling script's word holds there.
@@ -859,6 +863,10 @@ TEST_CASE("session: a private variable's value never reaches the events, here or
     CHECK(s.current().fields[0].is_private);
     CHECK(s.current().fields[1].is_private);
     REQUIRE(s.submit({{"feeling", "better now"}, {"phone", "555 0100"}}));
+    // Back in the script, which does not call the phone private: the sub-script did.
+    REQUIRE(s.current().fields.size() == 1);
+    CHECK(s.current().fields[0].is_private);
+    REQUIRE(s.submit({{"phone", "555 0199"}}));
     std::vector<std::string> fields;
     for (const event& e : sink.events) {
         CHECK(e.detail.find("rough week") == std::string::npos);
@@ -866,7 +874,7 @@ TEST_CASE("session: a private variable's value never reaches the events, here or
         CHECK(e.detail.find("555") == std::string::npos);
         if (e.kind == event_kind::field) fields.push_back(e.detail);
     }
-    CHECK(fields == std::vector<std::string>{"feeling", "follow_up=friday", "feeling", "phone"});
+    CHECK(fields == std::vector<std::string>{"feeling", "follow_up=friday", "feeling", "phone", "phone"});
     // The call itself has the values.
     CHECK(s.current().text == "better now");
     CHECK(s.transcript().find("better now") != std::string::npos);

@@ -928,6 +928,23 @@ TEST_CASE("validate: jumps across a library folder") {
         CHECK(found[0].message.find("'account'") != std::string::npos);
         CHECK(found[0].message.find("'sub'") != std::string::npos);
     }
+    SUBCASE("jump-variable-private") {
+        dir.write("sub.xml", tree_xml("sub", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n",
+                                      "    <variable name=\"pin\" type=\"text\" private=\"true\"/>\n"
+                                      "    <variable name=\"both\" type=\"text\" private=\"true\"/>\n"));
+        const auto t = parse(tree_xml("main", "j",
+                                      "  <jump id=\"j\" tree=\"sub\" to=\"done\"/>\n"
+                                      "  <end id=\"done\" outcome=\"resolved\"/>\n",
+                                      "    <variable name=\"pin\" type=\"text\"/>\n"
+                                      "    <variable name=\"both\" type=\"text\" private=\"true\"/>\n"));
+        const auto found = with_code(validate_tree(*t, &lib), "jump-variable-private");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].level == severity::warning);
+        CHECK(found[0].pos == t->variables[0].pos);
+        CHECK(found[0].message ==
+              "variable 'pin' is private in tree 'sub' but not in tree 'main' (reached by jump 'j'); the trees share one "
+              "value per name, and a form where it is not private logs it: declare it private in both");
+    }
     SUBCASE("jump-variable-type between two jumped-into trees") {
         dir.write("s1.xml", tree_xml("s1", "e", "  <end id=\"e\" outcome=\"resolved\"/>\n",
                                      "    <variable name=\"v\" type=\"number\"/>\n"));

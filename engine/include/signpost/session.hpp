@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -151,7 +152,8 @@ public:
     // Notes in order, with the node they were made on.
     const std::vector<std::pair<std::string, std::string>>& notes() const { return m_notes; }
     // A variable whose value stays out of the log: declared private by the tree the call is
-    // in or by any tree on its way there (the trees share one value per name).
+    // in, by any tree on its way there, or by any tree the call has entered before (the
+    // trees share one value per name).
     bool is_private(const std::string& variable) const;
 
     // A plain-text record ready to paste into a ticket: tree, agent, times, each step with
@@ -206,6 +208,9 @@ private:
     std::vector<crumb> m_crumbs;
     std::vector<std::pair<std::string, std::string>> m_notes;
     std::vector<std::string> m_note_titles;  // title of each note's node, for the transcript
+    // Variables some tree the call has entered declares private: private from then on in
+    // every tree (a sub-script's private answer is not logged by the script it returns to).
+    std::set<std::string> m_private_names;
     view m_view;
     std::vector<passed_end> m_passed;  // for the view: see view::passed
     session_status m_status = session_status::active;
