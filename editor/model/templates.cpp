@@ -181,7 +181,7 @@ constexpr std::string_view check_in_xml = R"xml(<tree format="1" id="new-tree" t
   <variables>
     <variable name="agent" type="text" label="Agent" private="true"/>
     <variable name="follow_up" type="text" label="Follow-up date"/>
-    <variable name="agreed" type="text" default="nothing else" label="What you agreed"/>
+    <variable name="agreed" type="text" default="nothing else" label="What you agreed" private="true"/>
     <variable name="path" type="choice" options="coaching break support" default="coaching" label="Kind of check-in"/>
     <variable name="lead_phone" type="text" label="Your number" private="true"/>
     <variable name="where" type="text" label="Where you are" private="true"/>
