@@ -191,6 +191,7 @@ command add_generate(CLI::App& app, generate_options& o) {
         // A SQLite database is written in place, so it has no standard-output form.
         ->check(CLI::Validator(
             [](std::string& path) {
+                if (path.empty()) return std::string("is empty; give a file name, e.g. --out sessions.db");
                 return path == "-" ? std::string("a session log is a database file and cannot go to standard output; "
                                                  "give a file name, e.g. --out sessions.db")
                                    : std::string{};

@@ -176,6 +176,8 @@ popd >/dev/null || exit 1
 expect_rc "generate-log --out -" 2
 expect_line "generate-log --out - says why" "cannot go to standard output; give a file name" "$err"
 if [ -e "$tmp/-" ]; then fail "generate-log --out - wrote a file named '-'"; else pass; fi
+run generate-log --tree "$src/trees/internet-outage.xml" --out "" --sessions 3
+expect_rc "generate-log --out ''" 2
 
 run --version
 expect_rc "--version" 0
