@@ -1003,13 +1003,15 @@ namespace {
 // The lines of a clipboard's description that name its source.
 constexpr std::string_view source_tree_key = "source-tree: ";
 constexpr std::string_view source_file_key = "source-file: ";
+constexpr std::string_view source_instance_key = "source-instance: ";
 
 // One spelling per file, so "trees/x.xml" and "./trees/x.xml" are one file.
 std::string file_key(std::string_view file) { return absolute_path(std::string(file)); }
 
 }  // namespace
 
-std::string copy_nodes(const tree& t, const std::vector<std::string>& ids, std::string_view source_file) {
+std::string copy_nodes(const tree& t, const std::vector<std::string>& ids, std::string_view source_file,
+                       std::string_view source_instance) {
     std::unordered_set<std::string> wanted(ids.begin(), ids.end());
     tree part;
     part.id = "clipboard";
@@ -1024,9 +1026,13 @@ std::string copy_nodes(const tree& t, const std::vector<std::string>& ids, std::
     // Where the nodes came from, so a paste elsewhere knows their outside links name
     // other nodes there. A name a tree file cannot hold (a control character) is left out.
     part.description = "Nodes copied in the Signpost editor.\n" + std::string(source_tree_key) + t.id;
+    const auto one_line = [](std::string_view v) {
+        return std::none_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+    };
     const std::string file = file_key(source_file);
-    if (!file.empty() && std::none_of(file.begin(), file.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
-        part.description += "\n" + std::string(source_file_key) + file;
+    if (!file.empty() && one_line(file)) part.description += "\n" + std::string(source_file_key) + file;
+    if (!source_instance.empty() && one_line(source_instance))
+        part.description += "\n" + std::string(source_instance_key) + std::string(source_instance);
     part.reindex();
     return save_tree_string(part);
 }
@@ -1052,15 +1058,18 @@ std::optional<clipboard_source> source_in(const tree& part) {
             out->tree_id = std::string(line.substr(source_tree_key.size()));
         } else if (line.starts_with(source_file_key) && out) {
             out->file = std::string(line.substr(source_file_key.size()));
+        } else if (line.starts_with(source_instance_key) && out) {
+            out->instance = std::string(line.substr(source_instance_key.size()));
         }
     }
     return out;
 }
 
 // True when the pasted nodes' links to nodes outside the copy still mean those nodes.
-bool keeps_outside_links(const tree& part, const tree& target, std::string_view target_file) {
+bool keeps_outside_links(const tree& part, const tree& target, std::string_view target_file,
+                         std::string_view target_instance) {
     const std::optional<clipboard_source> source = source_in(part);
-    return source && same_tree(*source, target, target_file);
+    return source && same_tree(*source, target, target_file, target_instance);
 }
 
 // Every link of the copied nodes that points outside them.
@@ -1080,11 +1089,11 @@ int outside_links(const tree& part) {
 }
 
 std::optional<std::string> paste_into(recorder& r, const std::string& text, vec2 offset, bool same_document,
-                                      const std::string& target_file) {
+                                      const std::string& target_file, const std::string& target_instance) {
     const auto loaded = load_tree_string(text, "<clipboard>");
     if (!loaded.loaded || loaded.loaded->nodes.empty()) return std::string("the clipboard holds no nodes");
     const tree& part = *loaded.loaded;
-    const bool keep_outside = same_document || keeps_outside_links(part, r.base(), target_file);
+    const bool keep_outside = same_document || keeps_outside_links(part, r.base(), target_file, target_instance);
     // New ids first, so links among the pasted nodes can be remapped.
     std::unordered_map<std::string, std::string> renamed;
     for (const auto& n : part.nodes) {
@@ -1127,26 +1136,34 @@ std::optional<clipboard_source> source_of_clipboard(std::string_view text) {
     return source_in(*loaded.loaded);
 }
 
-bool same_tree(const clipboard_source& source, const tree& target, std::string_view target_file) {
-    return source.tree_id == target.id && source.file == file_key(target_file);
+bool same_tree(const clipboard_source& source, const tree& target, std::string_view target_file,
+               std::string_view target_instance) {
+    // The same open document, whatever it was saved or renamed as since the copy.
+    if (!source.instance.empty() && source.instance == target_instance) return true;
+    // Another editor on the same file; an untitled tree has no file to share.
+    return !source.file.empty() && source.tree_id == target.id && source.file == file_key(target_file);
 }
 
-int links_dropped_by_paste(std::string_view clipboard_text, const tree& target, std::string_view target_file) {
+int links_dropped_by_paste(std::string_view clipboard_text, const tree& target, std::string_view target_file,
+                           std::string_view target_instance) {
     const auto loaded = load_tree_string(clipboard_text, "<clipboard>");
-    if (!loaded.loaded || keeps_outside_links(*loaded.loaded, target, target_file)) return 0;
+    if (!loaded.loaded || keeps_outside_links(*loaded.loaded, target, target_file, target_instance)) return 0;
     return outside_links(*loaded.loaded);
 }
 
-std::unique_ptr<command> paste_nodes(std::string clipboard_text, vec2 offset, std::string target_file) {
-    return make("Paste", {}, [text = std::move(clipboard_text), offset, file = std::move(target_file)](recorder& r) {
-        return paste_into(r, text, offset, false, file);
-    });
+std::unique_ptr<command> paste_nodes(std::string clipboard_text, vec2 offset, std::string target_file,
+                                     std::string target_instance) {
+    return make("Paste", {},
+                [text = std::move(clipboard_text), offset, file = std::move(target_file),
+                 instance = std::move(target_instance)](recorder& r) {
+                    return paste_into(r, text, offset, false, file, instance);
+                });
 }
 
 std::unique_ptr<command> duplicate_nodes(const tree& t, const std::vector<std::string>& ids, vec2 offset) {
     return make("Duplicate", {}, [text = copy_nodes(t, ids), offset](recorder& r) -> std::optional<std::string> {
         if (text.empty()) return std::string("nothing to duplicate");
-        return paste_into(r, text, offset, true, {});
+        return paste_into(r, text, offset, true, {}, {});
     });
 }
 

@@ -133,31 +133,39 @@ std::unique_ptr<command> remove_variable(std::string name);
 // [SECTION] clipboard
 
 // The nodes `ids` (with their layout and the tree's variables) as a small tree XML text,
-// for the system clipboard. "" when no id exists. The text names the tree it came from
-// (and `source_file`, the document's file, when there is one) in its description, so a
-// paste can tell its own tree from another; it still reads as a tree anywhere.
-std::string copy_nodes(const tree& t, const std::vector<std::string>& ids, std::string_view source_file = {});
+// for the system clipboard. "" when no id exists. The text names where it came from in its
+// description: the tree id, `source_file` (the document's file, when there is one) and
+// `source_instance` (the document's instance_id()), so a paste can tell its own tree from
+// another; it still reads as a tree anywhere.
+std::string copy_nodes(const tree& t, const std::vector<std::string>& ids, std::string_view source_file = {},
+                       std::string_view source_instance = {});
 // True when `text` looks like something copy_nodes() produced (a <tree> with nodes).
 bool is_node_clipboard(std::string_view text);
 // Where copied nodes came from, as copy_nodes() recorded it (nullopt for text that does
 // not say: hand-made XML, an older editor's copy).
 struct clipboard_source {
     std::string tree_id;
-    std::string file;  // "" for a tree not saved yet
+    std::string file;      // "" for a tree not saved yet
+    std::string instance;  // the copying document's instance_id() ("" when not said)
 };
 std::optional<clipboard_source> source_of_clipboard(std::string_view text);
-// True when clipboard text copied from `source` pastes back into the same tree: the
-// target has the same id, and the same file (both untitled counts as the same).
-bool same_tree(const clipboard_source& source, const tree& target, std::string_view target_file);
+// True when clipboard text copied from `source` pastes back into the same tree: the same
+// open document (its instance id, which survives saving and renaming), or the same file
+// holding the same tree id (two editors on one file). Untitled documents match only by
+// instance: every template starts as "new-tree", with other nodes behind the same ids.
+bool same_tree(const clipboard_source& source, const tree& target, std::string_view target_file,
+               std::string_view target_instance = {});
 // Pastes clipboard text: ids made unique, links among the pasted nodes remapped,
 // positions shifted by `offset`, variables the target lacks declared. Links to nodes
-// outside the copy are kept when pasting into the tree they were copied from
-// (`target_file`: the document's file); into another tree they are dropped (left unlinked,
-// which Problems lists), as the same id there names some other node.
-// Refuses text that is not a tree.
-std::unique_ptr<command> paste_nodes(std::string clipboard_text, vec2 offset, std::string target_file = {});
+// outside the copy are kept when pasting into the tree they were copied from (see
+// same_tree; `target_file` and `target_instance`: the document's); into another tree they
+// are dropped (left unlinked, which Problems lists), as the same id there names some
+// other node. Refuses text that is not a tree.
+std::unique_ptr<command> paste_nodes(std::string clipboard_text, vec2 offset, std::string target_file = {},
+                                     std::string target_instance = {});
 // How many links paste_nodes() would drop pasting `clipboard_text` into `target`.
-int links_dropped_by_paste(std::string_view clipboard_text, const tree& target, std::string_view target_file);
+int links_dropped_by_paste(std::string_view clipboard_text, const tree& target, std::string_view target_file,
+                           std::string_view target_instance = {});
 // Copies and pastes in one step (Ctrl+D).
 std::unique_ptr<command> duplicate_nodes(const tree& t, const std::vector<std::string>& ids,
                                          vec2 offset = {40, 40});

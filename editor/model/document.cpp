@@ -1,12 +1,15 @@
 #include "model/document.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <set>
 #include <string_view>
 #include <system_error>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "model/commands.hpp"
 #include "model/files.hpp"
@@ -35,10 +38,20 @@ std::vector<std::string> library_folders(const std::string& path, const std::vec
     return folders;
 }
 
+// The process id alone could come back in a later editor while the clipboard still holds
+// an earlier one's copy: the process's start time tells them apart.
+std::string next_instance_id() {
+    static const long long started =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    static std::atomic<unsigned long long> counter{0};
+    return std::to_string(static_cast<long long>(::getpid())) + "-" + std::to_string(started) + "-" +
+           std::to_string(++counter);
+}
+
 }  // namespace
 
 document::document(tree t, std::string path)
-    : m_tree(std::move(t)), m_path(std::move(path)), m_on_disk(stamp_of(m_path)) {
+    : m_tree(std::move(t)), m_path(std::move(path)), m_instance_id(next_instance_id()), m_on_disk(stamp_of(m_path)) {
     m_tree.file = m_path;
     m_tree.reindex();
     place_unpositioned();

@@ -70,6 +70,10 @@ public:
     const tree& current() const { return m_tree; }
     // The file ("" while untitled).
     const std::string& path() const { return m_path; }
+    // Unique to this open document (process id, start time, a counter) and kept when it is
+    // saved or renamed: the clipboard records it to know a paste back into the same tree,
+    // untitled ones included, from one into another.
+    const std::string& instance_id() const { return m_instance_id; }
     bool untitled() const { return m_path.empty(); }
     // The file name for the title bar: the file's, else the new file's, else "untitled".
     std::string display_name() const;
@@ -181,6 +185,7 @@ private:
 
     tree m_tree;
     std::string m_path;
+    std::string m_instance_id;
     std::string m_new_file;
     disk_stamp m_on_disk;
     // A hash of the bytes this document last wrote to (or recovered from) its autosave: it

@@ -685,7 +685,8 @@ void canvas_view::draw_popups(editor_app& app) {
                 doc.edits().seal();
             }
             if (ImGui::MenuItem("Duplicate", "Ctrl+D")) app.run(duplicate_nodes(t, doc.selection().ids()));
-            if (ImGui::MenuItem("Copy", "Ctrl+C")) ImGui::SetClipboardText(copy_nodes(t, doc.selection().ids(), doc.path()).c_str());
+            if (ImGui::MenuItem("Copy", "Ctrl+C"))
+                ImGui::SetClipboardText(copy_nodes(t, doc.selection().ids(), doc.path(), doc.instance_id()).c_str());
             if (ImGui::MenuItem("Delete", "Delete")) app.delete_selection();
         }
         ImGui::EndPopup();
@@ -706,12 +707,17 @@ void canvas_view::paste(editor_app& app, vec2 at) {
         offset = at - low;
     }
     const document& doc = app.doc();
-    const int dropped = links_dropped_by_paste(clip, doc.current(), doc.path());
-    // Said, because the author may expect the links to come along (see paste_nodes).
-    if (app.run(paste_nodes(clip, snap_to_grid(offset, snap_grid), doc.path())) && dropped > 0)
-        app.set_status("Pasted " + std::to_string(doc.last_created().size()) + " node(s) from another tree: " +
-                       std::to_string(dropped) + (dropped == 1 ? " link" : " links") +
-                       " to nodes not copied left unlinked (see Problems)");
+    const int dropped = links_dropped_by_paste(clip, doc.current(), doc.path(), doc.instance_id());
+    if (app.run(paste_nodes(clip, snap_to_grid(offset, snap_grid), doc.path(), doc.instance_id()))) {
+        const std::string pasted = "Pasted " + std::to_string(doc.last_created().size()) + " node(s)";
+        // Said, because the author may expect the links to come along (see paste_nodes);
+        // said either way, so an older message does not stay as if it were about this paste.
+        if (dropped > 0)
+            app.set_status(pasted + " from another tree: " + std::to_string(dropped) +
+                           (dropped == 1 ? " link" : " links") + " to nodes not copied left unlinked (see Problems)");
+        else
+            app.set_status(pasted);
+    }
     app.doc().edits().seal();
 }
 
@@ -736,7 +742,7 @@ void canvas_view::handle_keys(editor_app& app) {
     }
     if (ctrl && pressed(ui::letter('A'))) doc.selection().select_all(doc.current());
     if (ctrl && (pressed(ui::letter('C')) || pressed(ui::letter('X'))) && !doc.selection().empty()) {
-        ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids(), doc.path()).c_str());
+        ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids(), doc.path(), doc.instance_id()).c_str());
         if (pressed(ui::letter('X'))) {
             app.delete_selection();
             doc.edits().seal();

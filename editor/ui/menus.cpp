@@ -71,11 +71,11 @@ void edit_menu(editor_app& app) {
     ImGui::Separator();
     const bool any = !doc.selection().empty();
     if (ImGui::MenuItem("Cut", "Ctrl+X", false, any)) {
-        ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids(), doc.path()).c_str());
+        ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids(), doc.path(), doc.instance_id()).c_str());
         app.delete_selection();
     }
     if (ImGui::MenuItem("Copy", "Ctrl+C", false, any))
-        ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids(), doc.path()).c_str());
+        ImGui::SetClipboardText(copy_nodes(doc.current(), doc.selection().ids(), doc.path(), doc.instance_id()).c_str());
     if (ImGui::MenuItem("Duplicate", "Ctrl+D", false, any)) app.run(duplicate_nodes(doc.current(), doc.selection().ids()));
     if (ImGui::MenuItem("Delete", "Delete", false, any)) app.delete_selection();
     ImGui::Separator();

@@ -375,6 +375,7 @@ TEST_CASE("editor ui: box select, Ctrl+click, delete, copy/paste and duplicate w
     CHECK(pasted != "reboot");
     CHECK(r.t().find(pasted)->kind == node_kind::step);
     CHECK(r.t().find(pasted)->to == "power");  // links to nodes outside the copy are kept
+    CHECK(r.app->status() == "Pasted 1 node(s)");  // said, not an older message left standing
 
     r.ui.press(ui::letter('D'), true);
     CHECK(r.t().nodes.size() == 6);
@@ -387,6 +388,40 @@ TEST_CASE("editor ui: box select, Ctrl+click, delete, copy/paste and duplicate w
     REQUIRE(r.t().find("power")->choices.size() == 2);
     CHECK(r.t().find("power")->choices[1].to.empty());
     CHECK(r.app->status().find("1 answer or branch that led to it is unlinked") != std::string::npos);
+}
+
+TEST_CASE("editor ui: paste between two untitled trees drops links, into its own tree saved since keeps them") {
+    rig r("");  // an untitled Blank: a question whose answer leads to an end node
+    const std::string question = r.t().start;
+    REQUIRE(r.t().find(question));
+    const std::string end = r.t().find(question)->choices.at(0).to;
+    const ImVec2 empty_space(r.canvas().origin().x + 60, r.canvas().origin().y + r.canvas().size().y - 60);
+    r.ui.click(r.node_at(question));
+    r.ui.press(ui::letter('C'), true);
+    // Another Blank: the same tree id and the same node ids, but not the same tree.
+    r.app->new_document(0);
+    r.settle();
+    REQUIRE(r.doc().untitled());
+    REQUIRE(r.t().find(end));
+    r.ui.move_mouse(empty_space);
+    r.ui.press(ui::letter('V'), true);
+    std::string pasted = r.doc().selection().primary();
+    REQUIRE(pasted != question);
+    CHECK(r.t().find(pasted)->choices.at(0).to.empty());
+    CHECK(r.app->status().find("from another tree: 1 link") != std::string::npos);
+
+    // Copied while untitled, then saved (the template's id becomes the file's): pasting
+    // back into it is pasting into its own tree.
+    r.ui.click(r.node_at(question));
+    r.ui.press(ui::letter('C'), true);
+    REQUIRE(r.app->save_as(r.dir.file("printer.xml")));
+    CHECK(r.t().id == "printer");
+    r.ui.move_mouse(empty_space);
+    r.ui.press(ui::letter('V'), true);
+    pasted = r.doc().selection().primary();
+    REQUIRE(pasted != question);
+    CHECK(r.t().find(pasted)->choices.at(0).to == end);
+    CHECK(r.app->status() == "Pasted 1 node(s)");
 }
 
 TEST_CASE("editor ui: pan with the right button, zoom around the cursor, F fits") {

@@ -564,12 +564,12 @@ TEST_CASE("model: expression and text renaming helpers") {
 
 TEST_CASE("model: paste makes ids unique and remaps links among the pasted nodes") {
     auto d = model_test::sample_document();
-    const std::string clip = copy_nodes(d.current(), {"power", "reboot"});
+    const std::string clip = copy_nodes(d.current(), {"power", "reboot"}, d.path(), d.instance_id());
     REQUIRE(!clip.empty());
     CHECK(is_node_clipboard(clip));
     CHECK(!is_node_clipboard("hello"));
     CHECK(!is_node_clipboard("<tree>"));
-    round_trip(d, paste_nodes(clip, {1000, 1000}));
+    round_trip(d, paste_nodes(clip, {1000, 1000}, d.path(), d.instance_id()));
     const auto created = d.last_created();
     REQUIRE(created.size() == 2);
     CHECK(created[0] == "power-2");
@@ -581,7 +581,7 @@ TEST_CASE("model: paste makes ids unique and remaps links among the pasted nodes
     CHECK(position_of(d.current(), "power-2") == vec2{1000, 1000});
     CHECK(position_of(d.current(), "reboot-2") == vec2{1300, 1200});
     // Pasting again gives fresh ids again.
-    REQUIRE(!d.execute(paste_nodes(clip, {0, 0})));
+    REQUIRE(!d.execute(paste_nodes(clip, {0, 0}, d.path(), d.instance_id())));
     CHECK(d.last_created() == std::vector<std::string>{"power-3", "reboot-3"});
     CHECK(d.execute(paste_nodes("not xml", {0, 0})).has_value());
 }
@@ -638,11 +638,14 @@ TEST_CASE("model: the clipboard names the tree and file it was copied from, and 
     CHECK(same_tree(*source, src.current(), (dir / "." / "sample.xml").string()));
     CHECK(!same_tree(*source, src.current(), (dir / "other.xml").string()));
     CHECK(!same_tree(*source, src.current(), ""));
-    // An untitled tree's copy names no file.
-    const auto untitled = source_of_clipboard(copy_nodes(src.current(), {"power"}));
+    // An untitled tree's copy names no file, and matches only the document it came from.
+    const auto untitled = source_of_clipboard(copy_nodes(src.current(), {"power"}, "", src.instance_id()));
     REQUIRE(untitled);
     CHECK(untitled->file.empty());
-    CHECK(same_tree(*untitled, src.current(), ""));
+    CHECK(untitled->instance == src.instance_id());
+    CHECK(same_tree(*untitled, src.current(), "", src.instance_id()));
+    CHECK(!same_tree(*untitled, src.current(), ""));
+    CHECK(!same_tree(*untitled, src.current(), "", model_test::sample_document().instance_id()));
     CHECK(!source_of_clipboard(R"(<tree format="1" id="x" start="a"><end id="a" outcome="done"/></tree>)"));
 }
 
@@ -695,6 +698,58 @@ TEST_CASE("model: paste into another tree drops the links that lead outside the 
     CHECK(links_dropped_by_paste(hand_made, plain.current(), "") == 1);
     REQUIRE(!plain.execute(paste_nodes(hand_made, {0, 0})));
     CHECK(get(plain, "a").to.empty());
+}
+
+TEST_CASE("model: every open document has its own instance id") {
+    const auto a = document::from_template();
+    const auto b = document::from_template();
+    CHECK(!a->instance_id().empty());
+    CHECK(a->instance_id() != b->instance_id());
+    CHECK(a->current().id == b->current().id);  // both "new-tree": the id cannot tell them apart
+}
+
+TEST_CASE("model: paste between two untitled documents drops the outside links, even with the same ids") {
+    // Blank to Blank: the question's answer leads to end-1 in both, but another node.
+    const auto from = document::from_template();
+    const auto into = document::from_template();
+    const std::string question = from->current().start;
+    REQUIRE(from->current().find(question));
+    const node& q = *from->current().find(question);
+    REQUIRE(!q.choices.empty());
+    const std::string outside = q.choices[0].to;
+    REQUIRE(into->current().find(outside));  // the same id exists there
+    const std::string clip = copy_nodes(from->current(), {question}, from->path(), from->instance_id());
+    CHECK(links_dropped_by_paste(clip, into->current(), into->path(), into->instance_id()) == 1);
+    REQUIRE(!into->execute(paste_nodes(clip, {0, 0}, into->path(), into->instance_id())));
+    REQUIRE(into->last_created().size() == 1);
+    CHECK(get(*into, into->last_created()[0]).choices[0].to.empty());
+    // Back into the document it came from, the link stays.
+    CHECK(links_dropped_by_paste(clip, from->current(), from->path(), from->instance_id()) == 0);
+    REQUIRE(!from->execute(paste_nodes(clip, {0, 0}, from->path(), from->instance_id())));
+    CHECK(get(*from, from->last_created()[0]).choices[0].to == outside);
+}
+
+TEST_CASE("model: copied before a save (or Save As under a new id), pasted after, the links stay") {
+    const model_test::temp_dir tmp;
+    auto d = document::from_template();
+    const std::string question = d->current().start;
+    const std::string outside = d->current().find(question)->choices[0].to;
+    const std::string clip = copy_nodes(d->current(), {question}, d->path(), d->instance_id());
+    // What the editor's Save As does to a template's placeholder id.
+    tree_header named = header_of(d->current());
+    named.id = "renamed";
+    REQUIRE(!d->execute(set_tree_header(named)));
+    REQUIRE(!d->save_as(tmp.file("renamed.xml")));
+    CHECK(links_dropped_by_paste(clip, d->current(), d->path(), d->instance_id()) == 0);
+    REQUIRE(!d->execute(paste_nodes(clip, {0, 0}, d->path(), d->instance_id())));
+    CHECK(get(*d, d->last_created()[0]).choices[0].to == outside);
+
+    // Another editor on that file (another document, same file and tree id) keeps them too.
+    const std::string saved_clip = copy_nodes(d->current(), {question}, d->path(), d->instance_id());
+    open_result other = document::open(tmp.file("renamed.xml"));
+    REQUIRE(other.doc);
+    CHECK(other.doc->instance_id() != d->instance_id());
+    CHECK(links_dropped_by_paste(saved_clip, other.doc->current(), other.doc->path(), other.doc->instance_id()) == 0);
 }
 
 TEST_CASE("model: duplicate") {
