@@ -728,9 +728,10 @@ void canvas_view::handle_keys(editor_app& app) {
     document& doc = app.doc();
     const auto pressed = [](int k) { return ImGui::IsKeyPressed(k, false); };
     const bool ctrl = io.KeyCtrl;
-    // Backspace is Back while the preview has the keyboard: it must not delete nodes then.
-    const bool backspace = pressed(ui::key::backspace) && !app.preview().has_keys();
-    if ((pressed(ui::key::del) || backspace) && !ctrl) {
+    // Nothing is deleted while the preview has the keyboard: Backspace is its Back there
+    // (refused, stopped or not started as well), and the selection is out of sight.
+    const bool erase = (pressed(ui::key::del) || pressed(ui::key::backspace)) && !app.preview().has_keys();
+    if (erase && !ctrl) {
         if (!doc.selection().empty()) {
             app.delete_selection();
             doc.edits().seal();

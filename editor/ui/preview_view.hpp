@@ -29,9 +29,10 @@ public:
     void stop();
     bool running() const { return m_call != nullptr; }
     void draw(editor_app& app);
-    // True while the preview has the keyboard (its panel has the focus): the canvas then
-    // leaves Backspace to it.
-    bool has_keys() const { return m_focused && m_call; }
+    // True while the preview has the keyboard (its panel has the focus), with or without a
+    // call running: the canvas then deletes nothing, as Backspace is the preview's Back and
+    // the author is not looking at the selection.
+    bool has_keys() const { return m_focused; }
     // Set by the app each frame: whether the preview's panel is focused.
     void set_focused(bool focused) { m_focused = focused; }
 

@@ -172,6 +172,46 @@ TEST_CASE("editor panels: the preview plays from the keyboard, and Back leaves i
     CHECK_FALSE(r.doc().current().find("reboot"));
 }
 
+TEST_CASE("editor panels: Backspace and Delete delete no node while the preview has the focus, call or not") {
+    rig r;
+    r.click("tab:preview");
+    r.click("preview:play");
+    REQUIRE(r.app->preview().running());
+    // Stopped: the Play screen, the panel still focused.
+    r.app->preview().stop();
+    r.settle(2);
+    REQUIRE_FALSE(r.app->preview().running());
+    REQUIRE(r.app->preview().has_keys());
+    r.doc().selection().select_only("reboot");
+    r.ui.press(ui::key::backspace);
+    r.settle(1);
+    r.ui.press(ui::key::del);
+    r.settle(1);
+    CHECK(r.doc().current().find("reboot"));
+    CHECK(r.doc().selection().contains("reboot"));
+    // A tree the preview refuses to play ("Fix this first"): still no deleting from there.
+    r.doc().selection().select_only("fixed");
+    r.app->delete_selection();  // the form now leads nowhere
+    r.click("preview:play");
+    r.settle(1);
+    REQUIRE_FALSE(r.app->preview().running());
+    REQUIRE_FALSE(r.app->preview().error().empty());
+    REQUIRE(r.app->preview().has_keys());
+    r.doc().selection().select_only("acct");
+    r.ui.press(ui::key::backspace);
+    r.settle(1);
+    r.ui.press(ui::key::del);
+    r.settle(1);
+    CHECK(r.doc().current().find("acct"));
+    // The canvas focused again, Delete deletes.
+    r.ui.click(r.node_at("acct"));
+    r.settle(1);
+    REQUIRE_FALSE(r.app->preview().has_keys());
+    r.ui.press(ui::key::del);
+    r.settle(1);
+    CHECK_FALSE(r.doc().current().find("acct"));
+}
+
 TEST_CASE("editor panels: statistics colour the canvas and a table row selects the node") {
     rig r;
     const std::string log = r.dir.file("sessions.db");
