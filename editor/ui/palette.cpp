@@ -1,6 +1,7 @@
 #include "palette.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace signpost::editor {
 
@@ -75,6 +76,22 @@ void kind_badge(node_kind k, float size) {
                 ImVec2(a.x + (size - ts.x * scale) * 0.5f, a.y + (size - ts.y * scale) * 0.5f),
                 IM_COL32(255, 255, 255, 255), letter);
     ImGui::Dummy(ImVec2(size, line));
+}
+
+float table_row_height() { return ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2; }
+
+float whole_rows_height(float room) {
+    const float row = table_row_height();
+    return room >= row * 2 ? std::floor(room / row) * row : 0.0f;
+}
+
+void snap_scroll_to_rows() {
+    const float row = table_row_height();
+    const float y = ImGui::GetScrollY();
+    float snapped = std::round(y / row) * row;
+    // The end of the list stays reachable, even if it is not a whole row away.
+    if (snapped > ImGui::GetScrollMaxY()) snapped = std::floor(ImGui::GetScrollMaxY() / row) * row;
+    if (snapped != y) ImGui::SetScrollY(snapped);
 }
 
 }  // namespace signpost::editor

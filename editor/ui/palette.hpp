@@ -37,4 +37,15 @@ inline const ImVec4 accent(0.35f, 0.65f, 1.0f, 1.0f);
 // Draws a small rounded badge with the kind letter at the cursor (an outline row).
 void kind_badge(node_kind k, float size);
 
+// [SECTION] tables of one-line rows in the bottom panel: no row is ever half shown.
+// The height of one one-line table row (its header row too).
+float table_row_height();
+// The tallest height of whole rows within `room` (0, the table's own default, when fewer
+// than two fit).
+float whole_rows_height(float room);
+// Call inside a scrolling table with a frozen header row, after its rows: moves its scroll
+// to whole rows (a wheel step is not a multiple of the row height), so no row is cut at the
+// top or bottom. Takes effect from the next frame, as ImGui scrolls.
+void snap_scroll_to_rows();
+
 }  // namespace signpost::editor

@@ -88,11 +88,9 @@ void problems_view::draw(editor_app& app) {
     rows.reserve(list.size());
     for (const diagnostic& d : list)
         if (d.level != severity::info || show_info) rows.push_back(&d);
-    // The table scrolls inside the panel, as tall as whole rows fill: no row is cut by
-    // the panel's bottom edge.
-    const float row_height = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
-    const float room = ImGui::GetContentRegionAvail().y;
-    const float table_height = room > row_height * 2 ? std::floor(room / row_height) * row_height : 0.0f;
+    // The table scrolls inside the panel, as tall as whole rows fill and scrolled by whole
+    // rows: no row is cut by the panel's bottom edge or the header.
+    const float table_height = whole_rows_height(ImGui::GetContentRegionAvail().y);
     if (!rows.empty() && ImGui::BeginTable("##problems", 4,
                           ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
                               ImGuiTableFlags_BordersInnerV,
@@ -138,6 +136,7 @@ void problems_view::draw(editor_app& app) {
                 ImGui::PopID();
             }
         }
+        snap_scroll_to_rows();
         ImGui::EndTable();
         if (clicked) go_to(app, *clicked);
     }
