@@ -103,9 +103,11 @@ bool statistics_view::reload(editor_app& app) {
 
 void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
     const tree& t = app.doc().current();
+    // As tall as whole rows fill, scrolled by whole rows (as Problems): no row half shown.
     if (!ImGui::BeginTable("##nodes", 6,
                            ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Sortable |
-                               ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable))
+                               ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable,
+                           ImVec2(0, whole_rows_height(ImGui::GetContentRegionAvail().y))))
         return;
     ImGui::TableSetupScrollFreeze(0, 1);
     const float number = ImGui::CalcTextSize("00000").x + ImGui::GetStyle().CellPadding.x * 2;
@@ -173,13 +175,22 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
         if (n->dwell.count) ImGui::Text("%.0f s", n->dwell.median_ms / 1000.0);
         else ImGui::TextDisabled("-");
     }
+    snap_scroll_to_rows();
     ImGui::EndTable();
     if (!clicked.empty()) app.select_and_show(clicked);
 }
 
 void statistics_view::draw_side(editor_app& app, const tree_report& r) {
     const tree& t = app.doc().current();
-    if (ImGui::BeginTable("##outcomes", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+    // Both tables scroll in whole rows within the panel (as Problems), the outcomes (a
+    // handful) first and whole, the links below in what is left.
+    const float row = table_row_height();
+    const float room = ImGui::GetContentRegionAvail().y;
+    const float outcomes_height =
+        std::min(whole_rows_height(room), row * static_cast<float>(r.outcomes.size() + 1));
+    if (ImGui::BeginTable("##outcomes", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY,
+                          ImVec2(0, outcomes_height))) {
+        ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("How calls ended", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupColumn("Share", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("100%").x);
         ImGui::TableHeadersRow();
@@ -192,10 +203,16 @@ void statistics_view::draw_side(editor_app& app, const tree_report& r) {
             ImGui::TableNextColumn();
             ImGui::Text("%.0f%%", o.share * 100);
         }
+        snap_scroll_to_rows();
         ImGui::EndTable();
     }
+    // Only when two rows fit below: the panel itself never scrolls.
+    const float gap = ImGui::GetStyle().ItemSpacing.y;
+    const float links_height = whole_rows_height(ImGui::GetContentRegionAvail().y - gap);
+    if (links_height <= 0) return;
     ImGui::Spacing();
-    if (ImGui::BeginTable("##links", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
+    if (ImGui::BeginTable("##links", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY,
+                          ImVec2(0, links_height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("Links", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupColumn("Moves", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("00000").x);
@@ -217,6 +234,7 @@ void statistics_view::draw_side(editor_app& app, const tree_report& r) {
             if (l->transitions) ImGui::Text("%llu", static_cast<unsigned long long>(l->transitions));
             else ImGui::TextColored(colours::warning, "never");
         }
+        snap_scroll_to_rows();
         ImGui::EndTable();
     }
 }
@@ -264,14 +282,21 @@ void statistics_view::draw(editor_app& app) {
     ImGui::Checkbox("On canvas", &show_on_canvas);
     ImGui::SameLine();
     ImGui::Checkbox("Nodes of jumped-into trees", &include_jumped);
-    ImGui::SameLine();
-    ImGui::TextColored(colours::muted, "  Left: calls abandoned there (a jump: inside its tree).  Stay: median time on it.");
+    // Beside the boxes when it fits, else on its own lines, wrapped at the panel's edge.
+    const char* note = "Left: calls abandoned there (a jump: inside its tree).  Stay: median time on it.";
+    const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
+    ImGui::SameLine(0, gap);
+    if (ImGui::CalcTextSize(note).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, colours::muted);
+    ImGui::TextWrapped("%s", note);
+    ImGui::PopStyleColor();
+    app.record("stats:note");
     const float width = ImGui::GetContentRegionAvail().x;
-    ImGui::BeginChild("##stat_nodes", ImVec2(width * 0.6f, 0));
+    ImGui::BeginChild("##stat_nodes", ImVec2(width * 0.6f, 0), false, ImGuiWindowFlags_NoScrollbar);
     draw_nodes(app, r);
     ImGui::EndChild();
     ImGui::SameLine();
-    ImGui::BeginChild("##stat_side", ImVec2(0, 0));
+    ImGui::BeginChild("##stat_side", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
     draw_side(app, r);
     ImGui::EndChild();
 }

@@ -2,6 +2,10 @@
 // big tree.
 #include "test_editor_ui_rig.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include "model/commands.hpp"
 
 #include "signpost/log_generator.hpp"
@@ -9,6 +13,28 @@
 #include "tree_generator.hpp"
 
 using namespace editor_ui_test;
+
+namespace {
+
+// The tops of the drawn controls whose label starts with `prefix` (table rows).
+std::vector<float> row_tops(rig& r, const std::string& prefix) {
+    std::vector<float> tops;
+    for (const drawn_control& c : r.app->controls())
+        if (c.label.rfind(prefix, 0) == 0) tops.push_back(c.min.y);
+    std::sort(tops.begin(), tops.end());
+    return tops;
+}
+
+// True when every top is `first` plus whole rows: no row is drawn half under the header.
+bool on_whole_rows(const std::vector<float>& tops, float first, float row) {
+    for (const float y : tops) {
+        const float rows = (y - first) / row;
+        if (std::abs(rows - std::round(rows)) > 0.02f) return false;
+    }
+    return true;
+}
+
+}  // namespace
 
 TEST_CASE("editor panels: the outline filters by id, title and text, and a click selects and centres") {
     rig r;
@@ -61,6 +87,30 @@ TEST_CASE("editor panels: a problem too long for its column is shown whole when 
     r.ui.move_mouse(ImVec2(row.min.x + 12, row.centre().y));
     r.settle(2);
     CHECK(r.drawn("problem-tooltip:" + code));
+}
+
+TEST_CASE("editor panels: the problems list scrolls by whole rows") {
+    rig r;
+    // Unreachable steps going nowhere: more problems than the panel shows.
+    for (int i = 0; i < 16; ++i) REQUIRE_FALSE(r.doc().execute(add_node(node_kind::step, {0, 600.0 + i * 200})));
+    r.wait_for_problems();
+    r.ui.press(ui::key::escape);
+    r.settle(2);
+    const std::vector<float> top = row_tops(r, "problem:");
+    REQUIRE(top.size() >= 3);
+    const float row = top[1] - top[0];
+    REQUIRE(row > 0);
+    const ImVec2 over(r.canvas().origin().x + 100, top[1] + row * 0.5f);
+    // A wheel step is not a multiple of the row height; after it (and back up, and a
+    // fraction of a step) the rows still sit where whole rows do.
+    for (const float step : {-1.0f, -1.0f, 1.0f, -0.3f}) {
+        r.ui.wheel(over, step);
+        r.settle(3);
+        const std::vector<float> now = row_tops(r, "problem:");
+        CAPTURE(step);
+        CHECK(on_whole_rows(now, top[0], row));
+    }
+    CHECK(row_tops(r, "problem:") != top);  // it did scroll
 }
 
 TEST_CASE("editor panels: the preview plays the tree and the canvas follows the call") {
@@ -236,6 +286,18 @@ TEST_CASE("editor panels: statistics colour the canvas and a table row selects t
     CHECK(traffic->busiest_link > 0);
     r.click_row("stats:router/acct");
     CHECK(r.doc().selection().primary() == "acct");
+
+    // The note under the boxes stays inside the panel (wrapped), and the nodes table
+    // scrolls by whole rows.
+    const drawn_control& note = r.control("stats:note");
+    CHECK(note.max.x <= r.canvas().origin().x + r.canvas().size().x);
+    const std::vector<float> top = row_tops(r, "stats:router/");
+    REQUIRE(top.size() >= 2);
+    const float row = top[1] - top[0];
+    r.ui.wheel(ImVec2(r.canvas().origin().x + 60, top[0] + row * 0.5f), -1.0f);
+    r.settle(3);
+    CHECK(row_tops(r, "stats:router/") != top);
+    CHECK(on_whole_rows(row_tops(r, "stats:router/"), top[0], row));
 
     // A file that is no session log says so.
     r.app->open_statistics(r.tree_path);
