@@ -627,7 +627,8 @@ void editor_app::draw(const ui::font_set& fonts) {
     // bar, the summary line, the table's header and a few whole rows.
     const float row = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
     const float least = ImGui::GetFrameHeightWithSpacing() * 2 + row * 5 + ImGui::GetStyle().WindowPadding.y * 2;
-    float bottom = m_bottom_height > 0 ? m_bottom_height : std::clamp(height * 0.26f, least, em * 16);
+    // By default only that: the canvas is where the work is.
+    float bottom = m_bottom_height > 0 ? m_bottom_height : least;
     bottom = std::clamp(bottom, least, std::max(least, height - em * 8));
 
     // Left: the outline.
@@ -650,6 +651,7 @@ void editor_app::draw(const ui::font_set& fonts) {
     ImGui::EndChild();
     ImGui::PopStyleVar();
     if (const float d = splitter("##split_bottom", false, bar, centre); d != 0) m_bottom_height = bottom - d;
+    record("split:bottom");
     ImGui::BeginChild("##bottom", ImVec2(centre, bottom), true);
     if (ImGui::BeginTabBar("##bottom_tabs")) {
         const std::string count = problems_view::summary(m_doc->problems());

@@ -113,6 +113,21 @@ TEST_CASE("editor panels: the problems list scrolls by whole rows") {
     CHECK(row_tops(r, "problem:") != top);  // it did scroll
 }
 
+TEST_CASE("editor panels: the bottom panel starts at its least height, and a drag still sets it") {
+    rig r;
+    const float canvas_height = r.canvas().size().y;
+    const ImVec2 bar = r.control("split:bottom").centre();
+    // Dragged lower than its floor: it is there already, the canvas gains nothing.
+    r.ui.drag(bar, ImVec2(bar.x, bar.y + 150));
+    r.settle(2);
+    CHECK(r.canvas().size().y == doctest::Approx(canvas_height));
+    // Dragged up, the panel grows by the drag.
+    const ImVec2 again = r.control("split:bottom").centre();
+    r.ui.drag(again, ImVec2(again.x, again.y - 80));
+    r.settle(2);
+    CHECK(r.canvas().size().y == doctest::Approx(canvas_height - 80).epsilon(0.01));
+}
+
 TEST_CASE("editor panels: the preview plays the tree and the canvas follows the call") {
     rig r;
     r.click("tab:preview");
