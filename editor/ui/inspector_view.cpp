@@ -414,6 +414,7 @@ void inspector_view::draw_variables(editor_app& app) {
             app.doc().edits().seal();
         }
         app.record("field:" + f + ".private");
+        ImGui::Spacing();  // the button is not read as part of the checkbox's line
         if (small_button(app, "Remove variable##" + f)) {
             app.run(remove_variable(v.name));
             ImGui::PopID();
