@@ -128,6 +128,14 @@ TEST_CASE("editor panels: the bottom panel starts at its least height, and a dra
     CHECK(r.canvas().size().y == doctest::Approx(canvas_height - 80).epsilon(0.01));
 }
 
+TEST_CASE("editor panels: Remove variable stands apart from the Private box above it") {
+    rig r;  // nothing selected: the inspector shows the tree, with its variables
+    const drawn_control& box = r.reveal("field:var.0.private");
+    const float box_bottom = box.max.y;
+    const drawn_control& remove = r.control("Remove variable##var.0");
+    CHECK(remove.min.y - box_bottom > ImGui::GetStyle().ItemSpacing.y);
+}
+
 TEST_CASE("editor panels: the preview plays the tree and the canvas follows the call") {
     rig r;
     r.click("tab:preview");
