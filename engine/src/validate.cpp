@@ -764,6 +764,18 @@ private:
         for (const variable& v : m_tree.variables)
             owners.emplace(v.name, owner{v.type, v.is_private, m_tree.id, &v, nullptr});
         std::set<std::string> privacy_told;  // one warning a name
+        // A variable that trees joined by jumps declare differently: said at the script's own
+        // declaration when it is one of them, else at the jump that reaches both.
+        const auto differs = [this](const owner& first, const std::string& name, const node* via, severity level,
+                                    const char* code, const std::string& how, const std::string& fix,
+                                    const char* root_attribute) {
+            if (first.in_root)
+                add(level, code, "variable " + quote(name) + " is " + how + " (reached by jump " + quote(via->id) + ")" + fix,
+                    first.in_root->pos, "", root_attribute);
+            else
+                add(level, code, "variable " + quote(name) + " is " + how + ", both reached by jumps from here" + fix,
+                    via->pos_of("tree"), via->id, "tree");
+        };
 
         // Breadth-first over the trees reachable by jumps, remembering which of our jump
         // nodes leads to each (to point the diagnostic at something in this file).
@@ -794,29 +806,16 @@ private:
                                                                      " but not in tree " + quote(sub->id)
                                                                : "private in tree " + quote(sub->id) + " but not in tree " +
                                                                      quote(first.tree_id);
-                    const std::string fix = "; the trees share one value per name, and a form where it is not private "
-                                            "logs it: declare it private in both";
-                    if (first.in_root)
-                        add(severity::warning, "jump-variable-private",
-                            "variable " + quote(v.name) + " is " + where + " (reached by jump " + quote(via->id) + ")" + fix,
-                            first.in_root->pos, "", "private");
-                    else
-                        add(severity::warning, "jump-variable-private",
-                            "variable " + quote(v.name) + " is " + where + ", both reached by jumps from here" + fix,
-                            via->pos_of("tree"), via->id, "tree");
+                    differs(first, v.name, via, severity::warning, "jump-variable-private", where,
+                            "; the trees share one value per name, and a form where it is not private logs it: "
+                            "declare it private in both",
+                            "private");
                 }
                 if (first.type == v.type) continue;
-                const std::string types = std::string(to_string(first.type)) + " in tree " + quote(first.tree_id) +
-                                          " but " + to_string(v.type) + " in tree " + quote(sub->id);
-                const std::string fix = "; the trees share one value per name, so declare it with one type";
-                if (first.in_root)
-                    add(severity::error, "jump-variable-type",
-                        "variable " + quote(v.name) + " is " + types + " (reached by jump " + quote(via->id) + ")" + fix,
-                        first.in_root->pos, "", "type");
-                else
-                    add(severity::error, "jump-variable-type",
-                        "variable " + quote(v.name) + " is " + types + ", both reached by jumps from here" + fix,
-                        via->pos_of("tree"), via->id, "tree");
+                differs(first, v.name, via, severity::error, "jump-variable-type",
+                        std::string(to_string(first.type)) + " in tree " + quote(first.tree_id) + " but " +
+                            to_string(v.type) + " in tree " + quote(sub->id),
+                        "; the trees share one value per name, so declare it with one type", "type");
             }
         }
     }
