@@ -605,9 +605,12 @@ void editor_app::draw(const ui::font_set& fonts) {
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
+    // The panels are sized to the window and scroll themselves: a wheel over a list that
+    // fits must not shift the whole window by the status line's spacing.
     ImGui::Begin("Signpost editor", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar |
+                     ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
     draw_menu_bar(*this);
 
@@ -627,8 +630,10 @@ void editor_app::draw(const ui::font_set& fonts) {
     // bar, the summary line, the table's header and a few whole rows.
     const float row = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
     const float least = ImGui::GetFrameHeightWithSpacing() * 2 + row * 5 + ImGui::GetStyle().WindowPadding.y * 2;
-    // By default only that: the canvas is where the work is.
-    float bottom = m_bottom_height > 0 ? m_bottom_height : least;
+    // By default only that: the canvas is where the work is. With statistics open the
+    // figures are the work too, so their tables get rows enough to read.
+    const float start = m_statistics.loaded() ? std::max(least, height * 0.4f) : least;
+    float bottom = m_bottom_height > 0 ? m_bottom_height : start;
     bottom = std::clamp(bottom, least, std::max(least, height - em * 8));
 
     // Left: the outline.

@@ -101,6 +101,18 @@ bool statistics_view::reload(editor_app& app) {
     return true;
 }
 
+namespace {
+
+// A figure column: wide enough for five digits and for its whole header (with the sort
+// arrow), so neither is cut.
+float figure_width(const char* header) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float arrow = ImGui::GetTextLineHeight() + style.ItemInnerSpacing.x;
+    return std::max(ImGui::CalcTextSize("00000").x, ImGui::CalcTextSize(header).x + arrow);
+}
+
+}  // namespace
+
 void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
     const tree& t = app.doc().current();
     // As tall as whole rows fill, scrolled by whole rows (as Problems): no row half shown.
@@ -110,14 +122,13 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
                            ImVec2(0, whole_rows_height(ImGui::GetContentRegionAvail().y))))
         return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    const float number = ImGui::CalcTextSize("00000").x + ImGui::GetStyle().CellPadding.x * 2;
     const ImGuiTableColumnFlags figure = ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending;
     ImGui::TableSetupColumn("Node", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("Visits", figure | ImGuiTableColumnFlags_DefaultSort, number);
-    ImGui::TableSetupColumn("Reach", figure, number);
-    ImGui::TableSetupColumn("Left", figure, number);
-    ImGui::TableSetupColumn("Back", figure, number);
-    ImGui::TableSetupColumn("Stay", figure, number);
+    ImGui::TableSetupColumn("Visits", figure | ImGuiTableColumnFlags_DefaultSort, figure_width("Visits"));
+    ImGui::TableSetupColumn("Reach", figure, figure_width("Reach"));
+    ImGui::TableSetupColumn("Left", figure, figure_width("Left"));
+    ImGui::TableSetupColumn("Back", figure, figure_width("Back"));
+    ImGui::TableSetupColumn("Stay", figure, figure_width("Stay"));
     ImGui::TableHeadersRow();
     if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
         if (specs->SpecsCount > 0) {
@@ -182,61 +193,68 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
 
 void statistics_view::draw_side(editor_app& app, const tree_report& r) {
     const tree& t = app.doc().current();
-    // Both tables scroll in whole rows within the panel (as Problems), the outcomes (a
-    // handful) first and whole, the links below in what is left.
-    const float row = table_row_height();
-    const float room = ImGui::GetContentRegionAvail().y;
-    const float outcomes_height =
-        std::min(whole_rows_height(room), row * static_cast<float>(r.outcomes.size() + 1));
-    if (ImGui::BeginTable("##outcomes", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY,
-                          ImVec2(0, outcomes_height))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("How calls ended", ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn("Share", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("100%").x);
-        ImGui::TableHeadersRow();
-        for (const outcome_figures& o : r.outcomes) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            const std::string what = std::string(to_string(o.status)) + (o.outcome.empty() ? "" : ": " + o.outcome);
-            ui::want_glyphs(what);
-            ImGui::TextUnformatted(what.c_str());
-            ImGui::TableNextColumn();
-            ImGui::Text("%.0f%%", o.share * 100);
+    // Two tabs, so both lists are there at any panel height; each scrolls in whole rows
+    // within the panel (as Problems).
+    if (!ImGui::BeginTabBar("##stat_side_tabs")) return;
+    const bool endings = ImGui::BeginTabItem("Endings");
+    app.record("stats:endings");
+    if (endings) {
+        if (ImGui::BeginTable("##outcomes", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY,
+                              ImVec2(0, whole_rows_height(ImGui::GetContentRegionAvail().y)))) {
+            ImGui::TableSetupScrollFreeze(0, 1);
+            ImGui::TableSetupColumn("How calls ended", ImGuiTableColumnFlags_WidthStretch);
+            ImGui::TableSetupColumn("Share", ImGuiTableColumnFlags_WidthFixed,
+                                    std::max(ImGui::CalcTextSize("100%").x, ImGui::CalcTextSize("Share").x));
+            ImGui::TableHeadersRow();
+            for (const outcome_figures& o : r.outcomes) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                const std::string what = std::string(to_string(o.status)) + (o.outcome.empty() ? "" : ": " + o.outcome);
+                ui::want_glyphs(what);
+                ImGui::TextUnformatted(what.c_str());
+                ImGui::TableNextColumn();
+                ImGui::Text("%.0f%%", o.share * 100);
+            }
+            snap_scroll_to_rows();
+            ImGui::EndTable();
         }
-        snap_scroll_to_rows();
-        ImGui::EndTable();
+        ImGui::EndTabItem();
     }
-    // Only when two rows fit below: the panel itself never scrolls.
-    const float gap = ImGui::GetStyle().ItemSpacing.y;
-    const float links_height = whole_rows_height(ImGui::GetContentRegionAvail().y - gap);
-    if (links_height <= 0) return;
-    ImGui::Spacing();
-    if (ImGui::BeginTable("##links", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY,
-                          ImVec2(0, links_height))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("Links", ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn("Moves", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("00000").x);
-        ImGui::TableHeadersRow();
-        std::vector<const link_figures*> links;
-        for (const link_figures& l : r.links) links.push_back(&l);
-        std::stable_sort(links.begin(), links.end(),
-                         [](const link_figures* a, const link_figures* b) { return a->transitions > b->transitions; });
-        for (const link_figures* l : links) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            const std::string label = l->from + " \xE2\x86\x92 " + l->to;
-            ImGui::PushID(l);
-            if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns) && l->from_tree == r.tree_id &&
-                t.find(l->from))
-                app.select_and_show(l->from);
-            ImGui::PopID();
-            ImGui::TableNextColumn();
-            if (l->transitions) ImGui::Text("%llu", static_cast<unsigned long long>(l->transitions));
-            else ImGui::TextColored(colours::warning, "never");
+    const std::string links_title = "Links (" + std::to_string(r.links.size()) + ")###links";
+    const bool links = ImGui::BeginTabItem(links_title.c_str());
+    app.record("stats:links");
+    if (links) {
+        if (ImGui::BeginTable("##links", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY,
+                              ImVec2(0, whole_rows_height(ImGui::GetContentRegionAvail().y)))) {
+            ImGui::TableSetupScrollFreeze(0, 1);
+            ImGui::TableSetupColumn("From \xE2\x86\x92 to", ImGuiTableColumnFlags_WidthStretch);
+            ImGui::TableSetupColumn("Moves", ImGuiTableColumnFlags_WidthFixed,
+                                    std::max(ImGui::CalcTextSize("00000").x, ImGui::CalcTextSize("Moves").x));
+            ImGui::TableHeadersRow();
+            std::vector<const link_figures*> links;
+            for (const link_figures& l : r.links) links.push_back(&l);
+            std::stable_sort(links.begin(), links.end(),
+                             [](const link_figures* a, const link_figures* b) { return a->transitions > b->transitions; });
+            for (const link_figures* l : links) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                const std::string label = l->from + " \xE2\x86\x92 " + l->to;
+                ImGui::PushID(l);
+                if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns) &&
+                    l->from_tree == r.tree_id && t.find(l->from))
+                    app.select_and_show(l->from);
+                ImGui::PopID();
+                app.record("stats-link:" + l->from + ">" + l->to);
+                ImGui::TableNextColumn();
+                if (l->transitions) ImGui::Text("%llu", static_cast<unsigned long long>(l->transitions));
+                else ImGui::TextColored(colours::warning, "never");
+            }
+            snap_scroll_to_rows();
+            ImGui::EndTable();
         }
-        snap_scroll_to_rows();
-        ImGui::EndTable();
+        ImGui::EndTabItem();
     }
+    ImGui::EndTabBar();
 }
 
 void statistics_view::draw(editor_app& app) {
@@ -292,7 +310,7 @@ void statistics_view::draw(editor_app& app) {
     ImGui::PopStyleColor();
     app.record("stats:note");
     const float width = ImGui::GetContentRegionAvail().x;
-    ImGui::BeginChild("##stat_nodes", ImVec2(width * 0.6f, 0), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild("##stat_nodes", ImVec2(width * 0.6f, 0), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     draw_nodes(app, r);
     ImGui::EndChild();
     ImGui::SameLine();

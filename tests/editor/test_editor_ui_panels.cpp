@@ -298,9 +298,22 @@ TEST_CASE("editor panels: statistics colour the canvas and a table row selects t
         REQUIRE(generate_log(t, nullptr, o, out, summary));
         REQUIRE(summary.sessions == 200);
     }
+    const float bar_before = r.control("split:bottom").centre().y;
     r.app->open_statistics(log);
     r.settle();
     REQUIRE(r.app->statistics().loaded());
+    // The panel starts taller with statistics open (the author has not dragged it): the
+    // tables get rows enough to read.
+    const float bar_after = r.control("split:bottom").centre().y;
+    CHECK(bar_after < bar_before - 100);
+    const std::vector<float> all_rows = row_tops(r, "stats:router/");
+    REQUIRE(all_rows.size() == 4);
+    const float row_height = all_rows[1] - all_rows[0];
+    CHECK(all_rows.back() + row_height < r.control("split:bottom").centre().y + 0.4f * 800);  // all in view
+    // A wheel over a list that fits moves nothing (it used to scroll the whole window 2 px).
+    r.ui.wheel(ImVec2(r.canvas().origin().x + 60, all_rows[0] + row_height * 0.5f), -1.0f);
+    r.settle(3);
+    CHECK(row_tops(r, "stats:router/") == all_rows);
     const canvas_traffic* traffic = r.canvas().traffic;
     REQUIRE(traffic);
     CHECK(traffic->node_count.at("power") >= 200);
@@ -310,10 +323,13 @@ TEST_CASE("editor panels: statistics colour the canvas and a table row selects t
     r.click_row("stats:router/acct");
     CHECK(r.doc().selection().primary() == "acct");
 
-    // The note under the boxes stays inside the panel (wrapped), and the nodes table
-    // scrolls by whole rows.
+    // The note under the boxes stays inside the panel (wrapped), and with the panel dragged
+    // to its least height the nodes table scrolls by whole rows.
     const drawn_control& note = r.control("stats:note");
     CHECK(note.max.x <= r.canvas().origin().x + r.canvas().size().x);
+    const ImVec2 bar = r.control("split:bottom").centre();
+    r.ui.drag(bar, ImVec2(bar.x, bar.y + 400));
+    r.settle(2);
     const std::vector<float> top = row_tops(r, "stats:router/");
     REQUIRE(top.size() >= 2);
     const float row = top[1] - top[0];
@@ -321,6 +337,17 @@ TEST_CASE("editor panels: statistics colour the canvas and a table row selects t
     r.settle(3);
     CHECK(row_tops(r, "stats:router/") != top);
     CHECK(on_whole_rows(row_tops(r, "stats:router/"), top[0], row));
+
+    // How calls ended shows first; the links have a tab of their own, there at any panel
+    // height, and a link's row selects the node it leaves.
+    CHECK(r.drawn("stats:endings"));
+    CHECK_FALSE(r.drawn("stats-link:"));
+    r.click("stats:links");
+    r.settle();
+    CHECK(r.drawn("stats-link:power>acct"));
+    r.click_row("stats-link:power>acct");
+    r.settle();
+    CHECK(r.doc().selection().primary() == "power");
 
     // A file that is no session log says so.
     r.app->open_statistics(r.tree_path);
