@@ -15,6 +15,7 @@
 #include "ui/markdown_view.hpp"
 #include "ui/soft_wrap.hpp"
 #include "ui/text_glyphs.hpp"
+#include "ui/wrapped_button.hpp"
 
 namespace signpost::player {
 
@@ -50,21 +51,10 @@ bool control(player_view_state& state, const std::string& label, ImVec2 size = I
     return clicked;
 }
 
-// A full-width button whose text wraps onto as many lines as it needs (an answer label
-// can be a sentence or two). Recorded like control() under `text` + `id`.
+// ui::wrapped_button, recorded like control() under `text` + `id`.
 bool wrapped_control(player_view_state& state, const std::string& text, const std::string& id, float min_height) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float width = ImGui::GetContentRegionAvail().x;
-    const float wrap = std::max(1.0f, width - style.FramePadding.x * 2);
-    const ImVec2 text_size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
-    const float height = std::max(min_height, text_size.y + style.FramePadding.y * 2);
-    const bool clicked = ImGui::Button(id.c_str(), ImVec2(width, height));
-    const ImVec2 min = ImGui::GetItemRectMin();
-    const ImVec2 max = ImGui::GetItemRectMax();
-    const ImVec2 at(min.x + style.FramePadding.x, min.y + (height - text_size.y) * 0.5f);
-    ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at, ImGui::GetColorU32(ImGuiCol_Text),
-                                        text.c_str(), nullptr, wrap);
-    state.controls.push_back({text + id, min, max});
+    const bool clicked = ui::wrapped_button(text, id, min_height);
+    state.controls.push_back({text + id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
     return clicked;
 }
 

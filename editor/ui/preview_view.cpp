@@ -11,6 +11,7 @@
 #include "ui/keys.hpp"
 #include "ui/markdown_view.hpp"
 #include "ui/text_glyphs.hpp"
+#include "ui/wrapped_button.hpp"
 
 namespace signpost::editor {
 
@@ -142,11 +143,10 @@ void preview_view::draw_current(editor_app& app) {
     switch (v.node_ptr->kind) {
     case node_kind::question:
         for (std::size_t i = 0; i < v.choices.size(); ++i) {
-            const std::string label =
-                std::to_string(i + 1) + "   " + markdown_to_plain(v.choices[i].label) + "##pc" + std::to_string(i);
-            ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
-            const bool clicked = ImGui::Button(label.c_str(), ImVec2(-1, fonts.size * 1.9f));
-            ImGui::PopStyleVar();
+            // Wrapped as the player shows it: a long answer is read whole, not clipped.
+            const std::string label = std::to_string(i + 1) + "   " + markdown_to_plain(v.choices[i].label);
+            ui::want_glyphs(label);
+            const bool clicked = ui::wrapped_button(label, "##pc" + std::to_string(i), fonts.size * 1.9f);
             app.record("preview:choice:" + std::to_string(i + 1));
             if (clicked || (i < 9 && keys && digit_pressed(static_cast<int>(i) + 1))) {
                 report(m_call->choose(static_cast<int>(i)));

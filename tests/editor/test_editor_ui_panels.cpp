@@ -164,6 +164,28 @@ TEST_CASE("editor panels: the preview plays the tree and the canvas follows the 
     CHECK(r.canvas().highlighted == "power");
 }
 
+TEST_CASE("editor panels: the preview shows a long answer whole, wrapped in its button") {
+    rig r;
+    const std::string long_answer =
+        "No, the power light stays dark even after the caller has checked the plug, the socket and the "
+        "switch on the back of the router";
+    REQUIRE_FALSE(r.doc().execute(set_choice_label("power", 1, long_answer)));
+    r.click("tab:preview");
+    r.click("preview:play");
+    r.settle(1);
+    const drawn_control& one_line = r.control("preview:choice:1");
+    const drawn_control& wrapped = r.control("preview:choice:2");
+    const float width = wrapped.max.x - wrapped.min.x;
+    REQUIRE(width > 0);
+    REQUIRE(ImGui::CalcTextSize(long_answer.c_str()).x > width * 1.5f);  // more than a line's worth
+    // Taller by the lines it needs, and no wider than the panel's.
+    CHECK(wrapped.max.y - wrapped.min.y >= (one_line.max.y - one_line.min.y) + ImGui::GetTextLineHeight());
+    CHECK(width == doctest::Approx(one_line.max.x - one_line.min.x));
+    r.click("preview:choice:2");
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "reboot");
+}
+
 TEST_CASE("editor panels: the canvas keeps its size as problems come and go") {
     rig r;
     const auto errors = [&] {
