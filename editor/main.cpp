@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     std::string screenshot, select, stats, after, starter;
     bool preview = false;
     bool auto_layout = false;
-    cli.add_option("tree", options.tree_path, "The tree to open (a tree XML file); none = a new tree; a file not there yet = a new tree that Ctrl+S writes to it");
+    cli.add_option("tree", options.tree_path, "The tree to open (a tree XML file); none = a new tree; a file not there yet = a new tree that Ctrl+S writes to it (under an id-like name if its own is no tree id, e.g. my-printer-jam.xml for \"My Printer Jam.xml\")");
     cli.add_option("--library", options.library_dirs, "Folder of trees that jumps may run (repeatable)")
         ->type_name("DIR")
         ->allow_extra_args(false);

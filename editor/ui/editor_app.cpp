@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string_view>
 
 #include <imgui_internal.h>  // ImGui::ClearActiveID: a field being edited lets go before a save
 
@@ -32,16 +33,57 @@ editor_app::~editor_app() {
     m_preview.stop();  // the call points into the document's snapshot, not the document
 }
 
+namespace {
+
+// A tree id for a file name that is none ("My Printer Jam" -> "my-printer-jam"): letters
+// and digits kept (lower case), every other run of characters one '-'. Empty when nothing
+// is left.
+std::string id_from_name(std::string_view name) {
+    std::string id;
+    for (const char c : name) {
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) id += c;
+        else if (c >= 'A' && c <= 'Z') id += static_cast<char>(c - 'A' + 'a');
+        else if (!id.empty() && id.back() != '-') id += '-';
+    }
+    while (!id.empty() && id.back() == '-') id.pop_back();
+    if (id.size() > 120) id.resize(120);
+    return is_valid_id(id) ? id : std::string();
+}
+
+}  // namespace
+
 void editor_app::start() {
     if (m_options.remember_recent) m_recent.load();
     const std::string& path = m_options.tree_path;
     std::error_code ec;
     const fs::path folder = fs::path(path).parent_path();
     std::string new_file;
+    std::string new_file_note;  // why the file to be written is not the one named
+    std::string missing_folder;
     if (!path.empty() && !fs::exists(path, ec) && !ec && (folder.empty() || fs::is_directory(folder, ec))) {
         // `signpost-editor my-script.xml` for a file not there yet starts it: a new tree that
         // Ctrl+S writes to that name (its id is the name, as the format wants).
         new_file = path;
+        // A name that is no id ("My Printer Jam.xml") could never be found by a jump, and
+        // would be a tree whose id and file disagree: it is written under an id-like name.
+        const std::string stem = fs::path(path).stem().string();
+        if (!is_valid_id(stem)) {
+            const std::string id = id_from_name(stem);
+            const std::string renamed = id.empty() ? std::string() : (folder / (id + ".xml")).string();
+            if (!renamed.empty() && !fs::exists(renamed, ec)) {
+                new_file_note = " ('" + stem + "' is no tree id: jumps find a tree by its file name, so it will be " +
+                                id + ".xml)";
+                new_file = renamed;
+            } else {
+                new_file.clear();
+                new_file_note = "'" + stem +
+                                "' is no tree id (letters, digits, '-', '_', '.'): jumps find a tree by its file "
+                                "name. Ctrl+S asks for a name.";
+            }
+        }
+    } else if (!path.empty() && !fs::exists(path, ec) && !folder.empty() && !fs::is_directory(folder, ec)) {
+        // Not "cannot read": nothing was there to read. Ctrl+S asks where to write it.
+        missing_folder = folder.string();
     } else if (!path.empty()) {
         open_now(path);
     }
@@ -52,8 +94,14 @@ void editor_app::start() {
             document::from_template(!new_file.empty() && is_valid_id(stem) ? stem : placeholder_tree_id);
         fresh->set_new_file(new_file);
         adopt(std::move(fresh));
-        if (!new_file.empty())
-            set_status("New file " + new_file + ": not written yet (Ctrl+S writes it)");
+        if (!missing_folder.empty())
+            set_status("Cannot start " + path + ": the folder " + missing_folder +
+                           " does not exist. Create it, or write this new tree elsewhere (Ctrl+S asks where).",
+                       true);
+        else if (!new_file.empty())
+            set_status("New file " + new_file + ": not written yet (Ctrl+S writes it)" + new_file_note);
+        else if (!new_file_note.empty())
+            set_status("New tree, not written yet: " + new_file_note);
         else if (m_failed_path.empty())
             set_status("New tree from the template: pick a node and edit it in the inspector");
         // An untitled tree's autosave left by a crash is offered back like a file's (after

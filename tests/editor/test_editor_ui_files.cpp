@@ -599,6 +599,46 @@ TEST_CASE("editor files: a file named at start that is not there yet is a new tr
     CHECK(r.app->window_title().find("printer-jam.xml") != std::string::npos);
 }
 
+TEST_CASE("editor files: a file named at start whose name is no tree id is written under one") {
+    rig r("");
+    r.app = r.make_app(r.dir.file("My Printer Jam.xml"));
+    r.settle();
+    const std::string written = r.dir.file("my-printer-jam.xml");
+    CHECK(r.doc().new_file() == written);
+    CHECK(r.t().id == "my-printer-jam");
+    CHECK(r.app->status().find("'My Printer Jam' is no tree id") != std::string::npos);
+    CHECK(r.app->status().find("my-printer-jam.xml") != std::string::npos);
+    r.ui.press(ui::letter('S'), true);
+    CHECK(r.doc().path() == written);
+    const load_result back = load_tree_file(written);
+    REQUIRE(back.ok());
+    CHECK(back.loaded->id == "my-printer-jam");
+    CHECK_FALSE(fs::exists(r.dir.file("My Printer Jam.xml")));
+}
+
+TEST_CASE("editor files: when the id-like name is taken too, nothing is picked for the author") {
+    rig r("");
+    r.dir.write("my-printer-jam.xml", router_xml);
+    r.app = r.make_app(r.dir.file("My Printer Jam.xml"));
+    r.settle();
+    CHECK(r.doc().untitled());
+    CHECK(r.doc().new_file().empty());  // Ctrl+S asks where
+    CHECK(r.app->status().find("is no tree id") != std::string::npos);
+}
+
+TEST_CASE("editor files: a file named at start in a folder that does not exist says so") {
+    rig r("");
+    const std::string path = r.dir.file("no-such-folder/printer-jam.xml");
+    r.app = r.make_app(path);
+    r.settle();
+    CHECK(r.doc().untitled());
+    CHECK(r.doc().new_file().empty());
+    CHECK(r.app->status_is_error());
+    CHECK(r.app->status().find("the folder " + r.dir.file("no-such-folder") + " does not exist") != std::string::npos);
+    CHECK(r.app->status().find("cannot read") == std::string::npos);
+    CHECK_FALSE(fs::exists(r.dir.file("no-such-folder")));
+}
+
 TEST_CASE("editor files: File > New forgets the file named at start") {
     rig r("");
     const std::string path = r.dir.file("printer-jam.xml");
