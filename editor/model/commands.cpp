@@ -523,8 +523,10 @@ std::unique_ptr<command> delete_nodes(std::vector<std::string> ids) {
                 if (gone(c.to)) c.to.clear();
             for (branch& b : e.branches)
                 if (gone(b.to)) b.to.clear();
-            if (gone(e.to)) e.to.clear();
-            if (gone(e.otherwise)) e.otherwise.clear();
+            // An empty <otherwise> is no otherwise, and a jump with no `to` ends the call
+            // when its tree ends: cleared, the script would quietly do something else. They
+            // keep naming the deleted node, an error Problems shows until linked again.
+            if (gone(e.to) && e.kind != node_kind::jump) e.to.clear();
         }
         if (doomed.count(t.start)) r.header().start.clear();
         return std::nullopt;

@@ -529,7 +529,9 @@ void canvas_view::draw_node(editor_app& app, ImDrawList* dl, std::size_t index) 
     for (std::size_t r = 0; r < g.outputs.size(); ++r) {
         const ImVec2 pp = to_screen(g.output_positions[r]);
         const pin& p = g.outputs[r];
-        const bool linked = !pin_target(t, p).empty();
+        const std::string target = pin_target(t, p);
+        const bool linked = !target.empty() && t.find(target);
+        const bool broken = !target.empty() && !linked;  // its node was deleted: see Problems
         const bool adder = (p.slot == pin_slot::choice && p.index >= static_cast<int>(n.choices.size())) ||
                            (p.slot == pin_slot::branch && p.index >= static_cast<int>(n.branches.size()));
         const float row_px = row_size * z;
@@ -540,7 +542,7 @@ void canvas_view::draw_node(editor_app& app, ImDrawList* dl, std::size_t index) 
         const float pr = static_cast<float>(pin_radius) * z;
         const ImU32 pin_colour = adder ? colour_text_muted : kind_colour(n.kind);
         if (linked) dl->AddCircleFilled(pp, pr, pin_colour);
-        else dl->AddCircle(pp, pr, pin_colour, 0, 1.6f * z);
+        else dl->AddCircle(pp, pr, broken ? ImGui::GetColorU32(colours::error) : pin_colour, 0, (broken ? 2.4f : 1.6f) * z);
         if (m_selected_link && *m_selected_link == p) dl->AddCircle(pp, pr + 3 * z, colour_selected, 0, 2.0f);
     }
     // Input pin.

@@ -142,23 +142,25 @@ bool editor_app::run(std::unique_ptr<command> c) {
 void editor_app::delete_selection() {
     const std::vector<std::string> ids = m_doc->selection().ids();
     const tree& t = m_doc->current();
-    const auto doomed = [&](const std::string& id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); };
-    std::size_t unlinked = 0;
+    const auto doomed = [&](const std::string& id) {
+        return !id.empty() && std::find(ids.begin(), ids.end(), id) != ids.end();
+    };
+    std::size_t broken = 0;
     for (const node& n : t.nodes) {
         if (doomed(n.id)) continue;
-        for (const choice& c : n.choices) unlinked += !c.to.empty() && doomed(c.to);
-        for (const branch& b : n.branches) unlinked += !b.to.empty() && doomed(b.to);
+        broken += doomed(n.to) + doomed(n.otherwise);
+        for (const choice& c : n.choices) broken += doomed(c.to);
+        for (const branch& b : n.branches) broken += doomed(b.to);
     }
     const std::string what = ids.size() == 1 ? "'" + ids.front() + "'" : std::to_string(ids.size()) + " nodes";
     if (!run(delete_nodes(ids))) return;
-    if (unlinked == 0) {
+    if (broken == 0) {
         set_status("Deleted " + what);
         return;
     }
-    set_status("Deleted " + what + "; " + std::to_string(unlinked) +
-               (unlinked == 1 ? " answer or branch that led to it is unlinked"
-                              : " answers or branches that led to them are unlinked") +
-               " (see Problems; Ctrl+Z undoes)");
+    set_status("Deleted " + what + "; " + std::to_string(broken) +
+               (broken == 1 ? " link that led to it is broken" : " links that led to them are broken") +
+               ": link again (see Problems; Ctrl+Z undoes)");
 }
 
 void editor_app::select_and_show(const std::string& node_id) {

@@ -387,7 +387,7 @@ TEST_CASE("editor ui: box select, Ctrl+click, delete, copy/paste and duplicate w
     // The answer into the cut node stays, unlinked, and the status line says so.
     REQUIRE(r.t().find("power")->choices.size() == 2);
     CHECK(r.t().find("power")->choices[1].to.empty());
-    CHECK(r.app->status().find("1 answer or branch that led to it is unlinked") != std::string::npos);
+    CHECK(r.app->status().find("1 link that led to it is broken") != std::string::npos);
 }
 
 TEST_CASE("editor ui: paste between two untitled trees drops links, into its own tree saved since keeps them") {

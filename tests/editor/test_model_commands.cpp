@@ -76,7 +76,7 @@ TEST_CASE("model: a node added after the start was deleted does not become the s
     CHECK(d.current().start.empty());  // still the error that says to pick one
 }
 
-TEST_CASE("model: delete unlinks the answers and branches to the nodes and clears to, otherwise, start") {
+TEST_CASE("model: delete unlinks the answers and branches to the nodes, clears to and start, and breaks otherwise") {
     auto d = model_test::sample_document();
     round_trip(d, delete_nodes({"route", "power"}));
     const tree& t = d.current();
@@ -100,7 +100,9 @@ TEST_CASE("model: delete unlinks the answers and branches to the nodes and clear
     CHECK(q.choices[1].label == "No");
     CHECK_FALSE(q.choices[1].sets.empty());
     CHECK(q.choices[2].to == "route");
-    CHECK(get(d2, "route").otherwise.empty());
+    // Cleared, the <otherwise> would be gone and calls no branch matches would stop: it
+    // keeps naming the deleted node, an error until linked again.
+    CHECK(get(d2, "route").otherwise == "fixed");
     CHECK(get(d2, "route").branches.size() == 1);
     REQUIRE(!d2.execute(delete_nodes({"tier2"})));
     REQUIRE(get(d2, "route").branches.size() == 1);
@@ -108,10 +110,37 @@ TEST_CASE("model: delete unlinks the answers and branches to the nodes and clear
     CHECK_FALSE(get(d2, "route").branches[0].condition.source().empty());
     d2.revalidate();
     std::size_t unlinked = 0;
-    for (const diagnostic& p : d2.problems()) unlinked += p.node_id == "power" || p.node_id == "route";
+    bool otherwise_broken = false;
+    for (const diagnostic& p : d2.problems()) {
+        unlinked += p.node_id == "power" || p.node_id == "route";
+        otherwise_broken |= p.node_id == "route" && p.level == severity::error &&
+                            p.message.find("'fixed'") != std::string::npos;
+    }
     CHECK(unlinked >= 2);
+    CHECK(otherwise_broken);
 
     CHECK(d2.execute(delete_nodes({"nope"})).has_value());
+}
+
+TEST_CASE("model: deleting the node a jump returns to keeps the jump's link, broken, not a call-ending jump") {
+    const auto loaded = load_tree_string(R"(<tree format="1" id="outage" version="1" start="verify">
+  <jump id="verify" tree="identity" to="greet"/>
+  <step id="greet" to="done"><text>Hello.</text></step>
+  <end id="done" outcome="resolved"/>
+</tree>)",
+                                         "outage.xml");
+    REQUIRE(loaded.loaded);
+    document d(*loaded.loaded, "");
+    REQUIRE(!d.execute(delete_nodes({"greet"})));
+    CHECK(get(d, "verify").to == "greet");  // an empty `to` would end the call when identity ends
+    d.revalidate();
+    bool broken = false;
+    for (const diagnostic& p : d.problems())
+        broken |= p.node_id == "verify" && p.level == severity::error && p.message.find("'greet'") != std::string::npos;
+    CHECK(broken);
+    REQUIRE(d.undo());
+    CHECK(get(d, "verify").to == "greet");
+    CHECK(d.current().find("greet"));
 }
 
 TEST_CASE("model: delete everything and undo restores the exact file") {
