@@ -290,8 +290,12 @@ form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
                     out << " (yes/no)";
                 }
                 const std::string current = app.form_inputs[f.variable];
-                if (!current.empty()) out << " [" << neutralise_controls(current) << "]";
-                else if (!f.placeholder.empty()) out << " (" << neutralise_controls(f.placeholder) << ")";
+                if (!current.empty()) {
+                    out << " [" << neutralise_controls(current) << "]";
+                } else {
+                    if (!f.placeholder.empty()) out << " (" << neutralise_controls(f.placeholder) << ")";
+                    if (!f.default_value.empty()) out << " (left empty: " << neutralise_controls(shown_as_asked(f.type, f.default_value)) << ")";
+                }
                 out << ": " << std::flush;
                 std::string line;
                 if (!read_line(in, line)) return form_result::input_ended;

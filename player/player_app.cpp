@@ -109,10 +109,7 @@ void player_app::sync_drafts() {
         std::string shown = f.value;
         if (typed != m_typed.end())
             if (const auto it = typed->second.find(f.variable); it != typed->second.end()) shown = it->second;
-        // A flag is asked as yes or no, so that is how its value is shown.
-        if (f.type == var_type::flag && shown == "true") shown = "yes";
-        if (f.type == var_type::flag && shown == "false") shown = "no";
-        form_inputs[f.variable] = std::move(shown);
+        form_inputs[f.variable] = shown_as_asked(f.type, shown);
     }
     m_form_start = form_inputs;
     // Typing the agent left here by going back is newer than anything above: the caller said it.
@@ -162,6 +159,12 @@ void complete_typed(const view& v, std::map<std::string, std::string>& inputs) {
         if (const auto it = inputs.find(f.variable); it != inputs.end()) it->second = complete_input(f, it->second);
 }
 }  // namespace
+
+std::string shown_as_asked(var_type type, const std::string& value) {
+    if (type == var_type::flag && value == "true") return "yes";
+    if (type == var_type::flag && value == "false") return "no";
+    return value;
+}
 
 std::string complete_input(const view_field& f, const std::string& typed) {
     const std::vector<std::string> options = completions(f);

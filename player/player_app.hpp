@@ -29,6 +29,9 @@ struct player_options {
 // drop-down list or a checkbox cannot be used from the keyboard). Otherwise `typed` as it is.
 std::string complete_input(const view_field& f, const std::string& typed);
 
+// A value as the field asks for it: a flag's true/false as yes/no.
+std::string shown_as_asked(var_type type, const std::string& value);
+
 struct call_data_row {
     std::string label;
     std::string value;

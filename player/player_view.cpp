@@ -188,14 +188,32 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
     for (std::size_t i = 0; i < v.fields.size(); ++i) {
         const view_field& f = v.fields[i];
         std::string& input = app.form_inputs[f.variable];
+        // The label wraps (a long one lost its '*' at the window's edge), and its notes go
+        // beside it where they fit, else under it.
+        ImGui::PushTextWrapPos(0);
         ImGui::PushFont(fonts.bold);
         ImGui::TextUnformatted((f.label + (f.required ? " *" : "")).c_str());
         ImGui::PopFont();
-        // Said so the agent can tell the person: what they say here is not recorded.
-        if (f.is_private) {
+        const auto note_beside = [](const std::string& note) {
             ImGui::SameLine();
-            ImGui::TextColored(colour_muted, "private: not logged");
+            if (ImGui::CalcTextSize(note.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+            ImGui::PushStyleColor(ImGuiCol_Text, colour_muted);
+            ImGui::TextUnformatted(note.c_str());
+            ImGui::PopStyleColor();
+        };
+        // Said so the agent can tell the person: what they say here is not recorded.
+        std::string notes = f.is_private ? "private: not logged" : "";
+        // The script's default is no answer the caller gave: not typed in for them, but said.
+        const std::string default_shown = shown_as_asked(f.type, f.default_value);
+        if (!default_shown.empty()) notes += (notes.empty() ? "" : "  \xC2\xB7  ") + ("left empty: " + default_shown);
+        if (!notes.empty()) {
+            ui::want_glyphs(notes);
+            note_beside(notes);
+            if (!default_shown.empty())
+                state.controls.push_back({"default:" + f.variable + "=" + default_shown, ImGui::GetItemRectMin(),
+                                          ImGui::GetItemRectMax()});
         }
+        ImGui::PopTextWrapPos();
         ImGui::PushID(static_cast<int>(i));
         ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, fonts.size * 24));
         // After a refused submit, the first refused field is brought into view and focused:
@@ -209,7 +227,7 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             state.focus_field.clear();
         } else if (state.focus_form && i == 0) {
             ImGui::SetKeyboardFocusHere();
-            // A value already there (a default, an earlier answer) is selected: typing replaces it.
+            // A value already there (an earlier answer) is selected: typing replaces it.
             state.select_field = f.variable;
             state.select_frame = ImGui::GetFrameCount();
         }

@@ -165,6 +165,10 @@ void preview_view::draw_current(editor_app& app) {
         for (const view_field& f : v.fields) {
             ImGui::PushID(f.variable.c_str());
             ImGui::TextUnformatted((f.label + (f.required ? " *" : "")).c_str());
+            if (!f.default_value.empty()) {  // as the player says it: the default is not typed in
+                ImGui::SameLine();
+                ImGui::TextColored(colours::muted, "left empty: %s", f.default_value.c_str());
+            }
             std::string& in = inputs[f.variable];
             ImGui::SetNextItemWidth(-1);
             if (f.type == var_type::choice) {

@@ -197,6 +197,9 @@ struct session::state {
     std::string node_id;
     std::vector<call_frame> calls;
     variable_map vars;
+    // Variables that hold their declared default, not set by this call: a form shows them
+    // empty (the default is no answer the caller gave, and need not match the field's pattern).
+    std::set<std::string> defaults;
     std::string stuck;
 };
 
@@ -210,8 +213,14 @@ struct session::undo_step {
     // simply dropped on undo.
     std::size_t calls_kept = 0;
     std::vector<call_frame> calls_returned;
-    // Each variable the action set, with its value before (none = it was unset), in order.
-    std::vector<std::pair<std::string, std::optional<value>>> old_values;
+    // Each variable the action set, with its value before (none = it was unset) and whether
+    // that was its declared default, in order.
+    struct old_value {
+        std::string name;
+        std::optional<value> before;
+        bool was_default = false;
+    };
+    std::vector<old_value> old_values;
     // The breadcrumb only grows, and only its last entry is changed (answer, captured fields).
     std::size_t crumb_count = 0;
     std::string last_answer;
@@ -294,7 +303,7 @@ bool session::is_private(const std::string& name) const { return m_private_names
 void session::init_variables(const tree& t) {
     for (const variable& v : t.variables) {
         if (v.is_private) m_private_names.insert(v.name);
-        if (v.default_value && !m_state->vars.contains(v.name)) set_variable(v.name, *v.default_value);
+        if (v.default_value && !m_state->vars.contains(v.name)) set_variable(v.name, *v.default_value, true);
     }
 }
 
@@ -316,11 +325,14 @@ void session::push_history() {
 // history before it moves, so the last step is always the action under way.
 session::undo_step* session::open_step() { return m_history.empty() ? nullptr : &m_history.back(); }
 
-void session::set_variable(const std::string& name, value v) {
+void session::set_variable(const std::string& name, value v, bool is_default) {
     auto [it, added] = m_state->vars.try_emplace(name);
+    const bool was_default = m_state->defaults.contains(name);
     if (undo_step* step = open_step())
-        step->old_values.emplace_back(name, added ? std::nullopt : std::optional<value>(std::move(it->second)));
+        step->old_values.push_back({name, added ? std::nullopt : std::optional<value>(std::move(it->second)), was_default});
     it->second = std::move(v);
+    if (is_default) m_state->defaults.insert(name);
+    else if (was_default) m_state->defaults.erase(name);
 }
 
 void session::add_crumb(const tree& t, const node& n) {
@@ -508,7 +520,8 @@ void session::refresh_view() {
                 vf.pattern = f.pattern;
                 vf.placeholder = f.placeholder;
                 vf.is_private = is_private(f.variable);
-                if (auto it = st.vars.find(f.variable); it != st.vars.end()) vf.value = to_display(it->second);
+                if (auto it = st.vars.find(f.variable); it != st.vars.end())
+                    (st.defaults.contains(f.variable) ? vf.default_value : vf.value) = to_display(it->second);
                 v.fields.push_back(std::move(vf));
             }
         }
@@ -668,10 +681,12 @@ void session::undo_last() {
         st.calls.push_back(std::move(*it));
     // Latest change first, so a variable set twice ends with its value from before both.
     for (auto it = step.old_values.rbegin(); it != step.old_values.rend(); ++it) {
-        if (it->second)
-            st.vars[it->first] = std::move(*it->second);
+        if (it->before)
+            st.vars[it->name] = std::move(*it->before);
         else
-            st.vars.erase(it->first);
+            st.vars.erase(it->name);
+        if (it->was_default) st.defaults.insert(it->name);
+        else st.defaults.erase(it->name);
     }
     m_crumbs.resize(step.crumb_count);
     if (!m_crumbs.empty()) {

@@ -390,10 +390,62 @@ TEST_CASE("session: the form view lists fields with labels, types and current va
     CHECK(fields[0].placeholder == "ABC");
     CHECK(fields[0].value.empty());
     CHECK(fields[1].type == var_type::number);
-    CHECK(fields[1].value == "1");
+    // A declared default is told apart: no answer the caller gave.
+    CHECK(fields[1].value.empty());
+    CHECK(fields[1].default_value == "1");
     CHECK(fields[2].type == var_type::flag);
-    CHECK(fields[2].value == "false");
+    CHECK(fields[2].value.empty());
+    CHECK(fields[2].default_value == "false");
     CHECK(fields[3].options == std::vector<std::string>{"basic", "plus"});
+}
+
+TEST_CASE("session: a default is no answer: a required field needs one typed, an empty field keeps it unchecked") {
+    const char* xml = R"(<tree format="1" id="t" version="1" start="ask">
+  <variables>
+    <variable name="callback" type="text" default="none given"/>
+    <variable name="where" type="text" default="not given"/>
+    <variable name="mood" type="choice" options="calm upset" default="calm"/>
+  </variables>
+  <question id="ask"><text>Upset?</text>
+    <choice to="f" set="mood = 'upset'">Yes</choice>
+    <choice to="f">No</choice>
+  </question>
+  <form id="f" to="done">
+    <field var="callback" pattern="[0-9 +]{4,}"/>
+    <field var="where" required="true"/>
+    <field var="mood"/>
+  </form>
+  <end id="done" outcome="resolved"><text>{callback} / {where} / {mood}</text></end>
+</tree>)";
+    manual_clock clk(0);
+    session s(load(xml), nullptr, clk);
+    REQUIRE(s.choose(1));  // No: mood keeps its default
+    const auto& fields = s.current().fields;
+    REQUIRE(fields.size() == 3);
+    CHECK(fields[0].default_value == "none given");
+    CHECK(fields[2].default_value == "calm");
+    CHECK(fields[2].value.empty());
+    // The required field left empty is refused even though its variable has a default;
+    // the callback's default, which does not fit its pattern, is not checked.
+    const action_result refused = s.submit({});
+    REQUIRE_FALSE(refused);
+    REQUIRE(refused.field_errors.size() == 1);
+    CHECK(refused.field_errors[0].variable == "where");
+    REQUIRE(s.submit({{"where", "Floor 3"}}));
+    CHECK(s.finished());
+    CHECK(s.variables().at("callback") == value{std::string("none given")});
+    CHECK(s.variables().at("where") == value{std::string("Floor 3")});
+
+    // Set by the call (an answer's `set`), it is a value, shown as one; Back makes it a
+    // default again.
+    session t(load(xml), nullptr, clk);
+    REQUIRE(t.choose(0));
+    CHECK(t.current().fields[2].value == "upset");
+    CHECK(t.current().fields[2].default_value.empty());
+    REQUIRE(t.back());
+    REQUIRE(t.choose(1));
+    CHECK(t.current().fields[2].value.empty());
+    CHECK(t.current().fields[2].default_value == "calm");
 }
 
 TEST_CASE("session: form validation reports every bad field and stores nothing") {

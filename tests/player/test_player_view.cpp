@@ -700,8 +700,10 @@ TEST_CASE("player view: a flag field is typed yes or no from the keyboard, or ti
 </tree>)";
     player_rig r(xml);
     r.ui.frame({});
-    // A flag with a value shows it as the question is asked: yes or no.
-    CHECK(r.app->form_inputs.at("callback") == "yes");
+    // A flag's default is said beside it as the question is asked, yes or no, and not
+    // typed in for the agent.
+    CHECK(r.app->form_inputs.at("callback").empty());
+    CHECK(r.find("default:callback=yes"));
     // The first field has the focus: "n" is the start of "no" only.
     r.ui.type("n");
     r.ui.press(ui::key::tab);

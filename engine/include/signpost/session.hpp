@@ -40,7 +40,8 @@ struct view_field {
     std::string pattern;
     std::string placeholder;
     std::vector<std::string> options;  // choice variables
-    std::string value;                 // current value of the variable as text ("" if unset)
+    std::string value;                 // the variable's value as text, set by this call ("" if none)
+    std::string default_value;         // the declared default it still holds instead (value is then "")
     bool is_private = false;           // the log never records its value (session::is_private)
 };
 
@@ -193,7 +194,9 @@ private:
     void emit_back(const std::string& left_tree, const std::string& left_node, bool more_follow = false);
     // The step recording the action under way; null while (re)starting, which has no undo.
     undo_step* open_step();
-    void set_variable(const std::string& name, value v);
+    // `is_default`: the variable's declared default, not set by the call (view_field shows
+    // it apart from a value).
+    void set_variable(const std::string& name, value v, bool is_default = false);
     void finish(session_status s, const node& end_node);
 
     std::shared_ptr<const tree> m_root;
