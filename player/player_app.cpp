@@ -226,6 +226,7 @@ void player_app::back_to(std::size_t crumb) {
 }
 
 void player_app::restart() {
+    note_unsent_form();  // as End call does: what the caller said is not lost without a trace
     m_session->restart();
     // The answers so far are cleared, and so is what was typed for them.
     m_unsent.clear();

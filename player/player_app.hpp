@@ -109,6 +109,9 @@ public:
         return n.kind == node_kind::escalate || (n.kind == node_kind::end && !m_session->current().end_returns);
     }
 
+    // form_inputs fields that differ from what the form showed when it was reached.
+    std::map<std::string, std::string> unsent_typing() const;
+
 private:
     [[nodiscard]] std::optional<std::string> load_script(std::shared_ptr<const tree>& out, std::string& hash);
     void begin_session();
@@ -124,8 +127,6 @@ private:
     // Before a move away from a form without submitting it (Back, a crumb, find): what was
     // typed there is kept to show again when the call comes to that form once more.
     void keep_unsent_form();
-    // form_inputs fields that differ from what the form showed when it was reached.
-    std::map<std::string, std::string> unsent_typing() const;
     std::int64_t file_stamp() const;
 
     player_options m_options;

@@ -171,6 +171,15 @@ void draw_header(player_app& app, player_view_state& state, const ui::font_set& 
     ImGui::Separator();
 }
 
+// A field given the keyboard by the player (not clicked) starts with the caret after its
+// text, nothing selected, for the few frames ImGui takes to hand it over.
+int put_caret_at_end(ImGuiInputTextCallbackData* data) {
+    const auto* state = static_cast<const player_view_state*>(data->UserData);
+    if (ImGui::GetFrameCount() - state->caret_end_frame <= 3)
+        data->CursorPos = data->SelectionStart = data->SelectionEnd = data->BufTextLen;
+    return 0;
+}
+
 // Called after a field's input: keeps which field has the keyboard.
 void note_field(player_view_state& state, const std::string& variable) {
     if (!ImGui::IsItemActive()) return;
@@ -225,14 +234,25 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
         if (state.focus_field == f.variable) {
             ImGui::SetKeyboardFocusHere();
             state.focus_field.clear();
+            state.caret_end_field = f.variable;
+            state.caret_end_frame = ImGui::GetFrameCount();
         } else if (state.focus_form && i == 0) {
             ImGui::SetKeyboardFocusHere();
-            // A value already there (an earlier answer) is selected: typing replaces it.
             state.select_field = f.variable;
             state.select_frame = ImGui::GetFrameCount();
+            state.caret_end_field = f.variable;
+            state.caret_end_frame = ImGui::GetFrameCount();
         }
-        const ImGuiInputTextFlags select =
-            state.select_field == f.variable ? ImGuiInputTextFlags_AutoSelectAll : ImGuiInputTextFlags_None;
+        // What is there (typing kept from before Back, a dialog) is not selected: a key
+        // pressed next must not replace it.
+        const bool caret_to_end =
+            state.caret_end_field == f.variable && ImGui::GetFrameCount() - state.caret_end_frame <= 3;
+        const ImGuiInputTextFlags select = caret_to_end ? ImGuiInputTextFlags_CallbackAlways : ImGuiInputTextFlags_None;
+        const ImGuiInputTextCallback caret = caret_to_end ? put_caret_at_end : nullptr;
+        // Escape leaves the field with what was typed in it (ImGui's Escape puts back the
+        // text the field had when it got the keyboard: a caller's details were lost).
+        const bool escape = ImGui::IsKeyPressed(ui::key::escape, false);
+        const std::string typed_before = input;
         if (f.type == var_type::choice) {
             // Typed (the start of one option is enough: it is completed on submit) or picked
             // from the list beside it: a drop-down alone cannot be used from the keyboard,
@@ -245,7 +265,8 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x - beside,
                                              std::max(fonts.size * 24, ImGui::CalcTextSize(hint.c_str()).x +
                                                                            ImGui::GetStyle().FramePadding.x * 2 + 4)));
-            if (ImGui::InputTextWithHint("##in", hint.c_str(), &input, ImGuiInputTextFlags_EnterReturnsTrue | select))
+            if (ImGui::InputTextWithHint("##in", hint.c_str(), &input, ImGuiInputTextFlags_EnterReturnsTrue | select, caret,
+                                         &state))
                 submit = true;
             note_field(state, f.variable);
             state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
@@ -260,7 +281,8 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             // a checkbox alone cannot be reached from the keyboard, and left unticked it
             // gave no answer at all, so a required "no" took two clicks.
             ImGui::SetNextItemWidth(fonts.size * 8);
-            if (ImGui::InputTextWithHint("##in", "yes or no", &input, ImGuiInputTextFlags_EnterReturnsTrue | select))
+            if (ImGui::InputTextWithHint("##in", "yes or no", &input, ImGuiInputTextFlags_EnterReturnsTrue | select, caret,
+                                         &state))
                 submit = true;
             note_field(state, f.variable);
             state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
@@ -274,10 +296,11 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             const char* hint = f.placeholder.empty() ? "" : f.placeholder.c_str();
             // Free text gets the width there is: a two-sentence account must be readable back.
             if (f.type == var_type::text && f.pattern.empty()) ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
-            if (ImGui::InputTextWithHint("##in", hint, &input, ImGuiInputTextFlags_EnterReturnsTrue | select))
+            if (ImGui::InputTextWithHint("##in", hint, &input, ImGuiInputTextFlags_EnterReturnsTrue | select, caret, &state))
                 submit = true;
             note_field(state, f.variable);
         }
+        if (escape && input != typed_before) input = typed_before;
         if (f.type != var_type::choice && f.type != var_type::flag)
             state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
         ImGui::PopID();
@@ -439,9 +462,10 @@ void draw_side(player_app& app, player_view_state& state, const ui::font_set& fo
     }
 }
 
-// Restart asks first once the call has got anywhere: one key must not throw away its answers.
+// Restart asks first once the call has got anywhere, or anything is typed in the first
+// form: one key must not throw away the caller's answers.
 void ask_restart(player_app& app, player_view_state& state) {
-    if (app.call().breadcrumb().size() <= 1) app.restart();
+    if (app.call().breadcrumb().size() <= 1 && app.unsent_typing().empty()) app.restart();
     else state.restart_dialog_open = true;
 }
 

@@ -36,6 +36,10 @@ struct player_view_state {
     std::string select_field;       // the variable whose text is selected when its input takes the focus
     int select_frame = 0;           // the frame select_field was set in
     std::string last_field;         // the form field the keyboard was last in (given back after a dialog)
+    // The field the player just gave the keyboard to, and when: ImGui 1.86 selects all of a
+    // field focused from code, and the next key (Backspace for Back) replaced the typing.
+    std::string caret_end_field;
+    int caret_end_frame = 0;
     bool modal_was_open = false;    // a dialog was open last frame
     bool focus_notes = false;       // put the keyboard in the notes box next frame
     // Characters typed after a form appeared but before its first field had the keyboard

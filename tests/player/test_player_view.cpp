@@ -786,7 +786,7 @@ TEST_CASE("player view: typing straight after a choice reaches the form that com
     CHECK(r.app->form_inputs.at("account") == "40112233");  // and not the '1' that chose
 }
 
-TEST_CASE("player view: a form after a form starts with its first value selected, so typing replaces it") {
+TEST_CASE("player view: a form after a form starts empty where its variable holds only a default") {
     const char* xml = R"(<tree format="1" id="checkin" start="who">
   <variables>
     <variable name="agent" type="text" label="Agent"/>
@@ -825,6 +825,47 @@ TEST_CASE("player view: a dialog closed over a form gives the keyboard back to i
     r.ui.press(ui::key::backspace);
     CHECK(r.node() == "acct");
     CHECK(r.app->form_inputs.at("account") == "4011223");
+}
+
+TEST_CASE("player view: typing in a form survives Back, Backspace, Escape and a cancelled dialog") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 1);  // to the account form
+    r.ui.frame({});
+    r.ui.type("12345678");
+    r.ui.press(ui::key::enter);
+    REQUIRE(r.node() == "works");
+    r.ui.press(ui::key::backspace);  // Back, to the form, its typing shown
+    REQUIRE(r.node() == "acct");
+    r.ui.frame({});
+    r.ui.frame({});
+    // The field has the keyboard with the caret after the text, nothing selected: the
+    // next Backspace takes one character, not the whole account number.
+    r.ui.press(ui::key::backspace);
+    CHECK(r.node() == "acct");
+    CHECK(r.app->form_inputs.at("account") == "1234567");
+    // Escape leaves the field with what is in it (ImGui's own Escape put back the text
+    // the field had when it got the keyboard).
+    r.ui.type("9");
+    r.ui.press(ui::key::escape);
+    r.ui.frame({});
+    CHECK(r.app->form_inputs.at("account") == "12345679");
+    // Out of the field, Backspace is Back again.
+    r.ui.press(ui::key::backspace);
+    CHECK(r.node() == "power");
+
+    // A dialog opened and cancelled over a field gives it back with the caret at the end:
+    // what is typed next is added, it does not replace the field.
+    r.ui.press(ui::key::digit_0 + 1);
+    r.ui.frame({});
+    r.ui.frame({});
+    r.ui.type("4011");
+    r.ui.press(ui::letter('E'), true);  // End call asks
+    REQUIRE(r.find("End call now"));
+    r.ui.press(ui::key::escape);
+    r.ui.frame({});
+    r.ui.type("2233");
+    // (The typing Back left is shown again when the call comes back to the form.)
+    CHECK(r.app->form_inputs.at("account") == "1234567940112233");
 }
 
 TEST_CASE("player view: End call, the notes box and Add note from the keyboard, and Escape keeps a note") {
@@ -931,10 +972,22 @@ TEST_CASE("player view: a restart on the first form gives it fresh inputs with t
     r.ui.frame({});
     r.ui.type("Sam Smith");
     REQUIRE(r.app->form_inputs.at("caller") == "Sam Smith");
-    r.ui.press(ui::letter('R'), true);  // nothing answered yet: restarts without asking
+    // Nothing answered yet, but typed: Restart asks first (it threw the typing away).
+    r.ui.press(ui::letter('R'), true);
+    REQUIRE(r.find("Restart  (Enter)"));
+    CHECK(r.app->form_inputs.at("caller") == "Sam Smith");
+    r.ui.press(ui::key::enter);
     CHECK(r.app->form_inputs.at("caller").empty());
+    // What was typed is kept as a note, as End call keeps it.
+    REQUIRE(r.app->call().notes().size() == 1);
+    CHECK(r.app->call().notes()[0].second.find("Caller: Sam Smith") != std::string::npos);
     r.ui.frame({});
     // Before: the input stayed active with its old text, typed on after it, and wrote it back.
     r.ui.type("Jo");
     CHECK(r.app->form_inputs.at("caller") == "Jo");
+    // Nothing typed and nothing answered: no question.
+    r.ui.press(ui::key::escape);
+    r.app->form_inputs["caller"].clear();
+    r.ui.press(ui::letter('R'), true);
+    CHECK_FALSE(r.find("Restart  (Enter)"));
 }
