@@ -16,8 +16,12 @@ player_app::player_app(player_options options, clock& clk) : m_options(std::move
 player_app::~player_app() {
     // A call still open when the player closes is recorded as abandoned, not left dangling.
     note_unsent_form();
-    if (m_session && !m_session->finished()) m_session->abandon("player closed");
-    // A note still being typed (the wrap-up on the end screen at the end of a shift) is kept.
+    // A note still being typed is kept: before the end when the call is still open (it was
+    // typed during the call), after it when it is the wrap-up on the end screen.
+    if (m_session && !m_session->finished()) {
+        keep_note_draft();
+        m_session->abandon("player closed");
+    }
     keep_note_draft();
 }
 
@@ -371,8 +375,12 @@ void player_app::poll_file_change() {
 
 void player_app::next_call() {
     note_unsent_form();
-    if (m_session && !m_session->finished()) m_session->abandon("next call started");
-    // A note typed and not added belongs to the call it was typed in: kept as an after-call note.
+    // A note typed and not added belongs to the call it was typed in: during the call when
+    // it is still open, else as an after-call note.
+    if (m_session && !m_session->finished()) {
+        keep_note_draft();
+        m_session->abandon("next call started");
+    }
     keep_note_draft();
     const std::int64_t stamp = file_stamp();
     if (stamp != m_stamp) {

@@ -134,9 +134,12 @@ void draw_header(player_app& app, player_view_state& state, const ui::font_set& 
         ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
         ImGui::SameLine();
     ImGui::TextColored(colour_muted, "%s", about.c_str());
+    // Wrapped: the end of a log warning says what is lost when the player quits.
+    ImGui::PushTextWrapPos(0);
     if (!app.notice().empty()) ImGui::TextColored(colour_warning, "%s", app.notice().c_str());
     if (const std::string w = app.log_warning(); !w.empty())
         ImGui::TextColored(colour_warning, "Log: %s", w.c_str());
+    ImGui::PopTextWrapPos();
 
     // Breadcrumb: every step so far, in one row that scrolls sideways and follows the
     // newest step (a long call, or long titles, must not push the current step out of
@@ -329,14 +332,20 @@ void draw_agent_note(const std::string& hint, const ui::font_set& fonts, float s
     const ImGuiStyle& style = ImGui::GetStyle();
     const float wrap = ImGui::GetContentRegionAvail().x - 2 * style.WindowPadding.x;
     const float text_h = ImGui::CalcTextSize(plain(hint).c_str(), nullptr, false, wrap).y;
-    const float h = std::min(text_h * 1.15f + ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y +
-                                 style.ItemSpacing.y * 2,
+    const float estimate = text_h * 1.15f + ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y +
+                           style.ItemSpacing.y * 2;
+    // The estimate misses bold words and paragraph gaps: the height the text really took
+    // last frame is kept, so the box is not left scrolling beside empty room.
+    ImGuiStorage* storage = ImGui::GetStateStorage();
+    const ImGuiID measured_key = ImGui::GetID(hint.c_str());  // per note: the next step's is another
+    const float h = std::min(std::max(estimate, storage->GetFloat(measured_key, 0.0f)),
                              ImGui::GetContentRegionAvail().y * share);
     ImGui::BeginChild("hint", ImVec2(0, h), true);
     ImGui::PushFont(fonts.bold);
     ImGui::TextColored(colour_warning, "Agent note");
     ImGui::PopFont();
     ui::draw_markdown(hint, fonts);
+    storage->SetFloat(measured_key, ImGui::GetCursorPosY() + style.WindowPadding.y);
     ImGui::EndChild();
     ImGui::PopStyleColor();
 }
@@ -434,7 +443,10 @@ void draw_notes(player_app& app, player_view_state& state, const ui::font_set& f
         ImGui::TextWrapped("%s", app.note_error.c_str());
         ImGui::PopStyleColor();
     }
-    for (const auto& [node, text] : app.call().notes()) ImGui::BulletText("%s", text.c_str());
+    for (const auto& [node, text] : app.call().notes()) {  // wrapped: a note is read whole
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s", text.c_str());
+    }
 }
 
 void draw_side(player_app& app, player_view_state& state, const ui::font_set& fonts) {

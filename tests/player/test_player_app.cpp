@@ -372,6 +372,28 @@ TEST_CASE("player app: notes after the call ends are after-call work: logged aft
     CHECK(events[0][n - 2].time_ms - *sessions[0].ended_ms == 60'000);
 }
 
+TEST_CASE("player app: a note typed during a call and not added is logged before the call's end") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    const player::player_options o = router_options(dir, "log.db");
+    {
+        player::player_app app(o, clk);
+        REQUIRE_FALSE(app.start());
+        app.note_draft = "caller upset";
+        app.add_note();
+        app.note_draft = "second note";  // still in the box when the player closes mid-call
+    }
+    log_reader reader;
+    REQUIRE(reader.open(o.log_path));
+    std::vector<event> seen;
+    CHECK(reader.for_each_session({}, [&](const session_record&, const std::vector<event>& e) { seen = e; }));
+    REQUIRE(seen.size() >= 2);
+    // Not after-call work: the call was open when it was typed.
+    CHECK(seen.back().kind == event_kind::end);
+    CHECK(seen[seen.size() - 2].kind == event_kind::note);
+    CHECK(seen[seen.size() - 2].detail == "second note");
+}
+
 TEST_CASE("player app: call data keeps a sub-script's labels after the call returns from it") {
     test::temp_folder dir;
     dir.write("check.xml", R"(<tree format="1" id="check" start="ask">

@@ -161,6 +161,29 @@ TEST_CASE("player view: clicking a choice button takes it") {
     CHECK(r.node() == "power");
 }
 
+TEST_CASE("player view: an agent note is shown whole, not scrolled beside empty room") {
+    const char* xml = R"(<tree format="1" id="danger" start="where">
+  <variables><variable name="location" type="text"/></variables>
+  <form id="where" title="Where and who" to="done">
+    <text>Take what Security needs, most important first, and stay on the line.</text>
+    <hint>Keep it short: a place and names are enough. An internal extension is fine as a number. A field left empty reaches Security as "not given". If it is not safe for them to take a call back, Security will reach them another way.</hint>
+    <field var="location" label="Where is the danger?"/>
+  </form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    for (const float width : {960.0f, 800.0f, 1280.0f}) {
+        CAPTURE(width);
+        player_rig r(xml);
+        ImGui::GetIO().DisplaySize = ImVec2(width, 1040);
+        for (int i = 0; i < 4; ++i) r.ui.frame({});
+        const ImGuiWindow* box = nullptr;
+        for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+            if (std::string_view(w->Name).find("/hint_") != std::string_view::npos && w->Active) box = w;
+        REQUIRE(box);
+        CHECK(box->ScrollMax.y == 0.0f);
+    }
+}
+
 TEST_CASE("player view: a form shows inline errors and submits with Enter") {
     player_rig r;
     r.ui.press(ui::key::digit_0 + 1);
