@@ -26,11 +26,18 @@ player_app::~player_app() {
 }
 
 std::int64_t player_app::file_stamp() const {
-    std::error_code ec;
-    const auto t = fs::last_write_time(m_options.tree_path, ec);
-    if (ec) return 0;
-    const auto size = fs::file_size(m_options.tree_path, ec);
-    return static_cast<std::int64_t>(t.time_since_epoch().count()) ^ static_cast<std::int64_t>(ec ? 0 : size);
+    // The script and every sub-script its jumps run: a republished sub-script is a
+    // republished script too (the next call must not keep running the old one).
+    std::uint64_t stamp = 0;
+    for (const std::string& file : m_watched) {
+        std::error_code ec;
+        const auto t = fs::last_write_time(file, ec);
+        const auto size = ec ? 0 : fs::file_size(file, ec);
+        const auto one = ec ? std::uint64_t{0}
+                            : static_cast<std::uint64_t>(t.time_since_epoch().count()) ^ static_cast<std::uint64_t>(size);
+        stamp = stamp * 1'000'003u + one;  // order-sensitive, so two changes do not cancel out
+    }
+    return static_cast<std::int64_t>(stamp);
 }
 
 std::optional<std::string> player_app::load_script(std::shared_ptr<const tree>& out, std::string& hash) {
@@ -55,11 +62,16 @@ std::optional<std::string> player_app::load_script(std::shared_ptr<const tree>& 
     }
     out = loaded.loaded;
     hash = content_hash(bytes);
+    // The files as checked now (the validator followed the jumps): the ones watched for a
+    // republish. Trees looked up later are not, or their first read would look like one.
+    m_watched = {m_options.tree_path};
+    for (std::string& f : library->files()) m_watched.push_back(std::move(f));
     m_library = std::move(library);
     return std::nullopt;
 }
 
 std::optional<std::string> player_app::start() {
+    m_watched = {m_options.tree_path};
     if (auto error = load_script(m_tree, m_tree_hash)) return error;
     m_stamp = file_stamp();
     if (m_options.log_path != "-") {
@@ -397,7 +409,7 @@ void player_app::next_call() {
             m_notice = "Now using the republished script (version " + std::to_string(m_tree->version) +
                        (old_version == m_tree->version ? ", same version number" : "") + ").";
         }
-        m_stamp = stamp;
+        m_stamp = file_stamp();  // over the files the script now jumps into
     } else {
         m_notice.clear();
     }

@@ -133,6 +133,7 @@ private:
     clock& m_clock;
     std::uint64_t m_calls = 0;
     std::unique_ptr<tree_library> m_library;
+    std::vector<std::string> m_watched;  // the script's file and its sub-scripts' (file_stamp)
     std::shared_ptr<const tree> m_tree;
     std::string m_tree_hash;
     std::unique_ptr<log_writer> m_log;

@@ -61,6 +61,7 @@ tree_library::lookup tree_library::get(const std::string& id) const {
         std::error_code ec;
         if (!std::filesystem::is_regular_file(path, ec)) continue;
         seen = true;
+        result.file = path.string();
         load_result loaded = load_tree_file(path.string());
         result.problems = std::move(loaded.problems);
         if (loaded.loaded && loaded.loaded->id != id) {
@@ -85,6 +86,13 @@ tree_library::lookup tree_library::get(const std::string& id) const {
     }
     m_cache[id] = result;
     return result;
+}
+
+std::vector<std::string> tree_library::files() const {
+    std::vector<std::string> out;
+    for (const auto& [id, found] : m_cache)
+        if (!found.file.empty()) out.push_back(found.file);
+    return out;
 }
 
 }  // namespace signpost

@@ -76,6 +76,39 @@ TEST_CASE("player app: a republished script is used from the next call, never mi
     CHECK(versions == std::vector<int>{2, 3});
 }
 
+TEST_CASE("player app: a republished sub-script is used from the next call too") {
+    test::temp_folder dir;
+    manual_clock clk{1'700'000'000'000};
+    const std::string sub = R"(<tree format="1" id="check" version="1" start="ask">
+  <step id="ask" title="Ask the caller's name" to="ok"><text>Ask.</text></step>
+  <end id="ok" outcome="verified"/>
+</tree>)";
+    dir.write("check.xml", sub);
+    player::player_options o;
+    o.tree_path = dir.write("root.xml", R"(<tree format="1" id="root" version="1" start="verify">
+  <jump id="verify" tree="check" to="done"/>
+  <end id="done" outcome="resolved"/>
+</tree>)");
+    o.log_path = "-";
+    player::player_app app(o, clk);
+    REQUIRE_FALSE(app.start());
+    CHECK(app.call().current().title == "Ask the caller's name");
+
+    std::string v2 = sub;
+    v2.replace(v2.find("Ask the caller's name"), 21, "Ask for the employee id");
+    dir.write("check.xml", v2);
+    clk.advance(1500);
+    app.poll_file_change();
+    CHECK(app.notice().find("republished") != std::string::npos);
+    CHECK(app.call().current().title == "Ask the caller's name");  // not mid-call
+    app.next_call();
+    CHECK(app.call().current().title == "Ask for the employee id");
+    // And no false alarm after that.
+    clk.advance(1500);
+    app.poll_file_change();
+    CHECK(app.notice().find("The script was republished") == std::string::npos);
+}
+
 TEST_CASE("player app: a republished file that no longer loads keeps the old version running") {
     test::temp_folder dir;
     manual_clock clk{1'700'000'000'000};

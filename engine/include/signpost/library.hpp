@@ -22,12 +22,17 @@ public:
     struct lookup {
         std::shared_ptr<const tree> found;  // null when not found or broken
         diagnostics problems;              // why not, or the tree's own load errors
+        std::string file;                  // the file read (found or broken); "" when none
     };
     // Finds a tree by id: loaded once, then cached. Ids that are not valid ids
     // (is_valid_id: e.g. "../../etc/passwd") are refused without touching the disk.
     lookup get(const std::string& id) const;
 
     const std::vector<std::string>& folders() const { return m_folders; }
+
+    // The files read so far (one per tree looked up and found on disk, broken or not), so
+    // a player can tell when one of them is republished.
+    std::vector<std::string> files() const;
 
 private:
     std::vector<std::string> m_folders;
