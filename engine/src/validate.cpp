@@ -633,7 +633,23 @@ private:
         m_out.push_back(make_diag(level, code, std::move(message), m_tree, pos, std::move(node_id), std::move(field)));
     }
 
-    // logic-unmatched and duplicate-label: properties of a single node.
+    // True when every choice has a condition, none is literally `true`, all parsed, and no
+    // two are a condition and its plain negation (`vip` / `not vip`): nothing shows that one
+    // of them always holds.
+    static bool all_may_be_false(const std::vector<choice>& choices) {
+        std::set<std::string> conditions;
+        for (const choice& c : choices) {
+            if (!c.condition || c.condition->empty()) return false;  // always shown, or the loader's error
+            const std::string text = trim(c.condition->source());
+            if (text == "true") return false;
+            conditions.insert(text);
+        }
+        for (const std::string& c : conditions)
+            if (conditions.contains("not " + c) || conditions.contains("not (" + c + ")")) return false;
+        return true;
+    }
+
+    // logic-unmatched, question-unmatched and duplicate-label: properties of a single node.
     void check_local() {
         for (const node& nd : m_tree.nodes) {
             // A logic node with nothing in it is the loader's empty-logic, not this.
@@ -652,6 +668,12 @@ private:
                             "add <otherwise to=\"...\"/>",
                         nd.pos, nd.id);
             }
+            if (nd.kind == node_kind::question && !nd.choices.empty() && all_may_be_false(nd.choices))
+                add(severity::warning, "question-unmatched",
+                    "every answer of " + quote(nd.id) +
+                        " has a condition and they may all be false, which leaves the agent no answer to pick; "
+                        "add an answer without if=\"...\" (such as \"None of these\")",
+                    nd.pos, nd.id);
             if (nd.kind == node_kind::question) {
                 // Compared as shown (Markdown markers dropped). Two conditional choices with one
                 // label are plausible alternatives (`if="vip"` / `if="not vip"`), so a pair is

@@ -531,6 +531,39 @@ TEST_CASE("validate: logic without otherwise may match nothing") {
     }
 }
 
+TEST_CASE("validate: a question whose every answer has a condition may show none") {
+    const std::string vars = "    <variable name=\"severity\" type=\"choice\" options=\"high low medium\" default=\"low\"/>\n";
+    const auto question = [&](const std::string& choices) {
+        return parse(tree_xml("q", "q", "  <question id=\"q\"><text>Which?</text>" + choices +
+                                            "</question>\n  <end id=\"done\" outcome=\"resolved\"/>\n",
+                              vars));
+    };
+    SUBCASE("warned: 'medium' matches neither") {
+        const auto t = question("<choice to=\"done\" if=\"severity == 'high'\">High</choice>"
+                                "<choice to=\"done\" if=\"severity == 'low'\">Low</choice>");
+        const auto found = with_code(validate_tree(*t, nullptr), "question-unmatched");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].level == severity::warning);
+        CHECK(found[0].node_id == "q");
+        CHECK(found[0].message.find("add an answer without if") != std::string::npos);
+    }
+    SUBCASE("an answer without a condition is always there") {
+        const auto t = question("<choice to=\"done\" if=\"severity == 'high'\">High</choice>"
+                                "<choice to=\"done\">None of these</choice>");
+        CHECK(with_code(validate_tree(*t, nullptr), "question-unmatched").empty());
+    }
+    SUBCASE("a condition and its negation cover every case") {
+        const auto t = question("<choice to=\"done\" if=\"severity == 'high'\">High</choice>"
+                                "<choice to=\"done\" if=\"not (severity == 'high')\">Other</choice>");
+        CHECK(with_code(validate_tree(*t, nullptr), "question-unmatched").empty());
+    }
+    SUBCASE("a literal true") {
+        const auto t = question("<choice to=\"done\" if=\"severity == 'high'\">High</choice>"
+                                "<choice to=\"done\" if=\"true\">Other</choice>");
+        CHECK(with_code(validate_tree(*t, nullptr), "question-unmatched").empty());
+    }
+}
+
 TEST_CASE("validate: duplicate choice labels, trimmed and case-insensitive") {
     SUBCASE("warned at the second choice") {
         const auto t = parse(tree_xml("d", "q", R"(
