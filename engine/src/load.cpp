@@ -887,9 +887,14 @@ void loader::read_variable(pugi::xml_node el) {
         // broken file (the saver writes them back) until the type is put right.
         std::unordered_set<std::string> listed;  // a linear search per option is quadratic
         std::vector<std::string> tokens = split_tokens(a->value);
-        // "low, medium, high" (a token ending in a comma); "1,000 2,000" are options as written.
-        const bool comma_list = std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) {
-            return t.size() > 1 && t.back() == ',';
+        // "low, medium, high" (a token ending in a comma) and "good,okay,bad" (a comma with
+        // a letter beside it); "1,000 2,000" are options as written (digits around each comma).
+        const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+        const bool comma_list = std::any_of(tokens.begin(), tokens.end(), [&](const std::string& t) {
+            if (t.size() > 1 && t.back() == ',') return true;
+            for (std::size_t i = t.find(','); i != std::string::npos; i = t.find(',', i + 1))
+                if (i > 0 && i + 1 < t.size() && !(digit(t[i - 1]) && digit(t[i + 1]))) return true;
+            return false;
         });
         if (comma_list) {
             // "low, medium, high": the commas are separators meant, so they are read as such

@@ -696,6 +696,24 @@ TEST_CASE("load: options separated by commas are one error at the options, read 
     CHECK(r.loaded->variables[0].options == std::vector<std::string>{"low", "medium", "high"});
 }
 
+TEST_CASE("load: options joined by commas without spaces are the same error, numbers with thousands commas are not") {
+    const auto options_of = [](const std::string& options, std::size_t& problems) {
+        const load_result r = load("<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n"
+                                   "    <variable name=\"mood\" type=\"choice\" options=\"" + options +
+                                   "\"/>\n  </variables>\n  <end id=\"a\" outcome=\"x\"/>\n</tree>");
+        problems = r.problems.size();
+        if (!r.problems.empty())
+            CHECK(r.problems[0].message == "options are separated by spaces, not commas; write 'good okay bad'");
+        REQUIRE(r.loaded);
+        return r.loaded->variables[0].options;
+    };
+    std::size_t problems = 0;
+    CHECK(options_of("good,okay,bad", problems) == std::vector<std::string>{"good", "okay", "bad"});
+    CHECK(problems == 1);
+    CHECK(options_of("1,000 2,000", problems) == std::vector<std::string>{"1,000", "2,000"});
+    CHECK(problems == 0);
+}
+
 TEST_CASE("load: a true/false attribute written another way names the fix and is read as meant") {
     const load_result r = load(
         "<tree format=\"1\" id=\"t\" start=\"f\" allow-find=\"Yes\">\n  <variables>\n"
