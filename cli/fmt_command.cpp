@@ -44,17 +44,17 @@ fmt_outcome format_file(const std::string& file, bool check_only, bool drop_comm
                           "file left untouched");
         return fmt_outcome::failed;
     }
+    const std::string unkept = unkept_markup(loaded.comments, loaded.instructions);
     if (check_only) {
         fmt::print("{}: not in canonical form (run signpost fmt{})\n", neutralise_controls(file),
-                   loaded.comments > 0 ? "; it has XML comments, which the canonical form does not keep" : "");
+                   unkept.empty() ? "" : "; it has " + unkept + ", which the canonical form does not keep");
         return fmt_outcome::not_canonical;
     }
     // The model has no place for comments: rewriting would delete the author's notes.
-    if (loaded.comments > 0 && !drop_comments) {
-        print_error(file, fmt::format("has {} XML comment{}, which the canonical form does not keep; file left "
-                                      "untouched: move the notes into <hint> or <description>, or run "
-                                      "signpost fmt --drop-comments",
-                                      loaded.comments, loaded.comments == 1 ? "" : "s"));
+    if (!unkept.empty() && !drop_comments) {
+        print_error(file, "has " + unkept +
+                              ", which the canonical form does not keep; file left untouched: move the notes "
+                              "into <hint> or <description>, or run signpost fmt --drop-comments");
         return fmt_outcome::failed;
     }
     if (auto error = write_file_atomic(file, canonical)) {

@@ -71,7 +71,7 @@ command add_fmt(CLI::App& app, fmt_options& o) {
         "fmt",
         "Rewrite trees in canonical form (atomically). Files with load errors are not "
         "touched: their problems are printed instead. Neither are files with XML comments "
-        "(the canonical form has none) unless --drop-comments is given.");
+        "or <?...?> processing instructions (the canonical form has none) unless --drop-comments is given.");
     sub->footer("Exit status: 0 every file is canonical (or was rewritten), 1 a file has load "
                 "errors, is not canonical (--check) or could not be written, 2 usage error.");
     sub->add_option("paths", o.paths, "Tree files, or folders searched recursively for *.xml")
@@ -81,8 +81,8 @@ command add_fmt(CLI::App& app, fmt_options& o) {
                   "Write nothing; list the files that are not in canonical form and exit 1 "
                   "if there are any");
     sub->add_flag("--drop-comments", o.drop_comments,
-                  "Rewrite files that have XML comments too, losing the comments (move notes into "
-                  "<hint> or <description> first)");
+                  "Rewrite files that have XML comments or <?...?> processing instructions too, losing "
+                  "them (move notes into <hint> or <description> first)");
     return {sub, [&o] { return run_fmt(o); }};
 }
 

@@ -76,6 +76,7 @@ open_result document::open(const std::string& path, std::vector<std::string> lib
     const load_result loaded = load_tree_file(path);
     out.problems = loaded.problems;
     out.comments = loaded.comments;
+    out.instructions = loaded.instructions;
     out.recovery = recovery_for(path);
     if (!loaded.loaded) return out;
     out.doc = std::make_unique<document>(*loaded.loaded, path);

@@ -33,8 +33,10 @@ struct open_result {
     // An autosave of the file exists (even when the file did not open): offer
     // document::open_recovered().
     std::optional<autosave_offer> recovery;
-    // XML comments in the file: the tree model has no place for them, so saving drops them.
+    // XML comments and <?...?> instructions in the file: the tree model has no place for
+    // them, so saving drops them.
     std::size_t comments = 0;
+    std::size_t instructions = 0;
 };
 
 class document {

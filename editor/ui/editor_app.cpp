@@ -237,9 +237,10 @@ bool editor_app::open_now(const std::string& path) {
         m_lossy_warning = "it opened with " + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") +
                           " (see Problems): what the loader could not read (a misspelt element, a bad value) is "
                           "not in the editor and would be gone from the file";
-    if (r.comments > 0)
-        m_lossy_warning += std::string(m_lossy_warning.empty() ? "it" : "; and it") + " has " +
-                           std::to_string(r.comments) + " XML comment" + (r.comments == 1 ? "" : "s") +
+    const std::string unkept = unkept_markup(r.comments, r.instructions);
+    m_unkept_markup = !unkept.empty();
+    if (!unkept.empty())
+        m_lossy_warning += std::string(m_lossy_warning.empty() ? "it" : "; and it") + " has " + unkept +
                            ", which the saved file does not keep";
     m_failed_fatal = false;
     m_failed_path = broken ? path : std::string();
@@ -250,11 +251,9 @@ bool editor_app::open_now(const std::string& path) {
     if (broken) {
         show_problems_tab();
         set_status("Opened " + path + " with errors: see Problems", true);
-    } else if (r.comments > 0) {
+    } else if (!unkept.empty()) {
         // Said up front: the author may want to move the notes before saving.
-        set_status("Opened " + path + ": its " + std::to_string(r.comments) + " XML comment" +
-                       (r.comments == 1 ? " is" : "s are") +
-                       " not kept when saving; put notes in hints or the description",
+        set_status("Opened " + path + ": it has " + unkept + ", not kept when saving; put notes in hints or the description",
                    true);
     } else {
         set_status("Opened " + path);
@@ -409,10 +408,9 @@ void editor_app::accept_recovery() {
     } else if (m_failed_path == path && !m_lossy_warning.empty()) {
         // The warning was about the file as opened ("see Problems"); Problems now shows the
         // recovered tree, which may have none.
-        const bool comments = m_lossy_warning.find("XML comment") != std::string::npos;
         m_lossy_warning = "the file on disk opened with errors: what the loader could not read from it is not in "
                           "the recovered edits either, and would be gone from the file";
-        if (comments) m_lossy_warning += "; and its XML comments are not kept";
+        if (m_unkept_markup) m_lossy_warning += "; and its XML comments or <?...?> instructions are not kept";
     }
     if (m_failed_path == path) {
         m_failed_path.clear();

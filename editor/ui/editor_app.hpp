@@ -204,6 +204,7 @@ private:
     std::optional<autosave_offer> m_recovery;
     bool m_disk_conflict = false;
     std::string m_lossy_warning;  // what the first save of this file would drop ("" = nothing)
+    bool m_unkept_markup = false;  // the file as opened has comments or <?...?> instructions
     bool m_lossy_asked = false;   // the prompt about it is up
     std::string m_failed_path;
     diagnostics m_failed_problems;

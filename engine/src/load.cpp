@@ -1443,6 +1443,7 @@ struct syntax_scan {
     std::string closing_at_mismatch;
     bool mismatch_at_end = false;
     std::size_t comments = 0;  // pugixml skips them; savers cannot write them back
+    std::size_t instructions = 0;  // <?...?> other than the XML declaration: the same
     // The scan stopped at a problem that makes the rest of the file unreadable (a quote or a
     // closing tag never closed: its last problem); pugixml's error after it is a
     // consequence, not news.
@@ -1639,6 +1640,8 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 if (end == std::string_view::npos) break;
                 if (starts(i, "<?xml") && i + 5 < src.size() && is_xml_space(src[i + 5]))
                     check_encoding(src.substr(i, end - i), i, src, problems);
+                else
+                    ++out.instructions;
                 i = end + 2;
             } else if (starts(i, "<!")) {
                 return out;  // a DOCTYPE: refused as a whole after parsing
@@ -1849,6 +1852,7 @@ load_result load_tree(std::string_view xml, std::string file, bool from_disk) {
     loader l(xml, std::move(file), from_disk);
     load_result result = l.run(doc);
     result.comments = scan.comments;
+    result.instructions = scan.instructions;
     return result;
 }
 
@@ -1900,6 +1904,16 @@ load_result load_tree_file(const std::string& path, std::string* bytes) {
     }
     out = load_tree(content, path, true);
     if (bytes) *bytes = std::move(content);
+    return out;
+}
+
+std::string unkept_markup(std::size_t comments, std::size_t instructions) {
+    const auto count = [](std::size_t n, const char* what) {
+        return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
+    std::string out = comments ? count(comments, "XML comment") : "";
+    if (instructions)
+        out += (out.empty() ? "" : " and ") + count(instructions, "processing instruction") + " (<?...?>)";
     return out;
 }
 

@@ -412,7 +412,15 @@ expect_line "fmt says comments would be lost" "^$noted: error: has 1 XML comment
 expect_same_file "fmt leaves a file with comments untouched" "$noted" "$tmp/fmt/noted.orig"
 run fmt --check "$noted"
 expect_rc "fmt --check on a file with comments" 1
-expect_line "fmt --check mentions the comments" "it has XML comments"
+expect_line "fmt --check mentions the comments" "it has 1 XML comment, which"
+# A processing instruction is a note the canonical form drops too (it used to go silently).
+pi=$tmp/fmt/pi.xml
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<tree format="1" id="pi" version="1" title="pi" start="a">\n  <?todo ask security about the new SLA?>\n  <end id="a" outcome="resolved"/>\n</tree>\n' >"$pi"
+cp "$pi" "$tmp/fmt/pi.orig"
+run fmt "$pi"
+expect_rc "fmt refuses a file with a processing instruction" 1
+expect_line "fmt names the processing instruction" "^$pi: error: has 1 processing instruction \\(<\\?\\.\\.\\.\\?>\\), which the canonical form does not keep"
+expect_same_file "fmt leaves a file with a processing instruction untouched" "$pi" "$tmp/fmt/pi.orig"
 run fmt --drop-comments "$noted"
 expect_rc "fmt --drop-comments" 0
 out=$(cat "$noted")

@@ -129,7 +129,15 @@ TEST_CASE("editor files: New from a starter template asks first, then opens that
 TEST_CASE("editor files: opening a file with XML comments warns that saving drops them") {
     rig r(R"(<tree format="1" id="noted" start="a"><!-- keep me --><end id="a" outcome="resolved"/></tree>)",
           "noted.xml");
-    CHECK(r.app->status().find("1 XML comment is not kept when saving") != std::string::npos);
+    CHECK(r.app->status().find("it has 1 XML comment, not kept when saving") != std::string::npos);
+}
+
+TEST_CASE("editor files: opening a file with a processing instruction warns that saving drops it") {
+    rig r(R"(<?xml version="1.0" encoding="UTF-8"?>
+<tree format="1" id="noted" start="a"><?todo ask security about the new SLA?><end id="a" outcome="resolved"/></tree>)",
+          "noted.xml");
+    CHECK(r.app->status().find("it has 1 processing instruction (<?...?>), not kept when saving") != std::string::npos);
+    CHECK(r.app->lossy_save_warning().find("1 processing instruction") != std::string::npos);
 }
 
 TEST_CASE("editor files: Ctrl+O lists the folder and opens the file picked") {

@@ -18,11 +18,17 @@ struct load_result {
     // editor can show a broken file). Use `ok()` to know whether it is safe to run.
     std::shared_ptr<tree> loaded;
     diagnostics problems;
-    // XML comments in the file. The model does not keep them, so saving (editor, fmt)
-    // would drop them: callers that rewrite files ask first.
+    // XML comments and processing instructions (<?todo ...?>, not the XML declaration) in
+    // the file. The model does not keep them, so saving (editor, fmt) would drop them:
+    // callers that rewrite files ask first (unkept_markup says what).
     std::size_t comments = 0;
+    std::size_t instructions = 0;
     bool ok() const { return loaded && !has_errors(problems); }
 };
+
+// What saving would drop, for messages: "2 XML comments", "1 XML comment and 1 processing
+// instruction (<?...?>)". Empty when there is none.
+std::string unkept_markup(std::size_t comments, std::size_t instructions);
 
 // Parses `xml` (named `file` in diagnostics). Checks well-formedness, structure,
 // attribute values, ids, references inside the tree, expressions and their types,
