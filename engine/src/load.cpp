@@ -450,6 +450,8 @@ private:
     // The text is in a scratch buffer, valid until the next call.
     const element_text& read_text(pugi::xml_node el, std::string_view node_id);
     void check_references(const element_text& t, std::string_view node_id, std::string_view field);
+    // The declared variable a brace group that is no reference clearly means, or "".
+    std::string meant_variable(std::string_view inside) const;
     void unknown_element(pugi::xml_node child, pugi::xml_node parent,
                          name_list allowed, std::string_view node_id);
     void stray_text(pugi::xml_node child, pugi::xml_node parent, std::string_view node_id);
@@ -644,6 +646,31 @@ void loader::check_references(const element_text& t, std::string_view node_id, s
         message += hint.empty() ? "; declare it in <variables> or write {{ for a literal brace" : "; " + hint;
         error("undeclared-variable", message, position(ref.offset), node_id, field);
     }
+    // Braces an author meant as a reference but that are shown as written: the agent would
+    // read "{ employee }" in the hand-off. Only where a declared variable is clearly meant.
+    for (const brace_group& g : find_brace_groups(t.text)) {
+        const std::string meant = meant_variable(g.inside);
+        if (meant.empty()) continue;
+        const std::string written = std::string(g.doubled ? "{{" : "{") + std::string(g.inside) + "}";
+        std::string message = written + " is shown as written, not filled in";
+        message += g.doubled ? "; write {" + meant + "} for its value, or {{" + meant + "}} for braces"
+                             : ": a reference is {name} exactly; write {" + meant + "}";
+        report(severity::warning, "not-a-reference", message, position(g.offset), node_id, std::string(field));
+    }
+}
+
+std::string loader::meant_variable(std::string_view inside) const {
+    const auto declared = [&](std::string_view name) { return m_tree->find_variable(std::string(name)) != nullptr; };
+    const std::string trimmed(trim(inside));
+    if (declared(trimmed)) return trimmed;  // { name }, {{name}
+    std::string joined = trimmed;  // {asset-tag}, {asset tag}
+    std::replace_if(joined.begin(), joined.end(), [](char c) { return c == '-' || c == ' '; }, '_');
+    if (declared(joined)) return joined;
+    if (const std::size_t dot = trimmed.find('.'); dot != std::string::npos) {
+        const std::string before(trim(std::string_view(trimmed).substr(0, dot)));
+        if (declared(before)) return before;  // {employee.name}
+    }
+    return {};
 }
 
 void loader::check_not_filled_in(const attr& a, std::string_view node_id, std::string_view what) {

@@ -168,6 +168,29 @@ std::string_view fit_display_width(std::string_view text, std::size_t columns) {
     return text;
 }
 
+std::vector<brace_group> find_brace_groups(std::string_view text) {
+    std::vector<brace_group> out;
+    for (std::size_t i = text.find('{'); i != std::string_view::npos; i = text.find('{', i)) {
+        if (i + 1 < text.size() && text[i + 1] == '{') {
+            // `{{name}` but not `{{name}}` (the braces, written as meant).
+            if (const std::size_t n = reference_length(text, i + 1);
+                n > 0 && !(i + 1 + n < text.size() && text[i + 1 + n] == '}'))
+                out.push_back({text.substr(i + 2, n - 2), i, true});
+            i += 2;
+            continue;
+        }
+        if (reference_length(text, i) > 0) {
+            ++i;
+            continue;
+        }
+        const std::size_t close = text.find_first_of("{}\n", i + 1);
+        if (close != std::string_view::npos && text[close] == '}' && close - i - 1 <= 64 && close > i + 1)
+            out.push_back({text.substr(i + 1, close - i - 1), i, false});
+        i = close == std::string_view::npos ? text.size() : close;
+    }
+    return out;
+}
+
 std::vector<text_reference> find_references(std::string_view text) {
     std::vector<text_reference> out;
     // Only '{' can start a reference ("}}" is a literal brace that never holds one), so the

@@ -778,6 +778,36 @@ TEST_CASE("load: {name} where the player shows it as written is a warning") {
     CHECK(r.ok());  // a warning: nothing stops the tree from running
 }
 
+TEST_CASE("load: braces that were meant as a reference but are shown as written are a warning") {
+    const load_result r = load(with_body(
+        "  <step id=\"s\" to=\"a\"><text>A { account } B {account } C {ac-count} D {account.number} "
+        "E {{account} F {{account}} G {see manual} H {plan}</text></step>\n"));
+    INFO(dump(r.problems));
+    const auto found = with_code(r.problems, "not-a-reference");
+    REQUIRE(found.size() == 4);
+    CHECK(found[0].level == severity::warning);
+    CHECK(found[0].message == "{ account } is shown as written, not filled in: a reference is {name} exactly; "
+                              "write {account}");
+    CHECK(found[0].pos == source_pos{8, 31});
+    CHECK(found[1].message.rfind("{account } is shown as written", 0) == 0);
+    CHECK(found[2].message.rfind("{account.number} is shown as written", 0) == 0);
+    CHECK(found[3].message == "{{account} is shown as written, not filled in; write {account} for its value, or "
+                              "{{account}} for braces");
+    CHECK(r.ok());
+    // {ac-count} names no variable: left alone, as {see manual} is (braces an author may mean).
+}
+
+TEST_CASE("load: a hyphen or space for the underscore of a declared variable is a warning") {
+    const load_result r = load(
+        "<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n"
+        "    <variable name=\"asset_tag\" type=\"text\"/>\n  </variables>\n"
+        "  <end id=\"a\" outcome=\"resolved\"><text>Tag {asset-tag}, {asset tag}.</text></end>\n</tree>\n");
+    const auto found = with_code(r.problems, "not-a-reference");
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].message.find("write {asset_tag}") != std::string::npos);
+    CHECK(found[1].message.find("write {asset_tag}") != std::string::npos);
+}
+
 TEST_CASE("load: stray text in an element is reported where the text is") {
     const load_result r = load(with_body("  <escalate id=\"e\" team=\"Desk\">\n    call them back\n  </escalate>\n"));
     const diagnostic d = only(r, "unknown-element");

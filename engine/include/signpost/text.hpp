@@ -48,6 +48,17 @@ struct text_reference {
 // into `text`, which must outlive them.
 std::vector<text_reference> find_references(std::string_view text);
 
+// Brace groups that are no `{name}` reference and so are shown as written, but look as if
+// one was meant: `{ name }`, `{asset-tag}`, `{employee.name}` (the group, `name` its inside),
+// and `{{name}` (a literal brace then `name}`: `name` is the name, offset at the first '{').
+// At most 64 bytes inside, on one line.
+struct brace_group {
+    std::string_view inside;  // points into the text searched
+    std::size_t offset = 0;   // of the first '{'
+    bool doubled = false;     // `{{name}`
+};
+std::vector<brace_group> find_brace_groups(std::string_view text);
+
 // Replaces each `{name}` with lookup(name); unknown names (lookup returns nullopt) stay as
 // written. `{{`/`}}` become single braces.
 std::string interpolate(std::string_view text,
