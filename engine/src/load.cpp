@@ -328,6 +328,21 @@ constexpr std::string_view tree_children[]{"description", "variables", "question
 constexpr std::string_view variable_attrs[]{"name", "type", "options", "default", "label", "private"};
 constexpr std::string_view variables_children[]{"variable"};
 constexpr std::string_view var_type_names[]{"number", "text", "flag", "choice"};
+
+// The type other languages' names mean ("boolean" is a flag), any case.
+std::optional<var_type> type_from_other_language(std::string_view name) {
+    static const std::pair<std::string_view, var_type> names[]{
+        {"boolean", var_type::flag}, {"bool", var_type::flag},     {"checkbox", var_type::flag},
+        {"yesno", var_type::flag},   {"integer", var_type::number}, {"int", var_type::number},
+        {"float", var_type::number}, {"double", var_type::number}, {"decimal", var_type::number},
+        {"numeric", var_type::number}, {"string", var_type::text}, {"str", var_type::text},
+        {"enum", var_type::choice},  {"select", var_type::choice}, {"dropdown", var_type::choice},
+    };
+    const std::string lower = lower_ascii(name);
+    for (const auto& [other, type] : names)
+        if (lower == other) return type;
+    return std::nullopt;
+}
 constexpr std::string_view priorities[]{"low", "normal", "high", "urgent"};
 constexpr std::string_view choice_attrs[]{"to", "if", "set"};
 constexpr std::string_view field_attrs[]{"var", "label", "required", "pattern", "placeholder"};
@@ -902,6 +917,15 @@ void loader::read_variable(pugi::xml_node el) {
         if (const auto type = parse_var_type(a->value)) {
             v.type = *type;
             type_known = true;
+        } else if (const auto meant = type_from_other_language(a->value)) {
+            // "boolean", "integer": the type is plain, so it is read as meant (else every
+            // condition and `set` using the variable is a type error as well).
+            error("invalid-attribute",
+                  "unknown variable type " + quote_value(a->value) + "; write " + quote_value(to_string(*meant)) +
+                      (*meant == var_type::flag ? " (true or false)" : ""),
+                  name_pos(*a), "", "type");
+            v.type = *meant;
+            type_known = true;
         } else {
             std::string message = "unknown variable type " + quote_value(a->value);
             const std::string hint = suggestion(a->value, var_type_names);
@@ -1143,6 +1167,8 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
         } else {
             unknown_element(c, el, allowed_children, n.id);
             if (item && (c.attribute("to") || !closest_match(name, {item}).empty())) dropped_item = true;
+            if (const pugi::xml_attribute to = c.attribute("to"); to && *to.value())
+                n.unread_targets.emplace_back(to.value());
         }
     });
 

@@ -653,8 +653,9 @@ private:
     void check_local() {
         for (const node& nd : m_tree.nodes) {
             // A logic node with nothing in it is the loader's empty-logic, not this.
+            // A child the loader could not read (<otherwse to=...>) may be the way out.
             if (nd.kind == node_kind::logic && nd.otherwise.empty() && !nd.branches.empty() &&
-                !has_empty_otherwise(nd)) {
+                !has_empty_otherwise(nd) && nd.unread_targets.empty()) {
                 const bool has_true = std::any_of(nd.branches.begin(), nd.branches.end(), [](const branch& b) {
                     return trim(b.condition.source()) == "true";
                 });
@@ -668,7 +669,8 @@ private:
                             "add <otherwise to=\"...\"/>",
                         nd.pos, nd.id);
             }
-            if (nd.kind == node_kind::question && !nd.choices.empty() && all_may_be_false(nd.choices))
+            if (nd.kind == node_kind::question && !nd.choices.empty() && nd.unread_targets.empty() &&
+                all_may_be_false(nd.choices))
                 add(severity::warning, "question-unmatched",
                     "every answer of " + quote(nd.id) +
                         " has a condition and they may all be false, which leaves the agent no answer to pick; "
@@ -866,7 +868,8 @@ private:
         std::vector<char> seen = m_reach;
         std::vector<int> todo;
         for (std::size_t i = 0; i < n; ++i)
-            if (m_reach[i] && m_graph.broken[i]) todo.push_back(static_cast<int>(i));
+            if (m_reach[i] && (m_graph.broken[i] || !m_tree.nodes[i].unread_targets.empty()))
+                todo.push_back(static_cast<int>(i));
         std::vector<std::string> ids;  // did-you-mean candidates, as the loader lists them
         suggestion_budget budget;      // as the loader's: past it, such a node is reported unreachable
         const auto visit = [&](int v) {
@@ -901,6 +904,12 @@ private:
                 // id="triage">): it may be meant to lead anywhere, as a missing target.
                 if (unknown_meaning) return std::vector<char>(n, 1);
             }
+            // Links in children the loader could not read (<chioce to="x">) are the author's.
+            for (const std::string& target : nd.unread_targets) {
+                if (const auto it = m_graph.index.find(target); it != m_graph.index.end()) visit(it->second);
+                else follow_broken(target);
+            }
+            if (unknown_meaning) return std::vector<char>(n, 1);
             for (const edge& e : m_graph.out(v)) visit(e.to);
         }
         for (std::size_t i = 0; i < n; ++i) {

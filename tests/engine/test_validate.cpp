@@ -307,6 +307,39 @@ TEST_CASE("validate: a branch condition that does not parse leaves no logic-unma
     CHECK(with_code(r.validated, "logic-unmatched").empty());
 }
 
+TEST_CASE("validate: a misspelt <otherwise> or <choice> with a target is one error, not unmatched or unreachable too") {
+    const auto r = load_broken(tree_xml("u", "q", R"(
+  <question id="q"><text>Stolen?</text>
+    <choice to="route">Yes</choice>
+    <chioce to="police-advice">Not sure</chioce>
+  </question>
+  <logic id="route"><branch if="n > 1" to="done"/><else to="security"/></logic>
+  <escalate id="security" team="Security"><text>Stolen.</text></escalate>
+  <end id="police-advice" outcome="advised"/>
+  <end id="done" outcome="resolved"/>
+)", "    <variable name=\"n\" type=\"number\" default=\"0\"/>\n"));
+    INFO(dump(r.loaded.problems) << dump(r.validated));
+    CHECK(with_code(r.loaded.problems, "unknown-element").size() == 2);
+    CHECK(with_code(r.validated, "logic-unmatched").empty());
+    CHECK(with_code(r.validated, "unreachable").empty());  // not an invitation to delete Security
+}
+
+TEST_CASE("validate: a variable type named as other languages do is read as meant: no type errors follow") {
+    const auto r = load_broken(tree_xml("t", "f", R"(
+  <form id="f" to="l"><field var="encrypted" required="true"/><field var="age" required="true"/></form>
+  <logic id="l"><branch if="encrypted and age > 3" to="a"/><otherwise to="a"/></logic>
+  <end id="a" outcome="resolved"/>
+)", "    <variable name=\"encrypted\" type=\"boolean\"/>\n    <variable name=\"age\" type=\"Integer\"/>\n"));
+    INFO(dump(r.loaded.problems) << dump(r.validated));
+    const auto found = with_code(r.loaded.problems, "invalid-attribute");
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].message == "unknown variable type 'boolean'; write 'flag' (true or false)");
+    CHECK(found[1].message == "unknown variable type 'Integer'; write 'number'");
+    CHECK(r.loaded.problems.size() == 2);  // no expr-type error about 'and' or '>'
+    REQUIRE(r.loaded.loaded);
+    CHECK(r.loaded.loaded->variables[0].type == var_type::flag);
+}
+
 TEST_CASE("validate: an <otherwise> without a target is not 'no <otherwise>', nor are its nodes unreachable") {
     for (const char* otherwise : {"<otherwise to=\"\"/>", "<otherwise too=\"tried\"/>"}) {
         CAPTURE(otherwise);

@@ -115,6 +115,10 @@ struct node {
     // Positions of attributes and child elements by name ("to", "tree", "text"...),
     // so later diagnostics point at the exact spot.
     attribute_positions attr_pos;
+    // The `to` of children the loader could not read (a misspelt <otherwse to="x">, its
+    // error): links the author wrote, not in the model. The validator counts them, so it
+    // does not also call x unreachable or the node unmatched. Never saved.
+    std::vector<std::string> unread_targets;
 
     // Position of `name` if recorded, else the element's position.
     source_pos pos_of(std::string_view name) const;

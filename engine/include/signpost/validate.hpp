@@ -22,7 +22,8 @@ namespace signpost {
 // loader suggested a fix for is not unreachable, nor is one with a missing or duplicate id,
 // nor is any node while a reachable node lacks a target altogether (a step without `to`, a
 // question with no choice left); a `set` that did not parse leaves no read-before-set
-// behind, a branch condition that did not parse no logic-unmatched.
+// behind, a branch condition that did not parse no logic-unmatched; a child the loader
+// could not read that names a target (<otherwse to="x">) counts as that link.
 // `library` may be null: jumps are then not followed (and not reported missing).
 [[nodiscard]] diagnostics validate_tree(const tree& t, const tree_library* library);
 
