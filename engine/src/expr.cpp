@@ -72,6 +72,20 @@ struct expr_arena {
 
 namespace {
 
+// `word` as the keyword it is in another case ("NOT" -> "not"), or "" when it is none.
+std::string keyword_spelling(std::string_view word) {
+    std::string lower(word);
+    for (auto& c : lower)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    for (const char* kw : {"and", "or", "not", "true", "false"})
+        if (lower == kw) return lower;
+    return {};
+}
+
+bool is_word_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 // A source longer than this many values and operators is refused: no script needs it,
 // and it bounds the work of every evaluation.
 constexpr int max_expression_nodes = 10000;
@@ -381,6 +395,19 @@ public:
     std::nullptr_t fail_trailing(const std::string& context_hint) {
         const token& t = m_tok;
         if (t.kind == tok::bad) return fail(t.offset, "expr-syntax", t.text);
+        // "NOT vip": the word before is a keyword in capitals, read as a variable; the
+        // mistake is there, not at the word that follows it.
+        if (t.kind != tok::end) {
+            std::size_t end = t.offset;
+            while (end > 0 && (m_src[end - 1] == ' ' || m_src[end - 1] == '\t')) --end;
+            std::size_t start = end;
+            while (start > 0 && is_word_char(m_src[start - 1])) --start;
+            if (const auto kw = keyword_spelling(m_src.substr(start, end - start));
+                !kw.empty() && m_src.substr(start, end - start) != kw)
+                return fail(start, "expr-syntax",
+                            "unexpected " + quote_source(m_src.substr(start, end - start)) +
+                                "; keywords are lowercase: write '" + kw + "'");
+        }
         std::string msg = "unexpected " + quoted(t);
         switch (t.kind) {
             case tok::assign: msg += "; write '==' to compare"; break;
@@ -416,14 +443,6 @@ public:
     }
 
 private:
-    static std::string keyword_spelling(std::string_view word) {
-        std::string lower(word);
-        for (auto& c : lower)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        for (const char* kw : {"and", "or", "not", "true", "false"})
-            if (lower == kw) return lower;
-        return {};
-    }
 
     std::size_t rel(std::size_t absolute) const { return absolute - m_base; }
 
@@ -714,6 +733,8 @@ public:
             msg += "; to mean the option '" + name + "' of '" + option_of + "', quote it: '" + name + "'";
         else if (name == "yes" || name == "no")
             msg += std::string("; for a flag, write ") + (name == "yes" ? "true" : "false");
+        else if (const std::string kw = keyword_spelling(name); !kw.empty())
+            msg += "; keywords are lowercase: write '" + kw + "'";  // True, FALSE
         else if (!suggestion.empty())
             msg += "; did you mean '" + suggestion + "'?";
         else

@@ -1678,7 +1678,13 @@ syntax_scan scan_xml_syntax(std::string_view src) {
         if (c == '<') {
             if (starts(i, "<!--")) {
                 const std::size_t end = src.find("-->", i + 4);
-                if (end == std::string_view::npos) break;  // unterminated: pugixml reports it
+                if (end == std::string_view::npos) {
+                    // Said where it opens: pugixml names the end of the file, lines away.
+                    problems.push_back({i, "this comment is never closed: everything after it is read as comment; "
+                                           "add --> where it ends"});
+                    out.stopped = true;
+                    return out;
+                }
                 if (const std::size_t dashes = src.find("--", i + 4); dashes < end)
                     problems.push_back({dashes, "'--' is not allowed inside a comment"});
                 ++out.comments;
@@ -1690,7 +1696,11 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                 i = end + 3;
             } else if (starts(i, "<?")) {
                 const std::size_t end = src.find("?>", i + 2);
-                if (end == std::string_view::npos) break;
+                if (end == std::string_view::npos) {
+                    problems.push_back({i, "this <? is never closed: add ?> where it ends"});
+                    out.stopped = true;
+                    return out;
+                }
                 if (starts(i, "<?xml") && i + 5 < src.size() && is_xml_space(src[i + 5]))
                     check_encoding(src.substr(i, end - i), i, src, problems);
                 else
@@ -1712,6 +1722,16 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                     return out;
                 }
                 const std::size_t gt = k;
+                if (!name.empty() && std::find(open.begin(), open.end(), name) == open.end() &&
+                    (open.empty() || closest_match(name, {std::string(open.back())}).empty())) {
+                    // Nothing to close, and no typo of the open element's name: "does not match
+                    // <tree>... a missing </tree>?" sent the author looking for a problem that
+                    // is not there.
+                    problems.push_back({i, "closing tag </" + std::string(name) + "> closes nothing: no <" +
+                                               std::string(name) + "> is open here; remove it"});
+                    out.stopped = true;
+                    return out;
+                }
                 if (open.empty() || open.back() != name) {
                     if (!open.empty() && out.open_at_mismatch.empty() && out.closing_at_mismatch.empty()) {
                         out.open_at_mismatch = open.back();
@@ -1771,6 +1791,15 @@ syntax_scan scan_xml_syntax(std::string_view src) {
                         quote_at = j;
                         newline_checked = j;
                         newline_seen = false;
+                    } else if (d == '\xE2' && j + 2 < src.size() && src[j + 1] == '\x80' &&
+                               (src[j + 2] == '\x9C' || src[j + 2] == '\x9D' || src[j + 2] == '\x98' ||
+                                src[j + 2] == '\x99')) {
+                        // A word processor's quotes: "values must be quoted" puzzled an author
+                        // who had quoted it.
+                        problems.push_back({j, "typographic quote " + std::string(src.substr(j, 3)) +
+                                                   " around a value: XML needs straight quotes; write \"...\""});
+                        out.stopped = true;
+                        return out;
                     } else if (d == '>' || d == '<') {
                         break;
                     }

@@ -176,6 +176,9 @@ TEST_CASE("expr: syntax errors carry the offset of the offending token") {
         {"a )", 2, "unexpected ')' without a matching '('"},
         {"plan = 'basic'", 5, "unexpected '='; write '==' to compare"},
         {"a AND b", 2, "unexpected 'AND'; keywords are lowercase: write 'and'"},
+        // The capitalised keyword is read as a variable; the error is at it, not at the next word.
+        {"NOT vip", 0, "unexpected 'NOT'; keywords are lowercase: write 'not'"},
+        {"Not (a or b)", 0, "unexpected 'Not'; keywords are lowercase: write 'not'"},
         {"1 < 2 < 3", 6, "comparisons cannot be chained; combine them with 'and' (a < b and b < c)"},
         {"'abc", 0, "unterminated string: add the closing '"},
         {"a == \"abc", 5, "unterminated string: add the closing \""},
@@ -320,6 +323,8 @@ TEST_CASE("expr: undeclared variables suggest a declared name") {
     CHECK(check("plan == business") == "undeclared-variable@8: 'business' is not a declared variable; to mean the "
                                        "option 'business' of 'plan', quote it: 'business'");
     CHECK(check("vip == yes") == "undeclared-variable@7: 'yes' is not a declared variable; for a flag, write true");
+    CHECK(check("vip == True") ==
+          "undeclared-variable@7: 'True' is not a declared variable; keywords are lowercase: write 'true'");
 }
 
 TEST_CASE("expr: choice variables compare only with their options") {

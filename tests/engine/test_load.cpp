@@ -1023,6 +1023,16 @@ TEST_CASE("load: XML that is not well-formed is refused at the exact line and co
         {head + "</tree>\n  trailing words\n", 4, 3, "text after the closing </tree> tag"},
         {head + step + "a]]>b" + tail, 3, 30, "']]>' is not allowed in text; write ']]&gt;'"},
         {head + "  <!-- a -- b -->\n</tree>\n", 3, 10, "'--' is not allowed inside a comment"},
+        // Said where the comment opens, not at the end of the file.
+        {head + "  <!-- routing notes\n  <end id=\"b\" outcome=\"x\"/>\n\n</tree>\n", 3, 3,
+         "this comment is never closed: everything after it is read as comment; add --> where it ends"},
+        {head + "  <?todo ask\n  <end id=\"b\" outcome=\"x\"/>\n</tree>\n", 3, 3,
+         "this <? is never closed: add ?> where it ends"},
+        // A closing tag of nothing open (and no typo of the open element's name).
+        {head + "  </question>\n</tree>\n", 3, 3,
+         "closing tag </question> closes nothing: no <question> is open here; remove it"},
+        {head + "  <logic id=\"b\"><branch if=\xE2\x80\x9Cn\xE2\x80\x9D to=\"a\"/></logic>\n</tree>\n", 3, 28,
+         "typographic quote \xE2\x80\x9C around a value: XML needs straight quotes; write \"...\""},
         {head + "  <end id=\"b\" outcome=\"x\"><text>Thanks.</txt></end>\n</tree>\n", 3, 42,
          "closing tag </txt> does not match the open element <text> of line 3 (check for a missing </text>"},
         {head + "  <end id=\"b\" outcome=\"x\"><text>Thanks.", 3, 39,
