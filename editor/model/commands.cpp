@@ -396,7 +396,7 @@ bool is_keyword(std::string_view s) { return s == "and" || s == "or" || s == "no
 std::optional<std::string> check_variable_name(std::string_view name) {
     if (!is_identifier(name) || is_keyword(name))
         return quoted(name) +
-               " is not a valid variable name: use letters, digits and '_', starting with a letter, and no keyword";
+               " is not a valid variable name: use letters, digits and '_', not starting with a digit, and no keyword";
     return std::nullopt;
 }
 

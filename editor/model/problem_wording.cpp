@@ -23,6 +23,9 @@ std::string in_editor_terms(std::string message) {
         {"choice goes to ", "answer goes to "},
         {"has an empty target; name a node", "leads nowhere; link it to a node"},
         {"add one or use a <step>", "add one, or change the node to a step"},
+        {"start is empty; name the node calls begin at",
+         "there is no start node; pick one under Start node (the tree's settings: select nothing)"},
+        {"which is not a node of this tree", "which is not a node of this tree (deleted?)"},
     };
     // Then the names of elements left in the message.
     static constexpr std::pair<std::string_view, std::string_view> names[]{

@@ -135,6 +135,9 @@ bool editor_app::run(std::unique_ptr<command> c) {
         set_status(*error, true);
         return false;
     }
+    // A refusal from before no longer holds once an edit went through: left red, it read
+    // as if this one had failed too.
+    if (m_status_error) set_status({});
     if (!m_doc->last_created().empty()) m_doc->selection().set(m_doc->last_created());
     return true;
 }

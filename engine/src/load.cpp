@@ -1426,6 +1426,7 @@ void loader::resolve_targets() {
         std::string message = "start node " + quote_value(t.start) + " does not exist";
         const std::string hint = suggestion(t.start, ids);
         message += hint.empty() ? "; name one of the nodes" : "; " + hint;
+        if (t.start.empty()) message = "start is empty; name the node calls begin at";
         error("unknown-start", message, *m_start_pos, "", "start");
     }
     for (const auto& p : m_targets) {

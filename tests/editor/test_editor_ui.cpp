@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "model/commands.hpp"
 #include "signpost/save.hpp"
 
 using namespace editor_ui_test;
@@ -117,6 +118,20 @@ TEST_CASE("editor ui: renaming a node in the inspector updates every link, undo 
     r.ui.press(ui::letter('Z'), true);
     r.ui.press(ui::letter('Y'), true);
     CHECK(r.t().find("account-form"));
+}
+
+TEST_CASE("editor ui: a refused edit's red status goes once an edit goes through") {
+    rig r;
+    variable bad;
+    bad.name = "asset tag";
+    CHECK_FALSE(r.app->run(add_variable(bad)));
+    CHECK(r.app->status_is_error());
+    CHECK(r.app->status().find("'asset tag' is not a valid variable name") != std::string::npos);
+    variable good;
+    good.name = "asset_tag";
+    CHECK(r.app->run(add_variable(good)));
+    CHECK_FALSE(r.app->status_is_error());
+    CHECK(r.app->status().find("asset tag") == std::string::npos);
 }
 
 TEST_CASE("editor ui: a typing burst in one field is one undo step") {

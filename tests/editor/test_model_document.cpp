@@ -171,6 +171,14 @@ TEST_CASE("model: problems are said in the editor's words, not the file's tags")
     CHECK(all.find("add it under Variables") != std::string::npos);
     CHECK(in_editor_terms("form 'f' has no <field>; add one or use a <step>") ==
           "form 'f' has no field; add one, or change the node to a step");
+    // Deleting the start node leaves an empty start: said as the editor fixes it, not as
+    // "start node '' does not exist".
+    REQUIRE_FALSE(r.doc->execute(delete_nodes({r.doc->current().start})));
+    r.doc->revalidate();
+    bool said = false;
+    for (const diagnostic& d : r.doc->problems()) said |= d.message.find("there is no start node; pick one") == 0;
+    CHECK(said);
+    REQUIRE(r.doc->undo());
     // The same after an edit, when the check runs again.
     REQUIRE_FALSE(r.doc->execute(set_tree_header([&] {
         tree_header h = header_of(r.doc->current());
