@@ -404,13 +404,16 @@ std::string identify(sqlite3* db, const std::string& path, bool for_writing, log
     return {};
 }
 
-// Runs `fn` (which returns an SQLite code) again while it reports busy.
+// Runs `fn` (which returns an SQLite code) again while it reports busy at once. A busy
+// that came after the busy handler waited is final: waiting its timeout three times over
+// froze the agent's window for 15 s at the start of a call.
 template <typename F>
 int with_retry(F&& fn) {
     int rc = SQLITE_OK;
     for (int attempt = 0; attempt < busy_attempts; ++attempt) {
+        const auto started = std::chrono::steady_clock::now();
         rc = fn();
-        if (!is_busy(rc)) return rc;
+        if (!is_busy(rc) || std::chrono::steady_clock::now() - started > std::chrono::milliseconds(100)) return rc;
         backoff(attempt);
     }
     return rc;
@@ -922,7 +925,9 @@ struct log_writer::impl {
     std::string path;
     db_ptr db;
     std::unique_ptr<writer_statements> sql;
-    int busy_ms = 5000;
+    // The player waits this long, mid-call, before spilling: a second is plenty for other
+    // players' writes (milliseconds each), and no longer than an agent can wait on a click.
+    int busy_ms = 1000;
     std::string warning;
     std::vector<log_row> unsaved;  // rows neither the database nor the spill file took
     // Rows of this writer may be in the spill file: they must reach the database before
@@ -984,8 +989,8 @@ struct log_writer::impl {
         last_busy = is_busy(rc);
         if (rc == SQLITE_OK) return {};
         if (last_busy)
-            return fmt::format("another program holds the log locked (still busy after waiting {} ms, {} times)",
-                               spilling() ? spilling_busy_ms : busy_ms, busy_attempts);
+            return fmt::format("another program holds the log locked (still busy after waiting {} ms)",
+                               spilling() ? spilling_busy_ms : busy_ms);
         return sqlite_message(db.get(), rc);
     }
 

@@ -85,7 +85,7 @@ public:
     // Rows held only in memory because the spill file could not be written either.
     std::size_t unsaved_rows() const;
 
-    // How long one write waits for other writers before giving up (default 5000 ms).
+    // How long one write waits for other writers before spilling (default 1000 ms).
     void set_busy_timeout(int ms);
 
 private:
