@@ -139,8 +139,11 @@ void outcome_section(std::string& out, const tree_report& r) {
     table t({"Outcome", "Sessions", "Share"}, "lrr", {48});
     long tenths = 0;  // the shares as printed, in tenths of a percent
     for (const outcome_figures& o : r.outcomes) {
-        t.row({outcome_name(o), count(o.sessions), percent(o.share)});
-        tenths += std::lround(o.share * 1000);
+        const std::string shown = percent(o.share);
+        t.row({outcome_name(o), count(o.sessions), shown});
+        // Summed as printed: lround rounds a half up where the printed figure rounded it
+        // to even, and the note then gave a sum the column does not add up to.
+        tenths += std::lround(std::stod(shown) * 10);
     }
     out += t.render();
     if (tenths != 1000) out += "  (shares are rounded to 0.1%, so they add up to " + percent(tenths / 1000.0) + ")\n";

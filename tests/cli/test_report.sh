@@ -112,6 +112,19 @@ def ids(path): return [r[0] for r in sqlite3.connect(path).execute('select id fr
 print(ids('$db') != ids('$tmp/b/other.db'))"
 expect_equal "another seed gives other sessions" "$py" "True"
 
+# The rounding note under Outcomes gives the sum of the shares as printed (it said 100.3%
+# for this log, whose printed shares add up to 100.0%).
+run generate-log --tree "$trees/internet-outage.xml" --library "$trees" --sessions 2000 --out "$tmp/b/rounding.db"
+run report --log "$tmp/b/rounding.db" --tree "$trees/internet-outage.xml" --library "$trees"
+printf '%s\n' "$out" >"$tmp/rounding.txt"
+py "import re
+text = open('$tmp/rounding.txt').read()
+section = text.split('Outcomes (finished sessions)')[1].split('\n\n')[0]
+tenths = sum(round(float(m) * 10) for m in re.findall(r' ([0-9]+\.[0-9])%\n', section + '\n'))
+note = re.search(r'add up to ([0-9.]+)%', section)
+print(tenths, note.group(1) if note else 'none')"
+expect_equal "the rounding note sums the shares as printed" "$py" "1000 none"
+
 before=$(fingerprint "$db")
 run generate-log --tree "$trees/internet-outage.xml" --sessions 10 --out "$db"
 expect_rc "generate-log refuses to touch an existing log" 1
