@@ -384,6 +384,14 @@ run report --log "$db" --tree "$trees/password-reset.xml"
 expect_rc "a tree the log does not have" 1
 expect_line "the mismatch names what the log has" "does not match the log: the log has no sessions of it, only of: internet-outage" "$err"
 
+# A log with no calls yet (a fresh one, a report scheduled before the first shift) is no
+# mismatch: an empty report, exit 0 (it was exit 1 with --tree).
+run generate-log --tree "$trees/password-reset.xml" --sessions 2 --out "$tmp/fresh.db"
+python3 -c "import sqlite3; c = sqlite3.connect('$tmp/fresh.db'); c.execute('delete from events'); c.execute('delete from sessions'); c.commit()"
+run report --log "$tmp/fresh.db" --tree "$trees/password-reset.xml"
+expect_rc "a log with no calls yet, with --tree" 0
+expect_line "it says no sessions match" "No sessions match" "$out"
+
 mkdir -p "$tmp/impostor"
 cat >"$tmp/impostor/internet-outage.xml" <<'EOF'
 <tree format="1" id="internet-outage" title="Same id, other tree" start="hello">
