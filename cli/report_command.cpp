@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -205,6 +206,21 @@ int run_report(const report_options& o) {
                                "exactly); its agents: {}\n",
                        neutralise_controls(filter.agent), neutralise_controls(list.empty() ? "none" : list));
         }
+    }
+    // A sub-tree whose file is there but does not load is not "without a file": its
+    // problems are said, so the supervisor knows why its drift is not checked.
+    if (library) {
+        std::set<std::string> said;
+        for (const tree_report& r : reports)
+            for (const std::string& id : r.unknown_trees) {
+                if (!said.insert(id).second || !is_valid_id(id)) continue;
+                const tree_library::lookup found = library->get(id);
+                if (found.file.empty()) continue;
+                fmt::print(stderr, "signpost report: note: {} has errors, so tree '{}' is not checked for drift:\n",
+                           neutralise_controls(found.file), neutralise_controls(id));
+                for (const diagnostic& d : found.problems)
+                    if (d.level == severity::error) fmt::print(stderr, "{}\n", neutralise_controls(format(d)));
+            }
     }
     if (current && !reports.empty()) {
         if (auto problem = nodes_not_in_tree(reports.front(), o.tree)) {

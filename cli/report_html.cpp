@@ -772,7 +772,7 @@ std::string tree_section(const tree_report& r, const report_context& context) {
     if (!r.unknown_trees.empty() && r.has_tree) {
         std::string list;
         for (const std::string& t : r.unknown_trees) list += (list.empty() ? "" : ", ") + esc(t);
-        out += "<p class=\"note\">Trees jumped into without a file (not checked for drift): " + list + "</p>\n";
+        out += "<p class=\"note\">Trees jumped into with no file that loads (not checked for drift): " + list + "</p>\n";
     }
     if (context.scope.by_agent) {
         out += "<h2>Agents</h2>\n<p class=\"note\">For coaching, not ranking: sorted by name.</p>\n" + agent_table(r);

@@ -340,7 +340,7 @@ std::string report_text(const std::vector<tree_report>& reports, const report_co
         if (!r.unknown_trees.empty() && r.has_tree) {
             std::string list;
             for (const std::string& t : r.unknown_trees) list += (list.empty() ? "" : ", ") + plain(t);
-            out += fmt::format("  Trees jumped into without a file (not checked for drift): {}\n", list);
+            out += fmt::format("  Trees jumped into with no file that loads (not checked for drift): {}\n", list);
         }
         session_section(out, r);
         outcome_section(out, r);

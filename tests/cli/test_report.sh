@@ -392,6 +392,17 @@ run report --log "$tmp/fresh.db" --tree "$trees/password-reset.xml"
 expect_rc "a log with no calls yet, with --tree" 0
 expect_line "it says no sessions match" "No sessions match" "$out"
 
+# A jumped-into tree whose file has errors: named as not checked, and its errors said (it
+# used to be listed as "without a file", the error never shown).
+mkdir -p "$tmp/broken-sub"
+cp "$trees/internet-outage.xml" "$trees/identity-verification.xml" "$tmp/broken-sub/"
+sed -i 's|<tree format="1"|<tree bogus="x" format="1"|' "$tmp/broken-sub/identity-verification.xml"
+run report --log "$db" --tree "$tmp/broken-sub/internet-outage.xml"
+expect_rc "a report with a broken jumped-into tree" 0
+expect_line "the broken sub-tree's file is named" "identity-verification.xml has errors, so tree 'identity-verification' is not checked for drift" "$err"
+expect_line "its error is said with its place" "identity-verification.xml:[0-9]+:[0-9]+: error: unknown attribute 'bogus'" "$err"
+expect_line "the report names it as not checked" "Trees jumped into with no file that loads \(not checked for drift\): identity-verification" "$out"
+
 mkdir -p "$tmp/impostor"
 cat >"$tmp/impostor/internet-outage.xml" <<'EOF'
 <tree format="1" id="internet-outage" title="Same id, other tree" start="hello">
