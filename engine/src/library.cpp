@@ -3,6 +3,9 @@
 #include <filesystem>
 #include <system_error>
 
+#include "signpost/load.hpp"
+#include "signpost/session_log.hpp"  // content_hash
+
 namespace signpost {
 
 namespace {
@@ -62,7 +65,9 @@ tree_library::lookup tree_library::get(const std::string& id) const {
         if (!std::filesystem::is_regular_file(path, ec)) continue;
         seen = true;
         result.file = path.string();
-        load_result loaded = load_tree_file(path.string());
+        std::string bytes;
+        load_result loaded = load_tree_file(path.string(), &bytes);
+        result.hash = content_hash(bytes);
         result.problems = std::move(loaded.problems);
         if (loaded.loaded && loaded.loaded->id != id) {
             result.problems.push_back(library_problem(

@@ -609,13 +609,18 @@ struct path_statistics::impl {
 
         r.outcomes = outcome_list(outcomes);
 
+        // The file that is current: given with --tree, else the library's file of the tree
+        // (two logged versions of one number were both "current" by number alone).
+        std::string current_hash = options.current_hash;
+        if (current_hash.empty() && root != nullptr && !options.current && options.library != nullptr && is_valid_id(root_id))
+            current_hash = options.library->get(root_id).hash;
         for (const version_entry& v : versions) {
             version_figures f;
             f.version = v.version;
             f.hash = v.hash;
             if (root != nullptr) {
-                f.current = !options.current_hash.empty() && !v.hash.empty() ? v.hash == options.current_hash
-                                                                            : v.version == root->version;
+                f.current = !current_hash.empty() && !v.hash.empty() ? v.hash == current_hash
+                                                                    : v.version == root->version;
             }
             f.counted = options.tree_version == 0 || v.version == options.tree_version;
             f.sessions = v.sessions;

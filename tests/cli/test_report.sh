@@ -403,6 +403,28 @@ expect_line "the broken sub-tree's file is named" "identity-verification.xml has
 expect_line "its error is said with its place" "identity-verification.xml:[0-9]+:[0-9]+: error: unknown attribute 'bogus'" "$err"
 expect_line "the report names it as not checked" "Trees jumped into with no file that loads \(not checked for drift\): identity-verification" "$out"
 
+# Two logged files with one version number: only the one that is the library's file now is
+# "the current file", with --library as with --tree (both were, by number alone).
+mkdir -p "$tmp/vlib"
+cp "$trees/password-reset.xml" "$tmp/vlib/"
+run generate-log --tree "$tmp/vlib/password-reset.xml" --sessions 3 --out "$tmp/v.db"
+sed -i '0,/version="1"/s//version="2"/' "$tmp/vlib/password-reset.xml"
+run generate-log --tree "$tmp/vlib/password-reset.xml" --sessions 3 --seed 2 --append --out "$tmp/v.db"
+sed -i '0,/title="/s//title="Edited: /' "$tmp/vlib/password-reset.xml"
+run generate-log --tree "$tmp/vlib/password-reset.xml" --sessions 3 --seed 3 --append --out "$tmp/v.db"
+currents() {
+    run report --log "$tmp/v.db" "$@" --format json
+    printf '%s' "$out" >"$tmp/v.json"
+    py "import json
+d = json.load(open('$tmp/v.json'))
+print(sorted((v['version'], v['hash'], v['current']) for t in d['trees'] for v in t['versions'] if v['current']))"
+}
+currents --tree "$tmp/vlib/password-reset.xml"
+with_tree=$py
+currents --library "$tmp/vlib"
+expect_equal "--library marks the same one version current as --tree" "$py" "$with_tree"
+expect_line "one version is current" "^\[\(2, '[0-9a-f]+', True\)\]$" "$py"
+
 mkdir -p "$tmp/impostor"
 cat >"$tmp/impostor/internet-outage.xml" <<'EOF'
 <tree format="1" id="internet-outage" title="Same id, other tree" start="hello">

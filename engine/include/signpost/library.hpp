@@ -23,6 +23,7 @@ public:
         std::shared_ptr<const tree> found;  // null when not found or broken
         diagnostics problems;              // why not, or the tree's own load errors
         std::string file;                  // the file read (found or broken); "" when none
+        std::string hash;                  // content_hash of its bytes (which version of it ran)
     };
     // Finds a tree by id: loaded once, then cached. Ids that are not valid ids
     // (is_valid_id: e.g. "../../etc/passwd") are refused without touching the disk.
