@@ -939,6 +939,12 @@ struct log_writer::impl {
     std::chrono::steady_clock::time_point retry_after{};
     static constexpr auto busy_hold_off = std::chrono::seconds(10);
     static constexpr int spilling_busy_ms = 250;
+    // When the writer is closed nobody waits on a click, so spilled rows get one longer try
+    // to reach the log (else they wait in the spill file until another writer opens it,
+    // and reports miss them meanwhile).
+    static constexpr int closing_busy_ms = 5000;
+    bool closing = false;
+    int wait_ms() const { return closing ? closing_busy_ms : spilling() ? spilling_busy_ms : busy_ms; }
     bool last_busy = false;  // the last write failed because the log was locked
     std::string last_why;    // why the database could not take the last rows
 
@@ -963,7 +969,7 @@ struct log_writer::impl {
     std::string connect() {
         disconnect();
         db_ptr fresh;
-        if (auto err = open_writable(path, spilling() ? spilling_busy_ms : busy_ms, fresh); !err.empty()) return err;
+        if (auto err = open_writable(path, wait_ms(), fresh); !err.empty()) return err;
         auto statements = std::make_unique<writer_statements>(fresh.get());
         if (int rc = statements->prepare_rc(); rc != SQLITE_OK)
             return fmt::format("cannot use the session log '{}': {}", path, sqlite_message(fresh.get(), rc));
@@ -989,8 +995,7 @@ struct log_writer::impl {
         last_busy = is_busy(rc);
         if (rc == SQLITE_OK) return {};
         if (last_busy)
-            return fmt::format("another program holds the log locked (still busy after waiting {} ms)",
-                               spilling() ? spilling_busy_ms : busy_ms);
+            return fmt::format("another program holds the log locked (still busy after waiting {} ms)", wait_ms());
         return sqlite_message(db.get(), rc);
     }
 
@@ -1145,7 +1150,12 @@ struct log_writer::impl {
 log_writer::log_writer() : m_impl(std::make_unique<impl>()) {}
 
 log_writer::~log_writer() {
-    if (m_impl->state == impl::phase::open) m_impl->store({m_impl->close_row()});
+    impl& m = *m_impl;
+    if (m.state == impl::phase::open) m.store({m.close_row()});
+    if (m.spilling() && !m.path.empty()) {
+        m.closing = true;
+        if (auto err = m.flush({}); !err.empty()) m.keep({}, err);
+    }
 }
 
 log_result log_writer::open(const std::string& path) {

@@ -1261,3 +1261,32 @@ TEST_CASE("log: a log another program holds locked is waited on once, then spill
     CHECK_FALSE(fs::exists(db + ".spill"));
     CHECK(raw_query(db, "SELECT count(*) FROM events")[0][0] == std::to_string(events));
 }
+
+TEST_CASE("log: a writer closed after spilling adds its spilled rows to the log itself") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    constexpr int events = 5;
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        w.set_busy_timeout(100);
+        sqlite3* other = nullptr;
+        REQUIRE(sqlite3_open(db.c_str(), &other) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('x', 'y')", nullptr,
+                             nullptr, nullptr) == SQLITE_OK);
+        w.begin_session(sample_info(t0));
+        w.on_event(make_event(event_kind::start, 0, t0, "power", -1, "ana"));
+        for (int i = 1; i < events; ++i) w.on_event(make_event(event_kind::enter, i, t0 + i, "n" + std::to_string(i)));
+        REQUIRE(fs::exists(db + ".spill"));
+        sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_close(other);
+        // Still within the hold-off after the lock (later events would go on spilling): the
+        // close does not wait for another writer to come along.
+    }
+    CHECK_FALSE(fs::exists(db + ".spill"));
+    CHECK(raw_query(db, "SELECT count(*) FROM events")[0][0] == std::to_string(events));
+    // The session was closed as the writer went away (no end event): abandoned, not active.
+    const auto status = raw_query(db, "SELECT status FROM sessions");
+    REQUIRE(status.size() == 1);
+    CHECK(status[0][0] == "abandoned");
+}
