@@ -557,6 +557,22 @@ std::string loader::suggestion(std::string_view word, const std::vector<std::str
     return match.empty() ? std::string{} : "did you mean '" + match + "'?";
 }
 
+// Names other script builders and HTML use for one of ours. Only where the meaning is
+// plain: 'name' could be an id or a title, so it is not here.
+std::string_view meant_attribute(std::string_view name, name_list allowed, pugi::xml_node el) {
+    static constexpr std::pair<std::string_view, std::string_view> others[]{
+        {"next", "to"},       {"goto", "to"},      {"go-to", "to"},          {"target", "to"},
+        {"href", "to"},       {"then", "to"},      {"test", "if"},           {"when", "if"},
+        {"condition", "if"},  {"cond", "if"},      {"queue", "team"},        {"department", "team"},
+        {"group", "team"},    {"result", "outcome"}, {"status", "outcome"},  {"file", "tree"},
+        {"src", "tree"},      {"variable", "var"}, {"urgency", "priority"},  {"regex", "pattern"},
+    };
+    const std::string lower = lower_ascii(name);
+    for (const auto& [other, ours] : others)
+        if (lower == other && contains(allowed, ours) && !el.attribute(std::string(ours).c_str())) return ours;
+    return {};
+}
+
 attr_list loader::read_attrs(pugi::xml_node el, name_list allowed,
                              std::string_view node_id) {
     const std::size_t el_off = element_offset(el);
@@ -589,6 +605,17 @@ attr_list loader::read_attrs(pugi::xml_node el, name_list allowed,
         if (!contains(allowed, name)) {
             std::string message = "unknown attribute '" + std::string(name) + "' on <" + el.name() + ">";
             const std::string hint = suggestion(name, allowed);
+            const std::string_view meant = meant_attribute(name, allowed, el);
+            if (!meant.empty()) {
+                // Read as meant, so this slip is one error: no "needs a 'to'" beside it, and
+                // the nodes it leads to are not called unreachable.
+                message += "; Signpost calls it '" + std::string(meant) + "': write " + std::string(meant) + "=" +
+                           quote_value(item.value);
+                error("unknown-attribute", message, name_pos(item), node_id, name);
+                item.name = meant;
+                if (!out.find(meant)) out.push_back(item);
+                continue;
+            }
             if (!hint.empty())
                 message += "; " + hint;
             else if (allowed.empty())
@@ -698,12 +725,36 @@ void loader::check_not_filled_in(const attr& a, std::string_view node_id, std::s
                value_pos(a, ref.offset), node_id, std::string(a.name));
 }
 
+// "choice" from "<choice to=...>".
+std::string_view form_element(std::string_view form) { return form.substr(1, form.find_first_of(" />", 1) - 1); }
+
+// Elements other script builders use for one of ours, with the form ours takes.
+std::string_view meant_element(std::string_view name, name_list allowed) {
+    static constexpr std::pair<std::string_view, std::string_view> others[]{
+        {"if", "<branch if=\"CONDITION\" to=\"ID\"/>"},     {"when", "<branch if=\"CONDITION\" to=\"ID\"/>"},
+        {"case", "<branch if=\"CONDITION\" to=\"ID\"/>"},   {"else", "<otherwise to=\"ID\"/>"},
+        {"default", "<otherwise to=\"ID\"/>"},               {"option", "<choice to=\"ID\">label</choice>"},
+        {"answer", "<choice to=\"ID\">label</choice>"},      {"button", "<choice to=\"ID\">label</choice>"},
+        {"input", "<field var=\"NAME\" label=\"...\"/>"},   {"description", "<text>...</text>"},
+        {"body", "<text>...</text>"},                          {"note", "<hint>...</hint>"},
+        {"tip", "<hint>...</hint>"},                           {"var", "<variable name=\"NAME\" type=\"...\"/>"},
+    };
+    const std::string lower = lower_ascii(name);
+    for (const auto& [other, ours] : others) {
+        if (lower != other) continue;
+        if (contains(allowed, form_element(ours))) return ours;
+    }
+    return {};
+}
+
 void loader::unknown_element(pugi::xml_node child, pugi::xml_node parent,
                              name_list allowed, std::string_view node_id) {
     const std::string name = child.name();
     std::string message = "unknown element <" + name + "> in <" + parent.name() + ">";
     const std::string hint = suggestion(name, allowed);
-    if (!hint.empty())
+    if (const std::string_view meant = meant_element(name, allowed); !meant.empty())
+        message += std::string("; Signpost writes it ") + std::string(meant);
+    else if (!hint.empty())
         message += "; " + hint;
     else if (allowed.empty())
         message += std::string("; <") + parent.name() + "> has no child elements";
@@ -757,7 +808,12 @@ void loader::read_tree(pugi::xml_node root) {
     t.pos = element_pos(root);
     const attr_list attrs = read_attrs(root, tree_attrs, "");
 
-    if (const attr* a = require(attrs, "format", root, "")) {
+    if (!attrs.find("format"))
+        error("missing-attribute",
+              "<tree> needs a 'format' attribute: add format=\"" + std::to_string(current_format) +
+                  "\" (the version of this file format it is written in)",
+              element_pos(root), "", "format");
+    if (const attr* a = attrs.find("format")) {
         if (const auto v = parse_int(a->value)) {
             t.format = *v;
             if (*v != current_format)
@@ -1136,7 +1192,13 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
         return true;
     };
     for_children(el, n.id, [&](pugi::xml_node c) {
-        const std::string_view name = c.name();
+        std::string_view name = c.name();
+        // <option>, <if>, <else>: one error naming ours, and it is read as ours, so its
+        // link is not lost (no unreachable nodes, no loop "with no way out" behind it).
+        if (const std::string_view meant = meant_element(name, allowed_children); !meant.empty()) {
+            unknown_element(c, el, allowed_children, n.id);
+            name = form_element(meant);
+        }
         if (has_text && (name == "text" || name == "hint")) {
             const bool is_text = name == "text";
             if (!once(is_text ? text_seen : hint_seen, c)) return;

@@ -735,6 +735,53 @@ TEST_CASE("load: a true/false attribute written another way names the fix and is
     CHECK(only(odd, "invalid-attribute").message == "required must be true or false, not 'maybe'");
 }
 
+TEST_CASE("load: another tool's attribute name for one of ours is one error, read as meant") {
+    const load_result r = load(with_body("  <step id=\"b\" next=\"c\"/>\n"
+                                         "  <escalate id=\"c\" queue=\"Tier 2\"/>\n"));
+    INFO(dump(r.problems));
+    // One error each: no "needs a 'to'", and 'c' is not unreachable behind the slip.
+    REQUIRE(r.problems.size() == 2);
+    CHECK(r.problems[0].code == "unknown-attribute");
+    CHECK(r.problems[0].message == "unknown attribute 'next' on <step>; Signpost calls it 'to': write to='c'");
+    CHECK(r.problems[0].pos == source_pos{8, 16});
+    CHECK(r.problems[1].message ==
+          "unknown attribute 'queue' on <escalate>; Signpost calls it 'team': write team='Tier 2'");
+    REQUIRE(r.loaded);
+    CHECK(r.loaded->find("b")->to == "c");
+    CHECK(r.loaded->find("c")->team == "Tier 2");
+    // Written beside ours, the other name is not read over it: a plain unknown attribute.
+    const load_result both = load(with_body("  <step id=\"b\" to=\"a\" next=\"a\"/>\n"));
+    CHECK(only(both, "unknown-attribute").message == "unknown attribute 'next' on <step>; allowed: id, title, to");
+    // Where ours is not allowed, no guess: an <end> leads nowhere.
+    CHECK(only(load(with_body("  <end id=\"b\" outcome=\"x\" next=\"a\"/>\n")), "unknown-attribute").message ==
+          "unknown attribute 'next' on <end>; allowed: id, title, outcome");
+}
+
+TEST_CASE("load: another tool's element for one of ours names our form and is read as ours") {
+    const load_result r = load(with_body("  <question id=\"b\"><text>Which?</text>\n"
+                                         "    <option to=\"l\">One</option><choice to=\"a\">Two</choice>\n"
+                                         "  </question>\n"
+                                         "  <logic id=\"l\"><branch if=\"n > 1\" to=\"a\"/><else to=\"e\"/></logic>\n"
+                                         "  <end id=\"e\" outcome=\"x\"><description>Bye</description></end>\n"));
+    INFO(dump(r.problems));
+    const auto found = with_code(r.problems, "unknown-element");
+    REQUIRE(found.size() == 3);
+    CHECK(found[0].message == "unknown element <option> in <question>; Signpost writes it <choice to=\"ID\">label</choice>");
+    CHECK(found[0].pos == source_pos{9, 5});
+    CHECK(found[1].message == "unknown element <else> in <logic>; Signpost writes it <otherwise to=\"ID\"/>");
+    CHECK(found[2].message == "unknown element <description> in <end>; Signpost writes it <text>...</text>");
+    // Nothing else: the links they hold are read, so no node is unreachable behind them.
+    CHECK(r.problems.size() == 3);
+    REQUIRE(r.loaded);
+    REQUIRE(r.loaded->find("b")->choices.size() == 2);
+    CHECK(r.loaded->find("b")->choices[0].to == "l");
+    CHECK(r.loaded->find("l")->otherwise == "e");
+    CHECK(r.loaded->find("e")->text == "Bye");
+    // A tree with no format attribute is told the value to add.
+    CHECK(only(load("<tree id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree>"), "missing-attribute").message ==
+          "<tree> needs a 'format' attribute: add format=\"1\" (the version of this file format it is written in)");
+}
+
 TEST_CASE("load: private on a variable is read, saved back, and a bad value names the fix") {
     const std::string xml =
         "<tree format=\"1\" id=\"t\" start=\"f\">\n  <variables>\n"
