@@ -43,6 +43,12 @@ bool field_taking_keyboard(const player_view_state& state) {
 // Enter on the main keys or the number pad (agents often work from the pad).
 bool enter_pressed() { return plain_pressed(ui::key::enter) || plain_pressed(ui::key::keypad_enter); }
 bool digit_pressed(int d) { return plain_pressed(ui::key::digit_0 + d) || plain_pressed(ui::key::keypad_0 + d); }
+// Back from anywhere: Alt+Left, or the Back button of a mouse that has one (ImGui's button 3).
+// Once per press: held down, it must not run back through the whole call.
+bool back_pressed() {
+    const ImGuiIO& io = ImGui::GetIO();
+    return (io.KeyAlt && !io.KeyCtrl && ImGui::IsKeyPressed(ui::key::left, false)) || ImGui::IsMouseClicked(3);
+}
 
 // A button that records where it was drawn, so tests can click it like a person.
 bool control(player_view_state& state, const std::string& label, ImVec2 size = ImVec2(0, 0)) {
@@ -381,7 +387,7 @@ void draw_node(player_app& app, player_view_state& state, const ui::font_set& fo
     if (!v.stuck.empty()) {
         ImGui::PushTextWrapPos(0);
         ImGui::TextColored(colour_error, "The script cannot go on: %s", v.stuck.c_str());
-        ImGui::TextColored(colour_muted, "Go back (Backspace) or end the call.");
+        ImGui::TextColored(colour_muted, "Go back (Alt+Left) or end the call (Ctrl+E).");
         ImGui::PopTextWrapPos();
     }
     ImGui::Spacing();
@@ -485,7 +491,7 @@ void draw_footer(player_app& app, player_view_state& state, const ui::font_set& 
     ImGui::Separator();
     const ImVec2 size(0, fonts.size * 1.8f);
     ImGui::BeginDisabled(!app.call().can_go_back());
-    if (control(state, "Back  (Backspace)", size)) app.back();
+    if (control(state, "Back  (Alt+Left)", size)) app.back();
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (control(state, "Restart  (Ctrl+R)", size)) ask_restart(app, state);
@@ -764,7 +770,10 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
             state.find_open = true;
         if (ctrl_pressed(ui::letter('E')) && !app.call().finished()) state.end_dialog_open = true;
         if (ctrl_pressed(ui::letter('M'))) state.focus_notes = true;
-        if (!typing && plain_pressed(ui::key::backspace) && !app.call().finished()) app.back();
+        // Backspace mends a field's typing, so it is Back only outside one; Alt+Left (as in a
+        // browser) and a mouse's Back button are Back from anywhere, a form field or the notes
+        // box included. What was typed in the form is kept for when the call comes back to it.
+        if (((!typing && plain_pressed(ui::key::backspace)) || back_pressed()) && !app.call().finished()) app.back();
     }
     // A dialog closed over a form gives the keyboard back to the field it was in (typing
     // after Escape went nowhere, and Backspace went back a step). Only the dialogs: a choice

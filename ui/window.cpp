@@ -70,6 +70,9 @@ bool parse_scripted_inputs(const std::string& spec, std::vector<scripted_input>&
             } else if (l.rfind("shift+", 0) == 0) {
                 in.shift = true;
                 rest = rest.substr(6);
+            } else if (l.rfind("alt+", 0) == 0) {
+                in.alt = true;
+                rest = rest.substr(4);
             } else {
                 break;
             }
@@ -82,8 +85,9 @@ bool parse_scripted_inputs(const std::string& spec, std::vector<scripted_input>&
         } else if (rest.size() == 1 && std::isalpha(static_cast<unsigned char>(rest[0]))) {
             in.key = letter(rest[0]);
         } else {
-            error = "unknown key '" + token + "' (use 1-9, a letter, Enter, Backspace, Escape, Tab, "
-                    "Ctrl+X, or text:WORDS)";
+            error = "unknown key '" + token + "' (use 1-9, a letter, Enter, Backspace, Escape, Tab, Left, Right, "
+                    "Up, Down, Home, End, PageUp, PageDown, Space, Delete, with Ctrl+, Shift+ or Alt+ before it, "
+                    "or text:WORDS)";
             return false;
         }
         out.push_back(in);
@@ -186,11 +190,12 @@ int run_window(const window_options& options, const std::function<void(frame_con
             if (phase == 0) {
                 io.KeyCtrl = in.ctrl;
                 io.KeyShift = in.shift;
+                io.KeyAlt = in.alt;
                 if (in.key >= 0) io.KeysDown[in.key] = true;
                 else io.AddInputCharactersUTF8(in.text.c_str());
             } else if (phase == 1) {
                 if (in.key >= 0) io.KeysDown[in.key] = false;
-                io.KeyCtrl = io.KeyShift = false;
+                io.KeyCtrl = io.KeyShift = io.KeyAlt = false;
             }
             if (++phase == 4) {
                 phase = 0;

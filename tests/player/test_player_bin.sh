@@ -133,6 +133,13 @@ if start_xvfb; then
   events=$(sqlite3 "$tmp/w.db" "select count(*) from events where kind='choose'" 2>&1)
   [ "$events" = "1" ] && ok "window played the key" || bad "window played the key: choose events=$events"
 
+  # Alt+Left goes back from inside a form field (--after plays Alt+ too).
+  with_gl "$player" --log "$tmp/alt.db" --library "$lib" --screenshot "$tmp/alt.png" --after "text:Billing,Tab,text:Jo,Tab,text:refunds,Tab,text:high,Enter,1,text:In: Q1,Alt+Left" "$src/trees/department-handoff.xml" > "$tmp/alt.txt" 2>&1
+  code=$?
+  backs=$(sqlite3 "$tmp/alt.db" "select count(*) from events where kind='back'" 2>&1)
+  [ $code -eq 0 ] && [ "$backs" = "1" ] && ok "Alt+Left in a form field goes back" ||
+    bad "Alt+Left in a form field (exit $code): back events=$backs $(cat "$tmp/alt.txt")"
+
   # A script in Japanese: its characters come from Noto Sans CJK, added to the atlas (and
   # uploaded again) once the text is seen. Without the font the window still opens, says
   # which package is missing, and draws '?' instead: the two screenshots differ.

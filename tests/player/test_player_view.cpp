@@ -1014,3 +1014,62 @@ TEST_CASE("player view: a restart on the first form gives it fresh inputs with t
     r.ui.press(ui::letter('R'), true);
     CHECK_FALSE(r.find("Restart  (Enter)"));
 }
+
+TEST_CASE("player view: Alt+Left goes back from inside a form field, and the typing is there when the call comes back") {
+    player_rig r;
+    CHECK(r.find("Back  (Alt+Left)"));  // the footer says the key
+    r.ui.press(ui::key::digit_0 + 1);    // to the account form, its field taking the keyboard
+    r.ui.frame({});
+    r.ui.type("4011");
+    REQUIRE(ImGui::GetIO().WantTextInput);
+    REQUIRE(r.app->form_inputs.at("account") == "4011");
+    r.ui.press_alt(ui::key::left);  // one key, no Escape first
+    CHECK(r.node() == "power");
+    r.ui.press(ui::key::digit_0 + 1);  // forward again, the same way
+    REQUIRE(r.node() == "acct");
+    r.ui.frame({});
+    CHECK(r.app->form_inputs.at("account") == "4011");
+    // The field has the keyboard again with the caret after the kept digits.
+    r.ui.type("2233");
+    CHECK(r.app->form_inputs.at("account") == "40112233");
+    r.ui.press(ui::key::enter);
+    REQUIRE(r.node() == "works");
+    // Outside a field it is Back too; held down it goes back once, not through the call.
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyAlt = true;
+    io.KeysDown[ui::key::left] = true;
+    for (int i = 0; i < 60; ++i) r.ui.frame({});  // a second, well past the key repeat delay
+    io.KeysDown[ui::key::left] = false;
+    io.KeyAlt = false;
+    r.ui.frame({});
+    CHECK(r.node() == "acct");
+    CHECK(r.app->form_inputs.at("account") == "40112233");
+}
+
+TEST_CASE("player view: Alt+Left goes back from the notes box with the note kept, not under a dialog") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 2);  // to the reboot step
+    REQUIRE(r.node() == "reboot");
+    r.ui.press(ui::letter('M'), true);
+    r.ui.frame({});
+    r.ui.type("router is old");
+    r.ui.press_alt(ui::key::left);
+    CHECK(r.node() == "power");
+    CHECK(r.app->note_draft == "router is old");
+    // A dialog takes the keys: Alt+Left does not move the call beneath it.
+    r.ui.press(ui::key::escape);
+    r.ui.press(ui::key::digit_0 + 2);
+    r.ui.press(ui::letter('E'), true);
+    REQUIRE(r.find("End call now"));
+    r.ui.press_alt(ui::key::left);
+    CHECK(r.node() == "reboot");
+    CHECK(r.find("End call now"));
+}
+
+TEST_CASE("player view: a mouse's Back button goes back a step") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 2);
+    REQUIRE(r.node() == "reboot");
+    r.ui.mouse_button(3);
+    CHECK(r.node() == "power");
+}

@@ -48,6 +48,26 @@ void headless_ui::press(int key, bool ctrl, const std::function<void()>& draw) {
     run(draw);
 }
 
+void headless_ui::press_alt(int key, const std::function<void()>& draw) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyAlt = true;
+    io.KeysDown[key] = true;
+    run(draw);
+    io.KeysDown[key] = false;
+    io.KeyAlt = false;
+    run(draw);
+    run(draw);
+}
+
+void headless_ui::mouse_button(int button, const std::function<void()>& draw) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MouseDown[button] = true;
+    run(draw);
+    io.MouseDown[button] = false;
+    run(draw);
+    run(draw);
+}
+
 void headless_ui::click(ImVec2 pos, const std::function<void()>& draw) {
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = pos;

@@ -25,8 +25,12 @@ public:
     void frame(const std::function<void()>& draw);
     // Runs frames: key down (with Ctrl if asked), key up, and one settling frame.
     void press(int key, bool ctrl = false, const std::function<void()>& draw = {});
+    // The same with Alt held (Alt+Left, say).
+    void press_alt(int key, const std::function<void()>& draw = {});
     // Moves the mouse to `pos`, presses and releases the left button over three frames.
     void click(ImVec2 pos, const std::function<void()>& draw = {});
+    // Presses and releases mouse button `button` where the mouse is (3: a mouse's Back button).
+    void mouse_button(int button, const std::function<void()>& draw = {});
     // Queues typed characters and runs a frame.
     void type(const std::string& text, const std::function<void()>& draw = {});
     // Mouse drag from `a` to `b` with the given button over several frames.
