@@ -119,7 +119,24 @@ const char* help_text =
     "commands: NUMBER choose, Enter continue, b back, r restart, n NOTE add a note, "
     "g STEP go to a step by id or title words (if allowed), q [REASON] end the call, ? help\n"
     "in a form: type each value; Enter keeps the value shown in [ ], - clears it; "
-    ":b :r :n :g :q :? are the commands above\n";
+    ":b :r :n :g :q :? are the commands above\n"
+    "Alt+Left then Enter goes back anywhere, in a form too (what was typed on that line is kept "
+    "for when the call comes back to the form)\n";
+
+// The line ends with Alt+Left, the window's Back key, as terminals send it (xterm, VTE,
+// tmux: ESC [1;3D; rxvt: ESC ESC [D): the text typed before it, else nullopt.
+std::optional<std::string> before_alt_left(const std::string& line) {
+    for (const std::string_view key : {"\x1b[1;3D", "\x1b\x1b[D", "\x1b\x1bOD"})
+        if (line.ends_with(key)) return trim(line.substr(0, line.size() - key.size()));
+    return std::nullopt;
+}
+
+// A line typed with the arrow keys (or Home, Delete...) in it: the terminal does not move
+// the cursor for a line read whole, it adds the keys' escape codes to the line.
+bool has_key_codes(const std::string& line) { return line.find('\x1b') != std::string::npos; }
+const char* key_codes_refused =
+    "the line has arrow or other special keys in it: they do not move the cursor here (the line is "
+    "read whole at Enter) and were not kept; type it again (Ctrl+U clears a line)";
 
 // `line` with full-width digits (U+FF10-FF19, what a Japanese input method types) as ASCII.
 std::string ascii_digits(std::string line) {
@@ -300,6 +317,18 @@ form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
                 std::string line;
                 if (!read_line(in, line)) return form_result::input_ended;
                 line = trim(line);
+                // Alt+Left: Back, with what was typed before it on the line kept as the
+                // field's typing (shown again when the call comes back to the form).
+                if (const auto typed = before_alt_left(line)) {
+                    if (*typed == "-") app.form_inputs[f.variable].clear();
+                    else if (has_key_codes(*typed)) out << "! " << key_codes_refused << '\n';
+                    else if (!typed->empty()) app.form_inputs[f.variable] = *typed;
+                    line = ":b";
+                } else if (has_key_codes(line)) {
+                    refuse(in, out, key_codes_refused);
+                    if (!in.refused.empty()) return form_result::input_ended;
+                    continue;
+                }
                 std::string command_line = line.size() > 1 && line[0] == ':' && command_of(line.substr(1)) ? line.substr(1) : "";
                 // "b" or "q caller hung up" typed out of habit: asked, not kept as the value
                 // unsaid. Yes/no fields and a choice's own options are values.
@@ -385,10 +414,13 @@ int run_console(player_app& app, std::istream& lines, std::ostream& out, std::si
             break;
         }
         line = trim(line);
-        // The form's ":b" spelling works here too.
+        // The form's ":b" spelling works here too, and so does Alt+Left.
         if (line.size() > 1 && line[0] == ':' && command_of(line.substr(1))) line.erase(0, 1);
+        if (before_alt_left(line)) line = "b";
         app.action_error.clear();
-        if (line.empty() || line == "c") {
+        if (has_key_codes(line)) {
+            app.action_error = key_codes_refused;
+        } else if (line.empty() || line == "c") {
             if (v.node_ptr && v.node_ptr->kind == node_kind::step) app.next();
         } else if (command_of(line)) {
             input_ended = run_command(app, line, in, out) == command_result::input_ended;

@@ -405,3 +405,41 @@ TEST_CASE("console: g inside a sub-script that forbids find says which part of t
                         "to a step. Finish it first; the call then goes back to 'Router check'") != std::string::npos);
     CHECK(r.status == session_status::completed);
 }
+
+TEST_CASE("console: Alt+Left then Enter goes back, from a form keeping what was typed on the line") {
+    // xterm's Alt+Left in a form field: back to the question, the digits kept for the form.
+    const auto r = play(test::player_tree_xml, "1\n1234\x1b[1;3D\n1\n\n12345678\n1\n");
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::completed);
+    CHECK(r.output.find("Account number * [1234]: ") != std::string::npos);
+    CHECK(r.transcript.find("12345678") != std::string::npos);
+    // rxvt's Alt+Left at a question's prompt.
+    const auto q = play(test::player_tree_xml, "2\n\x1b\x1b[D\nq\n");
+    CHECK(q.code == 0);
+    const auto first = q.output.find("== Power light ==");
+    REQUIRE(first != std::string::npos);
+    CHECK(q.output.find("== Power light ==", q.output.find("== Reboot ==")) != std::string::npos);
+    CHECK(q.output.find("unknown command") == std::string::npos);
+    CHECK(q.output.find("Alt+Left then Enter goes back") != std::string::npos);  // in the help
+}
+
+TEST_CASE("console: a line with arrow keys in it is not taken as a value or a command") {
+    // Left arrow to mend a typo adds ESC [D to the line: the value would have been kept with it.
+    const auto r = play(test::player_tree_xml, "1\n4011\x1b[D2233\n40112233\n1\n");
+    CHECK(r.code == 0);
+    CHECK(r.output.find("special keys") != std::string::npos);
+    // Asked again at once, the same field (nothing was submitted).
+    std::size_t asked = 0;
+    for (auto at = r.output.find("Account number *: "); at != std::string::npos; at = r.output.find("Account number *: ", at + 1))
+        ++asked;
+    CHECK(asked == 2);
+    CHECK(r.output.find("! Account number:") == std::string::npos);
+    CHECK(r.transcript.find("40112233") != std::string::npos);
+    CHECK(r.transcript.find("[D") == std::string::npos);
+    const auto q = play(test::player_tree_xml, "\x1b[A\nq\n");
+    CHECK(q.output.find("special keys") != std::string::npos);
+    CHECK(q.output.find("unknown command") == std::string::npos);
+    // A script's answers stop at one (exit 5), as at any refused answer.
+    const auto s = play(test::player_tree_xml, "1\n4011\x1b[D2233\n40112233\n1\n", {}, 0, true);
+    CHECK(s.code == 5);
+}
