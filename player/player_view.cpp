@@ -304,7 +304,13 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
         } else {
             const char* hint = f.placeholder.empty() ? "" : f.placeholder.c_str();
             // Free text gets the width there is: a two-sentence account must be readable back.
-            if (f.type == var_type::text && f.pattern.empty()) ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+            // Others are as wide as their example, where the form allows: cut at the usual
+            // width, a phone field's read "...or the switchboard with ext 40".
+            const float example = ImGui::CalcTextSize(hint).x + ImGui::GetStyle().FramePadding.x * 2 + 4;
+            if (f.type == var_type::text && f.pattern.empty())
+                ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+            else if (example > fonts.size * 24)
+                ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, example));
             if (ImGui::InputTextWithHint("##in", hint, &input, ImGuiInputTextFlags_EnterReturnsTrue | select, caret, &state))
                 submit = true;
             note_field(state, f.variable);

@@ -1073,3 +1073,28 @@ TEST_CASE("player view: a mouse's Back button goes back a step") {
     r.ui.mouse_button(3);
     CHECK(r.node() == "power");
 }
+
+TEST_CASE("player view: a field with a pattern is wide enough to show its whole example") {
+    // The check-in's phone field read "e.g. +1 555 0100 2233, or the switchboard with ext 40".
+    const char* xml = R"(<tree format="1" id="one" start="who">
+  <variables><variable name="phone" type="text"/><variable name="code" type="text"/></variables>
+  <form id="who" title="Who" to="done">
+    <field var="phone" pattern="[0-9 +]+" placeholder="e.g. +1 555 0100 2233, or the switchboard with ext 4021"/>
+    <field var="code" pattern="[0-9]{6}" placeholder="6 digits"/>
+  </form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml);
+    const player::drawn_control* phone = r.find("field:phone");
+    const player::drawn_control* code = r.find("field:code");
+    REQUIRE(phone);
+    REQUIRE(code);
+    float example = 0, usual = 0;
+    r.ui.frame([&] {
+        example = ImGui::CalcTextSize("e.g. +1 555 0100 2233, or the switchboard with ext 4021").x;
+        usual = r.ui.fonts().size * 24;
+    });
+    CHECK(phone->max.x - phone->min.x > example);
+    CHECK(phone->max.x <= 1280 * 0.64f);  // still inside the step's column
+    CHECK(code->max.x - code->min.x == doctest::Approx(usual));  // a short example keeps the usual width
+}
