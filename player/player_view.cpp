@@ -316,8 +316,21 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             note_field(state, f.variable);
         }
         if (escape && input != typed_before) input = typed_before;
-        if (f.type != var_type::choice && f.type != var_type::flag)
+        if (f.type != var_type::choice && f.type != var_type::flag) {
             state.controls.push_back({"field:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+            // A value longer than its box is shown whole under it, wrapped: the box shows one
+            // stretch of it, and an account is read back to the caller before going on.
+            const float padding = ImGui::GetStyle().FramePadding.x;
+            if (ImGui::CalcTextSize(input.c_str()).x > ImGui::GetItemRectSize().x - padding * 2) {
+                ui::want_glyphs(input);
+                ImGui::Indent(padding);
+                ImGui::PushTextWrapPos(0);
+                ImGui::TextUnformatted(input.c_str());
+                ImGui::PopTextWrapPos();
+                ImGui::Unindent(padding);
+                state.controls.push_back({"whole:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+            }
+        }
         ImGui::PopID();
         if (const std::string err = app.field_error_for(f.variable); !err.empty())
             ImGui::TextColored(colour_error, "%s", err.c_str());

@@ -1098,3 +1098,33 @@ TEST_CASE("player view: a field with a pattern is wide enough to show its whole 
     CHECK(phone->max.x <= 1280 * 0.64f);  // still inside the step's column
     CHECK(code->max.x - code->min.x == doctest::Approx(usual));  // a short example keeps the usual width
 }
+
+TEST_CASE("player view: a free-text value longer than its box is shown whole under it, to read back") {
+    const char* xml = R"(<tree format="1" id="one" start="facts">
+  <variables><variable name="issue" type="text"/><variable name="name" type="text"/></variables>
+  <form id="facts" title="Facts" to="done"><field var="issue" label="What happened"/><field var="name" label="Name"/></form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml);
+    r.ui.frame({});
+    r.ui.type("Rota changed");
+    r.ui.frame({});
+    CHECK_FALSE(r.find("whole:issue"));  // it fits: shown once
+    const std::string account =
+        " without notice three times in May: on the 3rd and the 10th by the shift planner, and on the 24th by "
+        "the manager herself, after the employee had arranged childcare for the original shift";
+    r.ui.type(account);
+    r.ui.frame({});
+    const player::drawn_control* field = r.find("field:issue");
+    const player::drawn_control* whole = r.find("whole:issue");
+    REQUIRE(field);
+    REQUIRE(whole);
+    CHECK(whole->min.y >= field->max.y);                          // under the box
+    CHECK(whole->max.y - whole->min.y > field->max.y - field->min.y);  // wrapped over lines, not cut
+    CHECK(whole->max.x <= field->max.x + 1);
+    // The next field is pushed down below it, not drawn over it.
+    const player::drawn_control* name = r.find("field:name");
+    REQUIRE(name);
+    CHECK(name->min.y > whole->max.y);
+    CHECK(r.app->form_inputs.at("issue") == "Rota changed" + account);
+}
