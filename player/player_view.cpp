@@ -803,6 +803,18 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
     state.modal_was_open = modal_open;
     const std::uint64_t drafts_at_start = app.drafts_generation();
     ImGuiIO& io = ImGui::GetIO();
+    // Typing on a form while none of its fields has the keyboard (after Escape, or a click
+    // beside them) goes on in the field the agent was last in, after what is there: it went
+    // nowhere, and a name typed while looking at the caller was lost.
+    if (const view& v = app.call().current(); !popup_open && !ImGui::IsAnyItemActive() && !io.InputQueueCharacters.empty() &&
+        !app.call().finished() && v.node_ptr && v.node_ptr->kind == node_kind::form && !v.fields.empty() &&
+        v.stuck.empty() && state.select_field.empty() && state.focus_field.empty() && !state.focus_form &&
+        app.drafts_generation() == state.focused_generation) {
+        const std::string& field = state.last_field.empty() ? v.fields.front().variable : state.last_field;
+        state.focus_field = field;  // with the caret after its text (draw_form)
+        state.select_field = field;  // so the characters wait for it (field_taking_keyboard)
+        state.select_frame = ImGui::GetFrameCount();
+    }
     if (field_taking_keyboard(state) && !popup_open) {
         // ImGui drops what an input is given in the frame it takes the keyboard: kept for the next.
         for (const ImWchar c : io.InputQueueCharacters) state.typed_early.push_back(c);

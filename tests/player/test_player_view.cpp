@@ -1128,3 +1128,25 @@ TEST_CASE("player view: a free-text value longer than its box is shown whole und
     CHECK(name->min.y > whole->max.y);
     CHECK(r.app->form_inputs.at("issue") == "Rota changed" + account);
 }
+
+TEST_CASE("player view: typing on a form after Escape goes on in the field it left, not nowhere") {
+    player_rig r;
+    r.ui.press(ui::key::digit_0 + 1);  // the account form, its field taking the keyboard
+    r.ui.frame({});
+    r.ui.type("4011");
+    r.ui.press(ui::key::escape);
+    r.ui.frame({});
+    REQUIRE_FALSE(ImGui::IsAnyItemActive());
+    r.ui.type("22");
+    r.ui.type("33");
+    for (int i = 0; i < 3; ++i) r.ui.frame({});
+    CHECK(r.app->form_inputs.at("account") == "40112233");
+    CHECK(ImGui::IsAnyItemActive());  // and the keyboard is back in it: Enter submits
+    r.ui.press(ui::key::enter);
+    CHECK(r.node() == "works");
+    // On a question, typed letters are still nobody's (the number keys choose).
+    r.ui.type("x");
+    for (int i = 0; i < 3; ++i) r.ui.frame({});
+    CHECK(r.node() == "works");
+    CHECK_FALSE(ImGui::IsAnyItemActive());
+}
