@@ -189,6 +189,19 @@ int put_caret_at_end(ImGuiInputTextCallbackData* data) {
     return 0;
 }
 
+// What a choice field's typing will be taken as when it is not an option as typed: the
+// option its start (in any case) fits, else the options it could be, else that it is none.
+std::string choice_reading(const view_field& f, const std::string& typed) {
+    const std::size_t first = typed.find_first_not_of(' ');
+    if (first == std::string::npos || std::find(f.options.begin(), f.options.end(), typed) != f.options.end()) return {};
+    if (const std::string taken = complete_input(f, typed); taken != typed) return "taken as " + taken;
+    const std::string want = lower_ascii(std::string_view(typed).substr(first, typed.find_last_not_of(' ') + 1 - first));
+    std::string could;
+    for (const std::string& option : f.options)
+        if (lower_ascii(option).starts_with(want)) could += (could.empty() ? "" : ", ") + option;
+    return could.empty() ? "not one of the options" : "could be " + could + ": type more";
+}
+
 // Called after a field's input: keeps which field has the keyboard.
 void note_field(player_view_state& state, const std::string& variable) {
     if (!ImGui::IsItemActive()) return;
@@ -284,6 +297,20 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
                 for (const std::string& option : f.options)
                     if (ImGui::Selectable(option.c_str(), option == input)) input = option;
                 ImGui::EndCombo();
+            }
+            // What the typing will be taken as, said as it is typed: "pl" showed nothing until
+            // Submit, and a start that fits two options ("b") or none was only refused then.
+            if (const std::string reading = choice_reading(f, input); !reading.empty()) {
+                const bool taken = reading.rfind("taken as", 0) == 0;
+                ImGui::SameLine();
+                if (ImGui::CalcTextSize(reading.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+                ui::want_glyphs(reading);
+                ImGui::PushTextWrapPos(0);
+                ImGui::PushStyleColor(ImGuiCol_Text, taken ? colour_muted : colour_warning);
+                ImGui::TextUnformatted(reading.c_str());
+                ImGui::PopStyleColor();
+                ImGui::PopTextWrapPos();
+                state.controls.push_back({"reading:" + f.variable + "=" + reading, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
             }
         } else if (f.type == var_type::flag) {
             // Typed like a choice ("y" is enough), with a checkbox beside it for the mouse:

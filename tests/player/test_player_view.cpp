@@ -1150,3 +1150,38 @@ TEST_CASE("player view: typing on a form after Escape goes on in the field it le
     CHECK(r.node() == "works");
     CHECK_FALSE(ImGui::IsAnyItemActive());
 }
+
+TEST_CASE("player view: a choice field says what its typing will be taken as, before Submit") {
+    const char* xml = R"(<tree format="1" id="one" start="f">
+  <variables><variable name="plan" type="choice" options="basic plus business"/></variables>
+  <form id="f" title="Plan" to="done"><field var="plan" label="Plan" required="true"/></form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml);
+    r.ui.frame({});
+    r.ui.type("pl");
+    r.ui.frame({});
+    const player::drawn_control* taken = r.find("reading:plan=taken as plus");
+    REQUIRE(taken);
+    const player::drawn_control* field = r.find("field:plan");
+    REQUIRE(field);
+    CHECK(taken->min.x > field->max.x);  // beside the field
+    CHECK(taken->max.x <= 1280 * 0.64f);
+    r.ui.press(ui::key::backspace);
+    r.ui.press(ui::key::backspace);
+    r.ui.type("b");
+    CHECK(r.find("reading:plan=could be basic, business: type more"));
+    r.ui.type("x");
+    CHECK(r.find("reading:plan=not one of the options"));
+    r.ui.press(ui::key::backspace);
+    r.ui.type("us");
+    CHECK(r.find("reading:plan=taken as business"));
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().variables().at("plan") == value{std::string("business")});
+    // An option typed as it is says nothing.
+    r.app->restart();
+    r.ui.frame({});
+    r.ui.frame({});
+    r.ui.type("plus");
+    CHECK_FALSE(r.find("reading:plan"));
+}
