@@ -162,8 +162,9 @@ void draw_header(player_app& app, player_view_state& state, const ui::font_set& 
             ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
             control(state, label);
             ImGui::PopStyleColor();
-        } else if (control(state, label) && !app.call().finished()) {
-            app.back_to(i);
+        } else if (control(state, label)) {
+            if (!app.call().finished()) app.back_to(i);
+            else state.back_after_end = app.call_number();
         }
         if (shown != crumbs[i].title && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", crumbs[i].title.c_str());
         if (last && state.crumbs_followed != crumbs.size()) {
@@ -573,6 +574,14 @@ void draw_end_screen(player_app& app, player_view_state& state, const ui::font_s
     ImGui::PopFont();
     if (s.status() == session_status::completed && !s.outcome().empty())
         ImGui::TextColored(colour_muted, "Outcome: %s", s.outcome().c_str());
+    // Back (a key or a step in the breadcrumb) did nothing here, without a word.
+    if (state.back_after_end == app.call_number()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(colour_warning, "This call has ended and is recorded: it cannot go back. If an answer was "
+                                           "wrong, say so in a note; Ctrl+N starts the next call.");
+        ImGui::PopTextWrapPos();
+        state.controls.push_back({"ended: no back", ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+    }
     // An abandoned call's last step was never done: named, not shown as if it were to do.
     if (s.status() == session_status::abandoned && last.node_ptr)
         ImGui::TextColored(colour_muted, "It was at: %s", last.title.c_str());
@@ -819,7 +828,10 @@ void draw_player(player_app& app, player_view_state& state, const ui::font_set& 
         // Backspace mends a field's typing, so it is Back only outside one; Alt+Left (as in a
         // browser) and a mouse's Back button are Back from anywhere, a form field or the notes
         // box included. What was typed in the form is kept for when the call comes back to it.
-        if (((!typing && plain_pressed(ui::key::backspace)) || back_pressed()) && !app.call().finished()) app.back();
+        if ((!typing && plain_pressed(ui::key::backspace)) || back_pressed()) {
+            if (!app.call().finished()) app.back();
+            else state.back_after_end = app.call_number();  // said, rather than nothing at all
+        }
     }
     // A dialog closed over a form gives the keyboard back to the field it was in (typing
     // after Escape went nowhere, and Backspace went back a step). Only the dialogs: a choice

@@ -50,6 +50,7 @@ struct player_view_state {
     std::uint64_t focused_generation = 0;  // player_app::drafts_generation the keyboard was last set up for
     std::vector<drawn_control> controls;  // rebuilt every frame
     std::size_t crumbs_followed = 0;      // breadcrumb length last scrolled to its end
+    std::uint64_t back_after_end = 0;     // the call (call_number) Back was tried on after it ended
     std::string transcript_copied;        // last text put on the clipboard
     // The ended call's transcript, built once rather than every frame, and the number of
     // the call it belongs to (player_app::call_number; 0 = none yet).

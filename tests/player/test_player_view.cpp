@@ -1185,3 +1185,35 @@ TEST_CASE("player view: a choice field says what its typing will be taken as, be
     r.ui.type("plus");
     CHECK_FALSE(r.find("reading:plan"));
 }
+
+TEST_CASE("player view: Back on the end screen says the call has ended instead of doing nothing") {
+    player_rig r;
+    r.app->choose(0);
+    r.app->form_inputs["account"] = "40112233";
+    r.app->submit();
+    r.app->choose(0);
+    REQUIRE(r.app->call().finished());
+    r.ui.frame({});
+    CHECK_FALSE(r.find("ended: no back"));
+    r.ui.press_alt(ui::key::left);
+    CHECK(r.find("ended: no back"));
+    CHECK(r.app->call().status() == session_status::completed);
+    r.ui.press(ui::letter('N'), true);  // the next call starts without it
+    CHECK_FALSE(r.app->call().finished());
+    r.ui.frame({});
+    CHECK_FALSE(r.find("ended: no back"));
+}
+
+TEST_CASE("player view: a breadcrumb step clicked on the end screen says the call has ended") {
+    player_rig r;
+    r.app->choose(0);
+    r.app->form_inputs["account"] = "40112233";
+    r.app->submit();
+    r.app->choose(0);
+    r.ui.frame({});
+    r.click("Power light##crumb0");
+    CHECK(r.find("ended: no back"));
+    CHECK(r.app->call().status() == session_status::completed);
+    r.ui.press(ui::key::backspace);  // outside a box, as Back: said too, nothing else
+    CHECK(r.find("ended: no back"));
+}
