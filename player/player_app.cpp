@@ -121,6 +121,7 @@ void player_app::sync_drafts() {
     // when the script comes to it again: then it shows the values as the script has them.
     const auto typed = v.node_ptr && m_went_back ? m_typed.find(v.node_ptr) : m_typed.end();
     m_went_back = false;
+    m_shows_typing = typed != m_typed.end();
     for (const view_field& f : v.fields) {
         std::string shown = f.value;
         if (typed != m_typed.end())
@@ -131,7 +132,10 @@ void player_app::sync_drafts() {
     // Typing the agent left here by going back is newer than anything above: the caller said it.
     if (const auto unsent = v.node_ptr ? m_unsent.find(v.node_ptr) : m_unsent.end(); unsent != m_unsent.end())
         for (const auto& [name, typed_value] : unsent->second)
-            if (form_inputs.count(name)) form_inputs[name] = typed_value;
+            if (form_inputs.count(name)) {
+                form_inputs[name] = typed_value;
+                m_shows_typing = true;
+            }
     field_errors.clear();
 }
 

@@ -109,6 +109,11 @@ public:
         return n.kind == node_kind::escalate || (n.kind == node_kind::end && !m_session->current().end_returns);
     }
 
+    // The form's inputs show what the agent typed (a form gone back to, or typing left in it
+    // by a move away), not only the values the script holds: kept to be mended, where a
+    // value the script asks for again is to be typed over.
+    bool form_shows_typing() const { return m_shows_typing; }
+
     // form_inputs fields that differ from what the form showed when it was reached.
     std::map<std::string, std::string> unsent_typing() const;
 
@@ -145,6 +150,7 @@ private:
     // Typing left in a form by a move away from it, not submitted: shown again there.
     std::map<const node*, std::map<std::string, std::string>> m_unsent;
     bool m_went_back = false;  // the last move was Back: a form shows what was typed in it
+    bool m_shows_typing = false;  // form_shows_typing()
     std::size_t m_drafts_depth = 0;
     std::uint64_t m_drafts_generation = 0;
     std::string m_notice;

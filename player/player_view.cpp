@@ -263,8 +263,15 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             ImGui::SetKeyboardFocusHere();
             state.select_field = f.variable;
             state.select_frame = ImGui::GetFrameCount();
-            state.caret_end_field = f.variable;
-            state.caret_end_frame = ImGui::GetFrameCount();
+            // A value the script asks for again ("ask for the amount again") is selected, so
+            // typing replaces it (ImGui selects a field focused from code): typed after it,
+            // "-5" then "5" made "-55". What the agent typed here before is not.
+            if (app.form_shows_typing()) {
+                state.caret_end_field = f.variable;
+                state.caret_end_frame = ImGui::GetFrameCount();
+            } else {
+                state.caret_end_field.clear();
+            }
         }
         // What is there (typing kept from before Back, a dialog) is not selected: a key
         // pressed next must not replace it.

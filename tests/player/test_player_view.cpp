@@ -1217,3 +1217,33 @@ TEST_CASE("player view: a breadcrumb step clicked on the end screen says the cal
     r.ui.press(ui::key::backspace);  // outside a box, as Back: said too, nothing else
     CHECK(r.find("ended: no back"));
 }
+
+TEST_CASE("player view: a value the script asks for again is typed over, what the agent typed is added to") {
+    const char* xml = R"(<tree format="1" id="one" start="f">
+  <variables><variable name="amount" type="number"/></variables>
+  <form id="f" title="Amount" to="check"><field var="amount" label="Amount" required="true"/></form>
+  <logic id="check"><branch if="amount &lt;= 0" to="again"/><otherwise to="done"/></logic>
+  <step id="again" title="Ask for the amount again" to="f"/>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml);
+    r.ui.frame({});
+    r.ui.type("-5");
+    r.ui.press(ui::key::enter);
+    REQUIRE(r.node() == "again");
+    r.ui.press(ui::key::enter);  // the script comes to the form again, showing -5
+    REQUIRE(r.node() == "f");
+    CHECK(r.app->form_inputs.at("amount") == "-5");
+    r.ui.frame({});
+    r.ui.type("5");  // the amount the caller gives now, not "-55"
+    CHECK(r.app->form_inputs.at("amount") == "5");
+    // Left by Back and come to again, what was typed is kept and added to.
+    r.ui.press_alt(ui::key::left);
+    REQUIRE(r.node() == "again");
+    r.ui.press(ui::key::enter);
+    r.ui.frame({});
+    r.ui.type("0");
+    CHECK(r.app->form_inputs.at("amount") == "50");
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().status() == session_status::completed);
+}
