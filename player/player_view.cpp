@@ -227,8 +227,10 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
         ImGui::TextUnformatted((f.label + (f.required ? " *" : "")).c_str());
         ImGui::PopFont();
         const auto note_beside = [](const std::string& note) {
+            // Not beside a label that wrapped: it would sit beside the label's first line.
+            const bool label_wrapped = ImGui::GetItemRectSize().y >= ImGui::GetTextLineHeight() * 1.5f;
             ImGui::SameLine();
-            if (ImGui::CalcTextSize(note.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+            if (label_wrapped || ImGui::CalcTextSize(note.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
             ImGui::PushStyleColor(ImGuiCol_Text, colour_muted);
             ImGui::TextUnformatted(note.c_str());
             ImGui::PopStyleColor();
@@ -525,10 +527,14 @@ void draw_side(player_app& app, player_view_state& state, const ui::font_set& fo
             ImGui::PushTextWrapPos(0);
             ImGui::TextColored(colour_muted, "%s:", label.c_str());
             // On the same line when both fit, else below: a long label must not hide the value.
-            if (ImGui::GetItemRectMax().x + ImGui::CalcTextSize(shown.c_str()).x + fonts.size <
-                ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+            // Not beside a label that wrapped: the value landed beside its first line, in the
+            // middle of it ("Account numbers not 0" over "found:").
+            const bool one_line = ImGui::GetItemRectSize().y < ImGui::GetTextLineHeight() * 1.5f;
+            if (one_line && ImGui::GetItemRectMax().x + ImGui::CalcTextSize(shown.c_str()).x + fonts.size <
+                                ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
                 ImGui::SameLine();
             ImGui::TextUnformatted(shown.c_str());
+            state.controls.push_back({"data:" + label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
             ImGui::PopTextWrapPos();
         }
     }

@@ -28,7 +28,7 @@ struct player_rig {
     player::player_view_state state;
     test::headless_ui ui;
 
-    explicit player_rig(const std::string& xml = test::player_tree_xml) {
+    explicit player_rig(const std::string& xml = test::player_tree_xml, float width = 1280) : ui(width, 800) {
         player::player_options o;
         o.tree_path = dir.write("router.xml", xml);
         o.agent = "alice";
@@ -1246,4 +1246,42 @@ TEST_CASE("player view: a value the script asks for again is typed over, what th
     CHECK(r.app->form_inputs.at("amount") == "50");
     r.ui.press(ui::key::enter);
     CHECK(r.app->call().status() == session_status::completed);
+}
+
+TEST_CASE("player view: a call data value goes under a label that wraps, not beside its first line") {
+    const char* xml = R"(<tree format="1" id="one" start="q">
+  <variables>
+    <variable name="tries" type="number" default="0" label="Account numbers not found"/>
+    <variable name="plan" type="text" default="basic" label="Plan"/>
+  </variables>
+  <question id="q" title="Q"><choice to="done">Done</choice></question>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    // A window half a screen wide, beside the CRM: the side panel is about 200 pixels.
+    player_rig r(xml, 640);
+    r.ui.frame({});
+    const player::drawn_control* tries = r.find("data:Account numbers not found");
+    const player::drawn_control* plan = r.find("data:Plan");
+    REQUIRE(tries);
+    REQUIRE(plan);
+    // "Plan: basic" fits on one line, its value beside the label; the long label wraps
+    // ("Account numbers not" / "found:"), and its value starts a line of its own.
+    const float panel = 640 * 0.64f;
+    CHECK(plan->min.x > panel + 40);
+    CHECK(tries->min.x < panel + 40);
+}
+
+TEST_CASE("player view: a field's note goes under a label that wraps, not beside its first line") {
+    const char* xml = R"(<tree format="1" id="one" start="f">
+  <variables><variable name="n" type="number" default="0"/></variables>
+  <form id="f" title="F" to="done">
+    <field var="n" label="Tell us what matters: extraordinarilylongwordingthere"/>
+  </form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml, 640);
+    r.ui.frame({});
+    const player::drawn_control* note = r.find("default:n=0");
+    REQUIRE(note);
+    CHECK(note->min.x < 40);  // at the start of a line of its own
 }
