@@ -537,7 +537,7 @@ std::string node_rows(const tree_report& r, const std::vector<node_figures>& nod
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
             "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
             "<td class=\"n\">{}</td>",
-            esc(qualified_node(r.tree_id, n.tree_id, n.node_id)), label(n.title), esc(n.kind), num(n.visits),
+            esc(qualified_node(r.tree_id, n.tree_id, n.node_id)), label(n.title), esc(kind_shown(n)), num(n.visits),
             num(n.sessions), pct(n.reach_rate), dwell(n.dwell, n.dwell.median_ms), dwell(n.dwell, n.dwell.p90_ms),
             num(n.abandoned_here), num(n.back_presses), n.visits > 0 ? pct(n.back_rate) : "&ndash;");
         if (versions) {

@@ -37,4 +37,8 @@ struct report_context {
 // "12.5%".
 [[nodiscard]] std::string percent(double share);
 
+// A node's kind for the tables: the tree file's, else "automatic" for a node that only ever
+// moved on by itself (so a "-" dwell does not read as a step nobody timed), else "".
+[[nodiscard]] std::string kind_shown(const node_figures& n);
+
 }  // namespace signpost::cli

@@ -24,6 +24,11 @@ std::string human_duration(double ms) {
 
 std::string percent(double share) { return fmt::format("{:.1f}%", share * 100); }
 
+std::string kind_shown(const node_figures& n) {
+    if (!n.kind.empty()) return n.kind;
+    return n.automatic_stays > 0 && n.dwell.count == 0 ? "automatic" : "";
+}
+
 namespace {
 
 // Cuts to `width` columns, marking the cut with an ellipsis.
@@ -166,7 +171,7 @@ void version_section(std::string& out, const tree_report& r) {
 
 void node_rows(table& t, const tree_report& r, const std::vector<node_figures>& nodes) {
     for (const node_figures& n : nodes) {
-        t.row({plain(qualified_node(r.tree_id, n.tree_id, n.node_id)), plain(n.title), n.kind, count(n.visits),
+        t.row({plain(qualified_node(r.tree_id, n.tree_id, n.node_id)), plain(n.title), kind_shown(n), count(n.visits),
                count(n.sessions), percent(n.reach_rate), dwell_or_dash(n.dwell, n.dwell.median_ms),
                dwell_or_dash(n.dwell, n.dwell.p90_ms), count(n.abandoned_here), count(n.back_presses),
                n.visits > 0 ? percent(n.back_rate) : "-"});
@@ -255,7 +260,7 @@ void drift_section(std::string& out, const tree_report& r) {
         for (const node_figures& n : r.retired_nodes) {
             std::string versions;
             for (int v : n.versions) versions += (versions.empty() ? "" : ", ") + std::to_string(v);
-            t.row({plain(qualified_node(r.tree_id, n.tree_id, n.node_id)), plain(n.title), n.kind, count(n.visits),
+            t.row({plain(qualified_node(r.tree_id, n.tree_id, n.node_id)), plain(n.title), kind_shown(n), count(n.visits),
                    count(n.sessions), percent(n.reach_rate), dwell_or_dash(n.dwell, n.dwell.median_ms),
                    dwell_or_dash(n.dwell, n.dwell.p90_ms), count(n.abandoned_here), count(n.back_presses), versions});
         }

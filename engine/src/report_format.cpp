@@ -142,6 +142,7 @@ json node_json(const tree_report& r, const node_figures& n, bool with_versions) 
         {"sessions", n.sessions},
         {"reach_rate", share(n.reach_rate)},
         {"dwell_ms", durations(n.dwell)},
+        {"automatic_stays", n.automatic_stays},
         {"exits", n.exits},
         {"abandoned_here", n.abandoned_here},
         {"abandon_rate", share(n.abandon_rate)},
@@ -355,6 +356,7 @@ struct csv_writer {
         count(section, subject, "sessions", n.sessions);
         rate(section, subject, "reach_rate", n.reach_rate);
         durations(section, subject, "dwell", n.dwell);
+        count(section, subject, "automatic_stays", n.automatic_stays);
         count(section, subject, "exits", n.exits);
         count(section, subject, "abandoned_here", n.abandoned_here);
         rate(section, subject, "abandon_rate", n.abandon_rate);

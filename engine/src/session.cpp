@@ -256,6 +256,25 @@ struct session::pattern_cache {
     }
 };
 
+// Pins the session's time for one agent action; nested actions (none today) keep the outer time.
+class session::action_clock {
+public:
+    explicit action_clock(session& s) : m_session(s), m_owner(!s.m_action_ms) {
+        if (m_owner) s.m_action_ms = s.m_clock.now_ms();
+    }
+    ~action_clock() {
+        if (m_owner) m_session.m_action_ms.reset();
+    }
+    action_clock(const action_clock&) = delete;
+    action_clock& operator=(const action_clock&) = delete;
+
+private:
+    session& m_session;
+    bool m_owner;
+};
+
+std::int64_t session::now() { return m_action_ms ? *m_action_ms : m_clock.now_ms(); }
+
 session::session(std::shared_ptr<const tree> root, const tree_library* library, clock& clk, event_sink* sink,
                  std::string agent)
     : m_root(std::move(root)),
@@ -265,7 +284,8 @@ session::session(std::shared_ptr<const tree> root, const tree_library* library, 
       m_agent(neutralise_controls(agent)),
       m_patterns(std::make_unique<pattern_cache>()) {
     assert(m_root && "a session needs a tree");
-    m_started_ms = m_clock.now_ms();
+    action_clock pinned(*this);
+    m_started_ms = now();
     m_state = std::make_unique<state>();
     m_state->where = m_root;
     m_state->node_id = m_root->start;
@@ -279,7 +299,7 @@ void session::emit(event_kind kind, const std::string& tree_id, const std::strin
                    std::string detail, std::string outcome) {
     event e;
     e.kind = kind;
-    e.time_ms = m_clock.now_ms();
+    e.time_ms = now();
     e.sequence = m_sequence++;
     e.tree_id = tree_id;
     e.node = node;
@@ -340,7 +360,7 @@ void session::add_crumb(const tree& t, const node& n) {
     c.tree_id = t.id;
     c.node_id = n.id;
     c.title = node_title(n);
-    c.entered_ms = m_clock.now_ms();
+    c.entered_ms = now();
     m_crumbs.push_back(std::move(c));
 }
 
@@ -446,7 +466,7 @@ void session::arrive(std::shared_ptr<const tree> t, std::string node_id, std::st
 
 void session::finish(session_status s, const node& end_node) {
     m_status = s;
-    m_ended_ms = m_clock.now_ms();
+    m_ended_ms = now();
     const std::string& tree_id = m_state->where->id;
     if (s == session_status::escalated) {
         m_team = end_node.team;
@@ -562,6 +582,7 @@ action_result session::choose(int visible) {
 
     const int index = shown.index;
     const std::string answer = shown.label;
+    action_clock pinned(*this);
     push_history();
     for (auto& [name, v] : assigned) set_variable(name, std::move(v));
     emit(event_kind::choose, m_state->where->id, n->id, index, c.label);
@@ -575,6 +596,7 @@ action_result session::next() {
     if (finished()) return failure(ended_message);
     const node* n = m_view.node_ptr;
     if (!n || n->kind != node_kind::step || !m_view.stuck.empty()) return failure("This step has no Continue");
+    action_clock pinned(*this);
     push_history();
     if (!m_crumbs.empty()) m_crumbs.back().answer = "Continue";
     arrive(m_state->where, n->to);
@@ -636,6 +658,7 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
         return r;
     }
 
+    action_clock pinned(*this);
     push_history();
     for (auto& [f, v] : captured) {
         const std::string shown = to_display(v);
@@ -652,6 +675,7 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
 action_result session::back() {
     if (finished()) return failure(ended_message);
     if (m_history.empty()) return failure("Nothing to go back to");
+    action_clock pinned(*this);
     const std::string left_tree = m_state->where->id;
     const std::string left_node = m_state->node_id;
     undo_last();
@@ -698,6 +722,7 @@ void session::undo_last() {
 action_result session::back_to(std::size_t index) {
     if (finished()) return failure(ended_message);
     if (index >= m_crumbs.size()) return failure(fmt::format("There is no step {}", index + 1));
+    action_clock pinned(*this);
     // Crumbs only ever grow between history entries, so the earliest saved state that
     // still shows step `index` is the moment the agent stood on it. One back event per
     // action undone (so a path is cut exactly, loops included), all but the last marked
@@ -716,6 +741,7 @@ bool session::can_go_back() const { return !finished() && !m_history.empty(); }
 
 void session::restart() {
     if (finished()) return;
+    action_clock pinned(*this);
     emit(event_kind::restart, m_state->where->id, m_state->node_id);
     begin();
 }
@@ -725,6 +751,7 @@ action_result session::go_to(const std::string& node_id) {
     const tree& t = *m_state->where;
     if (!t.allow_find) return failure("This script does not allow jumping to a step");
     if (!t.find(node_id)) return failure(fmt::format("This script has no step '{}'", node_id));
+    action_clock pinned(*this);
     push_history();
     arrive(m_state->where, node_id, found_by_search);
     refresh_view();
@@ -751,7 +778,8 @@ void session::abandon(const std::string& reason) {
     if (finished()) return;
     m_status = session_status::abandoned;
     m_abandon_reason = neutralise_controls(reason);
-    m_ended_ms = m_clock.now_ms();
+    action_clock pinned(*this);
+    m_ended_ms = now();
     emit(event_kind::end, m_state->where->id, m_state->node_id, -1, to_string(m_status), m_abandon_reason);
 }
 

@@ -77,6 +77,7 @@ struct path_statistics::impl {
         std::string id;
         const node* in_file = nullptr;  // null: not in the tree file (or no file)
         std::uint64_t visits = 0, returns = 0, found = 0, sessions = 0, exits = 0, abandoned = 0, back = 0, ended = 0;
+        std::uint64_t automatic = 0;  // stays that ended with the node moving on by itself
         duration_sketch dwell;
         std::uint64_t last_stamp = 0;  // session that last reached it (counts each session once)
         std::vector<int> versions;
@@ -232,9 +233,15 @@ struct path_statistics::impl {
             const std::int64_t spent = elapsed_ms(stay_start, when);
             if (how == stay_end::finished) return;
             if (n.in_file != nullptr) {
-                if (is_automatic(n.in_file->kind)) return;
+                if (is_automatic(n.in_file->kind)) {
+                    if (how == stay_end::moved_on) ++n.automatic;
+                    return;
+                }
             } else if (how == stay_end::moved_on && spent == 0) {
-                return;  // kind unknown: moving on within the same millisecond is no agent
+                // Kind unknown: the runtime gives every event of one agent action the same
+                // time, so moving on within the same millisecond is no agent.
+                ++n.automatic;
+                return;
             }
             n.dwell.add(spent);
         };
@@ -502,6 +509,7 @@ struct path_statistics::impl {
         f.sessions = n.sessions;
         f.reach_rate = ratio(n.sessions, started);
         f.dwell = figures_of(n.dwell);
+        f.automatic_stays = n.automatic;
         f.exits = n.exits;
         f.abandoned_here = n.abandoned;
         f.abandon_rate = ratio(n.abandoned, n.sessions);
@@ -778,6 +786,7 @@ struct path_statistics::impl {
             mine.back += theirs.back;
             mine.ended += theirs.ended;
             mine.dwell.merge(theirs.dwell);
+            mine.automatic += theirs.automatic;
             for (int v : theirs.versions)
                 if (std::find(mine.versions.begin(), mine.versions.end(), v) == mine.versions.end())
                     mine.versions.push_back(v);

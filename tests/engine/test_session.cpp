@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -571,6 +572,48 @@ TEST_CASE("session: back undoes a submitted form") {
     REQUIRE(t.choose(0));
     REQUIRE(t.submit({{"account", "1234"}}).field_errors.size() == 1);
     CHECK(t.variables().count("account") == 0);
+}
+
+// A clock that moves on each time it is read, as time passes while a player writes each
+// event to its log (an fsync per event).
+struct ticking_clock final : clock {
+    std::int64_t t = 1000;
+    std::int64_t now_ms() override { return t += 7; }
+};
+
+TEST_CASE("session: every event of one action carries the time the action began") {
+    ticking_clock clk;
+    recording_sink sink;
+    tree_library lib;
+    lib.add(load(verify_xml));
+    session s(load(billing_xml), &lib, clk, &sink);
+    // Start: the start event and the first enter are one moment, the session's start.
+    REQUIRE(sink.events.size() == 2);
+    CHECK(sink.events[0].time_ms == s.started_ms());
+    CHECK(sink.events[1].time_ms == s.started_ms());
+
+    // Each action's events (a choice, the jump, the sub-tree's start; an end, the return,
+    // a logic node, the next question) share one time, and the next action has a later one.
+    std::vector<std::int64_t> action_times;
+    auto act = [&](auto&& action) {
+        const std::size_t from = sink.events.size();
+        REQUIRE(action());
+        REQUIRE(sink.events.size() > from);
+        for (std::size_t i = from + 1; i < sink.events.size(); ++i)
+            CHECK_MESSAGE(sink.events[i].time_ms == sink.events[from].time_ms, sink.trail(from)[i - from]);
+        action_times.push_back(sink.events[from].time_ms);
+    };
+    act([&] { return s.choose(0); });  // choose intro, enter check (jump), enter ask
+    CHECK(sink.trail(2) == std::vector<std::string>{"choose intro Start", "enter check", "enter ask"});
+    act([&] { return s.choose(0); });  // choose ask, enter ok, enter after (logic), enter refund
+    CHECK(sink.trail(5) == std::vector<std::string>{"choose ask Matches", "enter ok", "enter after", "enter refund"});
+    CHECK(s.breadcrumb().back().entered_ms == action_times.back());
+    act([&] { return s.back(); });
+    act([&] { return s.choose(0); });
+    act([&] { return s.choose(0); });  // choose refund, enter done, end
+    CHECK(s.ended_ms() == action_times.back());
+    CHECK(sink.events.back().kind == event_kind::end);
+    CHECK(std::adjacent_find(action_times.begin(), action_times.end(), std::greater_equal<>()) == action_times.end());
 }
 
 TEST_CASE("session: jump runs the sub-tree, returns to `to`, and back crosses the jump") {

@@ -605,6 +605,51 @@ TEST_CASE("stats: without a tree file the figures come from the log alone") {
     CHECK(r.nodes[0].node_id == "power");
 }
 
+TEST_CASE("stats: logic nodes have no dwell without the tree file, however long the player took to log") {
+    // Writing each event takes the player some milliseconds (one fsync each): a clock that
+    // moves on every time it is read. The runtime gives all events of one action one time.
+    struct ticking_clock final : signpost::clock {
+        std::int64_t t = t0;
+        std::int64_t now_ms() override { return t += 7; }
+    } clk;
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    auto v2 = load(router_v2, "router.xml");
+    {
+        log_writer w;
+        REQUIRE(w.open(db));
+        begin_logged(w, *v2);
+        session s(v2, nullptr, clk, &w, "ana");
+        clk.t += 4000;
+        REQUIRE(s.choose(1));  // power -> reboot
+        clk.t += 30'000;
+        REQUIRE(s.next());  // reboot -> route (logic) -> power
+        clk.t += 2000;
+        REQUIRE(s.choose(0));  // power -> fixed
+        REQUIRE(s.status() == session_status::completed);
+    }
+    for (const bool with_tree : {false, true}) {
+        CAPTURE(with_tree);
+        statistics_options o;
+        if (with_tree) o.current = v2;
+        const auto reports = reports_of(db, o);
+        REQUIRE(reports.size() == 1);
+        const tree_report& r = reports[0];
+        const node_figures& route = node_of(r, "route");
+        CHECK(route.visits == 1);
+        CHECK(route.dwell.count == 0);
+        CHECK(route.automatic_stays == 1);
+        const node_figures& reboot = node_of(r, "reboot");
+        REQUIRE(reboot.dwell.count == 1);
+        CHECK(reboot.dwell.median_ms == doctest::Approx(30'000 + 7));  // the clock read once per action
+        CHECK(reboot.automatic_stays == 0);
+        const node_figures& power = node_of(r, "power");
+        CHECK(power.dwell.count == 2);
+        CHECK(power.automatic_stays == 0);
+        CHECK(node_of(r, "fixed").automatic_stays == 0);  // ends the call: neither a sample nor a move
+    }
+}
+
 TEST_CASE("stats: JSON output carries the exact figures") {
     router_log log;
     statistics_options o;

@@ -174,6 +174,12 @@ private:
     struct pattern_cache;  // compiled field patterns, by pattern text
     void emit(event_kind kind, const std::string& tree_id, const std::string& node, int choice = -1,
               std::string detail = {}, std::string outcome = {});
+    // The time of the action under way (see action_clock), else the clock's.
+    std::int64_t now();
+    // Held by each agent action: every event it emits carries the time the action began, so
+    // a logic or jump node the action passed through shows no time of its own in the log,
+    // however long writing the events in between took.
+    class action_clock;
     void begin();  // fresh variables, empty history, arrive at the root start
     void init_variables(const tree& t);
     // Moves to `node_id` of `t` and runs logic/jump/end nodes until an interactive node,
@@ -220,6 +226,7 @@ private:
     std::string m_outcome, m_team, m_priority, m_handoff, m_abandon_reason;
     std::int64_t m_started_ms = 0;
     std::int64_t m_ended_ms = 0;
+    std::optional<std::int64_t> m_action_ms;  // set while an action runs (action_clock)
 };
 
 }  // namespace signpost

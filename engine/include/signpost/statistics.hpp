@@ -77,6 +77,10 @@ struct node_figures {
     std::uint64_t sessions = 0;      // sessions that reached it at least once
     double reach_rate = 0;           // sessions / sessions started
     duration_figures dwell;          // one sample per stay the agent ended (docs/report.md)
+    // Stays that ended with the node moving on by itself: a logic or jump node, or, when
+    // the tree file is not known, a node left within the millisecond it was entered (one
+    // agent action's events share a time). Never dwell samples.
+    std::uint64_t automatic_stays = 0;
     std::uint64_t exits = 0;         // moves forward from it to another node
     std::uint64_t abandoned_here = 0;  // abandoned sessions (writer lost too) that ended on it
     double abandon_rate = 0;         // abandoned_here / sessions
