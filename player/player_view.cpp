@@ -734,9 +734,12 @@ void draw_find_dialog(player_app& app, player_view_state& state, const ui::font_
         state.find_confirm.clear();
         state.find_error.clear();
     }
-    ImGui::SetNextWindowSize(ImVec2(fonts.size * 32, fonts.size * 22));
-    if (!ImGui::BeginPopupModal(find_dialog, nullptr, ImGuiWindowFlags_NoResize)) return;
     const tree* t = app.call().current().tree_ptr;
+    // Room for the results; a message alone (find not allowed here, a step that ends the
+    // call) is sized to it, not left above a large empty box.
+    const bool message = !t->allow_find || !state.find_confirm.empty();
+    ImGui::SetNextWindowSize(ImVec2(fonts.size * 32, message ? 0 : fonts.size * 22));
+    if (!ImGui::BeginPopupModal(find_dialog, nullptr, ImGuiWindowFlags_NoResize)) return;
     if (!t->allow_find) {
         // Inside a sub-script that does not allow it (an identity check, say).
         ImGui::PushTextWrapPos(0);

@@ -1285,3 +1285,23 @@ TEST_CASE("player view: a field's note goes under a label that wraps, not beside
     REQUIRE(note);
     CHECK(note->min.x < 40);  // at the start of a line of its own
 }
+
+TEST_CASE("player view: the find dialog is sized to a message, and has room for results") {
+    std::string xml = test::player_tree_xml;
+    xml.replace(xml.find("start=\"power\""), 13, "start=\"power\" allow-find=\"true\"");
+    player_rig r(xml);
+    r.ui.press(ui::letter('F'), true);
+    const ImGuiWindow* dialog = ImGui::FindWindowByName("Find a step");
+    REQUIRE(dialog);
+    const float size = r.ui.fonts().size;
+    CHECK(dialog->Size.y == doctest::Approx(size * 22));
+    r.ui.type("tier");
+    r.ui.press(ui::key::enter);
+    REQUIRE(r.find("Hand off now"));
+    r.ui.frame({});
+    // Its question and buttons, not those over a box of empty room.
+    const player::drawn_control* yes = r.find("Hand off now");
+    REQUIRE(yes);
+    CHECK(dialog->Size.y < size * 10);
+    CHECK(dialog->Pos.y + dialog->Size.y - yes->max.y < size * 1.5f);
+}
