@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
     cli.add_option("--screenshot", screenshot, "Window: play --after, render, write this PNG and exit")
         ->excludes(console_flag)
         ->excludes(answers_option);
-    cli.add_option("--after", after, "Keys to play before --screenshot, e.g. \"1,2,Enter,text:12345678,Ctrl+R\"")
+    cli.add_option("--after", after, "Keys to play before --screenshot, e.g. \"1,text:12345678,Enter,Alt+Left,Ctrl+R\" (Ctrl+, Shift+ and Alt+ "
+                   "hold a key down; text:WORDS types, up to the next comma)")
         ->excludes(console_flag)
         ->excludes(answers_option);
     cli.footer("Exit status: 0 the call ended or the window was closed, 1 the tree cannot be played, 2 usage error "
