@@ -26,8 +26,13 @@ bool playable_despite(const diagnostic& d) {
 }
 
 // The player's keys (player_view.cpp): digits take a choice, Enter continues or submits,
-// Backspace goes back, Ctrl+R restarts; the number pad's digits and Enter too.
+// Backspace goes back outside a field and Alt+Left (or a mouse's Back button) from
+// anywhere, Ctrl+R restarts; the number pad's digits and Enter too.
 bool plain_pressed(int k) { return !ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
+bool back_pressed() {
+    const ImGuiIO& io = ImGui::GetIO();
+    return (io.KeyAlt && !io.KeyCtrl && ImGui::IsKeyPressed(ui::key::left, false)) || ImGui::IsMouseClicked(3);
+}
 bool ctrl_pressed(int k) { return ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(k, false); }
 bool enter_pressed() { return plain_pressed(ui::key::enter) || plain_pressed(ui::key::keypad_enter); }
 bool digit_pressed(int d) { return plain_pressed(ui::key::digit_0 + d) || plain_pressed(ui::key::keypad_0 + d); }
@@ -273,10 +278,13 @@ void preview_view::draw(editor_app& app) {
     ImGui::SameLine();
     // Back works on the end screen too (preview_call replays the call one step short).
     ImGui::BeginDisabled(!m_call->can_go_back());
-    const bool back_clicked = ImGui::Button("Back  (Backspace)");
+    const bool back_clicked = ImGui::Button("Back  (Alt+Left)");
     app.record("preview:back");
     ImGui::EndDisabled();
-    if (back_clicked || (keys && m_call->can_go_back() && plain_pressed(ui::key::backspace))) go_back();
+    // Alt+Left is Back in a form field too, as in the player; Backspace there mends the typing.
+    const bool back_key = (keys && plain_pressed(ui::key::backspace)) ||
+                          (m_focused && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId) && back_pressed());
+    if (back_clicked || (back_key && m_call->can_go_back())) go_back();
     ImGui::SameLine();
     if (ImGui::Button("Stop")) {
         stop();

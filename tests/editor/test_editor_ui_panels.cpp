@@ -255,6 +255,19 @@ TEST_CASE("editor panels: the preview plays from the keyboard, and Back leaves i
     r.click("preview:back");
     r.settle(1);
     CHECK(r.canvas().highlighted == "acct");
+    // Alt+Left goes back from inside a form field, where Backspace mends the typing.
+    r.click("preview:field:account");
+    r.ui.type("1");
+    r.ui.press(ui::key::backspace);
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "acct");
+    r.ui.press_alt(ui::key::left);
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "power");
+    CHECK(r.doc().current().find("reboot"));
+    r.ui.press(ui::key::digit_0 + 1);
+    r.settle(1);
+    CHECK(r.canvas().highlighted == "acct");
     // Ctrl+R restarts.
     r.ui.press(ui::letter('R'), true);
     r.settle(1);
