@@ -276,6 +276,9 @@ std::vector<call_data_row> player_app::call_data() const {
     std::vector<row> rows;
     for (const auto& [name, val] : m_session->variables()) {
         row r{trees.size(), 0, {name, to_answer(val)}};
+        // An empty text (a script's running log not yet written to) tells the agent
+        // nothing, and a label with no value beside it reads as a field to fill in.
+        if (r.shown.value.empty()) continue;
         bool labelled = false;
         for (std::size_t i = 0; i < trees.size(); ++i) {
             const variable* d = trees[i] ? trees[i]->find_variable(name) : nullptr;

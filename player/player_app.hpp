@@ -94,7 +94,8 @@ public:
     const tree* tree_by_id(const std::string& id) const;
     // The call's variables for the side panel: labelled by their declaration (in the tree
     // the agent is in, the script, or a sub-script the call went through: its variables stay
-    // after it returns), in the order the scripts declare them, values as shown.
+    // after it returns), in the order the scripts declare them, values as shown; none
+    // whose value is empty.
     std::vector<call_data_row> call_data() const;
 
     // Error for a field, or "".

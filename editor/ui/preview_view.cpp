@@ -246,8 +246,12 @@ void preview_view::draw_variables(editor_app& app) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(name.c_str());
             ImGui::TableNextColumn();
-            if (const auto it = values.find(name); it != values.end()) ImGui::TextUnformatted(to_display(it->second).c_str());
-            else ImGui::TextColored(colours::muted, "(unset)");
+            const auto it = values.find(name);
+            const std::string shown = it == values.end() ? std::string() : to_display(it->second);
+            // An empty text and an unset variable both look like nothing: say which.
+            if (it == values.end()) ImGui::TextColored(colours::muted, "(unset)");
+            else if (shown.empty()) ImGui::TextColored(colours::muted, "(empty)");
+            else ImGui::TextUnformatted(shown.c_str());
         }
         ImGui::EndTable();
     }
