@@ -208,6 +208,15 @@ std::vector<text_reference> find_references(std::string_view text) {
     return out;
 }
 
+namespace {
+// Ends with a full stop, question or exclamation mark, or an ellipsis ("..." or U+2026).
+bool ends_sentence(std::string_view s) {
+    if (s.empty()) return false;
+    const char last = s.back();
+    return last == '.' || last == '?' || last == '!' || s.ends_with("\xE2\x80\xA6");
+}
+}  // namespace
+
 std::string interpolate(std::string_view text,
                         const std::function<std::optional<std::string>(std::string_view)>& lookup) {
     std::string out;
@@ -222,10 +231,18 @@ std::string interpolate(std::string_view text,
         if (c == '{') {
             if (const std::size_t n = reference_length(text, i); n > 0) {
                 const auto name = text.substr(i + 1, n - 2);
-                if (auto replacement = lookup ? lookup(name) : std::nullopt)
+                if (auto replacement = lookup ? lookup(name) : std::nullopt) {
                     out += *replacement;
-                else
-                    out += text.substr(i, n);
+                    i += n;
+                    // "Scope: {scope}." with a typed scope that ends a sentence would read
+                    // "signs off.." : the value's own stop stands for the text's (not an
+                    // ellipsis, which is the author's).
+                    if (ends_sentence(*replacement) && i < text.size() && text[i] == '.' &&
+                        (i + 1 == text.size() || text[i + 1] != '.'))
+                        ++i;
+                    continue;
+                }
+                out += text.substr(i, n);
                 i += n;
                 continue;
             }

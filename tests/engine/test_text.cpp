@@ -101,6 +101,17 @@ TEST_CASE("text: interpolation fills in known names and keeps the rest as writte
     CHECK(interpolate("{two words} {1x} {", lookup) == "{two words} {1x} {");
     CHECK(interpolate("", lookup).empty());
     CHECK(interpolate("{account}{account}", lookup) == "1234567812345678");
+    // A value that ends a sentence takes the place of the text's full stop after it.
+    const auto scope = [](std::string_view name) -> std::optional<std::string> {
+        if (name == "done") return "Billing signs off.";
+        if (name == "asked") return "Is it on?";
+        if (name == "plain") return "Billing signs off";
+        return std::nullopt;
+    };
+    CHECK(interpolate("Done: {done}. Next", scope) == "Done: Billing signs off. Next");
+    CHECK(interpolate("Asked: {asked}.", scope) == "Asked: Is it on?");
+    CHECK(interpolate("Done: {plain}.", scope) == "Done: Billing signs off.");
+    CHECK(interpolate("Done: {done}...", scope) == "Done: Billing signs off....");  // the author's ellipsis stays
     // A value that itself looks like a reference is not expanded again.
     const auto echo = [](std::string_view name) -> std::optional<std::string> {
         return "{" + std::string(name) + "}";

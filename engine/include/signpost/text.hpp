@@ -60,7 +60,8 @@ struct brace_group {
 std::vector<brace_group> find_brace_groups(std::string_view text);
 
 // Replaces each `{name}` with lookup(name); unknown names (lookup returns nullopt) stay as
-// written. `{{`/`}}` become single braces.
+// written. `{{`/`}}` become single braces. A value ending in '.', '?', '!' or an ellipsis
+// takes the place of one '.' right after its reference ("Scope: {scope}." never "off..").
 std::string interpolate(std::string_view text,
                         const std::function<std::optional<std::string>(std::string_view)>& lookup);
 
