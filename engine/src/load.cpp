@@ -469,6 +469,9 @@ private:
     std::string meant_variable(std::string_view inside) const;
     void unknown_element(pugi::xml_node child, pugi::xml_node parent,
                          name_list allowed, std::string_view node_id);
+    // An element read as the one it means (`<if>` as `<branch>`), whose error shows it
+    // rewritten, attributes included.
+    pugi::xml_node m_read_as_meant;
     void stray_text(pugi::xml_node child, pugi::xml_node parent, std::string_view node_id);
     // Calls on_element for each child element; text between them is reported.
     template <typename F>
@@ -611,7 +614,8 @@ attr_list loader::read_attrs(pugi::xml_node el, name_list allowed,
                 // the nodes it leads to are not called unreachable.
                 message += "; Signpost calls it '" + std::string(meant) + "': write " + std::string(meant) + "=" +
                            quote_value(item.value);
-                error("unknown-attribute", message, name_pos(item), node_id, name);
+                // On an element read as another, that element's error already shows it renamed.
+                if (el != m_read_as_meant) error("unknown-attribute", message, name_pos(item), node_id, name);
                 item.name = meant;
                 if (!out.find(meant)) out.push_back(item);
                 continue;
@@ -747,12 +751,50 @@ std::string_view meant_element(std::string_view name, name_list allowed) {
     return {};
 }
 
+// The attributes an element read as another (meant_element) takes.
+name_list meant_element_attrs(std::string_view element) {
+    if (element == "branch") return branch_attrs;
+    if (element == "otherwise") return otherwise_attrs;
+    if (element == "choice") return choice_attrs;
+    if (element == "field") return field_attrs;
+    if (element == "variable") return variable_attrs;
+    return {};
+}
+
+// `<if test="n > 0" to="a"/>` as Signpost writes it: `<branch if='n > 0' to='a'/>`, its
+// attributes renamed as read_attrs reads them (others left for their own error), so the
+// one error an author gets is the line to write.
+std::string rewritten_element(pugi::xml_node child, std::string_view form) {
+    const std::string_view element = form_element(form);
+    const name_list allowed = meant_element_attrs(element);
+    std::string out = "<" + std::string(element);
+    for (pugi::xml_attribute a = child.first_attribute(); a; a = a.next_attribute()) {
+        std::string_view name = a.name();
+        if (!contains(allowed, name)) name = meant_attribute(name, allowed, child);
+        if (name.empty()) continue;
+        out += " " + std::string(name) + "=" + quote_value(a.value());
+    }
+    if (element != "choice" && element != "text" && element != "hint") return out + "/>";
+    std::string body;  // the label or text, on one line
+    for (const char* p = child.child_value(); *p; ++p) {
+        const bool space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+        if (!space) body += *p;
+        else if (!body.empty() && body.back() != ' ') body += ' ';
+    }
+    while (!body.empty() && body.back() == ' ') body.pop_back();
+    if (body.empty() || body.size() > 60) body = "...";
+    return out + ">" + body + "</" + std::string(element) + ">";
+}
+
 void loader::unknown_element(pugi::xml_node child, pugi::xml_node parent,
                              name_list allowed, std::string_view node_id) {
     const std::string name = child.name();
     std::string message = "unknown element <" + name + "> in <" + parent.name() + ">";
     const std::string hint = suggestion(name, allowed);
-    if (const std::string_view meant = meant_element(name, allowed); !meant.empty())
+    const std::string_view meant = meant_element(name, allowed);
+    if (!meant.empty() && child == m_read_as_meant)
+        message += "; Signpost writes it " + rewritten_element(child, meant);
+    else if (!meant.empty())
         message += std::string("; Signpost writes it ") + std::string(meant);
     else if (!hint.empty())
         message += "; " + hint;
@@ -940,10 +982,17 @@ void loader::check_file_name(const attr& id) {
 void loader::read_variables(pugi::xml_node el) {
     read_attrs(el, {}, "");
     for_children(el, "", [&](pugi::xml_node c) {
-        if (std::string_view(c.name()) == "variable")
+        if (std::string_view(c.name()) == "variable") {
             read_variable(c);
-        else
+        } else if (!meant_element(c.name(), variables_children).empty()) {
+            // <var name=...>: one error, and the variable is declared, so its uses are not
+            // each called undeclared.
+            m_read_as_meant = c;
             unknown_element(c, el, variables_children, "");
+            read_variable(c);
+        } else {
+            unknown_element(c, el, variables_children, "");
+        }
     });
 }
 
@@ -1196,6 +1245,7 @@ void loader::read_node(pugi::xml_node el, node_kind kind) {
         // <option>, <if>, <else>: one error naming ours, and it is read as ours, so its
         // link is not lost (no unreachable nodes, no loop "with no way out" behind it).
         if (const std::string_view meant = meant_element(name, allowed_children); !meant.empty()) {
+            m_read_as_meant = c;
             unknown_element(c, el, allowed_children, n.id);
             name = form_element(meant);
         }

@@ -766,10 +766,11 @@ TEST_CASE("load: another tool's element for one of ours names our form and is re
     INFO(dump(r.problems));
     const auto found = with_code(r.problems, "unknown-element");
     REQUIRE(found.size() == 3);
-    CHECK(found[0].message == "unknown element <option> in <question>; Signpost writes it <choice to=\"ID\">label</choice>");
+    // Each names the line to write, with what the element holds.
+    CHECK(found[0].message == "unknown element <option> in <question>; Signpost writes it <choice to='l'>One</choice>");
     CHECK(found[0].pos == source_pos{9, 5});
-    CHECK(found[1].message == "unknown element <else> in <logic>; Signpost writes it <otherwise to=\"ID\"/>");
-    CHECK(found[2].message == "unknown element <description> in <end>; Signpost writes it <text>...</text>");
+    CHECK(found[1].message == "unknown element <else> in <logic>; Signpost writes it <otherwise to='e'/>");
+    CHECK(found[2].message == "unknown element <description> in <end>; Signpost writes it <text>Bye</text>");
     // Nothing else: the links they hold are read, so no node is unreachable behind them.
     CHECK(r.problems.size() == 3);
     REQUIRE(r.loaded);
@@ -777,6 +778,30 @@ TEST_CASE("load: another tool's element for one of ours names our form and is re
     CHECK(r.loaded->find("b")->choices[0].to == "l");
     CHECK(r.loaded->find("l")->otherwise == "e");
     CHECK(r.loaded->find("e")->text == "Bye");
+    // Another tool's attributes on it are renamed in that one error, not reported again;
+    // an attribute with no meaning here keeps its own error.
+    const load_result slip = load(with_body("  <logic id=\"b\"><if test=\"n > 1\" goto=\"a\" weight=\"2\"/>"
+                                            "<otherwise to=\"a\"/></logic>\n"));
+    INFO(dump(slip.problems));
+    CHECK(only(slip, "unknown-element").message ==
+          "unknown element <if> in <logic>; Signpost writes it <branch if='n > 1' to='a'/>");
+    CHECK(only(slip, "unknown-attribute").message == "unknown attribute 'weight' on <if>; allowed: if, to");
+    CHECK(slip.problems.size() == 2);
+    REQUIRE(slip.loaded);
+    REQUIRE(slip.loaded->find("b")->branches.size() == 1);
+    CHECK(slip.loaded->find("b")->branches[0].to == "a");
+    // <var> in <variables> declares the variable: its uses are not each undeclared.
+    const load_result var = load("<tree format=\"1\" id=\"t\" start=\"f\">\n"
+                                 "  <variables><var name=\"n\" type=\"number\"/></variables>\n"
+                                 "  <form id=\"f\" to=\"a\"><field var=\"n\"/></form>\n"
+                                 "  <end id=\"a\" outcome=\"x\"/>\n</tree>");
+    INFO(dump(var.problems));
+    CHECK(only(var, "unknown-element").message ==
+          "unknown element <var> in <variables>; Signpost writes it <variable name='n' type='number'/>");
+    CHECK(var.problems.size() == 1);
+    REQUIRE(var.loaded);
+    REQUIRE(var.loaded->find_variable("n"));
+    CHECK(var.loaded->find_variable("n")->type == var_type::number);
     // A tree with no format attribute is told the value to add.
     CHECK(only(load("<tree id=\"t\" start=\"a\"><end id=\"a\" outcome=\"x\"/></tree>"), "missing-attribute").message ==
           "<tree> needs a 'format' attribute: add format=\"1\" (the version of this file format it is written in)");
