@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
         ->excludes(console_flag)
         ->excludes(answers_option);
     cli.add_option("--after", after, "Keys to play before --screenshot, e.g. \"1,text:12345678,Enter,Alt+Left,Ctrl+R\" (Ctrl+, Shift+ and Alt+ "
-                   "hold a key down; text:WORDS types, up to the next comma)")
+                   "hold a key down; text:WORDS types, up to the next comma; \\, types a comma)")
         ->excludes(console_flag)
         ->excludes(answers_option);
     cli.footer("Exit status: 0 the call ended or the window was closed, 1 the tree cannot be played, 2 usage error "

@@ -2,9 +2,7 @@
 #include "notices.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
-#include <map>
 #include <vector>
 
 #include <GLFW/glfw3.h>
@@ -13,29 +11,11 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
-#include "keys.hpp"
 #include "stop_signal.hpp"
 
 namespace signpost::ui {
 
 namespace {
-
-const std::map<std::string, int>& named_keys() {
-    static const std::map<std::string, int> keys = {
-        {"enter", key::enter},       {"return", key::enter},   {"backspace", key::backspace},
-        {"escape", key::escape},     {"esc", key::escape},     {"tab", key::tab},
-        {"space", key::space},       {"delete", key::del},     {"up", key::up},
-        {"down", key::down},         {"left", key::left},      {"right", key::right},
-        {"home", key::home},         {"end", key::end},        {"pageup", key::page_up},
-        {"pagedown", key::page_down},
-    };
-    return keys;
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
 
 void glfw_error(int code, const char* description) {
     // Reported once at start-up through run_window's own message; keep GLFW's detail on stderr.
@@ -43,57 +23,6 @@ void glfw_error(int code, const char* description) {
 }
 
 }  // namespace
-
-bool parse_scripted_inputs(const std::string& spec, std::vector<scripted_input>& out, std::string& error) {
-    std::size_t start = 0;
-    while (start <= spec.size()) {
-        std::size_t comma = spec.find(',', start);
-        if (comma == std::string::npos) comma = spec.size();
-        std::string token = spec.substr(start, comma - start);
-        start = comma + 1;
-        if (token.empty()) {
-            if (comma >= spec.size()) break;
-            continue;
-        }
-        scripted_input in;
-        if (token.rfind("text:", 0) == 0) {
-            in.text = token.substr(5);
-            out.push_back(in);
-            continue;
-        }
-        std::string rest = token;
-        for (;;) {
-            const std::string l = lower(rest);
-            if (l.rfind("ctrl+", 0) == 0) {
-                in.ctrl = true;
-                rest = rest.substr(5);
-            } else if (l.rfind("shift+", 0) == 0) {
-                in.shift = true;
-                rest = rest.substr(6);
-            } else if (l.rfind("alt+", 0) == 0) {
-                in.alt = true;
-                rest = rest.substr(4);
-            } else {
-                break;
-            }
-        }
-        const std::string l = lower(rest);
-        if (auto it = named_keys().find(l); it != named_keys().end()) {
-            in.key = it->second;
-        } else if (rest.size() == 1 && std::isdigit(static_cast<unsigned char>(rest[0]))) {
-            in.key = key::digit_0 + (rest[0] - '0');
-        } else if (rest.size() == 1 && std::isalpha(static_cast<unsigned char>(rest[0]))) {
-            in.key = letter(rest[0]);
-        } else {
-            error = "unknown key '" + token + "' (use 1-9, a letter, Enter, Backspace, Escape, Tab, Left, Right, "
-                    "Up, Down, Home, End, PageUp, PageDown, Space, Delete, with Ctrl+, Shift+ or Alt+ before it, "
-                    "or text:WORDS)";
-            return false;
-        }
-        out.push_back(in);
-    }
-    return true;
-}
 
 std::string write_framebuffer_png(const std::string& path, int width, int height) {
     std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * height * 4);

@@ -8,21 +8,9 @@
 #include <vector>
 
 #include "fonts.hpp"
+#include "scripted_input.hpp"
 
 namespace signpost::ui {
-
-// One scripted input step for --after: a key press (with Ctrl, Shift or Alt held), or typed text.
-struct scripted_input {
-    int key = -1;         // key code (keys.hpp), -1 for text
-    bool ctrl = false;
-    bool shift = false;
-    bool alt = false;
-    std::string text;     // typed characters when key == -1
-};
-
-// Parses "1,2,Enter,Ctrl+R,Alt+Left,text:12345678" into steps; on a bad token returns false
-// and sets `error`.
-bool parse_scripted_inputs(const std::string& spec, std::vector<scripted_input>& out, std::string& error);
 
 struct window_options {
     std::string title;
