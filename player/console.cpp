@@ -399,8 +399,10 @@ int run_console(player_app& app, std::istream& lines, std::ostream& out, std::si
     out << neutralise_controls(app.script().title) << " (version " << app.script().version << ")\n" << help_text;
     bool input_ended = false;
     std::uint64_t shown_generation = 0;  // drafts_generation when the step was last shown
+    bool reminded = false;               // an empty line at a question was answered in one line
     while (!app.call().finished() && !input_ended) {
-        show(app, out, columns, app.drafts_generation() != shown_generation);
+        if (!reminded) show(app, out, columns, app.drafts_generation() != shown_generation);
+        reminded = false;
         shown_generation = app.drafts_generation();
         const view& v = app.call().current();
         if (v.node_ptr && v.node_ptr->kind == node_kind::form && v.stuck.empty()) {
@@ -420,6 +422,11 @@ int run_console(player_app& app, std::istream& lines, std::ostream& out, std::si
         app.action_error.clear();
         if (has_key_codes(line)) {
             app.action_error = key_codes_refused;
+        } else if (line.empty() && v.node_ptr && v.node_ptr->kind == node_kind::question && !v.choices.empty()) {
+            // Enter alone (a habit from steps) does not scroll the whole question past again.
+            out << "  type a choice's number, 1" << (v.choices.size() > 1 ? "-" + std::to_string(v.choices.size()) : "")
+                << " (b back, ? help)\n";
+            reminded = true;
         } else if (line.empty() || line == "c") {
             if (v.node_ptr && v.node_ptr->kind == node_kind::step) app.next();
         } else if (command_of(line)) {

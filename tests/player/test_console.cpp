@@ -443,3 +443,17 @@ TEST_CASE("console: a line with arrow keys in it is not taken as a value or a co
     const auto s = play(test::player_tree_xml, "1\n4011\x1b[D2233\n40112233\n1\n", {}, 0, true);
     CHECK(s.code == 5);
 }
+
+TEST_CASE("console: Enter alone at a question says what to type, without showing the question again") {
+    const auto r = play(test::player_tree_xml, "\n1\n12345678\n\n\n1\n", {}, 0, /*scripted=*/true);
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::completed);
+    const auto count = [&](const std::string& s) {
+        std::size_t n = 0;
+        for (auto at = r.output.find(s); at != std::string::npos; at = r.output.find(s, at + 1)) ++n;
+        return n;
+    };
+    CHECK(count("  type a choice's number, 1-2 (b back, ? help)\n") == 3);
+    CHECK(count("== Power light ==") == 1);
+    CHECK(count("== Working now? ==") == 1);
+}
