@@ -20,6 +20,7 @@
 #include "editor_app.hpp"
 #include "model/commands.hpp"
 #include "palette.hpp"
+#include "signpost/markdown.hpp"
 #include "ui/markdown_view.hpp"
 
 namespace signpost::editor {
@@ -124,8 +125,12 @@ void inspector_view::label(editor_app& app, const char* text, const std::string&
 }
 
 inspector_view::edit_result inspector_view::text_input(editor_app& app, const std::string& field,
-                                                       const std::string& value, bool multiline, float height,
+                                                       const std::string& stored, bool multiline, float height,
                                                        const char* hint) {
+    // A box wraps at its own width: a paragraph the file's author wrapped by hand is shown
+    // as one, not broken at the old places. It reads the same; the file changes only when
+    // the text is edited.
+    const std::string value = multiline ? unwrap_paragraph_lines(stored) : stored;
     const std::string k = key(field);
     const bool mine = m_edit_key == k;
     std::string shown = value;
@@ -156,9 +161,13 @@ inspector_view::edit_result inspector_view::text_input(editor_app& app, const st
     app.record("field:" + field);
     r.text = shown;
     if (ImGui::IsItemActive()) {
+        if (!mine) m_edit_began = {stored, value};
         m_edit_key = k;
         m_edit_buf = shown;
     }
+    // Typed back to what it was (Escape, or undone by hand): the text as the file had it,
+    // line breaks and all, so nothing changes that was not edited.
+    if (r.changed && m_edit_key == k && r.text == m_edit_began.second) r.text = m_edit_began.first;
     if (ImGui::IsItemDeactivated()) {
         r.left = true;
         if (m_edit_key == k) m_edit_key.clear();

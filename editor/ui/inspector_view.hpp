@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "model/expression_text.hpp"
 #include "signpost/tree.hpp"
@@ -83,6 +84,8 @@ private:
     std::string m_items;  // how many variables, or a node's answers/branches/fields, this frame
     std::string m_edit_key;
     std::string m_edit_buf;
+    // The field's text when its edit began: as stored, and as its box showed it.
+    std::pair<std::string, std::string> m_edit_began;
     ui::wrapped_text_box m_text_box;  // the multi-line fields (one is edited at a time)
     std::unordered_map<std::string, draft> m_drafts;
     std::string m_picker_filter;

@@ -17,6 +17,23 @@ namespace {
 // four-space indent should not turn a sentence into code. Fenced code still works.
 constexpr unsigned parse_flags = MD_DIALECT_COMMONMARK | MD_FLAG_NOHTML | MD_FLAG_NOINDENTEDCODEBLOCKS;
 
+char32_t first_code_point(std::string_view s) {
+    char32_t cp = 0;
+    return !s.empty() && decode_utf8(s, 0, cp) > 0 ? cp : 0;
+}
+char32_t last_code_point(std::string_view s) {
+    std::size_t at = s.size();
+    while (at > 0 && (static_cast<unsigned char>(s[at - 1]) & 0xC0) == 0x80) --at;
+    if (at == 0) return 0;
+    char32_t cp = 0;
+    return decode_utf8(s, at - 1, cp) > 0 ? cp : 0;
+}
+// Chinese ideographs, kana, CJK and full-width punctuation: written without spaces.
+bool unspaced_script(char32_t c) {
+    return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
 // md4c reports entities ("&amp;", "&#233;") verbatim; the common ones are decoded, any
 // other named entity is kept as written (better than dropping it).
 std::string decode_entity(std::string_view e) {
@@ -111,23 +128,6 @@ struct builder {
     }
 
     bool soft_break = false;  // a source line break is pending
-
-    static char32_t first_code_point(std::string_view s) {
-        char32_t cp = 0;
-        return !s.empty() && decode_utf8(s, 0, cp) > 0 ? cp : 0;
-    }
-    static char32_t last_code_point(std::string_view s) {
-        std::size_t at = s.size();
-        while (at > 0 && (static_cast<unsigned char>(s[at - 1]) & 0xC0) == 0x80) --at;
-        if (at == 0) return 0;
-        char32_t cp = 0;
-        return decode_utf8(s, at - 1, cp) > 0 ? cp : 0;
-    }
-    // Chinese ideographs, kana, CJK and full-width punctuation: written without spaces.
-    static bool unspaced_script(char32_t c) {
-        return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-               (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FFFF);
-    }
 
     // The block text goes to now. Text that resumes an outer item after a nested list
     // becomes a paragraph of its own so block order follows reading order.
@@ -340,6 +340,101 @@ std::vector<md_block> parse_markdown(std::string_view text) {
         if (!block.spans.empty() && block.spans.back().code) {
             std::string& t = block.spans.back().text;
             while (!t.empty() && t.back() == '\n') t.pop_back();
+        }
+    }
+    return out;
+}
+
+namespace {
+
+std::string_view strip_indent(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    return line.substr(i);
+}
+
+// A code fence's marker: "```" or "~~~" or longer ("" when the line is none). A fence
+// closes only with the character it opened with, at least as many times, nothing after.
+std::string_view fence_marker(std::string_view line) {
+    const std::string_view s = strip_indent(line);
+    if (s.empty() || (s[0] != '`' && s[0] != '~')) return {};
+    const std::size_t n = s.find_first_not_of(s[0]);
+    const std::string_view marker = s.substr(0, n);
+    return marker.size() >= 3 ? marker : std::string_view();
+}
+
+// A line that begins a block of its own, or underlines the line before (a setext heading),
+// so the break before it is kept.
+bool begins_block(std::string_view line) {
+    const std::string_view s = strip_indent(line);
+    if (s.empty()) return true;
+    const char c = s[0];
+    if (c == '#' || c == '>' || c == '|' || c == '<' || c == '=' || c == '`' || c == '~') return true;
+    if ((c == '-' || c == '*' || c == '+' || c == '_') && (s.size() == 1 || s[1] == ' ' || s[1] == c)) return true;
+    std::size_t digits = 0;
+    while (digits < s.size() && digits < 10 && s[digits] >= '0' && s[digits] <= '9') ++digits;
+    return digits > 0 && digits < s.size() && (s[digits] == '.' || s[digits] == ')');
+}
+
+// A line that is a block by itself (heading, rule, setext underline, fence, table row,
+// HTML), so the break after it is kept too. A list item or quote is not: the line after
+// it continues its paragraph.
+bool whole_line_block(std::string_view line) {
+    const std::string_view s = strip_indent(line);
+    if (s.empty()) return true;
+    const char c = s[0];
+    if (c == '#' || c == '=' || c == '`' || c == '~' || c == '|' || c == '<') return true;
+    return s.find_first_not_of("-*_ \t") == std::string_view::npos;
+}
+
+// Characters whose meaning can depend on what is beside them (emphasis runs, links,
+// escapes, code spans): a break beside one stays.
+bool marker_character(char32_t c) {
+    return c == '*' || c == '_' || c == '`' || c == '[' || c == ']' || c == '(' || c == ')' || c == '!' ||
+           c == '\\' || c == '<' || c == '>' || c == '&' || c == '~' || c == '|';
+}
+
+}  // namespace
+
+std::string unwrap_paragraph_lines(std::string_view markdown) {
+    std::vector<std::string_view> lines;
+    for (std::size_t at = 0;;) {
+        const std::size_t nl = markdown.find('\n', at);
+        lines.push_back(markdown.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    std::string out;
+    out.reserve(markdown.size());
+    std::string_view open_fence;  // the marker of the fence the line is in, if any
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string_view line = lines[i];
+        const std::string_view marker = fence_marker(line);
+        const bool fence = !marker.empty();
+        if (open_fence.empty()) {
+            open_fence = marker;
+        } else if (fence && marker[0] == open_fence[0] && marker.size() >= open_fence.size() &&
+                   strip_indent(line).substr(marker.size()).find_first_not_of(" \t") == std::string_view::npos) {
+            open_fence = {};
+        }
+        const bool in_fence = !open_fence.empty();
+        out += line;
+        if (i + 1 == lines.size()) break;
+        const std::string_view next = lines[i + 1];
+        const std::string_view joined = strip_indent(next);
+        bool keep = in_fence || fence || whole_line_block(line) || begins_block(next) || line.ends_with(' ') ||
+                    line.ends_with('\t');
+        if (!keep) {
+            const char32_t before = last_code_point(line);
+            const char32_t after = first_code_point(joined);
+            keep = marker_character(before) || marker_character(after) || unspaced_script(before) ||
+                   unspaced_script(after);
+        }
+        if (keep) {
+            out += '\n';
+        } else {
+            out += ' ';
+            lines[i + 1] = joined;
         }
     }
     return out;

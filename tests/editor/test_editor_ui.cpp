@@ -187,6 +187,37 @@ TEST_CASE("editor ui: the text box wraps long lines at its width and keeps the t
     CHECK(r.t().find("reboot")->text == "Unplug the router for 30 seconds.");
 }
 
+TEST_CASE("editor ui: a text wrapped by hand in the file is shown as one paragraph, and changes only when edited") {
+    std::string xml = router_xml;
+    const std::string one_line = "<text>Unplug the router for 30 seconds.</text>";
+    const std::string wrapped = "<text>\n      Unplug the router\n      for 30 seconds.\n    </text>";
+    REQUIRE(xml.find(one_line) != std::string::npos);
+    xml.replace(xml.find(one_line), one_line.size(), wrapped);
+    rig r(xml);
+    const std::string stored = "Unplug the router\nfor 30 seconds.";
+    REQUIRE(r.t().find("reboot")->text == stored);
+    r.ui.click(r.node_at("reboot"));
+    r.click("field:text");
+    r.settle(1);
+    // The box wraps at its own width, not where the file broke the line.
+    CHECK(active_box_text() == "Unplug the router for 30 seconds.");
+    r.ui.press(ui::key::escape);
+    r.settle(1);
+    CHECK(r.t().find("reboot")->text == stored);
+    CHECK_FALSE(r.doc().dirty());
+    // Edited, it is the paragraph as shown; typed back to how it began, the file's text again.
+    r.click("field:text");
+    r.ui.press(ui::key::end, true);
+    r.ui.type(" Then");
+    CHECK(r.t().find("reboot")->text == "Unplug the router for 30 seconds. Then");
+    for (int i = 0; i < 5; ++i) r.ui.press(ui::key::backspace);
+    CHECK(r.t().find("reboot")->text == stored);
+    r.ui.type("!");
+    r.ui.press(ui::key::escape);
+    r.settle(1);
+    CHECK(r.t().find("reboot")->text == stored);
+}
+
 TEST_CASE("editor ui: Ctrl+Z in a wrapped text box undoes its own typing, a word at a time") {
     rig r;
     r.ui.click(r.node_at("reboot"));

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -8,8 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "signpost/load.hpp"
 #include "signpost/markdown.hpp"
 #include "signpost/text.hpp"
+#include "tree_generator.hpp"
 
 using namespace signpost;
 
@@ -243,4 +246,96 @@ TEST_CASE("markdown: a line break in the source is a space, except between Chine
     CHECK(joined("\xE3\x80\x82\nVPN") == "\xE3\x80\x82 VPN");
     // Across a style change as well: the break is decided by the characters on each side.
     CHECK(joined("\xE6\x97\xA5\xE6\x9C\xAC\n**\xE8\xAA\x9E**") == "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E");
+}
+
+namespace {
+
+// Blocks as a string, every property of every span in it: two texts that read the same
+// give the same string.
+std::string rendered(std::string_view markdown) {
+    std::string out;
+    for (const md_block& b : parse_markdown(markdown)) {
+        out += "[" + std::to_string(static_cast<int>(b.kind)) + "/" + std::to_string(b.number) + "/" +
+               std::to_string(b.depth) + "]";
+        for (const md_span& s : b.spans)
+            out += std::string("{") + (s.bold ? "b" : "") + (s.italic ? "i" : "") + (s.code ? "c" : "") + "|" +
+                   s.link + "|" + s.text + "}";
+        out += "\n";
+    }
+    return out;
+}
+
+// Every Markdown text of a tree: description, texts, hints, choice labels.
+std::vector<std::string> texts_of(const tree& t) {
+    std::vector<std::string> out{t.description};
+    for (const node& n : t.nodes) {
+        out.push_back(n.text);
+        out.push_back(n.hint);
+        for (const choice& c : n.choices) out.push_back(c.label);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("markdown: unwrapped paragraph lines read the same, and lose the file's line breaks") {
+    // Joined: a paragraph's lines, a list item's continuation line.
+    CHECK(unwrap_paragraph_lines("For a team lead who\n  receives a request.\n\nNext paragraph\nhere.") ==
+          "For a team lead who receives a request.\n\nNext paragraph here.");
+    CHECK(unwrap_paragraph_lines("a **bold\nword** here") == "a **bold word** here");
+    CHECK(unwrap_paragraph_lines("- call them back on the\n  directory number;\n- a video call") ==
+          "- call them back on the directory number;\n- a video call");
+    // Kept: before list items, headings, rules and setext underlines, after a heading,
+    // after a hard break, inside a fence, beside markers, between Japanese characters.
+    for (const char* kept : {"Steps:\n- one\n- two", "Steps:\n1. one\n2) two", "# Title\ntext", "text\n## Title",
+                             "Title\n=====", "Title\n---", "line\\\nnext", "```\ncode\nmore\n```",
+                             "a **bold**\n*word*", "see [the link]\n(https://example.com)", "です。\n自宅", "text\n> quote",
+                             "a\n| b"}) {
+        CAPTURE(kept);
+        CHECK(unwrap_paragraph_lines(kept) == kept);
+    }
+    // Every text of the sample trees, and of a generated tree, reads the same unwrapped.
+    std::vector<std::string> texts;
+    std::size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(SIGNPOST_SOURCE_DIR "/trees")) {
+        if (entry.path().extension() != ".xml") continue;
+        const load_result r = load_tree_file(entry.path().string());
+        REQUIRE(r.loaded);
+        for (std::string& t : texts_of(*r.loaded)) texts.push_back(std::move(t));
+        ++files;
+    }
+    CHECK(files >= 8);
+    const load_result generated = load_tree_string(bench::generate_trees({400, 3, false, true}).root.xml);
+    REQUIRE(generated.loaded);
+    for (std::string& t : texts_of(*generated.loaded)) texts.push_back(std::move(t));
+    for (const std::string& text : texts) {
+        CAPTURE(text);
+        const std::string u = unwrap_paragraph_lines(text);
+        CHECK(rendered(u) == rendered(text));
+        CHECK(unwrap_paragraph_lines(u) == u);
+    }
+    // Random texts built from lines that sit at the edges of the rules.
+    const std::vector<std::string> pieces{"plain words", "  indented words", "- item", "* item", "+ item", "1. one",
+                                          "12) twelve", "2024 was a year", "# heading", "## h2", "===", "---", "***",
+                                          "> quote", "```", "~~~", "**bold", "bold**", "_it", "it_", "`code", "code`",
+                                          "[link", "](https://example.com)", "line\\", "trailing  ", "", "です。",
+                                          "自宅で", "한국어", "&amp; more", "<b>", "x | y", "    four spaces", "!", "\ttab"};
+    std::uint64_t seed = 7;
+    const auto next = [&seed] {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::size_t>(seed >> 33);
+    };
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        const std::size_t lines = 2 + next() % 6;
+        for (std::size_t i = 0; i < lines; ++i) text += (i ? "\n" : "") + pieces[next() % pieces.size()];
+        CAPTURE(text);
+        const std::string u = unwrap_paragraph_lines(text);
+        CHECK(rendered(u) == rendered(text));
+    }
+    // A description wrapped by hand in the file becomes one line.
+    const load_result handoff = load_tree_file(SIGNPOST_SOURCE_DIR "/trees/department-handoff.xml");
+    REQUIRE(handoff.loaded);
+    REQUIRE(handoff.loaded->description.find('\n') != std::string::npos);
+    CHECK(unwrap_paragraph_lines(handoff.loaded->description).find('\n') == std::string::npos);
 }

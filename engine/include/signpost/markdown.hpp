@@ -28,4 +28,12 @@ struct md_block {
 // Never fails: text md4c cannot make sense of comes back as plain paragraphs.
 std::vector<md_block> parse_markdown(std::string_view text);
 
+// The text with each paragraph's source line breaks (which Markdown reads as spaces) made
+// spaces, so a text box that wraps at its own width shows it as it reads, not broken where
+// the file's author wrapped it. It parses to the same blocks: a break stays where it
+// means something or might (before a list item, heading, quote, fence or rule, after a
+// heading or a '\' hard break, inside a fenced block, beside a marker character or
+// between Chinese or Japanese characters, which join without a space).
+std::string unwrap_paragraph_lines(std::string_view markdown);
+
 }  // namespace signpost
