@@ -173,7 +173,7 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
         ImGui::TableNextColumn();
         ImGui::Text("%llu", static_cast<unsigned long long>(n->visits));
         ImGui::TableNextColumn();
-        ImGui::Text("%.0f%%", n->reach_rate * 100);
+        ImGui::TextUnformatted(whole_percent(n->reach_rate).c_str());
         ImGui::TableNextColumn();
         ImGui::Text("%llu", static_cast<unsigned long long>(left(*n)));
         if (const auto it = m_left_inside.find(n->node_id); n->tree_id == r.tree_id && it != m_left_inside.end() &&
@@ -181,7 +181,7 @@ void statistics_view::draw_nodes(editor_app& app, const tree_report& r) {
             ImGui::SetTooltip("%llu abandoned inside %s", static_cast<unsigned long long>(it->second.second),
                               it->second.first.c_str());
         ImGui::TableNextColumn();
-        ImGui::Text("%.0f%%", n->back_rate * 100);
+        ImGui::TextUnformatted(whole_percent(n->back_rate).c_str());
         ImGui::TableNextColumn();
         if (n->dwell.count) ImGui::Text("%.0f s", n->dwell.median_ms / 1000.0);
         else ImGui::TextDisabled("-");
@@ -213,7 +213,7 @@ void statistics_view::draw_side(editor_app& app, const tree_report& r) {
                 ui::want_glyphs(what);
                 ImGui::TextUnformatted(what.c_str());
                 ImGui::TableNextColumn();
-                ImGui::Text("%.0f%%", o.share * 100);
+                ImGui::TextUnformatted(whole_percent(o.share).c_str());
             }
             snap_scroll_to_rows();
             ImGui::EndTable();

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -1063,6 +1064,14 @@ log_result collect_reports(const log_reader& log, const log_filter& filter, cons
     if (progress) progress(done.load());
     for (const auto& [id, stats] : all) out.push_back(stats.report());
     return {};
+}
+
+std::string whole_percent(double share) {
+    if (!(share > 0)) return "0%";
+    if (share >= 1) return "100%";
+    if (share < 0.005) return "<1%";
+    if (share >= 0.995) return ">99%";
+    return fmt::format("{}%", std::lround(share * 100));
 }
 
 }  // namespace signpost

@@ -1845,3 +1845,16 @@ TEST_CASE("stats: CSV and JSON of an old log with control bytes and invalid UTF-
     CHECK_FALSE(find_invalid_utf8(json).has_value());
     CHECK(json.find("hung\\u001b[2J\xEF\xBF\xBD up") != std::string::npos);
 }
+
+TEST_CASE("statistics: a whole percent never says none or all of a share that is neither") {
+    CHECK(whole_percent(0) == "0%");
+    CHECK(whole_percent(8.0 / 2000) == "<1%");
+    CHECK(whole_percent(0.0049) == "<1%");
+    CHECK(whole_percent(0.005) == "1%");
+    CHECK(whole_percent(0.334) == "33%");
+    CHECK(whole_percent(0.5) == "50%");
+    CHECK(whole_percent(0.994) == "99%");
+    CHECK(whole_percent(1992.0 / 2000) == ">99%");
+    CHECK(whole_percent(1999.0 / 2000) == ">99%");
+    CHECK(whole_percent(1) == "100%");
+}

@@ -230,6 +230,10 @@ struct tree_report {
     std::uint64_t abandoned_in(std::string_view tree_id) const;
 };
 
+// A share (0..1) as a whole percent for narrow columns, never rounded to a figure that
+// says something else: "<1%" for a few calls, not "0%"; ">99%" for all but a few, not "100%".
+std::string whole_percent(double share);
+
 // Accumulates one root tree's sessions.
 class path_statistics {
 public:
