@@ -10,7 +10,7 @@
 
 using namespace signpost::ui;
 
-TEST_CASE("scripted input: keys, modifiers and typed text, a comma in text written \\,") {
+TEST_CASE("scripted input: keys, modifiers and typed text, a backslash before a comma types it") {
     std::vector<scripted_input> steps;
     std::string error;
     REQUIRE(parse_scripted_inputs("2,Alt+Left,ctrl+shift+r,text:Flat 2\\, Hill Road,Enter", steps, error));
