@@ -305,6 +305,8 @@ form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
                     out << ")";
                 } else if (f.type == var_type::flag) {
                     out << " (yes/no)";
+                } else if (f.type == var_type::date && f.placeholder.empty()) {
+                    out << " (e.g. 24 Dec, friday, tomorrow, 2026-12-24)";
                 }
                 const std::string current = app.form_inputs[f.variable];
                 if (!current.empty()) {
@@ -355,6 +357,10 @@ form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
                 if (line == "-") app.form_inputs[f.variable].clear();
                 else if (!line.empty()) app.form_inputs[f.variable] = line;
                 answered_on[f.variable] = in.read.size();
+                // "friday" is read back as the day it is, as the window shows it.
+                if (f.type == var_type::date && !line.empty() && line != "-")
+                    if (const std::string reading = app.date_reading(line); reading.rfind("taken as", 0) == 0)
+                        out << "  " << reading << '\n';
                 break;
             }
         }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "signpost/calendar_date.hpp"
 #include "signpost/load.hpp"
 #include "signpost/text.hpp"
 #include "signpost/validate.hpp"
@@ -301,6 +302,12 @@ std::vector<call_data_row> player_app::call_data() const {
     out.reserve(rows.size());
     for (row& r : rows) out.push_back(std::move(r.shown));
     return out;
+}
+
+std::string player_app::date_reading(const std::string& typed) const {
+    if (typed.find_first_not_of(' ') == std::string::npos) return {};
+    const typed_date d = read_typed_date(typed, local_day(m_clock.now_ms()));
+    return d.days ? "taken as " + format_long_day(*d.days) : d.error;
 }
 
 bool player_app::add_note() {

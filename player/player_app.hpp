@@ -100,6 +100,9 @@ public:
 
     // Error for a field, or "".
     std::string field_error_for(const std::string& variable) const;
+    // What a date field's typing will be taken as, said while it is typed: "taken as Fri
+    // 4 Dec 2026" for "friday", or why it would be refused; "" for nothing typed.
+    std::string date_reading(const std::string& typed) const;
     // The steps find offers in the tree the call is in, in file order: every question,
     // step, form, hand-off and end whose id, title or text holds `query` (any case); all
     // of them for an empty query. Logic and jump nodes are never gone to by hand.

@@ -339,7 +339,9 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             if (ImGui::Checkbox("##tick", &on)) input = on ? "yes" : "no";
             state.controls.push_back({"tick:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
         } else {
-            const char* hint = f.placeholder.empty() ? "" : f.placeholder.c_str();
+            const char* hint = !f.placeholder.empty()     ? f.placeholder.c_str()
+                               : f.type == var_type::date ? "e.g. 24 Dec, friday, tomorrow, 2026-12-24"
+                                                          : "";
             // Free text gets the width there is: a two-sentence account must be readable back.
             // Others are as wide as their example, where the form allows: cut at the usual
             // width, a phone field's read "...or the switchboard with ext 40".
@@ -368,6 +370,18 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
                 state.controls.push_back({"whole:" + f.variable, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
             }
         }
+        // The day "friday" or "4 Dec" will be, said as it is typed, so the agent can read
+        // it back to the caller before submitting.
+        if (f.type == var_type::date)
+            if (const std::string reading = app.date_reading(input); !reading.empty()) {
+                const bool taken = reading.rfind("taken as", 0) == 0;
+                ImGui::PushTextWrapPos(0);
+                ImGui::PushStyleColor(ImGuiCol_Text, taken ? colour_muted : colour_warning);
+                ImGui::TextUnformatted(reading.c_str());
+                ImGui::PopStyleColor();
+                ImGui::PopTextWrapPos();
+                state.controls.push_back({"reading:" + f.variable + "=" + reading, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+            }
         ImGui::PopID();
         if (const std::string err = app.field_error_for(f.variable); !err.empty())
             ImGui::TextColored(colour_error, "%s", err.c_str());

@@ -10,6 +10,7 @@
 
 #include "model/expression_text.hpp"
 #include "model/files.hpp"
+#include "signpost/calendar_date.hpp"
 #include "signpost/expr.hpp"
 #include "signpost/text.hpp"
 #include "signpost/load.hpp"
@@ -415,6 +416,9 @@ std::optional<std::string> normalise_variable(variable& v) {
     if (v.default_text) {
         if (v.type == var_type::choice) {
             if (seen.count(*v.default_text)) v.default_value = value{*v.default_text};
+        } else if (v.type == var_type::date) {
+            // As the loader reads a file: a day written YYYY-MM-DD, never "friday".
+            if (parse_iso_day(*v.default_text)) v.default_value = value{*v.default_text};
         } else {
             v.default_value = parse_value(v.type, *v.default_text);
         }

@@ -20,6 +20,7 @@
 #include "editor_app.hpp"
 #include "model/commands.hpp"
 #include "palette.hpp"
+#include "signpost/calendar_date.hpp"
 #include "signpost/markdown.hpp"
 #include "ui/markdown_view.hpp"
 
@@ -55,7 +56,7 @@ std::string join_words(const std::vector<std::string>& words) {
 }
 
 const char* const priorities[] = {"low", "normal", "high", "urgent"};
-const char* const var_types[] = {"number", "text", "flag", "choice"};
+const char* const var_types[] = {"number", "text", "flag", "choice", "date"};
 
 // Light Markdown drawn on a darker panel, so the author sees what agents will see.
 void markdown_preview(const std::string& text, const ui::font_set& fonts) {
@@ -376,7 +377,7 @@ void inspector_view::draw_variables(editor_app& app) {
         label(app, "Type", "type", static_cast<int>(i));
         int type = static_cast<int>(v.type);
         ImGui::SetNextItemWidth(-1);
-        if (ImGui::Combo("##type", &type, var_types, 4) && type != static_cast<int>(v.type)) {
+        if (ImGui::Combo("##type", &type, var_types, static_cast<int>(std::size(var_types))) && type != static_cast<int>(v.type)) {
             variable changed = v;
             changed.type = static_cast<var_type>(type);
             changed.default_text.reset();
@@ -405,7 +406,9 @@ void inspector_view::draw_variables(editor_app& app) {
                 changed.default_value.reset();
             } else {
                 changed.default_text = text;
-                changed.default_value = parse_value(v.type, text);
+                changed.default_value = v.type == var_type::date && !parse_iso_day(text)
+                                            ? std::nullopt
+                                            : parse_value(v.type, text);
             }
             return set_variable(v.name, changed);
         }, false, 0, "(no default)");
@@ -437,7 +440,7 @@ void inspector_view::draw_variables(editor_app& app) {
     app.record("field:new-variable");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
-    ImGui::Combo("##newvartype", &m_new_var_type, var_types, 4);
+    ImGui::Combo("##newvartype", &m_new_var_type, var_types, static_cast<int>(std::size(var_types)));
     ImGui::SameLine();
     if (ImGui::Button("Add")) {
         variable v;

@@ -7,6 +7,7 @@
 // [SECTION] Evaluation
 
 #include "signpost/expr.hpp"
+#include "signpost/calendar_date.hpp"
 #include "signpost/text.hpp"
 
 #include <algorithm>
@@ -116,6 +117,7 @@ const char* describe(var_type t) {
         case var_type::flag: return "true or false";
         case var_type::text:
         case var_type::choice: return "text";
+        case var_type::date: return "a date";
     }
     return "text";
 }
@@ -716,6 +718,7 @@ public:
     // The type of a variable, or an undeclared-variable error at `offset`.
     std::optional<var_type> declared(const std::string& name, std::size_t offset) {
         if (auto t = m_scope.type_of(name)) return t;
+        if (name == today_variable) return var_type::date;
         std::string msg = "'" + name + "' is not a declared variable";
         const std::vector<std::string> names = m_scope.variable_names();
         // A bare word that is an option (impact == critical) is text left unquoted, and
@@ -764,6 +767,20 @@ public:
 
     std::nullopt_t type_error(std::size_t offset, std::string message) {
         return error_at(offset, "expr-type", std::move(message));
+    }
+
+    // A text literal where the other side is a date must be a day, and then is a date:
+    // `t` becomes date. False (with the error) when it is text that is no day.
+    bool as_date(std::optional<var_type>& t, const expr_node& n, var_type other) {
+        if (other != var_type::date || *t != var_type::text || n.kind != expr_kind::literal) return true;
+        const auto* text = std::get_if<std::string>(&n.literal);
+        if (!text) return true;
+        if (parse_iso_day(*text)) {
+            t = var_type::date;
+            return true;
+        }
+        error_at(n.offset, "expr-type", quote_source(*text) + " is not a day: write dates as 'YYYY-MM-DD', e.g. '2026-12-24'");
+        return false;
     }
 
 private:
@@ -825,8 +842,17 @@ private:
         if (!acc) return std::nullopt;
         for (std::size_t i = 1; i < n.terms.size(); ++i) {
             const auto& term = n.terms[i];
-            const auto t = check(*term.operand);
+            auto t = check(*term.operand);
             if (!t) return std::nullopt;
+            // An ISO day written beside a date is a date: '2026-12-24' - today.
+            if (i == 1 && !as_date(acc, *n.terms.front().operand, *t)) return std::nullopt;
+            if (!as_date(t, *term.operand, *acc)) return std::nullopt;
+            if (*acc == var_type::date || *t == var_type::date) {
+                const auto days = date_sum(*acc, *t, term, n);
+                if (!days) return std::nullopt;
+                acc = days;
+                continue;
+            }
             if (term.op == expr_op::sub) {
                 if (*acc != var_type::number)
                     return type_error(n.terms.front().operand->offset,
@@ -855,10 +881,13 @@ private:
         const auto& lhs = *n.terms[0].operand;
         const auto& rhs = *n.terms[1].operand;
         const auto op = n.terms[1].op;
-        const auto lt = check(lhs);
+        auto lt = check(lhs);
         if (!lt) return std::nullopt;
-        const auto rt = check(rhs);
+        auto rt = check(rhs);
         if (!rt) return std::nullopt;
+        // deadline < '2026-12-24': the text is read as a day, and must be one.
+        if (!as_date(lt, lhs, *rt) || !as_date(rt, rhs, *lt)) return std::nullopt;
+        if (*lt == var_type::date && *rt == var_type::date) return var_type::flag;
         if (op == expr_op::eq || op == expr_op::ne) {
             if (*lt != *rt)
                 return type_error(n.terms[1].op_offset, std::string("'") + op_text(op) +
@@ -873,13 +902,34 @@ private:
                 return std::nullopt;
             return var_type::flag;
         }
-        if (*lt != var_type::number)
+        if (*lt != var_type::number && *lt != var_type::date)
             return type_error(lhs.offset, std::string("'") + op_text(op) +
-                                              "' compares numbers, but the left side is " + describe(*lt));
-        if (*rt != var_type::number)
+                                              "' compares numbers or dates, but the left side is " + describe(*lt));
+        if (*rt != var_type::number && *rt != var_type::date)
             return type_error(rhs.offset, std::string("'") + op_text(op) +
-                                              "' compares numbers, but the right side is " + describe(*rt));
+                                              "' compares numbers or dates, but the right side is " + describe(*rt));
+        if (*lt != *rt)
+            return type_error(n.terms[1].op_offset, std::string("'") + op_text(op) +
+                                                        "' compares values of the same type, but the left side is " +
+                                                        describe(*lt) + " and the right side is " + describe(*rt));
         return var_type::flag;
+    }
+
+    // A date with days added or taken away is a date; a date taken from a date is days.
+    std::optional<var_type> date_sum(var_type acc, var_type t, const expr_term& term, const expr_node& n) {
+        const bool sub = term.op == expr_op::sub;
+        if (acc == var_type::date && t == var_type::number) return var_type::date;
+        if (!sub && acc == var_type::number && t == var_type::date) return var_type::date;
+        if (sub && acc == var_type::date && t == var_type::date) return var_type::number;
+        if (acc == var_type::date && t == var_type::date)
+            return type_error(term.op_offset, "'+' cannot add two dates; take one from the other for the days between");
+        if (sub && t == var_type::date)
+            return type_error(n.terms.front().operand->offset,
+                              std::string("'-' takes a date from a date, but the left side is ") + describe(acc));
+        const bool left_date = acc == var_type::date;
+        return type_error(left_date ? term.operand->offset : n.terms.front().operand->offset,
+                          std::string("'") + op_text(term.op) + "' adds days (a number) to a date, but the " +
+                              (left_date ? "right" : "left") + " side is " + describe(left_date ? t : acc));
     }
 
     const type_scope& m_scope;
@@ -953,6 +1003,31 @@ private:
                     continue;
                 }
             }
+            if (term.op == expr_op::add || term.op == expr_op::sub) {
+                // Dates are ISO days: date ± days, days + date, date - date.
+                const auto day = [](const value& v) -> std::optional<std::int64_t> {
+                    const auto* text = std::get_if<std::string>(&v);
+                    return text ? parse_iso_day(*text) : std::nullopt;
+                };
+                const auto ld = day(*acc), rd = day(*rhs);
+                const auto* ln = std::get_if<double>(&*acc);
+                const auto* rn = std::get_if<double>(&*rhs);
+                if (ld && rd && term.op == expr_op::sub) {
+                    acc = static_cast<double>(*ld - *rd);
+                    continue;
+                }
+                if ((ld && rn) || (rd && ln && term.op == expr_op::add)) {
+                    const double days = ld ? *rn : *ln;
+                    if (std::trunc(days) != days || std::fabs(days) > 4'000'000)
+                        return fail("a date moves by whole days, not " + to_display(days));
+                    const std::int64_t moved = (ld ? *ld : *rd) + (term.op == expr_op::sub ? -1 : 1) *
+                                                                     static_cast<std::int64_t>(days);
+                    const std::string shown = format_iso_day(moved);
+                    if (parse_iso_day(shown) != moved) return fail("the date is beyond the year 9999 or before 0000");
+                    acc = shown;
+                    continue;
+                }
+            }
             const auto* l = std::get_if<double>(&*acc);
             const auto* r = std::get_if<double>(&*rhs);
             if (!l || !r)
@@ -1000,9 +1075,21 @@ private:
                 return fail(std::string("'") + op_text(op) + "' compares values of different types");
             return (*lhs == *rhs) == (op == expr_op::eq);
         }
+        const auto* ls = std::get_if<std::string>(&*lhs);
+        const auto* rs = std::get_if<std::string>(&*rhs);
+        if (ls && rs && parse_iso_day(*ls) && parse_iso_day(*rs)) {
+            // ISO days sort as text in the order of time.
+            switch (op) {
+                case expr_op::lt: return *ls < *rs;
+                case expr_op::le: return *ls <= *rs;
+                case expr_op::gt: return *ls > *rs;
+                case expr_op::ge: return *ls >= *rs;
+                default: return fail("unknown operator");
+            }
+        }
         const auto* l = std::get_if<double>(&*lhs);
         const auto* r = std::get_if<double>(&*rhs);
-        if (!l || !r) return fail(std::string("'") + op_text(op) + "' compares numbers only");
+        if (!l || !r) return fail(std::string("'") + op_text(op) + "' compares numbers or dates only");
         switch (op) {
             case expr_op::lt: return *l < *r;
             case expr_op::le: return *l <= *r;
@@ -1128,8 +1215,9 @@ std::optional<expr_error> check_assignments(const std::vector<assignment>& list,
         if (a.value.empty())
             return expr_error{a.variable_offset, "expr-syntax", "'" + a.variable + "' is assigned no value"};
         const auto& root = *a.value.root();
-        const auto t = c.check(root);
+        auto t = c.check(root);
         if (!t) return *c.error();
+        if (!c.as_date(t, root, *target)) return *c.error();
         const auto want = *target == var_type::choice ? var_type::text : *target;
         if (*t != want)
             return expr_error{a.value_offset + root.offset, "expr-type",

@@ -21,6 +21,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "signpost/calendar_date.hpp"
 #include "signpost/text.hpp"
 
 // Index of this file:
@@ -686,7 +687,7 @@ void loader::check_references(const element_text& t, std::string_view node_id, s
         return at(walk->to(offset - p.decoded_start));
     };
     for (const auto& ref : find_references(t.text)) {
-        if (m_tree->find_variable(ref.name)) continue;
+        if (m_tree->find_variable(ref.name) || ref.name == today_variable) continue;
         std::string message = "{" + std::string(ref.name) + "} is not a declared variable";
         const std::string hint = suggestion(ref.name, m_var_names);
         message += hint.empty() ? "; declare it in <variables> or write {{ for a literal brace" : "; " + hint;
@@ -1101,6 +1102,14 @@ void loader::read_variable(pugi::xml_node el) {
                 if (!hint.empty()) message += "; " + hint;
                 error("invalid-default", message, name_pos(*a), "", "default");
             }
+        } else if (type_known && v.type == var_type::date) {
+            // A file holds days as they sort and compare, whatever an agent may type.
+            if (parse_iso_day(a->value))
+                v.default_value = value{std::string(a->value)};
+            else
+                error("invalid-default",
+                      "default " + quote_value(a->value) + " is not a day; write it as YYYY-MM-DD, e.g. 2026-12-24",
+                      name_pos(*a), "", "default");
         } else if (type_known) {
             if (auto parsed = parse_value(v.type, a->value))
                 v.default_value = std::move(parsed);

@@ -467,6 +467,11 @@ private:
             case var_type::number: return std::to_string(1 + random.below(500));
             case var_type::flag: return random.chance(0.5) ? "true" : "false";
             case var_type::text: return text_value(f);
+            // Typed as agents do: a day relative to the call or a day of the coming weeks.
+            case var_type::date: {
+                static constexpr const char* typed[]{"today", "tomorrow", "friday", "monday", "1 Mar 2025", "2025-02-14"};
+                return typed[random.below(std::size(typed))];
+            }
         }
         return {};
     }

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "signpost/calendar_date.hpp"
 #include "signpost/clock.hpp"
 #include "signpost/expr.hpp"
 #include "signpost/text.hpp"
@@ -56,39 +57,31 @@ constexpr int max_automatic_moves = 10000;
 
 using variable_map = std::map<std::string, value>;
 
-class map_scope final : public value_scope {
+// Values set so far by one choice (`top`, may be null) over the session's variables, and
+// `today` (the agent's calendar day) unless the tree declares a variable of that name.
+class call_scope final : public value_scope {
 public:
-    explicit map_scope(const variable_map& vars) : m_vars(vars) {}
-    std::optional<value> value_of(std::string_view name) const override {
-        auto it = m_vars.find(std::string(name));
-        if (it == m_vars.end()) return std::nullopt;
-        return it->second;
-    }
-
-private:
-    const variable_map& m_vars;
-};
-
-// Values set so far by one choice over the session's variables: `top` wins.
-class overlay_scope final : public value_scope {
-public:
-    overlay_scope(const variable_map& top, const variable_map& base) : m_top(top), m_base(base) {}
+    call_scope(const variable_map* top, const variable_map& base, const std::string& today)
+        : m_top(top), m_base(base), m_today(today) {}
     std::optional<value> value_of(std::string_view name) const override {
         const std::string key(name);
-        if (auto it = m_top.find(key); it != m_top.end()) return it->second;
+        if (m_top)
+            if (auto it = m_top->find(key); it != m_top->end()) return it->second;
         if (auto it = m_base.find(key); it != m_base.end()) return it->second;
+        if (name == today_variable) return m_today;
         return std::nullopt;
     }
 
 private:
-    const variable_map& m_top;
+    const variable_map* m_top;
     const variable_map& m_base;
+    const std::string& m_today;
 };
 
 // A condition that cannot be evaluated (unset variable, division by zero) counts as false.
-bool holds(const expression& e, const variable_map& vars) {
+bool holds(const expression& e, const variable_map& vars, const std::string& today) {
     if (e.empty()) return true;
-    eval_result r = evaluate(e, map_scope(vars));
+    eval_result r = evaluate(e, call_scope(nullptr, vars, today));
     return r.result && std::holds_alternative<bool>(*r.result) && std::get<bool>(*r.result);
 }
 
@@ -275,6 +268,11 @@ private:
 
 std::int64_t session::now() { return m_action_ms ? *m_action_ms : m_clock.now_ms(); }
 
+std::string session::today_iso() {
+    m_today = format_iso_day(local_day(now()));
+    return m_today;
+}
+
 session::session(std::shared_ptr<const tree> root, const tree_library* library, clock& clk, event_sink* sink,
                  std::string agent)
     : m_root(std::move(root)),
@@ -367,6 +365,7 @@ void session::add_crumb(const tree& t, const node& n) {
 // [SECTION] Moving
 
 void session::arrive(std::shared_ptr<const tree> t, std::string node_id, std::string how) {
+    const std::string today = today_iso();
     state& st = *m_state;
     st.stuck.clear();
     m_passed.clear();
@@ -422,7 +421,7 @@ void session::arrive(std::shared_ptr<const tree> t, std::string node_id, std::st
                 if (!count_move()) return;
                 const std::string* target = nullptr;
                 for (const branch& b : n->branches) {
-                    if (holds(b.condition, st.vars)) {
+                    if (holds(b.condition, st.vars, today)) {
                         target = &b.to;
                         break;
                     }
@@ -488,6 +487,7 @@ std::function<std::optional<std::string>(std::string_view)> session::variable_lo
         if (auto it = st.vars.find(std::string(name)); it != st.vars.end())
             return markdown_escaped(to_display(it->second));
         if (t.find_variable(name)) return std::string();
+        if (name == today_variable) return m_today;
         return std::nullopt;
     };
 }
@@ -497,6 +497,7 @@ std::string session::fill_in(const tree& t, const std::string& text) const {
 }
 
 void session::refresh_view() {
+    const std::string today = today_iso();
     const state& st = *m_state;
     view v;
     v.tree_ptr = st.where.get();
@@ -515,7 +516,7 @@ void session::refresh_view() {
         if (n->kind == node_kind::question) {
             for (std::size_t i = 0; i < n->choices.size(); ++i) {
                 const choice& c = n->choices[i];
-                if (c.condition && !holds(*c.condition, st.vars)) continue;
+                if (c.condition && !holds(*c.condition, st.vars, today)) continue;
                 view_choice vc;
                 vc.index = static_cast<int>(i);
                 vc.label = interpolate(c.label, lookup);
@@ -562,9 +563,10 @@ action_result session::choose(int visible) {
     const choice& c = n->choices[static_cast<std::size_t>(shown.index)];
     // Assignments run in order, each seeing the ones before it, into a side map over the
     // variables (not a copy of them); any failure leaves the session exactly as it was.
+    const std::string today = today_iso();
     variable_map assigned;
     for (const assignment& a : c.sets) {
-        eval_result r = evaluate(a.value, overlay_scope(assigned, m_state->vars));
+        eval_result r = evaluate(a.value, call_scope(&assigned, m_state->vars, today));
         if (!r.result) return failure(fmt::format("Cannot set {}: {}", a.variable, r.error));
         // The checker catches literals; text made at run time (a text variable, a sum) can
         // still miss the options, and a choice outside them would mislead every later step.
@@ -629,7 +631,15 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
             if (f.required) errors.push_back({f.variable, "Required"});
             continue;
         }
-        std::optional<value> parsed = parse_value(type, input);
+        if (type == var_type::date) {
+            // What the agent typed ("fri", "4 Dec") is read against the agent's today.
+            const typed_date d = read_typed_date(input, local_day(now()));
+            if (!d.days) {
+                errors.push_back({f.variable, d.error});
+                continue;
+            }
+        }
+        std::optional<value> parsed = parse_value(type, input, local_day(now()));
         if (!parsed) {
             errors.push_back({f.variable, type == var_type::number ? "Not a number"
                                           : type == var_type::flag ? "Must be yes or no"

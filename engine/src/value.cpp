@@ -1,5 +1,7 @@
 #include "signpost/value.hpp"
 
+#include "signpost/calendar_date.hpp"
+
 #include <charconv>
 #include <algorithm>
 #include <cmath>
@@ -47,6 +49,7 @@ const char* to_string(var_type t) {
         case var_type::text: return "text";
         case var_type::flag: return "flag";
         case var_type::choice: return "choice";
+        case var_type::date: return "date";
     }
     return "text";
 }
@@ -56,6 +59,7 @@ std::optional<var_type> parse_var_type(std::string_view name) {
     if (name == "text") return var_type::text;
     if (name == "flag") return var_type::flag;
     if (name == "choice") return var_type::choice;
+    if (name == "date") return var_type::date;
     return std::nullopt;
 }
 
@@ -75,7 +79,8 @@ value zero_value(var_type t) {
         case var_type::number: return 0.0;
         case var_type::flag: return false;
         case var_type::text:
-        case var_type::choice: return std::string{};
+        case var_type::choice:
+        case var_type::date: return std::string{};
     }
     return std::string{};
 }
@@ -117,7 +122,7 @@ bool rounds_to_zero(std::string_view s) {
 
 }  // namespace
 
-std::optional<value> parse_value(var_type t, std::string_view text) {
+std::optional<value> parse_value(var_type t, std::string_view text, std::optional<std::int64_t> today) {
     switch (t) {
         case var_type::number: {
             auto s = trim_spaces(text);
@@ -139,6 +144,11 @@ std::optional<value> parse_value(var_type t, std::string_view text) {
         }
         case var_type::text:
         case var_type::choice: return std::string(text);
+        case var_type::date: {
+            const typed_date d = read_typed_date(text, today);
+            if (!d.days) return std::nullopt;
+            return format_iso_day(*d.days);
+        }
     }
     return std::nullopt;
 }

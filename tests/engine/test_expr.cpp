@@ -24,6 +24,8 @@ public:
         add("missing", var_type::number);
         add("a", var_type::number);
         add("b", var_type::number);
+        add("deadline", var_type::date);
+        add("started", var_type::date);
     }
     void add(std::string name, var_type t, std::vector<std::string> options = {}) {
         m_vars[std::move(name)] = {t, std::move(options)};
@@ -59,6 +61,9 @@ public:
         values["plan"] = std::string("plus");
         values["a"] = 1.0;
         values["b"] = 10.0;
+        values["deadline"] = std::string("2026-12-24");
+        values["started"] = std::string("2026-11-30");
+        values["today"] = std::string("2026-12-01");  // as the session gives it
     }
     std::optional<value> value_of(std::string_view name) const override {
         const auto it = values.find(std::string(name));
@@ -302,8 +307,8 @@ TEST_CASE("expr: type checking") {
     CHECK(check("vip or (account)") == "expr-type@8: 'or' needs true or false on both sides, but the right side is text");
     CHECK(check("reboots == 'x'") == "expr-type@8: '==' compares values of the same type, but the left side is a number and the right side is text");
     CHECK(check("vip != 1") == "expr-type@4: '!=' compares values of the same type, but the left side is true or false and the right side is a number");
-    CHECK(check("account < 3") == "expr-type@0: '<' compares numbers, but the left side is text");
-    CHECK(check("3 >= vip") == "expr-type@5: '>=' compares numbers, but the right side is true or false");
+    CHECK(check("account < 3") == "expr-type@0: '<' compares numbers or dates, but the left side is text");
+    CHECK(check("3 >= vip") == "expr-type@5: '>=' compares numbers or dates, but the right side is true or false");
     CHECK(check("reboots * 2 / 0") == "expr-type@14: division by 0 fails whenever it runs; divide by another number");
     CHECK(check("reboots / 0.0 > 1") == "expr-type@10: division by 0 fails whenever it runs; divide by another number");
     CHECK(check("reboots / -0") == "expr-type@10: division by 0 fails whenever it runs; divide by another number");
@@ -522,7 +527,7 @@ TEST_CASE("expr: evaluation") {
         CHECK(run("-vip") == "error: '-' needs a number");
         CHECK(run("1 and true") == "error: 'and' needs true or false");
         CHECK(run("1 == '1'") == "error: '==' compares values of different types");
-        CHECK(run("'a' < 'b'") == "error: '<' compares numbers only");
+        CHECK(run("'a' < 'b'") == "error: '<' compares numbers or dates only");
         const std::string big = "1" + std::string(300, '0');
         CHECK(run(big + " * " + big) == "error: number too large");
         // A text grown past max_text_bytes (a loop doubling it) fails instead of taking
@@ -645,4 +650,42 @@ TEST_CASE("expr: type names and zero values") {
     CHECK(zero_value(var_type::flag) == value{false});
     CHECK(zero_value(var_type::text) == value{std::string()});
     CHECK(zero_value(var_type::choice) == value{std::string()});
+}
+
+TEST_CASE("expr: dates compare in time, take days, and today needs no declaration") {
+    CHECK(check("deadline < today") == "flag");
+    CHECK(check("deadline >= '2026-12-24'") == "flag");
+    CHECK(check("'2026-12-24' == deadline") == "flag");
+    CHECK(check("deadline - today") == "number");
+    CHECK(check("deadline - today <= 5") == "flag");
+    CHECK(check("today + 3") == "date");
+    CHECK(check("3 + today") == "date");
+    CHECK(check("deadline - 7 > started") == "flag");
+    CHECK(check("'2026-12-24' - today") == "number");
+    // What does not fit says what would.
+    CHECK(check("deadline < '24/12/2026'") ==
+          "expr-type@11: '24/12/2026' is not a day: write dates as 'YYYY-MM-DD', e.g. '2026-12-24'");
+    CHECK(check("deadline < '2026-02-30'").find("is not a day") != std::string::npos);
+    CHECK(check("deadline + started") ==
+          "expr-type@9: '+' cannot add two dates; take one from the other for the days between");
+    CHECK(check("deadline + account") == "expr-type@11: '+' adds days (a number) to a date, but the right side is text");
+    CHECK(check("3 - today") == "expr-type@0: '-' takes a date from a date, but the left side is a number");
+    CHECK(check("deadline < 5") ==
+          "expr-type@9: '<' compares values of the same type, but the left side is a date and the right side is a number");
+    CHECK(check("account < deadline").find("compares numbers or dates, but the left side is text") != std::string::npos);
+    CHECK(check_set("deadline = today + 14") == "ok");
+    CHECK(check_set("deadline = '2027-01-15'") == "ok");
+    CHECK(check_set("deadline = 'next week'").find("is not a day") != std::string::npos);
+    CHECK(check_set("a = deadline - started") == "ok");
+    CHECK(check_set("deadline = 3").find("'deadline' holds a date, but this value is a number") != std::string::npos);
+
+    CHECK(run("deadline - today") == "23");
+    CHECK(run("deadline - today <= 5") == "false");
+    CHECK(run("today + 31") == "'2027-01-01'");
+    CHECK(run("deadline - 365") == "'2025-12-24'");
+    CHECK(run("started < today") == "true");
+    CHECK(run("today == '2026-12-01'") == "true");
+    CHECK(run("today - '2024-02-28'") == "1007");  // 2024 is a leap year
+    CHECK(run("today + 0.5") == "error: a date moves by whole days, not 0.5");
+    CHECK(run("today + 4000000") == "error: the date is beyond the year 9999 or before 0000");
 }

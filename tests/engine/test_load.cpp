@@ -1740,3 +1740,26 @@ TEST_CASE("load: a pattern that can backtrack exponentially is invalid-pattern a
     CHECK(found[0].message.find("nested repetition like (a+)+ can take exponential time") != std::string::npos);
     CHECK(found[0].field == "pattern");
 }
+
+TEST_CASE("load: a date variable's default is a day written YYYY-MM-DD, and {today} needs no declaration") {
+    const auto tree_with = [](const std::string& defaults) {
+        return "<tree format=\"1\" id=\"t\" start=\"a\">\n  <variables>\n" + defaults +
+               "  </variables>\n  <step id=\"a\" title=\"A\" to=\"b\"><text>Today is {today}.</text></step>\n"
+               "  <end id=\"b\" outcome=\"x\"/>\n</tree>";
+    };
+    const load_result ok = load(tree_with("    <variable name=\"due\" type=\"date\" default=\"2026-12-24\"/>\n"));
+    INFO(dump(ok.problems));
+    CHECK(ok.problems.empty());
+    REQUIRE(ok.loaded);
+    CHECK(ok.loaded->variables[0].type == var_type::date);
+    CHECK(ok.loaded->variables[0].default_value == value{std::string("2026-12-24")});
+    CHECK(save_tree_string(*ok.loaded).find("<variable name=\"due\" type=\"date\" default=\"2026-12-24\"/>") !=
+          std::string::npos);
+    for (const char* bad : {"friday", "24 Dec 2026", "2026-02-30"}) {
+        CAPTURE(bad);
+        const load_result r =
+            load(tree_with(std::string("    <variable name=\"due\" type=\"date\" default=\"") + bad + "\"/>\n"));
+        CHECK(only(r, "invalid-default").message ==
+              "default '" + std::string(bad) + "' is not a day; write it as YYYY-MM-DD, e.g. 2026-12-24");
+    }
+}

@@ -105,6 +105,7 @@ std::string sample_input(const view_field& f) {
         case var_type::number: return "20";
         case var_type::flag: return "true";
         case var_type::choice: REQUIRE(!f.options.empty()); return f.options.front();
+        case var_type::date: return "tomorrow";
         case var_type::text: break;
     }
     return "Sample answer";

@@ -1580,3 +1580,55 @@ TEST_CASE("session: typed text reaches the log without control characters or inv
     CHECK(s.transcript().find("call\xEF\xBF\xBD back \xEF\xBF\xBD]0;pwn\xEF\xBF\xBD later") != std::string::npos);
     CHECK(s.variables().at("note") == value{std::string("x\xEF\xBF\xBD\xEF\xBF\xBD[2Jy")});
 }
+
+TEST_CASE("session: a date field takes what the agent types as a day, and logic reads it against today") {
+    constexpr std::string_view xml = R"(<tree format="1" id="deadline" title="Deadline" start="ask">
+  <variables>
+    <variable name="due" type="date" label="Agreed deadline"/>
+    <variable name="review" type="date" default="2026-12-31"/>
+    <variable name="days_left" type="number" default="0"/>
+  </variables>
+  <form id="ask" title="Deadline" to="route">
+    <text>Today is {today}.</text>
+    <field var="due" required="true"/>
+  </form>
+  <logic id="route">
+    <branch if="due &lt; today" to="past"/>
+    <branch if="due - today &lt;= 5" to="soon"/>
+    <otherwise to="later"/>
+  </logic>
+  <question id="soon" title="Soon">
+    <text>Due {due}, in {days_left} days.</text>
+    <choice to="ok" set="days_left = due - today; review = due + 7">Plan it</choice>
+  </question>
+  <end id="ok" title="Planned" outcome="planned"/>
+  <end id="past" title="Past" outcome="late"/>
+  <end id="later" title="Later" outcome="later"/>
+</tree>
+)";
+    // Noon UTC: the same calendar day in every time zone within 11 hours of it.
+    manual_clock clk(1'796'126'400'000);  // Tuesday 2026-12-01 12:00 UTC
+    recording_sink sink;
+    session s(load(xml), nullptr, clk, &sink, "bob");
+    CHECK(s.current().text == "Today is 2026-12-01.");
+    // Refused with what to type; nothing recorded.
+    auto r = s.submit({{"due", "04/12/2026"}});
+    REQUIRE_FALSE(r);
+    REQUIRE(r.field_errors.size() == 1);
+    CHECK(r.field_errors[0].message == "'04/12/2026' could be 4 Dec or 12 Apr; type it as 2026-12-04 or 4 Dec 2026");
+    // "friday" is the coming Friday, held and logged as its ISO day.
+    REQUIRE(s.submit({{"due", "friday"}}));
+    CHECK(text(s, "due") == "2026-12-04");
+    CHECK(node_id(s) == "soon");
+    REQUIRE(s.choose(0));
+    CHECK(number(s, "days_left") == 3);
+    CHECK(text(s, "review") == "2026-12-11");
+    bool logged = false;
+    for (const event& e : sink.events) logged = logged || (e.kind == event_kind::field && e.detail == "due=2026-12-04");
+    CHECK(logged);
+    // A day before today goes the other way.
+    session late(load(xml), nullptr, clk, nullptr, "bob");
+    REQUIRE(late.submit({{"due", "1 Nov 2026"}}));
+    CHECK(late.status() == session_status::completed);
+    CHECK(late.outcome() == "late");
+}

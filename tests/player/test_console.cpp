@@ -457,3 +457,19 @@ TEST_CASE("console: Enter alone at a question says what to type, without showing
     CHECK(count("== Power light ==") == 1);
     CHECK(count("== Working now? ==") == 1);
 }
+
+TEST_CASE("console: a date field reads the typed day back, and refuses one that could be two") {
+    const char* xml = R"(<tree format="1" id="router" start="ask">
+  <variables><variable name="due" type="date" label="Deadline"/></variables>
+  <form id="ask" title="Deadline" to="done"><field var="due" required="true"/></form>
+  <end id="done" title="Done" outcome="planned"><text>Due {due}.</text></end>
+</tree>)";
+    const auto r = play(xml, "04/12/2026\n4 Dec 2026\n", {}, 0, /*scripted=*/false);
+    CHECK(r.code == 0);
+    CHECK(r.status == session_status::completed);
+    CHECK(r.output.find("Deadline * (e.g. 24 Dec, friday, tomorrow, 2026-12-24): ") != std::string::npos);
+    CHECK(r.output.find("  ! Deadline: '04/12/2026' could be 4 Dec or 12 Apr; type it as 2026-12-04 or 4 Dec 2026") !=
+          std::string::npos);
+    CHECK(r.output.find("  taken as Fri 4 Dec 2026\n") != std::string::npos);
+    CHECK(r.output.find("Due 2026-12-04.") != std::string::npos);
+}

@@ -1305,3 +1305,27 @@ TEST_CASE("player view: the find dialog is sized to a message, and has room for 
     CHECK(dialog->Size.y < size * 10);
     CHECK(dialog->Pos.y + dialog->Size.y - yes->max.y < size * 1.5f);
 }
+
+TEST_CASE("player view: a date field says which day its typing is, before Submit") {
+    const char* xml = R"(<tree format="1" id="one" start="f">
+  <variables><variable name="due" type="date"/></variables>
+  <form id="f" title="Deadline" to="done"><field var="due" label="Deadline" required="true"/></form>
+  <end id="done" outcome="resolved"/>
+</tree>)";
+    player_rig r(xml);
+    r.ui.frame({});
+    r.ui.type("24 dec 2026");
+    r.ui.frame({});
+    const player::drawn_control* taken = r.find("reading:due=taken as Thu 24 Dec 2026");
+    REQUIRE(taken);
+    const player::drawn_control* field = r.find("field:due");
+    REQUIRE(field);
+    CHECK(taken->min.y >= field->max.y);  // under the field
+    for (int i = 0; i < 11; ++i) r.ui.press(ui::key::backspace);
+    r.ui.type("12/11/2026");
+    CHECK(r.find("reading:due='12/11/2026' could be 12 Nov or 11 Dec; type it as 2026-12-04 or 4 Dec 2026"));
+    for (int i = 0; i < 10; ++i) r.ui.press(ui::key::backspace);
+    r.ui.type("2026-12-24");
+    r.ui.press(ui::key::enter);
+    CHECK(r.app->call().variables().at("due") == value{std::string("2026-12-24")});
+}

@@ -1,6 +1,8 @@
 #pragma once
 // The small expression language of `if` conditions and `set` assignments:
 // numbers, 'strings', true/false, variables, == != < <= > >=, and or not, + - * /, parentheses.
+// Dates (a `date` variable, `today`, an ISO day literal compared or assigned to one) compare
+// in time; date - date is days (a number), date + days and date - days are dates.
 
 #include <cstddef>
 #include <memory>
@@ -53,6 +55,11 @@ struct expr_result {
     std::optional<expr_error> error;
     explicit operator bool() const { return result.has_value(); }
 };
+
+// A date every expression can read without declaring it: the agent's calendar day when the
+// expression runs ("deadline < today", "due = today + 3"). A variable declared with this
+// name is read instead.
+inline constexpr std::string_view today_variable = "today";
 
 // Nesting deeper than this is rejected with "expr-too-deep" instead of overflowing the stack.
 inline constexpr int max_expression_depth = 200;

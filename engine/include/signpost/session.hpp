@@ -176,6 +176,8 @@ private:
               std::string detail = {}, std::string outcome = {});
     // The time of the action under way (see action_clock), else the clock's.
     std::int64_t now();
+    // The agent's calendar day at now(), "2026-12-04": what `today` reads in expressions.
+    std::string today_iso();
     // Held by each agent action: every event it emits carries the time the action began, so
     // a logic or jump node the action passed through shows no time of its own in the log,
     // however long writing the events in between took.
@@ -224,6 +226,7 @@ private:
     std::vector<passed_end> m_passed;  // for the view: see view::passed
     session_status m_status = session_status::active;
     std::string m_outcome, m_team, m_priority, m_handoff, m_abandon_reason;
+    std::string m_today;  // today_iso()'s last answer, for {today} in texts
     std::int64_t m_started_ms = 0;
     std::int64_t m_ended_ms = 0;
     std::optional<std::int64_t> m_action_ms;  // set while an action runs (action_clock)
