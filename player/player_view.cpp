@@ -203,6 +203,19 @@ std::string choice_reading(const view_field& f, const std::string& typed) {
     return could.empty() ? "not one of the options" : "could be " + could + ": type more";
 }
 
+// What a field's typing will be taken as ("taken as ...", muted), or why it would be
+// refused (in the warning colour).
+void draw_reading(player_view_state& state, const std::string& variable, const std::string& reading) {
+    const bool taken = reading.rfind("taken as", 0) == 0;
+    ui::want_glyphs(reading);
+    ImGui::PushTextWrapPos(0);
+    ImGui::PushStyleColor(ImGuiCol_Text, taken ? colour_muted : colour_warning);
+    ImGui::TextUnformatted(reading.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+    state.controls.push_back({"reading:" + variable + "=" + reading, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+}
+
 // Called after a field's input: keeps which field has the keyboard.
 void note_field(player_view_state& state, const std::string& variable) {
     if (!ImGui::IsItemActive()) return;
@@ -311,16 +324,9 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
             // What the typing will be taken as, said as it is typed: "pl" showed nothing until
             // Submit, and a start that fits two options ("b") or none was only refused then.
             if (const std::string reading = choice_reading(f, input); !reading.empty()) {
-                const bool taken = reading.rfind("taken as", 0) == 0;
                 ImGui::SameLine();
                 if (ImGui::CalcTextSize(reading.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
-                ui::want_glyphs(reading);
-                ImGui::PushTextWrapPos(0);
-                ImGui::PushStyleColor(ImGuiCol_Text, taken ? colour_muted : colour_warning);
-                ImGui::TextUnformatted(reading.c_str());
-                ImGui::PopStyleColor();
-                ImGui::PopTextWrapPos();
-                state.controls.push_back({"reading:" + f.variable + "=" + reading, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+                draw_reading(state, f.variable, reading);
             }
         } else if (f.type == var_type::flag) {
             // Typed like a choice ("y" is enough), with a checkbox beside it for the mouse:
@@ -373,15 +379,8 @@ void draw_form(player_app& app, player_view_state& state, const ui::font_set& fo
         // The day "friday" or "4 Dec" will be, said as it is typed, so the agent can read
         // it back to the caller before submitting.
         if (f.type == var_type::date)
-            if (const std::string reading = app.date_reading(input); !reading.empty()) {
-                const bool taken = reading.rfind("taken as", 0) == 0;
-                ImGui::PushTextWrapPos(0);
-                ImGui::PushStyleColor(ImGuiCol_Text, taken ? colour_muted : colour_warning);
-                ImGui::TextUnformatted(reading.c_str());
-                ImGui::PopStyleColor();
-                ImGui::PopTextWrapPos();
-                state.controls.push_back({"reading:" + f.variable + "=" + reading, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
-            }
+            if (const std::string reading = app.date_reading(input); !reading.empty())
+                draw_reading(state, f.variable, reading);
         ImGui::PopID();
         if (const std::string err = app.field_error_for(f.variable); !err.empty())
             ImGui::TextColored(colour_error, "%s", err.c_str());
