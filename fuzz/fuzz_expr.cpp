@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "fuzz_check.hpp"
+#include "signpost/calendar_date.hpp"
 #include "signpost/expr.hpp"
 
 namespace {
@@ -20,7 +21,8 @@ using namespace signpost;
 using fuzz::require;
 
 // n, m: numbers (m is 0, for division by zero); big: 1e308 (overflow); t: text; f: flag;
-// c: choice of a/b/c; the u_ ones are declared but never set (evaluation errors).
+// c: choice of a/b/c; d: a date, today as the session gives it, near the calendar's ends
+// (d_far) for overflow; the u_ ones are declared but never set (evaluation errors).
 class scope final : public type_scope, public value_scope {
 public:
     std::optional<var_type> type_of(std::string_view name) const override {
@@ -28,6 +30,7 @@ public:
         if (name == "t" || name == "u_t") return var_type::text;
         if (name == "f" || name == "u_f") return var_type::flag;
         if (name == "c") return var_type::choice;
+        if (name == "d" || name == "d_far" || name == "u_d") return var_type::date;
         return std::nullopt;
     }
     std::vector<std::string> options_of(std::string_view name) const override {
@@ -35,7 +38,7 @@ public:
         return {};
     }
     std::vector<std::string> variable_names() const override {
-        return {"n", "m", "big", "u_n", "t", "u_t", "f", "u_f", "c"};
+        return {"n", "m", "big", "u_n", "t", "u_t", "f", "u_f", "c", "d", "d_far", "u_d"};
     }
     std::optional<value> value_of(std::string_view name) const override {
         if (name == "n") return value(3.0);
@@ -44,6 +47,9 @@ public:
         if (name == "t") return value(std::string("x"));
         if (name == "f") return value(true);
         if (name == "c") return value(std::string("b"));
+        if (name == "d") return value(std::string("2026-12-24"));
+        if (name == "d_far") return value(std::string("9999-12-30"));
+        if (name == today_variable) return value(std::string("2026-12-01"));
         return std::nullopt;
     }
 };
@@ -54,6 +60,10 @@ bool fits(var_type t, const value& v) {
         case var_type::flag: return std::holds_alternative<bool>(v);
         case var_type::text:
         case var_type::choice: return std::holds_alternative<std::string>(v);
+        case var_type::date: {
+            const auto* day = std::get_if<std::string>(&v);
+            return day && parse_iso_day(*day).has_value();
+        }
     }
     return false;
 }

@@ -1123,3 +1123,20 @@ TEST_CASE("samples: VPN tells hotel Wi-Fi from a home router and speaks to the a
         CHECK(s.current().text.find("タスクトレイ") == std::string::npos);
     }
 }
+
+TEST_CASE("samples: a department hand-off due sooner than the work takes needs the leads' approval") {
+    const tree_library library({trees_dir});
+    const std::shared_ptr<const tree> t = load_clean(trees_dir + "/department-handoff.xml");
+    for (const auto& [deadline, next] : {std::pair<std::string, std::string>{"friday", "leads-approval"},
+                                         {"2027-01-15", "joint-work"}}) {
+        CAPTURE(deadline);
+        manual_clock clk(1'796'126'400'000);  // Tuesday 2026-12-01 12:00 UTC
+        session s(t, &library, clk);
+        submit(s, {{"from_dept", "Billing"}, {"contact", "Ana Ruiz"}, {"request", "Refund report"}, {"urgency", "normal"}});
+        choose(s, "agreed in writing");
+        submit(s, {{"scope", "In: Q1 refunds."}});
+        // Five person-days: due on Friday is three days away.
+        submit(s, {{"owner", "Kim Lee"}, {"deadline", deadline}, {"effort_days", "5"}});
+        CHECK(s.current().node_ptr->id == next);
+    }
+}
