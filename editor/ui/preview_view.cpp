@@ -7,6 +7,7 @@
 
 #include "editor_app.hpp"
 #include "palette.hpp"
+#include "signpost/calendar_date.hpp"
 #include "signpost/text.hpp"
 #include "ui/keys.hpp"
 #include "ui/markdown_view.hpp"
@@ -187,8 +188,18 @@ void preview_view::draw_current(editor_app& app) {
                 if (ImGui::Checkbox("##in", &on)) in = on ? "true" : "false";
             } else {
                 // Enter in a field submits the form, as in the player.
-                enter_in_field |= ImGui::InputTextWithHint("##in", f.placeholder.c_str(), &in,
-                                                           ImGuiInputTextFlags_EnterReturnsTrue);
+                const char* hint = !f.placeholder.empty() || f.type != var_type::date
+                                       ? f.placeholder.c_str()
+                                       : "e.g. 24 Dec, friday, tomorrow, 2026-12-24";
+                enter_in_field |= ImGui::InputTextWithHint("##in", hint, &in, ImGuiInputTextFlags_EnterReturnsTrue);
+                // The day the typing will be, as the player says it.
+                if (f.type == var_type::date && in.find_first_not_of(' ') != std::string::npos) {
+                    const typed_date d = read_typed_date(in, local_day(m_clock.now_ms()));
+                    ImGui::PushTextWrapPos(0);
+                    if (d.days) ImGui::TextColored(colours::muted, "taken as %s", format_long_day(*d.days).c_str());
+                    else ImGui::TextColored(colours::warning, "%s", d.error.c_str());
+                    ImGui::PopTextWrapPos();
+                }
             }
             app.record("preview:field:" + f.variable);
             for (const field_error& e : m_field_errors)
