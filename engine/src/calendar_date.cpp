@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "signpost/text.hpp"
+
 namespace signpost {
 
 namespace {
@@ -30,13 +32,6 @@ year_month_day civil(std::int64_t days) {
     if (days < first_day) days = first_day;
     if (days > last_day) days = last_day;
     return year_month_day{sys_days{std::chrono::days{days}}};
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 // A month or weekday by its name or any start of it of three letters or more ("dec",
@@ -148,7 +143,7 @@ typed_date read_typed_date(std::string_view text, std::optional<std::int64_t> to
 
     // Words relative to today.
     if (t.size() == 1 && !t[0].number) {
-        const std::string w = lower(t[0].text);
+        const std::string w = lower_ascii(t[0].text);
         const int wd = by_name(weekday_names, w);
         if (w == "today" || w == "tomorrow" || w == "yesterday" || wd >= 0) {
             if (!today) {
@@ -184,7 +179,7 @@ typed_date read_typed_date(std::string_view text, std::optional<std::int64_t> to
     int month = -1, day_of_month = -1, year_number = -1;
     for (const token& k : t) {
         if (!k.number) {
-            const int m = by_name(month_names, lower(k.text));
+            const int m = by_name(month_names, lower_ascii(k.text));
             if (m < 0 || month >= 0) {
                 r.error = "'" + k.text + "' is not a month; " + what_to_type;
                 return r;
