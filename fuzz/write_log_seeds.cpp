@@ -58,11 +58,11 @@ int main(int argc, char** argv) {
         "DROP TABLE events",
         "DROP TABLE sessions; CREATE TABLE sessions(id)",
         "ALTER TABLE sessions RENAME TO s2",
-        "INSERT INTO events VALUES('nosuch',0,0,'enter','t','n',NULL,'',NULL)",
+        "INSERT INTO events VALUES('nosuch',0,0,'enter','t','n',NULL,'',NULL,NULL)",
         "DELETE FROM events WHERE seq=0",
         "UPDATE sessions SET id=NULL",
         "INSERT INTO sessions SELECT 'x'||id,tree_id,tree_version,tree_hash,agent,started_ms,ended_ms,status,"
-        "outcome,end_node,last_event_ms,host,pid,trail,trail_events FROM sessions",
+        "outcome,end_node,last_event_ms,host,pid,trail,trail_events,priority FROM sessions",
         // Trails: cut short, a reference ahead of its place, a huge length, text instead of a blob.
         "UPDATE sessions SET trail=substr(trail,1,length(trail)-3)",
         "UPDATE sessions SET trail=x'010100050141'",
@@ -71,10 +71,14 @@ int main(int argc, char** argv) {
         "UPDATE sessions SET trail=NULL WHERE rowid % 2 = 0",
         "UPDATE sessions SET trail_events=trail_events-1",
         "DROP TRIGGER events_beyond_trail; INSERT INTO events SELECT session_id,seq+100,time_ms,kind,tree_id,node,"
-        "choice,detail,outcome FROM events",
+        "choice,detail,outcome,priority FROM events",
         // Moves made with find: marked on the events, and a one-step trail of kind 8.
         "UPDATE events SET detail='find' WHERE kind='enter'",
         "UPDATE sessions SET trail=x'01080000000174016E', trail_events=1",
+        // Priorities: one no build writes, and a log from before the columns (schema 2).
+        "UPDATE sessions SET status='escalated', priority='soon' WHERE rowid % 2 = 0",
+        "ALTER TABLE sessions DROP COLUMN priority; ALTER TABLE events DROP COLUMN priority; "
+        "UPDATE meta SET value='2' WHERE key='schema_version'",
     };
     for (std::size_t i = 0; i < edits.size(); ++i) write(dir / ("sql-" + std::to_string(i)), "S" + edits[i]);
     return 0;

@@ -294,7 +294,7 @@ session::session(std::shared_ptr<const tree> root, const tree_library* library, 
 session::~session() = default;
 
 void session::emit(event_kind kind, const std::string& tree_id, const std::string& node, int choice,
-                   std::string detail, std::string outcome) {
+                   std::string detail, std::string outcome, std::string priority) {
     event e;
     e.kind = kind;
     e.time_ms = now();
@@ -304,6 +304,7 @@ void session::emit(event_kind kind, const std::string& tree_id, const std::strin
     e.choice = choice;
     e.detail = std::move(detail);
     e.outcome = std::move(outcome);
+    e.priority = std::move(priority);
     if (m_sink) m_sink->on_event(e);
 }
 
@@ -473,7 +474,8 @@ void session::finish(session_status s, const node& end_node) {
         // The summary is filled in with the values at hand-off time, as the view shows it.
         refresh_view();
         m_handoff = m_view.text;
-        emit(event_kind::end, tree_id, end_node.id, -1, to_string(s), m_team);
+        // Logged with the team so reports can count urgent hand-offs per team.
+        emit(event_kind::end, tree_id, end_node.id, -1, to_string(s), m_team, m_priority);
     } else {
         m_outcome = end_node.outcome;
         emit(event_kind::end, tree_id, end_node.id, -1, to_string(s), m_outcome);

@@ -294,14 +294,14 @@ constexpr int busy_attempts = 3;
 
 constexpr const char* application_marker = "signpost";
 
-// Version 2 (version 1 had no sessions.trail). Every statement is idempotent so concurrent
-// first openers cannot clash.
+// Version 3 (version 1 had no sessions.trail, version 2 no priority columns). Every
+// statement is idempotent so concurrent first openers cannot clash.
 constexpr const char* schema_sql = R"sql(
 CREATE TABLE IF NOT EXISTS meta(
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
-INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'signpost'), ('schema_version', '2');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'signpost'), ('schema_version', '3');
 CREATE TABLE IF NOT EXISTS sessions(
   id            TEXT PRIMARY KEY,
   tree_id       TEXT NOT NULL,
@@ -318,7 +318,8 @@ CREATE TABLE IF NOT EXISTS sessions(
   host          TEXT NOT NULL,
   pid           INTEGER NOT NULL,
   trail         BLOB,
-  trail_events  INTEGER NOT NULL DEFAULT 0
+  trail_events  INTEGER NOT NULL DEFAULT 0,
+  priority      TEXT
 );
 CREATE TABLE IF NOT EXISTS events(
   session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -331,6 +332,7 @@ CREATE TABLE IF NOT EXISTS events(
   choice     INTEGER,
   detail     TEXT NOT NULL,
   outcome    TEXT,
+  priority   TEXT,
   PRIMARY KEY (session_id, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions(started_ms, id);
@@ -419,36 +421,46 @@ int with_retry(F&& fn) {
     return rc;
 }
 
-// Which of the version 2 trail columns the sessions table has.
-struct trail_columns {
-    bool trail = false, count = false;
-    bool both() const { return trail && count; }
+// Which of the columns added after version 1 the log has.
+struct log_columns {
+    bool trail = false, count = false;                      // version 2: sessions.trail, trail_events
+    bool session_priority = false, event_priority = false;  // version 3: priority in both tables
+    bool trails() const { return trail && count; }
+    bool all() const { return trails() && session_priority && event_priority; }
 };
-int read_trail_columns(sqlite3* db, trail_columns& out) {
+int read_log_columns(sqlite3* db, log_columns& out) {
     out = {};
-    statement columns(db, "SELECT name FROM pragma_table_info('sessions')");
+    statement columns(db, "SELECT 's', name FROM pragma_table_info('sessions') "
+                          "UNION ALL SELECT 'e', name FROM pragma_table_info('events')");
     if (columns.prepare_rc() != SQLITE_OK) return columns.prepare_rc();
     int rc = SQLITE_OK;
     while ((rc = columns.step()) == SQLITE_ROW) {
-        out.trail = out.trail || columns.view(0) == "trail";
-        out.count = out.count || columns.view(0) == "trail_events";
+        const bool of_sessions = columns.view(0) == "s";
+        const std::string_view name = columns.view(1);
+        out.trail = out.trail || (of_sessions && name == "trail");
+        out.count = out.count || (of_sessions && name == "trail_events");
+        out.session_priority = out.session_priority || (of_sessions && name == "priority");
+        out.event_priority = out.event_priority || (!of_sessions && name == "priority");
     }
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-// Brings a version 1 log to version 2 (sessions.trail, trail_events and the trigger that
-// voids a trail an event was stored past); sessions written before keep no trail and are
-// read from `events`.
+// Brings a version 1 or 2 log to version 3: adds what it lacks of sessions.trail,
+// trail_events and the trigger that voids a trail an event was stored past (version 2),
+// and the priority columns (version 3), all in one transaction. Sessions written before
+// keep no trail (they are read from `events`) and no priority (reported as unknown).
 // Checked again under the write lock: another writer may have done it meanwhile.
 std::string upgrade(sqlite3* db, const std::string& path) {
     int rc = with_retry([&] {
         int r = exec(db, "BEGIN IMMEDIATE");
         if (r != SQLITE_OK) return r;
-        trail_columns has;
-        r = read_trail_columns(db, has);
+        log_columns has;
+        r = read_log_columns(db, has);
         if (r == SQLITE_OK && !has.trail) r = exec(db, "ALTER TABLE sessions ADD COLUMN trail BLOB");
         if (r == SQLITE_OK && !has.count)
             r = exec(db, "ALTER TABLE sessions ADD COLUMN trail_events INTEGER NOT NULL DEFAULT 0");
+        if (r == SQLITE_OK && !has.session_priority) r = exec(db, "ALTER TABLE sessions ADD COLUMN priority TEXT");
+        if (r == SQLITE_OK && !has.event_priority) r = exec(db, "ALTER TABLE events ADD COLUMN priority TEXT");
         if (r == SQLITE_OK) r = exec(db, schema_sql);  // the trigger (everything else exists)
         if (r == SQLITE_OK)
             r = exec(db, fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version' AND CAST(value AS INTEGER) < {}",
@@ -529,10 +541,10 @@ std::string open_writable(const std::string& path, int busy_ms, db_ptr& out) {
     }
     // By the columns, not only the version: a log can say 2 and lack one (made by a build
     // of this work in progress); the upgrade adds what is missing and nothing else.
-    trail_columns trails;
-    if (rc = read_trail_columns(raw, trails); rc != SQLITE_OK)
+    log_columns columns;
+    if (rc = read_log_columns(raw, columns); rc != SQLITE_OK)
         return fmt::format("cannot read the session log '{}': {}", path, sqlite_message(raw, rc));
-    if (id.version < log_schema_version || !trails.both()) {
+    if (id.version < log_schema_version || !columns.all()) {
         if (auto err = upgrade(raw, path); !err.empty()) return err;
     }
     out = std::move(db);
@@ -621,6 +633,9 @@ std::string spill_line(const log_row& r) {
             number(r.ev.choice);
             field(r.ev.detail);
             field(r.ev.outcome);
+            // Only when there is one: every other line stays readable by builds before
+            // schema 3, which skip a line with more fields.
+            if (!r.ev.priority.empty()) field(r.ev.priority);
             break;
         case log_row::type::close:
             number(r.ended_ms);
@@ -671,7 +686,7 @@ std::optional<log_row> parse_spill_line(std::string_view line) {
             return r;
         }
         case 'E': {
-            if (f.size() != 10) return std::nullopt;
+            if (f.size() != 10 && f.size() != 11) return std::nullopt;
             auto seq = parse_int(f[2]), time = parse_int(f[3]), choice = parse_int(f[7]);
             auto kind = parse_kind(f[4]);
             if (!seq || !time || !choice || !kind || *seq < 0 || *seq > INT_MAX || *choice < -1 ||
@@ -686,6 +701,7 @@ std::optional<log_row> parse_spill_line(std::string_view line) {
             r.ev.choice = static_cast<int>(*choice);
             r.ev.detail = f[8];
             r.ev.outcome = f[9];
+            if (f.size() == 11) r.ev.priority = f[10];
             return r;
         }
         case 'X': {
@@ -816,13 +832,14 @@ struct writer_statements {
                          "CASE WHEN EXISTS (SELECT 1 FROM events WHERE session_id = ?1) THEN x'00' ELSE x'01' END)"),
           insert_event(db,
                        "INSERT OR IGNORE INTO events(session_id, seq, time_ms, kind, tree_id, node, choice, "
-                       "detail, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+                       "detail, outcome, priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
           touch(db, "UPDATE sessions SET last_event_ms = max(last_event_ms, ?2) WHERE id = ?1"),
           has_event(db, "SELECT 1 FROM events WHERE session_id = ?1 AND seq = ?2"),
           read_trail(db, "SELECT trail, trail_events FROM sessions WHERE id = ?1"),
           write_trail(db, "UPDATE sessions SET trail = ?2, trail_events = ?3 WHERE id = ?1"),
           end(db,
-              "UPDATE sessions SET status = ?2, outcome = ?3, end_node = ?4, ended_ms = ?5 WHERE id = ?1"),
+              "UPDATE sessions SET status = ?2, outcome = ?3, end_node = ?4, ended_ms = ?5, priority = ?6 "
+              "WHERE id = ?1"),
           close(db,
                 "UPDATE sessions SET status = 'abandoned', ended_ms = ?2, end_node = ?3 "
                 "WHERE id = ?1 AND status = 'active'") {}
@@ -886,6 +903,7 @@ struct writer_statements {
                 else insert_event.bind_null(7);
                 insert_event.bind(8, e.detail);
                 insert_event.bind_or_null(9, e.outcome);
+                insert_event.bind_or_null(10, e.priority);
                 int rc = extend_trail(r.session_id, e);
                 if (rc != SQLITE_DONE) {
                     insert_event.reset();
@@ -905,6 +923,7 @@ struct writer_statements {
                 end.bind_or_null(3, e.outcome);
                 end.bind_or_null(4, e.node);
                 end.bind(5, e.time_ms);
+                end.bind_or_null(6, e.priority);
                 return end.run();
             }
             case log_row::type::close:
@@ -1295,7 +1314,8 @@ struct log_reader::impl {
     db_ptr db;
     log_read_options options;
     int version = 0;
-    bool has_trails = false;  // sessions.trail and trail_events exist
+    bool has_trails = false;    // sessions.trail and trail_events exist
+    bool has_priority = false;  // the priority columns exist (schema 3)
     std::string host = host_name();
 
     // Whether a scan reads the sessions' trails instead of their events.
@@ -1359,9 +1379,10 @@ log_result log_reader::open(const std::string& path, log_read_options options) {
         return {false, fmt::format("'{}' is an empty SQLite database, not a Signpost session log", path)};
     m.version = id.version;
     // Trails are read only where both columns are there (see open_writable).
-    trail_columns trails;
-    if ((rc = read_trail_columns(raw, trails)) != SQLITE_OK) return m.read_failure(raw, rc);
-    m.has_trails = trails.both();
+    log_columns columns;
+    if ((rc = read_log_columns(raw, columns)) != SQLITE_OK) return m.read_failure(raw, rc);
+    m.has_trails = columns.trails();
+    m.has_priority = columns.session_priority && columns.event_priority;
     m.db = std::move(db);
     return {};
 }
@@ -1376,11 +1397,13 @@ log_result log_reader::for_each_session(const log_filter& filter, const session_
     // One query, ordered so each session's rows arrive together: the indexes on
     // (…, started_ms, id) and the events key (session_id, seq) give this order without
     // sorting, so neither SQLite nor we hold more than one session at a time.
-    std::string sql =
+    // A log before schema 3 has no priority columns: NULL stands in for them.
+    std::string sql = fmt::format(
         "SELECT s.id, s.tree_id, s.tree_version, s.tree_hash, s.agent, s.started_ms, s.ended_ms, "
         "s.status, s.outcome, s.end_node, s.last_event_ms, s.host, s.pid, "
-        "e.seq, e.time_ms, e.kind, e.tree_id, e.node, e.choice, e.detail, e.outcome "
-        "FROM sessions AS s LEFT JOIN events AS e ON e.session_id = s.id WHERE 1";
+        "e.seq, e.time_ms, e.kind, e.tree_id, e.node, e.choice, e.detail, e.outcome, {}, {} "
+        "FROM sessions AS s LEFT JOIN events AS e ON e.session_id = s.id WHERE 1",
+        m.has_priority ? "s.priority" : "NULL", m.has_priority ? "e.priority" : "NULL");
     if (!filter.tree_id.empty()) sql += " AND s.tree_id = :tree";
     if (!filter.agent.empty()) sql += " AND s.agent = :agent";
     if (filter.since_ms) sql += " AND s.started_ms >= :since";
@@ -1421,6 +1444,7 @@ log_result log_reader::for_each_session(const log_filter& filter, const session_
             s.last_event_ms = q.int64(10);
             s.host = q.text(11);
             s.pid = q.int64(12);
+            s.priority = q.text(21);
             mark_if_writer_lost(s, now, m.host, m.options.stale_after_ms);
             current = std::move(s);
         }
@@ -1440,6 +1464,7 @@ log_result log_reader::for_each_session(const log_filter& filter, const session_
         e.choice = q.is_null(18) ? -1 : static_cast<int>(q.int64(18));
         e.detail = q.text(19);
         e.outcome = q.text(20);
+        e.priority = q.text(22);
         events.push_back(std::move(e));
     }
     if (rc != SQLITE_DONE) {
@@ -1476,13 +1501,16 @@ std::string filter_sql(const log_filter& filter, bool no_index) {
 
 namespace {
 
-constexpr const char* session_columns =
-    "s.id, s.tree_id, s.tree_version, s.tree_hash, s.agent, s.started_ms, s.ended_ms, s.status, s.outcome, "
-    "s.end_node, s.last_event_ms, s.host, s.pid";
+// The columns read_session reads; a log before schema 3 has NULL for the priority.
+std::string session_columns(bool has_priority) {
+    return fmt::format("s.id, s.tree_id, s.tree_version, s.tree_hash, s.agent, s.started_ms, s.ended_ms, s.status, "
+                       "s.outcome, s.end_node, s.last_event_ms, s.host, s.pid, {}",
+                       has_priority ? "s.priority" : "NULL");
+}
 // Where the trail is when it is read after `session_columns`.
-constexpr int trail_column = 13;  // then trail_events
+constexpr int trail_column = 14;  // then trail_events
 
-// Columns 0..12 of `session_columns` into `s`, reusing its strings' buffers.
+// Columns 0..13 of `session_columns` into `s`, reusing its strings' buffers.
 void read_session(const statement& q, session_record& s) {
     s.id.assign(q.view(0));
     s.tree_id.assign(q.view(1));
@@ -1499,12 +1527,16 @@ void read_session(const statement& q, session_record& s) {
     s.last_event_ms = q.int64(10);
     s.host.assign(q.view(11));
     s.pid = q.int64(12);
+    s.priority.assign(q.view(13));
 }
 
-// Columns 0.. are seq, time_ms, kind, tree_id, node, choice, detail, outcome; the paths
-// variant leaves out what path statistics do not use (fewer columns read per row is
-// most of what a scan of a large log costs).
-constexpr const char* event_columns = "seq, time_ms, kind, tree_id, node, choice, detail, outcome";
+// Columns 0.. are seq, time_ms, kind, tree_id, node, choice, detail, outcome, priority
+// (NULL before schema 3); the paths variant leaves out what path statistics do not use
+// (fewer columns read per row is most of what a scan of a large log costs).
+std::string event_columns(bool has_priority) {
+    return fmt::format("seq, time_ms, kind, tree_id, node, choice, detail, outcome, {}",
+                       has_priority ? "priority" : "NULL");
+}
 constexpr const char* path_event_columns =
     "seq, time_ms, kind, tree_id, node, CASE WHEN kind = 'back' THEN choice END, "
     "CASE WHEN kind IN ('back', 'end', 'enter') THEN detail END";
@@ -1523,11 +1555,13 @@ bool read_event(const statement& q, int at, bool paths_only, event& e) {
         e.choice = !q.is_null(at + 5) && q.int64(at + 5) == back_passes_on ? back_passes_on : -1;
         e.detail.assign(q.view(at + 6));
         e.outcome.clear();
+        e.priority.clear();
         return true;
     }
     e.choice = q.is_null(at + 5) ? -1 : static_cast<int>(q.int64(at + 5));
     e.detail.assign(q.view(at + 6));
     e.outcome.assign(q.view(at + 7));
+    e.priority.assign(q.view(at + 8));
     return true;
 }
 
@@ -1637,6 +1671,7 @@ log_result log_reader::scan_sessions(const log_filter& filter, const session_spa
                             e.detail.clear();
                         }
                         e.outcome.clear();
+                        e.priority.clear();
                     }
                     fn(s, std::span<const event>(list.data(), path->steps.size()));
                 });
@@ -1714,7 +1749,7 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
 
     // The unary + keeps the filters off the tree/agent/date indexes, whose order would
     // need a sort: sessions come through the table itself (trails) or their primary key.
-    statement sessions(raw, fmt::format("SELECT {}{} FROM sessions AS s WHERE 1{}{} ORDER BY {}", session_columns,
+    statement sessions(raw, fmt::format("SELECT {}{} FROM sessions AS s WHERE 1{}{} ORDER BY {}", session_columns(m.has_priority),
                                         trails ? ", s.trail, s.trail_events" : "", filter_sql(filter, true),
                                         range_sessions, trails ? "s.rowid" : "s.id"));
     if (sessions.prepare_rc() != SQLITE_OK) return failure(sessions.prepare_rc());
@@ -1722,7 +1757,7 @@ log_result log_reader::scan(const log_filter& filter, bool paths_only, log_part 
     bind_range(sessions);
     if (row_from) sessions.bind(sessions.index(":from"), *row_from);
     if (row_to) sessions.bind(sessions.index(":to"), *row_to);
-    const char* columns = paths_only ? path_event_columns : event_columns;
+    const std::string columns = paths_only ? path_event_columns : event_columns(m.has_priority);
     statement events(raw, lookup ? fmt::format("SELECT {} FROM events WHERE session_id = ?1 ORDER BY seq", columns)
                                  : fmt::format("SELECT session_id, {} FROM events WHERE 1{} ORDER BY session_id, seq",
                                                columns, range_events));
@@ -1852,12 +1887,17 @@ struct bulk_session {
 // Rows per multi-row INSERT: one statement per few rows instead of per row.
 constexpr int bulk_rows = 8;
 
+// Parameters per event row of event_values_sql.
+constexpr int event_params = 10;
+
 std::string event_values_sql(int rows) {
     std::string sql =
-        "INSERT OR IGNORE INTO events(session_id, seq, time_ms, kind, tree_id, node, choice, detail, outcome) VALUES ";
+        "INSERT OR IGNORE INTO events(session_id, seq, time_ms, kind, tree_id, node, choice, detail, outcome, "
+        "priority) VALUES ";
     for (int r = 0; r < rows; ++r) {
         sql += r == 0 ? "(" : ", (";
-        for (int c = 1; c <= 9; ++c) sql += fmt::format("{}?{}", c == 1 ? "" : ", ", r * 9 + c);
+        for (int c = 1; c <= event_params; ++c)
+            sql += fmt::format("{}?{}", c == 1 ? "" : ", ", r * event_params + c);
         sql += ")";
     }
     return sql;
@@ -1944,6 +1984,8 @@ struct log_bulk_writer::impl {
         q.bind_static(first + 7, e.detail);
         if (e.outcome.empty()) q.bind_null(first + 8);
         else q.bind_static(first + 8, e.outcome);
+        if (e.priority.empty()) q.bind_null(first + 9);
+        else q.bind_static(first + 9, e.priority);
     }
 
     // [worker] The session row with its final status, then its events.
@@ -1970,6 +2012,7 @@ struct log_bulk_writer::impl {
             s.bind(8, status && *status != session_status::active ? std::string_view(end->detail) : "abandoned");
             s.bind_or_null(9, end->outcome);
             s.bind_or_null(10, end->node);
+            s.bind_or_null(16, end->priority);
         } else {
             s.bind_null(7);
             s.bind(8, std::string_view("active"));
@@ -1982,7 +2025,8 @@ struct log_bulk_writer::impl {
         std::size_t stored = 0;
         std::size_t i = 0;
         for (; rc == SQLITE_DONE && i + bulk_rows <= b.events.size(); i += bulk_rows) {
-            for (int r = 0; r < bulk_rows; ++r) bind_event(*insert_events, r * 9 + 1, b.id, b.events[i + static_cast<std::size_t>(r)]);
+            for (int r = 0; r < bulk_rows; ++r)
+                bind_event(*insert_events, r * event_params + 1, b.id, b.events[i + static_cast<std::size_t>(r)]);
             rc = insert_events->run();
             stored += static_cast<std::size_t>(sqlite3_changes(db.get()));
         }
@@ -2106,9 +2150,9 @@ log_result log_bulk_writer::open(const std::string& path) {
     auto session_sql = std::make_unique<statement>(
         db.get(),
         "INSERT OR IGNORE INTO sessions(id, tree_id, tree_version, tree_hash, agent, started_ms, ended_ms, status, "
-        "outcome, end_node, last_event_ms, host, pid, trail, trail_events) "
+        "outcome, end_node, last_event_ms, host, pid, trail, trail_events, priority) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-        "CASE WHEN EXISTS (SELECT 1 FROM events WHERE session_id = ?1) THEN x'00' ELSE ?14 END, ?15)");
+        "CASE WHEN EXISTS (SELECT 1 FROM events WHERE session_id = ?1) THEN x'00' ELSE ?14 END, ?15, ?16)");
     auto unusable_trail_sql =
         std::make_unique<statement>(db.get(), "UPDATE sessions SET trail = x'00' WHERE id = ?1");
     auto events_sql = std::make_unique<statement>(db.get(), event_values_sql(bulk_rows));

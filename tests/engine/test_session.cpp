@@ -230,6 +230,9 @@ TEST_CASE("session: choose applies sets, steps continue, logic routes, escalate 
                               "enter route", "enter power", "choose power No", "enter reboot",
                               "enter route", "enter tier2", "end tier2 escalated"});
     CHECK(sink.events.back().outcome == "Network Tier 2");
+    // The priority goes with the end event so the log can record it; no other event has one.
+    CHECK(sink.events.back().priority == "high");
+    CHECK(std::count_if(sink.events.begin(), sink.events.end(), [](const event& e) { return !e.priority.empty(); }) == 1);
     CHECK(sink.events[2].choice == 1);
 
     // Nothing can be done once the call has ended.

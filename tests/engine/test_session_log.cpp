@@ -193,6 +193,7 @@ void check_same_events(const std::vector<event>& got, const std::vector<event>& 
         CHECK(got[i].choice == want[i].choice);
         CHECK(got[i].detail == want[i].detail);
         CHECK(got[i].outcome == want[i].outcome);
+        CHECK(got[i].priority == want[i].priority);
     }
 }
 
@@ -297,7 +298,7 @@ TEST_CASE("log: each event is committed as it happens and read back exactly") {
 
     CHECK(raw_query(db, "PRAGMA journal_mode")[0][0] == "wal");
     CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'application'")[0][0] == "signpost");
-    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "2");
+    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "3");
 
     log_reader reader;
     REQUIRE(reader.open(db));
@@ -1006,7 +1007,7 @@ TEST_CASE("log: each session's trail holds its path events, read back as from th
         w.on_event(make_event(event_kind::enter, 1, std::numeric_limits<std::int64_t>::max(), "power"));
     }
     for (const std::string& id : ids) CHECK(trail_hex(db, id).substr(0, 2) == "01");
-    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "2");
+    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "3");
     check_same_paths(db);
     check_same_paths(db, filter("outage", "bo"));
     auto paths = paths_of(db, true);
@@ -1114,12 +1115,12 @@ TEST_CASE("log: a version 1 log is upgraded by the first writer and its old sess
     CHECK(before[0].second.size() == 12);
 
     const std::string new_id = record_call(db, sample_info(t0 + 50'000), winding_call(t0 + 50'000));
-    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "2");
+    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "3");
     CHECK(trail_hex(db, old_id) == "NULL");
     CHECK(trail_hex(db, new_id).substr(0, 2) == "01");
     log_reader reader;
     REQUIRE(reader.open(db));
-    CHECK(reader.schema_version() == 2);
+    CHECK(reader.schema_version() == 3);
     check_same_paths(db);
     CHECK(paths_of(db, true).size() == 2);
     // A second writer finds it done.
@@ -1181,7 +1182,8 @@ TEST_CASE("log: an event stored without its trail, as an older build would, void
     CHECK(trail_hex(db, id).substr(0, 2) == "01");
     // A player of schema 1 still connected after the upgrade stores the last event (its
     // statements are re-prepared silently): the trail would be one event short.
-    raw_exec(db, "INSERT INTO events VALUES('" + id + "', 6, " + std::to_string(t0 + 2000) +
+    raw_exec(db, "INSERT INTO events(session_id, seq, time_ms, kind, tree_id, node, choice, detail, outcome) "
+                 "VALUES('" + id + "', 6, " + std::to_string(t0 + 2000) +
                      ", 'end', 'outage', 'fixed', NULL, 'completed', 'resolved')");
     CHECK(trail_hex(db, id) == "00");
     check_same_paths(db);
@@ -1200,7 +1202,8 @@ TEST_CASE("log: a session row stored after some of its events gets no trail") {
     // Events 1 and 2 arrived first (rows replayed out of order), then the session and event 0.
     const auto call = sample_call(t0);
     for (int seq : {1, 2})
-        raw_exec(db, "INSERT INTO events VALUES('" + info.id + "', " + std::to_string(seq) + ", " +
+        raw_exec(db, "INSERT INTO events(session_id, seq, time_ms, kind, tree_id, node, choice, detail, outcome) "
+                     "VALUES('" + info.id + "', " + std::to_string(seq) + ", " +
                          std::to_string(call[static_cast<std::size_t>(seq)].time_ms) + ", '" +
                          std::string(to_string(call[static_cast<std::size_t>(seq)].kind)) + "', 'outage', '" +
                          call[static_cast<std::size_t>(seq)].node + "', NULL, '', NULL)");
@@ -1289,4 +1292,189 @@ TEST_CASE("log: a writer closed after spilling adds its spilled rows to the log 
     const auto status = raw_query(db, "SELECT status FROM sessions");
     REQUIRE(status.size() == 1);
     CHECK(status[0][0] == "abandoned");
+}
+
+// [SECTION] Escalation priorities (schema 3)
+
+namespace {
+
+// A call handed to `team` with `priority`, as the runtime records it.
+std::vector<event> escalated_call(std::int64_t start, const std::string& team, const std::string& priority) {
+    std::vector<event> call = {
+        make_event(event_kind::start, 0, start, "power", -1, "ana"),
+        make_event(event_kind::enter, 1, start, "power"),
+        make_event(event_kind::choose, 2, start + 1000, "power", 1, "No"),
+        make_event(event_kind::enter, 3, start + 1000, "handoff"),
+        make_event(event_kind::end, 4, start + 2000, "handoff", -1, "escalated", team),
+    };
+    call.back().priority = priority;
+    return call;
+}
+
+std::string fixture(const std::string& name) {
+    std::string text = slurp(std::string(SIGNPOST_TEST_DATA) + "/logs/" + name);
+    REQUIRE_MESSAGE(!text.empty(), name);
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("log: an escalation is stored and read back with its priority") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    const std::string urgent = record_call(db, sample_info(t0), escalated_call(t0, "Billing", "urgent"));
+    const std::string done = record_call(db, sample_info(t0 + 10'000), sample_call(t0 + 10'000));
+
+    // Stored in both tables, and only on the end event of the escalated call.
+    CHECK(raw_query(db, "SELECT priority FROM sessions WHERE id = '" + urgent + "'")[0][0] == "urgent");
+    CHECK(raw_query(db, "SELECT priority FROM sessions WHERE id = '" + done + "'")[0][0] == "NULL");
+    auto rows = raw_query(db, "SELECT kind, ifnull(priority, 'NULL') FROM events WHERE session_id = '" + urgent +
+                                  "' ORDER BY seq");
+    REQUIRE(rows.size() == 5);
+    CHECK(rows[3] == std::vector<std::string>{"enter", "NULL"});
+    CHECK(rows[4] == std::vector<std::string>{"end", "urgent"});
+
+    auto back = read_log(db);
+    REQUIRE(back.sessions.size() == 2);
+    CHECK(back.sessions[0].status == session_status::escalated);
+    CHECK(back.sessions[0].outcome == "Billing");
+    CHECK(back.sessions[0].priority == "urgent");
+    CHECK(back.sessions[1].priority.empty());
+    check_same_events(back.events[0], escalated_call(t0, "Billing", "urgent"));
+
+    // The storage-order scan gives the same; the paths-only one keeps it on the session.
+    for (bool paths_only : {false, true}) {
+        CAPTURE(paths_only);
+        log_reader reader;
+        REQUIRE(reader.open(db));
+        std::vector<std::string> priorities;
+        REQUIRE(reader.scan_sessions(
+            {},
+            [&](const session_record& s, std::span<const event> events) {
+                if (s.id != urgent) return;
+                priorities.push_back(s.priority);
+                if (!paths_only) priorities.push_back(events.back().priority);
+            },
+            paths_only));
+        CHECK(priorities == (paths_only ? std::vector<std::string>{"urgent"}
+                                        : std::vector<std::string>{"urgent", "urgent"}));
+    }
+
+    // The bulk writer stores it the same way.
+    const std::string bulk_db = dir.file("bulk.db");
+    {
+        log_bulk_writer bulk;
+        REQUIRE(bulk.open(bulk_db));
+        bulk.add_session(sample_info(t0), escalated_call(t0, "Network", "low"));
+        // Nine events: the multi-row insert and the one-row insert both bind the priority.
+        auto longer = escalated_call(t0 + 5000, "Network", "high");
+        for (int i = 0; i < 4; ++i)
+            longer.insert(longer.end() - 1, make_event(event_kind::note, 0, t0 + 5500, "handoff", -1, "n"));
+        for (std::size_t i = 0; i < longer.size(); ++i) longer[i].sequence = static_cast<int>(i);
+        bulk.add_session(sample_info(t0 + 5000), longer);
+        auto finished = bulk.finish();
+        REQUIRE_MESSAGE(finished, finished.error);
+    }
+    auto bulk_back = read_log(bulk_db);
+    REQUIRE(bulk_back.sessions.size() == 2);
+    CHECK(bulk_back.sessions[0].priority == "low");
+    CHECK(bulk_back.sessions[1].priority == "high");
+    CHECK(bulk_back.events[1].back().priority == "high");
+    CHECK(raw_query(bulk_db, "SELECT count(*) FROM events WHERE priority IS NOT NULL")[0][0] == "2");
+}
+
+TEST_CASE("log: a schema 2 log is read as it is, and updated in place by the first writer") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    raw_exec(db, fixture("schema-2.sql"));
+    const std::string old_escalation = "11111111-1111-4111-8111-111111111111";
+
+    // Read before any writer touched it: no priority columns, so no priorities.
+    {
+        log_reader reader;
+        REQUIRE(reader.open(db));
+        CHECK(reader.schema_version() == 2);
+        auto back = read_log(db);
+        REQUIRE(back.sessions.size() == 3);
+        CHECK(back.sessions[0].id == old_escalation);
+        CHECK(back.sessions[0].status == session_status::escalated);
+        CHECK(back.sessions[0].priority.empty());
+        CHECK(back.events[0].back().priority.empty());
+        CHECK(paths_of(db, false).size() == 3);
+        CHECK(raw_query(db, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'priority'")[0][0] ==
+              "0");
+    }
+
+    const std::string new_escalation = record_call(db, sample_info(t0 + 50'000), escalated_call(t0 + 50'000, "Billing", "urgent"));
+    CHECK(raw_query(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == "3");
+    CHECK(raw_query(db, "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'priority'")[0][0] == "1");
+    CHECK(raw_query(db, "SELECT count(*) FROM pragma_table_info('events') WHERE name = 'priority'")[0][0] == "1");
+    // The rows already there are kept as they were, with no priority.
+    CHECK(raw_query(db, "SELECT status, outcome, ifnull(priority, 'NULL') FROM sessions WHERE id = '" +
+                            old_escalation + "'")[0] == std::vector<std::string>{"escalated", "Billing", "NULL"});
+    CHECK(raw_query(db, "SELECT count(*) FROM events")[0][0] == "18");
+
+    auto back = read_log(db);
+    REQUIRE(back.sessions.size() == 4);
+    CHECK(back.sessions[0].priority.empty());
+    CHECK(back.sessions[3].id == new_escalation);
+    CHECK(back.sessions[3].priority == "urgent");
+    log_reader reader;
+    REQUIRE(reader.open(db));
+    CHECK(reader.schema_version() == 3);
+    CHECK(reader.check_integrity());
+    check_same_paths(db);
+
+    // A second writer finds it done; a build that knows only schema 2 would refuse it now,
+    // as this one refuses schema 4.
+    log_writer again;
+    CHECK(again.open(db));
+    raw_exec(db, "UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+    log_reader newer;
+    auto refused = newer.open(db);
+    CHECK_FALSE(refused);
+    CHECK(refused.error.find("was written by a newer Signpost") != std::string::npos);
+}
+
+TEST_CASE("log: the spill file keeps an escalation's priority, and reads lines of older builds") {
+    temp_dir dir;
+    const std::string db = dir.file("sessions.db");
+    {
+        log_writer first;
+        REQUIRE(first.open(db));
+    }
+    fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    const auto call = escalated_call(t0, "Billing", "high");
+    log_writer w;
+    {
+        as_unprivileged user;
+        CHECK_FALSE(w.open(db));
+        w.begin_session(sample_info(t0));
+        for (const auto& e : call) w.on_event(e);
+    }
+    REQUIRE(fs::exists(db + ".spill"));
+    const std::string spill = slurp(db + ".spill");
+    // Only the end event has the extra field: older builds still read every other line.
+    CHECK(spill.find("\tescalated\tBilling\thigh\n") != std::string::npos);
+    CHECK(std::count(spill.begin(), spill.end(), '\t') == 8 + 4 * 9 + 10);
+
+    // A line as a schema 2 build spills it: no priority field.
+    const std::string old_id = "44444444-4444-4444-8444-444444444444";
+    std::ofstream(db + ".spill", std::ios::binary | std::ios::app)
+        << "S\t" << old_id << "\toutage\t3\t\tben\t" << t0 + 100 << "\tdesk-2\t77\n"
+        << "E\t" << old_id << "\t0\t" << t0 + 100 << "\tstart\toutage\tpower\t-1\tben\t\n"
+        << "E\t" << old_id << "\t1\t" << t0 + 200 << "\tend\toutage\tpower\t-1\tescalated\tNetwork\n";
+
+    fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                            fs::perms::others_read);
+    auto replayed = w.replay_spill();
+    REQUIRE_MESSAGE(replayed, replayed.error);
+    CHECK(w.warning().empty());
+    auto back = read_log(db);
+    REQUIRE(back.sessions.size() == 2);
+    CHECK(back.sessions[0].priority == "high");
+    check_same_events(back.events[0], call);
+    CHECK(back.sessions[1].id == old_id);
+    CHECK(back.sessions[1].status == session_status::escalated);
+    CHECK(back.sessions[1].priority.empty());
 }

@@ -1483,6 +1483,32 @@ TEST_CASE("stats: generated logs are the same for a seed, and realistic") {
         return text;
     };
     CHECK(dump("a.db") == dump("b.db"));
+    // Escalations carry the priority of the escalate node they ended on, as a player records it.
+    {
+        log_reader escalations;
+        REQUIRE(escalations.open(dir.file("a.db")));
+        std::uint64_t escalated = 0;
+        REQUIRE(escalations.for_each_session({}, [&](const session_record& s, const std::vector<event>& events) {
+            if (s.status != session_status::escalated) {
+                CHECK(s.priority.empty());
+                return;
+            }
+            ++escalated;
+            // After-call notes may follow the end event.
+            const auto end_at = std::find_if(events.rbegin(), events.rend(),
+                                             [](const event& e) { return e.kind == event_kind::end; });
+            REQUIRE(end_at != events.rend());
+            const event& end = *end_at;
+            auto in = end.tree_id == outage.loaded->id ? outage.loaded : library.get(end.tree_id).found;
+            REQUIRE(in != nullptr);
+            const node* n = in->find(s.end_node);
+            REQUIRE(n != nullptr);
+            CHECK(s.priority == (n->priority.empty() ? "normal" : n->priority));
+            CHECK(end.priority == s.priority);
+        }));
+        CHECK(escalated == a.escalated);
+        CHECK(escalated > 0);
+    }
     generator_summary c = make("c.db", 10);
     CHECK(dump("c.db") != dump("a.db"));
     (void)c;

@@ -42,6 +42,7 @@ struct event {
     std::string detail;
     // end events only:
     std::string outcome;     // end outcome, or escalation team for escalated
+    std::string priority;    // escalated: low | normal | high | urgent; "" otherwise
 };
 
 class event_sink {

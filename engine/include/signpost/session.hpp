@@ -173,7 +173,7 @@ private:
     struct undo_step;
     struct pattern_cache;  // compiled field patterns, by pattern text
     void emit(event_kind kind, const std::string& tree_id, const std::string& node, int choice = -1,
-              std::string detail = {}, std::string outcome = {});
+              std::string detail = {}, std::string outcome = {}, std::string priority = {});
     // The time of the action under way (see action_clock), else the clock's.
     std::int64_t now();
     // The agent's calendar day at now(), "2026-12-04": what `today` reads in expressions.

@@ -20,7 +20,7 @@
 namespace signpost {
 
 // The schema version this build writes; readers refuse logs with a newer one.
-inline constexpr int log_schema_version = 2;
+inline constexpr int log_schema_version = 3;
 
 // `$XDG_DATA_HOME/signpost/sessions.db`, falling back to `~/.local/share/signpost/sessions.db`;
 // "" when no home folder is known. Folders are created by log_writer::open, not here.
@@ -107,6 +107,9 @@ struct session_record {
     // reported with status abandoned.
     bool writer_lost = false;
     std::string outcome;        // end outcome, or escalation team
+    // Escalated: low | normal | high | urgent. "" when not escalated, or escalated in a log
+    // written before schema 3 (the priority was not recorded then).
+    std::string priority;
     std::string end_node;
     std::int64_t last_event_ms = 0;
     std::string host;           // machine and process that wrote it
@@ -179,7 +182,7 @@ public:
     // on order (path statistics). `events` is valid during the call only.
     // `paths_only` reads only what path statistics use, faster still: each event's kind,
     // time, tree, node and sequence, and the detail of `back` and `end` events (choice is
-    // -1 but on a back that passes on, back_passes_on; other details and outcomes are
+    // -1 but on a back that passes on, back_passes_on; other details, outcomes and priorities are
     // empty); from the session's trail where the log
     // keeps one (one row per session instead of one per event).
     // `part` reads only that part of the log (all of it by default).
