@@ -213,8 +213,11 @@ std::string outcome_bars(const tree_report& r) {
             coord(label_w), coord(y), coord(w), coord(bar_h), status_colour(o.status), esc(name),
             counted(o.sessions, "session", "sessions"),
             pct(o.share));
-        svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#5b6876\">{} \u00b7 {}</text>\n",
-                           coord(label_w + w + 8), coord(y + bar_h * 0.68), num(o.sessions), pct(o.share));
+        // A team's escalations by priority, beside its bar: "12 · 30.0% · urgent 3, normal 9".
+        const std::string mix = o.status == session_status::escalated ? priority_mix(o.by_priority) : "";
+        svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#5b6876\">{} \u00b7 {}{}</text>\n",
+                           coord(label_w + w + 8), coord(y + bar_h * 0.68), num(o.sessions), pct(o.share),
+                           mix.empty() ? "" : " \u00b7 " + esc(mix));
         y += bar_h + gap;
     }
     svg += "</svg>\n";
@@ -705,6 +708,8 @@ std::string tree_section(const tree_report& r, const report_context& context) {
                              "sign of life for 2 hours): counted as abandoned, \"{}\". ",
                              counted(s.writer_lost, "abandoned session was", "abandoned sessions were"),
                              writer_lost_reason);
+    if (s.escalated > 0)
+        notes += fmt::format("Escalations by priority: {}. ", esc(priority_mix(s.escalated_by_priority)));
     if (s.active > 0)
         notes += fmt::format("{} still in progress. ", counted(s.active, "session is", "sessions are"));
     if (s.finds > 0)

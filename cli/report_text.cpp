@@ -24,6 +24,20 @@ std::string human_duration(double ms) {
 
 std::string percent(double share) { return fmt::format("{:.1f}%", share * 100); }
 
+std::string priority_name(std::size_t slot) {
+    const std::string name = report_priorities[slot];
+    return slot + 1 == report_priorities.size() ? name + " priority" : name;
+}
+
+std::string priority_mix(const priority_counts& counts) {
+    std::string out;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        if (counts[i] > 0)
+            out += fmt::format("{}{} {}", out.empty() ? "" : ", ", priority_name(i), with_thousands(counts[i]));
+    }
+    return out;
+}
+
 std::string kind_shown(const node_figures& n) {
     if (!n.kind.empty()) return n.kind;
     return n.automatic_stays > 0 && n.dwell.count == 0 ? "automatic" : "";
@@ -106,7 +120,21 @@ std::string outcome_name(const outcome_figures& o) {
     return "";
 }
 
-std::string end_name(const path_figures& p) { return outcome_name({p.end, p.outcome, 0, 0}); }
+std::string end_name(const path_figures& p) {
+    outcome_figures o;
+    o.status = p.end;
+    o.outcome = p.outcome;
+    return outcome_name(o);
+}
+
+// The outcomes column is cut at this width; a priority after a team is kept whole.
+constexpr std::size_t outcome_width = 48;
+
+// "escalated to Billing (urgent)", the team cut short if need be, not the priority.
+std::string escalation_name(const outcome_figures& o, std::size_t slot, std::string_view indent = "") {
+    const std::string suffix = " (" + priority_name(slot) + ")";
+    return std::string(indent) + fit(outcome_name(o), outcome_width - indent.size() - display_width(suffix)) + suffix;
+}
 
 void heading(std::string& out, std::string_view title) { out += fmt::format("\n{}\n", title); }
 
@@ -122,6 +150,10 @@ void session_section(std::string& out, const tree_report& r) {
     };
     t.row({"Completed", count(s.completed), of_finished(s.completed)});
     t.row({"Escalated", count(s.escalated), of_finished(s.escalated)});
+    for (std::size_t i = 0; i < s.escalated_by_priority.size(); ++i) {
+        if (s.escalated_by_priority[i] > 0)
+            t.row({"  of which " + priority_name(i), count(s.escalated_by_priority[i]), ""});
+    }
     t.row({"Abandoned", count(s.abandoned), of_finished(s.abandoned)});
     if (s.writer_lost > 0) t.row({std::string("  of which ") + writer_lost_reason, count(s.writer_lost), ""});
     if (s.active > 0) t.row({"In progress", count(s.active), ""});
@@ -141,11 +173,20 @@ void session_section(std::string& out, const tree_report& r) {
 void outcome_section(std::string& out, const tree_report& r) {
     if (r.outcomes.empty()) return;
     heading(out, "Outcomes (finished sessions)");
-    table t({"Outcome", "Sessions", "Share"}, "lrr", {48});
+    table t({"Outcome", "Sessions", "Share"}, "lrr", {outcome_width});
     long tenths = 0;  // the shares as printed, in tenths of a percent
     for (const outcome_figures& o : r.outcomes) {
         const std::string shown = percent(o.share);
-        t.row({outcome_name(o), count(o.sessions), shown});
+        // A team's escalations by priority: one row when they share one, else the team's
+        // total and then a row per priority, with no share: the column still adds up.
+        std::vector<std::size_t> used;
+        for (std::size_t i = 0; i < o.by_priority.size(); ++i)
+            if (o.by_priority[i] > 0) used.push_back(i);
+        const bool escalated = o.status == session_status::escalated && !used.empty();
+        t.row({escalated && used.size() == 1 ? escalation_name(o, used[0]) : outcome_name(o), count(o.sessions), shown});
+        if (escalated && used.size() > 1) {
+            for (std::size_t i : used) t.row({escalation_name(o, i, "  "), count(o.by_priority[i]), ""});
+        }
         // Summed as printed: lround rounds a half up where the printed figure rounded it
         // to even, and the note then gave a sum the column does not add up to.
         tenths += std::lround(std::stod(shown) * 10);

@@ -168,11 +168,20 @@ json link_json(const tree_report& r, const link_figures& l) {
     };
 }
 
+// {"urgent": n, "high": n, "normal": n, "low": n, "unknown": n}: every key, always.
+json priorities_json(const priority_counts& counts) {
+    json_object o;
+    for (std::size_t i = 0; i < counts.size(); ++i) o.emplace_back(report_priorities[i], counts[i]);
+    return o;
+}
+
 json outcome_json(const outcome_figures& o) {
-    return json_object{{"status", to_string(o.status)},
-                       {"outcome", text_or_null(o.outcome)},
-                       {"sessions", o.sessions},
-                       {"share", share(o.share)}};
+    json_object out{{"status", to_string(o.status)},
+                    {"outcome", text_or_null(o.outcome)},
+                    {"sessions", o.sessions},
+                    {"share", share(o.share)}};
+    if (o.status == session_status::escalated) out.emplace_back("by_priority", priorities_json(o.by_priority));
+    return out;
 }
 
 json outcomes_json(const std::vector<outcome_figures>& list) {
@@ -203,6 +212,7 @@ json tree_json(const tree_report& r, bool by_agent) {
         {"started", s.started},
         {"completed", s.completed},
         {"escalated", s.escalated},
+        {"escalated_by_priority", priorities_json(s.escalated_by_priority)},
         {"abandoned", s.abandoned},
         {"writer_lost", s.writer_lost},
         {"active", s.active},
@@ -373,9 +383,9 @@ struct csv_writer {
     }
 };
 
-std::string outcome_subject(const outcome_figures& o) {
-    std::string s = to_string(o.status);
-    if (!o.outcome.empty()) s += ":" + o.outcome;
+std::string outcome_subject(session_status status, const std::string& outcome) {
+    std::string s = to_string(status);
+    if (!outcome.empty()) s += ":" + outcome;
     return s;
 }
 
@@ -387,7 +397,7 @@ std::string report_json(const std::vector<tree_report>& reports, const report_sc
     for (const tree_report& r : reports) trees.push_back(tree_json(r, scope.by_agent));
     json doc = json_object{
         {"report", "signpost path statistics"},
-        {"format_version", 3},
+        {"format_version", 4},
         {"log", scope.log_path},
         {"filters", json_object{{"tree", text_or_null(f.tree_id)},
                                 {"agent", text_or_null(f.agent)},
@@ -416,6 +426,8 @@ std::string report_csv(const std::vector<tree_report>& reports, const report_sco
         w.count("sessions", "", "started", s.started);
         w.count("sessions", "", "completed", s.completed);
         w.count("sessions", "", "escalated", s.escalated);
+        for (std::size_t i = 0; i < s.escalated_by_priority.size(); ++i)
+            w.count("sessions", "", fmt::format("escalated_{}", report_priorities[i]), s.escalated_by_priority[i]);
         w.count("sessions", "", "abandoned", s.abandoned);
         w.count("sessions", "", "writer_lost", s.writer_lost);
         w.count("sessions", "", "active", s.active);
@@ -425,8 +437,12 @@ std::string report_csv(const std::vector<tree_report>& reports, const report_sco
         w.count("sessions", "", "sessions_with_back", s.with_back);
         w.durations("sessions", "", "handling", s.handling);
         for (const outcome_figures& o : r.outcomes) {
-            w.count("outcome", outcome_subject(o), "sessions", o.sessions);
-            w.rate("outcome", outcome_subject(o), "share", o.share);
+            const std::string subject = outcome_subject(o.status, o.outcome);
+            w.count("outcome", subject, "sessions", o.sessions);
+            w.rate("outcome", subject, "share", o.share);
+            if (o.status != session_status::escalated) continue;
+            for (std::size_t i = 0; i < o.by_priority.size(); ++i)
+                w.count("outcome", subject, fmt::format("sessions_{}", report_priorities[i]), o.by_priority[i]);
         }
         for (const version_figures& v : r.versions) {
             const std::string subject = fmt::format("{} {}", v.version, v.hash);
@@ -447,7 +463,7 @@ std::string report_csv(const std::vector<tree_report>& reports, const report_sco
                 steps += (steps.empty() ? "" : " > ") + path_step_name(r, p, i);
             w.count("path", subject, "sessions", p.sessions);
             w.rate("path", subject, "share", p.share);
-            w.row("path", subject, "end", outcome_subject({p.end, p.outcome, 0, 0}), true);
+            w.row("path", subject, "end", outcome_subject(p.end, p.outcome), true);
             w.row("path", subject, "steps", steps, true);
         }
         w.count("paths", "", "distinct", r.distinct_paths);

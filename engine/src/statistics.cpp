@@ -90,11 +90,20 @@ struct path_statistics::impl {
         std::int64_t first = 0, last = 0;
     };
     using outcome_key = std::pair<int, std::string>;  // (status, outcome)
+    struct outcome_count {
+        std::uint64_t sessions = 0;
+        priority_counts by_priority{};  // escalated only
+        void add(const outcome_count& o) {
+            sessions += o.sessions;
+            for (std::size_t i = 0; i < by_priority.size(); ++i) by_priority[i] += o.by_priority[i];
+        }
+    };
+    using outcome_map = std::map<outcome_key, outcome_count>;
     struct agent_entry {
         std::uint64_t sessions = 0, completed = 0, escalated = 0, abandoned = 0, active = 0;
         std::uint64_t visits = 0, back = 0;
         duration_sketch handling;
-        std::map<outcome_key, std::uint64_t> outcomes;
+        outcome_map outcomes;
     };
 
     std::string root_id;
@@ -105,7 +114,7 @@ struct path_statistics::impl {
     std::unordered_map<std::uint64_t, std::uint64_t> links;  // (from << 32 | to) -> moves
     text_map<std::uint64_t> paths;                           // encoded path -> sessions
     std::uint64_t other_paths = 0;
-    std::map<outcome_key, std::uint64_t> outcomes;
+    outcome_map outcomes;
     std::vector<version_entry> versions;
     std::map<std::string, agent_entry, std::less<>> agents;
 
@@ -216,6 +225,8 @@ struct path_statistics::impl {
             case session_status::abandoned: ++t.abandoned; break;
             case session_status::active: ++t.active; break;
         }
+        const std::size_t priority = priority_slot(s.priority);
+        if (status == session_status::escalated) ++t.escalated_by_priority[priority];
         if (s.writer_lost) ++t.writer_lost;
 
         // Walk the events: where the agent is, since when, and the path so far.
@@ -368,8 +379,14 @@ struct path_statistics::impl {
         const std::string ending = status != session_status::abandoned ? outcome
                                    : s.writer_lost                      ? std::string(writer_lost_reason)
                                                                         : reason_key(s.outcome);
+        // One row per team, split by priority: the team's total stays one figure.
+        auto count_outcome = [&](outcome_map& into) {
+            outcome_count& c = into[{static_cast<int>(status), ending}];
+            ++c.sessions;
+            if (status == session_status::escalated) ++c.by_priority[priority];
+        };
         if (finished) {
-            ++outcomes[{static_cast<int>(status), ending}];
+            count_outcome(outcomes);
             count_path(status, outcome);
         }
 
@@ -383,7 +400,7 @@ struct path_statistics::impl {
                 case session_status::active: ++a.active; break;
             }
             if (timed) a.handling.add(elapsed_ms(s.started_ms, *s.ended_ms));
-            if (finished) ++a.outcomes[{static_cast<int>(status), ending}];
+            if (finished) count_outcome(a.outcomes);
             a.visits += visits;
             a.back += backs;
         }
@@ -550,16 +567,17 @@ struct path_statistics::impl {
         return rank;
     }
 
-    static std::vector<outcome_figures> outcome_list(const std::map<outcome_key, std::uint64_t>& counts) {
+    static std::vector<outcome_figures> outcome_list(const outcome_map& counts) {
         std::uint64_t total = 0;
-        for (const auto& [k, n] : counts) total += n;
+        for (const auto& [k, n] : counts) total += n.sessions;
         std::vector<outcome_figures> out;
         for (const auto& [k, n] : counts) {
             outcome_figures o;
             o.status = static_cast<session_status>(k.first);
             o.outcome = k.second;
-            o.sessions = n;
-            o.share = ratio(n, total);
+            o.sessions = n.sessions;
+            o.share = ratio(n.sessions, total);
+            o.by_priority = n.by_priority;
             out.push_back(std::move(o));
         }
         std::stable_sort(out.begin(), out.end(),
@@ -813,7 +831,7 @@ struct path_statistics::impl {
             else other_paths += count;
         }
         other_paths += o.other_paths;
-        for (const auto& [k, count] : o.outcomes) outcomes[k] += count;
+        for (const auto& [k, count] : o.outcomes) outcomes[k].add(count);
         for (const version_entry& theirs : o.versions) {
             auto it = std::find_if(versions.begin(), versions.end(), [&](const version_entry& v) {
                 return v.version == theirs.version && v.hash == theirs.hash;
@@ -839,7 +857,7 @@ struct path_statistics::impl {
             a.visits += theirs.visits;
             a.back += theirs.back;
             a.handling.merge(theirs.handling);
-            for (const auto& [k, count] : theirs.outcomes) a.outcomes[k] += count;
+            for (const auto& [k, count] : theirs.outcomes) a.outcomes[k].add(count);
         }
         session_figures& t = totals;
         const session_figures& u = o.totals;
@@ -850,6 +868,8 @@ struct path_statistics::impl {
         t.started += u.started;
         t.completed += u.completed;
         t.escalated += u.escalated;
+        for (std::size_t i = 0; i < t.escalated_by_priority.size(); ++i)
+            t.escalated_by_priority[i] += u.escalated_by_priority[i];
         t.abandoned += u.abandoned;
         t.writer_lost += u.writer_lost;
         t.active += u.active;
@@ -949,6 +969,13 @@ path_statistics::path_statistics(std::string tree_id, statistics_options options
 path_statistics::~path_statistics() = default;
 path_statistics::path_statistics(path_statistics&&) noexcept = default;
 path_statistics& path_statistics::operator=(path_statistics&&) noexcept = default;
+
+std::size_t priority_slot(std::string_view priority) {
+    // "unknown" is last: it is no priority a log holds.
+    for (std::size_t i = 0; i + 1 < report_priorities.size(); ++i)
+        if (priority == report_priorities[i]) return i;
+    return report_priorities.size() - 1;
+}
 
 void path_statistics::add(const session_record& s, std::span<const event> events) {
     m_impl->from_events.assign(events);

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -661,7 +663,7 @@ TEST_CASE("stats: JSON output carries the exact figures") {
     scope.by_agent = true;
     const std::string json = report_json(reports, scope);
 
-    CHECK(json.rfind("{\n  \"report\": \"signpost path statistics\",\n  \"format_version\": 3,", 0) == 0);
+    CHECK(json.rfind("{\n  \"report\": \"signpost path statistics\",\n  \"format_version\": 4,", 0) == 0);
     CHECK(json_block(json, "\"filters\"") ==
           "\"filters\": {\n"
           "    \"tree\": \"router\",\n"
@@ -675,6 +677,13 @@ TEST_CASE("stats: JSON output carries the exact figures") {
           "        \"started\": 5,\n"
           "        \"completed\": 2,\n"
           "        \"escalated\": 1,\n"
+          "        \"escalated_by_priority\": {\n"
+          "          \"urgent\": 0,\n"
+          "          \"high\": 0,\n"
+          "          \"normal\": 1,\n"
+          "          \"low\": 0,\n"
+          "          \"unknown\": 0\n"
+          "        },\n"
           "        \"abandoned\": 2,\n"
           "        \"writer_lost\": 1,\n"
           "        \"active\": 0,\n"
@@ -1883,4 +1892,162 @@ TEST_CASE("statistics: a whole percent never says none or all of a share that is
     CHECK(whole_percent(1992.0 / 2000) == ">99%");
     CHECK(whole_percent(1999.0 / 2000) == ">99%");
     CHECK(whole_percent(1) == "100%");
+}
+
+// [SECTION] Escalations by priority
+
+namespace {
+
+// Billing takes urgent and high hand-offs, Network the default (normal) ones.
+const char* handoff_xml = R"(<tree format="1" id="outage" version="4" title="Hand-offs" start="power">
+  <question id="power" title="Power light">
+    <text>Is the power light on?</text>
+    <choice to="fixed">Yes</choice>
+    <choice to="billing-urgent">Charged twice</choice>
+    <choice to="billing-high">Charged late</choice>
+    <choice to="network">No</choice>
+  </question>
+  <escalate id="billing-urgent" team="Billing" priority="urgent"><text>Refund now.</text></escalate>
+  <escalate id="billing-high" team="Billing" priority="high"><text>Check it.</text></escalate>
+  <escalate id="network" team="Network"><text>Line check.</text></escalate>
+  <end id="fixed" title="Fixed" outcome="resolved"><text>Thanks.</text></end>
+</tree>
+)";
+
+// A schema 2 log (one escalation to Billing with no priority recorded, one completed and
+// one abandoned call), updated by the writer that adds real calls: two urgent and one high
+// to Billing, one normal to Network.
+struct priority_log {
+    temp_dir dir;
+    std::string db = dir.file("sessions.db");
+    std::shared_ptr<const tree> t = load(handoff_xml, "outage.xml");
+
+    priority_log() {
+        std::ifstream in(std::string(SIGNPOST_TEST_DATA) + "/logs/schema-2.sql", std::ios::binary);
+        const std::string sql{std::istreambuf_iterator<char>(in), {}};
+        REQUIRE_FALSE(sql.empty());
+        run_sql_creating(db, sql);
+        manual_clock clk(t0 + 100'000);
+        log_writer w;
+        REQUIRE(w.open(db));
+        for (int choice : {1, 1, 2, 3, 0}) {
+            clk.advance(60'000);
+            w.begin_session(info_for(*t, handoff_xml, "ana", clk.now_ms()));
+            session s(t, nullptr, clk, &w, "ana");
+            clk.advance(5000);
+            REQUIRE(s.choose(choice));
+            REQUIRE(s.finished());
+        }
+        REQUIRE(w.warning().empty());
+    }
+
+    std::vector<tree_report> report(std::size_t threads) const {
+        statistics_options o;
+        o.current = t;
+        o.by_agent = true;
+        o.threads = threads;
+        return reports_of(db, o);
+    }
+
+    static void run_sql_creating(const std::string& path, const std::string& sql) {
+        sqlite3* raw = nullptr;
+        REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK);
+        char* error = nullptr;
+        const int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &error);
+        CHECK_MESSAGE(rc == SQLITE_OK, (error ? error : ""));
+        sqlite3_free(error);
+        sqlite3_close(raw);
+    }
+};
+
+const outcome_figures& outcome_of(const std::vector<outcome_figures>& list, session_status status,
+                                  const std::string& outcome) {
+    auto it = std::find_if(list.begin(), list.end(),
+                           [&](const outcome_figures& o) { return o.status == status && o.outcome == outcome; });
+    REQUIRE_MESSAGE(it != list.end(), outcome);
+    return *it;
+}
+
+}  // namespace
+
+TEST_CASE("stats: escalations are counted by priority, old ones as unknown, per team and per agent") {
+    priority_log log;
+    CHECK(priority_slot("urgent") == 0);
+    CHECK(priority_slot("low") == 3);
+    CHECK(priority_slot("") == 4);
+    CHECK(priority_slot("soon") == 4);  // no priority a Signpost writes
+
+    for (std::size_t threads : {1u, 3u}) {  // parts read on several threads merge the same
+        CAPTURE(threads);
+        auto reports = log.report(threads);
+        REQUIRE(reports.size() == 1);
+        const tree_report& r = reports[0];
+        CHECK(r.sessions.started == 8);
+        CHECK(r.sessions.escalated == 5);
+        //                                                    urgent high normal low unknown
+        CHECK(r.sessions.escalated_by_priority == priority_counts{2, 1, 1, 0, 1});
+        // One row per team, its total split by priority.
+        const outcome_figures& billing = outcome_of(r.outcomes, session_status::escalated, "Billing");
+        CHECK(billing.sessions == 4);
+        CHECK(billing.by_priority == priority_counts{2, 1, 0, 0, 1});
+        const outcome_figures& network = outcome_of(r.outcomes, session_status::escalated, "Network");
+        CHECK(network.sessions == 1);
+        CHECK(network.by_priority == priority_counts{0, 0, 1, 0, 0});
+        CHECK(outcome_of(r.outcomes, session_status::completed, "resolved").by_priority == priority_counts{});
+        // The fixture's old escalation was ana's too.
+        const agent_figures& ana = *std::find_if(r.agents.begin(), r.agents.end(),
+                                                 [](const agent_figures& a) { return a.agent == "ana"; });
+        CHECK(outcome_of(ana.outcomes, session_status::escalated, "Billing").by_priority ==
+              priority_counts{2, 1, 0, 0, 1});
+    }
+}
+
+TEST_CASE("stats: JSON and CSV give escalations by priority") {
+    priority_log log;
+    auto reports = log.report(1);
+    report_scope scope;
+    scope.log_path = "sessions.db";
+    scope.by_agent = true;
+    const std::string json = report_json(reports, scope);
+    CHECK(json.find("\"format_version\": 4,") != std::string::npos);
+    CHECK(json_block(json, "\"escalated_by_priority\": {") ==
+          "\"escalated_by_priority\": {\n"
+          "          \"urgent\": 2,\n"
+          "          \"high\": 1,\n"
+          "          \"normal\": 1,\n"
+          "          \"low\": 0,\n"
+          "          \"unknown\": 1\n"
+          "        }");
+    CHECK(json.find("\"status\": \"escalated\",\n"
+                    "          \"outcome\": \"Billing\",\n"
+                    "          \"sessions\": 4,\n"
+                    "          \"share\": 0.5,\n"
+                    "          \"by_priority\": {\n"
+                    "            \"urgent\": 2,\n"
+                    "            \"high\": 1,\n"
+                    "            \"normal\": 0,\n"
+                    "            \"low\": 0,\n"
+                    "            \"unknown\": 1\n"
+                    "          }\n") != std::string::npos);
+    // Only escalations are split: a completed row has no by_priority.
+    CHECK(json.find("\"outcome\": \"resolved\",\n          \"sessions\": 2,\n          \"share\": 0.25\n") !=
+          std::string::npos);
+
+    const std::string csv = report_csv(reports, scope);
+    CHECK(csv.find("outage,sessions,,escalated,5\n"
+                   "outage,sessions,,escalated_urgent,2\n"
+                   "outage,sessions,,escalated_high,1\n"
+                   "outage,sessions,,escalated_normal,1\n"
+                   "outage,sessions,,escalated_low,0\n"
+                   "outage,sessions,,escalated_unknown,1\n"
+                   "outage,sessions,,abandoned,1\n") != std::string::npos);
+    CHECK(csv.find("outage,outcome,escalated:Billing,sessions,4\n"
+                   "outage,outcome,escalated:Billing,share,0.5\n"
+                   "outage,outcome,escalated:Billing,sessions_urgent,2\n"
+                   "outage,outcome,escalated:Billing,sessions_high,1\n"
+                   "outage,outcome,escalated:Billing,sessions_normal,0\n"
+                   "outage,outcome,escalated:Billing,sessions_low,0\n"
+                   "outage,outcome,escalated:Billing,sessions_unknown,1\n") != std::string::npos);
+    CHECK(csv.find("outage,outcome,escalated:Network,sessions_normal,1\n") != std::string::npos);
+    CHECK(csv.find("outage,outcome,completed:resolved,sessions_") == std::string::npos);
 }

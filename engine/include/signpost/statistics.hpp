@@ -5,6 +5,7 @@
 // never with the number of sessions. Every figure is defined in docs/report.md.
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -122,6 +123,16 @@ inline constexpr const char* writer_lost_reason = "player lost (no end recorded)
 // many; the others are one row, "N other reasons".
 inline constexpr std::size_t max_abandon_reasons = 10;
 
+// Escalation priorities as reports list them, most pressing first. "unknown" counts
+// escalations logged before the log recorded priorities (log schema 2), or with a priority
+// no Signpost writes.
+inline constexpr std::array<const char*, 5> report_priorities = {"urgent", "high", "normal", "low", "unknown"};
+// Escalated sessions per priority, in the order of report_priorities.
+using priority_counts = std::array<std::uint64_t, report_priorities.size()>;
+// Where a logged priority is counted in priority_counts ("", or text that is not a
+// priority: "unknown").
+std::size_t priority_slot(std::string_view priority);
+
 struct outcome_figures {
     session_status status = session_status::completed;
     // End outcome or escalation team; for abandoned sessions the reason given at End call
@@ -129,12 +140,16 @@ struct outcome_figures {
     std::string outcome;
     std::uint64_t sessions = 0;
     double share = 0;                // of finished sessions
+    // Escalated: these sessions by priority (one team's row, split, keeps the team's total
+    // beside it); all zero for other statuses.
+    priority_counts by_priority{};
 };
 
 struct session_figures {
     std::uint64_t started = 0;       // every session in scope, finished or not
     std::uint64_t completed = 0;
     std::uint64_t escalated = 0;
+    priority_counts escalated_by_priority{};  // adds up to `escalated`
     std::uint64_t abandoned = 0;     // including writer_lost
     std::uint64_t writer_lost = 0;   // abandoned because the player crashed or went silent
     std::uint64_t active = 0;        // still in progress
