@@ -37,10 +37,6 @@ struct report_context {
 // "12.5%".
 [[nodiscard]] std::string percent(double share);
 
-// "urgent", "high", "normal", "low", or "unknown priority" (escalations logged before the
-// log recorded priorities), for a slot of priority_counts.
-[[nodiscard]] std::string priority_name(std::size_t slot);
-
 // "urgent 3, normal 12, unknown priority 2": the priorities with escalations, most pressing
 // first; "" when there are none.
 [[nodiscard]] std::string priority_mix(const priority_counts& counts);

@@ -24,17 +24,10 @@ std::string human_duration(double ms) {
 
 std::string percent(double share) { return fmt::format("{:.1f}%", share * 100); }
 
-std::string priority_name(std::size_t slot) {
-    const std::string name = report_priorities[slot];
-    return slot + 1 == report_priorities.size() ? name + " priority" : name;
-}
-
 std::string priority_mix(const priority_counts& counts) {
     std::string out;
-    for (std::size_t i = 0; i < counts.size(); ++i) {
-        if (counts[i] > 0)
-            out += fmt::format("{}{} {}", out.empty() ? "" : ", ", priority_name(i), with_thousands(counts[i]));
-    }
+    for (std::size_t i : priorities_used(counts))
+        out += fmt::format("{}{} {}", out.empty() ? "" : ", ", priority_name(i), with_thousands(counts[i]));
     return out;
 }
 
@@ -179,9 +172,7 @@ void outcome_section(std::string& out, const tree_report& r) {
         const std::string shown = percent(o.share);
         // A team's escalations by priority: one row when they share one, else the team's
         // total and then a row per priority, with no share: the column still adds up.
-        std::vector<std::size_t> used;
-        for (std::size_t i = 0; i < o.by_priority.size(); ++i)
-            if (o.by_priority[i] > 0) used.push_back(i);
+        const std::vector<std::size_t> used = priorities_used(o.by_priority);
         const bool escalated = o.status == session_status::escalated && !used.empty();
         t.row({escalated && used.size() == 1 ? escalation_name(o, used[0]) : outcome_name(o), count(o.sessions), shown});
         if (escalated && used.size() > 1) {

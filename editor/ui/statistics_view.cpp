@@ -206,14 +206,30 @@ void statistics_view::draw_side(editor_app& app, const tree_report& r) {
             ImGui::TableSetupColumn("Share", ImGuiTableColumnFlags_WidthFixed,
                                     std::max(ImGui::CalcTextSize("100%").x, ImGui::CalcTextSize("Share").x));
             ImGui::TableHeadersRow();
-            for (const outcome_figures& o : r.outcomes) {
+            // `part_of`: the row this one splits (named after it for the tests), else null.
+            auto row = [&](const std::string& what, double share, const std::string* part_of) {
+                const bool part = part_of != nullptr;
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
-                const std::string what = std::string(to_string(o.status)) + (o.outcome.empty() ? "" : ": " + o.outcome);
                 ui::want_glyphs(what);
-                ImGui::TextUnformatted(what.c_str());
+                if (part) ImGui::TextDisabled("%s", what.c_str());
+                else ImGui::TextUnformatted(what.c_str());
+                app.record("stats:ending:" + (part ? *part_of + " /" : "") + what);
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(whole_percent(o.share).c_str());
+                if (part) ImGui::TextDisabled("%s", whole_percent(share).c_str());
+                else ImGui::TextUnformatted(whole_percent(share).c_str());
+            };
+            for (const outcome_figures& o : r.outcomes) {
+                std::string what = std::string(to_string(o.status)) + (o.outcome.empty() ? "" : ": " + o.outcome);
+                // A team's escalations by priority, as the text report has them: in its row
+                // when they share one, else a muted row per priority under it.
+                const std::vector<std::size_t> used = priorities_used(o.by_priority);
+                if (used.size() == 1) what += " (" + priority_name(used[0]) + ")";
+                row(what, o.share, nullptr);
+                if (used.size() < 2) continue;
+                for (std::size_t i : used)
+                    row("    " + priority_name(i),
+                        o.share * static_cast<double>(o.by_priority[i]) / static_cast<double>(o.sessions), &what);
             }
             snap_scroll_to_rows();
             ImGui::EndTable();

@@ -977,6 +977,18 @@ std::size_t priority_slot(std::string_view priority) {
     return report_priorities.size() - 1;
 }
 
+std::string priority_name(std::size_t slot) {
+    const std::string name = report_priorities[slot];
+    return slot + 1 == report_priorities.size() ? name + " priority" : name;
+}
+
+std::vector<std::size_t> priorities_used(const priority_counts& counts) {
+    std::vector<std::size_t> used;
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        if (counts[i] > 0) used.push_back(i);
+    return used;
+}
+
 void path_statistics::add(const session_record& s, std::span<const event> events) {
     m_impl->from_events.assign(events);
     m_impl->add(s, m_impl->from_events);

@@ -10,6 +10,7 @@
 
 #include "signpost/log_generator.hpp"
 #include "signpost/session_log.hpp"
+#include "signpost/statistics.hpp"
 #include "tree_generator.hpp"
 
 using namespace editor_ui_test;
@@ -388,6 +389,48 @@ TEST_CASE("editor panels: statistics colour the canvas and a table row selects t
     r.app->open_statistics(r.tree_path);
     CHECK_FALSE(r.app->statistics().loaded());
     CHECK_FALSE(r.app->statistics().error().empty());
+}
+
+TEST_CASE("editor panels: the endings list shows the priority beside escalations") {
+    // Billing takes urgent and high hand-offs, Network only default (normal) ones.
+    rig r(R"(<tree format="1" id="handoffs" version="1" title="Hand-offs" start="power">
+  <question id="power" title="Power light">
+    <text>Is the power light on?</text>
+    <choice to="fixed">Yes</choice>
+    <choice to="billing-urgent">Charged twice</choice>
+    <choice to="billing-high">Charged late</choice>
+    <choice to="network">No</choice>
+  </question>
+  <escalate id="billing-urgent" title="Refund" team="Billing" priority="urgent"><text>Refund.</text></escalate>
+  <escalate id="billing-high" title="Check" team="Billing" priority="high"><text>Check.</text></escalate>
+  <escalate id="network" title="Line" team="Network"><text>Line check.</text></escalate>
+  <end id="fixed" title="Fixed" outcome="resolved"><text>Thanks.</text></end>
+</tree>
+)",
+          "handoffs.xml");
+    const std::string log = r.dir.file("sessions.db");
+    {
+        log_bulk_writer out;
+        REQUIRE(out.open(log));
+        generator_options o;
+        o.sessions = 200;
+        generator_summary summary;
+        REQUIRE(generate_log(std::make_shared<tree>(r.t()), nullptr, o, out, summary));
+    }
+    r.app->open_statistics(log);
+    r.settle();
+    REQUIRE(r.app->statistics().loaded());
+    const priority_counts& by = r.app->statistics().report()->sessions.escalated_by_priority;
+    REQUIRE(by[priority_slot("urgent")] > 0);
+    REQUIRE(by[priority_slot("high")] > 0);
+    REQUIRE(by[priority_slot("normal")] > 0);
+    // A team at one priority: in its row. Several: the team's row, and one per priority under it.
+    CHECK(r.drawn("stats:ending:escalated: Network (normal)"));
+    CHECK(r.drawn("stats:ending:escalated: Billing"));
+    CHECK(r.drawn("stats:ending:escalated: Billing /    urgent"));
+    CHECK(r.drawn("stats:ending:escalated: Billing /    high"));
+    CHECK_FALSE(r.drawn("stats:ending:escalated: Billing /    normal"));
+    CHECK_FALSE(r.drawn("stats:ending:completed: resolved ("));
 }
 
 TEST_CASE("editor panels: only what is in view is drawn, and far out boxes become blocks") {

@@ -132,6 +132,10 @@ using priority_counts = std::array<std::uint64_t, report_priorities.size()>;
 // Where a logged priority is counted in priority_counts ("", or text that is not a
 // priority: "unknown").
 std::size_t priority_slot(std::string_view priority);
+// "urgent", "high", "normal", "low", or "unknown priority", for a slot of priority_counts.
+std::string priority_name(std::size_t slot);
+// The slots of `counts` that hold escalations, most pressing first.
+std::vector<std::size_t> priorities_used(const priority_counts& counts);
 
 struct outcome_figures {
     session_status status = session_status::completed;
