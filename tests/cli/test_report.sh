@@ -554,24 +554,10 @@ expect_equal "a Japanese script's node table lines up in terminal columns" "$py"
 # calls added by generate-log: the old escalation is of unknown priority, the new ones have
 # the priorities of the escalate nodes they ended on. Every format gives the log's counts.
 mkdir -p "$tmp/prio"
-cat >"$tmp/prio/outage.xml" <<'XML'
-<tree format="1" id="outage" version="4" title="Hand-offs" start="power">
-  <question id="power" title="Power light">
-    <text>Is the power light on?</text>
-    <choice to="fixed">Yes</choice>
-    <choice to="billing-urgent">Charged twice</choice>
-    <choice to="billing-high">Charged late</choice>
-    <choice to="network">No</choice>
-  </question>
-  <escalate id="billing-urgent" title="Refund" team="Billing" priority="urgent"><text>Refund now.</text></escalate>
-  <escalate id="billing-high" title="Check" team="Billing" priority="high"><text>Check it.</text></escalate>
-  <escalate id="network" title="Line" team="Network"><text>Line check.</text></escalate>
-  <end id="fixed" title="Fixed" outcome="resolved"><text>Thanks.</text></end>
-</tree>
-XML
+prio_tree=$src/tests/data/handoffs.xml
 prio_db=$tmp/prio/log.db
 python3 -c "import sqlite3; sqlite3.connect('$prio_db').executescript(open('$src/tests/data/logs/schema-2.sql').read())"
-run generate-log --tree "$tmp/prio/outage.xml" --sessions 80 --seed 5 --append --out "$prio_db"
+run generate-log --tree "$prio_tree" --sessions 80 --seed 5 --append --out "$prio_db"
 expect_rc "generate-log --append to a schema 2 log" 0
 py "import sqlite3; c = sqlite3.connect('file:$prio_db?mode=ro', uri=True)
 n = dict(c.execute(\"select ifnull(priority, 'unknown'), count(*) from sessions where status = 'escalated' group by 1\").fetchall())
@@ -582,7 +568,7 @@ if [ "${urgent:-0}" -gt 0 ] && [ "${high:-0}" -gt 0 ] && [ "${normal:-0}" -gt 0 
     fail "generated calls escalate at every priority of the tree: got '$py'"
 fi
 
-run report --log "$prio_db" --tree "$tmp/prio/outage.xml"
+run report --log "$prio_db" --tree "$prio_tree"
 expect_rc "report (text) of escalations by priority" 0
 expect_line "text: urgent escalations" "^    of which urgent +$urgent\$"
 expect_line "text: escalations from before priorities" "^    of which unknown priority +1\$"
@@ -593,17 +579,17 @@ expect_line "text: Billing's urgent hand-offs under its total" "^    escalated t
 expect_line "text: Billing's old hand-off" "^    escalated to Billing \(unknown priority\) +1\$"
 expect_line "text: a team with one priority is one row" "^  escalated to Network \(normal\) +$normal +[0-9.]+%\$"
 
-run report --log "$prio_db" --tree "$tmp/prio/outage.xml" --format json
+run report --log "$prio_db" --tree "$prio_tree" --format json
 py "import json; t = json.loads(open('$tmp/stdout').read())['trees'][0]
 b = [o for o in t['outcomes'] if o['status'] == 'escalated' and o['outcome'] == 'Billing'][0]['by_priority']
 print(*t['sessions']['escalated_by_priority'].values(), b['urgent'], b['high'], b['unknown'])"
 expect_equal "json: escalations by priority, and Billing's" "$py" "$urgent $high $normal 0 1 $urgent $high 1"
 
-run report --log "$prio_db" --tree "$tmp/prio/outage.xml" --format csv
-expect_line "csv: urgent escalations" "^outage,sessions,,escalated_urgent,$urgent\$"
-expect_line "csv: Billing's hand-offs of unknown priority" "^outage,outcome,escalated:Billing,sessions_unknown,1\$"
+run report --log "$prio_db" --tree "$prio_tree" --format csv
+expect_line "csv: urgent escalations" "^handoffs,sessions,,escalated_urgent,$urgent\$"
+expect_line "csv: Billing's hand-offs of unknown priority" "^handoffs,outcome,escalated:Billing,sessions_unknown,1\$"
 
-run report --log "$prio_db" --tree "$tmp/prio/outage.xml" --html "$tmp/prio/report.html"
+run report --log "$prio_db" --tree "$prio_tree" --html "$tmp/prio/report.html"
 expect_rc "report --html of escalations by priority" 0
 expect_line "html: escalations by priority" \
     "Escalations by priority: urgent $urgent, high $high, normal $normal, unknown priority 1\." "$(cat "$tmp/prio/report.html")"

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <vector>
 
 #include "model/commands.hpp"
@@ -393,21 +395,8 @@ TEST_CASE("editor panels: statistics colour the canvas and a table row selects t
 
 TEST_CASE("editor panels: the endings list shows the priority beside escalations") {
     // Billing takes urgent and high hand-offs, Network only default (normal) ones.
-    rig r(R"(<tree format="1" id="handoffs" version="1" title="Hand-offs" start="power">
-  <question id="power" title="Power light">
-    <text>Is the power light on?</text>
-    <choice to="fixed">Yes</choice>
-    <choice to="billing-urgent">Charged twice</choice>
-    <choice to="billing-high">Charged late</choice>
-    <choice to="network">No</choice>
-  </question>
-  <escalate id="billing-urgent" title="Refund" team="Billing" priority="urgent"><text>Refund.</text></escalate>
-  <escalate id="billing-high" title="Check" team="Billing" priority="high"><text>Check.</text></escalate>
-  <escalate id="network" title="Line" team="Network"><text>Line check.</text></escalate>
-  <end id="fixed" title="Fixed" outcome="resolved"><text>Thanks.</text></end>
-</tree>
-)",
-          "handoffs.xml");
+    std::ifstream in(SIGNPOST_SOURCE_DIR "/tests/data/handoffs.xml", std::ios::binary);
+    rig r(std::string{std::istreambuf_iterator<char>(in), {}}, "handoffs.xml");
     const std::string log = r.dir.file("sessions.db");
     {
         log_bulk_writer out;

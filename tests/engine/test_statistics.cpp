@@ -1898,41 +1898,24 @@ TEST_CASE("statistics: a whole percent never says none or all of a share that is
 
 namespace {
 
-// Billing takes urgent and high hand-offs, Network the default (normal) ones.
-const char* handoff_xml = R"(<tree format="1" id="outage" version="4" title="Hand-offs" start="power">
-  <question id="power" title="Power light">
-    <text>Is the power light on?</text>
-    <choice to="fixed">Yes</choice>
-    <choice to="billing-urgent">Charged twice</choice>
-    <choice to="billing-high">Charged late</choice>
-    <choice to="network">No</choice>
-  </question>
-  <escalate id="billing-urgent" team="Billing" priority="urgent"><text>Refund now.</text></escalate>
-  <escalate id="billing-high" team="Billing" priority="high"><text>Check it.</text></escalate>
-  <escalate id="network" team="Network"><text>Line check.</text></escalate>
-  <end id="fixed" title="Fixed" outcome="resolved"><text>Thanks.</text></end>
-</tree>
-)";
-
 // A schema 2 log (one escalation to Billing with no priority recorded, one completed and
 // one abandoned call), updated by the writer that adds real calls: two urgent and one high
 // to Billing, one normal to Network.
 struct priority_log {
     temp_dir dir;
     std::string db = dir.file("sessions.db");
-    std::shared_ptr<const tree> t = load(handoff_xml, "outage.xml");
+    // Billing takes urgent and high hand-offs, Network the default (normal) ones.
+    std::string xml = test_data("handoffs.xml");
+    std::shared_ptr<const tree> t = load(xml.c_str(), "handoffs.xml");
 
     priority_log() {
-        std::ifstream in(std::string(SIGNPOST_TEST_DATA) + "/logs/schema-2.sql", std::ios::binary);
-        const std::string sql{std::istreambuf_iterator<char>(in), {}};
-        REQUIRE_FALSE(sql.empty());
-        run_sql_creating(db, sql);
+        run_sql_creating(db, test_data("logs/schema-2.sql"));
         manual_clock clk(t0 + 100'000);
         log_writer w;
         REQUIRE(w.open(db));
         for (int choice : {1, 1, 2, 3, 0}) {
             clk.advance(60'000);
-            w.begin_session(info_for(*t, handoff_xml, "ana", clk.now_ms()));
+            w.begin_session(info_for(*t, xml.c_str(), "ana", clk.now_ms()));
             session s(t, nullptr, clk, &w, "ana");
             clk.advance(5000);
             REQUIRE(s.choose(choice));
@@ -1947,6 +1930,13 @@ struct priority_log {
         o.by_agent = true;
         o.threads = threads;
         return reports_of(db, o);
+    }
+
+    static std::string test_data(const std::string& name) {
+        std::ifstream in(std::string(SIGNPOST_TEST_DATA) + "/" + name, std::ios::binary);
+        std::string text{std::istreambuf_iterator<char>(in), {}};
+        REQUIRE_MESSAGE(!text.empty(), name);
+        return text;
     }
 
     static void run_sql_creating(const std::string& path, const std::string& sql) {
@@ -2034,20 +2024,20 @@ TEST_CASE("stats: JSON and CSV give escalations by priority") {
           std::string::npos);
 
     const std::string csv = report_csv(reports, scope);
-    CHECK(csv.find("outage,sessions,,escalated,5\n"
-                   "outage,sessions,,escalated_urgent,2\n"
-                   "outage,sessions,,escalated_high,1\n"
-                   "outage,sessions,,escalated_normal,1\n"
-                   "outage,sessions,,escalated_low,0\n"
-                   "outage,sessions,,escalated_unknown,1\n"
-                   "outage,sessions,,abandoned,1\n") != std::string::npos);
-    CHECK(csv.find("outage,outcome,escalated:Billing,sessions,4\n"
-                   "outage,outcome,escalated:Billing,share,0.5\n"
-                   "outage,outcome,escalated:Billing,sessions_urgent,2\n"
-                   "outage,outcome,escalated:Billing,sessions_high,1\n"
-                   "outage,outcome,escalated:Billing,sessions_normal,0\n"
-                   "outage,outcome,escalated:Billing,sessions_low,0\n"
-                   "outage,outcome,escalated:Billing,sessions_unknown,1\n") != std::string::npos);
-    CHECK(csv.find("outage,outcome,escalated:Network,sessions_normal,1\n") != std::string::npos);
-    CHECK(csv.find("outage,outcome,completed:resolved,sessions_") == std::string::npos);
+    CHECK(csv.find("handoffs,sessions,,escalated,5\n"
+                   "handoffs,sessions,,escalated_urgent,2\n"
+                   "handoffs,sessions,,escalated_high,1\n"
+                   "handoffs,sessions,,escalated_normal,1\n"
+                   "handoffs,sessions,,escalated_low,0\n"
+                   "handoffs,sessions,,escalated_unknown,1\n"
+                   "handoffs,sessions,,abandoned,1\n") != std::string::npos);
+    CHECK(csv.find("handoffs,outcome,escalated:Billing,sessions,4\n"
+                   "handoffs,outcome,escalated:Billing,share,0.5\n"
+                   "handoffs,outcome,escalated:Billing,sessions_urgent,2\n"
+                   "handoffs,outcome,escalated:Billing,sessions_high,1\n"
+                   "handoffs,outcome,escalated:Billing,sessions_normal,0\n"
+                   "handoffs,outcome,escalated:Billing,sessions_low,0\n"
+                   "handoffs,outcome,escalated:Billing,sessions_unknown,1\n") != std::string::npos);
+    CHECK(csv.find("handoffs,outcome,escalated:Network,sessions_normal,1\n") != std::string::npos);
+    CHECK(csv.find("handoffs,outcome,completed:resolved,sessions_") == std::string::npos);
 }
