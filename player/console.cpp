@@ -357,10 +357,14 @@ form_result fill_form(player_app& app, console_input& in, std::ostream& out) {
                 if (line == "-") app.form_inputs[f.variable].clear();
                 else if (!line.empty()) app.form_inputs[f.variable] = line;
                 answered_on[f.variable] = in.read.size();
-                // "friday" is read back as the day it is, as the window shows it.
+                // "friday" is read back as the day it is, "pl" as the option it completes
+                // to, as the window shows them.
                 if (f.type == var_type::date && !line.empty() && line != "-")
                     if (const std::string reading = app.date_reading(line); reading.rfind("taken as", 0) == 0)
                         out << "  " << reading << '\n';
+                if ((f.type == var_type::choice || f.type == var_type::flag) && !line.empty() && line != "-")
+                    if (const std::string taken = complete_input(f, line); taken != line)
+                        out << "  taken as " << neutralise_controls(taken) << '\n';
                 break;
             }
         }

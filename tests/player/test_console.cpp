@@ -473,3 +473,22 @@ TEST_CASE("console: a date field reads the typed day back, and refuses one that 
     CHECK(r.output.find("  taken as Fri 4 Dec 2026\n") != std::string::npos);
     CHECK(r.output.find("Due 2026-12-04.") != std::string::npos);
 }
+
+TEST_CASE("console: a choice or yes/no field typed by its start is read back as the answer it is taken as") {
+    const char* xml = R"(<tree format="1" id="router" start="ask">
+  <variables>
+    <variable name="plan" type="choice" options="basic plus business" label="Plan"/>
+    <variable name="vip" type="flag" label="VIP"/>
+  </variables>
+  <form id="ask" title="Plan" to="done"><field var="plan" required="true"/><field var="vip"/></form>
+  <end id="done" title="Done" outcome="resolved"/>
+</tree>)";
+    const auto r = play(xml, "pl\ny\n");
+    CHECK(r.status == session_status::completed);
+    // (The typed line is not echoed here: on a terminal, the reading is on the line below it.)
+    CHECK(r.output.find("Plan * (basic/plus/business):   taken as plus\n") != std::string::npos);
+    CHECK(r.output.find("VIP (yes/no):   taken as yes\n") != std::string::npos);
+    // Typed whole, nothing is repeated.
+    const auto whole = play(xml, "plus\nyes\n");
+    CHECK(whole.output.find("taken as") == std::string::npos);
+}
