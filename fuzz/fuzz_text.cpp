@@ -8,6 +8,9 @@
 //     description) and read back by the loader unchanged;
 //   - markdown_to_plain and parse_markdown keep valid UTF-8 valid;
 //   - interpolate without any known name changes nothing but doubled braces;
+//   - unwrap_paragraph_lines (the editor's text boxes) gives a text that parses to the same
+//     Markdown blocks;
+//   - read_typed_date gives a day or a message, and the day's ISO form reads back as it;
 //   - fit_display_width gives a start of the text that fits the width and cuts no valid
 //     text inside a character, and the widths of the pieces add up.
 
@@ -16,8 +19,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz_check.hpp"
+#include "signpost/calendar_date.hpp"
 #include "signpost/load.hpp"
 #include "signpost/markdown.hpp"
 #include "signpost/save.hpp"
@@ -100,6 +105,20 @@ void check_display_width(std::string_view input, bool valid) {
     require(fit_display_width(input, total) == input, "the whole width did not fit the whole text");
 }
 
+// Every property of every block and span, as one string.
+std::string blocks_text(const std::vector<md_block>& blocks) {
+    std::string out;
+    for (const md_block& b : blocks) {
+        out += "[" + std::to_string(static_cast<int>(b.kind)) + "/" + std::to_string(b.number) + "/" +
+               std::to_string(b.depth) + "]";
+        for (const md_span& s : b.spans)
+            out += std::string("{") + (s.bold ? "b" : "") + (s.italic ? "i" : "") + (s.code ? "c" : "") + "|" +
+                   s.link + "|" + s.text + "}";
+        out += "\n";
+    }
+    return out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -114,6 +133,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const md_block& b : parse_markdown(input))
         for (const md_span& s : b.spans)
             if (valid) require(!find_invalid_utf8(s.text), "parse_markdown broke valid UTF-8", s.text);
+
+    if (valid) {
+        const std::string stored = normalise_element_text(input);
+        const std::string shown = unwrap_paragraph_lines(stored);
+        require(blocks_text(parse_markdown(shown)) == blocks_text(parse_markdown(stored)),
+                "unwrap_paragraph_lines changed how the text reads", stored);
+    }
+    const typed_date day = read_typed_date(input, 20'000);
+    require(day.days.has_value() != !day.error.empty(), "read_typed_date gave both or neither a day and a message");
+    if (day.days) require(parse_iso_day(format_iso_day(*day.days)) == day.days, "a typed day's ISO form reads back otherwise");
 
     const std::string same = interpolate(input, [](std::string_view) { return std::optional<std::string>(); });
     require(same.size() <= input.size(), "interpolate with no known names made the text longer", same);

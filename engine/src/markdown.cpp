@@ -2,6 +2,7 @@
 
 #include <md4c.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -370,10 +371,26 @@ bool begins_block(std::string_view line) {
     if (s.empty()) return true;
     const char c = s[0];
     if (c == '#' || c == '>' || c == '|' || c == '<' || c == '=' || c == '`' || c == '~') return true;
-    if ((c == '-' || c == '*' || c == '+' || c == '_') && (s.size() == 1 || s[1] == ' ' || s[1] == c)) return true;
+    if ((c == '-' || c == '*' || c == '+' || c == '_') &&
+        (s.size() == 1 || s[1] == ' ' || s[1] == '\t' || s[1] == c))
+        return true;
     std::size_t digits = 0;
     while (digits < s.size() && digits < 10 && s[digits] >= '0' && s[digits] <= '9') ++digits;
     return digits > 0 && digits < s.size() && (s[digits] == '.' || s[digits] == ')');
+}
+
+// The length of the list marker a line (its indent stripped) starts with: "-", "*", "+",
+// "12." or "12)" followed by a blank or the line's end; 0 when it starts with none.
+std::size_t list_marker_length(std::string_view s) {
+    std::size_t n = 0;
+    if (!s.empty() && (s[0] == '-' || s[0] == '*' || s[0] == '+')) {
+        n = 1;
+    } else {
+        while (n < s.size() && n < 10 && s[n] >= '0' && s[n] <= '9') ++n;
+        if (n == 0 || n == s.size() || (s[n] != '.' && s[n] != ')')) return 0;
+        ++n;
+    }
+    return n == s.size() || s[n] == ' ' || s[n] == '\t' ? n : 0;
 }
 
 // A line that is a block by itself (heading, rule, setext underline, fence, table row,
@@ -384,7 +401,16 @@ bool whole_line_block(std::string_view line) {
     if (s.empty()) return true;
     const char c = s[0];
     if (c == '#' || c == '=' || c == '`' || c == '~' || c == '|' || c == '<') return true;
-    return s.find_first_not_of("-*_ \t") == std::string_view::npos;
+    if (s.find_first_not_of("-*_ \t") == std::string_view::npos) return true;
+    // List markers with nothing after them ("+", "2.", "- +"): empty items, which the next
+    // line does not continue.
+    std::string_view rest = s;
+    for (int depth = 0; depth < 16 && !rest.empty(); ++depth) {
+        const std::size_t marker = list_marker_length(rest);
+        if (marker == 0) return false;
+        rest = strip_indent(rest.substr(marker));
+    }
+    return rest.empty();
 }
 
 // Characters whose meaning can depend on what is beside them (emphasis runs, links,
@@ -394,9 +420,23 @@ bool marker_character(char32_t c) {
            c == '\\' || c == '<' || c == '>' || c == '&' || c == '~' || c == '|';
 }
 
+bool same_blocks(const std::vector<md_block>& a, const std::vector<md_block>& b) {
+    const auto same_span = [](const md_span& x, const md_span& y) {
+        return x.text == y.text && x.bold == y.bold && x.italic == y.italic && x.code == y.code && x.link == y.link;
+    };
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [&](const md_block& x, const md_block& y) {
+        return x.kind == y.kind && x.number == y.number && x.depth == y.depth &&
+               std::equal(x.spans.begin(), x.spans.end(), y.spans.begin(), y.spans.end(), same_span);
+    });
+}
+
 }  // namespace
 
 std::string unwrap_paragraph_lines(std::string_view markdown) {
+    // md4c reads a carriage return as a line break and a vertical tab or form feed as a
+    // space where this reads neither: a text holding one (never one from a file or typed
+    // in a box) is left as it is rather than guessed at.
+    if (markdown.find_first_of("\r\v\f") != std::string_view::npos) return std::string(markdown);
     std::vector<std::string_view> lines;
     for (std::size_t at = 0;;) {
         const std::size_t nl = markdown.find('\n', at);
@@ -437,7 +477,9 @@ std::string unwrap_paragraph_lines(std::string_view markdown) {
             lines[i + 1] = joined;
         }
     }
-    return out;
+    // The rules above follow CommonMark; md4c has the last word. Should a join change what
+    // the text parses to (a corner the rules miss), the text stays as written.
+    return same_blocks(parse_markdown(out), parse_markdown(markdown)) ? out : std::string(markdown);
 }
 
 std::string markdown_to_plain(std::string_view markdown) {

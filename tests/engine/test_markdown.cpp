@@ -290,7 +290,7 @@ TEST_CASE("markdown: unwrapped paragraph lines read the same, and lose the file'
     for (const char* kept : {"Steps:\n- one\n- two", "Steps:\n1. one\n2) two", "# Title\ntext", "text\n## Title",
                              "Title\n=====", "Title\n---", "line\\\nnext", "```\ncode\nmore\n```",
                              "a **bold**\n*word*", "see [the link]\n(https://example.com)", "です。\n自宅", "text\n> quote",
-                             "a\n| b"}) {
+                             "a\n| b", "+\nb", "2.\nb", "- +\nb", "a\n\t-\t\th", "- x\n -\rhext", "-x\n- #\nx"}) {
         CAPTURE(kept);
         CHECK(unwrap_paragraph_lines(kept) == kept);
     }

@@ -33,7 +33,9 @@ std::vector<md_block> parse_markdown(std::string_view text);
 // the file's author wrapped it. It parses to the same blocks: a break stays where it
 // means something or might (before a list item, heading, quote, fence or rule, after a
 // heading or a '\' hard break, inside a fenced block, beside a marker character or
-// between Chinese or Japanese characters, which join without a space).
+// between Chinese or Japanese characters, which join without a space). A text with a
+// carriage return, vertical tab or form feed, or one whose joined form would parse
+// otherwise (checked), comes back as it is.
 std::string unwrap_paragraph_lines(std::string_view markdown);
 
 }  // namespace signpost
