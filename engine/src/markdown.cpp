@@ -2,7 +2,6 @@
 
 #include <md4c.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -420,16 +419,6 @@ bool marker_character(char32_t c) {
            c == '\\' || c == '<' || c == '>' || c == '&' || c == '~' || c == '|';
 }
 
-bool same_blocks(const std::vector<md_block>& a, const std::vector<md_block>& b) {
-    const auto same_span = [](const md_span& x, const md_span& y) {
-        return x.text == y.text && x.bold == y.bold && x.italic == y.italic && x.code == y.code && x.link == y.link;
-    };
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [&](const md_block& x, const md_block& y) {
-        return x.kind == y.kind && x.number == y.number && x.depth == y.depth &&
-               std::equal(x.spans.begin(), x.spans.end(), y.spans.begin(), y.spans.end(), same_span);
-    });
-}
-
 }  // namespace
 
 std::string unwrap_paragraph_lines(std::string_view markdown) {
@@ -479,7 +468,7 @@ std::string unwrap_paragraph_lines(std::string_view markdown) {
     }
     // The rules above follow CommonMark; md4c has the last word. Should a join change what
     // the text parses to (a corner the rules miss), the text stays as written.
-    return same_blocks(parse_markdown(out), parse_markdown(markdown)) ? out : std::string(markdown);
+    return parse_markdown(out) == parse_markdown(markdown) ? out : std::string(markdown);
 }
 
 std::string markdown_to_plain(std::string_view markdown) {

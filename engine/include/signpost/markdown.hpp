@@ -14,6 +14,7 @@ struct md_span {
     bool italic = false;
     bool code = false;
     std::string link;  // target URL when the span is part of a link
+    friend bool operator==(const md_span&, const md_span&) = default;
 };
 
 enum class md_block_kind { paragraph, bullet_item, numbered_item, heading };
@@ -23,6 +24,7 @@ struct md_block {
     int number = 0;  // numbered_item: its number; heading: its level
     int depth = 0;   // list nesting, 0 for top level
     std::vector<md_span> spans;
+    friend bool operator==(const md_block&, const md_block&) = default;
 };
 
 // Never fails: text md4c cannot make sense of comes back as plain paragraphs.
