@@ -633,15 +633,19 @@ action_result session::submit(const std::map<std::string, std::string>& inputs) 
             if (f.required) errors.push_back({f.variable, "Required"});
             continue;
         }
+        std::optional<value> parsed;
         if (type == var_type::date) {
-            // What the agent typed ("fri", "4 Dec") is read against the agent's today.
+            // What the agent typed ("fri", "4 Dec") is read against the agent's today, and a
+            // refusal says what to type.
             const typed_date d = read_typed_date(input, local_day(now()));
             if (!d.days) {
                 errors.push_back({f.variable, d.error});
                 continue;
             }
+            parsed = format_iso_day(*d.days);
+        } else {
+            parsed = parse_value(type, input);
         }
-        std::optional<value> parsed = parse_value(type, input, local_day(now()));
         if (!parsed) {
             errors.push_back({f.variable, type == var_type::number ? "Not a number"
                                           : type == var_type::flag ? "Must be yes or no"
