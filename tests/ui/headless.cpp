@@ -37,26 +37,23 @@ void headless_ui::run(const std::function<void()>& draw) {
 
 void headless_ui::frame(const std::function<void()>& draw) { run(draw); }
 
-void headless_ui::press(int key, bool ctrl, const std::function<void()>& draw) {
+void headless_ui::press_holding(int key, bool ImGuiIO::*modifier, bool held, const std::function<void()>& draw) {
     ImGuiIO& io = ImGui::GetIO();
-    io.KeyCtrl = ctrl;
+    io.*modifier = held;
     io.KeysDown[key] = true;
     run(draw);
     io.KeysDown[key] = false;
-    io.KeyCtrl = false;
+    io.*modifier = false;
     run(draw);
     run(draw);
 }
 
+void headless_ui::press(int key, bool ctrl, const std::function<void()>& draw) {
+    press_holding(key, &ImGuiIO::KeyCtrl, ctrl, draw);
+}
+
 void headless_ui::press_alt(int key, const std::function<void()>& draw) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeyAlt = true;
-    io.KeysDown[key] = true;
-    run(draw);
-    io.KeysDown[key] = false;
-    io.KeyAlt = false;
-    run(draw);
-    run(draw);
+    press_holding(key, &ImGuiIO::KeyAlt, true, draw);
 }
 
 void headless_ui::mouse_button(int button, const std::function<void()>& draw) {

@@ -46,6 +46,8 @@ public:
 
 private:
     void run(const std::function<void()>& draw);
+    // Key down with `modifier` (KeyCtrl, KeyAlt) set to `held`, key up, a settling frame.
+    void press_holding(int key, bool ImGuiIO::*modifier, bool held, const std::function<void()>& draw);
     ImGuiContext* m_context = nullptr;
     ui::font_set m_fonts;
 };
