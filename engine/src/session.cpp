@@ -269,7 +269,12 @@ private:
 std::int64_t session::now() { return m_action_ms ? *m_action_ms : m_clock.now_ms(); }
 
 std::string session::today_iso() {
-    m_today = format_iso_day(local_day(now()));
+    // Asked several times per action (arrive, the view, a choice's sets), at the action's
+    // one pinned time: worked out once for it.
+    if (const std::int64_t at = now(); at != m_today_ms || m_today.empty()) {
+        m_today = format_iso_day(local_day(at));
+        m_today_ms = at;
+    }
     return m_today;
 }
 

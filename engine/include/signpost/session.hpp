@@ -226,7 +226,8 @@ private:
     std::vector<passed_end> m_passed;  // for the view: see view::passed
     session_status m_status = session_status::active;
     std::string m_outcome, m_team, m_priority, m_handoff, m_abandon_reason;
-    std::string m_today;  // today_iso()'s last answer, for {today} in texts
+    std::string m_today;          // today_iso()'s last answer, for {today} in texts
+    std::int64_t m_today_ms = 0;  // the time it was worked out for
     std::int64_t m_started_ms = 0;
     std::int64_t m_ended_ms = 0;
     std::optional<std::int64_t> m_action_ms;  // set while an action runs (action_clock)
